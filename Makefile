@@ -1,0 +1,126 @@
+# bantin: a news site over Gemini and Gopher.
+#   make          build ./bantin
+#   make run      install missing packages, build, serve capsule/
+#   make check    install missing packages, build, run every test
+#   make bench    side-by-side benchmarks (BENCHMARKS.md)
+# SANITIZE=1 builds with ASan + UBSan.
+
+PROG =		bantin
+CC ?=		cc
+PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
+
+CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
+		convert.c convert_md.c convert_html.c convert_txt.c \
+		article.c site.c catalog.c search.c counter.c render.c \
+		route.c mime.c
+FRONT =		gemini.c gopher.c
+TRANSPORT =	loop.c listen.c tls.c conn.c
+SUPPORT =	config.c sandbox.c
+SRCS =		main.c master.c server.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
+
+B =		build
+OBJS =		$(SRCS:%.c=$(B)/%.o)
+CORE_OBJS =	$(CORE:%.c=$(B)/%.o)
+
+WARN =		-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
+		-Wmissing-declarations -Wshadow -Wpointer-arith \
+		-Wsign-compare -Wcast-qual
+PKG_CFLAGS !=	pkg-config --cflags $(PKGS) 2>/dev/null || true
+PKG_LIBS !=	pkg-config --libs libssl libcrypto libmagic libxml-2.0 \
+		    libutf8proc sqlite3 2>/dev/null || \
+		    echo -lssl -lcrypto -lmagic -lxml2 -lutf8proc -lsqlite3
+CFLAGS ?=	-O2 -g
+CFLAGS +=	-std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
+		-I/usr/include/iniparser -I/usr/include/libxml2 $(PKG_CFLAGS)
+LDLIBS =	$(PKG_LIBS) -llowdown -liniparser -lm
+
+ifeq ($(SANITIZE),1)
+CFLAGS +=	-fsanitize=address,undefined -fno-omit-frame-pointer \
+		-fno-sanitize-recover=undefined
+LDFLAGS +=	-fsanitize=address,undefined
+B =		build-san
+endif
+
+UNIT =		buf utf8 gemtext path config convert article site render \
+		route counter search gemini gopher
+UNIT_BINS =	$(UNIT:%=$(B)/test_%)
+
+all: $(PROG)
+
+$(PROG): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(B)/%.o: src/%.c | $(B)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/%.o: tests/unit/%.c | $(B)
+	$(CC) $(CFLAGS) -Itests/unit -MMD -MP -c -o $@ $<
+
+$(B):
+	mkdir -p $(B)
+
+# Each unit test links the few objects it needs.
+$(B)/test_buf: $(B)/test_buf.o $(B)/buf.o
+$(B)/test_utf8: $(B)/test_utf8.o $(B)/utf8.o $(B)/buf.o
+$(B)/test_gemtext: $(B)/test_gemtext.o $(B)/gemtext.o $(B)/utf8.o $(B)/buf.o
+$(B)/test_path: $(B)/test_path.o $(B)/path.o $(B)/utf8.o $(B)/buf.o
+$(B)/test_config: $(B)/test_config.o $(B)/config.o $(B)/label.o \
+		$(B)/log.o $(B)/buf.o
+$(B)/test_convert: $(B)/test_convert.o $(B)/convert.o $(B)/convert_md.o \
+		$(B)/convert_html.o $(B)/convert_txt.o $(B)/gemtext.o \
+		$(B)/utf8.o $(B)/buf.o
+$(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/convert.o \
+		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_txt.o \
+		$(B)/gemtext.o $(B)/utf8.o $(B)/buf.o
+$(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
+		$(B)/buf.o
+$(B)/test_gemini: $(B)/test_gemini.o $(B)/gemini.o $(B)/path.o \
+		$(B)/proto.o $(B)/utf8.o $(B)/buf.o
+$(B)/test_site $(B)/test_render $(B)/test_route $(B)/test_search \
+$(B)/test_gopher: $(CORE_OBJS)
+$(B)/test_site: $(B)/test_site.o
+$(B)/test_render: $(B)/test_render.o
+$(B)/test_route: $(B)/test_route.o
+$(B)/test_search: $(B)/test_search.o
+$(B)/test_gopher: $(B)/test_gopher.o $(B)/gopher.o
+
+$(UNIT_BINS):
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+deps:
+	@sh tools/deps.sh
+
+run: deps
+	$(MAKE) $(PROG)
+	./$(PROG) -d -c conf/bantin.ini
+
+check: deps
+	$(MAKE) $(PROG) $(UNIT_BINS)
+	sh tests/run.sh $(B)
+
+bench: deps
+	sh tools/deps.sh bench
+	$(MAKE) $(PROG) bench/loadgen bench/bare
+	sh bench/run.sh
+
+bench-scale: deps
+	$(MAKE) $(PROG) bench/loadgen
+	sh bench/scale.sh
+
+# The load generator stands alone; the bare responder is built from
+# bantin's own transport objects, so it is the ceiling for this code.
+BENCH_OBJS =	$(B)/tls.o $(B)/loop.o $(B)/listen.o $(B)/buf.o $(B)/log.o
+
+bench/loadgen: bench/loadgen.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ bench/loadgen.c -lssl -lcrypto
+
+bench/bare: bench/bare.c $(BENCH_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ bench/bare.c $(BENCH_OBJS) \
+	    -lssl -lcrypto
+
+clean:
+	rm -rf build build-san $(PROG) bench/loadgen bench/bare
+
+.PHONY: all deps run check bench bench-scale clean
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -1,0 +1,30 @@
+/*
+ * buf.h: growable byte buffers for rendered output and network I/O.
+ */
+#ifndef BUF_H
+#define BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char	*data;		/* NUL-terminated once anything was appended */
+	size_t	 len;		/* bytes in use, not counting the NUL */
+	size_t	 cap;		/* bytes allocated */
+};
+
+#define BUF_INIT	{ NULL, 0, 0 }
+
+void	 buf_init(struct buf *);
+int	 buf_reserve(struct buf *, size_t);
+int	 buf_append(struct buf *, const void *, size_t);
+int	 buf_puts(struct buf *, const char *);
+int	 buf_putc(struct buf *, int);
+int	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 buf_vprintf(struct buf *, const char *, va_list);
+void	 buf_reset(struct buf *);		/* len = 0, keeps memory */
+void	 buf_free(struct buf *);
+char	*buf_steal(struct buf *, size_t *);	/* caller frees; buf emptied */
+
+#endif

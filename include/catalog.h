@@ -1,0 +1,52 @@
+/*
+ * catalog.h: the persistent catalog and search index (SQLite, FTS5),
+ * kept in state_dir so that a restart reads only changed files.
+ * Used by the master while scanning; workers search through search.h.
+ */
+#ifndef CATALOG_H
+#define CATALOG_H
+
+#include <stddef.h>
+
+#include "article.h"
+
+struct catalog;
+
+/* Open or create; a damaged database is moved aside and rebuilt (with a
+ * log line). NULL only if it cannot be created at all (err set). */
+struct catalog	*catalog_open(const char *dbpath, char *err, size_t errlen);
+void		 catalog_close(struct catalog *);
+
+/* One scan = begin, get/put for every article source seen, end. end
+ * removes the entries not seen in this scan and commits. */
+int	catalog_begin(struct catalog *);
+int	catalog_end(struct catalog *);
+
+/* 1: an entry with this size and mtime exists; meta is filled (caller
+ * frees with article_meta_free) and the entry marked seen. 0: no such
+ * entry (or it changed). -1: error. */
+int	catalog_get(struct catalog *, const char *src, long long size,
+	    long long mtime, struct article_meta *meta);
+
+/* Store or replace an entry: metadata and the gemtext body, indexed
+ * for search with diacritics kept in the stored text. */
+int	catalog_put(struct catalog *, const char *src, const char *urlpath,
+	    long long size, long long mtime, const struct article_meta *,
+	    const char *text, size_t textlen);
+
+/*
+ * The "bantin" FTS5 tokenizer, shared by the catalog and search.h:
+ * words are runs of letters, digits and marks; each is folded with
+ * utf8_fold() and reported with its byte offsets in the original text.
+ */
+struct sqlite3;
+typedef int catalog_token_cb(void *arg, const char *tok, size_t toklen,
+	    size_t start, size_t end);
+
+int	catalog_tokenizer_register(struct sqlite3 *);
+/* Calls cb for every token; stops at cb's first non-zero return and
+ * returns it; -1 if out of memory. */
+int	catalog_tokenize(const char *, size_t, catalog_token_cb *, void *);
+int	catalog_word_cp(int cp);	/* 1 if cp is part of words */
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * config.h: conf/bantin.ini -> struct config, checked in one pass.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "render.h"
+
+#define CONFIG_LISTEN_MAX	8
+
+struct config {
+	char	*file;				/* the ini it came from */
+	/* [server] */
+	char	*hostname;
+	char	*state_dir;
+	int	 workers;			/* resolved: >= 1 */
+	char	*user;				/* "" = do not drop */
+	/* [gemini] */
+	char	*gemini_listen[CONFIG_LISTEN_MAX];
+	int	 gemini_nlisten;
+	int	 gemini_port;
+	char	*cert;				/* resolved paths */
+	char	*key;
+	int	 cert_generate;			/* cert/key were empty */
+	/* [gopher] */
+	int	 gopher_enabled;
+	char	*gopher_listen[CONFIG_LISTEN_MAX];
+	int	 gopher_nlisten;
+	int	 gopher_port;
+	char	*gopher_host;			/* advertised host */
+	int	 gopher_adv_port;		/* advertised port */
+	int	 gopher_ascii;			/* charset = ascii */
+	/* [site] */
+	char	*root;
+	char	*title;
+	char	*lang;
+	int	 per_page;
+	int	 rescan_interval;		/* seconds, 0 = off */
+	char	*labels[L_COUNT];		/* [labels], NULL = built in */
+	/* [counter] */
+	char	*counter_file;
+	int	 flush_interval;
+	/* [limits] */
+	int	 request_timeout;
+	int	 write_timeout;
+	int	 max_connections;
+	/* derived */
+	char	*catalog;			/* state_dir/catalog.db */
+};
+
+/* Parse and check. Every problem is appended to errs as one line
+ * "section:key: reason"; returns NULL if there was any. */
+struct config	*config_load(const char *file, struct buf *errs);
+void		 config_free(struct config *);
+/* The normalised configuration, one "section.key = value" a line. */
+void		 config_dump(const struct config *, struct buf *);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * gemini.h: the Gemini front end (protocol specification v0.24.1):
+ * request line -> struct request, reply -> "NN META\r\n" header.
+ */
+#ifndef GEMINI_H
+#define GEMINI_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "proto.h"
+
+#define GEMINI_URL_MAX	1024		/* bytes, without CRLF */
+
+struct gemini_host {
+	const char	*hostname;	/* the only host we answer for */
+	int		 port;		/* our port; another one is 53 */
+	const char	*lang;		/* lang= parameter of text/gemini */
+};
+
+/*
+ * Parse one request line (without CRLF). Returns 0 with req filled, or
+ * -1 with *st (ST_BAD_REQUEST or ST_PROXY_REFUSED) and errstr set.
+ */
+int	gemini_parse(const char *line, size_t len, const struct gemini_host *,
+	    struct request *req, enum status *st, const char **errstr);
+
+/* Append the response header for a reply: "20 text/gemini...\r\n". */
+int	gemini_header(struct buf *, const struct reply *);
+
+#endif

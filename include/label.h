@@ -1,0 +1,45 @@
+/*
+ * label.h: the UI strings of rendered pages, built in for Vietnamese
+ * and English, each overridable under [labels] in the ini.
+ */
+#ifndef LABEL_H
+#define LABEL_H
+
+enum label {			/* UI strings; [labels] in the ini */
+	L_HOME,
+	L_CATEGORIES,
+	L_LATEST,
+	L_ARCHIVE,
+	L_SEARCH,
+	L_SEARCH_PROMPT,
+	L_FEED,
+	L_VISITS,
+	L_VIEWS,
+	L_BY,
+	L_PREV,
+	L_NEXT,
+	L_PREV_PAGE,
+	L_NEXT_PAGE,
+	L_PAGE,
+	L_ARTICLES,
+	L_SUBCATEGORIES,
+	L_STATS,
+	L_MOST_READ,
+	L_NO_RESULTS,
+	L_QUERY_TOO_LONG,
+	L_RESULTS,
+	L_PAGES,
+	L_ARTICLE_LIST,
+	L_VIEW_COUNT,
+	L_QUERY,
+	L_COUNT
+};
+
+/* The ini key of a label ("home", "latest", ...). */
+const char	*label_key(enum label);
+/* The built-in text for lang ("vi", anything else = English). */
+const char	*label_default(enum label, const char *lang);
+/* Index of an ini key, or -1. */
+int		 label_find(const char *key);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * master.h: the supervising process.
+ */
+#ifndef MASTER_H
+#define MASTER_H
+
+struct config;
+
+/* Start everything for conf and supervise until SIGTERM/SIGINT.
+ * Returns the exit status. */
+int	master_run(struct config *conf);
+
+#endif

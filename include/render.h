@@ -1,0 +1,78 @@
+/*
+ * render.h: every page as gemtext, from the site snapshot. No sockets,
+ * no protocol: gemini.c sends these as text/gemini, gopher.c turns them
+ * into menus and text.
+ */
+#ifndef RENDER_H
+#define RENDER_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "label.h"
+
+struct site;
+struct category;
+struct article;
+struct counter;
+struct search;
+struct search_hit;
+
+
+struct render_ctx {
+	const struct site	*site;
+	const char		*title;		/* [site] title */
+	const char		*lang;		/* "vi" or "en" */
+	const char		*hostname;
+	int			 per_page;	/* [site] per_page */
+	const char		*labels[L_COUNT]; /* NULL = built in */
+	struct counter		*counter;	/* may be NULL */
+	struct search		*search;	/* may be NULL */
+};
+
+const char	*render_label(const struct render_ctx *, enum label);
+
+/*
+ * Every render_* appends one page to the buffer and returns 0, -1 when
+ * out of memory, or RENDER_NOT_FOUND when the arguments name no page
+ * (a category page past the last, a date with no articles): route.c
+ * answers 51. They read only their arguments (and, for the feed, the
+ * article sources), so a page can be cached per snapshot.
+ */
+#define RENDER_NOT_FOUND	1
+#define RENDER_HOME_LATEST	10	/* articles on the home page */
+#define RENDER_FEED_ENTRIES	20	/* entries in an Atom feed */
+#define RENDER_MOST_READ	20	/* articles on /stats */
+
+/* Pages of a category menu at ctx->per_page (at least 1). */
+int	render_category_pages(const struct render_ctx *,
+	    const struct category *);
+/* "text/gemini; charset=utf-8; lang=<lang>" into out. */
+void	render_meta(const struct render_ctx *, char *out, size_t len);
+/* A short page: heading label, one message label, links back. */
+int	render_message(struct buf *, const struct render_ctx *,
+	    enum label heading, enum label message);
+
+int	render_home(struct buf *, const struct render_ctx *);
+int	render_category(struct buf *, const struct render_ctx *,
+	    const struct category *, int page);
+int	render_article(struct buf *, const struct render_ctx *,
+	    const struct article *, const char *body, size_t bodylen);
+/* y, m, d: 0 for the levels above: /date/, /date/Y/, /date/Y/M/ */
+int	render_date(struct buf *, const struct render_ctx *, int y, int m,
+	    int d);
+/*
+ * Search results, SEARCH_PER_PAGE a page. Paging links are
+ * "/search?<query percent-encoded>&page=N" (page 1 without the suffix);
+ * route.c strips a trailing "&page=N" (N = 1..9999) from the decoded
+ * query, so a query typed with such an ending is read as a page number.
+ */
+int	render_search(struct buf *, const struct render_ctx *,
+	    const char *query, int page, const struct search_hit *,
+	    size_t nhits, size_t total);
+int	render_stats(struct buf *, const struct render_ctx *);
+/* Atom 1.0; cat NULL for the whole site. */
+int	render_atom(struct buf *, const struct render_ctx *,
+	    const struct category *);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * site.h: the immutable site snapshot built from the capsule tree.
+ */
+#ifndef SITE_H
+#define SITE_H
+
+#include <sys/types.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "article.h"
+#include "buf.h"
+
+struct catalog;
+
+#define SITE_ORDER_DEFAULT	1000	/* no order: after the ordered */
+#define SITE_DEPTH_MAX		16	/* folder nesting */
+#define SITE_SOURCE_MAX		(8 << 20) /* bytes in one article source */
+
+struct category {
+	char			 *path;		/* "/thoi-su/" (with slash) */
+	char			 *name;		/* folder name "thoi-su" */
+	char			 *title;	/* _category.ini or name */
+	char			 *description;	/* may be NULL */
+	int			  order;	/* _category.ini order, or
+						   SITE_ORDER_DEFAULT */
+	struct category		 *parent;	/* NULL at top level */
+	struct category		**children;	/* sorted by order, title */
+	size_t			  nchildren;
+	struct article		**articles;	/* own articles, newest first */
+	size_t			  narticles;
+	size_t			  total;	/* own + all subcategories */
+};
+
+struct article {
+	char			 *path;		/* "/thoi-su/2020-05-21-x" */
+	char			 *src;		/* "thoi-su/2020-05-21-x.md" */
+	char			 *slug;		/* "2020-05-21-x" */
+	enum article_fmt	  fmt;
+	struct article_meta	  meta;		/* title always set; date is
+						   the local mtime when
+						   !has_date. Owned by the
+						   site: never
+						   article_meta_free() it */
+	off_t			  size;		/* source size, mtime */
+	time_t			  mtime;
+	struct category		 *cat;
+	size_t			  idx;		/* in site->articles */
+	size_t			  catidx;	/* in cat->articles */
+	int			  counter_slot;	/* counter.c; -1 = none */
+};
+
+struct site_file {			/* attachment or static page */
+	char			 *path;		/* "/thoi-su/anh/x.jpg" */
+	char			 *src;		/* "thoi-su/anh/x.jpg" */
+	off_t			  size;
+};
+
+struct site_day {			/* articles of one day, contiguous */
+	int			  year, month, day;
+	size_t			  first;	/* index in site->articles */
+	size_t			  count;
+};
+
+enum site_node_type {
+	SITE_NONE,
+	SITE_CATEGORY,			/* node.cat */
+	SITE_ARTICLE,			/* node.art */
+	SITE_FILE,			/* node.file */
+	SITE_DIR			/* plain folder (not a category):
+					   node.file is its index.gmi or NULL */
+};
+
+struct site_node {
+	enum site_node_type	  type;
+	struct category		 *cat;
+	struct article		 *art;
+	struct site_file	 *file;
+};
+
+struct site {
+	int			  rootfd;	/* O_DIRECTORY, owned */
+	char			 *root;
+	struct category		**cats;		/* top level, sorted */
+	size_t			  ncats;
+	struct article		**articles;	/* all, newest first */
+	size_t			  narticles;
+	struct site_file	**files;	/* attachments, static pages */
+	size_t			  nfiles;
+	struct site_file	**pages;	/* top-level static pages */
+	size_t			  npages;
+	struct site_day		 *days;		/* newest first */
+	size_t			  ndays;
+	struct buf		  warnings;	/* one line per problem */
+	size_t			  nwarnings;
+	void			 *index;	/* path -> node hash, private */
+};
+
+/*
+ * Scan root into a new snapshot. Problems with single files become
+ * lines in site->warnings ("path:line: reason") and the file is skipped;
+ * only an unusable root fails (NULL, err set). With a catalog, unchanged
+ * files (same size and mtime) are taken from it without being read.
+ */
+struct site	*site_load(const char *root, struct catalog *,
+		    char *err, size_t errlen);
+void		 site_free(struct site *);
+
+/* Look up a normalised path ("/", "/thoi-su/", "/thoi-su/x"). A folder
+ * path without its trailing slash finds the node too: the caller
+ * redirects. Returns the node type; n may be NULL. */
+enum site_node_type site_find(const struct site *, const char *path,
+		    struct site_node *n);
+
+/* Read an article's source (openat on rootfd) and convert it. */
+int		 site_article_body(const struct site *, const struct article *,
+		    struct buf *gemtext, char *err, size_t errlen);
+
+/* Open a file the site lists (its src) read-only below rootfd, never
+ * through a symbolic link. Returns the fd or -1 with errno set. */
+int		 site_open(const struct site *, const char *src);
+
+/*
+ * A cheap signature of the tree under root: a hash of every path the
+ * site would look at with its size and mtime, from a stat walk that
+ * reads no file. A change means a reload is due. Returns 0, or -1 if
+ * root cannot be read.
+ */
+int		 site_stamp(const char *root, unsigned long long *stamp);
+
+#endif

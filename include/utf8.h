@@ -1,0 +1,42 @@
+/*
+ * utf8.h: the Unicode work bantin needs, on utf8proc.
+ */
+#ifndef UTF8_H
+#define UTF8_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/* 1 if s[0..len) is valid UTF-8 (no overlongs, surrogates or NUL). */
+int	utf8_valid(const char *, size_t);
+
+/* Append the NFC form of s[0..len); -1 on invalid UTF-8. */
+int	utf8_nfc(struct buf *, const char *, size_t);
+
+/*
+ * Append a search/match key: NFKC, case-folded, combining marks removed,
+ * "đ"/"Đ" folded to "d". "Đại Hội" -> "dai hoi". -1 on invalid UTF-8.
+ */
+int	utf8_fold(struct buf *, const char *, size_t);
+
+/* Append an ASCII transliteration (diacritics removed, đ -> d, other
+ * non-ASCII -> '?'), for vintage Gopher clients. */
+int	utf8_ascii(struct buf *, const char *, size_t);
+
+/* Display columns of s[0..len) (utf8proc widths; invalid bytes count 1). */
+size_t	utf8_width(const char *, size_t);
+
+/* Length in bytes of the longest prefix of s[0..len) that fits in cols
+ * display columns, never splitting a character. */
+size_t	utf8_prefix_cols(const char *, size_t, size_t);
+
+/* Decode one code point at s; returns bytes used (>= 1) and stores the
+ * code point, or -1 in *cp for an invalid sequence (1 byte consumed). */
+size_t	utf8_decode(const char *, size_t, int *);
+
+/* Append s[0..len) with every control character (C0, DEL, C1, and TAB,
+ * CR, LF) replaced by a space: safe to echo on one line. */
+int	utf8_sanitize_line(struct buf *, const char *, size_t);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * buf.c: growable byte buffers. Every rendered page and every network
+ * reply is built in a struct buf; the data is always NUL-terminated so
+ * that a finished buffer can be handed to string functions. Failure to
+ * grow returns -1 and leaves the buffer as it was; it never exits.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+void
+buf_init(struct buf *b)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int
+buf_reserve(struct buf *b, size_t extra)
+{
+	size_t	 need, ncap;
+	char	*p;
+
+	if (extra > (size_t)-1 / 2 - b->len - 1)
+		return -1;
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	ncap = b->cap ? b->cap : 256;
+	while (ncap < need)
+		ncap *= 2;
+	if ((p = realloc(b->data, ncap)) == NULL)
+		return -1;
+	b->data = p;
+	b->cap = ncap;
+	return 0;
+}
+
+int
+buf_append(struct buf *b, const void *p, size_t n)
+{
+	if (buf_reserve(b, n) == -1)
+		return -1;
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int
+buf_puts(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+int
+buf_putc(struct buf *b, int c)
+{
+	char	 ch = (char)c;
+
+	return buf_append(b, &ch, 1);
+}
+
+int
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list	 ap2;
+	int	 n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0 || buf_reserve(b, (size_t)n) == -1)
+		return -1;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 r;
+
+	va_start(ap, fmt);
+	r = buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	buf_init(b);
+}
+
+char *
+buf_steal(struct buf *b, size_t *lenp)
+{
+	char	*p;
+
+	if (b->data == NULL && buf_reserve(b, 0) == -1)
+		return NULL;
+	if (b->len == 0)
+		b->data[0] = '\0';
+	p = b->data;
+	if (lenp != NULL)
+		*lenp = b->len;
+	buf_init(b);
+	return p;
+}

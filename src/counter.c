@@ -1,0 +1,835 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * counter.c: the site visit counter and the per-article view counters,
+ * in memory and in the counter file. Workers count in a shared
+ * anonymous mapping made by the master before it forks them: one slot
+ * per article plus one for the site, each a base (the total when the
+ * mapping was made) and a delta that workers bump with an atomic add,
+ * with no lock and no system call. The master alone keeps the totals
+ * per path (private memory) and writes the file. It folds a mapping's
+ * deltas into the totals on flush, bind and retire, remembering how
+ * much of each delta it has already taken, so no hit is counted twice
+ * or lost. This file knows nothing of sockets or of the site's pages.
+ *
+ * The counter file is plain UTF-8 text, one record a line:
+ *
+ *	# bantin counters: site visits, then views per article path
+ *	site 31717415
+ *	63 /thoi-su/2020-05-21-chi-bo-dai-hoi
+ *
+ * - blank lines, and lines whose first non-blank character is "#", are
+ *   ignored; fields are separated by ASCII spaces or tabs; a CR before
+ *   the newline is allowed, for files edited on Windows;
+ * - "site <N>" is the site visit total; it comes once, before any
+ *   article line;
+ * - "<N> <path>" is the view count of the article at path; a path
+ *   starts with "/", contains no spaces or control characters and
+ *   appears once;
+ * - N is a decimal number from 0 to 18446744073709551615.
+ * Anything else refuses the whole file with "file:line: reason", since
+ * a damaged file must never be taken for zeros. A missing or empty file
+ * is all zeros (first start). bantin writes the site line, then the
+ * paths in byte order, leaving out zero counts; counts of paths that
+ * are no longer in the site (a renamed or removed article) are kept.
+ */
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "counter.h"
+#include "log.h"
+#include "site.h"
+#include "utf8.h"
+
+#define COUNTER_CACHELINE	64	/* keeps the hot site slot apart */
+#define COUNTER_TAB_MIN		64	/* initial hash table size */
+
+struct cslot {				/* one counter in the shared mapping */
+	unsigned long long	 base;	/* the total when mapped; read-only */
+	unsigned long long	 delta;	/* hits since, atomic adds */
+};
+
+struct cshm {				/* the shared mapping */
+	struct cslot		 site;
+	/* every hit bumps site; keep article slots off its cache line */
+	char			 pad[COUNTER_CACHELINE - sizeof(struct cslot)];
+	struct cslot		 art[];	/* by article index in the site */
+};
+
+struct gen {				/* one generation of workers */
+	struct cshm		*shm;		/* MAP_SHARED, inherited */
+	size_t			 maplen;
+	size_t			 nslots;	/* articles */
+	size_t			*ent;		/* slot -> entry index */
+	unsigned long long	 site_seen;	/* site delta at last fold */
+	unsigned long long	*seen;		/* slot deltas at last fold */
+	unsigned		 id;		/* 1, 2, ... */
+	struct gen		*next;		/* older generation */
+};
+
+struct entry {				/* the master's total for a path */
+	char			*path;
+	unsigned long long	 total;
+	size_t			 line;		/* in the file; 0: not */
+};
+
+struct counter {
+	char			*file;
+	char			*dir;		/* its folder, to fsync */
+	unsigned long long	 site;		/* folded site total */
+	struct entry		*ents;
+	size_t			 nents, entcap;
+	size_t			*tab;		/* entry index + 1, or 0 */
+	size_t			 tabcap;	/* a power of two */
+	struct gen		*cur;		/* the one being served */
+	struct gen		*old;		/* draining, newest first */
+	unsigned		 ngen;		/* generations made */
+	int			 warned;	/* flush failure logged */
+};
+
+static uint64_t	 hash(const char *, size_t);
+static size_t	 lookup(const struct counter *, const char *, size_t);
+static size_t	 insert(struct counter *, const char *, size_t);
+static int	 grow_tab(struct counter *);
+static int	 path_ok(const char *, size_t, const char **);
+static int	 parse_count(const char *, size_t, unsigned long long *,
+		    const char **);
+static size_t	 next_field(const char *, size_t, size_t *, size_t *);
+static int	 parse(struct counter *, const char *, size_t, char *,
+		    size_t);
+static void	 perr(char *, size_t, const char *, size_t, const char *,
+		    ...) __attribute__((format(printf, 5, 6)));
+static int	 read_file(const char *, struct buf *);
+static void	 fold(struct counter *, struct gen *);
+static void	 gen_free(struct gen *);
+static int	 by_path(const void *, const void *);
+static int	 render(struct counter *, struct buf *);
+static int	 write_all(int, const char *, size_t);
+
+/* FNV-1a: short keys, no need for anything stronger here. */
+static uint64_t
+hash(const char *s, size_t len)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+	size_t		 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* The entry index of path, or (size_t)-1. */
+static size_t
+lookup(const struct counter *c, const char *path, size_t len)
+{
+	size_t		 i, e;
+
+	if (c->tabcap == 0)
+		return (size_t)-1;
+	i = (size_t)hash(path, len) & (c->tabcap - 1);
+	while ((e = c->tab[i]) != 0) {
+		e--;
+		if (strncmp(c->ents[e].path, path, len) == 0 &&
+		    c->ents[e].path[len] == '\0')
+			return e;
+		i = (i + 1) & (c->tabcap - 1);
+	}
+	return (size_t)-1;
+}
+
+static int
+grow_tab(struct counter *c)
+{
+	size_t		 ncap, i, j, *ntab;
+
+	ncap = c->tabcap ? c->tabcap * 2 : COUNTER_TAB_MIN;
+	if (ncap > SIZE_MAX / sizeof(*ntab) || (ntab = calloc(ncap,
+	    sizeof(*ntab))) == NULL)
+		return -1;
+	for (i = 0; i < c->nents; i++) {
+		j = (size_t)hash(c->ents[i].path, strlen(c->ents[i].path)) &
+		    (ncap - 1);
+		while (ntab[j] != 0)
+			j = (j + 1) & (ncap - 1);
+		ntab[j] = i + 1;
+	}
+	free(c->tab);
+	c->tab = ntab;
+	c->tabcap = ncap;
+	return 0;
+}
+
+/* Add path (not yet present) with a zero total; its index or -1. */
+static size_t
+insert(struct counter *c, const char *path, size_t len)
+{
+	struct entry	*ne;
+	size_t		 ncap, i;
+	char		*p;
+
+	/* keep the load at most one half: probes stay short */
+	if ((c->nents + 1) * 2 > c->tabcap && grow_tab(c) == -1)
+		return (size_t)-1;
+	if (c->nents == c->entcap) {
+		ncap = c->entcap ? c->entcap * 2 : COUNTER_TAB_MIN;
+		if ((ne = reallocarray(c->ents, ncap, sizeof(*ne))) == NULL)
+			return (size_t)-1;
+		c->ents = ne;
+		c->entcap = ncap;
+	}
+	if ((p = strndup(path, len)) == NULL)
+		return (size_t)-1;
+	c->ents[c->nents].path = p;
+	c->ents[c->nents].total = 0;
+	c->ents[c->nents].line = 0;
+	i = (size_t)hash(path, len) & (c->tabcap - 1);
+	while (c->tab[i] != 0)
+		i = (i + 1) & (c->tabcap - 1);
+	c->tab[i] = ++c->nents;
+	return c->nents - 1;
+}
+
+/*
+ * A path the file can hold: the parser and the writer share this, so
+ * that bantin never writes a file it would refuse to read.
+ */
+static int
+path_ok(const char *s, size_t len, const char **errstr)
+{
+	size_t		 i, n;
+	int		 cp;
+
+	if (len == 0 || s[0] != '/') {
+		*errstr = "path does not start with \"/\"";
+		return 0;
+	}
+	if (!utf8_valid(s, len)) {
+		*errstr = "invalid UTF-8";
+		return 0;
+	}
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (cp == ' ') {
+			*errstr = "space in path";
+			return 0;
+		}
+		/* C0, DEL and C1 controls */
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			*errstr = "control character in path";
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int
+parse_count(const char *s, size_t len, unsigned long long *n,
+    const char **errstr)
+{
+	unsigned long long	 v = 0;
+	unsigned		 d;
+	size_t			 i;
+
+	if (len == 0) {
+		*errstr = "missing count";
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9') {
+			*errstr = "count is not a decimal number";
+			return -1;
+		}
+	}
+	for (i = 0; i < len; i++) {
+		d = (unsigned)(s[i] - '0');
+		if (v > (ULLONG_MAX - d) / 10) {
+			*errstr = "count out of range";
+			return -1;
+		}
+		v = v * 10 + d;
+	}
+	*n = v;
+	return 0;
+}
+
+/* The next blank-separated field of s[0..len) from *pos: its length. */
+static size_t
+next_field(const char *s, size_t len, size_t *pos, size_t *start)
+{
+	size_t		 i = *pos;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	*start = i;
+	while (i < len && s[i] != ' ' && s[i] != '\t')
+		i++;
+	*pos = i;
+	return i - *start;
+}
+
+static void
+perr(char *err, size_t errlen, const char *file, size_t line,
+    const char *fmt, ...)
+{
+	va_list		 ap;
+	int		 n;
+
+	if (errlen == 0)
+		return;
+	n = snprintf(err, errlen, "%s:%zu: ", file, line);
+	if (n < 0 || (size_t)n >= errlen)
+		return;			/* truncated: the prefix is enough */
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static int
+parse(struct counter *c, const char *data, size_t len, char *err,
+    size_t errlen)
+{
+	const char		*p = data, *end = data + len, *nl, *l;
+	const char		*errstr;
+	unsigned long long	 n;
+	size_t			 ll, line = 0, site_line = 0, pos, s1, n1;
+	size_t			 s2, n2, s3, e;
+
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;	/* last line without a newline */
+		line++;
+		l = p;
+		ll = (size_t)(nl - p);
+		if (ll > 0 && l[ll - 1] == '\r')
+			ll--;
+		if (!utf8_valid(l, ll)) {
+			perr(err, errlen, c->file, line, "invalid UTF-8");
+			return -1;
+		}
+		pos = 0;
+		if ((n1 = next_field(l, ll, &pos, &s1)) == 0 ||
+		    l[s1] == '#')
+			continue;
+		n2 = next_field(l, ll, &pos, &s2);
+		if (next_field(l, ll, &pos, &s3) != 0) {
+			perr(err, errlen, c->file, line,
+			    "unexpected text after the %s",
+			    n1 == 4 && memcmp(l + s1, "site", 4) == 0 ?
+			    "count" : "path");
+			return -1;
+		}
+		if (n1 == 4 && memcmp(l + s1, "site", 4) == 0) {
+			if (site_line != 0) {
+				perr(err, errlen, c->file, line,
+				    "duplicate \"site\" line (first on line "
+				    "%zu)", site_line);
+				return -1;
+			}
+			if (n2 == 0) {
+				perr(err, errlen, c->file, line,
+				    "missing count after \"site\"");
+				return -1;
+			}
+			if (parse_count(l + s2, n2, &n, &errstr) == -1) {
+				perr(err, errlen, c->file, line, "%s", errstr);
+				return -1;
+			}
+			c->site = n;
+			site_line = line;
+			continue;
+		}
+		if (parse_count(l + s1, n1, &n, &errstr) == -1) {
+			perr(err, errlen, c->file, line, "%s", errstr);
+			return -1;
+		}
+		if (n2 == 0) {
+			perr(err, errlen, c->file, line,
+			    "missing path after the count");
+			return -1;
+		}
+		/*
+		 * The site line comes first, so that a file that lost it
+		 * is refused instead of restarting the site at zero.
+		 */
+		if (site_line == 0) {
+			perr(err, errlen, c->file, line,
+			    "article count before the \"site\" line");
+			return -1;
+		}
+		if (!path_ok(l + s2, n2, &errstr)) {
+			perr(err, errlen, c->file, line, "%s", errstr);
+			return -1;
+		}
+		if ((e = lookup(c, l + s2, n2)) != (size_t)-1) {
+			perr(err, errlen, c->file, line,
+			    "duplicate path %.*s (first on line %zu)",
+			    (int)n2, l + s2, c->ents[e].line);
+			return -1;
+		}
+		if ((e = insert(c, l + s2, n2)) == (size_t)-1) {
+			perr(err, errlen, c->file, line, "out of memory");
+			return -1;
+		}
+		c->ents[e].total = n;
+		c->ents[e].line = line;
+	}
+	return 0;
+}
+
+/* The whole file into b; 1 if it does not exist, -1 with errno. */
+static int
+read_file(const char *file, struct buf *b)
+{
+	ssize_t		 r;
+	int		 fd, saved;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 1 : -1;
+	for (;;) {
+		if (buf_reserve(b, 65536) == -1) {
+			errno = ENOMEM;
+			goto fail;
+		}
+		r = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			goto fail;
+		if (r == 0)
+			break;
+		b->len += (size_t)r;
+	}
+	close(fd);
+	return 0;
+ fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+struct counter *
+counter_open(const char *file, char *err, size_t errlen)
+{
+	struct counter	*c;
+	struct buf	 b = BUF_INIT;
+	const char	*slash;
+	int		 r;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->file = strdup(file)) == NULL)
+		goto nomem;
+	if ((slash = strrchr(file, '/')) == NULL)
+		c->dir = strdup(".");
+	else if (slash == file)
+		c->dir = strdup("/");
+	else
+		c->dir = strndup(file, (size_t)(slash - file));
+	if (c->dir == NULL)
+		goto nomem;
+	if ((r = read_file(file, &b)) == -1) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		goto fail;
+	}
+	if (r == 0 && parse(c, b.data, b.len, err, errlen) == -1)
+		goto fail;
+	buf_free(&b);
+	return c;
+ nomem:
+	snprintf(err, errlen, "%s: out of memory", file);
+ fail:
+	buf_free(&b);
+	counter_free(c);
+	return NULL;
+}
+
+static void
+gen_free(struct gen *g)
+{
+	if (g == NULL)
+		return;
+	if (g->shm != NULL)
+		munmap(g->shm, g->maplen);
+	free(g->ent);
+	free(g->seen);
+	free(g);
+}
+
+void
+counter_free(struct counter *c)
+{
+	struct gen	*g, *next;
+	size_t		 i;
+
+	if (c == NULL)
+		return;
+	gen_free(c->cur);
+	for (g = c->old; g != NULL; g = next) {
+		next = g->next;
+		gen_free(g);
+	}
+	for (i = 0; i < c->nents; i++)
+		free(c->ents[i].path);
+	free(c->ents);
+	free(c->tab);
+	free(c->file);
+	free(c->dir);
+	free(c);
+}
+
+/*
+ * Take what a generation's workers counted since the last fold. Deltas
+ * only grow, so totals += now - seen is exact whenever it runs, and
+ * unsigned arithmetic keeps it exact even across a wrap.
+ */
+static void
+fold(struct counter *c, struct gen *g)
+{
+	unsigned long long	 now;
+	size_t			 i;
+
+	now = __atomic_load_n(&g->shm->site.delta, __ATOMIC_RELAXED);
+	c->site += now - g->site_seen;
+	g->site_seen = now;
+	for (i = 0; i < g->nslots; i++) {
+		now = __atomic_load_n(&g->shm->art[i].delta,
+		    __ATOMIC_RELAXED);
+		c->ents[g->ent[i]].total += now - g->seen[i];
+		g->seen[i] = now;
+	}
+}
+
+int
+counter_bind(struct counter *c, struct site *site)
+{
+	struct gen	*g = NULL;
+	const char	*path, *errstr;
+	size_t		 i, n = site->narticles, e, bad = 0;
+
+	if (n > INT_MAX) {
+		log_warnx("counter: %zu articles: too many", n);
+		goto fail;
+	}
+	if ((g = calloc(1, sizeof(*g))) == NULL ||
+	    (g->ent = reallocarray(NULL, n ? n : 1, sizeof(*g->ent))) ==
+	    NULL || (g->seen = calloc(n ? n : 1, sizeof(*g->seen))) == NULL)
+		goto nomem;
+	g->nslots = n;
+	for (i = 0; i < n; i++) {
+		path = site->articles[i]->path;
+		if (!path_ok(path, strlen(path), &errstr))
+			bad++;
+		if ((e = lookup(c, path, strlen(path))) == (size_t)-1 &&
+		    (e = insert(c, path, strlen(path))) == (size_t)-1)
+			goto nomem;
+		g->ent[i] = e;
+	}
+	g->maplen = sizeof(struct cshm) + n * sizeof(struct cslot);
+	g->shm = mmap(NULL, g->maplen, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (g->shm == MAP_FAILED) {
+		g->shm = NULL;
+		log_warn("counter: mmap %zu bytes", g->maplen);
+		goto fail;
+	}
+	if (bad > 0)
+		log_warnx("counter: %zu article paths cannot be stored in %s "
+		    "(space, control character or bad UTF-8): their views "
+		    "are not kept", bad, c->file);
+
+	/* Nothing can fail now: the current generation becomes old. */
+	if (c->cur != NULL) {
+		fold(c, c->cur);
+		c->cur->next = c->old;
+		c->old = c->cur;
+	}
+	g->shm->site.base = c->site;
+	for (i = 0; i < n; i++) {
+		g->shm->art[i].base = c->ents[g->ent[i]].total;
+		site->articles[i]->counter_slot = (int)i;
+	}
+	g->id = ++c->ngen;
+	c->cur = g;
+	return 0;
+ nomem:
+	log_warnx("counter: out of memory");
+ fail:
+	/* hits on this site count the visit only, never a wrong slot */
+	for (i = 0; i < n; i++)
+		site->articles[i]->counter_slot = -1;
+	gen_free(g);
+	return -1;
+}
+
+unsigned
+counter_generation(const struct counter *c)
+{
+	return c->ngen;
+}
+
+void
+counter_retire_upto(struct counter *c, unsigned id)
+{
+	struct gen	**gp, *g;
+
+	for (gp = &c->old; (g = *gp) != NULL; ) {
+		if (g->id > id) {
+			gp = &g->next;
+			continue;
+		}
+		fold(c, g);
+		*gp = g->next;
+		gen_free(g);
+	}
+}
+
+void
+counter_retire(struct counter *c)
+{
+	counter_retire_upto(c, UINT_MAX);
+}
+
+/* Any process, many times a second: no lock, no system call. */
+void
+counter_hit(struct counter *c, int slot)
+{
+	struct gen	*g = c->cur;
+
+	if (g == NULL) {
+		/* never bound: a single process counting for itself */
+		c->site++;
+		return;
+	}
+	__atomic_fetch_add(&g->shm->site.delta, 1, __ATOMIC_RELAXED);
+	if (slot >= 0 && (size_t)slot < g->nslots)
+		__atomic_fetch_add(&g->shm->art[slot].delta, 1,
+		    __ATOMIC_RELAXED);
+}
+
+unsigned long long
+counter_site(const struct counter *c)
+{
+	const struct gen	*g = c->cur;
+
+	if (g == NULL)
+		return c->site;
+	return g->shm->site.base +
+	    __atomic_load_n(&g->shm->site.delta, __ATOMIC_RELAXED);
+}
+
+unsigned long long
+counter_views(const struct counter *c, int slot)
+{
+	const struct gen	*g = c->cur;
+
+	if (g == NULL || slot < 0 || (size_t)slot >= g->nslots)
+		return 0;
+	return g->shm->art[slot].base +
+	    __atomic_load_n(&g->shm->art[slot].delta, __ATOMIC_RELAXED);
+}
+
+unsigned long long
+counter_path_views(const struct counter *c, const char *path)
+{
+	size_t		 e;
+
+	if ((e = lookup(c, path, strlen(path))) == (size_t)-1)
+		return 0;
+	return c->ents[e].total;
+}
+
+static int
+by_path(const void *a, const void *b)
+{
+	const struct entry *const	*ea = a, *const *eb = b;
+
+	return strcmp((*ea)->path, (*eb)->path);
+}
+
+/* The file's text: site line first, then paths in byte order. */
+static int
+render(struct counter *c, struct buf *b)
+{
+	struct entry	**v;
+	const char	 *errstr;
+	size_t		  i, n = 0;
+	int		  rc = -1;
+
+	if ((v = reallocarray(NULL, c->nents ? c->nents : 1,
+	    sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < c->nents; i++)
+		if (c->ents[i].total != 0 && path_ok(c->ents[i].path,
+		    strlen(c->ents[i].path), &errstr))
+			v[n++] = &c->ents[i];
+	qsort(v, n, sizeof(*v), by_path);
+	if (buf_puts(b, "# bantin counters: site visits, then views per "
+	    "article path\n") == -1 ||
+	    buf_printf(b, "site %llu\n", c->site) == -1)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (buf_printf(b, "%llu %s\n", v[i]->total, v[i]->path) == -1)
+			goto out;
+	rc = 0;
+ out:
+	free(v);
+	return rc;
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	ssize_t		 w;
+
+	while (len > 0) {
+		if ((w = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+counter_flush(struct counter *c)
+{
+	struct buf	 b = BUF_INIT;
+	struct gen	*g;
+	const char	*what = NULL;
+	char		*tmp = NULL;
+	size_t		 tlen;
+	int		 fd = -1, dfd = -1, saved, r, made = 0;
+	int		 dfd_failed = 0;
+
+	if (c->cur != NULL)
+		fold(c, c->cur);
+	for (g = c->old; g != NULL; g = g->next)
+		fold(c, g);
+
+	tlen = strlen(c->file) + 32;
+	if ((tmp = malloc(tlen)) == NULL) {
+		what = "allocate";
+		errno = ENOMEM;
+		goto fail;
+	}
+	r = snprintf(tmp, tlen, "%s.tmp.%ld", c->file, (long)getpid());
+	if (r < 0 || (size_t)r >= tlen) {
+		what = "name";
+		errno = ENAMETOOLONG;
+		goto fail;
+	}
+	if (render(c, &b) == -1) {
+		what = "render";
+		errno = ENOMEM;
+		goto fail;
+	}
+	/* O_NOFOLLOW: never write through a link planted in the folder */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
+	if (fd == -1) {
+		what = "create";
+		goto fail;
+	}
+	made = 1;
+	if (write_all(fd, b.data, b.len) == -1) {
+		what = "write";
+		goto fail;
+	}
+	if (fsync(fd) == -1) {
+		what = "fsync";
+		goto fail;
+	}
+	r = close(fd);
+	fd = -1;
+	if (r == -1) {
+		what = "close";
+		goto fail;
+	}
+	if (rename(tmp, c->file) == -1) {
+		what = "rename";
+		goto fail;
+	}
+	made = 0;
+	/* the rename itself is durable only once the folder is synced */
+	if ((dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(dfd) == -1) {
+		what = "fsync folder";
+		dfd_failed = 1;
+		goto fail;
+	}
+	close(dfd);
+	buf_free(&b);
+	free(tmp);
+	if (c->warned)
+		log_info("%s: counters written again", c->file);
+	c->warned = 0;
+	return 0;
+ fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	if (dfd != -1)
+		close(dfd);
+	if (made)
+		unlink(tmp);
+	/* a full disk would otherwise log every flush_interval */
+	if (!c->warned) {
+		errno = saved;
+		log_warn("counters kept in memory: %s %s", what,
+		    dfd_failed ? c->dir : tmp != NULL ? tmp : c->file);
+		c->warned = 1;
+	}
+	buf_free(&b);
+	free(tmp);
+	errno = saved;
+	return -1;
+}
+
+char *
+counter_format(unsigned long long n, const char *lang, char *buf,
+    size_t len)
+{
+	char		 digits[32], out[48];
+	size_t		 nd, i, j = 0;
+	int		 r;
+	char		 sep = ',';
+
+	/* Vietnamese groups thousands with a dot: 31.717.415 */
+	if (lang != NULL && strncmp(lang, "vi", 2) == 0 &&
+	    (lang[2] == '\0' || lang[2] == '-' || lang[2] == '_'))
+		sep = '.';
+	r = snprintf(digits, sizeof(digits), "%llu", n);
+	if (r < 0 || (size_t)r >= sizeof(digits))
+		r = 0;
+	nd = (size_t)r;
+	for (i = 0; i < nd; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			out[j++] = sep;
+		out[j++] = digits[i];
+	}
+	out[j] = '\0';
+	if (len == 0)
+		return buf;
+	if (j >= len)
+		j = 0;			/* too small: empty, never a cut */
+	memcpy(buf, out, j);
+	buf[j] = '\0';
+	return buf;
+}

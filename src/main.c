@@ -1,0 +1,81 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * main.c: start-up order only. Arguments, then the configuration
+ * (refused as a whole, with every problem listed, before anything
+ * changes on disk), then logging, then the master process.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "log.h"
+#include "master.h"
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: bantin [-dnv] [-c file]\n"
+	    "  -c file  configuration (default conf/bantin.ini)\n"
+	    "  -d       stay in the foreground, log to stderr\n"
+	    "  -n       check the configuration and exit; -nn also dumps it\n"
+	    "  -v       verbose logging\n");
+	exit(1);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config	*conf;
+	struct buf	 errs = BUF_INIT, dump = BUF_INIT;
+	const char	*file = "conf/bantin.ini";
+	int		 ch, fg = 0, check = 0, verbose = 0, r;
+
+	while ((ch = getopt(argc, argv, "c:dnv")) != -1) {
+		switch (ch) {
+		case 'c':
+			file = optarg;
+			break;
+		case 'd':
+			fg = 1;
+			break;
+		case 'n':
+			check++;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	if ((conf = config_load(file, &errs)) == NULL) {
+		fprintf(stderr, "%s", errs.data ? errs.data : "");
+		fprintf(stderr, "%s: configuration refused\n", file);
+		return 1;
+	}
+	if (check) {
+		if (check > 1) {
+			config_dump(conf, &dump);
+			fputs(dump.data, stdout);
+			buf_free(&dump);
+		}
+		printf("configuration OK\n");
+		config_free(conf);
+		return 0;
+	}
+	if (!fg && daemon(1, 0) == -1) {
+		perror("daemon");
+		return 1;
+	}
+	log_init(fg, verbose);
+	r = master_run(conf);
+	config_free(conf);
+	return r;
+}

@@ -1,0 +1,563 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * master.c: the master process. It loads the certificate, counters,
+ * catalog and site, binds the listeners, then forks the workers and
+ * supervises them: a worker that dies is replaced; SIGHUP (or a change
+ * in the content tree) builds a new snapshot and starts a fresh
+ * generation of workers on it while the old one drains, so no request
+ * sees half a site; SIGTERM/SIGINT stops the workers, waits for their
+ * replies to finish, flushes the counters and exits. Signal handlers
+ * only set flags and write to a self-pipe; the work runs in the loop.
+ * A failed reload logs why and keeps everything as it was.
+ */
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "catalog.h"
+#include "config.h"
+#include "conn.h"
+#include "counter.h"
+#include "listen.h"
+#include "log.h"
+#include "loop.h"
+#include "master.h"
+#include "server.h"
+#include "site.h"
+#include "tls.h"
+
+#define MASTER_MAX_WORKERS	64
+#define MASTER_STOP_GRACE	15	/* seconds before SIGKILL at stop */
+
+struct worker {
+	pid_t	 pid;		/* 0 = free slot */
+	int	 gen;		/* generation it serves */
+	int	 id;
+};
+
+struct master {
+	struct config		*conf;
+	struct tls_ctx		*tls;
+	struct site		*site;
+	struct catalog		*catalog;
+	struct counter		*counter;
+	struct server		 srv;		/* template for workers */
+	struct loop		*loop;
+	struct worker		 workers[2 * MASTER_MAX_WORKERS];
+	int			 gen;
+	int			 stopping;
+	time_t			 stop_deadline;
+	time_t			 last_flush;
+	time_t			 last_scan;
+	unsigned long long	 stamp;
+	time_t			 respawn_after;
+};
+
+static volatile sig_atomic_t	 sig_hup, sig_term, sig_chld;
+static int			 sig_pipe[2] = { -1, -1 };
+
+static void
+on_signal(int sig)
+{
+	int	 saved = errno;
+
+	if (sig == SIGHUP)
+		sig_hup = 1;
+	else if (sig == SIGCHLD)
+		sig_chld = 1;
+	else
+		sig_term = 1;
+	(void)write(sig_pipe[1], "x", 1);
+	errno = saved;
+}
+
+static int
+open_listeners(const struct config *conf, struct server *srv, char *err,
+    size_t errlen)
+{
+	int	 i, fd;
+
+	srv->nlisteners = 0;
+	for (i = 0; i < conf->gemini_nlisten; i++) {
+		if ((fd = listen_open(conf->gemini_listen[i],
+		    conf->gemini_port, err, errlen)) == -1)
+			goto fail;
+		srv->listeners[srv->nlisteners].fd = fd;
+		srv->listeners[srv->nlisteners].port = listen_port(fd);
+		srv->listeners[srv->nlisteners++].fe = &gemini_frontend;
+	}
+	for (i = 0; conf->gopher_enabled && i < conf->gopher_nlisten; i++) {
+		if ((fd = listen_open(conf->gopher_listen[i],
+		    conf->gopher_port, err, errlen)) == -1)
+			goto fail;
+		srv->listeners[srv->nlisteners].fd = fd;
+		srv->listeners[srv->nlisteners].port = listen_port(fd);
+		srv->listeners[srv->nlisteners++].fe = &gopher_frontend;
+	}
+	return 0;
+fail:
+	while (srv->nlisteners > 0)
+		close(srv->listeners[--srv->nlisteners].fd);
+	return -1;
+}
+
+static void
+close_listeners(struct server *srv)
+{
+	while (srv->nlisteners > 0)
+		close(srv->listeners[--srv->nlisteners].fd);
+}
+
+static int
+same_listen(const struct config *a, const struct config *b)
+{
+	int	 i;
+
+	if (a->gemini_port != b->gemini_port ||
+	    a->gopher_port != b->gopher_port ||
+	    a->gopher_enabled != b->gopher_enabled ||
+	    a->gemini_nlisten != b->gemini_nlisten ||
+	    a->gopher_nlisten != b->gopher_nlisten)
+		return 0;
+	for (i = 0; i < a->gemini_nlisten; i++)
+		if (strcmp(a->gemini_listen[i], b->gemini_listen[i]) != 0)
+			return 0;
+	for (i = 0; i < a->gopher_nlisten; i++)
+		if (strcmp(a->gopher_listen[i], b->gopher_listen[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static void
+log_warnings(const struct site *site)
+{
+	const char	*p, *nl;
+
+	if (site->warnings.data == NULL)
+		return;
+	for (p = site->warnings.data; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL) {
+			log_warnx("%s", p);
+			break;
+		}
+		log_warnx("%.*s", (int)(nl - p), p);
+	}
+}
+
+static struct site *
+load_site(struct master *m, const struct config *conf)
+{
+	struct site	*site;
+	char		 err[512];
+
+	if ((site = site_load(conf->root, m->catalog, err, sizeof(err)))
+	    == NULL) {
+		log_warnx("%s: %s", conf->root, err);
+		return NULL;
+	}
+	log_warnings(site);
+	log_info("site %s: %zu articles, %zu categories, %zu files, "
+	    "%zu warnings", conf->root, site->narticles, site->ncats,
+	    site->nfiles, site->nwarnings);
+	return site;
+}
+
+static int
+spawn(struct master *m, int slot, int id)
+{
+	pid_t	 pid;
+
+	switch ((pid = fork())) {
+	case -1:
+		log_warn("fork");
+		return -1;
+	case 0:
+		close(sig_pipe[0]);
+		close(sig_pipe[1]);
+		server_worker(&m->srv, id);
+		/* NOTREACHED */
+	default:
+		m->workers[slot].pid = pid;
+		m->workers[slot].gen = m->gen;
+		m->workers[slot].id = id;
+		return 0;
+	}
+}
+
+static int
+free_slot(struct master *m)
+{
+	int	 i;
+
+	for (i = 0; i < 2 * MASTER_MAX_WORKERS; i++)
+		if (m->workers[i].pid == 0)
+			return i;
+	return -1;
+}
+
+static void
+start_generation(struct master *m)
+{
+	int	 i, slot;
+
+	m->gen++;
+	for (i = 0; i < m->conf->workers; i++) {
+		if ((slot = free_slot(m)) == -1) {
+			log_warnx("too many workers");
+			return;
+		}
+		spawn(m, slot, i);
+	}
+}
+
+static int
+count_gen(struct master *m, int old)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < 2 * MASTER_MAX_WORKERS; i++)
+		if (m->workers[i].pid != 0 &&
+		    (old ? m->workers[i].gen != m->gen :
+		    m->workers[i].gen == m->gen))
+			n++;
+	return n;
+}
+
+static void
+signal_gen(struct master *m, int old, int sig)
+{
+	int	 i;
+
+	for (i = 0; i < 2 * MASTER_MAX_WORKERS; i++)
+		if (m->workers[i].pid != 0 &&
+		    (old ? m->workers[i].gen != m->gen :
+		    m->workers[i].gen == m->gen))
+			kill(m->workers[i].pid, sig);
+}
+
+static void
+flush(struct master *m)
+{
+	if (m->counter != NULL)
+		counter_flush(m->counter);
+	m->last_flush = time(NULL);
+}
+
+/*
+ * Build the new snapshot (and configuration, for SIGHUP) first; only
+ * if all of it loads, switch to it and start new workers on it.
+ */
+static void
+reload(struct master *m, int reconf)
+{
+	struct config	*conf = m->conf, *old_conf = NULL;
+	struct tls_ctx	*tls = m->tls, *old_tls = NULL;
+	struct server	 nsrv;
+	struct site	*site, *old_site;
+	struct buf	 errs = BUF_INIT;
+	char		 err[512];
+	const char	*p, *nl;
+
+	memset(&nsrv, 0, sizeof(nsrv));
+	if (reconf) {
+		if ((conf = config_load(m->conf->file, &errs)) == NULL) {
+			for (p = errs.data; p != NULL && *p != '\0';
+			    p = nl + 1) {
+				if ((nl = strchr(p, '\n')) == NULL)
+					break;
+				log_warnx("%s: %.*s", m->conf->file,
+				    (int)(nl - p), p);
+			}
+			log_warnx("reload failed: keeping the running "
+			    "configuration");
+			buf_free(&errs);
+			return;
+		}
+		if (strcmp(conf->cert, m->conf->cert) != 0 ||
+		    strcmp(conf->key, m->conf->key) != 0) {
+			if ((conf->cert_generate && tls_generate(conf->cert,
+			    conf->key, conf->hostname, err, sizeof(err))
+			    == -1) || (tls = tls_ctx_new(conf->cert,
+			    conf->key, err, sizeof(err))) == NULL) {
+				log_warnx("reload failed: %s", err);
+				config_free(conf);
+				return;
+			}
+		}
+		if (!same_listen(conf, m->conf)) {
+			if (open_listeners(conf, &nsrv, err, sizeof(err))
+			    == -1) {
+				log_warnx("reload failed: %s", err);
+				if (tls != m->tls)
+					tls_ctx_free(tls);
+				config_free(conf);
+				return;
+			}
+		} else
+			nsrv.nlisteners = -1;	/* keep the current ones */
+	}
+	if ((site = load_site(m, conf)) == NULL) {
+		log_warnx("reload failed: keeping the running site");
+		if (conf != m->conf) {
+			if (nsrv.nlisteners > 0)
+				close_listeners(&nsrv);
+			if (tls != m->tls)
+				tls_ctx_free(tls);
+			config_free(conf);
+		}
+		return;
+	}
+	/* commit: nothing below can fail the reload */
+	flush(m);
+	if (m->counter != NULL)
+		counter_bind(m->counter, site);
+	if (conf != m->conf) {
+		old_conf = m->conf;
+		m->conf = conf;
+		if (nsrv.nlisteners >= 0) {
+			close_listeners(&m->srv);
+			memcpy(m->srv.listeners, nsrv.listeners,
+			    sizeof(nsrv.listeners));
+			m->srv.nlisteners = nsrv.nlisteners;
+		}
+		if (tls != m->tls) {
+			old_tls = m->tls;
+			m->tls = tls;
+		}
+	}
+	old_site = m->site;
+	m->site = site;
+	server_setup(&m->srv, m->conf, m->site, m->counter, m->tls);
+	signal_gen(m, 0, SIGTERM);	/* the current workers drain */
+	start_generation(m);
+	site_free(old_site);
+	config_free(old_conf);
+	tls_ctx_free(old_tls);
+	site_stamp(m->conf->root, &m->stamp);
+	log_info("reloaded: generation %d", m->gen);
+}
+
+static void
+reap(struct master *m)
+{
+	pid_t	 pid;
+	int	 status, i, old;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < 2 * MASTER_MAX_WORKERS; i++)
+			if (m->workers[i].pid == pid)
+				break;
+		if (i == 2 * MASTER_MAX_WORKERS)
+			continue;
+		old = m->workers[i].gen != m->gen;
+		m->workers[i].pid = 0;
+		if (old) {
+			if (count_gen(m, 1) == 0 && m->counter != NULL)
+				counter_retire(m->counter);
+			continue;
+		}
+		if (m->stopping)
+			continue;
+		if (WIFSIGNALED(status))
+			log_warnx("worker %d (pid %d) killed by signal %d; "
+			    "restarting", m->workers[i].id, (int)pid,
+			    WTERMSIG(status));
+		else
+			log_warnx("worker %d (pid %d) exited with %d; "
+			    "restarting", m->workers[i].id, (int)pid,
+			    WEXITSTATUS(status));
+		/* a worker that dies at once must not spin the master */
+		if (time(NULL) < m->respawn_after)
+			sleep(1);
+		m->respawn_after = time(NULL) + 1;
+		spawn(m, i, m->workers[i].id);
+	}
+}
+
+static void
+pipe_cb(struct loop *l, int fd, int ev, void *arg)
+{
+	struct master	*m = arg;
+	char		 junk[64];
+
+	(void)ev;
+	while (read(fd, junk, sizeof(junk)) > 0)
+		;
+	if (sig_chld) {
+		sig_chld = 0;
+		reap(m);
+	}
+	if (sig_term && !m->stopping) {
+		log_info("stopping");
+		m->stopping = 1;
+		m->stop_deadline = time(NULL) + MASTER_STOP_GRACE;
+		signal_gen(m, 0, SIGTERM);
+		signal_gen(m, 1, SIGTERM);
+	}
+	if (sig_hup && !m->stopping) {
+		sig_hup = 0;
+		log_info("SIGHUP: reloading");
+		reload(m, 1);
+	}
+	if (m->stopping && count_gen(m, 0) + count_gen(m, 1) == 0)
+		loop_stop(l);
+}
+
+static void
+tick_cb(struct loop *l, void *arg)
+{
+	struct master		*m = arg;
+	unsigned long long	 stamp;
+	time_t			 now = time(NULL);
+
+	if (m->stopping) {
+		if (now >= m->stop_deadline) {
+			log_warnx("workers still busy: killing them");
+			signal_gen(m, 0, SIGKILL);
+			signal_gen(m, 1, SIGKILL);
+		}
+		if (count_gen(m, 0) + count_gen(m, 1) == 0)
+			loop_stop(l);
+		return;
+	}
+	if (now - m->last_flush >= m->conf->flush_interval)
+		flush(m);
+	if (m->conf->rescan_interval > 0 &&
+	    now - m->last_scan >= m->conf->rescan_interval) {
+		m->last_scan = now;
+		if (site_stamp(m->conf->root, &stamp) == 0 &&
+		    stamp != m->stamp) {
+			log_info("content changed: reloading");
+			reload(m, 0);
+		}
+	}
+}
+
+/* raise the fd limit to what max_connections needs, plus a reserve */
+static void
+raise_nofile(const struct config *conf)
+{
+	struct rlimit	 rl;
+	rlim_t		 want = (rlim_t)conf->max_connections + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("setrlimit");
+}
+
+static void
+drop_privileges(const struct config *conf)
+{
+	struct passwd	*pw;
+
+	if (conf->user[0] == '\0' || geteuid() != 0)
+		return;
+	if ((pw = getpwnam(conf->user)) == NULL)
+		fatalx("server:user: no such user %s", conf->user);
+	/* the state folder holds what we keep writing: make it ours */
+	if (chown(conf->state_dir, pw->pw_uid, pw->pw_gid) == -1)
+		log_warn("chown %s", conf->state_dir);
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		fatal("cannot drop privileges to %s", conf->user);
+}
+
+int
+master_run(struct config *conf)
+{
+	struct master		 m;
+	struct sigaction	 sa;
+	struct buf		 ports = BUF_INIT;
+	char			 err[512];
+	int			 i;
+
+	memset(&m, 0, sizeof(m));
+	m.conf = conf;
+
+	if (mkdir(conf->state_dir, 0700) == -1 && errno != EEXIST)
+		fatal("mkdir %s", conf->state_dir);
+	if (conf->cert_generate) {
+		if (tls_generate(conf->cert, conf->key, conf->hostname, err,
+		    sizeof(err)) == -1)
+			fatalx("%s", err);
+	}
+	if ((m.tls = tls_ctx_new(conf->cert, conf->key, err, sizeof(err)))
+	    == NULL)
+		fatalx("%s", err);
+	if ((m.counter = counter_open(conf->counter_file, err, sizeof(err)))
+	    == NULL)
+		fatalx("%s", err);
+	if ((m.catalog = catalog_open(conf->catalog, err, sizeof(err)))
+	    == NULL)
+		log_warnx("catalog unavailable, reading every article: %s",
+		    err);
+	raise_nofile(conf);
+	if (open_listeners(conf, &m.srv, err, sizeof(err)) == -1)
+		fatalx("listen: %s", err);
+	if ((m.site = load_site(&m, conf)) == NULL)
+		fatalx("cannot load the site");
+	site_stamp(conf->root, &m.stamp);
+	m.last_scan = m.last_flush = time(NULL);
+	counter_bind(m.counter, m.site);
+	drop_privileges(conf);
+
+	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
+		fatal("pipe");
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	server_setup(&m.srv, m.conf, m.site, m.counter, m.tls);
+	start_generation(&m);
+
+	for (i = 0; i < m.srv.nlisteners; i++)
+		buf_printf(&ports, " %s:%d", m.srv.listeners[i].fe->name,
+		    m.srv.listeners[i].port);
+	log_info("ready: %d workers,%s", conf->workers,
+	    ports.data ? ports.data : "");
+	buf_free(&ports);
+
+	if ((m.loop = loop_new()) == NULL)
+		fatal("epoll");
+	loop_add(m.loop, sig_pipe[0], LOOP_READ, pipe_cb, &m);
+	loop_tick(m.loop, 1000, tick_cb, &m);
+	loop_run(m.loop);
+
+	flush(&m);
+	if (m.counter != NULL)
+		counter_retire(m.counter);
+	flush(&m);
+	log_info("stopped");
+	counter_free(m.counter);
+	catalog_close(m.catalog);
+	site_free(m.site);
+	close_listeners(&m.srv);
+	tls_ctx_free(m.tls);
+	loop_free(m.loop);
+	return 0;
+}

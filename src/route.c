@@ -1,0 +1,547 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * route.c: the one entry point both front ends call. A normalised
+ * request path is resolved against the reserved names (/date/, /search,
+ * /stats, the feeds) and then the in-memory site model, never by
+ * joining strings into a file-system path: the only file access is
+ * openat(rootfd, src, O_NOFOLLOW) on a file the model lists. Successful
+ * pages are counted here, before they are rendered, so a page shows the
+ * count including its own view. The front ends turn the reply into
+ * Gemini or Gopher; nothing here knows which.
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "counter.h"
+#include "log.h"
+#include "mime.h"
+#include "path.h"
+#include "proto.h"
+#include "render.h"
+#include "route.h"
+#include "search.h"
+#include "site.h"
+#include "utf8.h"
+
+#define ATOM_TYPE	"application/atom+xml"
+#define PAGE_READ_MAX	(4 * 1024 * 1024)	/* larger .gmi: as a file */
+#define PAGE_NUM_MAX	9999			/* /cat/page/N/, &page=N */
+
+static void	page_begin(const struct render_ctx *, const struct request *,
+		    struct reply *, enum reply_kind, int);
+static void	page_end(struct reply *, int);
+static void	redirect(struct reply *, const char *, const char *);
+static int	ends_with(const char *, const char *);
+static int	parse_num(const char *, size_t, int *);
+static int	split_page(const char *, char *, size_t, int *, int *);
+static void	route_date(const struct render_ctx *, const struct request *,
+		    struct reply *);
+static void	route_search(const struct render_ctx *,
+		    const struct request *, struct reply *);
+static void	route_feed(const struct render_ctx *, struct reply *,
+		    const struct category *);
+static void	route_article(const struct render_ctx *,
+		    const struct request *, struct reply *,
+		    const struct article *);
+static void	route_file(const struct render_ctx *, const struct request *,
+		    struct reply *, const struct site_file *, int);
+
+static void
+page_begin(const struct render_ctx *ctx, const struct request *req,
+    struct reply *r, enum reply_kind kind, int slot)
+{
+	r->status = ST_OK;
+	r->kind = kind;
+	render_meta(ctx, r->meta, sizeof(r->meta));
+	if (ctx->counter != NULL && !req->probe)
+		counter_hit(ctx->counter, slot);
+}
+
+static void
+page_end(struct reply *r, int rc)
+{
+	if (rc == 0)
+		return;
+	buf_reset(&r->body);
+	if (rc == RENDER_NOT_FOUND)
+		reply_status(r, ST_NOT_FOUND, "Not found");
+	else
+		reply_status(r, ST_TEMP_FAIL, "Out of memory");
+}
+
+/* 31 to path + suffix, percent-encoded, kept a path (no scheme/host) */
+static void
+redirect(struct reply *r, const char *path, const char *suffix)
+{
+	struct buf	 u = BUF_INIT;
+
+	if (buf_reserve(&u, strlen(path)) == -1 ||
+	    path_encode(&u, path, 1) == -1 || buf_puts(&u, suffix) == -1 ||
+	    u.len >= sizeof(r->meta)) {
+		buf_free(&u);
+		reply_status(r, ST_NOT_FOUND, "Not found");
+		return;
+	}
+	reply_status(r, ST_REDIRECT_PERM, "%s", u.data);
+	buf_free(&u);
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t	 n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Exactly len decimal digits; no sign, no spaces. */
+static int
+parse_num(const char *s, size_t len, int *v)
+{
+	size_t	 i;
+
+	*v = 0;
+	if (len == 0 || len > 7)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int	 days[12] = { 31, 28, 31, 30, 31, 30, 31, 31,
+				    30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+static int
+date_exists(const struct site *s, int y, int m, int d)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->ndays; i++)
+		if (s->days[i].year == y &&
+		    (m == 0 || s->days[i].month == m) &&
+		    (d == 0 || s->days[i].day == d))
+			return 1;
+	return 0;
+}
+
+/* /date/, /date/YYYY/, /date/YYYY/MM/, /date/YYYY/MM/DD/ */
+static void
+route_date(const struct render_ctx *ctx, const struct request *req,
+    struct reply *r)
+{
+	static const size_t	 width[3] = { 4, 2, 2 };
+	const char		*p = req->path + strlen("/date");
+	int			 v[3] = { 0, 0, 0 }, n = 0, slash = 1;
+
+	if (*p == '\0')
+		slash = 0;
+	else
+		p++;
+	while (*p != '\0') {
+		if (n == 3 || strlen(p) < width[n] ||
+		    parse_num(p, width[n], &v[n]) == -1)
+			goto notfound;
+		p += width[n++];
+		if (*p == '\0')
+			slash = 0;
+		else if (*p++ != '/')
+			goto notfound;
+	}
+	if ((n >= 1 && v[0] < 1) || (n >= 2 && (v[1] < 1 || v[1] > 12)) ||
+	    (n == 3 && (v[2] < 1 || v[2] > days_in_month(v[0], v[1]))))
+		goto notfound;
+	if (n >= 1 && !date_exists(ctx->site, v[0], v[1], v[2]))
+		goto notfound;
+	if (!slash) {
+		redirect(r, req->path, "/");
+		return;
+	}
+	page_begin(ctx, req, r, REPLY_MENU, -1);
+	page_end(r, render_date(&r->body, ctx, v[0], v[1], v[2]));
+	return;
+notfound:
+	reply_status(r, ST_NOT_FOUND, "Not found");
+}
+
+/*
+ * "/search?<query>[&page=N]". The query arrives decoded, so a page
+ * number is recognised only as a final "&page=N" with N in 1..9999
+ * written without leading zeros; anything else is part of the query.
+ */
+static void
+route_search(const struct render_ctx *ctx, const struct request *req,
+    struct reply *r)
+{
+	struct search_hit	*hits = NULL;
+	const char		*errstr = NULL, *amp;
+	char			 q[REQ_PATH_MAX + 1];
+	size_t			 len, i, nchars, nhits = 0, total = 0;
+	int			 page = 1, cp;
+
+	len = strlen(req->query);
+	memcpy(q, req->query, len + 1);
+	if ((amp = strstr(q, "&page=")) != NULL) {
+		while (strstr(amp + 1, "&page=") != NULL)
+			amp = strstr(amp + 1, "&page=");
+		i = strlen(amp + 6);
+		if (amp[6] != '0' && parse_num(amp + 6, i, &page) == 0 &&
+		    page >= 1 && page <= PAGE_NUM_MAX) {
+			len = (size_t)(amp - q);
+			q[len] = '\0';
+		} else
+			page = 1;
+	}
+	if (!req->has_query || strspn(q, " \t") == len) {
+		reply_status(r, ST_INPUT, "%s",
+		    render_label(ctx, L_SEARCH_PROMPT));
+		return;
+	}
+	if (!utf8_valid(q, len)) {
+		reply_status(r, ST_BAD_REQUEST, "Invalid UTF-8 in the query");
+		return;
+	}
+	for (i = 0, nchars = 0; i < len; nchars++)
+		i += utf8_decode(q + i, len - i, &cp);
+	if (nchars > SEARCH_QUERY_MAX) {
+		page_begin(ctx, req, r, REPLY_MENU, -1);
+		page_end(r, render_message(&r->body, ctx, L_RESULTS,
+		    L_QUERY_TOO_LONG));
+		return;
+	}
+	if (ctx->search == NULL) {
+		reply_status(r, ST_TEMP_FAIL, "Search is not available");
+		return;
+	}
+	if (search_query(ctx->search, ctx->site, q, page, &hits, &nhits,
+	    &total, &errstr) == -1) {
+		log_warnx("search: %s", errstr != NULL ? errstr : "failed");
+		reply_status(r, ST_TEMP_FAIL, "Search failed");
+		return;
+	}
+	page_begin(ctx, req, r, REPLY_MENU, -1);
+	page_end(r, render_search(&r->body, ctx, q, page, hits, nhits,
+	    total));
+	search_hits_free(hits, nhits);
+}
+
+/* Feeds are data, not pages: they are not counted. */
+static void
+route_feed(const struct render_ctx *ctx, struct reply *r,
+    const struct category *c)
+{
+	r->status = ST_OK;
+	r->kind = REPLY_DATA;
+	snprintf(r->meta, sizeof(r->meta), "%s", ATOM_TYPE);
+	page_end(r, render_atom(&r->body, ctx, c));
+}
+
+static void
+route_article(const struct render_ctx *ctx, const struct request *req,
+    struct reply *r, const struct article *a)
+{
+	struct buf	 body = BUF_INIT;
+	char		 err[256];
+
+	if (site_article_body(ctx->site, a, &body, err, sizeof(err)) == -1) {
+		log_warnx("%s: %s", a->src, err);
+		buf_free(&body);
+		reply_status(r, ST_TEMP_FAIL, "Cannot read the article");
+		return;
+	}
+	page_begin(ctx, req, r, REPLY_DOCUMENT, a->counter_slot);
+	page_end(r, render_article(&r->body, ctx, a,
+	    body.data != NULL ? body.data : "", body.len));
+	buf_free(&body);
+}
+
+/*
+ * An attachment is handed over as an open fd; a .gmi page (or a
+ * folder's index.gmi, page = 1) is read into the body so that Gopher
+ * can render it as text.
+ */
+static void
+route_file(const struct render_ctx *ctx, const struct request *req,
+    struct reply *r, const struct site_file *f, int page)
+{
+	struct stat	 st;
+	const char	*dot;
+	ssize_t		 n;
+	int		 fd;
+
+	fd = openat(ctx->site->rootfd, f->src, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd == -1) {
+		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR) {
+			reply_status(r, ST_NOT_FOUND, "Not found");
+			return;
+		}
+		log_warn("%s", f->src);
+		reply_status(r, ST_TEMP_FAIL, "Cannot open the file");
+		return;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		reply_status(r, ST_NOT_FOUND, "Not found");
+		return;
+	}
+	dot = strrchr(f->src, '.');
+	if (!page && dot != NULL && strchr(dot, '/') == NULL &&
+	    strcasecmp(dot, ".gmi") == 0)
+		page = 1;
+	if (!page || st.st_size > PAGE_READ_MAX) {
+		r->status = ST_OK;
+		r->kind = REPLY_FILE;
+		r->fd = fd;
+		r->size = st.st_size;
+		if (page)
+			render_meta(ctx, r->meta, sizeof(r->meta));
+		else
+			snprintf(r->meta, sizeof(r->meta), "%s",
+			    mime_of(f->src, fd));
+		return;
+	}
+	buf_reset(&r->body);
+	if (buf_reserve(&r->body, (size_t)st.st_size) == -1)
+		goto fail;
+	for (;;) {
+		if (buf_reserve(&r->body, 4096) == -1)
+			goto fail;
+		n = read(fd, r->body.data + r->body.len,
+		    r->body.cap - r->body.len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			log_warn("read %s", f->src);
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		r->body.len += (size_t)n;
+		r->body.data[r->body.len] = '\0';
+		if (r->body.len > PAGE_READ_MAX)
+			goto fail;
+	}
+	close(fd);
+	page_begin(ctx, req, r, REPLY_DOCUMENT, -1);
+	return;
+fail:
+	close(fd);
+	buf_reset(&r->body);
+	reply_status(r, ST_TEMP_FAIL, "Cannot read the page");
+}
+
+/*
+ * "<cat path>page/<N>[/]": the category prefix (with its slash) goes
+ * to prefix, N to *page, and whether the trailing slash was there to
+ * *slash. N is written without leading zeros.
+ */
+static int
+split_page(const char *path, char *prefix, size_t len, int *page,
+    int *slash)
+{
+	size_t	 e = strlen(path), d;
+
+	*slash = e > 0 && path[e - 1] == '/';
+	if (*slash)
+		e--;
+	for (d = e; d > 0 && path[d - 1] >= '0' && path[d - 1] <= '9'; d--)
+		;
+	if (d == e || path[d] == '0' || parse_num(path + d, e - d, page) ==
+	    -1 || d < strlen("/page/") ||
+	    strncmp(path + d - 6, "/page/", 6) != 0 || d - 5 >= len)
+		return -1;
+	memcpy(prefix, path, d - 5);
+	prefix[d - 5] = '\0';
+	return 0;
+}
+
+void
+route(const struct render_ctx *ctx, const struct request *req,
+    struct reply *r)
+{
+	struct site_node	 n;
+	char			 prefix[REQ_PATH_MAX + 1];
+	const char		*path = req->path;
+	size_t			 len = strlen(path);
+	int			 page, slash, trailing;
+
+	buf_reset(&r->body);
+	if (path[0] != '/' || path_hidden(path))
+		goto notfound;
+	trailing = path[len - 1] == '/';
+	if (strcmp(path, "/") == 0) {
+		page_begin(ctx, req, r, REPLY_MENU, -1);
+		page_end(r, render_home(&r->body, ctx));
+		return;
+	}
+	if (strncmp(path, "/date", 5) == 0 &&
+	    (path[5] == '\0' || path[5] == '/')) {
+		route_date(ctx, req, r);
+		return;
+	}
+	if (strcmp(path, "/search") == 0) {
+		route_search(ctx, req, r);
+		return;
+	}
+	if (strcmp(path, "/stats") == 0) {
+		page_begin(ctx, req, r, REPLY_MENU, -1);
+		page_end(r, render_stats(&r->body, ctx));
+		return;
+	}
+	if (strcmp(path, "/atom.xml") == 0) {
+		route_feed(ctx, r, NULL);
+		return;
+	}
+	if (ends_with(path, "/atom.xml")) {
+		memcpy(prefix, path, len - 8);
+		prefix[len - 8] = '\0';
+		if (site_find(ctx->site, prefix, &n) == SITE_CATEGORY) {
+			route_feed(ctx, r, n.cat);
+			return;
+		}
+	}
+	switch (site_find(ctx->site, path, &n)) {
+	case SITE_CATEGORY:
+		if (!trailing) {
+			redirect(r, path, "/");
+			return;
+		}
+		page_begin(ctx, req, r, REPLY_MENU, -1);
+		page_end(r, render_category(&r->body, ctx, n.cat, 1));
+		return;
+	case SITE_ARTICLE:
+		if (trailing)
+			goto notfound;
+		route_article(ctx, req, r, n.art);
+		return;
+	case SITE_FILE:
+		if (trailing)
+			goto notfound;
+		route_file(ctx, req, r, n.file, 0);
+		return;
+	case SITE_DIR:
+		if (n.file == NULL)
+			goto notfound;
+		if (!trailing) {
+			redirect(r, path, "/");
+			return;
+		}
+		route_file(ctx, req, r, n.file, 1);
+		return;
+	case SITE_NONE:
+		break;
+	}
+	if (split_page(path, prefix, sizeof(prefix), &page, &slash) == 0 &&
+	    site_find(ctx->site, prefix, &n) == SITE_CATEGORY &&
+	    page <= render_category_pages(ctx, n.cat)) {
+		if (page == 1)
+			redirect(r, prefix, "");
+		else if (!slash)
+			redirect(r, path, "/");
+		else {
+			page_begin(ctx, req, r, REPLY_MENU, -1);
+			page_end(r, render_category(&r->body, ctx, n.cat,
+			    page));
+		}
+		return;
+	}
+notfound:
+	reply_status(r, ST_NOT_FOUND, "Not found");
+}
+
+static int
+has_scheme(const char *url)
+{
+	const char	*p = url;
+
+	/* RFC 3986, 3.1: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return 0;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	    (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.')
+		p++;
+	return *p == ':';
+}
+
+enum route_kind
+route_kind(const struct site *site, const char *url, const char **mime)
+{
+	struct site_node	 n;
+	const char		*errstr, *dot, *t;
+	char			 path[REQ_PATH_MAX + 1];
+	char			 prefix[REQ_PATH_MAX + 1];
+	size_t			 len;
+	int			 page, slash;
+
+	if (mime != NULL)
+		*mime = NULL;
+	if (has_scheme(url) || (url[0] == '/' && url[1] == '/'))
+		return ROUTE_EXTERNAL;
+	if (url[0] != '/')
+		return ROUTE_UNKNOWN;
+	len = strcspn(url, "?#");
+	if (path_decode(url, len, path, sizeof(path), &errstr) == -1 ||
+	    path_hidden(path))
+		return ROUTE_UNKNOWN;
+	if (strcmp(path, "/search") == 0)
+		return url[len] == '?' ? ROUTE_MENU : ROUTE_SEARCH;
+	if (strcmp(path, "/") == 0 || strcmp(path, "/stats") == 0 ||
+	    strcmp(path, "/date") == 0 || strncmp(path, "/date/", 6) == 0)
+		return ROUTE_MENU;
+	len = strlen(path);
+	if (ends_with(path, "/atom.xml")) {
+		memcpy(prefix, path, len - 8);
+		prefix[len - 8] = '\0';
+		if (strcmp(prefix, "/") == 0 ||
+		    site_find(site, prefix, NULL) == SITE_CATEGORY) {
+			if (mime != NULL)
+				*mime = ATOM_TYPE;
+			return ROUTE_FILE;
+		}
+	}
+	switch (site_find(site, path, &n)) {
+	case SITE_CATEGORY:
+		return ROUTE_MENU;
+	case SITE_ARTICLE:
+		return ROUTE_DOCUMENT;
+	case SITE_DIR:
+		return n.file != NULL ? ROUTE_DOCUMENT : ROUTE_UNKNOWN;
+	case SITE_FILE:
+		dot = strrchr(path, '.');
+		if (dot != NULL && strchr(dot, '/') == NULL &&
+		    (strcasecmp(dot, ".gmi") == 0 ||
+		    strcasecmp(dot, ".txt") == 0))
+			return ROUTE_DOCUMENT;
+		t = mime_by_ext(path);
+		if (mime != NULL)
+			*mime = t != NULL ? t : "application/octet-stream";
+		return ROUTE_FILE;
+	case SITE_NONE:
+		break;
+	}
+	if (split_page(path, prefix, sizeof(prefix), &page, &slash) == 0 &&
+	    site_find(site, prefix, NULL) == SITE_CATEGORY)
+		return ROUTE_MENU;
+	return ROUTE_UNKNOWN;
+}

@@ -1,0 +1,484 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * search.c: a reader's query -> ranked articles with excerpts, over the
+ * catalog's FTS5 index (catalog.c). Each worker opens the database read
+ * only after the fork. The reader's text is never handed to FTS5 as
+ * syntax: it is split into words, phrases and prefixes here and
+ * rebuilt as a query of quoted strings, so no input can reach an FTS5
+ * or SQL error. Hits are mapped back to the worker's site snapshot;
+ * rows the snapshot does not know are skipped.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "catalog.h"
+#include "log.h"
+#include "search.h"
+#include "site.h"
+#include "utf8.h"
+
+#define SEARCH_SNIPPET_TOKENS	"20"
+
+struct search {
+	sqlite3		*db;
+	sqlite3_stmt	*st_match;	/* all hits, best first */
+	sqlite3_stmt	*st_snip;	/* the excerpt of one hit */
+	struct timespec	 deadline;	/* of the query running */
+	int		 timed_out;
+};
+
+/*
+ * bm25 weights: a word in the title counts ten times a word in the
+ * body, so articles about the subject come before passing mentions.
+ * CROSS JOIN keeps fts as the outer loop that MATCH drives.
+ */
+static const char *search_match_sql =
+	"SELECT a.id, a.urlpath, a.src FROM fts CROSS JOIN article AS a"
+	" ON a.id = fts.rowid WHERE fts MATCH ?1"
+	" ORDER BY bm25(fts, 10.0, 1.0), a.date DESC, a.id DESC";
+static const char *search_snip_sql =
+	"SELECT snippet(fts, 1, '', '', '\xe2\x80\xa6', "
+	SEARCH_SNIPPET_TOKENS ") FROM fts WHERE fts MATCH ?1 AND rowid = ?2";
+
+struct expr {
+	struct buf	*out;
+	const char	*seg;		/* the segment being tokenized */
+	size_t		 nwords;	/* in the whole query */
+	size_t		 termwords;	/* in this term */
+	size_t		 last_end;	/* end of the last word in seg */
+	size_t		 last_chars;	/* its length folded, in characters */
+	struct {
+		size_t	 off, len;	/* a term in out */
+	}		 terms[SEARCH_WORDS_MAX];
+	size_t		 nterms;
+	int		 oom;
+};
+
+static int	 search_progress(void *);
+static int	 is_space(int);
+static int	 is_quote(int);
+static int	 expr_word(void *, const char *, size_t, size_t, size_t);
+static int	 expr_term(struct expr *, const char *, size_t, int);
+static void	 expr_undo(struct expr *, size_t);
+static char	*excerpt_clean(const char *);
+static const struct article *site_resolve(void *, const char *,
+		    const char *);
+
+struct search *
+search_open(const char *dbpath, char *err, size_t errlen)
+{
+	struct search	*s;
+	int		 rc;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	rc = sqlite3_open_v2(dbpath, &s->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", dbpath, s->db ?
+		    sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	/* a checkpoint by the master can hold readers back briefly */
+	sqlite3_busy_timeout(s->db, 1000);
+	sqlite3_progress_handler(s->db, 10000, search_progress, s);
+	if (catalog_tokenizer_register(s->db) == -1) {
+		snprintf(err, errlen, "%s: no FTS5 tokenizer", dbpath);
+		goto fail;
+	}
+	if (sqlite3_prepare_v3(s->db, search_match_sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->st_match, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(s->db, search_snip_sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->st_snip, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", dbpath, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	return s;
+fail:
+	search_close(s);
+	return NULL;
+}
+
+/*
+ * A worker serves its other clients only between queries: a query
+ * that runs too long (common words on a very large site) is stopped.
+ */
+static int
+search_progress(void *arg)
+{
+	struct search	*s = arg;
+	struct timespec	 now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > s->deadline.tv_sec || (now.tv_sec ==
+	    s->deadline.tv_sec && now.tv_nsec > s->deadline.tv_nsec)) {
+		s->timed_out = 1;
+		return 1;
+	}
+	return 0;
+}
+
+void
+search_close(struct search *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->st_match);
+	sqlite3_finalize(s->st_snip);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+/*
+ * The query language.
+ */
+
+static int
+is_space(int cp)
+{
+	/* invalid bytes and control characters separate like spaces */
+	if (cp < 0x21 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+		return 1;
+	if (cp == 0x2028 || cp == 0x2029)
+		return 1;
+	return utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
+}
+
+static int
+is_quote(int cp)
+{
+	/* phone keyboards type curly quotes: “chi bộ” is a phrase too */
+	return cp == '"' || cp == 0x201c || cp == 0x201d || cp == 0x201e;
+}
+
+static int
+expr_word(void *arg, const char *tok, size_t toklen, size_t start, size_t end)
+{
+	struct expr	*x = arg;
+	size_t		 i;
+
+	if (x->nwords >= SEARCH_WORDS_MAX)
+		return 1;			/* the rest is ignored */
+	if (buf_puts(x->out, x->termwords == 0 ? "\"" : " ") == -1)
+		goto oom;
+	/*
+	 * Write the reader's word, not the folded token: the tokenizer
+	 * splits it again exactly as it split the documents. A word holds
+	 * no quote, but double any to keep the string closed regardless.
+	 */
+	for (i = start; i < end; i++) {
+		if (x->seg[i] == '"' && buf_putc(x->out, '"') == -1)
+			goto oom;
+		if (buf_putc(x->out, x->seg[i]) == -1)
+			goto oom;
+	}
+	x->nwords++;
+	x->termwords++;
+	x->last_end = end;
+	x->last_chars = 0;
+	for (i = 0; i < toklen; i++)
+		if (((unsigned char)tok[i] & 0xc0) != 0x80)
+			x->last_chars++;
+	return 0;
+oom:
+	x->oom = 1;
+	return 1;
+}
+
+/* Forget what was written since mark. */
+static void
+expr_undo(struct expr *x, size_t mark)
+{
+	x->out->len = mark;
+	if (x->out->data != NULL)
+		x->out->data[mark] = '\0';
+}
+
+/*
+ * One term: the words of seg[0..len) as an FTS5 string, which FTS5
+ * reads as a phrase when it holds several ("covid-19", "a:b", or
+ * a quoted "chi bộ"), then " *" for a prefix. Terms are AND-ed.
+ * Segments without words vanish, and so do repeated terms.
+ */
+static int
+expr_term(struct expr *x, const char *seg, size_t len, int star_after)
+{
+	size_t	 mark = x->out->len, start, i;
+	int	 prefix, rc;
+
+	if (x->nterms > 0 && buf_puts(x->out, " AND ") == -1)
+		return -1;
+	start = x->out->len;
+	x->seg = seg;
+	x->termwords = 0;
+	x->last_end = 0;
+	x->last_chars = 0;
+	rc = catalog_tokenize(seg, len, expr_word, x);
+	if (x->oom || rc == -1)
+		return -1;
+	if (x->termwords == 0) {
+		expr_undo(x, mark);
+		return 0;
+	}
+	/*
+	 * A prefix of one letter matches a good part of the dictionary
+	 * and is slow to merge; the index keeps prefixes of 2 and 3.
+	 */
+	prefix = (star_after || (x->last_end < len &&
+	    seg[x->last_end] == '*')) && x->last_chars >= 2 && rc == 0;
+	if (buf_puts(x->out, prefix ? "\" *" : "\"") == -1)
+		return -1;
+	for (i = 0; i < x->nterms; i++) {
+		if (x->terms[i].len == x->out->len - start &&
+		    memcmp(x->out->data + x->terms[i].off, x->out->data + start,
+		    x->terms[i].len) == 0) {
+			expr_undo(x, mark);
+			return 0;
+		}
+	}
+	x->terms[x->nterms].off = start;
+	x->terms[x->nterms].len = x->out->len - start;
+	x->nterms++;
+	return 0;
+}
+
+int
+search_match_expr(struct buf *out, const char *q, const char **errstr)
+{
+	struct expr	 x;
+	size_t		 len, i, n, start, ncp = 0;
+	int		 cp, star;
+
+	len = strlen(q);
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(q + i, len - i, &cp);
+		if (++ncp > SEARCH_QUERY_MAX) {
+			*errstr = "query too long";
+			return -1;
+		}
+	}
+	memset(&x, 0, sizeof(x));
+	x.out = out;
+	for (i = 0; i < len && x.nwords < SEARCH_WORDS_MAX; ) {
+		n = utf8_decode(q + i, len - i, &cp);
+		if (is_quote(cp)) {
+			/* a phrase, to the next quote or to the end */
+			start = i += n;
+			while (i < len) {
+				n = utf8_decode(q + i, len - i, &cp);
+				if (is_quote(cp))
+					break;
+				i += n;
+			}
+			star = 0;
+			if (i < len && i + n < len && q[i + n] == '*')
+				star = 1;
+			if (expr_term(&x, q + start, i - start, star) == -1)
+				goto oom;
+			if (i < len)
+				i += n;
+		} else if (is_space(cp))
+			i += n;
+		else {
+			/* a word, or words joined by punctuation */
+			start = i;
+			while (i < len) {
+				n = utf8_decode(q + i, len - i, &cp);
+				if (is_space(cp) || is_quote(cp))
+					break;
+				i += n;
+			}
+			if (expr_term(&x, q + start, i - start, 0) == -1)
+				goto oom;
+		}
+	}
+	if (x.nterms == 0) {
+		*errstr = "empty query";
+		return -1;
+	}
+	return 0;
+oom:
+	*errstr = "out of memory";
+	return -1;
+}
+
+/*
+ * Queries.
+ */
+
+struct site_arg {
+	const struct site	*site;
+};
+
+static const struct article *
+site_resolve(void *arg, const char *urlpath, const char *src)
+{
+	struct site_arg		*sa = arg;
+	struct site_node	 node;
+
+	(void)src;
+	if (site_find(sa->site, urlpath, &node) != SITE_ARTICLE)
+		return NULL;
+	return node.art;
+}
+
+int
+search_query(struct search *s, const struct site *site, const char *query,
+    int page, struct search_hit **hits, size_t *nhits, size_t *total,
+    const char **errstr)
+{
+	struct site_arg	 sa;
+
+	sa.site = site;
+	return search_query_with(s, site_resolve, &sa, query, page, hits,
+	    nhits, total, errstr);
+}
+
+int
+search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
+    const char *query, int page, struct search_hit **hits, size_t *nhits,
+    size_t *total, const char **errstr)
+{
+	struct buf		 expr = BUF_INIT;
+	struct search_hit	*h = NULL;
+	sqlite3_int64		 ids[SEARCH_PER_PAGE];
+	const struct article	*art;
+	const char		*urlpath, *src, *snip;
+	size_t			 first, count = 0, n = 0, i;
+	int			 rc;
+
+	*hits = NULL;
+	*nhits = 0;
+	*total = 0;
+	*errstr = NULL;
+	if (search_match_expr(&expr, query, errstr) == -1)
+		goto fail;
+	if (page < 1)
+		page = 1;
+	first = (size_t)(page - 1) * SEARCH_PER_PAGE;
+	if ((h = calloc(SEARCH_PER_PAGE, sizeof(*h))) == NULL) {
+		*errstr = "out of memory";
+		goto fail;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &s->deadline);
+	s->deadline.tv_sec += SEARCH_TIME_MAX / 1000;
+	s->deadline.tv_nsec += (SEARCH_TIME_MAX % 1000) * 1000000L;
+	if (s->deadline.tv_nsec >= 1000000000L) {
+		s->deadline.tv_sec++;
+		s->deadline.tv_nsec -= 1000000000L;
+	}
+	s->timed_out = 0;
+
+	/* every hit is resolved, so that total counts only the site's */
+	sqlite3_bind_text(s->st_match, 1, expr.data, (int)expr.len,
+	    SQLITE_STATIC);
+	while ((rc = sqlite3_step(s->st_match)) == SQLITE_ROW) {
+		urlpath = (const char *)sqlite3_column_text(s->st_match, 1);
+		src = (const char *)sqlite3_column_text(s->st_match, 2);
+		if (urlpath == NULL ||
+		    (art = resolve(arg, urlpath, src)) == NULL)
+			continue;
+		if (count >= first && n < SEARCH_PER_PAGE) {
+			h[n].art = art;
+			ids[n++] = sqlite3_column_int64(s->st_match, 0);
+		}
+		count++;
+	}
+	sqlite3_reset(s->st_match);
+	sqlite3_clear_bindings(s->st_match);
+	if (rc != SQLITE_DONE)
+		goto dberr;
+
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_text(s->st_snip, 1, expr.data, (int)expr.len,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(s->st_snip, 2, ids[i]);
+		rc = sqlite3_step(s->st_snip);
+		snip = NULL;
+		if (rc == SQLITE_ROW)
+			snip = (const char *)sqlite3_column_text(s->st_snip, 0);
+		h[i].excerpt = excerpt_clean(snip != NULL ? snip : "");
+		sqlite3_reset(s->st_snip);
+		sqlite3_clear_bindings(s->st_snip);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			goto dberr;
+		if (h[i].excerpt == NULL) {
+			*errstr = "out of memory";
+			goto fail;
+		}
+	}
+	buf_free(&expr);
+	if (n == 0) {
+		free(h);
+		h = NULL;
+	}
+	*hits = h;
+	*nhits = n;
+	*total = count;
+	return 0;
+dberr:
+	if (s->timed_out) {
+		log_info("search: [%s] stopped after %d ms", expr.data,
+		    SEARCH_TIME_MAX);
+		*errstr = "query too slow";
+	} else {
+		log_warnx("search: [%s]: %s", expr.data,
+		    sqlite3_errmsg(s->db));
+		*errstr = "database error";
+	}
+fail:
+	search_hits_free(h, SEARCH_PER_PAGE);
+	buf_free(&expr);
+	return -1;
+}
+
+/* One line for a menu: no control characters, single spaces. */
+static char *
+excerpt_clean(const char *snip)
+{
+	struct buf	 a = BUF_INIT, b = BUF_INIT;
+	size_t		 i;
+
+	if (utf8_sanitize_line(&a, snip, strlen(snip)) == -1)
+		goto fail;
+	for (i = 0; i < a.len; i++) {
+		if (a.data[i] == ' ' && (b.len == 0 || b.data[b.len - 1] == ' '))
+			continue;
+		if (buf_putc(&b, a.data[i]) == -1)
+			goto fail;
+	}
+	if (b.len > 0 && b.data[b.len - 1] == ' ')
+		b.data[--b.len] = '\0';
+	buf_free(&a);
+	if (b.len == 0) {
+		buf_free(&b);
+		return strdup("");
+	}
+	return buf_steal(&b, NULL);
+fail:
+	buf_free(&a);
+	buf_free(&b);
+	return NULL;
+}
+
+void
+search_hits_free(struct search_hit *h, size_t n)
+{
+	size_t	 i;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(h[i].excerpt);
+	free(h);
+}

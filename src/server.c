@@ -1,0 +1,302 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * server.c: a worker process. It serves the snapshot it was forked
+ * with, from one event loop over the shared listeners, until the master
+ * tells it to stop (SIGTERM): then it stops accepting, finishes the
+ * connections it has and exits. This file also holds the two front-end
+ * tables that conn.c drives: each glues a protocol parser to route()
+ * and writes the reply in its protocol.
+ */
+
+#include <sys/prctl.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "conn.h"
+#include "gemini.h"
+#include "gopher.h"
+#include "log.h"
+#include "loop.h"
+#include "mime.h"
+#include "proto.h"
+#include "render.h"
+#include "route.h"
+#include "sandbox.h"
+#include "search.h"
+#include "server.h"
+#include "site.h"
+
+#define SERVER_TICK_MS	250
+
+static volatile sig_atomic_t	 worker_stop;
+static int			 worker_pipe[2] = { -1, -1 };
+
+static void	gemini_handle(struct server *, const char *, size_t, int,
+		    struct request *, struct reply *, struct buf *);
+static void	gemini_timeout(struct server *, struct buf *);
+static void	gopher_handle(struct server *, const char *, size_t, int,
+		    struct request *, struct reply *, struct buf *);
+static void	gopher_timeout(struct server *, struct buf *);
+
+const struct frontend gemini_frontend = {
+	"gemini", 1, GEMINI_URL_MAX, 1, gemini_handle, gemini_timeout
+};
+
+const struct frontend gopher_frontend = {
+	/* selector, TAB, query: the selector alone is capped in gopher.c */
+	"gopher", 0, CONN_IN_MAX - 2, 0, gopher_handle, gopher_timeout
+};
+
+static void
+gemini_handle(struct server *srv, const char *line, size_t len, int how,
+    struct request *req, struct reply *rep, struct buf *out)
+{
+	enum status	 st;
+	const char	*errstr;
+
+	if (how == CONN_REQ_TOO_LONG)
+		reply_status(rep, ST_BAD_REQUEST, "request too long");
+	else if (how == CONN_REQ_NO_CRLF)
+		reply_status(rep, ST_BAD_REQUEST,
+		    "request line must end with CRLF");
+	else if (gemini_parse(line, len, &srv->gemini, req, &st, &errstr)
+	    == -1)
+		reply_status(rep, st, "%s", errstr);
+	else
+		route(&srv->rctx, req, rep);
+	gemini_header(out, rep);
+	/* a body only after 20 (spec: "Status codes") */
+	if (rep->status == ST_OK && rep->kind != REPLY_FILE)
+		buf_append(out, rep->body.data, rep->body.len);
+}
+
+static void
+gemini_timeout(struct server *srv, struct buf *out)
+{
+	(void)srv;
+	buf_puts(out, "59 request timeout\r\n");
+}
+
+static void
+gopher_handle(struct server *srv, const char *line, size_t len, int how,
+    struct request *req, struct reply *rep, struct buf *out)
+{
+	const char	*errstr = NULL;
+	int		 r;
+
+	if (how == CONN_REQ_TOO_LONG) {
+		reply_status(rep, ST_BAD_REQUEST, "selector too long");
+		gopher_error(out, &srv->gopher, rep->meta);
+		return;
+	}
+	r = gopher_parse(line, len, req, &errstr);
+	if (r == 1) {
+		/* an HTTP client knocked on the Gopher port */
+		reply_status(rep, ST_BAD_REQUEST, "HTTP request");
+		gopher_http(out, &srv->gopher);
+		return;
+	}
+	if (r == 2) {
+		/* "URL:..." selector from a client without type h */
+		rep->status = ST_OK;
+		rep->kind = REPLY_DATA;
+		snprintf(rep->meta, sizeof(rep->meta), "URL:");
+		gopher_urlpage(out, &srv->gopher, line, len);
+		return;
+	}
+	if (r == -1) {
+		reply_status(rep, ST_BAD_REQUEST, "%s",
+		    errstr ? errstr : "bad selector");
+		gopher_error(out, &srv->gopher, rep->meta);
+		return;
+	}
+	if (strcmp(req->path, "/caps.txt") == 0) {
+		rep->status = ST_OK;
+		rep->kind = REPLY_DATA;
+		gopher_caps(out, &srv->gopher);
+		return;
+	}
+	route(&srv->rctx, req, rep);
+	gopher_reply(out, &srv->gopher, req, rep);
+}
+
+static void
+gopher_timeout(struct server *srv, struct buf *out)
+{
+	gopher_error(out, &srv->gopher, "request timeout");
+}
+
+void
+server_setup(struct server *srv, const struct config *conf,
+    struct site *site, struct counter *counter, struct tls_ctx *tls)
+{
+	int	 i;
+
+	srv->conf = conf;
+	srv->site = site;
+	srv->counter = counter;
+	srv->tls = tls;
+
+	memset(&srv->rctx, 0, sizeof(srv->rctx));
+	srv->rctx.site = site;
+	srv->rctx.title = conf->title;
+	srv->rctx.lang = conf->lang;
+	srv->rctx.hostname = conf->hostname;
+	srv->rctx.per_page = conf->per_page;
+	for (i = 0; i < L_COUNT; i++)
+		srv->rctx.labels[i] = conf->labels[i];
+	srv->rctx.counter = counter;
+	srv->rctx.search = NULL;	/* opened by each worker */
+
+	srv->gemini.hostname = conf->hostname;
+	srv->gemini.port = conf->gemini_port;
+	srv->gemini.lang = conf->lang;
+
+	memset(&srv->gopher, 0, sizeof(srv->gopher));
+	srv->gopher.site = site;
+	srv->gopher.host = conf->gopher_host;
+	srv->gopher.port = conf->gopher_adv_port;
+	srv->gopher.ascii = conf->gopher_ascii;
+	srv->gopher.lang = conf->lang;
+	srv->gopher.title = conf->title;
+}
+
+static void
+accept_cb(struct loop *l, int fd, int ev, void *arg)
+{
+	struct server	*srv = arg;
+	int		 i;
+
+	(void)l;
+	(void)ev;
+	for (i = 0; i < srv->nlisteners; i++)
+		if (srv->listeners[i].fd == fd)
+			conn_accept(srv, fd, srv->listeners[i].fe);
+}
+
+void
+server_accepting(struct server *srv, int on)
+{
+	int	 i;
+
+	if (on == srv->accepting || (on && srv->draining))
+		return;
+	for (i = 0; i < srv->nlisteners; i++) {
+		if (on)
+			loop_add(srv->loop, srv->listeners[i].fd,
+			    LOOP_READ | LOOP_EXCLUSIVE, accept_cb, srv);
+		else
+			loop_del(srv->loop, srv->listeners[i].fd);
+	}
+	srv->accepting = on;
+}
+
+static void
+worker_signal(int sig)
+{
+	int	 saved = errno;
+
+	(void)sig;
+	worker_stop = 1;
+	if (worker_pipe[1] != -1)
+		(void)write(worker_pipe[1], "x", 1);
+	errno = saved;
+}
+
+static void
+tick_cb(struct loop *l, void *arg)
+{
+	struct server	*srv = arg;
+
+	conn_tick(srv);
+	if (srv->paused_emfile) {
+		srv->paused_emfile = 0;
+		server_accepting(srv, 1);
+	}
+	if (srv->draining && srv->nconns == 0)
+		loop_stop(l);
+}
+
+static void
+pipe_cb(struct loop *l, int fd, int ev, void *arg)
+{
+	struct server	*srv = arg;
+	char		 junk[16];
+	int		 i;
+
+	(void)ev;
+	while (read(fd, junk, sizeof(junk)) > 0)
+		;
+	if (worker_stop && !srv->draining) {
+		/* stop accepting; the listeners stay open in the master */
+		server_accepting(srv, 0);
+		srv->draining = 1;
+		for (i = 0; i < srv->nlisteners; i++)
+			close(srv->listeners[i].fd);
+		srv->nlisteners = 0;
+		if (srv->nconns == 0)
+			loop_stop(l);
+	}
+}
+
+void
+server_worker(struct server *srv, int id)
+{
+	static char		 prefix[32];
+	struct sigaction	 sa;
+	char			 err[256];
+
+	snprintf(prefix, sizeof(prefix), "worker %d", id);
+	log_setprefix(prefix);
+	/* the master's death ends us too */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() == 1)
+		_exit(0);
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = worker_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (pipe2(worker_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
+		fatal("pipe");
+
+	/* state that must not cross a fork is opened here */
+	if (mime_init() == -1)
+		log_warnx("libmagic unavailable: types by extension only");
+	srv->rctx.search = search_open(srv->conf->catalog, err, sizeof(err));
+	if (srv->rctx.search == NULL)
+		log_warnx("search unavailable: %s", err);
+	if ((srv->loop = loop_new()) == NULL)
+		fatal("epoll");
+	loop_add(srv->loop, worker_pipe[0], LOOP_READ, pipe_cb, srv);
+	loop_tick(srv->loop, SERVER_TICK_MS, tick_cb, srv);
+	srv->maxconns = (srv->conf->max_connections + srv->conf->workers - 1)
+	    / srv->conf->workers;
+	if (sandbox_enter() == -1)
+		log_warn("sandbox");
+	if (worker_stop)
+		_exit(0);
+	server_accepting(srv, 1);
+	loop_run(srv->loop);
+
+	conn_close_all(srv);
+	search_close(srv->rctx.search);
+	mime_free();
+	loop_free(srv->loop);
+	_exit(0);
+}

@@ -1,0 +1,397 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * tls.c: every call into OpenSSL lives here. conn.c sees only
+ * TLS_OK / TLS_WANT_READ / TLS_WANT_WRITE / TLS_EOF / TLS_ERR.
+ *
+ * Session tickets: the ticket keys are derived from a random secret
+ * made in the master before the workers are forked, and from the
+ * current 12-hour period, so every worker encrypts and decrypts the
+ * same tickets (a resumption works whichever worker accepts it), keys
+ * rotate without any message between processes, and a ticket of the
+ * previous period is still accepted (and renewed).
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include "tls.h"
+
+#define TLS_TICKET_PERIOD	(12 * 3600)	/* key rotation, seconds */
+#define TLS_CERT_DAYS		(365 * 30)	/* clients pin it: long */
+
+struct tls_ctx {
+	SSL_CTX		*ctx;
+};
+
+struct tls {
+	SSL		*ssl;
+	int		 shutdown_sent;
+};
+
+static unsigned char	 ticket_secret[32];
+
+static void
+ssl_err(char *err, size_t errlen, const char *what)
+{
+	unsigned long	 e = ERR_get_error();
+	char		 msg[256];
+
+	ERR_error_string_n(e, msg, sizeof(msg));
+	snprintf(err, errlen, "%s: %s", what, e ? msg : strerror(errno));
+	ERR_clear_error();
+}
+
+/* write PEM output to path atomically, with the given mode */
+static int
+write_pem(const char *path, mode_t mode, int (*wr)(FILE *, void *),
+    void *obj)
+{
+	char	 tmp[4096];
+	FILE	*f = NULL;
+	int	 fd = -1, r;
+
+	r = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (r < 0 || (size_t)r >= sizeof(tmp))
+		return -1;
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode))
+	    == -1)
+		return -1;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		goto fail;
+	}
+	if (!wr(f, obj) || fflush(f) != 0 || fsync(fileno(f)) == -1) {
+		fclose(f);
+		goto fail;
+	}
+	if (fclose(f) != 0)
+		goto fail;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	return 0;
+fail:
+	unlink(tmp);
+	return -1;
+}
+
+static int
+wr_key(FILE *f, void *k)
+{
+	return PEM_write_PrivateKey(f, k, NULL, NULL, 0, NULL, NULL);
+}
+
+static int
+wr_cert(FILE *f, void *x)
+{
+	return PEM_write_X509(f, x);
+}
+
+int
+tls_generate(const char *cert, const char *key, const char *hostname,
+    char *err, size_t errlen)
+{
+	EVP_PKEY	*pkey = NULL;
+	X509		*x = NULL;
+	X509_NAME	*name;
+	X509_EXTENSION	*ext = NULL;
+	X509V3_CTX	 v3;
+	unsigned char	 serial[16];
+	BIGNUM		*bn = NULL;
+	char		 san[300];
+	int		 ret = -1;
+
+	if (access(cert, F_OK) == 0 && access(key, F_OK) == 0)
+		return 0;
+	if ((pkey = EVP_EC_gen("P-256")) == NULL) {
+		ssl_err(err, errlen, "EC key generation");
+		goto done;
+	}
+	if ((x = X509_new()) == NULL)
+		goto sslfail;
+	X509_set_version(x, 2);
+	RAND_bytes(serial, sizeof(serial));
+	serial[0] &= 0x7f;
+	if ((bn = BN_bin2bn(serial, sizeof(serial), NULL)) == NULL ||
+	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) == NULL)
+		goto sslfail;
+	X509_gmtime_adj(X509_getm_notBefore(x), -86400);
+	X509_time_adj_ex(X509_getm_notAfter(x), TLS_CERT_DAYS, 0, NULL);
+	X509_set_pubkey(x, pkey);
+	name = X509_get_subject_name(x);
+	if (!X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+	    (const unsigned char *)hostname, -1, -1, 0))
+		goto sslfail;
+	X509_set_issuer_name(x, name);
+	snprintf(san, sizeof(san), "DNS:%s", hostname);
+	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+	if ((ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name,
+	    san)) == NULL || !X509_add_ext(x, ext, -1))
+		goto sslfail;
+	if (!X509_sign(x, pkey, EVP_sha256()))
+		goto sslfail;
+	if (write_pem(key, 0600, wr_key, pkey) == -1) {
+		snprintf(err, errlen, "%s: %s", key, strerror(errno));
+		goto done;
+	}
+	if (write_pem(cert, 0644, wr_cert, x) == -1) {
+		snprintf(err, errlen, "%s: %s", cert, strerror(errno));
+		goto done;
+	}
+	ret = 0;
+	goto done;
+sslfail:
+	ssl_err(err, errlen, "certificate generation");
+done:
+	X509_EXTENSION_free(ext);
+	BN_free(bn);
+	X509_free(x);
+	EVP_PKEY_free(pkey);
+	return ret;
+}
+
+/* key material for a ticket period: name (16), AES key (32), HMAC (32) */
+static void
+ticket_keys(long period, unsigned char name[16], unsigned char aes[32],
+    unsigned char mac[32])
+{
+	unsigned char	 in[16], out[EVP_MAX_MD_SIZE];
+	unsigned int	 olen;
+	int		 i;
+
+	for (i = 0; i < 3; i++) {
+		memset(in, 0, sizeof(in));
+		memcpy(in, &period, sizeof(period));
+		in[15] = (unsigned char)i;
+		HMAC(EVP_sha256(), ticket_secret, sizeof(ticket_secret), in,
+		    sizeof(in), out, &olen);
+		if (i == 0)
+			memcpy(name, out, 16);
+		else
+			memcpy(i == 1 ? aes : mac, out, 32);
+	}
+}
+
+static int
+ticket_cb(SSL *ssl, unsigned char key_name[16], unsigned char *iv,
+    EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *mctx, int enc)
+{
+	unsigned char	 name[16], aes[32], mac[32];
+	OSSL_PARAM	 params[3];
+	char		 digest[] = "SHA256";
+	long		 period = (long)(time(NULL) / TLS_TICKET_PERIOD);
+	int		 i, renew = 0;
+
+	(void)ssl;
+	if (enc) {
+		ticket_keys(period, name, aes, mac);
+		memcpy(key_name, name, 16);
+		if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(
+		    EVP_aes_256_cbc())) <= 0)
+			return -1;
+	} else {
+		for (i = 0; i < 2; i++) {
+			ticket_keys(period - i, name, aes, mac);
+			if (memcmp(key_name, name, 16) == 0)
+				break;
+		}
+		if (i == 2)
+			return 0;	/* unknown key: full handshake */
+		renew = (i == 1);
+	}
+	params[0] = OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY,
+	    mac, sizeof(mac));
+	params[1] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    digest, 0);
+	params[2] = OSSL_PARAM_construct_end();
+	if (!EVP_MAC_CTX_set_params(mctx, params))
+		return -1;
+	if (enc) {
+		if (!EVP_EncryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, aes, iv))
+			return -1;
+		return 1;
+	}
+	if (!EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, aes, iv))
+		return -1;
+	return renew ? 2 : 1;
+}
+
+struct tls_ctx *
+tls_ctx_new(const char *cert, const char *key, char *err, size_t errlen)
+{
+	struct tls_ctx	*t;
+	SSL_CTX		*ctx;
+
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		ssl_err(err, errlen, "SSL_CTX_new");
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE |
+	    SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
+	/* buffers are freed while a connection idles: lean held conns */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS |
+	    SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/* stateless tickets only: no per-process session cache to share */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_num_tickets(ctx, 1);
+	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"bantin",
+	    6);
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+		ssl_err(err, errlen, cert);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+		ssl_err(err, errlen, key);
+		goto fail;
+	}
+	if (SSL_CTX_check_private_key(ctx) != 1) {
+		ssl_err(err, errlen, "key does not match certificate");
+		goto fail;
+	}
+	if (RAND_bytes(ticket_secret, sizeof(ticket_secret)) != 1) {
+		ssl_err(err, errlen, "RAND_bytes");
+		goto fail;
+	}
+	SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb);
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		goto fail;
+	t->ctx = ctx;
+	return t;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+void
+tls_ctx_free(struct tls_ctx *t)
+{
+	if (t == NULL)
+		return;
+	SSL_CTX_free(t->ctx);
+	free(t);
+}
+
+struct tls *
+tls_new(struct tls_ctx *t, int fd)
+{
+	struct tls	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if ((c->ssl = SSL_new(t->ctx)) == NULL ||
+	    SSL_set_fd(c->ssl, fd) != 1) {
+		SSL_free(c->ssl);
+		free(c);
+		ERR_clear_error();
+		return NULL;
+	}
+	SSL_set_accept_state(c->ssl);
+	return c;
+}
+
+static enum tls_result
+result(struct tls *c, int r)
+{
+	switch (SSL_get_error(c->ssl, r)) {
+	case SSL_ERROR_WANT_READ:
+		return TLS_WANT_READ;
+	case SSL_ERROR_WANT_WRITE:
+		return TLS_WANT_WRITE;
+	case SSL_ERROR_ZERO_RETURN:
+		return TLS_EOF;
+	default:
+		ERR_clear_error();
+		/* no close_notify after a fatal error (RFC 8446, 6.2) */
+		c->shutdown_sent = 1;
+		return TLS_ERR;
+	}
+}
+
+enum tls_result
+tls_handshake(struct tls *c)
+{
+	int	 r;
+
+	if ((r = SSL_do_handshake(c->ssl)) == 1)
+		return TLS_OK;
+	return result(c, r);
+}
+
+enum tls_result
+tls_read(struct tls *c, void *p, size_t len, size_t *n)
+{
+	int	 r;
+
+	*n = 0;
+	if ((r = SSL_read_ex(c->ssl, p, len, n)) == 1)
+		return TLS_OK;
+	return result(c, r);
+}
+
+enum tls_result
+tls_write(struct tls *c, const void *p, size_t len, size_t *n)
+{
+	int	 r;
+
+	*n = 0;
+	if ((r = SSL_write_ex(c->ssl, p, len, n)) == 1)
+		return TLS_OK;
+	return result(c, r);
+}
+
+enum tls_result
+tls_shutdown(struct tls *c)
+{
+	int	 r;
+
+	if (c->shutdown_sent)
+		return TLS_OK;
+	/* Gemini closes after the response: send our close_notify and do
+	 * not wait for the peer's */
+	r = SSL_shutdown(c->ssl);
+	if (r >= 0) {
+		c->shutdown_sent = 1;
+		return TLS_OK;
+	}
+	return result(c, r);
+}
+
+void
+tls_free(struct tls *c)
+{
+	if (c == NULL)
+		return;
+	SSL_free(c->ssl);
+	free(c);
+}
+
+int
+tls_resumed(const struct tls *c)
+{
+	return SSL_session_reused(c->ssl);
+}
+
+const char *
+tls_version(const struct tls *c)
+{
+	return SSL_get_version(c->ssl);
+}

@@ -1,0 +1,189 @@
+# lib.sh: helpers for the integration tests. Each test gets a scratch
+# folder, a generated certificate and configuration on free loopback
+# ports, and a server it starts and stops itself, by PID.
+
+BANTIN=${BANTIN:-$PWD/bantin}
+HERE=$PWD/tests/integration
+GEMGET="python3 $HERE/gemget.py"
+
+# free_port: ask the kernel for an unused loopback port
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# make_capsule DIR: a small news tree with known content
+make_capsule() {
+	d=$1
+	mkdir -p "$d/thoi-su/anh" "$d/thoi-su/tai-lieu" "$d/the-thao/bong-da" "$d/anh-chung"
+	printf '[category]\ntitle = Thời sự\ndescription = Tin trong quận\norder = 1\n' >"$d/thoi-su/_category.ini"
+	printf '[category]\ntitle = Thể thao\norder = 2\n' >"$d/the-thao/_category.ini"
+	printf '[category]\ntitle = Bóng đá\n' >"$d/the-thao/bong-da/_category.ini"
+	cat >"$d/thoi-su/2020-05-21-chi-bo-dai-hoi.md" <<'EOT'
+title: Chi bộ hoàn thành Đại hội
+date: 2020-05-21 11:15
+author: MỸ DUNG
+
+Có 100% Chi bộ trực thuộc Đảng bộ khối cơ quan hoàn thành Đại hội.
+
+## Đảm bảo đúng yêu cầu
+
+Quận Bình Thạnh tổ chức Đại hội Đảng các cấp đúng tiến độ.
+EOT
+	cat >"$d/thoi-su/2021-03-04-giao-thong.gmi" <<'EOT'
+# Phân luồng giao thông dịp lễ
+
+Từ ngày 4/3, các tuyến đường chính được phân luồng.
+=> /thoi-su/2020-05-21-chi-bo-dai-hoi Bài liên quan
+EOT
+	cat >"$d/the-thao/bong-da/2022-07-01-giai-phuong.txt" <<'EOT'
+title: Giải bóng đá các phường
+date: 2022-07-01
+
+       Giải bóng đá thiếu niên các phường khai mạc sáng nay.
+       Mười hai đội tham dự.
+EOT
+	printf '# Giới thiệu\n\nTrang tin của quận.\n' >"$d/gioi-thieu.gmi"
+	printf '# Ảnh\n\nThư mục ảnh chung.\n' >"$d/anh-chung/index.gmi"
+	printf '\211PNG\r\n\032\n\0\0\0\rIHDR' >"$d/thoi-su/anh/hoi-nghi.png"
+	printf '%%PDF-1.4\n%%\342\343\n1 0 obj<<>>endobj\ntrailer<<>>\n%%%%EOF\n' >"$d/thoi-su/tai-lieu/ke-hoach"
+	printf 'secret\n' >"$d/thoi-su/.hidden.gmi"
+	printf 'x\n' >"$d/_private.gmi"
+	mkdir -p "$d/.git"; printf 'x\n' >"$d/.git/config"
+	printf 'outside the capsule\n' >"$TMP/outside.txt"
+	ln -s "$TMP/outside.txt" "$d/thoi-su/leak.txt"
+	ln -s "$TMP" "$d/thoi-su/leakdir"
+}
+
+# gen_cert DIR: an ECDSA P-256 certificate for localhost, made now
+gen_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+	    -nodes -days 1 -subj /CN=localhost -keyout "$1/key.pem" \
+	    -out "$1/cert.pem" 2>/dev/null
+}
+
+# gen_config [extra ini text]: writes $TMP/t.ini for the current ports
+gen_config() {
+	cat >"$TMP/t.ini" <<EOT
+[server]
+hostname = localhost
+state_dir = $TMP/state
+workers = ${WORKERS:-2}
+[gemini]
+listen = 127.0.0.1
+port = $GP
+cert = $TMP/cert.pem
+key = $TMP/key.pem
+[gopher]
+enabled = yes
+listen = 127.0.0.1
+port = $HP
+[site]
+root = $TMP/capsule
+title = Bản tin thử
+lang = vi
+per_page = 10
+rescan_interval = ${RESCAN:-1}
+[counter]
+flush_interval = ${FLUSH:-1}
+[limits]
+request_timeout = ${REQ_TIMEOUT:-10}
+max_connections = ${MAXCONN:-1024}
+$1
+EOT
+}
+
+# setup: scratch folder, ports, capsule, certificate, configuration
+setup() {
+	TMP=$(mktemp -d /tmp/bantin-test.XXXXXX)
+	GP=$(free_port)
+	HP=$(free_port)
+	while [ "$HP" = "$GP" ]; do HP=$(free_port); done
+	make_capsule "$TMP/capsule"
+	gen_cert "$TMP"
+	gen_config "$1"
+	PID=
+}
+
+# start_server: run bantin in the foreground (-d) and wait for "ready"
+start_server() {
+	"$BANTIN" -c "$TMP/t.ini" -n >"$TMP/check.out" 2>&1 || {
+		cat "$TMP/check.out"; return 1; }
+	"$BANTIN" -d -c "$TMP/t.ini" 2>>"$TMP/log" &
+	PID=$!
+	i=0
+	while [ $i -lt 100 ]; do
+		if ! kill -0 "$PID" 2>/dev/null; then
+			echo "server exited during start-up:"; tail -n 20 "$TMP/log"
+			PID=; return 1
+		fi
+		grep -q 'ready' "$TMP/log" 2>/dev/null && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	echo "server not ready after 10 s"; return 1
+}
+
+# stop_server: SIGTERM our server and wait for it; 0 if it exited 0
+stop_server() {
+	[ -n "$PID" ] || return 0
+	kill -TERM "$PID" 2>/dev/null
+	wait "$PID"; rc=$?
+	PID=
+	return $rc
+}
+
+teardown() {
+	set +e
+	if [ -n "$PID" ]; then kill -KILL "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; fi
+	PID=
+	[ -n "$TMP" ] && rm -rf "$TMP"
+	TMP=
+}
+
+# gem REQUEST [gemget options]: fetch; sets HDR (first line, no CR),
+# BODY (the rest) and STATUS (the two digits)
+gem() {
+	req=$1; shift
+	GEMRC=0
+	$GEMGET "$@" "$GP" "$req" >"$TMP/resp" 2>"$TMP/resp.err" || GEMRC=$?
+	HDR=$(head -n 1 "$TMP/resp" | tr -d '\r')
+	BODY=$(tail -n +2 "$TMP/resp")
+	STATUS=$(printf '%s' "$HDR" | cut -c1-2)
+}
+
+# gopher SELECTOR: raw Gopher request over TCP; sets GOPHER
+gopher() {
+	GOPHER=$(printf '%s\r\n' "$1" | python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(sys.stdin.buffer.read())
+out = b""
+while True:
+    d = s.recv(65536)
+    if not d: break
+    out += d
+sys.stdout.buffer.write(out)' "$HP")
+}
+
+fail() {
+	echo "    FAIL: $*"
+	return 1
+}
+
+# expect_status CODE [what]
+expect_status() {
+	[ "$STATUS" = "$1" ] || fail "${2:-request}: status '$HDR', want $1"
+}
+
+# expect_body TEXT: the body contains TEXT
+expect_body() {
+	printf '%s' "$BODY" | grep -qF -- "$1" || fail "body lacks '$1'"
+}
+
+# expect_log TEXT: the server log contains TEXT (fixed string)
+expect_log() {
+	grep -qF -- "$1" "$TMP/log" || fail "log lacks '$1'"
+}
+
+alive() {
+	kill -0 "$PID" 2>/dev/null || fail "server crashed?"
+}

@@ -1,0 +1,275 @@
+# tests_gemini.sh: the Gemini server core (issue 7), rule by rule.
+
+test_home_page() {
+	setup; start_server
+	gem "gemini://localhost/"
+	expect_status 20
+	[ "$HDR" = "20 text/gemini; charset=utf-8; lang=vi" ] || fail "header '$HDR'"
+	expect_body "# Bản tin thử"
+	expect_body "=> /thoi-su/"
+	[ $GEMRC -eq 0 ] || fail "no close_notify (rc $GEMRC)"
+	alive
+	expect_log "gemini 127.0.0.1 20 / "
+}
+
+test_empty_path_no_redirect() {
+	setup; start_server
+	gem "gemini://localhost"
+	expect_status 20
+	expect_body "# Bản tin thử"
+}
+
+test_dir_without_slash_redirects() {
+	setup; start_server
+	gem "gemini://localhost/thoi-su"
+	expect_status 31
+	[ "$HDR" = "31 /thoi-su/" ] || fail "header '$HDR'"
+	gem "gemini://localhost/anh-chung"
+	expect_status 31
+}
+
+test_index_gmi_serves_dir() {
+	setup; start_server
+	gem "gemini://localhost/anh-chung/"
+	expect_status 20
+	expect_body "Thư mục ảnh chung"
+}
+
+test_url_length_limit() {
+	setup; start_server
+	base="gemini://localhost/"
+	pad=$(python3 -c "print('a' * (1024 - len('$base')))")
+	gem "$base$pad"
+	expect_status 51 "1024-byte URL"
+	gem "${base}a$pad"
+	expect_status 59 "1025-byte URL"
+	alive
+}
+
+test_bad_requests_59() {
+	setup; start_server
+	for r in '\r\n' '/relative\r\n' 'localhost/\r\n' \
+	    'gemini://user@localhost/\r\n' 'gemini://localhost/#frag\r\n' \
+	    'gemini://localhost/\xff\r\n' 'gemini://localhost/\x00x\r\n' \
+	    '\xef\xbb\xbfgemini://localhost/\r\n' 'gemini://localhost/\n'; do
+		gem "$r" --raw
+		expect_status 59 "$r"
+		[ -z "$BODY" ] || fail "$r: body after 59"
+	done
+	alive
+}
+
+test_proxy_refused_53() {
+	setup; start_server
+	gem "gemini://example.org/"
+	expect_status 53 "other host"
+	gem "gemini://localhost:1/"
+	expect_status 53 "other port"
+	gem "https://localhost/"
+	expect_status 53 "other scheme"
+	gem "gemini://localhost:$GP/"
+	expect_status 20 "own port"
+}
+
+test_traversal() {
+	setup; start_server
+	for p in '/../outside.txt' '/%2e%2e/outside.txt' '/thoi-su/..%2f..%2foutside.txt' \
+	    '/%252e%252e/outside.txt' '/%c0%ae%c0%ae/outside.txt' \
+	    '/thoi-su/../../outside.txt' '/./../outside.txt'; do
+		gem "gemini://localhost$p"
+		case $STATUS in 5?) ;; *) fail "$p: status $HDR" ;; esac
+		! printf '%s' "$BODY" | grep -q 'outside the capsule' || fail "$p leaked"
+	done
+	gem "gemini://localhost/thoi-su/../gioi-thieu.gmi"
+	expect_status 20 "dot segments inside the root"
+}
+
+test_symlink_out_of_tree() {
+	setup; start_server
+	gem "gemini://localhost/thoi-su/leak.txt"
+	expect_status 51
+	gem "gemini://localhost/thoi-su/leakdir/outside.txt"
+	expect_status 51
+	gem "gemini://localhost/thoi-su/"
+	! printf '%s' "$BODY" | grep -q leak || fail "symlink listed"
+}
+
+test_hidden_names_51() {
+	setup; start_server
+	for p in /thoi-su/.hidden.gmi /_private.gmi /.git/config /thoi-su/_category.ini; do
+		gem "gemini://localhost$p"
+		expect_status 51 "$p"
+	done
+}
+
+test_mime_types() {
+	setup; start_server
+	gem "gemini://localhost/gioi-thieu.gmi"
+	expect_status 20
+	case $HDR in "20 text/gemini"*) ;; *) fail "gmi: $HDR" ;; esac
+	gem "gemini://localhost/thoi-su/anh/hoi-nghi.png"
+	[ "$HDR" = "20 image/png" ] || fail "png: $HDR"
+	gem "gemini://localhost/thoi-su/tai-lieu/ke-hoach"
+	case $HDR in "20 application/pdf"*) ;; *) fail "libmagic: $HDR" ;; esac
+	gem "gemini://localhost/nope"
+	expect_status 51
+	[ -z "$BODY" ] || fail "body after 51"
+}
+
+test_tls_versions() {
+	setup; start_server
+	v=$($GEMGET --version "$GP" gemini://localhost/)
+	[ "$v" = "TLSv1.3" ] || fail "default: $v"
+	v=$($GEMGET --tls12 --version "$GP" gemini://localhost/)
+	[ "$v" = "TLSv1.2" ] || fail "1.2: $v"
+	! $GEMGET --tls11 "$GP" gemini://localhost/ >/dev/null 2>&1 || fail "TLS 1.1 accepted"
+	alive
+}
+
+test_sni_and_openssl_client() {
+	setup; start_server
+	out=$(printf 'gemini://localhost/\r\n' | openssl s_client -quiet -connect "127.0.0.1:$GP" -servername localhost 2>/dev/null | head -n 1 | tr -d '\r')
+	[ "$out" = "20 text/gemini; charset=utf-8; lang=vi" ] || fail "s_client: $out"
+}
+
+test_session_resumption_across_workers() {
+	WORKERS=2 setup; start_server
+	for v in "" --tls12; do
+		out=$($GEMGET $v --resume 12 "$GP" gemini://localhost/)
+		[ "$out" = "resumed 11/12" ] || fail "resumption $v: $out"
+	done
+}
+
+test_generated_certificate() {
+	setup
+	sed -i 's/^cert = .*/cert =/; s/^key = .*/key =/' "$TMP/t.ini"
+	start_server
+	[ -f "$TMP/state/cert.pem" ] || fail "no certificate"
+	[ "$(stat -c %a "$TMP/state/key.pem")" = 600 ] || fail "key mode"
+	openssl x509 -in "$TMP/state/cert.pem" -noout -text >"$TMP/x509"
+	grep -q 'DNS:localhost' "$TMP/x509" || fail "no SAN"
+	grep -q 'CN *= *localhost' "$TMP/x509" || fail "no CN"
+	grep -q 'prime256v1\|P-256' "$TMP/x509" || fail "not P-256"
+	fp1=$($GEMGET --cert-der "$GP" gemini://localhost/)
+	stop_server
+	start_server
+	fp2=$($GEMGET --cert-der "$GP" gemini://localhost/)
+	[ "$fp1" = "$fp2" ] || fail "certificate changed on restart"
+	[ ! -e "$TMP/capsule/cert.pem" ] || fail "cert in capsule"
+}
+
+test_slow_client_does_not_block() {
+	WORKERS=1 setup; start_server
+	# an idle TLS connection that never sends its request
+	python3 -c '
+import socket, ssl, time
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.check_hostname = False; c.verify_mode = ssl.CERT_NONE
+s = c.wrap_socket(socket.create_connection(("127.0.0.1", '"$GP"')), server_hostname="localhost")
+time.sleep(4)' &
+	idle=$!
+	sleep 0.5
+	# and a raw TCP connection stuck before the handshake
+	python3 -c 'import socket, time; s = socket.create_connection(("127.0.0.1", '"$GP"')); time.sleep(4)' &
+	idle2=$!
+	sleep 0.3
+	gem "gemini://localhost/" --timeout 2
+	expect_status 20 "while another client idles"
+	kill $idle $idle2 2>/dev/null; wait $idle $idle2 2>/dev/null || true
+}
+
+test_request_timeout_drip() {
+	REQ_TIMEOUT=2 setup; start_server
+	start=$(date +%s)
+	gem "gemini://localhost/thoi-su/" --drip 0.4 --timeout 15
+	took=$(( $(date +%s) - start ))
+	[ "$took" -le 5 ] || fail "drip extended the deadline: ${took}s"
+	[ "$HDR" = "59 request timeout" ] || [ -z "$HDR" ] || fail "header '$HDR'"
+	alive
+}
+
+test_max_connections_no_busy_loop() {
+	MAXCONN=4 WORKERS=1 setup; start_server
+	python3 -c '
+import socket, time
+ss = [socket.create_connection(("127.0.0.1", '"$GP"')) for _ in range(12)]
+time.sleep(2)' &
+	hold=$!
+	sleep 1
+	cpu1=$(awk '{print $14+$15}' /proc/$(pgrep -P "$PID" | head -n 1)/stat)
+	sleep 1
+	cpu2=$(awk '{print $14+$15}' /proc/$(pgrep -P "$PID" | head -n 1)/stat)
+	[ $((cpu2 - cpu1)) -lt 20 ] || fail "worker spins at the cap"
+	wait $hold || true
+	sleep 0.5
+	gem "gemini://localhost/" --timeout 12
+	expect_status 20 "after the cap is released"
+}
+
+test_worker_restart() {
+	WORKERS=2 setup; start_server
+	w=$(pgrep -P "$PID" | head -n 1)
+	kill -KILL "$w"
+	sleep 1.5
+	[ "$(pgrep -P "$PID" | wc -l)" -eq 2 ] || fail "worker not replaced"
+	expect_log "restarting"
+	gem "gemini://localhost/"
+	expect_status 20
+}
+
+test_sighup_reload_new_article() {
+	RESCAN=0 setup; start_server
+	gem "gemini://localhost/thoi-su/2023-01-02-moi"
+	expect_status 51
+	printf 'title: Bài mới\ndate: 2023-01-02\n\nNội dung mới.\n' >"$TMP/capsule/thoi-su/2023-01-02-moi.gmi"
+	kill -HUP "$PID"
+	sleep 1.5
+	gem "gemini://localhost/thoi-su/2023-01-02-moi"
+	expect_status 20 "after SIGHUP"
+	expect_body "Nội dung mới."
+	alive
+}
+
+test_sighup_bad_config_keeps_running() {
+	setup; start_server
+	cp "$TMP/t.ini" "$TMP/good.ini"
+	printf '[gemini]\nport = nonsense\n' >>"$TMP/t.ini"
+	kill -HUP "$PID"
+	sleep 1
+	expect_log "reload failed"
+	gem "gemini://localhost/"
+	expect_status 20 "old configuration kept"
+	alive
+}
+
+test_sigterm_graceful() {
+	setup; start_server
+	gem "gemini://localhost/"
+	stop_server || fail "exit status"
+	expect_log "stopped"
+	kill -0 "$PID" 2>/dev/null && fail "still running"
+	true
+}
+
+test_check_config() {
+	setup
+	out=$("$BANTIN" -c "$TMP/t.ini" -n)
+	[ "$out" = "configuration OK" ] || fail "-n: $out"
+	"$BANTIN" -c "$TMP/t.ini" -nn >"$TMP/dump"
+	grep -qx "gemini.port = $GP" "$TMP/dump" || fail "-nn lacks the port"
+	grep -qx "site.root = $TMP/capsule" "$TMP/dump" || fail "-nn lacks root"
+	printf '[gemini]\nport = 99999\n[bogus]\nx = 1\n' >>"$TMP/t.ini"
+	if "$BANTIN" -c "$TMP/t.ini" -n >"$TMP/out" 2>&1; then fail "bad config accepted"; fi
+	grep -q 'gemini:port: 99999 is out of range' "$TMP/out" || fail "no port problem"
+	grep -q 'bogus: unknown section' "$TMP/out" || fail "no section problem"
+	# start-up refuses it the same way, before creating anything
+	if "$BANTIN" -d -c "$TMP/t.ini" >"$TMP/out" 2>&1; then fail "started"; fi
+	grep -q 'configuration refused' "$TMP/out" || fail "no refusal"
+	[ ! -d "$TMP/state" ] || fail "state_dir created by a refused config"
+}
+
+test_config_golden_dump() {
+	setup
+	TMP_ESC=$(printf '%s' "$TMP" | sed 's/[\/&]/\\&/g')
+	"$BANTIN" -c "$TMP/t.ini" -nn | sed "s/$TMP_ESC/TMP/g; s/ = $GP\$/ = GP/; s/ = $HP\$/ = HP/" >"$TMP/dump"
+	diff -u tests/integration/golden/dump.txt "$TMP/dump" || fail "-nn differs from the golden file"
+}

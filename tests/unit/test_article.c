@@ -1,0 +1,294 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * test_article.c: article_fmt and article_parse, table-driven: every
+ * header form, bodies that only look like headers, bad dates with
+ * their line, invalid UTF-8, the title and date fallbacks, and HTML
+ * metadata through convert_html.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "article.h"
+#include "buf.h"
+#include "t.h"
+
+struct pcase {
+	const char	*name;		/* file name */
+	const char	*src;
+	const char	*err;		/* NULL: must parse */
+	const char	*title;
+	const char	*date;		/* "YYYY-MM-DD HH:MM", NULL: none */
+	int		 has_time;
+	const char	*author;
+	const char	*body_has;	/* substring of the gemtext */
+	const char	*body_not;	/* must not appear */
+};
+
+static const struct pcase pcases[] = {
+	/* plain header: every known key */
+	{ "2020-05-21-chi-bo.gmi",
+	  "title: Chi bộ đại hội\ndate: 2020-05-21 11:15\n"
+	  "author: MỸ DUNG\nsummary: Tóm tắt\nlang: vi\ntags: a, b\n\n"
+	  "# Tiêu đề khác\n\nNội dung.\n",
+	  NULL, "Chi bộ đại hội", "2020-05-21 11:15", 1, "MỸ DUNG",
+	  "# Tiêu đề khác", "title:" },
+	/* keys are case-insensitive; a date without time */
+	{ "x.gmi", "Title: Hoa\nDATE: 2020-01-02\nAuthor: Lan\n\nThân bài\n",
+	  NULL, "Hoa", "2020-01-02 00:00", 0, "Lan", "Thân bài", "DATE" },
+	/* an unknown first key: no header, all of it is body */
+	{ "x.gmi", "Hà Nội: tin mới\ndate: 2020-01-02\n\nThêm\n",
+	  NULL, "x", NULL, 0, NULL, "Hà Nội: tin mới", NULL },
+	{ "ghi-chu.gmi", "Note: abc\ntitle: B\n\nx\n",
+	  NULL, "ghi-chu", NULL, 0, NULL, "title: B", NULL },
+	/* a "---" block; unknown keys in it are ignored */
+	{ "x.md", "---\ntitle: Khối\ndate: 2020-05-19 08:30\nlayout: post\n"
+	  "---\n\nĐoạn văn.\n",
+	  NULL, "Khối", "2020-05-19 08:30", 1, NULL, "Đoạn văn.", "layout" },
+	{ "x.gmi", "---\nTITLE: Hoa hồng\n\nauthor: Cúc\n---\nThân\n",
+	  NULL, "Hoa hồng", NULL, 0, "Cúc", "Thân", "---" },
+	/* a "---" that is not closed, or holds prose, is body */
+	{ "mo.gmi", "---\ntitle: X\n\nthân bài\n",
+	  NULL, "mo", NULL, 0, NULL, "title: X", NULL },
+	{ "mo.gmi", "---\nmột dòng văn\n---\n",
+	  NULL, "mo", NULL, 0, NULL, "một dòng văn", NULL },
+	/* a header ends at the first line that is not a known key */
+	{ "x.gmi", "title: A\nNội dung ngay sau\n",
+	  NULL, "A", NULL, 0, NULL, "Nội dung ngay sau", "title" },
+	/* bad dates: the article is refused, with the line */
+	{ "x.gmi", "title: x\ndate: 2020-02-30\n\nbody\n",
+	  "line 2: bad date '2020-02-30'", NULL, NULL, 0, NULL, NULL, NULL },
+	{ "x.md", "---\ntitle: x\ndate: hôm qua\n---\n",
+	  "line 3: bad date 'hôm qua'", NULL, NULL, 0, NULL, NULL, NULL },
+	{ "x.gmi", "date: 2020-05-21 25:00\n\n", "line 1: bad date "
+	  "'2020-05-21 25:00'", NULL, NULL, 0, NULL, NULL, NULL },
+	{ "x.gmi", "date: 2019-02-29\n\n", "line 1: bad date '2019-02-29'",
+	  NULL, NULL, 0, NULL, NULL, NULL },
+	{ "x.gmi", "date: 21/05/2020\n\n", "line 1: bad date '21/05/2020'",
+	  NULL, NULL, 0, NULL, NULL, NULL },
+	{ "x.gmi", "date: 2020-05-21 11:15 sáng\n\n",
+	  "line 1: bad date '2020-05-21 11:15 sáng'", NULL, NULL, 0, NULL,
+	  NULL, NULL },
+	/* accepted date forms */
+	{ "x.gmi", "date: 2020-02-29\n\n", NULL, "x", "2020-02-29 00:00", 0,
+	  NULL, NULL, NULL },
+	{ "x.gmi", "date: 2020-05-21T11:15:30\n\n", NULL, "x",
+	  "2020-05-21 11:15", 1, NULL, NULL, NULL },
+	{ "x.gmi", "date: 2020-05-21 11:15+07:00\n\n", NULL, "x",
+	  "2020-05-21 11:15", 1, NULL, NULL, NULL },
+	/* an empty value is no value */
+	{ "x.gmi", "title:\ndate: 2020-01-01\n\n# Tiêu đề\n", NULL,
+	  "Tiêu đề", "2020-01-01 00:00", 0, NULL, NULL, NULL },
+	/* fallbacks: title from the first heading (kept in the body),
+	 * date from the file name */
+	{ "2020-05-20-hop-bao.gmi", "# Họp báo quý II\n\nThân bài.\n",
+	  NULL, "Họp báo quý II", "2020-05-20 00:00", 0, NULL,
+	  "# Họp báo quý II", NULL },
+	{ "2019-12-31-tat-nien.md", "Mở đầu.\n\n## Phần hai\n\nx\n",
+	  NULL, "Phần hai", "2019-12-31 00:00", 0, NULL, "Phần hai", NULL },
+	{ "2020-05-18.gmi", "văn bản\n", NULL, "2020-05-18",
+	  "2020-05-18 00:00", 0, NULL, NULL, NULL },
+	/* the header's date wins over the file name's */
+	{ "2020-01-01-x.gmi", "date: 2021-02-03 09:00\n\n", NULL,
+	  "2020-01-01-x", "2021-02-03 09:00", 1, NULL, NULL, NULL },
+	/* no heading, no date: the slug, and the caller's mtime */
+	{ "ghi-chu.txt", "Ghi chú ngắn.\n", NULL, "ghi-chu", NULL, 0, NULL,
+	  "Ghi chú ngắn.", NULL },
+	{ "2020-13-01-x.gmi", "x\n", NULL, "2020-13-01-x", NULL, 0, NULL,
+	  NULL, NULL },
+	{ "2020-05-01x.gmi", "x\n", NULL, "2020-05-01x", NULL, 0, NULL, NULL,
+	  NULL },
+	/* CRLF, a BOM, NFC */
+	{ "x.gmi", "title: CRLF\r\ndate: 2020-05-21\r\n\r\nthân\r\n",
+	  NULL, "CRLF", "2020-05-21 00:00", 0, NULL, "thân", NULL },
+	{ "x.gmi", "\xef\xbb\xbftitle: BOM\n\nx\n", NULL, "BOM", NULL, 0,
+	  NULL, NULL, NULL },
+	{ "x.gmi", "title: Tie\xcc\x82\xcc\x81ng Vie\xcc\xa3\xcc\x82t\n\n",
+	  NULL, "Tiếng Việt", NULL, 0, NULL, NULL, NULL },
+	/* a .txt with a header */
+	{ "x.txt", "title: Văn bản\nauthor: An\n\nDòng một.\n", NULL,
+	  "Văn bản", NULL, 0, "An", "Dòng một.", "author" },
+	/* invalid UTF-8 names the line and the byte */
+	{ "x.gmi", "title: a\n\nx\n\xc3(\n",
+	  "line 4: invalid UTF-8 (byte 0xc3)", NULL, NULL, 0, NULL, NULL,
+	  NULL },
+	{ "x.md", "\xff\n", "line 1: invalid UTF-8 (byte 0xff)", NULL, NULL,
+	  0, NULL, NULL, NULL },
+	/* HTML: the converter's metadata */
+	{ "le.html",
+	  "<!DOCTYPE html><html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	  "<title>Lễ kỷ niệm</title><meta name=\"author\" content=\"THU HÀ\">"
+	  "<meta property=\"article:published_time\" "
+	  "content=\"2020-04-30T07:00:00+07:00\"></head>"
+	  "<body><p>Sáng 30/4.</p></body></html>",
+	  NULL, "Lễ kỷ niệm", "2020-04-30 07:00", 1, "THU HÀ", "Sáng 30/4.",
+	  NULL },
+	{ "2020-05-21-x.htm",
+	  "<html><head><meta name=\"date\" content=\"2020-05-22\"></head>"
+	  "<body><h1>Tiêu đề H1</h1><p>x</p></body></html>",
+	  NULL, "Tiêu đề H1", "2020-05-22 00:00", 0, NULL, "Tiêu đề H1", NULL },
+	/* a date the CMS wrote otherwise: the file name applies */
+	{ "2020-05-21-y.html",
+	  "<html><head><title>T</title><meta name=\"date\" "
+	  "content=\"hôm qua\"></head><body><p>x</p></body></html>",
+	  NULL, "T", "2020-05-21 00:00", 0, NULL, NULL, NULL },
+};
+
+struct fcase {
+	const char	*name;
+	int		 fmt;
+};
+
+static const struct fcase fcases[] = {
+	{ "a.gmi", FMT_GMI },
+	{ "2020-05-21-x.md", FMT_MD },
+	{ "A.MD", FMT_MD },
+	{ "a.txt", FMT_TXT },
+	{ "a.html", FMT_HTML },
+	{ "a.htm", FMT_HTML },
+	{ "a.tar.gmi", FMT_GMI },
+	{ "a.jpg", -1 },
+	{ "a.gmi.bak", -1 },
+	{ ".gmi", -1 },
+	{ "gmi", -1 },
+};
+
+static void
+fmt_date(time_t t, char *out, size_t len)
+{
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+static void
+test_parse(void)
+{
+	const struct pcase	*c;
+	struct article_meta	 m;
+	struct buf		 body = BUF_INIT;
+	char			 err[256], date[32];
+	size_t			 i, len;
+	int			 r;
+
+	for (i = 0; i < sizeof(pcases) / sizeof(pcases[0]); i++) {
+		c = &pcases[i];
+		buf_reset(&body);
+		err[0] = '\0';
+		len = strlen(c->src);
+		r = article_parse(c->name, "/thoi-su/", c->src, len, &m, &body,
+		    err, sizeof(err));
+		if (c->err != NULL) {
+			CHECK_INT(r, -1);
+			CHECK_STR(err, c->err);
+			CHECK(m.title == NULL);
+			CHECK_INT(body.len, 0);
+			continue;
+		}
+		if (r != 0)
+			fprintf(stderr, "case %zu (%s): %s\n", i, c->name, err);
+		CHECK_INT(r, 0);
+		CHECK_STR(m.title, c->title);
+		CHECK_INT(m.has_date, c->date != NULL);
+		if (c->date != NULL && m.has_date) {
+			fmt_date(m.date, date, sizeof(date));
+			CHECK_STR(date, c->date);
+			CHECK_INT(m.has_time, c->has_time);
+		}
+		if (c->author != NULL)
+			CHECK_STR(m.author, c->author);
+		if (c->body_has != NULL)
+			CHECK_HAS(body.data, c->body_has);
+		if (c->body_not != NULL && body.data != NULL &&
+		    strstr(body.data, c->body_not) != NULL) {
+			fprintf(stderr, "case %zu: [%s] in body:\n%s\n", i,
+			    c->body_not, body.data);
+			CHECK(0);
+		}
+		article_meta_free(&m);
+		CHECK(m.title == NULL);
+	}
+	buf_free(&body);
+}
+
+/* every field of the first case, and the same metadata with no body */
+static void
+test_fields(void)
+{
+	static const char	 html[] = "<html><head><meta name="
+	    "\"description\" content=\" Tóm tắt HTML \"><meta name="
+	    "\"keywords\" content=\"a,b\"></head><body></body></html>";
+	const struct pcase	*c = &pcases[0];
+	struct article_meta	 m;
+	struct buf		 body = BUF_INIT;
+	char			 err[256];
+
+	CHECK_INT(article_parse(c->name, "/", c->src, strlen(c->src), &m,
+	    NULL, err, sizeof(err)), 0);
+	CHECK_STR(m.title, "Chi bộ đại hội");
+	CHECK_STR(m.summary, "Tóm tắt");
+	CHECK_STR(m.lang, "vi");
+	CHECK_STR(m.tags, "a, b");
+	article_meta_free(&m);
+
+	/* a title from a heading needs the conversion even without body */
+	CHECK_INT(article_parse("x.md", "/", "# Đề mục\n\nx\n", 13, &m, NULL,
+	    err, sizeof(err)), 0);
+	CHECK_STR(m.title, "Đề mục");
+	article_meta_free(&m);
+
+	/* the body is appended to what the buffer holds; an error
+	 * leaves it as it was */
+	buf_puts(&body, "trước\n");
+	CHECK_INT(article_parse("x.gmi", "/", "date: 2020-99-01\n\nx\n", 20,
+	    &m, &body, err, sizeof(err)), -1);
+	CHECK_STR(body.data, "trước\n");
+	CHECK_INT(article_parse("x.gmi", "/", "sau\n", 4, &m, &body, err,
+	    sizeof(err)), 0);
+	CHECK_HAS(body.data, "trước\n");
+	CHECK_HAS(body.data, "sau");
+	article_meta_free(&m);
+
+	/* HTML description and lang */
+	c = &pcases[sizeof(pcases) / sizeof(pcases[0]) - 3];
+	CHECK_INT(article_parse(c->name, "/", c->src, strlen(c->src), &m,
+	    NULL, err, sizeof(err)), 0);
+	CHECK_STR(m.lang, "vi");
+	article_meta_free(&m);
+	CHECK_INT(article_parse("x.html", "/", html, strlen(html), &m, NULL,
+	    err, sizeof(err)), 0);
+	CHECK_STR(m.summary, "Tóm tắt HTML");
+	CHECK_STR(m.tags, "a,b");
+	CHECK_STR(m.title, "x");
+	article_meta_free(&m);
+
+	/* a NUL is refused even though it is valid UTF-8 */
+	CHECK_INT(article_parse("x.txt", "/", "a\nb\0c\n", 6, &m, NULL, err,
+	    sizeof(err)), -1);
+	CHECK_STR(err, "line 2: NUL byte");
+	CHECK_INT(article_parse("x.jpg", "/", "x", 1, &m, NULL, err,
+	    sizeof(err)), -1);
+	buf_free(&body);
+}
+
+static void
+test_fmt(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(fcases) / sizeof(fcases[0]); i++)
+		CHECK_INT(article_fmt(fcases[i].name), fcases[i].fmt);
+}
+
+int
+main(void)
+{
+	test_fmt();
+	test_parse();
+	test_fields();
+	return t_done("test_article");
+}

@@ -1,0 +1,596 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * test_convert.c: the converters to gemtext. Golden files: each
+ * tests/fixtures/convert/<name>.<ext> must convert to <name>.<ext>.gmi
+ * exactly (run with BANTIN_GOLDEN=write to rewrite them, then read the
+ * diff). Tables: convert_link against the capsule path scheme, the rule
+ * that prose never becomes markup in any format, whitespace, errors and
+ * the gemtext invariants every output must keep. Run from the repo root.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "convert.h"
+#include "gemtext.h"
+#include "t.h"
+#include "utf8.h"
+
+#define FIX	"tests/fixtures/convert/"
+#define BASE	"/thoi-su/"
+
+static char		*slurp(const char *, size_t *);
+static int		 spew(const char *, const char *, size_t);
+static int		 convert_as(const char *, struct buf *, const char *,
+			    size_t, struct convert_meta *, char *, size_t);
+static const char	*invalid(const char *, size_t);
+static void		 check_valid(const char *, const struct buf *);
+static void		 test_golden(void);
+static void		 test_link(void);
+static void		 test_prose(void);
+static void		 test_cases(void);
+static void		 test_errors(void);
+static void		 test_table_width(void);
+static void		 test_append(void);
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	struct buf	 b = BUF_INIT;
+	char		 chunk[8192];
+	size_t		 n;
+	FILE		*f;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(&b, chunk, n) == -1)
+			break;
+	fclose(f);
+	return buf_steal(&b, len);
+}
+
+static int
+spew(const char *path, const char *s, size_t len)
+{
+	FILE	*f;
+	int	 r;
+
+	if ((f = fopen(path, "wb")) == NULL)
+		return -1;
+	r = fwrite(s, 1, len, f) == len ? 0 : -1;
+	if (fclose(f) != 0)
+		r = -1;
+	return r;
+}
+
+/* Convert s by the format its name's extension gives. */
+static int
+convert_as(const char *name, struct buf *out, const char *s, size_t len,
+    struct convert_meta *m, char *err, size_t errlen)
+{
+	const char	*ext = strrchr(name, '.');
+
+	if (ext == NULL)
+		return -1;
+	if (strcmp(ext, ".md") == 0)
+		return convert_md(out, s, len, BASE, err, errlen);
+	if (strcmp(ext, ".txt") == 0)
+		return convert_txt(out, s, len, BASE, err, errlen);
+	if (strcmp(ext, ".gmi") == 0)
+		return convert_gmi(out, s, len, BASE, err, errlen);
+	return convert_html(out, s, len, BASE, m, err, errlen);
+}
+
+/*
+ * Why s is not gemtext as bantin promises it, or NULL: UTF-8 in NFC,
+ * one newline at the end, no blank line first and never two in a row
+ * outside preformatted blocks, no CR, TAB only inside them, no other
+ * control character, and every block closed.
+ */
+static const char *
+invalid(const char *s, size_t len)
+{
+	struct buf	 nfc = BUF_INIT;
+	const char	*p, *e = s + len, *nl, *why = NULL;
+	size_t		 i, n;
+	int		 pre = 0, blank = 0, cp, same;
+
+	if (len == 0)
+		return NULL;
+	if (!utf8_valid(s, len))
+		return "not UTF-8";
+	if (utf8_nfc(&nfc, s, len) == -1)
+		return "NFC failed";
+	same = nfc.len == len && memcmp(nfc.data, s, len) == 0;
+	buf_free(&nfc);
+	if (!same)
+		return "not NFC";
+	if (s[len - 1] != '\n')
+		return "no newline at the end";
+	if (len >= 2 && s[len - 2] == '\n')
+		return "blank line at the end";
+	if (s[0] == '\n')
+		return "blank line first";
+	for (p = s; p < e && why == NULL; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(e - p));
+		n = (size_t)(nl - p);
+		if (n >= 3 && memcmp(p, "```", 3) == 0)
+			pre = !pre;
+		else if (!pre && n == 0) {
+			if (blank)
+				why = "two blank lines";
+			blank = 1;
+			continue;
+		}
+		blank = 0;
+		for (i = 0; i < n; ) {
+			i += utf8_decode(p + i, n - i, &cp);
+			if (cp == '\t' && !pre)
+				why = "TAB outside a preformatted block";
+			else if (cp != '\t' && (cp < 0x20 || cp == 0x7f ||
+			    (cp >= 0x80 && cp < 0xa0)))
+				why = "control character";
+		}
+	}
+	if (why == NULL && pre)
+		why = "preformatted block left open";
+	return why;
+}
+
+static void
+check_valid(const char *name, const struct buf *b)
+{
+	const char	*why = invalid(b->data, b->len);
+
+	if (why != NULL)
+		fprintf(stderr, "%s: %s\n", name, why);
+	CHECK(why == NULL);
+}
+
+static const struct golden {
+	const char	*file;
+	struct convert_meta	 meta;	/* HTML only */
+	const char	*absent[10];	/* page furniture that must go */
+} goldens[] = {
+	{ "bai-bang.md", { 0 }, { "ghi chú nội bộ", "=> #", "javascript" } },
+	{ "cms-article.html", {
+	    "Khánh thành cầu Rạch Ông Tám sau 18 tháng thi công",
+	    "Ngọc Hân",
+	    "Cầu Rạch Ông Tám dài 120 m, rộng 12 m, nối Phường 7 và "
+	    "Phường 9, chính thức thông xe sáng 2/9.",
+	    "2023-09-02T09:05:00+07:00", "vi-VN",
+	    "cầu Rạch Ông Tám, giao thông, Phường 7, Phường 9" },
+	    { "gtag", "Tìm kiếm", "Trang chủ", "Chia sẻ", "Quảng cáo",
+	    "Nội dung ẩn", "Đọc nhiều", "Giấy phép", "bình luận",
+	    "pixel" } },
+	{ "portal-1258.html", {
+	    "Đại hội Chi bộ khu phố 3 nhiệm kỳ 2020 - 2025 - Cổng thông "
+	    "tin Phường 7", NULL, NULL, "21/05/2020", NULL,
+	    "đại hội, chi bộ, khu phố 3" },
+	    { "31717415", "Tìm kiếm", "Trang chủ", "Văn bản", "javascript",
+	    "ads.example.com", "MM_preload", "font:" } },
+	{ "latin1.html", {
+	    "Thông báo lịch tiếp dân tháng 6", "Văn phòng UBND phường",
+	    NULL, "2019-06-03", NULL, NULL },
+	    { "Trang chủ", "\xc2\x93" } },
+	{ "trang-web.txt", { 0 }, { "\xc2\xa0" } },
+	{ "bao-cao-wrapped.txt", { 0 }, { 0 } },
+	{ "tricky.gmi", { 0 }, { "\r", "\x07", "\x1b" } }
+};
+
+static void
+check_meta(const char *got, const char *want, const char *file)
+{
+	if (want == NULL) {
+		if (got != NULL)
+			fprintf(stderr, "%s: unexpected meta [%s]\n", file, got);
+		CHECK(got == NULL);
+	} else
+		CHECK_STR(got, want);
+}
+
+static void
+test_golden(void)
+{
+	const struct golden	*g;
+	struct convert_meta	 m;
+	struct buf		 out;
+	char			 path[256], err[128];
+	char			*src, *want;
+	size_t			 i, k, len, wlen;
+	int			 write = getenv("BANTIN_GOLDEN") != NULL &&
+				    strcmp(getenv("BANTIN_GOLDEN"), "write") == 0;
+
+	for (i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++) {
+		g = &goldens[i];
+		buf_init(&out);
+		memset(&m, 0, sizeof(m));
+		(void)snprintf(path, sizeof(path), FIX "%s", g->file);
+		src = slurp(path, &len);
+		CHECK(src != NULL);
+		if (src == NULL)
+			continue;
+		err[0] = '\0';
+		CHECK_INT(convert_as(g->file, &out, src, len, &m, err,
+		    sizeof(err)), 0);
+		CHECK_STR(err, "");
+		check_valid(g->file, &out);
+		(void)snprintf(path, sizeof(path), FIX "%s.gmi", g->file);
+		if (write)
+			CHECK(spew(path, out.data ? out.data : "",
+			    out.len) == 0);
+		want = slurp(path, &wlen);
+		CHECK_STR(out.data ? out.data : "", want);
+		for (k = 0; k < 10 && g->absent[k] != NULL; k++) {
+			if (out.data != NULL &&
+			    strstr(out.data, g->absent[k]) != NULL)
+				fprintf(stderr, "%s: [%s] kept\n", g->file,
+				    g->absent[k]);
+			CHECK(out.data == NULL ||
+			    strstr(out.data, g->absent[k]) == NULL);
+		}
+		if (strstr(g->file, ".htm") != NULL) {
+			check_meta(m.title, g->meta.title, g->file);
+			check_meta(m.author, g->meta.author, g->file);
+			check_meta(m.summary, g->meta.summary, g->file);
+			check_meta(m.date, g->meta.date, g->file);
+			check_meta(m.lang, g->meta.lang, g->file);
+			check_meta(m.tags, g->meta.tags, g->file);
+		}
+		convert_meta_free(&m);
+		free(src);
+		free(want);
+		buf_free(&out);
+	}
+}
+
+static void
+test_link(void)
+{
+	static const struct {
+		const char	*href, *base, *want;	/* NULL: dropped */
+	} t[] = {
+		{ "x.md", "/thoi-su/", "/thoi-su/x" },
+		{ "x.gmi", "/thoi-su/", "/thoi-su/x" },
+		{ "X.HTML", "/thoi-su/", "/thoi-su/X" },
+		{ "bai.htm", "/thoi-su/", "/thoi-su/bai" },
+		{ "ghi-chu.txt", "/thoi-su/", "/thoi-su/ghi-chu" },
+		{ "../other/y.gmi", "/thoi-su/", "/other/y" },
+		{ "anh/a.jpg", "/thoi-su/", "/thoi-su/anh/a.jpg" },
+		{ "tai-lieu/ke-hoach.pdf", "/thoi-su/",
+		    "/thoi-su/tai-lieu/ke-hoach.pdf" },
+		{ "./a/./b/../c.txt", "/thoi-su/", "/thoi-su/a/c" },
+		{ "../../../../x.md", "/thoi-su/dai-hoi/", "/x" },
+		{ "..", "/thoi-su/dai-hoi/", "/thoi-su/" },
+		{ ".", "/thoi-su/", "/thoi-su/" },
+		{ "../", "/thoi-su/", "/" },
+		{ "../kinh-te/", "/thoi-su/", "/kinh-te/" },
+		{ "a//b.md", "/thoi-su/", "/thoi-su/a/b" },
+		{ "x.md#muc-2", "/thoi-su/", "/thoi-su/x" },
+		{ "x.md?trang=2#a", "/thoi-su/", "/thoi-su/x?trang=2" },
+		{ "?trang=2", "/thoi-su/", "/thoi-su/?trang=2" },
+		{ "/x", "/thoi-su/", "/x" },
+		{ "/x.md", "/thoi-su/", "/x.md" },
+		{ "/a/../../b", "/thoi-su/", "/b" },
+		{ "/", "/thoi-su/", "/" },
+		{ "https://vnexpress.net/a.html", "/thoi-su/",
+		    "https://vnexpress.net/a.html" },
+		{ "gemini://example.org/x.gmi", "/thoi-su/",
+		    "gemini://example.org/x.gmi" },
+		{ "gopher://example.org/1/", "/thoi-su/",
+		    "gopher://example.org/1/" },
+		{ "mailto:toasoan@binhlam.gov.vn", "/thoi-su/",
+		    "mailto:toasoan@binhlam.gov.vn" },
+		{ "HTTP://X.ORG/A", "/thoi-su/", "HTTP://X.ORG/A" },
+		{ "//cdn.example.com/a.png", "/thoi-su/",
+		    "https://cdn.example.com/a.png" },
+		{ "  x.md\n", "/thoi-su/", "/thoi-su/x" },
+		{ "ke\thoach.md", "/thoi-su/", "/thoi-su/kehoach" },
+		{ "x.md", NULL, "/x" },
+		{ "x.md", "", "/x" },
+		{ "x.md", "/thoi-su", "/thoi-su/x" },
+		{ "x.md", "thoi-su/", "/thoi-su/x" },
+		{ ".md", "/thoi-su/", "/thoi-su/.md" },
+		{ "a.md/", "/thoi-su/", "/thoi-su/a.md/" },
+		{ "#muc-1", "/thoi-su/", NULL },
+		{ "#", "/thoi-su/", NULL },
+		{ "", "/thoi-su/", NULL },
+		{ "   ", "/thoi-su/", NULL },
+		{ "javascript:void(0)", "/thoi-su/", NULL },
+		{ "JavaScript:alert(1)", "/thoi-su/", NULL },
+		{ "data:image/png;base64,AAAA", "/thoi-su/", NULL }
+	};
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+	int		 r;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&b);
+		r = convert_link(&b, t[i].href, t[i].base);
+		if (t[i].want == NULL) {
+			CHECK_INT(r, -1);
+			CHECK_INT(b.len, 0);
+		} else {
+			CHECK_INT(r, 0);
+			CHECK_STR(b.data, t[i].want);
+		}
+	}
+	buf_free(&b);
+}
+
+/* Prose that looks like markup stays prose, in every format. */
+static void
+test_prose(void)
+{
+	static const struct {
+		const char	*name;		/* the extension picks */
+		const char	*in, *want;
+	} t[] = {
+		{ ".md", "=> không phải liên kết\n",
+		    " => không phải liên kết\n" },
+		{ ".md", "\\# không phải tiêu đề\n",
+		    " # không phải tiêu đề\n" },
+		{ ".md", "\\* không phải mục\n", " * không phải mục\n" },
+		{ ".md", "\\> không phải trích dẫn\n",
+		    " > không phải trích dẫn\n" },
+		{ ".md", "\\`\\`\\`không phải khối\n",
+		    " ```không phải khối\n" },
+		{ ".md", "a\n=> b\n", "a => b\n" },
+		{ ".md", "`=> mã`\n", " => mã\n" },
+		{ ".md", "* => mục\n", "* => mục\n" },
+		{ ".md", "## => tiêu đề\n", "## => tiêu đề\n" },
+		{ ".md", "Hà Nội: trời mưa to.\n", "Hà Nội: trời mưa to.\n" },
+		{ ".md", "title: không phải siêu dữ liệu\n\nThân bài.\n",
+		    "title: không phải siêu dữ liệu\n\nThân bài.\n" },
+		{ ".md", "[=> nhãn](x.md)\n",
+		    " => nhãn\n\n=> /thoi-su/x => nhãn\n" },
+		{ ".md", "| ```a | b |\n|---|---|\n| c | d |\n",
+		    "```\n ```a | b\n-----|--\nc    | d\n```\n" },
+		{ ".md", "~~~\n```\n~~~\n", "```\n ```\n```\n" },
+		{ ".txt", "=> không phải liên kết\n",
+		    " => không phải liên kết\n" },
+		{ ".txt", "# không phải tiêu đề\n",
+		    " # không phải tiêu đề\n" },
+		{ ".txt", "* không phải mục\n", " * không phải mục\n" },
+		{ ".txt", "> không phải trích dẫn\n",
+		    " > không phải trích dẫn\n" },
+		{ ".txt", "```không phải khối\n", " ```không phải khối\n" },
+		{ ".txt", "    ## thụt đầu dòng\n", " ## thụt đầu dòng\n" },
+		{ ".txt", "\xc2\xa0\xc2\xa0=>\tx\n", " => x\n" },
+		{ ".html", "<p>=&gt; không phải liên kết</p>",
+		    " => không phải liên kết\n" },
+		{ ".html", "<p>   # không phải tiêu đề</p>",
+		    " # không phải tiêu đề\n" },
+		{ ".html", "<p>* không phải mục</p>", " * không phải mục\n" },
+		{ ".html", "<p>&gt; không phải trích dẫn</p>",
+		    " > không phải trích dẫn\n" },
+		{ ".html", "<p>```không phải khối</p>",
+		    " ```không phải khối\n" },
+		{ ".html", "<p>a<br>=&gt; b</p>", "a\n => b\n" },
+		{ ".html", "<h2>=&gt; tiêu đề</h2>", "## => tiêu đề\n" },
+		{ ".html", "<ul><li>* mục</li></ul>", "* * mục\n" },
+		{ ".html", "<pre>```\nx</pre>", "```\n ```\nx\n```\n" },
+		{ ".html", "<a href=\"x.md\">=&gt; y</a>",
+		    " => y\n\n=> /thoi-su/x => y\n" },
+		{ ".html", "<table><tr><th>```a</th><th>b</th></tr>"
+		    "<tr><td>c</td><td>d</td></tr></table>",
+		    "```\n ```a | b\n-----|--\nc    | d\n```\n" },
+		{ ".gmi", "=>\n", " =>\n" },
+		{ ".gmi", "=>   \n", " =>\n" },
+		{ ".gmi", "```\n=> x\n", "```\n=> x\n```\n" }
+	};
+	struct buf	 out = BUF_INIT;
+	char		 err[128];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&out);
+		CHECK_INT(convert_as(t[i].name, &out, t[i].in,
+		    strlen(t[i].in), NULL, err, sizeof(err)), 0);
+		CHECK_STR(out.data, t[i].want);
+		check_valid(t[i].in, &out);
+	}
+	buf_free(&out);
+}
+
+static void
+test_cases(void)
+{
+	static const struct {
+		const char	*name, *in, *want;
+	} t[] = {
+		/* whitespace, &nbsp; and empty paragraphs */
+		{ ".html", "<p>&nbsp;&nbsp;a&nbsp;&nbsp; b </p><p>&nbsp;</p>"
+		    "<p>\n c\t</p>", "a b\n\nc\n" },
+		{ ".html", "<p>a<br><br>b</p>", "a\n\nb\n" },
+		{ ".html", "<p>x &amp; &copy; &#7845; &#x1EA5; &quot;</p>",
+		    "x & © ấ ấ \"\n" },
+		{ ".html", "<p>a<script>var x=1;</script><style>p{}</style>"
+		    "<!-- chú thích -->b<noscript>c</noscript></p>", "ab\n" },
+		{ ".html", "<nav><a href=\"/\">Trang chủ</a></nav><p>x</p>"
+		    "<form><input value=a><button>Gửi</button>"
+		    "<select><option>o</option></select><textarea>t"
+		    "</textarea></form><iframe src=a></iframe>", "x\n" },
+		{ ".html", "<div class=\"main-menu\">m</div>"
+		    "<div id=\"sidebar\">s</div><div role=\"navigation\">n"
+		    "</div><p>nội dung chính của bài</p>",
+		    "nội dung chính của bài\n" },
+		{ ".html", "<h1>A</h1><h2>B</h2><h3>C</h3><h6>D</h6>",
+		    "# A\n\n## B\n\n### C\n\n### D\n" },
+		{ ".html", "<ol start=\"3\"><li>ba</li><li>bốn</li></ol>",
+		    "3. ba\n4. bốn\n" },
+		{ ".html", "<p>Xem <a href=\"a.html\">bài A</a> và "
+		    "<a href=\"#top\">đầu trang</a>.</p><p>Tiếp.</p>",
+		    "Xem bài A và đầu trang.\n\n=> /thoi-su/a bài A\n\n"
+		    "Tiếp.\n" },
+		{ ".html", "<img src=\"anh/x.jpg\" alt=\" Ảnh  X \">",
+		    "=> /thoi-su/anh/x.jpg Ảnh X\n" },
+		{ ".html", "<figure><img src=\"a.png\"><figcaption>Chú "
+		    "thích</figcaption></figure>",
+		    "=> /thoi-su/a.png Chú thích\n" },
+		{ ".html", "<figure><img src=\"a.png\" alt=\"Ảnh\">"
+		    "<figcaption>Chú thích</figcaption></figure><p>x</p>",
+		    "=> /thoi-su/a.png Ảnh\nChú thích\n\nx\n" },
+		{ ".html", "<blockquote><p>a</p><p>b</p></blockquote>",
+		    "> a\n> b\n" },
+		{ ".html", "<table><tr><td><p>Cột bố cục dài</p></td></tr>"
+		    "</table>", "Cột bố cục dài\n" },
+		{ ".html", "", "" },
+		/* Markdown */
+		{ ".md", "", "" },
+		{ ".md", "Dòng một\r\nDòng hai\r\n\r\nĐoạn hai\r\n",
+		    "Dòng một Dòng hai\n\nĐoạn hai\n" },
+		{ ".md", "\xef\xbb\xbf# Tiêu đề\n\nThân\n",
+		    "# Tiêu đề\n\nThân\n" },
+		{ ".md", "Câu \"ngoặc kép\" -- gạch...\n",
+		    "Câu \"ngoặc kép\" -- gạch...\n" },
+		{ ".md", "a  \nb\n", "a\nb\n" },
+		{ ".md", "![ảnh](a.png)\n\n[x](b.md) [x](b.md)\n",
+		    "=> /thoi-su/a.png ảnh\n\nx x\n\n=> /thoi-su/b x\n" },
+		{ ".md", "1. một\n2. hai\n\n- a\n- b\n",
+		    "1. một\n2. hai\n\n* a\n* b\n" },
+		{ ".md", "Chú thích[^1].\n\n[^1]: Nguồn.\n",
+		    "Chú thích[1].\n\n[1] Nguồn.\n" },
+		/* plain text */
+		{ ".txt", "", "" },
+		{ ".txt", "\n\n\n", "" },
+		{ ".txt", "  a\n\n\n\n  b  \n", "a\n\nb\n" },
+		{ ".txt", "Ha\xcc\x80 No\xcc\x82\xcc\xa3i\n", "Hà Nội\n" },
+		{ ".txt", "Xem https://x.org/a.html.\n",
+		    "Xem https://x.org/a.html.\n\n=> https://x.org/a.html\n" },
+		/* gemtext */
+		{ ".gmi", "", "" },
+		{ ".gmi", "\n\n# a\r\n\r\n\r\n\r\nb\t c \x07\n\n",
+		    "# a\n\nb  c\n" },
+		{ ".gmi", "```\n\tx\x01\n", "```\n\tx\n```\n" },
+		{ ".gmi", "=> a.md\tNhãn\n=> #x y\n",
+		    "=> /thoi-su/a Nhãn\n=> #x y\n" }
+	};
+	struct buf	 out = BUF_INIT;
+	char		 err[128];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&out);
+		CHECK_INT(convert_as(t[i].name, &out, t[i].in,
+		    strlen(t[i].in), NULL, err, sizeof(err)), 0);
+		CHECK_STR(out.data ? out.data : "", t[i].want);
+		check_valid(t[i].in, &out);
+	}
+	buf_free(&out);
+}
+
+static void
+test_errors(void)
+{
+	static const struct {
+		const char	*name, *in, *want;
+	} t[] = {
+		{ ".md", "ab\n\xff" "c", "invalid UTF-8 at byte 3 (line 2)" },
+		{ ".txt", "Hà\xc3", "invalid UTF-8 at byte 3 (line 1)" },
+		{ ".gmi", "a\nb\n\xed\xa0\x80", "invalid UTF-8 at byte 4 "
+		    "(line 3)" },
+		{ ".md", "\xc0\xaf", "invalid UTF-8 at byte 0 (line 1)" }
+	};
+	struct buf	 out = BUF_INIT;
+	char		 err[128];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&out);
+		err[0] = '\0';
+		CHECK_INT(convert_as(t[i].name, &out, t[i].in,
+		    strlen(t[i].in), NULL, err, sizeof(err)), -1);
+		CHECK_STR(err, t[i].want);
+		CHECK_INT(out.len, 0);
+	}
+	/* a NUL byte is no text either */
+	err[0] = '\0';
+	CHECK_INT(convert_txt(&out, "a\0b", 3, BASE, err, sizeof(err)), -1);
+	CHECK_STR(err, "invalid UTF-8 at byte 1 (line 1)");
+	/* HTML has a charset and never fails on bytes */
+	buf_reset(&out);
+	CHECK_INT(convert_html(&out, "<p>a\xff" "b</p>", 10, BASE, NULL, err,
+	    sizeof(err)), 0);
+	check_valid("html with a bad byte", &out);
+	buf_free(&out);
+}
+
+/* Every '|' of a table stands in the same display column on each row. */
+static void
+test_table_width(void)
+{
+	static const char *const in[] = {
+		"| Tên | Tuổi | Quê quán |\n|---|--:|---|\n"
+		"| Nguyễn Thị Ánh Tuyết | 30 | Hà Nội |\n"
+		"| Lê Văn Đức | 4 | Đà Nẵng |\n| 日本語 | 100 | ẩn |\n",
+		"<table><tr><th>Tên</th><th>Tuổi</th></tr>"
+		"<tr><td>Trần Thị Hồng Nhung</td><td>41</td></tr>"
+		"<tr><td>Võ Văn Kiệt</td><td>7</td></tr></table>"
+	};
+	struct buf	 out = BUF_INIT;
+	const char	*p, *nl, *bar;
+	size_t		 i, col[8], k, rows;
+	char		 err[128];
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		buf_reset(&out);
+		if (i == 0)
+			CHECK_INT(convert_md(&out, in[i], strlen(in[i]), BASE,
+			    err, sizeof(err)), 0);
+		else
+			CHECK_INT(convert_html(&out, in[i], strlen(in[i]),
+			    BASE, NULL, err, sizeof(err)), 0);
+		CHECK(out.len > 8 && memcmp(out.data, "```\n", 4) == 0);
+		rows = 0;
+		for (p = out.data + 4; (nl = strchr(p, '\n')) != NULL &&
+		    strncmp(p, "```", 3) != 0; p = nl + 1, rows++) {
+			for (k = 0, bar = p; k < 8 &&
+			    (bar = memchr(bar, '|', (size_t)(nl - bar))) !=
+			    NULL; bar++, k++) {
+				if (rows == 0)
+					col[k] = utf8_width(p,
+					    (size_t)(bar - p));
+				else
+					CHECK_INT(utf8_width(p,
+					    (size_t)(bar - p)), col[k]);
+			}
+		}
+		CHECK(rows >= 4);
+	}
+	buf_free(&out);
+}
+
+/* Converters append; they never clear what the caller built. */
+static void
+test_append(void)
+{
+	struct buf	 out = BUF_INIT;
+	char		 err[128];
+
+	CHECK_INT(buf_puts(&out, "=> / Trang chủ\n"), 0);
+	CHECK_INT(convert_txt(&out, "a", 1, BASE, err, sizeof(err)), 0);
+	CHECK_INT(convert_md(&out, "*b*", 3, BASE, err, sizeof(err)), 0);
+	CHECK_INT(convert_gmi(&out, "c", 1, BASE, err, sizeof(err)), 0);
+	CHECK_INT(convert_html(&out, "<b>d</b>", 8, BASE, NULL, err,
+	    sizeof(err)), 0);
+	CHECK_STR(out.data, "=> / Trang chủ\na\nb\nc\nd\n");
+	buf_free(&out);
+}
+
+int
+main(void)
+{
+	test_golden();
+	test_link();
+	test_prose();
+	test_cases();
+	test_errors();
+	test_table_width();
+	test_append();
+	return t_done("test_convert");
+}

@@ -1,0 +1,1011 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * test_counter.c: the counter file parser (good and damaged files), the
+ * round trip through flush, exact counting across forked processes and
+ * across a reload, the handling of a flush that cannot write, and the
+ * atomicity of the file under kill -9. Every test works in its own
+ * mkdtemp folder under /tmp and builds a minimal struct site by hand.
+ */
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "counter.h"
+#include "site.h"
+#include "t.h"
+
+struct fake {				/* just what counter.c reads */
+	struct site	  site;
+	struct article	 *arts;
+	struct article	**ptrs;
+};
+
+static char	*tmpdir(void);
+static int	 rm_entry(const char *, const struct stat *, int,
+		    struct FTW *);
+static void	 rm_rf(char *);
+static int	 write_text(const char *, const char *, size_t);
+static char	*read_text(const char *);
+static char	*join(const char *, const char *);
+static void	 fake_init(struct fake *, const char *const *, size_t);
+static void	 fake_free(struct fake *);
+static int	 count_tmp(const char *, const char *);
+static int	 count_lines_with(const char *, const char *);
+static int	 stderr_to(const char *);
+static void	 stderr_back(int);
+static void	 test_parse(void);
+static void	 test_open_errors(void);
+static void	 test_round_trip(void);
+static void	 test_no_bind(void);
+static void	 test_fork(void);
+static void	 test_reload(void);
+static void	 test_overlapping_reloads(void);
+static void	 test_removed_kept(void);
+static void	 test_flush_failure(void);
+static void	 test_big(void);
+static void	 test_kill9(void);
+static void	 test_format(void);
+
+static char *
+tmpdir(void)
+{
+	char	 tmpl[] = "/tmp/bantin-counter-XXXXXX";
+	char	*d;
+
+	if (mkdtemp(tmpl) == NULL) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	if ((d = strdup(tmpl)) == NULL)
+		exit(1);
+	return d;
+}
+
+static int
+rm_entry(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	chmod(p, 0700);
+	return remove(p);
+}
+
+static void
+rm_rf(char *d)
+{
+	nftw(d, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(d);
+}
+
+static int
+write_text(const char *path, const char *s, size_t len)
+{
+	FILE	*f;
+	int	 rc;
+
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	rc = fwrite(s, 1, len, f) == len ? 0 : -1;
+	if (fclose(f) == EOF)
+		rc = -1;
+	return rc;
+}
+
+static char *
+read_text(const char *path)
+{
+	FILE	*f;
+	char	*s;
+	long	 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	s[fread(s, 1, (size_t)n, f)] = '\0';
+	fclose(f);
+	return s;
+}
+
+static char *
+join(const char *a, const char *b)
+{
+	size_t	 n = strlen(a) + strlen(b) + 2;
+	char	*s;
+	int	 r;
+
+	if ((s = malloc(n)) == NULL)
+		exit(1);
+	r = snprintf(s, n, "%s/%s", a, b);
+	if (r < 0 || (size_t)r >= n)
+		exit(1);
+	return s;
+}
+
+static void
+fake_init(struct fake *f, const char *const *paths, size_t n)
+{
+	size_t	 i;
+
+	memset(f, 0, sizeof(*f));
+	f->arts = calloc(n ? n : 1, sizeof(*f->arts));
+	f->ptrs = calloc(n ? n : 1, sizeof(*f->ptrs));
+	if (f->arts == NULL || f->ptrs == NULL)
+		exit(1);
+	for (i = 0; i < n; i++) {
+		if ((f->arts[i].path = strdup(paths[i])) == NULL)
+			exit(1);
+		f->arts[i].idx = i;
+		f->arts[i].counter_slot = -1;
+		f->ptrs[i] = &f->arts[i];
+	}
+	f->site.articles = f->ptrs;
+	f->site.narticles = n;
+	f->site.rootfd = -1;
+}
+
+static void
+fake_free(struct fake *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->site.narticles; i++)
+		free(f->arts[i].path);
+	free(f->arts);
+	free(f->ptrs);
+}
+
+/* Entries of dir whose name starts with prefix. */
+static int
+count_tmp(const char *dir, const char *prefix)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int
+count_lines_with(const char *file, const char *needle)
+{
+	char	*s, *p;
+	int	 n = 0;
+
+	if ((s = read_text(file)) == NULL)
+		return -1;
+	for (p = s; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+		n++;
+	free(s);
+	return n;
+}
+
+/* Send stderr (where log.c writes) to file; returns the old fd. */
+static int
+stderr_to(const char *file)
+{
+	int	 old, fd;
+
+	fflush(stderr);
+	if ((old = dup(STDERR_FILENO)) == -1 ||
+	    (fd = open(file, O_WRONLY | O_CREAT | O_APPEND, 0644)) == -1)
+		exit(1);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	return old;
+}
+
+static void
+stderr_back(int old)
+{
+	fflush(stderr);
+	dup2(old, STDERR_FILENO);
+	close(old);
+}
+
+static const struct {
+	const char		*text;
+	size_t			 len;	/* 0: strlen(text) */
+	const char		*err;	/* after "file:"; NULL: parses */
+	unsigned long long	 site;
+	const char		*path;	/* optional check */
+	unsigned long long	 views;
+} parse_cases[] = {
+	/* good files */
+	{ "", 0, NULL, 0, "/a", 0 },
+	{ "# only a comment\n\n   \n\t# indented comment\n", 0, NULL, 0,
+	    NULL, 0 },
+	{ "# bantin counters: site visits, then views per article path\n"
+	  "site 31717415\n"
+	  "63 /thoi-su/2020-05-21-chi-bo-dai-hoi\n", 0, NULL, 31717415,
+	    "/thoi-su/2020-05-21-chi-bo-dai-hoi", 63 },
+	{ "site 5\r\n7 /a\r\n", 0, NULL, 5, "/a", 7 },
+	{ "site 5\n7 /a", 0, NULL, 5, "/a", 7 },
+	{ "  site\t 9 \n 3\t/b  \n", 0, NULL, 9, "/b", 3 },
+	{ "site 18446744073709551615\n18446744073709551615 /x\n", 0, NULL,
+	    18446744073709551615ULL, "/x", 18446744073709551615ULL },
+	{ "site 1\n12 /thời-sự/đại-hội-đảng\n", 0, NULL, 1,
+	    "/thời-sự/đại-hội-đảng", 12 },
+	{ "site 007\n0 /z\n", 0, NULL, 7, "/z", 0 },
+	{ "site 1\n4 /a#b\n", 0, NULL, 1, "/a#b", 4 },
+	{ "site 1\n4 /tin\xc2\xa0m\xe1\xbb\x9bi\n", 0, NULL, 1,
+	    "/tin\xc2\xa0m\xe1\xbb\x9bi", 4 },
+	{ "site 3\n", 0, NULL, 3, "/a", 0 },
+	/* damaged files: refused, never read as zeros */
+	{ "site 1\nsite 2\n", 0,
+	    "2: duplicate \"site\" line (first on line 1)", 0, NULL, 0 },
+	{ "site x\n", 0, "1: count is not a decimal number", 0, NULL, 0 },
+	{ "site -1\n", 0, "1: count is not a decimal number", 0, NULL, 0 },
+	{ "site +1\n", 0, "1: count is not a decimal number", 0, NULL, 0 },
+	{ "Site 1\n", 0, "1: count is not a decimal number", 0, NULL, 0 },
+	{ "site 1\n1.000 /a\n", 0, "2: count is not a decimal number", 0,
+	    NULL, 0 },
+	{ "site 18446744073709551616\n", 0, "1: count out of range", 0,
+	    NULL, 0 },
+	{ "site 1\n99999999999999999999 /a\n", 0, "2: count out of range",
+	    0, NULL, 0 },
+	{ "site\n", 0, "1: missing count after \"site\"", 0, NULL, 0 },
+	{ "site 1\n5\n", 0, "2: missing path after the count", 0, NULL, 0 },
+	{ "site 1\n5 thoi-su/x\n", 0,
+	    "2: path does not start with \"/\"", 0, NULL, 0 },
+	{ "site 1\n\n5 /a\n# c\n6 /a\n", 0,
+	    "5: duplicate path /a (first on line 3)", 0, NULL, 0 },
+	{ "site 1\n5 /\xff\n", 0, "2: invalid UTF-8", 0, NULL, 0 },
+	{ "site 1\n5 /th\xe1\xbb\n", 0, "2: invalid UTF-8", 0, NULL, 0 },
+	{ "site 1\n5 /\xc0\xaf\n", 0, "2: invalid UTF-8", 0, NULL, 0 },
+	{ "# \xed\xa0\x80 surrogate\n", 0, "1: invalid UTF-8", 0, NULL, 0 },
+	{ "site 1\n5 /a\0b\n", 14, "2: invalid UTF-8", 0, NULL, 0 },
+	{ "site 1\n5 /a\x01" "b\n", 0, "2: control character in path", 0,
+	    NULL, 0 },
+	{ "site 1\n5 /a\xc2\x85" "b\n", 0, "2: control character in path",
+	    0, NULL, 0 },
+	{ "site 1\n5 /a\x7f\n", 0, "2: control character in path", 0,
+	    NULL, 0 },
+	{ "site 1\n5 /a\r\r\n", 0, "2: control character in path", 0,
+	    NULL, 0 },
+	{ "site 1\n5 /a b\n", 0, "2: unexpected text after the path", 0,
+	    NULL, 0 },
+	{ "site 1 2\n", 0, "1: unexpected text after the count", 0, NULL,
+	    0 },
+	{ "# c\n5 /a\nsite 1\n", 0,
+	    "2: article count before the \"site\" line", 0, NULL, 0 },
+};
+
+static void
+test_parse(void)
+{
+	struct counter	*c;
+	char		*d, *file, err[256], want[512];
+	size_t		 i, len;
+
+	d = tmpdir();
+	file = join(d, "counters");
+	for (i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
+		len = parse_cases[i].len ? parse_cases[i].len :
+		    strlen(parse_cases[i].text);
+		CHECK(write_text(file, parse_cases[i].text, len) == 0);
+		err[0] = '\0';
+		c = counter_open(file, err, sizeof(err));
+		if (parse_cases[i].err == NULL) {
+			if (c == NULL)
+				fprintf(stderr, "case %zu: %s\n", i, err);
+			CHECK(c != NULL);
+			if (c == NULL)
+				continue;
+			CHECK_INT(counter_site(c), parse_cases[i].site);
+			if (parse_cases[i].path != NULL)
+				CHECK_INT(counter_path_views(c,
+				    parse_cases[i].path),
+				    parse_cases[i].views);
+			counter_free(c);
+		} else {
+			CHECK(c == NULL);
+			counter_free(c);
+			snprintf(want, sizeof(want), "%s:%s", file,
+			    parse_cases[i].err);
+			CHECK_STR(err, want);
+		}
+	}
+	/* a missing file is a first start: zeros */
+	unlink(file);
+	c = counter_open(file, err, sizeof(err));
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_INT(counter_site(c), 0);
+		counter_free(c);
+	}
+	free(file);
+	rm_rf(d);
+}
+
+static void
+test_open_errors(void)
+{
+	struct counter	*c;
+	char		*d, err[256], want[512];
+
+	/* a folder where the file should be: an error, not zeros */
+	d = tmpdir();
+	c = counter_open(d, err, sizeof(err));
+	CHECK(c == NULL);
+	snprintf(want, sizeof(want), "%s: Is a directory", d);
+	CHECK_STR(err, want);
+	rm_rf(d);
+}
+
+static void
+test_round_trip(void)
+{
+	static const char *const paths[] = {
+		"/thoi-su/2020-05-21-chi-bo-dai-hoi",
+		"/the-thao/bong-đá-việt-nam",
+		"/gioi-thieu",
+	};
+	struct fake	 f;
+	struct counter	*c;
+	char		*d, *file, *text, err[256];
+	int		 i;
+
+	d = tmpdir();
+	file = join(d, "counters");
+	fake_init(&f, paths, 3);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+	CHECK(counter_bind(c, &f.site) == 0);
+	CHECK_INT(f.arts[0].counter_slot, 0);
+	CHECK_INT(f.arts[2].counter_slot, 2);
+	CHECK_INT(counter_generation(c), 1);
+	counter_hit(c, -1);
+	counter_hit(c, -1);
+	for (i = 0; i < 5; i++)
+		counter_hit(c, f.arts[0].counter_slot);
+	counter_hit(c, f.arts[2].counter_slot);
+	counter_hit(c, 3);		/* out of range: the visit only */
+	CHECK_INT(counter_site(c), 9);
+	CHECK_INT(counter_views(c, 0), 5);
+	CHECK_INT(counter_views(c, 1), 0);
+	CHECK_INT(counter_views(c, 2), 1);
+	CHECK_INT(counter_views(c, 3), 0);
+	CHECK_INT(counter_views(c, -1), 0);
+	CHECK(counter_flush(c) == 0);
+	CHECK_INT(count_tmp(d, "counters.tmp."), 0);
+	text = read_text(file);
+	CHECK_STR(text,
+	    "# bantin counters: site visits, then views per article path\n"
+	    "site 9\n"
+	    "1 /gioi-thieu\n"
+	    "5 /thoi-su/2020-05-21-chi-bo-dai-hoi\n");
+	free(text);
+	/* a second flush with no new hits writes the same numbers */
+	CHECK(counter_flush(c) == 0);
+	CHECK_INT(count_lines_with(file, "site 9\n"), 1);
+	counter_free(c);
+
+	/* reopen: the same numbers, and bases for the next bind */
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+	CHECK_INT(counter_site(c), 9);
+	CHECK_INT(counter_path_views(c, paths[0]), 5);
+	CHECK_INT(counter_path_views(c, paths[1]), 0);
+	CHECK_INT(counter_path_views(c, paths[2]), 1);
+	CHECK(counter_bind(c, &f.site) == 0);
+	counter_hit(c, 1);
+	CHECK_INT(counter_site(c), 10);
+	CHECK_INT(counter_views(c, 0), 5);
+	CHECK_INT(counter_views(c, 1), 1);
+	CHECK(counter_flush(c) == 0);
+	counter_free(c);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c != NULL) {
+		CHECK_INT(counter_site(c), 10);
+		CHECK_INT(counter_path_views(c, paths[1]), 1);
+		counter_free(c);
+	}
+ out:
+	fake_free(&f);
+	free(file);
+	rm_rf(d);
+}
+
+static void
+test_no_bind(void)
+{
+	struct counter	*c;
+	char		*d, *file, err[256];
+
+	/* a single process that never forks still counts the site */
+	d = tmpdir();
+	file = join(d, "counters");
+	CHECK(write_text(file, "site 41\n", 8) == 0);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c != NULL) {
+		counter_hit(c, -1);
+		counter_hit(c, 0);
+		CHECK_INT(counter_site(c), 43);
+		CHECK_INT(counter_views(c, 0), 0);
+		CHECK_INT(counter_generation(c), 0);
+		counter_retire(c);		/* nothing to retire */
+		CHECK(counter_flush(c) == 0);
+		counter_free(c);
+	}
+	CHECK_INT(count_lines_with(file, "site 43\n"), 1);
+	free(file);
+	rm_rf(d);
+}
+
+#define FORK_KIDS	4
+#define FORK_HITS	10000
+#define FORK_ARTS	5
+
+/* The slot child k uses for hit i: mixed, with site-only visits. */
+static int
+fork_slot(int k, int i)
+{
+	return (k * 7 + i) % (FORK_ARTS + 1) - 1;
+}
+
+static void
+test_fork(void)
+{
+	static const char *const paths[FORK_ARTS] = {
+		"/a/một", "/a/hai", "/b/ba", "/b/bốn", "/năm",
+	};
+	unsigned long long	 want[FORK_ARTS] = { 0 }, site = 1000;
+	struct fake		 f;
+	struct counter		*c;
+	char			*d, *file, err[256];
+	pid_t			 pid[FORK_KIDS];
+	int			 k, i, s, st;
+
+	d = tmpdir();
+	file = join(d, "counters");
+	CHECK(write_text(file, "site 1000\n20 /a/hai\n", 20) == 0);
+	want[1] = 20;
+	fake_init(&f, paths, FORK_ARTS);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+	CHECK(counter_bind(c, &f.site) == 0);
+	for (k = 0; k < FORK_KIDS; k++) {
+		if ((pid[k] = fork()) == 0) {
+			for (i = 0; i < FORK_HITS; i++)
+				counter_hit(c, fork_slot(k, i));
+			_exit(0);
+		}
+		CHECK(pid[k] > 0);
+		for (i = 0; i < FORK_HITS; i++) {
+			site++;
+			if ((s = fork_slot(k, i)) >= 0)
+				want[s]++;
+		}
+	}
+	for (k = 0; k < FORK_KIDS; k++) {
+		CHECK(waitpid(pid[k], &st, 0) == pid[k]);
+		CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+	CHECK_INT(counter_site(c), site);
+	for (s = 0; s < FORK_ARTS; s++)
+		CHECK_INT(counter_views(c, s), want[s]);
+	CHECK(counter_flush(c) == 0);
+	counter_free(c);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+	CHECK_INT(counter_site(c), site);
+	for (s = 0; s < FORK_ARTS; s++)
+		CHECK_INT(counter_path_views(c, paths[s]), want[s]);
+	counter_free(c);
+ out:
+	fake_free(&f);
+	free(file);
+	rm_rf(d);
+}
+
+/* A child of the current generation: waits for a byte on fd, hits. */
+static pid_t
+late_child(struct counter *c, int fd, int slot, int n)
+{
+	pid_t	 pid;
+	char	 ch;
+	int	 i;
+
+	if ((pid = fork()) != 0)
+		return pid;
+	if (read(fd, &ch, 1) != 1)
+		_exit(2);
+	for (i = 0; i < n; i++)
+		counter_hit(c, slot);
+	_exit(0);
+}
+
+static int
+reap(pid_t pid)
+{
+	int	 st;
+
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 0;
+}
+
+static void
+test_reload(void)
+{
+	static const char *const p1[] = { "/a", "/b", "/c" };
+	static const char *const p2[] = { "/a", "/c", "/d" };
+	struct fake	 f1, f2;
+	struct counter	*c;
+	char		*d, *file, *text, err[256];
+	pid_t		 early, old, young;
+	int		 go[2];
+
+	d = tmpdir();
+	file = join(d, "counters");
+	fake_init(&f1, p1, 3);
+	fake_init(&f2, p2, 3);
+	CHECK(pipe(go) == 0);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+
+	/* generation 1: 1000 views of /a, done before the reload */
+	CHECK(counter_bind(c, &f1.site) == 0);
+	early = late_child(c, go[0], f1.arts[0].counter_slot, 1000);
+	CHECK(write(go[1], "x", 1) == 1);
+	CHECK(reap(early));
+	/* an old worker still busy with a slow client across the reload */
+	old = late_child(c, go[0], f1.arts[1].counter_slot, 500);
+
+	/* generation 2: /b is gone, /d is new */
+	CHECK(counter_bind(c, &f2.site) == 0);
+	CHECK_INT(counter_generation(c), 2);
+	CHECK_INT(f2.arts[2].counter_slot, 2);
+	CHECK_INT(counter_site(c), 1000);	/* folded into the base */
+	CHECK_INT(counter_views(c, 0), 1000);
+	young = late_child(c, go[0], f2.arts[2].counter_slot, 300);
+	CHECK(write(go[1], "xx", 2) == 2);
+	counter_hit(c, f2.arts[0].counter_slot);	/* the master too */
+	/* flushes while the old worker runs must not count twice */
+	CHECK(counter_flush(c) == 0);
+	CHECK(reap(young));
+	CHECK(counter_flush(c) == 0);
+	CHECK(reap(old));
+	CHECK_INT(counter_views(c, 0), 1001);
+	CHECK_INT(counter_views(c, 2), 300);
+	CHECK(counter_flush(c) == 0);		/* before retire */
+	text = read_text(file);
+	CHECK_STR(text,
+	    "# bantin counters: site visits, then views per article path\n"
+	    "site 1801\n1001 /a\n500 /b\n300 /d\n");
+	free(text);
+	counter_retire(c);
+	CHECK(counter_flush(c) == 0);		/* and after: the same */
+	text = read_text(file);
+	CHECK_STR(text,
+	    "# bantin counters: site visits, then views per article path\n"
+	    "site 1801\n1001 /a\n500 /b\n300 /d\n");
+	free(text);
+	CHECK_INT(counter_path_views(c, "/b"), 500);
+	counter_free(c);
+ out:
+	close(go[0]);
+	close(go[1]);
+	fake_free(&f1);
+	fake_free(&f2);
+	free(file);
+	rm_rf(d);
+}
+
+static void
+test_overlapping_reloads(void)
+{
+	static const char *const p[] = { "/tin/một", "/tin/hai" };
+	struct fake	 f1, f2, f3;
+	struct counter	*c;
+	char		*d, *file, err[256];
+	pid_t		 k1, k2;
+	int		 go1[2], go2[2];
+
+	d = tmpdir();
+	file = join(d, "counters");
+	fake_init(&f1, p, 2);
+	fake_init(&f2, p, 2);
+	fake_init(&f3, p, 2);
+	CHECK(pipe(go1) == 0 && pipe(go2) == 0);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+	CHECK(counter_bind(c, &f1.site) == 0);
+	k1 = late_child(c, go1[0], 0, 100);
+	CHECK(counter_bind(c, &f2.site) == 0);
+	k2 = late_child(c, go2[0], 1, 70);
+	CHECK(counter_bind(c, &f3.site) == 0);
+	CHECK_INT(counter_generation(c), 3);
+
+	/* generation 1 exits; generation 2 still drains after that */
+	CHECK(write(go1[1], "x", 1) == 1);
+	CHECK(reap(k1));
+	counter_retire_upto(c, 1);
+	CHECK(write(go2[1], "x", 1) == 1);
+	CHECK(reap(k2));
+	counter_retire_upto(c, 2);
+	counter_hit(c, 1);
+	CHECK(counter_flush(c) == 0);
+	CHECK_INT(count_lines_with(file, "site 171\n100 /tin/một\n"
+	    "71 /tin/hai\n"), 0);	/* sorted: "hai" before "một" */
+	CHECK_INT(count_lines_with(file, "site 171\n71 /tin/hai\n"
+	    "100 /tin/một\n"), 1);
+	counter_free(c);
+ out:
+	close(go1[0]);
+	close(go1[1]);
+	close(go2[0]);
+	close(go2[1]);
+	fake_free(&f1);
+	fake_free(&f2);
+	fake_free(&f3);
+	free(file);
+	rm_rf(d);
+}
+
+static void
+test_removed_kept(void)
+{
+	static const char *const p[] = { "/moi" };
+	struct fake	 f;
+	struct counter	*c;
+	char		*d, *file, *text, err[256];
+	const char	*in = "site 10\n5 /cu/bai-da-xoa\n3 /moi\n";
+
+	d = tmpdir();
+	file = join(d, "counters");
+	fake_init(&f, p, 1);
+	CHECK(write_text(file, in, strlen(in)) == 0);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c != NULL) {
+		CHECK(counter_bind(c, &f.site) == 0);
+		CHECK_INT(counter_views(c, 0), 3);
+		counter_hit(c, 0);
+		CHECK(counter_flush(c) == 0);
+		counter_free(c);
+	}
+	text = read_text(file);
+	CHECK_STR(text,
+	    "# bantin counters: site visits, then views per article path\n"
+	    "site 11\n5 /cu/bai-da-xoa\n4 /moi\n");
+	free(text);
+	fake_free(&f);
+	free(file);
+	rm_rf(d);
+}
+
+static void
+test_flush_failure(void)
+{
+	static const char *const p[] = { "/x" };
+	struct fake	 f;
+	struct counter	*c;
+	char		*d, *sub, *file, *log, *plain, *pfile, *blocker;
+	char		 err[256];
+	int		 old;
+
+	d = tmpdir();
+	sub = join(d, "state");
+	file = join(sub, "counters");
+	log = join(d, "log");
+	plain = join(d, "plain");
+	pfile = join(plain, "counters");
+	fake_init(&f, p, 1);
+
+	/* the folder does not exist (yet) */
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+	CHECK(counter_bind(c, &f.site) == 0);
+	counter_hit(c, 0);
+	old = stderr_to(log);
+	CHECK(counter_flush(c) == -1);
+	counter_hit(c, 0);
+	CHECK(counter_flush(c) == -1);
+	CHECK(counter_flush(c) == -1);
+	stderr_back(old);
+	/* logged once, not once per flush */
+	CHECK_INT(count_lines_with(log, "counters kept in memory"), 1);
+	CHECK_INT(count_lines_with(log, "No such file or directory"), 1);
+	CHECK_INT(counter_site(c), 2);
+	CHECK_INT(counter_views(c, 0), 2);
+
+	/* fixed: the next flush writes everything */
+	CHECK(mkdir(sub, 0755) == 0);
+	old = stderr_to(log);
+	CHECK(counter_flush(c) == 0);
+	stderr_back(old);
+	CHECK_INT(count_lines_with(log, "counters written again"), 1);
+	CHECK_INT(count_lines_with(file, "site 2\n2 /x\n"), 1);
+
+	/* broken again after a success: logged again; the rename fails,
+	 * so the temporary file existed and must be gone */
+	CHECK(unlink(file) == 0);
+	CHECK(mkdir(file, 0755) == 0);
+	blocker = join(file, "keep");
+	CHECK(write_text(blocker, "x", 1) == 0);
+	counter_hit(c, -1);
+	old = stderr_to(log);
+	CHECK(counter_flush(c) == -1);
+	stderr_back(old);
+	CHECK_INT(count_lines_with(log, "counters kept in memory: rename"),
+	    1);
+	CHECK_INT(count_tmp(sub, "counters.tmp."), 0);
+	CHECK(unlink(blocker) == 0 && rmdir(file) == 0);
+	free(blocker);
+	old = stderr_to(log);
+	CHECK(counter_flush(c) == 0);
+	stderr_back(old);
+	CHECK_INT(count_lines_with(log, "counters written again"), 2);
+	CHECK_INT(count_lines_with(file, "site 3\n2 /x\n"), 1);
+	counter_free(c);
+
+	/* a file where the folder should be: refused at open, and a
+	 * flush fails once it appears */
+	CHECK(write_text(plain, "not a folder", 12) == 0);
+	CHECK(counter_open(pfile, err, sizeof(err)) == NULL);
+	CHECK_HAS(err, ": Not a directory");
+	CHECK(unlink(plain) == 0);
+	CHECK((c = counter_open(pfile, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+	CHECK(write_text(plain, "not a folder", 12) == 0);
+	counter_hit(c, -1);
+	old = stderr_to(log);
+	CHECK(counter_flush(c) == -1);
+	stderr_back(old);
+	CHECK_INT(count_lines_with(log, "Not a directory"), 1);
+	CHECK_INT(counter_site(c), 1);
+	CHECK(unlink(plain) == 0 && mkdir(plain, 0755) == 0);
+	old = stderr_to(log);
+	CHECK(counter_flush(c) == 0);
+	stderr_back(old);
+	counter_free(c);
+	CHECK((c = counter_open(pfile, err, sizeof(err))) != NULL);
+	if (c != NULL) {
+		CHECK_INT(counter_site(c), 1);
+		counter_free(c);
+	}
+ out:
+	fake_free(&f);
+	free(sub);
+	free(file);
+	free(log);
+	free(plain);
+	free(pfile);
+	rm_rf(d);
+}
+
+#define BIG_N	100000
+
+static double
+now_s(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+test_big(void)
+{
+	struct fake	 f;
+	struct counter	*c;
+	struct buf	 b = BUF_INIT;
+	char		*d, *file, *text, *p, *prev, *nl, err[256];
+	char		 path[64], **paths;
+	const char	*const *cpaths;
+	size_t		 i, j, nlines = 0, sorted = 1;
+	double		 t0;
+
+	d = tmpdir();
+	file = join(d, "counters");
+	if ((paths = calloc(BIG_N, sizeof(*paths))) == NULL)
+		exit(1);
+	/* paths in a scrambled order, so the writer has to sort */
+	buf_puts(&b, "site 123456789\n");
+	for (i = 0; i < BIG_N; i++) {
+		j = (i * 7919) % BIG_N;
+		snprintf(path, sizeof(path), "/chuyên-mục-%zu/bài-%zu",
+		    j % 97, j);
+		if ((paths[i] = strdup(path)) == NULL)
+			exit(1);
+		buf_printf(&b, "%zu %s\n", j + 1, path);
+	}
+	CHECK(write_text(file, b.data, b.len) == 0);
+	buf_free(&b);
+
+	t0 = now_s();
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+	cpaths = (const char *const *)paths;
+	fake_init(&f, cpaths, BIG_N);
+	CHECK(counter_bind(c, &f.site) == 0);
+	for (i = 0; i < BIG_N; i += 1000)
+		counter_hit(c, (int)i);
+	CHECK(counter_flush(c) == 0);
+	counter_free(c);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	/* O(n^2) would take minutes here */
+	CHECK(now_s() - t0 < 20.0);
+	if (c != NULL) {
+		CHECK_INT(counter_site(c), 123456789 + BIG_N / 1000);
+		CHECK_INT(counter_path_views(c, paths[0]), 1 + 1);
+		CHECK_INT(counter_path_views(c, paths[1]), 7919 + 1);
+		CHECK_INT(counter_path_views(c, paths[2]), 2 * 7919 + 1);
+		counter_free(c);
+	}
+	/* the written lines are in byte order of path */
+	text = read_text(file);
+	prev = NULL;
+	for (p = text; p != NULL && *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		if (*p >= '0' && *p <= '9') {
+			p = strchr(p, ' ') + 1;
+			if (prev != NULL && strcmp(prev, p) >= 0)
+				sorted = 0;
+			prev = p;
+			nlines++;
+		}
+	}
+	CHECK_INT(nlines, BIG_N);
+	CHECK(sorted);
+	free(text);
+	fake_free(&f);
+ out:
+	for (i = 0; i < BIG_N; i++)
+		free(paths[i]);
+	free(paths);
+	free(file);
+	rm_rf(d);
+}
+
+#define KILL_ROUNDS	50
+
+static void
+test_kill9(void)
+{
+	static const char *const p[] = { "/một", "/hai", "/ba" };
+	struct fake		 f;
+	struct counter		*c, *r;
+	struct stat		 st;
+	char			*d, *file, err[256];
+	unsigned long long	 last = 0;
+	pid_t			 pid;
+	int			 k, i, ok = 1, seen, status;
+
+	d = tmpdir();
+	file = join(d, "counters");
+	fake_init(&f, p, 3);
+	srand((unsigned)getpid());
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+	CHECK(counter_bind(c, &f.site) == 0);
+	CHECK(counter_flush(c) == 0);		/* the file exists from now */
+	for (k = 0; k < KILL_ROUNDS; k++) {
+		if ((pid = fork()) == 0) {
+			for (i = 0;; i++) {
+				counter_hit(c, i % 4 - 1);
+				counter_flush(c);
+			}
+		}
+		CHECK(pid > 0);
+		usleep((useconds_t)(rand() % 20000));
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		/* the file is always there and always whole */
+		if (stat(file, &st) == -1 ||
+		    (r = counter_open(file, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "round %d: %s\n", k, err);
+			ok = 0;
+			continue;
+		}
+		if (counter_site(r) < last)	/* never goes back */
+			ok = 0;
+		last = counter_site(r);
+		counter_free(r);
+	}
+	CHECK(ok);
+	CHECK(last > 0);
+	/* the killed children leave temporaries; flushes still work */
+	seen = count_tmp(d, "counters.tmp.");
+	CHECK(seen >= 0 && seen <= KILL_ROUNDS);
+	CHECK(counter_flush(c) == 0);
+	CHECK(counter_site(c) >= last);
+	counter_free(c);
+ out:
+	fake_free(&f);
+	free(file);
+	rm_rf(d);
+}
+
+static const struct {
+	unsigned long long	 n;
+	const char		*lang;
+	size_t			 len;
+	const char		*want;
+} format_cases[] = {
+	{ 0, "vi", 32, "0" },
+	{ 999, "vi", 32, "999" },
+	{ 1000, "vi", 32, "1.000" },
+	{ 1000, "en", 32, "1,000" },
+	{ 63, "en", 32, "63" },
+	{ 123456, "vi", 32, "123.456" },
+	{ 31717415, "vi", 32, "31.717.415" },
+	{ 31717415, "en", 32, "31,717,415" },
+	{ 31717415, "vi-VN", 32, "31.717.415" },
+	{ 31717415, NULL, 32, "31,717,415" },
+	{ 31717415, "video", 32, "31,717,415" },
+	{ 18446744073709551615ULL, "vi", 32, "18.446.744.073.709.551.615" },
+	{ 31717415, "vi", 11, "31.717.415" },
+	{ 31717415, "vi", 10, "" },		/* never a cut number */
+	{ 31717415, "en", 1, "" },
+};
+
+static void
+test_format(void)
+{
+	char		 buf[32];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(format_cases) / sizeof(format_cases[0]);
+	    i++) {
+		memset(buf, 'Z', sizeof(buf));
+		CHECK(counter_format(format_cases[i].n, format_cases[i].lang,
+		    buf, format_cases[i].len) == buf);
+		CHECK_STR(buf, format_cases[i].want);
+	}
+}
+
+int
+main(void)
+{
+	test_parse();
+	test_open_errors();
+	test_round_trip();
+	test_no_bind();
+	test_fork();
+	test_reload();
+	test_overlapping_reloads();
+	test_removed_kept();
+	test_flush_failure();
+	test_big();
+	test_kill9();
+	test_format();
+	return t_done("test_counter");
+}

@@ -1,0 +1,87 @@
+/* test_gemtext.c: the line classifier and the safe emitters. */
+#include <string.h>
+
+#include "buf.h"
+#include "gemtext.h"
+#include "t.h"
+
+static const struct {
+	const char		*line;
+	enum gemtext_type	 type;
+	const char		*text;
+	const char		*url;
+	int			 level;
+} lines[] = {
+	{ "=> /thoi-su/x 2020-05-21 Đại hội", GEMTEXT_LINK,
+	    "2020-05-21 Đại hội", "/thoi-su/x", 0 },
+	{ "=>gemini://h/", GEMTEXT_LINK, "", "gemini://h/", 0 },
+	{ "=>   ", GEMTEXT_TEXT, "=>   ", NULL, 0 },
+	{ "# Tiêu đề", GEMTEXT_HEADING, "Tiêu đề", NULL, 1 },
+	{ "### Ba", GEMTEXT_HEADING, "Ba", NULL, 3 },
+	{ "* mục", GEMTEXT_LIST, "mục", NULL, 0 },
+	{ "*đậm*", GEMTEXT_TEXT, "*đậm*", NULL, 0 },
+	{ "> trích", GEMTEXT_QUOTE, "trích", NULL, 0 },
+	{ "văn bản", GEMTEXT_TEXT, "văn bản", NULL, 0 },
+};
+
+static const struct {
+	const char	*in;
+	const char	*want;
+} texts[] = {
+	{ "=> not a link", " => not a link\n" },
+	{ "# not a heading", " # not a heading\n" },
+	{ "* not an item", " * not an item\n" },
+	{ "> not a quote", " > not a quote\n" },
+	{ "```not pre", " ```not pre\n" },
+	{ "bình thường", "bình thường\n" },
+	{ "two\nlines", "two lines\n" },
+};
+
+int
+main(void)
+{
+	struct gemtext_iter	 it;
+	struct gemtext_line	 l;
+	struct buf		 b = BUF_INIT;
+	char			 got[256];
+	size_t			 i;
+	const char		*doc = "a\r\n```alt\n=> not link\n```\n=> /x y\n";
+	enum gemtext_type	 want[] = { GEMTEXT_TEXT, GEMTEXT_PRE_START,
+	    GEMTEXT_PRE, GEMTEXT_PRE_END, GEMTEXT_LINK };
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		gemtext_iter_init(&it, lines[i].line, strlen(lines[i].line));
+		CHECK_INT(gemtext_next(&it, &l), 1);
+		CHECK_INT(l.type, lines[i].type);
+		snprintf(got, sizeof(got), "%.*s", (int)l.textlen, l.text);
+		CHECK_STR(got, lines[i].text);
+		if (lines[i].url != NULL) {
+			snprintf(got, sizeof(got), "%.*s", (int)l.urllen,
+			    l.url);
+			CHECK_STR(got, lines[i].url);
+		}
+		if (lines[i].level)
+			CHECK_INT(l.level, lines[i].level);
+	}
+
+	gemtext_iter_init(&it, doc, strlen(doc));
+	for (i = 0; gemtext_next(&it, &l); i++)
+		if (i < 5)
+			CHECK_INT(l.type, want[i]);
+	CHECK_INT(i, 5);
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		buf_reset(&b);
+		gemtext_text(&b, texts[i].in, strlen(texts[i].in));
+		CHECK_STR(b.data, texts[i].want);
+	}
+	/* a hostile label cannot start a new line */
+	buf_reset(&b);
+	gemtext_link(&b, "/a b", "Tin\n=> evil");
+	CHECK_STR(b.data, "=> /a%20b Tin => evil\n");
+	buf_reset(&b);
+	gemtext_heading(&b, 2, "Thời\rsự", strlen("Thời\rsự"));
+	CHECK_STR(b.data, "## Thời sự\n");
+	buf_free(&b);
+	return t_done("test_gemtext");
+}

@@ -1,0 +1,945 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * test_search.c: the catalog (catalog.c) and search (search.c): the
+ * folding tokenizer and its offsets, the safe query builder, searches
+ * with and without diacritics, AND, phrases, prefixes, ranking, paging,
+ * hostile input, damaged databases, incremental scans, and a search
+ * through a real site_load() with the catalog.
+ */
+
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "article.h"
+#include "buf.h"
+#include "catalog.h"
+#include "search.h"
+#include "site.h"
+#include "t.h"
+
+static char	 tmpdir[] = "/tmp/test_search.XXXXXX";
+
+/* dir/name into p, which holds 512 bytes; the test paths fit */
+static char *
+join(char *p, const char *dir, const char *name)
+{
+	int	 r;
+
+	r = snprintf(p, 512, "%s/%s", dir, name);
+	if (r < 0 || r >= 512) {
+		fprintf(stderr, "path too long: %s\n", dir);
+		exit(1);
+	}
+	return p;
+}
+
+/*
+ * The tokenizer: each token as "folded@start-end".
+ */
+
+static int
+tok_collect(void *arg, const char *tok, size_t toklen, size_t start,
+    size_t end)
+{
+	struct buf	*b = arg;
+
+	if (b->len > 0)
+		buf_putc(b, ' ');
+	buf_append(b, tok, toklen);
+	buf_printf(b, "@%zu-%zu", start, end);
+	return 0;
+}
+
+static void
+test_tokenizer(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;
+	} cases[] = {
+		{ "Đại Hội Đảng", "dai@0-6 hoi@7-12 dang@13-20" },
+		{ "đảng ĐẢNG dang DANG",
+		    "dang@0-7 dang@8-15 dang@16-20 dang@21-25" },
+		{ "Hello, World!", "hello@0-5 world@7-12" },
+		{ "covid-19 năm 2020", "covid@0-5 19@6-8 nam@9-13 2020@14-18" },
+		{ "TP.HCM", "tp@0-2 hcm@3-6" },
+		{ "Đà Nẵng", "da@0-4 nang@5-11" },
+		/* decomposed (NFD) input: the mark stays in its word */
+		{ "Bi\xcc\x80nh Tha\xcc\xa3nh", "binh@0-6 thanh@7-14" },
+		{ "\xef\xac\x81le", "file@0-5" },		/* ﬁ ligature */
+		{ "Straße", "strasse@0-7" },
+		{ "ĐỒNG ĐỘI", "dong@0-7 doi@8-14" },
+		{ "a\tb\nc\r\nd", "a@0-1 b@2-3 c@4-5 d@7-8" },
+		{ "ab\xff" "cd", "ab@0-2 cd@3-5" },	/* invalid byte */
+		{ "中文 日本", "中文@0-6 日本@7-13" },
+		{ "\xcc\x81", "" },			/* a lone mark */
+		{ "  ... --- ", "" },
+		{ "", "" },
+		{ "\"chi bộ\" AND (x)", "chi@1-4 bo@5-9 and@11-14 x@16-17" },
+		{ "email: a_b@c.vn", "email@0-5 a@7-8 b@9-10 c@11-12 vn@13-15" },
+	};
+	struct buf	 b = BUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		buf_puts(&b, "");
+		CHECK_INT(catalog_tokenize(cases[i].in, strlen(cases[i].in),
+		    tok_collect, &b), 0);
+		CHECK_STR(b.data, cases[i].want);
+	}
+	CHECK(catalog_word_cp('a') && catalog_word_cp(0x1ea1) &&
+	    catalog_word_cp(0x300) && !catalog_word_cp('-') &&
+	    !catalog_word_cp(0x201c) && !catalog_word_cp(-1));
+	buf_free(&b);
+}
+
+/*
+ * The query builder.
+ */
+
+static void
+test_expr(void)
+{
+	static const struct {
+		const char	*in;
+		const char	*want;		/* NULL: fails with err */
+		const char	*err;
+	} cases[] = {
+		{ "dai hoi dang", "\"dai\" AND \"hoi\" AND \"dang\"", NULL },
+		{ "Đại Hội", "\"Đại\" AND \"Hội\"", NULL },
+		{ "\"chi bo\" dai", "\"chi bo\" AND \"dai\"", NULL },
+		{ "“chi bộ”*", "\"chi bộ\" *", NULL },
+		{ "\"chi bo*\"", "\"chi bo\" *", NULL },
+		{ "thanh*", "\"thanh\" *", NULL },
+		{ "than* pho", "\"than\" * AND \"pho\"", NULL },
+		{ "covid-19", "\"covid 19\"", NULL },
+		{ "a:b", "\"a b\"", NULL },
+		{ "\" OR *", "\"OR\"", NULL },
+		{ "NEAR(", "\"NEAR\"", NULL },
+		{ "NEAR(a b, 2)", "\"NEAR a\" AND \"b\" AND \"2\"", NULL },
+		{ "x OR y NOT z", "\"x\" AND \"OR\" AND \"y\" AND \"NOT\""
+		    " AND \"z\"", NULL },
+		{ "'; DROP TABLE x; --", "\"DROP\" AND \"TABLE\" AND \"x\"",
+		    NULL },
+		{ "^a {b} (c) +d -e", "\"a\" AND \"b\" AND \"c\" AND \"d\""
+		    " AND \"e\"", NULL },
+		{ "foo\"bar", "\"foo\" AND \"bar\"", NULL },
+		{ "he said \"x\"\"y\"", "\"he\" AND \"said\" AND \"x\" AND"
+		    " \"y\"", NULL },
+		{ "a\x01" "b\x7f" "c", "\"a\" AND \"b\" AND \"c\"", NULL },
+		{ "*", NULL, "empty query" },
+		{ "\"", NULL, "empty query" },
+		{ "\"\"", NULL, "empty query" },
+		{ "", NULL, "empty query" },
+		{ "   \t ", NULL, "empty query" },
+		{ "!!! ---", NULL, "empty query" },
+		{ "\xcc\x81", NULL, "empty query" },
+	};
+	struct buf	 b = BUF_INIT;
+	const char	*err;
+	char		 q[1024];
+	size_t		 i;
+	int		 r;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		buf_reset(&b);
+		buf_puts(&b, "");
+		err = NULL;
+		r = search_match_expr(&b, cases[i].in, &err);
+		if (cases[i].want != NULL) {
+			CHECK_INT(r, 0);
+			CHECK_STR(b.data, cases[i].want);
+		} else {
+			CHECK_INT(r, -1);
+			CHECK_STR(err, cases[i].err);
+		}
+	}
+
+	/* the limit counts characters, not bytes */
+	memset(q, 'a', SEARCH_QUERY_MAX);
+	q[SEARCH_QUERY_MAX] = '\0';
+	err = NULL;
+	CHECK_INT(search_match_expr(&b, q, &err), 0);
+	q[SEARCH_QUERY_MAX] = 'a';
+	q[SEARCH_QUERY_MAX + 1] = '\0';
+	CHECK_INT(search_match_expr(&b, q, &err), -1);
+	CHECK_STR(err, "query too long");
+	q[0] = '\0';
+	for (i = 0; i < SEARCH_QUERY_MAX; i++)
+		strncat(q, "ạ", sizeof(q) - strlen(q) - 1);	/* 3 bytes */
+	err = NULL;
+	CHECK_INT(search_match_expr(&b, q, &err), 0);
+	buf_free(&b);
+}
+
+/*
+ * A catalog of fake articles, searched through a resolver.
+ */
+
+struct fake {
+	const char	*path;
+	const char	*title;
+	const char	*body;
+	struct article	 art;
+	int		 hidden;	/* the resolver does not know it */
+};
+
+static struct fake fakes[] = {
+	{ "/thoi-su/dai-hoi", "Đại Hội Đảng bộ quận Bình Thạnh",
+	    "# Đại hội\n\nChi bộ khu phố 3 tổ chức đại hội nhiệm kỳ"
+	    " 2020-2025.\n=> /thoi-su/anh/x.jpg Ảnh đại hội\n"
+	    "Các đảng viên đã bầu ban chấp hành mới.\n", { 0 }, 0 },
+	{ "/thoi-su/da-nang", "Tin Đà Nẵng",
+	    "Thành phố Đà Nẵng đón khách du lịch.\n", { 0 }, 0 },
+	{ "/en/spain", "Weather report",
+	    "The rain in Spain stays mainly in the plain.\n", { 0 }, 0 },
+	{ "/thoi-su/khong-dau", "Tin khong dau",
+	    "Tin tuc binh thanh, dang vien, da nang.\n", { 0 }, 0 },
+	{ "/thoi-su/bo-chi", "Bộ chỉ huy quân sự",
+	    "Bộ chỉ huy quân sự quận họp với chi hội.\n", { 0 }, 0 },
+	{ "/en/short", "Short news",
+	    "Short items: weather, sports, and the weather again.\n",
+	    { 0 }, 0 },
+	{ "/an/gone", "Hidden weather", "not in the site.\n", { 0 }, 1 },
+};
+#define NFAKES	(sizeof(fakes) / sizeof(fakes[0]))
+
+static char	 page_paths[25][64];
+static struct article page_arts[25];
+
+static const struct article *
+fake_resolve(void *arg, const char *urlpath, const char *src)
+{
+	size_t	 i;
+
+	(void)arg;
+	(void)src;
+	for (i = 0; i < NFAKES; i++)
+		if (strcmp(fakes[i].path, urlpath) == 0)
+			return fakes[i].hidden ? NULL : &fakes[i].art;
+	for (i = 0; i < 25; i++)
+		if (strcmp(page_paths[i], urlpath) == 0)
+			return &page_arts[i];
+	return NULL;
+}
+
+static int
+put_fake(struct catalog *cat, const char *path, const char *title,
+    const char *body, long long mtime)
+{
+	struct article_meta	 m;
+	char			 src[128];
+
+	memset(&m, 0, sizeof(m));
+	m.title = (char *)(uintptr_t)title;	/* not freed */
+	m.author = (char *)(uintptr_t)"MỸ DUNG";
+	m.date = (time_t)mtime;
+	m.has_date = 1;
+	snprintf(src, sizeof(src), "%s.gmi", path + 1);
+	return catalog_put(cat, src, path, (long long)strlen(body), mtime,
+	    &m, body, strlen(body));
+}
+
+/* The hits' paths, space-separated, in rank order. */
+static char *
+run(struct search *s, const char *q, int page, size_t *total,
+    const char **errp)
+{
+	static char		 out[4096];
+	struct search_hit	*h;
+	size_t			 n, i;
+	const char		*err = NULL;
+	int			 r;
+
+	out[0] = '\0';
+	r = search_query_with(s, fake_resolve, NULL, q, page, &h, &n, total,
+	    &err);
+	if (errp != NULL)
+		*errp = err;
+	if (r == -1) {
+		snprintf(out, sizeof(out), "error: %s", err ? err : "?");
+		return out;
+	}
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strncat(out, " ", sizeof(out) - strlen(out) - 1);
+		strncat(out, h[i].art->path, sizeof(out) - strlen(out) - 1);
+		CHECK(h[i].excerpt != NULL);
+	}
+	search_hits_free(h, n);
+	return out;
+}
+
+/* The excerpt of the first hit. */
+static char *
+first_excerpt(struct search *s, const char *q)
+{
+	static char		 out[1024];
+	struct search_hit	*h;
+	size_t			 n, total;
+	const char		*err;
+
+	out[0] = '\0';
+	if (search_query_with(s, fake_resolve, NULL, q, 1, &h, &n, &total,
+	    &err) == 0 && n > 0)
+		snprintf(out, sizeof(out), "%s", h[0].excerpt);
+	search_hits_free(h, n);
+	return out;
+}
+
+static void
+test_search(const char *dbpath)
+{
+	static const struct {
+		const char	*q;
+		const char	*want;
+	} cases[] = {
+		/* without diacritics, with them, any case */
+		{ "dai hoi dang", "/thoi-su/dai-hoi" },
+		{ "Đại Hội Đảng", "/thoi-su/dai-hoi" },
+		{ "ĐẠI HỘI", "/thoi-su/dai-hoi" },
+		{ "DANG", "/thoi-su/dai-hoi /thoi-su/khong-dau" },
+		{ "đảng", "/thoi-su/dai-hoi /thoi-su/khong-dau" },
+		{ "Bình Thạnh", "/thoi-su/dai-hoi /thoi-su/khong-dau" },
+		{ "binh thanh", "/thoi-su/dai-hoi /thoi-su/khong-dau" },
+		{ "Đà Nẵng", "/thoi-su/da-nang /thoi-su/khong-dau" },
+		{ "da nang", "/thoi-su/da-nang /thoi-su/khong-dau" },
+		/* English; AND */
+		{ "rain spain", "/en/spain" },
+		{ "Spain snow", "" },
+		{ "PLAIN", "/en/spain" },
+		/* a phrase needs adjacent words; AND does not */
+		{ "\"chi bo\"", "/thoi-su/dai-hoi" },
+		{ "\"chi bộ\"", "/thoi-su/dai-hoi" },
+		{ "\"bo chi\"", "/thoi-su/bo-chi" },
+		{ "\"khu pho 3\"", "/thoi-su/dai-hoi" },
+		{ "\"pho khu\"", "" },
+		/* prefixes */
+		{ "spa*", "/en/spain" },
+		{ "Nẵ*", "/thoi-su/da-nang /thoi-su/khong-dau" },
+		{ "\"chi bo*\"", "/thoi-su/dai-hoi" },
+		/* joined words are a phrase */
+		{ "2020-2025", "/thoi-su/dai-hoi" },
+		{ "2025-2020", "" },
+		/* the link target is not text, its label is */
+		{ "jpg", "" },
+		{ "ảnh", "/thoi-su/dai-hoi" },
+		/* rows the site does not know are skipped */
+		{ "hidden", "" },
+		/* title first: "weather" is in one title, one body only */
+		{ "weather", "/en/spain /en/short" },
+		{ "short", "/en/short" },
+	};
+	static const char *const hostile[] = {
+		"\" OR *", "NEAR(", "NEAR(a b", "a:b", "title:dai", "body:x",
+		"'; DROP TABLE x; --", "\"", "\"\"\"", "*", "**a", "a**",
+		"a*b*c", "-dai", "+dai", "^dai", "{title body}: x", "(a OR b",
+		"a AND", "OR", "NOT dai", "AND OR NOT NEAR", "\x01\x02\x1b[2J",
+		"dai\r\nhoi", "\xff\xfe", "\xc3", "a\xe2\x80", "%s%n%x",
+		"\\\" \\", "'", "`rm -rf`", "a\"b\"c\"", "rowid = 1",
+		"\"chi\" * \"bo\"", "x NEAR/2 y", "\xe2\x80\xa8", "\xef\xbb\xbf",
+		"dai*\"", "\"*\"", "*\"\"", "☃ 🎉 ✓", "０１２",
+	};
+	struct search	*s;
+	char		 err[256];
+	const char	*e, *got;
+	size_t		 i, total;
+	int		 ok;
+
+	s = search_open(dbpath, err, sizeof(err));
+	CHECK(s != NULL);
+	if (s == NULL) {
+		fprintf(stderr, "search_open: %s\n", err);
+		return;
+	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = run(s, cases[i].q, 1, &total, NULL);
+		if (strcmp(got, cases[i].want) != 0)
+			fprintf(stderr, "query [%s]\n", cases[i].q);
+		CHECK_STR(got, cases[i].want);
+	}
+
+	/* the same hits with and without diacritics, and in any case */
+	{
+		char	a[4096];
+
+		snprintf(a, sizeof(a), "%s", run(s, "Chi Bộ", 1, &total,
+		    NULL));
+		CHECK_STR(run(s, "chi bo", 1, &total, NULL), a);
+		CHECK_STR(run(s, "CHI BO", 1, &total, NULL), a);
+		CHECK_INT(total, 2);
+	}
+
+	/* excerpts keep the diacritics and stay on one line */
+	got = first_excerpt(s, "dang vien");
+	CHECK_HAS(got, "đảng viên");
+	CHECK(strchr(got, '\n') == NULL && strchr(got, '\t') == NULL);
+	got = first_excerpt(s, "\"chi bo\"");
+	CHECK_HAS(got, "Chi bộ khu phố 3");
+	got = first_excerpt(s, "du lich");
+	CHECK_STR(got, "Thành phố Đà Nẵng đón khách du lịch.");
+
+	/* hostile input: never a database error */
+	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+		e = NULL;
+		got = run(s, hostile[i], 1, &total, &e);
+		ok = e == NULL || strcmp(e, "empty query") == 0;
+		if (!ok)
+			fprintf(stderr, "hostile [%s]: %s\n", hostile[i], got);
+		CHECK(ok);
+	}
+	got = run(s, "title:dai", 1, &total, NULL);
+	CHECK_STR(got, "");	/* a phrase "title dai", not a column filter */
+	got = run(s, "NOT dai", 1, &total, NULL);
+	CHECK_STR(got, "");	/* no article has the word "not" */
+
+	/* errors */
+	got = run(s, "   ", 1, &total, NULL);
+	CHECK_STR(got, "error: empty query");
+	{
+		char	q[SEARCH_QUERY_MAX + 2];
+
+		memset(q, 'x', sizeof(q) - 1);
+		q[sizeof(q) - 1] = '\0';
+		got = run(s, q, 1, &total, NULL);
+		CHECK_STR(got, "error: query too long");
+	}
+
+	/* paging: 25 articles match */
+	got = run(s, "trang", 1, &total, NULL);
+	CHECK_INT(total, 25);
+	{
+		struct search_hit	*h;
+		size_t			 n;
+
+		CHECK_INT(search_query_with(s, fake_resolve, NULL, "trang", 1,
+		    &h, &n, &total, &e), 0);
+		CHECK_INT(n, SEARCH_PER_PAGE);
+		CHECK_INT(total, 25);
+		search_hits_free(h, n);
+		CHECK_INT(search_query_with(s, fake_resolve, NULL, "trang", 2,
+		    &h, &n, &total, &e), 0);
+		CHECK_INT(n, 5);
+		CHECK_INT(total, 25);
+		search_hits_free(h, n);
+		CHECK_INT(search_query_with(s, fake_resolve, NULL, "trang", 3,
+		    &h, &n, &total, &e), 0);
+		CHECK_INT(n, 0);
+		CHECK(h == NULL);
+		CHECK_INT(total, 25);
+		CHECK_INT(search_query_with(s, fake_resolve, NULL, "trang",
+		    0x7fffffff, &h, &n, &total, &e), 0);
+		CHECK_INT(n, 0);
+		CHECK_INT(search_query_with(s, fake_resolve, NULL, "trang", 0,
+		    &h, &n, &total, &e), 0);
+		CHECK_INT(n, SEARCH_PER_PAGE);	/* page < 1 is page 1 */
+		search_hits_free(h, n);
+	}
+	/* pages do not overlap and together hold all 25 */
+	{
+		char	p1[4096], p2[4096], one[80];
+		int	seen = 0;
+
+		snprintf(p1, sizeof(p1), "%s", run(s, "trang", 1, &total,
+		    NULL));
+		snprintf(p2, sizeof(p2), "%s", run(s, "trang", 2, &total,
+		    NULL));
+		for (i = 0; i < 25; i++) {
+			if (snprintf(one, sizeof(one), "%s ", page_paths[i]) >=
+			    (int)sizeof(one))
+				continue;
+			strncat(p1, " ", sizeof(p1) - strlen(p1) - 1);
+			strncat(p2, " ", sizeof(p2) - strlen(p2) - 1);
+			seen += (strstr(p1, one) != NULL) +
+			    (strstr(p2, one) != NULL);
+		}
+		CHECK_INT(seen, 25);
+	}
+	search_close(s);
+}
+
+static void
+build_catalog(const char *dbpath)
+{
+	struct catalog	*cat;
+	char		 err[256], title[64], body[128];
+	size_t		 i;
+
+	cat = catalog_open(dbpath, err, sizeof(err));
+	CHECK(cat != NULL);
+	if (cat == NULL)
+		return;
+	CHECK_INT(catalog_begin(cat), 0);
+	for (i = 0; i < NFAKES; i++) {
+		fakes[i].art.path = (char *)(uintptr_t)fakes[i].path;
+		fakes[i].art.meta.title = (char *)(uintptr_t)fakes[i].title;
+		CHECK_INT(put_fake(cat, fakes[i].path, fakes[i].title,
+		    fakes[i].body, 1590000000 + (long long)i), 0);
+	}
+	for (i = 0; i < 25; i++) {
+		snprintf(page_paths[i], sizeof(page_paths[i]), "/p/trang-%zu",
+		    i);
+		page_arts[i].path = page_paths[i];
+		snprintf(title, sizeof(title), "Trang %zu", i);
+		snprintf(body, sizeof(body), "Nội dung số %zu.\n", i);
+		CHECK_INT(put_fake(cat, page_paths[i], title, body,
+		    1600000000 + (long long)i), 0);
+	}
+	/* a put of the same source replaces it, in the index too */
+	CHECK_INT(put_fake(cat, "/en/short", "Short news",
+	    "Short items: weather, sports, and the weather again.\n",
+	    1590000005), 0);
+	CHECK_INT(catalog_end(cat), 0);
+	catalog_close(cat);
+}
+
+/*
+ * Scans: the generation, unchanged files, removal.
+ */
+
+static char		 any_path[] = "/any";
+static struct article	 any_art;
+
+static const struct article *
+fake_resolve_any(void *arg, const char *urlpath, const char *src)
+{
+	(void)arg;
+	(void)urlpath;
+	(void)src;
+	any_art.path = any_path;
+	return &any_art;
+}
+
+static size_t
+count_hits(const char *dbpath, const char *q)
+{
+	struct search		*s;
+	struct search_hit	*h;
+	char			 err[256];
+	const char		*e;
+	size_t			 n, total = 0;
+
+	if ((s = search_open(dbpath, err, sizeof(err))) == NULL)
+		return (size_t)-1;
+	if (search_query_with(s, fake_resolve_any, NULL, q, 1, &h, &n,
+	    &total, &e) == -1)
+		total = (size_t)-1;
+	else
+		search_hits_free(h, n);
+	search_close(s);
+	return total;
+}
+
+static void
+test_generation(const char *dir)
+{
+	struct catalog		*cat;
+	struct article_meta	 m;
+	char			 db[512], err[256];
+
+	join(db, dir, "gen.db");
+	cat = catalog_open(db, err, sizeof(err));
+	CHECK(cat != NULL);
+	if (cat == NULL)
+		return;
+	CHECK_INT(catalog_begin(cat), 0);
+	CHECK_INT(put_fake(cat, "/g/a", "Gentest a", "alpha gentest\n", 10), 0);
+	CHECK_INT(put_fake(cat, "/g/b", "Gentest b", "beta gentest\n", 20), 0);
+	CHECK_INT(put_fake(cat, "/g/c", "Gentest c", "gamma gentest\n", 30),
+	    0);
+	CHECK_INT(catalog_end(cat), 0);
+	CHECK_INT(count_hits(db, "gentest"), 3);
+	CHECK_INT(count_hits(db, "gamma"), 1);
+
+	/* the next scan sees a and b unchanged, and no c */
+	CHECK_INT(catalog_begin(cat), 0);
+	CHECK_INT(catalog_get(cat, "g/a.gmi", 14, 10, &m), 1);
+	CHECK_STR(m.title, "Gentest a");
+	CHECK_STR(m.author, "MỸ DUNG");
+	CHECK(m.summary == NULL && m.tags == NULL);
+	CHECK_INT(m.date, 10);
+	CHECK_INT(m.has_date, 1);
+	CHECK_INT(m.has_time, 0);
+	article_meta_free(&m);
+	CHECK_INT(catalog_get(cat, "g/b.gmi", 13, 20, &m), 1);
+	article_meta_free(&m);
+	/* changed size or mtime, or unknown: 0, and meta stays empty */
+	CHECK_INT(catalog_get(cat, "g/b.gmi", 13, 21, &m), 0);
+	CHECK(m.title == NULL);
+	CHECK_INT(catalog_get(cat, "g/b.gmi", 99, 20, &m), 0);
+	CHECK_INT(catalog_get(cat, "g/zzz.gmi", 1, 1, &m), 0);
+	CHECK_INT(catalog_end(cat), 0);
+	CHECK_INT(count_hits(db, "gentest"), 2);
+	CHECK_INT(count_hits(db, "gamma"), 0);
+	catalog_close(cat);
+
+	/* it persists; a scan that sees nothing empties it */
+	cat = catalog_open(db, err, sizeof(err));
+	CHECK(cat != NULL);
+	if (cat == NULL)
+		return;
+	CHECK_INT(catalog_begin(cat), 0);
+	CHECK_INT(catalog_get(cat, "g/c.gmi", 15, 30, &m), 0);
+	CHECK_INT(catalog_get(cat, "g/a.gmi", 14, 10, &m), 1);
+	article_meta_free(&m);
+	CHECK_INT(catalog_end(cat), 0);
+	CHECK_INT(count_hits(db, "gentest"), 1);
+	CHECK_INT(catalog_begin(cat), 0);
+	CHECK_INT(catalog_end(cat), 0);
+	CHECK_INT(count_hits(db, "gentest"), 0);
+	catalog_close(cat);
+}
+
+/* A restart of a big site: every unchanged entry comes from the
+ * catalog, none is read again. */
+static void
+test_rescan(const char *dir)
+{
+	struct catalog		*cat;
+	struct article_meta	 m;
+	struct timespec		 t0, t1;
+	char			 db[512], err[256], path[64], title[64];
+	int			 i, ones = 0, titles = 0;
+
+	join(db, dir, "rescan.db");
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		CHECK(cat != NULL);
+		return;
+	}
+	CHECK_INT(catalog_begin(cat), 0);
+	for (i = 0; i < 1000; i++) {
+		snprintf(path, sizeof(path), "/r/bai-%d", i);
+		snprintf(title, sizeof(title), "Bài số %d", i);
+		if (put_fake(cat, path, title, "Nội dung bài viết.\n",
+		    1500000000 + i) != 0)
+			break;
+	}
+	CHECK_INT(i, 1000);
+	CHECK_INT(catalog_end(cat), 0);
+	catalog_close(cat);
+
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		CHECK(cat != NULL);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_INT(catalog_begin(cat), 0);
+	for (i = 0; i < 1000; i++) {
+		snprintf(path, sizeof(path), "r/bai-%d.gmi", i);
+		snprintf(title, sizeof(title), "Bài số %d", i);
+		if (catalog_get(cat, path, (long long)strlen(
+		    "Nội dung bài viết.\n"), 1500000000 + i, &m) == 1)
+			ones++;
+		if (m.title != NULL && strcmp(m.title, title) == 0)
+			titles++;
+		article_meta_free(&m);
+	}
+	CHECK_INT(catalog_end(cat), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK_INT(ones, 1000);
+	CHECK_INT(titles, 1000);
+	CHECK_INT(count_hits(db, "bai"), 1000);
+	fprintf(stderr, "rescan of 1000 entries: %.1f ms\n",
+	    (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	catalog_close(cat);
+}
+
+static int
+write_file(const char *path, const void *data, size_t len)
+{
+	FILE	*fp;
+	size_t	 n;
+
+	if ((fp = fopen(path, "w")) == NULL)
+		return -1;
+	n = fwrite(data, 1, len, fp);
+	if (fclose(fp) != 0 || n != len)
+		return -1;
+	return 0;
+}
+
+static int
+exists(const char *dir, const char *name)
+{
+	struct stat	 st;
+	char		 p[512];
+
+	return stat(join(p, dir, name), &st) == 0;
+}
+
+/* The catalog still works after a rebuild: one put, one get. */
+static int
+usable(struct catalog *cat)
+{
+	struct article_meta	 m;
+	int			 r;
+
+	if (catalog_begin(cat) != 0 ||
+	    put_fake(cat, "/u/x", "Usable", "usable\n", 1) != 0 ||
+	    catalog_end(cat) != 0 || catalog_begin(cat) != 0)
+		return 0;
+	r = catalog_get(cat, "u/x.gmi", 7, 1, &m);
+	article_meta_free(&m);
+	return catalog_end(cat) == 0 && r == 1;
+}
+
+static void
+test_damaged(const char *dir)
+{
+	struct catalog		*cat;
+	struct article_meta	 m;
+	struct search		*s;
+	sqlite3			*db;
+	char			 path[512], err[256], junk[8192], title[64];
+	size_t			 i;
+	int			 fd;
+
+	/* garbage */
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (char)(i * 7 + 3);
+	join(path, dir, "junk.db");
+	CHECK_INT(write_file(path, junk, sizeof(junk)), 0);
+	/* search on a damaged file fails cleanly, it does not crash */
+	s = search_open(path, err, sizeof(err));
+	if (s != NULL) {
+		CHECK_INT(count_hits(path, "x"), (size_t)-1);
+		search_close(s);
+	}
+	cat = catalog_open(path, err, sizeof(err));
+	CHECK(cat != NULL);
+	CHECK(exists(dir, "junk.db.damaged"));
+	if (cat != NULL) {
+		CHECK(usable(cat));
+		catalog_close(cat);
+	}
+	CHECK_INT(count_hits(path, "usable"), 1);
+
+	/* text that starts like SQLite */
+	memcpy(junk, "SQLite format 3", 16);
+	join(path, dir, "head.db");
+	CHECK_INT(write_file(path, junk, sizeof(junk)), 0);
+	cat = catalog_open(path, err, sizeof(err));
+	CHECK(cat != NULL && usable(cat));
+	catalog_close(cat);
+	CHECK(exists(dir, "head.db.damaged"));
+
+	/* an empty file is a new catalog, not damage */
+	join(path, dir, "empty.db");
+	CHECK_INT(write_file(path, "", 0), 0);
+	cat = catalog_open(path, err, sizeof(err));
+	CHECK(cat != NULL && usable(cat));
+	catalog_close(cat);
+	CHECK(!exists(dir, "empty.db.damaged"));
+
+	/* someone else's database */
+	join(path, dir, "foreign.db");
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "CREATE TABLE article (x);"
+	    " INSERT INTO article VALUES (1);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	cat = catalog_open(path, err, sizeof(err));
+	CHECK(cat != NULL && usable(cat));
+	catalog_close(cat);
+	CHECK(exists(dir, "foreign.db.damaged"));
+
+	/* an older schema version */
+	join(path, dir, "old.db");
+	cat = catalog_open(path, err, sizeof(err));
+	CHECK(cat != NULL && usable(cat));
+	catalog_close(cat);
+	CHECK_INT(sqlite3_open(path, &db), SQLITE_OK);
+	CHECK_INT(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	cat = catalog_open(path, err, sizeof(err));
+	CHECK(cat != NULL);
+	CHECK(exists(dir, "old.db.damaged"));
+	if (cat != NULL) {
+		CHECK_INT(catalog_begin(cat), 0);
+		CHECK_INT(catalog_get(cat, "u/x.gmi", 7, 1, &m), 0);
+		CHECK_INT(catalog_end(cat), 0);
+		catalog_close(cat);
+	}
+
+	/* damaged pages in a real catalog */
+	join(path, dir, "pages.db");
+	cat = catalog_open(path, err, sizeof(err));
+	CHECK(cat != NULL);
+	if (cat == NULL)
+		return;
+	CHECK_INT(catalog_begin(cat), 0);
+	for (i = 0; i < 300; i++) {
+		snprintf(title, sizeof(title), "/d/bai-%zu", i);
+		put_fake(cat, title, "Trang hỏng", "Nội dung dài dài dài dài"
+		    " dài dài dài dài dài dài dài dài dài dài dài dài.\n",
+		    (long long)i);
+	}
+	CHECK_INT(catalog_end(cat), 0);
+	catalog_close(cat);
+	memset(junk, 0x5a, sizeof(junk));
+	if ((fd = open(path, O_WRONLY)) != -1) {
+		CHECK(pwrite(fd, junk, sizeof(junk), 4096) ==
+		    (ssize_t)sizeof(junk));
+		CHECK(pwrite(fd, junk, sizeof(junk), 8 * 4096) ==
+		    (ssize_t)sizeof(junk));
+		close(fd);
+	}
+	cat = catalog_open(path, err, sizeof(err));
+	CHECK(cat != NULL);
+	CHECK(exists(dir, "pages.db.damaged"));
+	if (cat != NULL) {
+		CHECK(usable(cat));
+		catalog_close(cat);
+	}
+
+	/* search needs an existing catalog; it never creates one */
+	join(path, dir, "none.db");
+	err[0] = '\0';
+	CHECK(search_open(path, err, sizeof(err)) == NULL);
+	CHECK(err[0] != '\0');
+	CHECK(!exists(dir, "none.db"));
+
+	/* only a folder that cannot hold the file is an error */
+	join(path, dir, "no/such/dir/x.db");
+	err[0] = '\0';
+	CHECK(catalog_open(path, err, sizeof(err)) == NULL);
+	CHECK(err[0] != '\0');
+}
+
+/*
+ * The real thing: site_load() scanning a capsule with the catalog,
+ * search_query() mapping hits through site_find().
+ */
+
+static const struct {
+	const char	*name;
+	const char	*text;
+} capsule[] = {
+	{ "thoi-su/2020-05-21-chi-bo-dai-hoi.gmi",
+	    "title: Đại Hội Chi bộ khu phố 3\ndate: 2020-05-21 11:15\n"
+	    "author: MỸ DUNG\n\nChi bộ khu phố 3 tổ chức đại hội Đảng bộ"
+	    " phường.\n" },
+	{ "thoi-su/2020-05-22-da-nang.gmi",
+	    "title: Tin Đà Nẵng\n\nThành phố Đà Nẵng đón khách.\n" },
+	{ "the-thao/bong-da.gmi",
+	    "title: Bóng đá\n\nĐội bóng phường Bình Thạnh thắng.\n" },
+};
+
+static char *
+site_run(struct search *s, const struct site *site, const char *q)
+{
+	static char		 out[1024];
+	struct search_hit	*h;
+	size_t			 n, total, i;
+	const char		*e;
+
+	out[0] = '\0';
+	if (search_query(s, site, q, 1, &h, &n, &total, &e) == -1) {
+		snprintf(out, sizeof(out), "error: %s", e);
+		return out;
+	}
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strncat(out, " ", sizeof(out) - strlen(out) - 1);
+		strncat(out, h[i].art->path, sizeof(out) - strlen(out) - 1);
+	}
+	search_hits_free(h, n);
+	return out;
+}
+
+static void
+test_site(const char *dir)
+{
+	struct catalog	*cat;
+	struct search	*s;
+	struct site	*site;
+	char		 root[512], p[512], db[512], err[256];
+	size_t		 i;
+	int		 pass;
+
+	join(root, dir, "capsule");
+	join(db, dir, "site.db");
+	mkdir(root, 0755);
+	mkdir(join(p, root, "thoi-su"), 0755);
+	mkdir(join(p, root, "the-thao"), 0755);
+	for (i = 0; i < sizeof(capsule) / sizeof(capsule[0]); i++) {
+		join(p, root, capsule[i].name);
+		CHECK_INT(write_file(p, capsule[i].text,
+		    strlen(capsule[i].text)), 0);
+	}
+	/* the first start reads everything, the second reads nothing */
+	for (pass = 0; pass < 3; pass++) {
+		if (pass == 2) {
+			unlink(join(p, root, capsule[1].name));
+		}
+		cat = catalog_open(db, err, sizeof(err));
+		CHECK(cat != NULL);
+		site = site_load(root, cat, err, sizeof(err));
+		CHECK(site != NULL);
+		catalog_close(cat);
+		if (site == NULL) {
+			fprintf(stderr, "site_load: %s\n", err);
+			return;
+		}
+		s = search_open(db, err, sizeof(err));
+		CHECK(s != NULL);
+		if (s == NULL) {
+			site_free(site);
+			return;
+		}
+		CHECK_STR(site_run(s, site, "dai hoi dang"),
+		    "/thoi-su/2020-05-21-chi-bo-dai-hoi");
+		CHECK_STR(site_run(s, site, "\"chi bo\""),
+		    "/thoi-su/2020-05-21-chi-bo-dai-hoi");
+		CHECK_STR(site_run(s, site, "binh thanh"), "/the-thao/bong-da");
+		CHECK_STR(site_run(s, site, "Đà Nẵng"), pass < 2 ?
+		    "/thoi-su/2020-05-22-da-nang" : "");
+		CHECK_STR(site_run(s, site, "phường"),
+		    "/the-thao/bong-da /thoi-su/2020-05-21-chi-bo-dai-hoi");
+		search_close(s);
+		site_free(site);
+	}
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+int
+main(void)
+{
+	char	 db[512];
+
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_tokenizer();
+	test_expr();
+	join(db, tmpdir, "catalog.db");
+	build_catalog(db);
+	test_search(db);
+	test_generation(tmpdir);
+	test_rescan(tmpdir);
+	test_damaged(tmpdir);
+	test_site(tmpdir);
+	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return t_done("test_search");
+}

@@ -1,0 +1,636 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * test_site.c: site_load over tests/fixtures/site (see its README for
+ * what it holds): categories, nesting, order, counts, newest first,
+ * days, site_find for every node kind, warnings with file and line,
+ * hidden and reserved names. Symbolic links, mtimes, a bad
+ * _category.ini, the catalog and site_stamp are tested in a mktemp
+ * tree built here, so nothing of the kind is committed.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "catalog.h"
+#include "site.h"
+#include "t.h"
+
+#ifndef FIXTURE
+#define FIXTURE	"tests/fixtures/site"
+#endif
+
+static char	tmpdir[] = "/tmp/test_site.XXXXXX";
+
+struct artcase {
+	const char	*path;
+	const char	*date;		/* "YYYY-MM-DD HH:MM" */
+	const char	*title;
+	const char	*cat;
+};
+
+static const struct artcase arts[] = {
+	{ "/thoi-su/2020-05-21-chi-bo-dai-hoi", "2020-05-21 11:15",
+	  "Chi bộ khu phố 3 tổ chức đại hội", "/thoi-su/" },
+	{ "/van-hoa/2020-05-21-le-hoi", "2020-05-21 00:00",
+	  "Lễ hội đình làng", "/van-hoa/" },
+	{ "/thoi-su/2020-05-20-hop-bao", "2020-05-20 00:00",
+	  "Họp báo quý II", "/thoi-su/" },
+	{ "/thoi-su/dia-phuong/2020-05-19-xa-an-binh", "2020-05-19 08:30",
+	  "Xã An Bình ra quân làm đường", "/thoi-su/dia-phuong/" },
+	{ "/thoi-su/2020-05-18-ha-noi", "2020-05-18 00:00",
+	  "2020-05-18-ha-noi", "/thoi-su/" },
+	{ "/thoi-su/trung", "2020-05-10 00:00", "Bài trùng (gmi)",
+	  "/thoi-su/" },
+	{ "/the-thao/2020-05-01-bong-chuyen", "2020-05-01 00:00",
+	  "Giải bóng chuyền", "/the-thao/" },
+	{ "/the-thao/2020-05-01-bong-da", "2020-05-01 00:00",
+	  "Giải bóng đá thanh niên", "/the-thao/" },
+	{ "/thoi-su/dia-phuong/2020-04-30-le-ky-niem", "2020-04-30 07:00",
+	  "Lễ kỷ niệm 45 năm giải phóng", "/thoi-su/dia-phuong/" },
+	{ "/van-hoa/2019-12-31-tat-nien", "2019-12-31 00:00", "Tất niên",
+	  "/van-hoa/" },
+	{ "/giao-duc/2019-09-05-khai-giang", "2019-09-05 00:00",
+	  "Khai giảng năm học mới", "/giao-duc/" },
+};
+
+struct catcase {
+	const char	*path;
+	const char	*title;
+	int		 order;
+	size_t		 nchildren, narticles, total;
+};
+
+static const struct catcase cats[] = {
+	{ "/thoi-su/", "Thời sự", 1, 1, 4, 6 },
+	{ "/van-hoa/", "Văn hóa", 2, 0, 2, 2 },
+	{ "/doi-song/", "Đời sống", 3, 0, 0, 0 },
+	{ "/giao-duc/", "Giáo dục", 3, 0, 1, 1 },
+	{ "/the-thao/", "the-thao", SITE_ORDER_DEFAULT, 0, 2, 2 },
+};
+
+struct daycase {
+	int		 y, m, d;
+	size_t		 first, count;
+};
+
+static const struct daycase days[] = {
+	{ 2020, 5, 21, 0, 2 },
+	{ 2020, 5, 20, 2, 1 },
+	{ 2020, 5, 19, 3, 1 },
+	{ 2020, 5, 18, 4, 1 },
+	{ 2020, 5, 10, 5, 1 },
+	{ 2020, 5, 1, 6, 2 },
+	{ 2020, 4, 30, 8, 1 },
+	{ 2019, 12, 31, 9, 1 },
+	{ 2019, 9, 5, 10, 1 },
+};
+
+static const char *const fixture_warnings[] = {
+	"Ảnh-đẹp: non-ASCII folder name\n",
+	"bad name: unsafe folder name\n",
+	"caps.txt: reserved name, skipped\n",
+	"date: reserved name, skipped\n",
+	"thoi-su/dia-phuong/page: reserved name, skipped\n",
+	"thoi-su/atom.xml: reserved name, skipped\n",
+	"thoi-su/bad-date.md:2: bad date '2020-13-45'\n",
+	"thoi-su/loi-utf8.txt:3: invalid UTF-8 (byte 0xff)\n",
+	"thoi-su/trung.md: duplicate slug 'trung' (thoi-su/trung.gmi is "
+	    "served)\n",
+};
+
+struct findcase {
+	const char		*path;
+	enum site_node_type	 type;
+	const char		*want;	/* path of the node (file: src) */
+};
+
+static const struct findcase finds[] = {
+	{ "/", SITE_NONE, NULL },
+	{ "", SITE_NONE, NULL },
+	{ "/thoi-su/", SITE_CATEGORY, "/thoi-su/" },
+	{ "/thoi-su", SITE_CATEGORY, "/thoi-su/" },
+	{ "/thoi-su/dia-phuong/", SITE_CATEGORY, "/thoi-su/dia-phuong/" },
+	{ "/thoi-su/dia-phuong", SITE_CATEGORY, "/thoi-su/dia-phuong/" },
+	{ "/doi-song/", SITE_CATEGORY, "/doi-song/" },
+	{ "/thoi-su/2020-05-20-hop-bao", SITE_ARTICLE,
+	  "/thoi-su/2020-05-20-hop-bao" },
+	{ "/thoi-su/dia-phuong/2020-04-30-le-ky-niem", SITE_ARTICLE,
+	  "/thoi-su/dia-phuong/2020-04-30-le-ky-niem" },
+	{ "/thoi-su/trung", SITE_ARTICLE, "/thoi-su/trung" },
+	{ "/thoi-su/2020-05-20-hop-bao/", SITE_NONE, NULL },
+	{ "/thoi-su/2020-05-20-hop-bao.gmi", SITE_NONE, NULL },
+	{ "/thoi-su/anh/hoi-nghi.jpg", SITE_FILE,
+	  "thoi-su/anh/hoi-nghi.jpg" },
+	{ "/thoi-su/anh/index.gmi", SITE_FILE, "thoi-su/anh/index.gmi" },
+	{ "/gioi-thieu.gmi", SITE_FILE, "gioi-thieu.gmi" },
+	{ "/lien-he.txt", SITE_FILE, "lien-he.txt" },
+	{ "/tai-lieu/bao-cao.pdf", SITE_FILE, "tai-lieu/bao-cao.pdf" },
+	{ "/thoi-su/anh/", SITE_DIR, "thoi-su/anh/index.gmi" },
+	{ "/thoi-su/anh", SITE_DIR, "thoi-su/anh/index.gmi" },
+	{ "/tai-lieu/", SITE_DIR, NULL },
+	{ "/tai-lieu", SITE_DIR, NULL },
+	/* skipped, hidden, reserved, unknown */
+	{ "/thoi-su/bad-date", SITE_NONE, NULL },
+	{ "/thoi-su/loi-utf8", SITE_NONE, NULL },
+	{ "/thoi-su/atom.xml", SITE_NONE, NULL },
+	{ "/thoi-su/_category.ini", SITE_NONE, NULL },
+	{ "/thoi-su/_nhap", SITE_NONE, NULL },
+	{ "/thoi-su/.an", SITE_NONE, NULL },
+	{ "/thoi-su/.an.gmi", SITE_NONE, NULL },
+	{ "/thoi-su/dia-phuong/page/", SITE_NONE, NULL },
+	{ "/thoi-su/dia-phuong/page/x", SITE_NONE, NULL },
+	{ "/_nhap.gmi", SITE_NONE, NULL },
+	{ "/.an.gmi", SITE_NONE, NULL },
+	{ "/_nhap/", SITE_NONE, NULL },
+	{ "/_nhap/nhap", SITE_NONE, NULL },
+	{ "/.an/an", SITE_NONE, NULL },
+	{ "/date/", SITE_NONE, NULL },
+	{ "/date/x", SITE_NONE, NULL },
+	{ "/caps.txt", SITE_NONE, NULL },
+	{ "/bad name/", SITE_NONE, NULL },
+	{ "/Ảnh-đẹp/a.jpg", SITE_NONE, NULL },
+	{ "/khong-co/", SITE_NONE, NULL },
+	{ "/thoi-su/khong-co", SITE_NONE, NULL },
+};
+
+static void
+fmt_date(time_t t, char *out, size_t len)
+{
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M", &tm);
+}
+
+static void
+test_fixture(void)
+{
+	struct site		*s;
+	struct site_node	 n;
+	struct category		*c;
+	struct article		*a;
+	enum site_node_type	 t;
+	const char		*got;
+	char			 err[256], date[32];
+	size_t			 i, j;
+	struct buf		 body = BUF_INIT;
+	int			 fd;
+
+	s = site_load(FIXTURE, NULL, err, sizeof(err));
+	CHECK(s != NULL);
+	if (s == NULL) {
+		fprintf(stderr, "site_load: %s\n", err);
+		return;
+	}
+
+	/* warnings: each problem, with file and line */
+	for (i = 0; i < sizeof(fixture_warnings) / sizeof(*fixture_warnings);
+	    i++)
+		CHECK_HAS(s->warnings.data, fixture_warnings[i]);
+	CHECK_INT(s->nwarnings, sizeof(fixture_warnings) /
+	    sizeof(*fixture_warnings));
+
+	/* categories: order, then folded title */
+	CHECK_INT(s->ncats, sizeof(cats) / sizeof(*cats));
+	for (i = 0; i < s->ncats && i < sizeof(cats) / sizeof(*cats); i++) {
+		c = s->cats[i];
+		CHECK_STR(c->path, cats[i].path);
+		CHECK_STR(c->title, cats[i].title);
+		CHECK_INT(c->order, cats[i].order);
+		CHECK_INT(c->nchildren, cats[i].nchildren);
+		CHECK_INT(c->narticles, cats[i].narticles);
+		CHECK_INT(c->total, cats[i].total);
+		CHECK(c->parent == NULL);
+		for (j = 0; j < c->narticles; j++) {
+			CHECK(c->articles[j]->cat == c);
+			CHECK_INT(c->articles[j]->catidx, j);
+			if (j > 0)
+				CHECK(c->articles[j - 1]->idx <
+				    c->articles[j]->idx);
+		}
+	}
+	c = s->cats[0];
+	CHECK_STR(c->name, "thoi-su");
+	CHECK_STR(c->description, "Tin tức trong huyện");
+	CHECK_STR(s->cats[2]->description, "Chưa có bài");
+	CHECK(s->cats[1]->description == NULL);
+	if (c->nchildren == 1) {
+		CHECK_STR(c->children[0]->path, "/thoi-su/dia-phuong/");
+		CHECK_STR(c->children[0]->name, "dia-phuong");
+		CHECK_STR(c->children[0]->title, "Địa phương");
+		CHECK(c->children[0]->parent == c);
+		CHECK_INT(c->children[0]->narticles, 2);
+		CHECK_INT(c->children[0]->total, 2);
+		CHECK_INT(c->children[0]->nchildren, 0);
+	}
+
+	/* articles, newest first */
+	CHECK_INT(s->narticles, sizeof(arts) / sizeof(*arts));
+	for (i = 0; i < s->narticles && i < sizeof(arts) / sizeof(*arts);
+	    i++) {
+		a = s->articles[i];
+		CHECK_STR(a->path, arts[i].path);
+		CHECK_STR(a->meta.title, arts[i].title);
+		CHECK_STR(a->cat->path, arts[i].cat);
+		fmt_date(a->meta.date, date, sizeof(date));
+		CHECK_STR(date, arts[i].date);
+		CHECK(a->meta.has_date);
+		CHECK_INT(a->idx, i);
+		CHECK_INT(a->counter_slot, -1);
+		CHECK(a->cat->articles[a->catidx] == a);
+		CHECK_STR(a->slug, strrchr(arts[i].path, '/') + 1);
+	}
+	a = s->articles[0];
+	CHECK_STR(a->src, "thoi-su/2020-05-21-chi-bo-dai-hoi.md");
+	CHECK_INT(a->fmt, FMT_MD);
+	CHECK_STR(a->meta.author, "MỸ DUNG");
+	CHECK_STR(a->meta.summary, "Đại hội chi bộ nhiệm kỳ 2020-2025.");
+	CHECK_STR(a->meta.tags, "đại hội, chi bộ");
+	CHECK_INT(a->meta.has_time, 1);
+	CHECK(a->size > 0);
+	CHECK_INT(s->articles[1]->meta.has_time, 0);
+	CHECK_STR(s->articles[5]->src, "thoi-su/trung.gmi");
+	a = s->articles[8];
+	CHECK_INT(a->fmt, FMT_HTML);
+	CHECK_STR(a->meta.author, "THU HÀ");
+	CHECK_STR(a->meta.summary, "Huyện tổ chức lễ kỷ niệm.");
+	CHECK_STR(a->meta.lang, "vi");
+
+	/* the date index */
+	CHECK_INT(s->ndays, sizeof(days) / sizeof(*days));
+	for (i = 0; i < s->ndays && i < sizeof(days) / sizeof(*days); i++) {
+		CHECK_INT(s->days[i].year, days[i].y);
+		CHECK_INT(s->days[i].month, days[i].m);
+		CHECK_INT(s->days[i].day, days[i].d);
+		CHECK_INT(s->days[i].first, days[i].first);
+		CHECK_INT(s->days[i].count, days[i].count);
+	}
+
+	/* static pages and attachments */
+	CHECK_INT(s->npages, 3);
+	if (s->npages == 3) {
+		CHECK_STR(s->pages[0]->path, "/README");
+		CHECK_STR(s->pages[1]->path, "/gioi-thieu.gmi");
+		CHECK_STR(s->pages[2]->path, "/lien-he.txt");
+		CHECK_STR(s->pages[2]->src, "lien-he.txt");
+		CHECK(s->pages[2]->size > 0);
+	}
+	CHECK_INT(s->nfiles, 6);
+	for (i = 0; i < s->nfiles; i++)
+		CHECK(strcmp(s->files[i]->src, "thoi-su/atom.xml") != 0);
+
+	/* every node kind, and what is not served */
+	for (i = 0; i < sizeof(finds) / sizeof(*finds); i++) {
+		t = site_find(s, finds[i].path, &n);
+		if (t != finds[i].type)
+			fprintf(stderr, "find %s\n", finds[i].path);
+		CHECK_INT(t, finds[i].type);
+		CHECK_INT(n.type, t);
+		got = NULL;
+		switch (t) {
+		case SITE_CATEGORY:
+			got = n.cat->path;
+			break;
+		case SITE_ARTICLE:
+			got = n.art->path;
+			break;
+		case SITE_FILE:
+		case SITE_DIR:
+			got = n.file != NULL ? n.file->src : NULL;
+			break;
+		default:
+			break;
+		}
+		if (finds[i].want == NULL)
+			CHECK(got == NULL);
+		else
+			CHECK_STR(got, finds[i].want);
+	}
+	CHECK_INT(site_find(s, "/thoi-su/", NULL), SITE_CATEGORY);
+	CHECK_INT(site_find(NULL, "/thoi-su/", &n), SITE_NONE);
+
+	/* bodies are read again, without the header */
+	CHECK_INT(site_article_body(s, s->articles[0], &body, err,
+	    sizeof(err)), 0);
+	CHECK_HAS(body.data, "chi bộ khu phố 3");
+	CHECK(strstr(body.data, "author:") == NULL);
+	buf_reset(&body);
+	CHECK_INT(site_article_body(s, s->articles[8], &body, err,
+	    sizeof(err)), 0);
+	CHECK_HAS(body.data, "Sáng 30/4");
+	buf_free(&body);
+
+	fd = site_open(s, "thoi-su/anh/hoi-nghi.jpg");
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	site_free(s);
+	site_free(NULL);
+}
+
+/* Helpers for the scratch tree. */
+
+static void
+put(const char *rel, const char *text)
+{
+	char	 path[1024];
+	FILE	*fp;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	if ((fp = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, fp);
+	fclose(fp);
+}
+
+static void
+dir(const char *rel)
+{
+	char	 path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static void
+link_(const char *target, const char *rel)
+{
+	char	 path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	if (symlink(target, path) == -1) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static void
+set_mtime(const char *rel, time_t t)
+{
+	struct timespec	 ts[2];
+	char		 path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	ts[0].tv_sec = ts[1].tv_sec = t;
+	ts[0].tv_nsec = ts[1].tv_nsec = 0;
+	if (utimensat(AT_FDCWD, path, ts, 0) == -1) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static char *
+root(void)
+{
+	static char	 path[1024];
+
+	snprintf(path, sizeof(path), "%s/root", tmpdir);
+	return path;
+}
+
+static void
+test_scratch(void)
+{
+	struct site		*s;
+	struct site_node	 n;
+	struct buf		 body = BUF_INIT;
+	char			 err[256];
+
+	dir("outside");
+	put("outside/ngoai.gmi", "# Ngoài cây\n");
+	put("outside.gmi", "# Ngoài\n");
+	dir("root");
+	dir("root/cat");
+	put("root/cat/a.gmi", "title: Bài A\ndate: 2020-01-01\n\n# A\n");
+	/* links inside the tree are followed, outside ones never */
+	link_("a.gmi", "root/cat/lien-ket.gmi");
+	link_("../../outside.gmi", "root/cat/ra-ngoai.gmi");
+	link_("../../outside", "root/cat/thu-muc-ngoai");
+	link_("..", "root/cat/vong");
+	link_("khong-co.gmi", "root/cat/gay.gmi");
+	link_("media", "root/ban-sao");
+	/* the mtime fallback: no date anywhere */
+	put("root/cat/khong-ngay.gmi", "# Không ngày\n");
+	set_mtime("root/cat/khong-ngay.gmi", 1590000000);
+	/* index.gmi in a category is a file, not an article */
+	put("root/cat/index.gmi", "# Mục lục\n");
+	/* a damaged _category.ini keeps the folder a category */
+	dir("root/hong");
+	put("root/hong/_category.ini", "[category]\ntitle = Hỏng\n"
+	    "dòng sai\n");
+	put("root/hong/x.gmi", "date: 2020-01-02\n\nx\n");
+	dir("root/thu-tu");
+	put("root/thu-tu/_category.ini", "[category]\norder = nhất\n");
+	/* a plain folder below a plain folder; nested empty folders */
+	dir("root/media");
+	dir("root/media/anh");
+	put("root/media/anh/a.png", "png");
+	dir("root/rong");
+
+	s = site_load(root(), NULL, err, sizeof(err));
+	CHECK(s != NULL);
+	if (s == NULL) {
+		fprintf(stderr, "site_load: %s\n", err);
+		return;
+	}
+	CHECK_INT(site_find(s, "/cat/a", &n), SITE_ARTICLE);
+	CHECK_INT(site_find(s, "/cat/lien-ket", &n), SITE_ARTICLE);
+	if (n.art != NULL) {
+		/* the link's target, so that O_NOFOLLOW meets no link */
+		CHECK_STR(n.art->src, "cat/a.gmi");
+		CHECK_STR(n.art->meta.title, "Bài A");
+		CHECK_INT(site_article_body(s, n.art, &body, err,
+		    sizeof(err)), 0);
+		CHECK_HAS(body.data, "# A");
+	}
+	CHECK_INT(site_find(s, "/cat/ra-ngoai", NULL), SITE_NONE);
+	CHECK_INT(site_find(s, "/cat/thu-muc-ngoai/", NULL), SITE_NONE);
+	CHECK_INT(site_find(s, "/cat/thu-muc-ngoai/ngoai", NULL), SITE_NONE);
+	CHECK_INT(site_find(s, "/cat/vong/", NULL), SITE_NONE);
+	CHECK_INT(site_find(s, "/cat/gay", NULL), SITE_NONE);
+	CHECK_HAS(s->warnings.data, "cat/ra-ngoai.gmi: symbolic link leaves "
+	    "the tree\n");
+	CHECK_HAS(s->warnings.data, "cat/thu-muc-ngoai: symbolic link leaves "
+	    "the tree\n");
+	CHECK_HAS(s->warnings.data, "cat/vong: symbolic link loop\n");
+	CHECK_HAS(s->warnings.data, "cat/gay.gmi: symbolic link: No such "
+	    "file or directory\n");
+	/* a link to a folder inside the tree is followed */
+	CHECK_INT(site_find(s, "/ban-sao/anh/a.png", &n), SITE_FILE);
+	if (n.file != NULL)
+		CHECK_STR(n.file->src, "media/anh/a.png");
+
+	CHECK_INT(site_find(s, "/cat/khong-ngay", &n), SITE_ARTICLE);
+	if (n.art != NULL) {
+		CHECK_INT(n.art->meta.has_date, 0);
+		CHECK_INT(n.art->mtime, 1590000000);
+		/* TZ=UTC: the wall clock is the mtime */
+		CHECK_INT(n.art->meta.date, 1590000000);
+		CHECK_STR(n.art->meta.title, "Không ngày");
+	}
+	CHECK_INT(site_find(s, "/cat/index", NULL), SITE_NONE);
+	CHECK_INT(site_find(s, "/cat/index.gmi", NULL), SITE_FILE);
+
+	CHECK_INT(site_find(s, "/hong/", &n), SITE_CATEGORY);
+	if (n.cat != NULL)
+		CHECK_STR(n.cat->title, "hong");
+	CHECK_INT(site_find(s, "/hong/x", NULL), SITE_ARTICLE);
+	CHECK_HAS(s->warnings.data, "hong/_category.ini:3: syntax error\n");
+	CHECK_INT(site_find(s, "/thu-tu/", &n), SITE_CATEGORY);
+	if (n.cat != NULL)
+		CHECK_INT(n.cat->order, SITE_ORDER_DEFAULT);
+	CHECK_HAS(s->warnings.data, "thu-tu/_category.ini: bad order "
+	    "'nhất'\n");
+
+	CHECK_INT(site_find(s, "/media/", &n), SITE_DIR);
+	CHECK(n.file == NULL);
+	CHECK_INT(site_find(s, "/media/anh", &n), SITE_DIR);
+	CHECK_INT(site_find(s, "/media/anh/a.png", NULL), SITE_FILE);
+	CHECK_INT(site_find(s, "/rong/", NULL), SITE_DIR);
+	CHECK_INT(s->nwarnings, 6);
+	site_free(s);
+
+	/* an unreadable source (root reads everything: skip then) */
+	if (geteuid() != 0) {
+		char	 path[1024];
+
+		snprintf(path, sizeof(path), "%s/root/cat/a.gmi", tmpdir);
+		chmod(path, 0);
+		s = site_load(root(), NULL, err, sizeof(err));
+		CHECK(s != NULL);
+		if (s != NULL) {
+			CHECK_HAS(s->warnings.data, "cat/a.gmi: Permission "
+			    "denied\n");
+			CHECK_INT(site_find(s, "/cat/a", NULL), SITE_NONE);
+			site_free(s);
+		}
+		chmod(path, 0644);
+	}
+
+	/* an unusable root fails, naming it */
+	s = site_load("/nonexistent/bantin", NULL, err, sizeof(err));
+	CHECK(s == NULL);
+	CHECK_HAS(err, "/nonexistent/bantin");
+	buf_free(&body);
+}
+
+/* With a catalog, unchanged files (size, mtime) are not read again. */
+static void
+test_catalog(void)
+{
+	struct catalog		*cat;
+	struct site		*s;
+	struct site_node	 n;
+	char			 err[256], db[1024];
+
+	dir("croot");
+	dir("croot/c");
+	put("croot/c/x.gmi", "title: AAAA\n\n# x\n");
+	set_mtime("croot/c/x.gmi", 1500000000);
+	snprintf(db, sizeof(db), "%s/catalog.db", tmpdir);
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "catalog_open: %s\n", err);
+		CHECK(0);
+		return;
+	}
+	snprintf(db, sizeof(db), "%s/croot", tmpdir);
+	s = site_load(db, cat, err, sizeof(err));
+	CHECK(s != NULL && site_find(s, "/c/x", &n) == SITE_ARTICLE);
+	if (n.art != NULL)
+		CHECK_STR(n.art->meta.title, "AAAA");
+	site_free(s);
+
+	/* same size and mtime, other bytes: the catalog's copy wins */
+	put("croot/c/x.gmi", "title: BBBB\n\n# x\n");
+	set_mtime("croot/c/x.gmi", 1500000000);
+	s = site_load(db, cat, err, sizeof(err));
+	CHECK(s != NULL && site_find(s, "/c/x", &n) == SITE_ARTICLE);
+	if (n.art != NULL)
+		CHECK_STR(n.art->meta.title, "AAAA");
+	site_free(s);
+	s = site_load(db, NULL, err, sizeof(err));
+	CHECK(s != NULL && site_find(s, "/c/x", &n) == SITE_ARTICLE);
+	if (n.art != NULL)
+		CHECK_STR(n.art->meta.title, "BBBB");
+	site_free(s);
+
+	/* a new mtime: read again */
+	set_mtime("croot/c/x.gmi", 1500000100);
+	s = site_load(db, cat, err, sizeof(err));
+	CHECK(s != NULL && site_find(s, "/c/x", &n) == SITE_ARTICLE);
+	if (n.art != NULL)
+		CHECK_STR(n.art->meta.title, "BBBB");
+	site_free(s);
+	catalog_close(cat);
+}
+
+static void
+test_stamp(void)
+{
+	unsigned long long	 a = 0, b = 0;
+	char			 r[1024];
+
+	snprintf(r, sizeof(r), "%s/croot", tmpdir);
+	CHECK_INT(site_stamp(r, &a), 0);
+	CHECK_INT(site_stamp(r, &b), 0);
+	CHECK(a == b);
+	/* hidden files do not matter */
+	put("croot/c/.x.gmi.swp", "x");
+	CHECK_INT(site_stamp(r, &b), 0);
+	CHECK(a == b);
+	/* a new file, a new mtime, a _category.ini do */
+	put("croot/c/y.gmi", "y");
+	CHECK_INT(site_stamp(r, &b), 0);
+	CHECK(a != b);
+	snprintf(r, sizeof(r), "%s/croot/c/y.gmi", tmpdir);
+	unlink(r);
+	snprintf(r, sizeof(r), "%s/croot", tmpdir);
+	CHECK_INT(site_stamp(r, &b), 0);
+	CHECK(a == b);
+	set_mtime("croot/c/x.gmi", 1500000200);
+	CHECK_INT(site_stamp(r, &b), 0);
+	CHECK(a != b);
+	a = b;
+	put("croot/c/_category.ini", "[category]\n");
+	CHECK_INT(site_stamp(r, &b), 0);
+	CHECK(a != b);
+	CHECK_INT(site_stamp("/nonexistent/bantin", &b), -1);
+}
+
+int
+main(void)
+{
+	char	 cmd[1100];
+	int	 rc;
+
+	/* mtimes become wall-clock dates in the local zone: fix it */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_fixture();
+	test_scratch();
+	test_catalog();
+	test_stamp();
+	rc = t_done("test_site");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	return rc;
+}
