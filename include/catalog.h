@@ -21,6 +21,8 @@ void		 catalog_close(struct catalog *);
  * removes the entries not seen in this scan and commits. */
 int	catalog_begin(struct catalog *);
 int	catalog_end(struct catalog *);
+/* A scan that failed half-way: forget its changes, remove nothing. */
+void	catalog_abort(struct catalog *);
 
 /* 1: an entry with this size and mtime exists; meta is filled (caller
  * frees with article_meta_free) and the entry marked seen. 0: no such

@@ -2,6 +2,14 @@
  * convert.h: source formats -> gemtext. One function per format, each
  * from source bytes (UTF-8 for all but HTML, whose declared charset is
  * honoured) to valid gemtext, NFC-normalised, appended to out.
+ *
+ * The gemtext always ends with one newline (nothing at all for an empty
+ * source), never has two blank lines in a row outside a preformatted
+ * block, and closes every block. Its markup comes only from the
+ * source's structure: prose that starts with "=>", "#", "*", ">" or
+ * "```" is written as a text line with a leading space. Links follow
+ * the block they appear in as "=> url label" lines; tables become
+ * preformatted blocks padded by display width; images become links.
  */
 #ifndef CONVERT_H
 #define CONVERT_H
@@ -11,10 +19,10 @@
 #include "buf.h"
 
 struct convert_meta {		/* what an HTML source declares; malloc'd */
-	char	*title;		/* <title> */
+	char	*title;		/* <title> (the <h1> it starts with), og:title */
 	char	*author;	/* <meta name=author> */
 	char	*summary;	/* <meta name=description> */
-	char	*date;		/* article:published_time, date, ... */
+	char	*date;		/* article:published_time, date, ..., as is */
 	char	*lang;		/* <html lang> */
 	char	*tags;		/* <meta name=keywords> */
 };
@@ -23,7 +31,10 @@ struct convert_meta {		/* what an HTML source declares; malloc'd */
  * base is the URL path of the folder holding the source, with a
  * trailing slash ("/thoi-su/"): relative links resolve against it, and
  * a relative link to a sibling article source ("x.md") becomes that
- * article's path ("/thoi-su/x"). Each returns 0, or -1 with err set.
+ * article's path ("/thoi-su/x"). Each returns 0, or -1 with err set:
+ * "invalid UTF-8 at byte N (line L)" (N from 0, of the bytes given) for
+ * md, txt and gmi; "out of memory". Nothing is appended on error.
+ * convert_html() fills meta (which must start zeroed) if not NULL.
  */
 int	convert_gmi(struct buf *out, const char *, size_t, const char *base,
 	    char *err, size_t errlen);
@@ -34,7 +45,12 @@ int	convert_txt(struct buf *out, const char *, size_t, const char *base,
 int	convert_html(struct buf *out, const char *, size_t, const char *base,
 	    struct convert_meta *meta, char *err, size_t errlen);
 
-/* Resolve href against base as above; appends the result to out. */
+/*
+ * Resolve href against base as above and append it: dot segments go,
+ * never above "/"; a fragment goes; "scheme:..." stays as it is and
+ * "//host/..." becomes "https://host/...". Returns -1, appending
+ * nothing, for a link to drop ("", "#frag", javascript:, data:).
+ */
 int	convert_link(struct buf *out, const char *href, const char *base);
 
 void	convert_meta_free(struct convert_meta *);

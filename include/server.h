@@ -22,6 +22,7 @@ struct frontend;
 struct listener {
 	int			 fd;
 	int			 port;
+	char			 addr[64];	/* as configured */
 	const struct frontend	*fe;
 };
 

@@ -53,6 +53,8 @@ struct article {
 struct site_file {			/* attachment or static page */
 	char			 *path;		/* "/thoi-su/anh/x.jpg" */
 	char			 *src;		/* "thoi-su/anh/x.jpg" */
+	char			 *title;	/* static .gmi pages: the first
+						   heading; otherwise NULL */
 	off_t			  size;
 };
 
@@ -91,6 +93,9 @@ struct site {
 	size_t			  npages;
 	struct site_day		 *days;		/* newest first */
 	size_t			  ndays;
+	size_t			  nread;	/* sources read by site_load
+						   (the rest came from the
+						   catalog unchanged) */
 	struct buf		  warnings;	/* one line per problem */
 	size_t			  nwarnings;
 	void			 *index;	/* path -> node hash, private */
@@ -106,9 +111,11 @@ struct site	*site_load(const char *root, struct catalog *,
 		    char *err, size_t errlen);
 void		 site_free(struct site *);
 
-/* Look up a normalised path ("/", "/thoi-su/", "/thoi-su/x"). A folder
+/* Look up a normalised path ("/thoi-su/", "/thoi-su/x"). A folder
  * path without its trailing slash finds the node too: the caller
- * redirects. Returns the node type; n may be NULL. */
+ * redirects. "/" is SITE_NONE (the home page is the caller's), and so
+ * is every hidden, reserved or skipped name. An index.gmi is always a
+ * file, never an article. Returns the node type; n may be NULL. */
 enum site_node_type site_find(const struct site *, const char *path,
 		    struct site_node *n);
 

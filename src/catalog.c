@@ -28,9 +28,11 @@
 #include "log.h"
 #include "utf8.h"
 
-/* Bump when the schema, the tokenizer or the meaning of a column
- * changes: an old catalog is then rebuilt instead of misread. */
-#define CATALOG_VERSION		1
+/* Bump when the schema, the tokenizer, the meaning of a column or the
+ * conversion of articles (their metadata and text are cached here)
+ * changes: an old catalog is then rebuilt instead of misread.
+ * 3: mtime in nanoseconds; plain-text titles and sub-headings. */
+#define CATALOG_VERSION		3
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */
 
@@ -692,6 +694,17 @@ fail:
 		sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
 	cat->in_scan = 0;
 	return catalog_fail(cat, "end", rc);
+}
+
+void
+catalog_abort(struct catalog *cat)
+{
+	if (cat == NULL)
+		return;
+	if (cat->db != NULL && cat->in_scan &&
+	    !sqlite3_get_autocommit(cat->db))
+		sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
+	cat->in_scan = 0;
 }
 
 int

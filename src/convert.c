@@ -27,6 +27,9 @@ static int	collapse(struct buf *, int *, const char *, size_t);
 static void	sep(struct cw *);
 static void	flush_links(struct cw *);
 static int	has_line(const struct buf *, const struct buf *);
+static int	link_line(struct cw *, struct buf *, const char *,
+		    const char *);
+static void	pad(struct buf *, size_t, int, int *);
 static int	scheme_len(const char *);
 static int	norm_path(struct buf *, const char *, int *);
 static void	strip_source_ext(struct buf *);
@@ -634,6 +637,8 @@ cw_pre(struct cw *w, const char *alt, const char *s, size_t len)
 		if (nl == e)
 			break;
 	}
+	if (w->nomem)
+		goto done;
 	/* drop blank lines at both ends */
 	keep = 0;
 	for (i = 0; i < body.len; i = start) {
@@ -662,6 +667,7 @@ cw_pre(struct cw *w, const char *alt, const char *s, size_t len)
 		if (w->hold == 0)
 			flush_links(w);
 	}
+done:
 	buf_free(&body);
 }
 
@@ -945,9 +951,13 @@ convert_gmi(struct buf *out, const char *src, size_t len, const char *base,
 					goto nomem;
 			}
 		}
-		if (ln.len >= 3 && memcmp(ln.data, "```", 3) == 0)
+		if (ln.len >= 3 && memcmp(ln.data, "```", 3) == 0) {
+			/* a fence line is never inside a block: no TAB */
+			for (i = 3; i < ln.len; i++)
+				if (ln.data[i] == '\t')
+					ln.data[i] = ' ';
 			pre = !pre;
-		else if (!pre) {
+		} else if (!pre) {
 			while (ln.len > 0 && ln.data[ln.len - 1] == ' ')
 				ln.data[--ln.len] = '\0';
 			if (ln.len >= 2 && ln.data[0] == '=' &&

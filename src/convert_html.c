@@ -170,13 +170,17 @@ static int		 hard_begin(struct html *);
 static void		 hard_end(struct html *, int);
 static void		 html_list(struct html *, xmlNode *, int);
 static void		 html_item(struct html *, xmlNode *, long);
+static int		 pre_text(struct buf *, const xmlNode *, int);
 static void		 html_pre(struct html *, xmlNode *);
 static int		 html_layout_scan(const xmlNode *, int, size_t *,
 			    size_t *);
 static int		 html_table_layout(const xmlNode *);
+static enum cw_align	 cell_align(const xmlNode *);
+static int		 all_bold(const xmlNode *, int);
 static void		 html_table(struct html *, xmlNode *);
 static void		 html_row(struct html *, xmlNode *, int);
 static void		 html_figure(struct html *, xmlNode *);
+static int		 has_img(const xmlNode *, int);
 static void		 html_anchor(struct html *, xmlNode *);
 static void		 html_img(struct html *, xmlNode *);
 static xmlNode		*html_find(xmlNode *, const char *, int);
@@ -193,6 +197,7 @@ static int		 html_charset(const char *, size_t, char *, size_t);
 static int		 html_decode(struct buf *, const char *, size_t,
 			    const char *);
 static xmlDoc		*html_parse(const char *, size_t, int *);
+static xmlDoc		*fragment(const char *, size_t);
 
 static int
 is_el(const xmlNode *n, const char *name)
@@ -868,6 +873,7 @@ html_node(struct html *h, xmlNode *n)
 			w->quote++;
 			w->hold++;
 			html_children(h, n);
+			cw_line(w, CW_QUOTE);	/* a trailing <cite> too */
 			w->hold--;
 			w->quote--;
 			cw_end_block(w);
@@ -1039,17 +1045,17 @@ html_meta_fill(struct html_meta *m, struct convert_meta *out)
 	size_t			 i, n;
 
 	/*
-	 * "Story - Site name" in <title>: og:title, or the first <h1> when
-	 * the title starts with it, is the story's own title.
+	 * <title> is often "Story - Site name": the first <h1>, when the
+	 * title starts with it, is the story's own title. Without a
+	 * <title>, og:title, then the <h1>.
 	 */
-	if (m->val[META_OGTITLE] != NULL)
-		title = m->val[META_OGTITLE];
-	else if (title != NULL && m->val[META_H1] != NULL &&
+	if (title != NULL && m->val[META_H1] != NULL &&
 	    (n = strlen(m->val[META_H1])) < strlen(title) &&
 	    strncmp(title, m->val[META_H1], n) == 0)
 		title = m->val[META_H1];
 	else if (title == NULL)
-		title = m->val[META_H1];
+		title = m->val[META_OGTITLE] != NULL ? m->val[META_OGTITLE] :
+		    m->val[META_H1];
 	if (title != NULL) {
 		free(out->title);
 		out->title = title;
@@ -1319,4 +1325,26 @@ convert_html_inline(struct cw *w, const char *s, size_t len)
 		html_img(&h, img);
 	}
 	xmlFreeDoc(doc);
+}
+
+/* The attr of the first element in tag ("<a href=...>"), malloc'd. */
+char *
+convert_html_attr(const char *tag, size_t len, const char *attr)
+{
+	xmlDoc	*doc;
+	xmlNode	*n;
+	char	*v, *r = NULL;
+
+	if ((doc = fragment(tag, len)) == NULL)
+		return NULL;
+	for (n = xmlDocGetRootElement(doc); n != NULL; n = n->children)
+		if (!is_el(n, "html") && !is_el(n, "body") &&
+		    !is_el(n, "head") && n->type == XML_ELEMENT_NODE)
+			break;
+	if (n != NULL && (v = html_attr(n, attr)) != NULL) {
+		r = strdup(v);
+		xmlFree(v);
+	}
+	xmlFreeDoc(doc);
+	return r;
 }

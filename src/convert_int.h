@@ -94,5 +94,6 @@ int	convert_tidy(struct buf *out, const char *, size_t);
 /* Raw HTML met inside Markdown (convert_html.c). */
 void	convert_html_block(struct cw *, const char *, size_t);
 void	convert_html_inline(struct cw *, const char *, size_t);
+char	*convert_html_attr(const char *, size_t, const char *);
 
 #endif

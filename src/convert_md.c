@@ -34,6 +34,8 @@ struct md {
 	const struct lowdown_node	**fn;	/* footnotes by number - 1 */
 	size_t				  nfn, capfn;
 	int				  depth;
+	char				 *ahref;	/* open inline <a href> */
+	size_t				  astart;	/* its text in w->line */
 };
 
 static void	md_node(struct md *, const struct lowdown_node *);
@@ -49,6 +51,8 @@ static void	md_item(struct md *, const struct lowdown_node *, int);
 static void	md_table(struct md *, const struct lowdown_node *);
 static void	md_footnote(struct md *, const struct lowdown_node *);
 static void	md_footnotes(struct md *);
+static void	md_raw_html(struct md *, const struct lowdown_buf *);
+static void	md_raw_close(struct md *);
 
 /* A NUL-terminated copy of a lowdown buffer (which is not). */
 static int
@@ -223,6 +227,7 @@ md_item(struct md *m, const struct lowdown_node *n, int ordered)
 			break;
 		}
 	}
+	md_raw_close(m);
 	w->soft--;
 	cw_line(w, kind);
 }
@@ -251,11 +256,55 @@ md_table(struct md *m, const struct lowdown_node *n)
 				}
 				cw_cell_begin(m->w);
 				md_children(m, cell);
+				md_raw_close(m);
 				cw_cell_end(m->w, al);
 			}
 			cw_row_end(m->w, sec->type == LOWDOWN_TABLE_HEADER);
 		}
 	cw_table_end(m->w);
+}
+
+/*
+ * Inline HTML: <a href> ... </a> is a link like any other; <br> and
+ * <img> go to convert_html_inline(); other tags are dropped, their
+ * text kept.
+ */
+static void
+md_raw_html(struct md *m, const struct lowdown_buf *t)
+{
+	if (t->size >= 3 && strncasecmp(t->data, "<a", 2) == 0 &&
+	    (t->data[2] == ' ' || t->data[2] == '\t' || t->data[2] == '\n')) {
+		md_raw_close(m);
+		if ((m->ahref = convert_html_attr(t->data, t->size,
+		    "href")) != NULL) {
+			m->astart = m->w->line.len;
+			m->w->soft++;	/* the label stays on one line */
+		}
+	} else if (t->size >= 4 && strncasecmp(t->data, "</a", 3) == 0)
+		md_raw_close(m);
+	else
+		convert_html_inline(m->w, t->data, t->size);
+}
+
+/* End an open inline <a>: at its </a>, or at the end of its block. */
+static void
+md_raw_close(struct md *m)
+{
+	struct cw	*w = m->w;
+	struct buf	 label = BUF_INIT;
+
+	if (m->ahref == NULL)
+		return;
+	w->soft--;
+	if (buf_append(&label, w->line.len > m->astart ?
+	    w->line.data + m->astart : "", w->line.len > m->astart ?
+	    w->line.len - m->astart : 0) == -1)
+		w->nomem = 1;
+	else
+		cw_link(w, m->ahref, label.data);
+	buf_free(&label);
+	free(m->ahref);
+	m->ahref = NULL;
 }
 
 /* A footnote is marked "[N]" where it is cited, and written at the end. */
@@ -321,6 +370,7 @@ md_node(struct md *m, const struct lowdown_node *n)
 	case LOWDOWN_DEFINITION_TITLE:
 	case LOWDOWN_DEFINITION_DATA:
 		md_children(m, n);
+		md_raw_close(m);
 		cw_end_block(w);
 		break;
 	case LOWDOWN_HEADER:
@@ -330,6 +380,7 @@ md_node(struct md *m, const struct lowdown_node *n)
 		cw_line(w, CW_TEXT);
 		w->soft++;
 		md_children(m, n);
+		md_raw_close(m);
 		w->soft--;
 		cw_line(w, kind);
 		cw_end_block(w);
@@ -339,6 +390,7 @@ md_node(struct md *m, const struct lowdown_node *n)
 		w->quote++;
 		w->hold++;
 		md_children(m, n);
+		cw_line(w, CW_QUOTE);
 		w->hold--;
 		w->quote--;
 		cw_end_block(w);
@@ -360,8 +412,7 @@ md_node(struct md *m, const struct lowdown_node *n)
 		    n->rndr_blockhtml.text.size);
 		break;
 	case LOWDOWN_RAW_HTML:
-		convert_html_inline(w, n->rndr_raw_html.text.data,
-		    n->rndr_raw_html.text.size);
+		md_raw_html(m, &n->rndr_raw_html.text);
 		break;
 	case LOWDOWN_NORMAL_TEXT:
 		cw_text(w, n->rndr_normal_text.text.data,
@@ -436,6 +487,7 @@ convert_md(struct buf *out, const char *src, size_t len, const char *base,
 		goto done;
 	}
 	md_node(&m, root);
+	md_raw_close(&m);
 	md_footnotes(&m);
 	r = cw_finish(&w, out, err, errlen);
 	goto done;
@@ -448,6 +500,7 @@ done:
 	if (doc != NULL)
 		lowdown_doc_free(doc);
 	free(m.fn);
+	free(m.ahref);
 	buf_free(&in);
 	cw_free(&w);
 	return r;

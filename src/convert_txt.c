@@ -6,9 +6,16 @@
  * web) is dropped. Lines inside a paragraph are joined only when the
  * text is hard-wrapped and the next word would not have fitted on the
  * line: text pasted from a web page, with one long line per paragraph
- * and short lines for sub-headings or a byline, keeps every line. No
- * markup is guessed: each line is written as prose, and URLs found in
- * a paragraph are offered as link lines after it.
+ * and short lines for sub-headings or a byline, keeps every line. URLs
+ * found in a paragraph are offered as link lines after it.
+ *
+ * Two shapes of the news pages our users paste are made headings, as
+ * the page showed them: the first line, when it stands alone and does
+ * not end like a sentence, is the title (a level-1 heading, which the
+ * article's title falls back to); and a short line that stands alone
+ * between two long paragraphs, again not ending like a sentence, is a
+ * sub-heading. Nothing else is guessed: a short last line (the byline),
+ * lists and short lines among short lines stay prose.
  */
 
 #include <stdio.h>
@@ -22,6 +29,9 @@
 
 #define TXT_WRAP_MAX	100	/* wider lines were not wrapped by hand */
 #define TXT_WRAP_MIN	50	/* narrower "wrapping" is verse or lists */
+#define TXT_TITLE_MAX	160	/* columns: a longer first line is prose */
+#define TXT_SUB_MAX	70	/* columns: a longer line is prose */
+#define TXT_PARA_MIN	100	/* columns: a "long paragraph" around one */
 
 struct txt_line {
 	const char	*s;		/* without indentation or trailing space */
@@ -37,6 +47,9 @@ static int	is_bullet(const char *, size_t);
 static size_t	first_word_width(const char *, size_t);
 static size_t	wrap_width(const struct txt_line *, size_t);
 static void	autolinks(struct cw *, const char *, size_t);
+static int	ends_sentence(const char *, size_t);
+static enum cw_kind line_kind(const struct txt_line *, const int *, size_t,
+		    size_t);
 
 /* bytes of whitespace at the start of s */
 static size_t
@@ -188,6 +201,54 @@ autolinks(struct cw *w, const char *s, size_t n)
 	buf_free(&u);
 }
 
+/* 1 if the line ends like a sentence or a clause: not a heading */
+static int
+ends_sentence(const char *s, size_t n)
+{
+	static const char *const	 ends[] = { ".", "!", "?", ":", ";",
+	    ",", "\"", ")", "\xe2\x80\xa6" /* … */, "\xe2\x80\x9d" /* ” */ };
+	size_t				 i, k;
+
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		k = strlen(ends[i]);
+		if (n >= k && memcmp(s + n - k, ends[i], k) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * What line i becomes; soft[i] says line i is joined to the one before.
+ * Only a line that stands alone (no join before or after) can be a
+ * heading.
+ */
+static enum cw_kind
+line_kind(const struct txt_line *l, const int *soft, size_t nlines,
+    size_t i)
+{
+	size_t	 p, q, k, words = 1;
+
+	if (soft[i] || (i + 1 < nlines && soft[i + 1]) ||
+	    is_bullet(l[i].s, l[i].n) || ends_sentence(l[i].s, l[i].n))
+		return CW_TEXT;
+	for (k = 0; k < l[i].n; k++)
+		if (l[i].s[k] == ' ')
+			words++;
+	/* the previous and next non-blank lines */
+	for (p = i; p > 0 && l[p - 1].blank; p--)
+		;
+	for (q = i + 1; q < nlines && l[q].blank; q++)
+		;
+	if (q >= nlines)
+		return CW_TEXT;			/* the last line: a byline */
+	if (p == 0 && l[i].width <= TXT_TITLE_MAX && words >= 2)
+		return CW_H1;
+	if (p > 0 && words >= 2 && l[i].width <= TXT_SUB_MAX &&
+	    l[p - 1].width >= TXT_PARA_MIN && l[q].width >= TXT_PARA_MIN)
+		return CW_H2;
+	return CW_TEXT;
+}
+
 int
 convert_txt(struct buf *out, const char *src, size_t len, const char *base,
     char *err, size_t errlen)
@@ -195,6 +256,7 @@ convert_txt(struct buf *out, const char *src, size_t len, const char *base,
 	struct buf	 in = BUF_INIT;
 	struct cw	 w;
 	struct txt_line	*l = NULL;
+	int		*soft = NULL;
 	const char	*s, *e, *nl;
 	size_t		 nlines = 0, cap = 0, i, k, wrap;
 	int		 r = -1;
@@ -230,22 +292,31 @@ convert_txt(struct buf *out, const char *src, size_t len, const char *base,
 	}
 
 	wrap = wrap_width(l, nlines);
+	if (nlines > 0 && (soft = calloc(nlines, sizeof(*soft))) == NULL)
+		goto nomem;
+	for (i = 1; i < nlines; i++)
+		soft[i] = !l[i].blank && !l[i - 1].blank && wrap > 0 &&
+		    !is_bullet(l[i].s, l[i].n) && l[i - 1].width + 1 +
+		    first_word_width(l[i].s, l[i].n) > wrap;
 	for (i = 0; i < nlines; i++) {
 		if (l[i].blank) {
 			cw_end_block(&w);
 			continue;
 		}
 		if (i > 0 && !l[i - 1].blank) {
-			if (wrap > 0 && !is_bullet(l[i].s, l[i].n) &&
-			    l[i - 1].width + 1 +
-			    first_word_width(l[i].s, l[i].n) > wrap)
+			if (soft[i])
 				cw_text(&w, " ", 1);	/* a soft wrap */
 			else
-				cw_line(&w, CW_TEXT);
+				cw_line(&w, line_kind(l, soft, nlines,
+				    i - 1));
 		}
 		cw_text(&w, l[i].s, l[i].n);
 		autolinks(&w, l[i].s, l[i].n);
+		if (i + 1 < nlines && l[i + 1].blank && !soft[i])
+			cw_line(&w, line_kind(l, soft, nlines, i));
 	}
+	if (nlines > 0 && !soft[nlines - 1])
+		cw_line(&w, line_kind(l, soft, nlines, nlines - 1));
 	cw_end_block(&w);
 	r = cw_finish(&w, out, err, errlen);
 	goto done;
@@ -253,6 +324,7 @@ nomem:
 	if (err != NULL && errlen > 0)
 		(void)snprintf(err, errlen, "out of memory");
 done:
+	free(soft);
 	free(l);
 	buf_free(&in);
 	cw_free(&w);

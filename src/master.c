@@ -99,6 +99,9 @@ open_listeners(const struct config *conf, struct server *srv, char *err,
 			goto fail;
 		srv->listeners[srv->nlisteners].fd = fd;
 		srv->listeners[srv->nlisteners].port = listen_port(fd);
+		snprintf(srv->listeners[srv->nlisteners].addr,
+		    sizeof(srv->listeners[0].addr), "%s",
+		    conf->gemini_listen[i]);
 		srv->listeners[srv->nlisteners++].fe = &gemini_frontend;
 	}
 	for (i = 0; conf->gopher_enabled && i < conf->gopher_nlisten; i++) {
@@ -107,6 +110,9 @@ open_listeners(const struct config *conf, struct server *srv, char *err,
 			goto fail;
 		srv->listeners[srv->nlisteners].fd = fd;
 		srv->listeners[srv->nlisteners].port = listen_port(fd);
+		snprintf(srv->listeners[srv->nlisteners].addr,
+		    sizeof(srv->listeners[0].addr), "%s",
+		    conf->gopher_listen[i]);
 		srv->listeners[srv->nlisteners++].fe = &gopher_frontend;
 	}
 	return 0;
@@ -172,8 +178,9 @@ load_site(struct master *m, const struct config *conf)
 	}
 	log_warnings(site);
 	log_info("site %s: %zu articles, %zu categories, %zu files, "
-	    "%zu warnings", conf->root, site->narticles, site->ncats,
-	    site->nfiles, site->nwarnings);
+	    "%zu warnings; %zu sources read, the rest from the catalog",
+	    conf->root, site->narticles, site->ncats, site->nfiles,
+	    site->nwarnings, site->nread);
 	return site;
 }
 
@@ -536,9 +543,10 @@ master_run(struct config *conf)
 	start_generation(&m);
 
 	for (i = 0; i < m.srv.nlisteners; i++)
-		buf_printf(&ports, " %s:%d", m.srv.listeners[i].fe->name,
+		buf_printf(&ports, " %s %s port %d",
+		    m.srv.listeners[i].fe->name, m.srv.listeners[i].addr,
 		    m.srv.listeners[i].port);
-	log_info("ready: %d workers,%s", conf->workers,
+	log_info("ready: %d workers;%s", conf->workers,
 	    ports.data ? ports.data : "");
 	buf_free(&ports);
 

@@ -261,7 +261,13 @@ render_home(struct buf *b, const struct render_ctx *ctx)
 		    put_heading(b, 2, render_label(ctx, L_PAGES)) == -1)
 			return -1;
 		for (i = 0; i < s->npages; i++) {
-			/* pages have no title in the model: the file name */
+			if (s->pages[i]->title != NULL) {
+				if (put_link(b, s->pages[i]->path, "%s",
+				    s->pages[i]->title) == -1)
+					return -1;
+				continue;
+			}
+			/* a page without a heading: its file name */
 			name = strrchr(s->pages[i]->path, '/');
 			name = name != NULL ? name + 1 : s->pages[i]->path;
 			dot = strrchr(name, '.');

@@ -363,6 +363,10 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	*errstr = NULL;
 	if (search_match_expr(&expr, query, errstr) == -1)
 		goto fail;
+	if (s == NULL) {
+		*errstr = "search unavailable";
+		goto fail;
+	}
 	if (page < 1)
 		page = 1;
 	first = (size_t)(page - 1) * SEARCH_PER_PAGE;

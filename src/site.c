@@ -38,6 +38,7 @@
 #include "article.h"
 #include "buf.h"
 #include "catalog.h"
+#include "gemtext.h"
 #include "log.h"
 #include "site.h"
 #include "utf8.h"
@@ -100,6 +101,7 @@ static const char *const reserved_top[] = {
 static const char *const reserved_sub[] = { "page", "atom.xml" };
 
 static void	*arena_alloc(struct site_priv *, size_t);
+static void	*arena_bytes(struct site_priv *, size_t, size_t);
 static char	*arena_strdup(struct site_priv *, const char *);
 static char	*arena_cat(struct site_priv *, const char *, const char *,
 		    size_t);
@@ -126,7 +128,7 @@ static int	 add_article(struct scan *, struct category *,
 static void	*grow(void *, size_t, size_t *, size_t);
 static int	 open_below(int, const char *);
 static int	 read_source(int, const char *, struct buf *, off_t *,
-		    time_t *);
+		    struct timespec *);
 static int	 finish(struct scan *);
 
 /* Arena: everything in the snapshot, freed in one go. */
@@ -134,12 +136,21 @@ static int	 finish(struct scan *);
 static void *
 arena_alloc(struct site_priv *p, size_t n)
 {
+	return arena_bytes(p, n, sizeof(max_align_t));
+}
+
+/* n bytes aligned to al (a power of two): strings need no alignment,
+ * and with 100,000 articles the padding would add up */
+static void *
+arena_bytes(struct site_priv *p, size_t n, size_t al)
+{
 	struct chunk	*c = p->chunks;
-	size_t		 al = sizeof(max_align_t), cap;
+	size_t		 cap, pad = 0;
 	void		*r;
 
-	n = (n + al - 1) / al * al;
-	if (c == NULL || c->cap - c->used < n) {
+	if (c != NULL)
+		pad = (al - c->used % al) % al;
+	if (c == NULL || c->cap - c->used < n + pad) {
 		cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
 		if ((c = malloc(sizeof(*c) + cap)) == NULL)
 			return NULL;
@@ -154,7 +165,9 @@ arena_alloc(struct site_priv *p, size_t n)
 			c->next = p->chunks;
 			p->chunks = c;
 		}
+		pad = 0;
 	}
+	c->used += pad;
 	r = (char *)c->data + c->used;
 	c->used += n;
 	memset(r, 0, n);
@@ -174,7 +187,7 @@ arena_cat(struct site_priv *p, const char *a, const char *b, size_t blen)
 	size_t	 alen = strlen(a);
 	char	*r;
 
-	if ((r = arena_alloc(p, alen + blen + 1)) == NULL)
+	if ((r = arena_bytes(p, alen + blen + 1, 1)) == NULL)
 		return NULL;
 	memcpy(r, a, alen);
 	memcpy(r + alen, b, blen);
@@ -625,6 +638,47 @@ read_ini(struct scan *sc, struct category *c, const char *inisrc)
 	return r;
 }
 
+/*
+ * The title of a top-level gemtext page: its first heading, read from
+ * the first few KB. NULL (errno 0) when it has none: the file name is
+ * shown instead.
+ */
+static char *
+page_title(struct scan *sc, struct dent *d)
+{
+	struct gemtext_iter	 it;
+	struct gemtext_line	 l;
+	char			 head[4096];
+	const char		*dot = strrchr(d->name, '.');
+	ssize_t			 n;
+	int			 fd;
+	char			*t = NULL;
+
+	errno = 0;
+	if (dot == NULL || strcmp(dot, ".gmi") != 0 || sc->s == NULL)
+		return NULL;
+	if ((fd = open_below(sc->rootfd, d->src)) == -1)
+		return NULL;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	gemtext_iter_init(&it, head, (size_t)n);
+	while (gemtext_next(&it, &l)) {
+		if (l.type != GEMTEXT_HEADING || l.textlen == 0)
+			continue;
+		if (!utf8_valid(l.text, l.textlen))
+			break;
+		t = arena_cat(sc->p, "", l.text, l.textlen);
+		if (t == NULL)
+			errno = ENOMEM;
+		break;
+	}
+	if (t == NULL && errno != ENOMEM)
+		errno = 0;
+	return t;
+}
+
 /* An attachment or static page; *out is set for index.gmi lookups. */
 static int
 add_file(struct scan *sc, const char *url, struct dent *d, int page,
@@ -646,6 +700,8 @@ add_file(struct scan *sc, const char *url, struct dent *d, int page,
 	    (f->src = arena_strdup(sc->p, d->src)) == NULL)
 		return -1;
 	f->size = d->size;
+	if (page && (f->title = page_title(sc, d)) == NULL && errno == ENOMEM)
+		return -1;
 	if ((r = index_put(sc->p, f->path, SITE_FILE, f)) == -1)
 		return -1;
 	if (r == 1) {
@@ -698,10 +754,16 @@ open_below(int rootfd, const char *src)
 	return openat(rootfd, src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+static long long
+mtime_ns(const struct timespec *ts)
+{
+	return (long long)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
 /* Read src (a listed file) whole into b; size and mtime as read. */
 static int
 read_source(int rootfd, const char *src, struct buf *b, off_t *size,
-    time_t *mtime)
+    struct timespec *mtime)
 {
 	struct stat	 st;
 	ssize_t		 n;
@@ -743,7 +805,7 @@ read_source(int rootfd, const char *src, struct buf *b, off_t *size,
 	if (size != NULL)
 		*size = st.st_size;
 	if (mtime != NULL)
-		*mtime = st.st_mtim.tv_sec;
+		*mtime = st.st_mtim;
 	return 0;
 fail:
 	saved = errno;
@@ -790,7 +852,8 @@ add_article(struct scan *sc, struct category *c, struct dent *d)
 	char			*path = NULL;
 	size_t			 slen;
 	off_t			 size = d->size;
-	time_t			 mtime = d->mtime.tv_sec;
+	struct timespec		 mts = d->mtime;
+	time_t			 mtime;
 	long			 line;
 	int			 r = -1, got = 0;
 
@@ -823,14 +886,17 @@ add_article(struct scan *sc, struct category *c, struct dent *d)
 	}
 	if (sc->catalog != NULL)
 		got = catalog_get(sc->catalog, d->src, (long long)size,
-		    (long long)mtime, &m) == 1;
+		    mtime_ns(&mts), &m) == 1;
 	if (!got) {
 		article_meta_free(&m);
+		/* the catalog key is the mtime in nanoseconds: an edit in
+		 * the same second as the last one is still seen */
 		if (read_source(sc->rootfd, d->src, &sc->src, &size,
-		    &mtime) == -1) {
+		    &mts) == -1) {
 			warn(sc, c->path, d->name, 0, "%s", strerror(errno));
 			goto skip;
 		}
+		sc->s->nread++;
 		buf_reset(&sc->body);
 		if (article_parse(d->name, c->path, sc->src.data, sc->src.len,
 		    &m, sc->catalog != NULL ? &sc->body : NULL, err,
@@ -850,7 +916,7 @@ add_article(struct scan *sc, struct category *c, struct dent *d)
 			goto skip;
 		}
 		if (sc->catalog != NULL && catalog_put(sc->catalog, d->src,
-		    path, (long long)size, (long long)mtime, &m,
+		    path, (long long)size, mtime_ns(&mts), &m,
 		    sc->body.data != NULL ? sc->body.data : "",
 		    sc->body.len) == -1)
 			log_warnx("catalog: cannot store %s", d->src);
@@ -860,6 +926,7 @@ add_article(struct scan *sc, struct category *c, struct dent *d)
 	    (a->path = arena_strdup(sc->p, path)) == NULL ||
 	    (a->src = arena_strdup(sc->p, d->src)) == NULL)
 		goto fail;
+	mtime = mts.tv_sec;
 	a->slug = a->path + strlen(c->path);
 	a->fmt = (enum article_fmt)article_fmt(d->name);
 	a->meta.date = m.date;
@@ -1222,7 +1289,7 @@ site_load(const char *root, struct catalog *catalog, char *err,
 		snprintf(err, errlen, "%s: %s", root, errno == ENOMEM ?
 		    "out of memory" : strerror(errno));
 		if (catalog != NULL)
-			catalog_end(catalog);
+			catalog_abort(catalog);
 		goto fail;
 	}
 	if (catalog != NULL && catalog_end(catalog) == -1)

@@ -153,6 +153,10 @@ utf8_ascii(struct buf *b, const char *s, size_t len)
 				buf_puts(b, "...");
 			else if (cp == 0xa0)
 				buf_putc(b, ' ');
+			else if (cp == 0xb7 || cp == 0x2022)
+				buf_putc(b, cp == 0xb7 ? '-' : '*');
+			else if (cp == 0xab || cp == 0xbb)
+				buf_putc(b, '"');
 			else
 				buf_putc(b, '?');
 		}

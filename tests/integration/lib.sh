@@ -110,14 +110,14 @@ start_server() {
 		cat "$TMP/check.out"; return 1; }
 	"$BANTIN" -d -c "$TMP/t.ini" 2>>"$TMP/log" &
 	PID=$!
-	i=0
-	while [ $i -lt 100 ]; do
+	_i=0
+	while [ $_i -lt 100 ]; do
 		if ! kill -0 "$PID" 2>/dev/null; then
 			echo "server exited during start-up:"; tail -n 20 "$TMP/log"
 			PID=; return 1
 		fi
 		grep -q 'ready' "$TMP/log" 2>/dev/null && return 0
-		sleep 0.1; i=$((i + 1))
+		sleep 0.1; _i=$((_i + 1))
 	done
 	echo "server not ready after 10 s"; return 1
 }

@@ -437,6 +437,8 @@ test_cases(void)
 		    "=> /thoi-su/a.png Ảnh\nChú thích\n\nx\n" },
 		{ ".html", "<blockquote><p>a</p><p>b</p></blockquote>",
 		    "> a\n> b\n" },
+		{ ".html", "<blockquote><p>Lời nói.</p><cite>Người nói</cite>"
+		    "</blockquote><p>x</p>", "> Lời nói.\n> Người nói\n\nx\n" },
 		{ ".html", "<table><tr><td><p>Cột bố cục dài</p></td></tr>"
 		    "</table>", "Cột bố cục dài\n" },
 		{ ".html", "", "" },
@@ -455,6 +457,12 @@ test_cases(void)
 		    "1. một\n2. hai\n\n* a\n* b\n" },
 		{ ".md", "Chú thích[^1].\n\n[^1]: Nguồn.\n",
 		    "Chú thích[1].\n\n[1] Nguồn.\n" },
+		{ ".md", "Xem <a href=\"b.md\">bài <b>này</b></a> và "
+		    "<a href=\"/x\">x\n\n## <a href=\"h.md\">h</a>\n",
+		    "Xem bài này và x\n\n=> /thoi-su/b bài này\n=> /x x\n\n"
+		    "## h\n\n=> /thoi-su/h h\n" },
+		{ ".md", "a<br>b <img src=\"c.png\" alt=\"C\"> d\n",
+		    "a\nb d\n\n=> /thoi-su/c.png C\n" },
 		/* plain text */
 		{ ".txt", "", "" },
 		{ ".txt", "\n\n\n", "" },
@@ -467,6 +475,7 @@ test_cases(void)
 		{ ".gmi", "\n\n# a\r\n\r\n\r\n\r\nb\t c \x07\n\n",
 		    "# a\n\nb  c\n" },
 		{ ".gmi", "```\n\tx\x01\n", "```\n\tx\n```\n" },
+		{ ".gmi", "```\talt\nx\n```\tend\n", "``` alt\nx\n``` end\n" },
 		{ ".gmi", "=> a.md\tNhãn\n=> #x y\n",
 		    "=> /thoi-su/a Nhãn\n=> #x y\n" }
 	};

@@ -163,7 +163,7 @@ test_home(void)
 		{ "\n=> /stats Thống kê\n", 0 },
 		{ "\n=> /atom.xml Nguồn tin Atom\n", 0 },
 		{ "## Trang tĩnh\n", 0 },
-		{ "\n=> /gioi-thieu.gmi gioi-thieu\n", 0 },
+		{ "\n=> /gioi-thieu.gmi Giới thiệu\n", 0 },
 		{ "\n=> /lien-he.txt lien-he\n", 0 },
 		{ "_nhap", 1 },
 		{ ".an", 1 },

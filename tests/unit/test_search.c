@@ -139,6 +139,18 @@ test_expr(void)
 		{ "he said \"x\"\"y\"", "\"he\" AND \"said\" AND \"x\" AND"
 		    " \"y\"", NULL },
 		{ "a\x01" "b\x7f" "c", "\"a\" AND \"b\" AND \"c\"", NULL },
+		/* one-letter prefixes are words: they would match half the
+		 * dictionary */
+		{ "t*", "\"t\"", NULL },
+		{ "Đ* ĐÀ*", "\"Đ\" AND \"ĐÀ\" *", NULL },
+		/* repeats go; the words past SEARCH_WORDS_MAX too */
+		{ "dang dang DANG \"dang\" dang*", "\"dang\" AND \"DANG\" AND"
+		    " \"dang\" *", NULL },
+		{ "a b c d e f g h i j k l m n", "\"a\" AND \"b\" AND \"c\" AND"
+		    " \"d\" AND \"e\" AND \"f\" AND \"g\" AND \"h\" AND \"i\""
+		    " AND \"j\" AND \"k\" AND \"l\"", NULL },
+		{ "x \"a b c d e f g h i j k l m\"*", "\"x\" AND"
+		    " \"a b c d e f g h i j k\"", NULL },
 		{ "*", NULL, "empty query" },
 		{ "\"", NULL, "empty query" },
 		{ "\"\"", NULL, "empty query" },
@@ -400,6 +412,36 @@ test_search(const char *dbpath)
 			fprintf(stderr, "hostile [%s]: %s\n", hostile[i], got);
 		CHECK(ok);
 	}
+	/* and random mixes of FTS5 syntax, words and bytes */
+	{
+		static const char *const piece[] = {
+			"\"", "*", "(", ")", ":", "^", "+", "-", "{", "}",
+			",", ";", "'", ".", "/", "NEAR", "AND", "OR", "NOT",
+			" ", "  ", "dai", "Đảng", "chi", "bo", "a", "\x01",
+			"“", "”", "\xff", "ạ", "\xcc\x81", "title", "0",
+		};
+		char		 q[256];
+		unsigned	 seed = 12345, k, npieces;
+		int		 bad = 0;
+
+		for (i = 0; i < 3000; i++) {
+			q[0] = '\0';
+			seed = seed * 1103515245u + 12345u;
+			npieces = 1 + (seed >> 16) % 12;
+			for (k = 0; k < npieces; k++) {
+				seed = seed * 1103515245u + 12345u;
+				strncat(q, piece[(seed >> 16) % (sizeof(piece) /
+				    sizeof(piece[0]))], sizeof(q) - strlen(q) - 1);
+			}
+			e = NULL;
+			got = run(s, q, 1, &total, &e);
+			if (e != NULL && strcmp(e, "empty query") != 0) {
+				if (bad++ < 5)
+					fprintf(stderr, "mix [%s]: %s\n", q, got);
+			}
+		}
+		CHECK_INT(bad, 0);
+	}
 	got = run(s, "title:dai", 1, &total, NULL);
 	CHECK_STR(got, "");	/* a phrase "title dai", not a column filter */
 	got = run(s, "NOT dai", 1, &total, NULL);
@@ -596,6 +638,13 @@ test_generation(const char *dir)
 	article_meta_free(&m);
 	CHECK_INT(catalog_end(cat), 0);
 	CHECK_INT(count_hits(db, "gentest"), 1);
+	/* an aborted scan changes nothing */
+	CHECK_INT(catalog_begin(cat), 0);
+	CHECK_INT(put_fake(cat, "/g/d", "Gentest d", "delta gentest\n", 40),
+	    0);
+	catalog_abort(cat);
+	CHECK_INT(count_hits(db, "gentest"), 1);
+	CHECK_INT(count_hits(db, "delta"), 0);
 	CHECK_INT(catalog_begin(cat), 0);
 	CHECK_INT(catalog_end(cat), 0);
 	CHECK_INT(count_hits(db, "gentest"), 0);

@@ -1,0 +1,223 @@
+# tests_content.sh: pages, search, live content and counters over the
+# real binary (issues 6, 2 and 4).
+
+test_page_kinds() {
+	setup; start_server
+	gem "gemini://localhost/thoi-su/"
+	expect_status 20; expect_body "# Thời sự"
+	expect_body "=> /thoi-su/2021-03-04-giao-thong 2021-03-04 Phân luồng giao thông dịp lễ"
+	expect_body "=> /thoi-su/atom.xml"
+	gem "gemini://localhost/the-thao/"
+	expect_body "=> /the-thao/bong-da/ Bóng đá"
+	gem "gemini://localhost/thoi-su/2020-05-21-chi-bo-dai-hoi"
+	expect_status 20
+	expect_body "# Chi bộ hoàn thành Đại hội"
+	expect_body "MỸ DUNG"
+	expect_body "## Đảm bảo đúng yêu cầu"
+	expect_body "=> /thoi-su/2021-03-04-giao-thong"
+	gem "gemini://localhost/date/"
+	expect_body "=> /date/2022/"
+	gem "gemini://localhost/date/2020/05/"
+	expect_body "=> /date/2020/05/21/"
+	gem "gemini://localhost/date/2020/05/21/"
+	expect_body "=> /thoi-su/2020-05-21-chi-bo-dai-hoi 2020-05-21 Chi bộ hoàn thành Đại hội"
+	gem "gemini://localhost/date/2020/13/"
+	expect_status 51
+	gem "gemini://localhost/atom.xml"
+	case $HDR in "20 application/atom+xml"*) ;; *) fail "atom: $HDR" ;; esac
+	printf '%s' "$BODY" | python3 -c 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.buffer.read()); assert len(d.getElementsByTagName("entry")) == 3' || fail "atom not valid"
+	gem "gemini://localhost/stats"
+	expect_status 20
+}
+
+test_category_paging() {
+	setup
+	for i in $(seq -w 1 25); do
+		printf 'title: Tin số %s\ndate: 2019-01-%s\n\nNội dung %s.\n' "$i" "$i" "$i" >"$TMP/capsule/the-thao/2019-01-$i-tin-$i.md"
+	done
+	start_server
+	gem "gemini://localhost/the-thao/"
+	expect_body "=> /the-thao/page/2/"
+	gem "gemini://localhost/the-thao/page/3/"
+	expect_status 20
+	expect_body "Tin số 01"
+	gem "gemini://localhost/the-thao/page/4/"
+	expect_status 51
+}
+
+test_search_gemini() {
+	setup; start_server
+	gem "gemini://localhost/search"
+	[ "$HDR" = "10 Nhập từ khóa tìm kiếm" ] || fail "prompt: $HDR"
+	gem "gemini://localhost/search?"
+	expect_status 10 "empty query"
+	for q in "dai%20hoi%20dang" "%C4%90%E1%BA%A1i%20H%E1%BB%99i%20%C4%90%E1%BA%A3ng" "DANG" "b%C3%ACnh%20th%E1%BA%A1nh" "binh%20thanh"; do
+		gem "gemini://localhost/search?$q"
+		expect_status 20 "$q"
+		expect_body "=> /thoi-su/2020-05-21-chi-bo-dai-hoi"
+	done
+	gem "gemini://localhost/search?%22to%20chuc%20dai%20hoi%22"
+	expect_status 20
+	gem "gemini://localhost/search?khongcotu"
+	expect_status 20 "no match is a page"
+	expect_body "Không tìm thấy"
+	long=$(python3 -c "print('a' * 201)")
+	gem "gemini://localhost/search?$long"
+	expect_status 20 "too long is a page"
+	gem "gemini://localhost/search?x%0D%0A%3D%3E%20%2Fevil%20evil"
+	! printf '%s' "$BODY" | grep -q '^=> /evil' || fail "query formed a link"
+	gem "gemini://localhost/search?%22%20OR%20*%20NEAR(%20a:b%20'%3B%20DROP"
+	expect_status 20 "FTS syntax"
+}
+
+test_live_content_rescan() {
+	RESCAN=1 setup; start_server
+	printf '<html><head><title>Tin HTML mới</title><meta name="author" content="THANH HÀ"></head><body><nav>menu</nav><p>Đoạn&nbsp;một.</p></body></html>\n' >"$TMP/capsule/thoi-su/2024-02-02-tin-html.html"
+	i=0
+	while [ $i -lt 50 ]; do
+		gem "gemini://localhost/thoi-su/2024-02-02-tin-html"
+		[ "$STATUS" = 20 ] && break
+		sleep 0.2; i=$((i + 1))
+	done
+	expect_status 20 "new article within seconds"
+	expect_body "Tin HTML mới"
+	! printf '%s' "$BODY" | grep -q menu || fail "nav kept"
+	rm "$TMP/capsule/thoi-su/2024-02-02-tin-html.html"
+	sleep 3
+	gem "gemini://localhost/thoi-su/2024-02-02-tin-html"
+	expect_status 51 "removed article"
+}
+
+test_bad_article_skipped() {
+	setup
+	printf 'title: Hỏng\ndate: 2020-13-45\n\nx\n' >"$TMP/capsule/thoi-su/bad-date.md"
+	printf 'title: X\n\n\377\376 invalid\n' >"$TMP/capsule/thoi-su/2020-01-01-bad-utf8.gmi"
+	start_server
+	grep -q 'thoi-su/bad-date.md:2: ' "$TMP/log" || fail "no file:line warning for the date"
+	grep -q 'thoi-su/2020-01-01-bad-utf8.gmi' "$TMP/log" || fail "no warning for UTF-8"
+	gem "gemini://localhost/thoi-su/bad-date"
+	expect_status 51
+	gem "gemini://localhost/thoi-su/2020-05-21-chi-bo-dai-hoi"
+	expect_status 20 "the rest is served"
+}
+
+test_incremental_reindex() {
+	setup
+	python3 - "$TMP/capsule/kho" <<'PY'
+import os, sys
+d = sys.argv[1]; os.makedirs(d)
+for i in range(1000):
+    with open(os.path.join(d, "2021-01-01-bai-%04d.md" % i), "w") as f:
+        f.write("title: Bài %d\ndate: 2021-01-01\n\nNội dung bài số %d về Đà Nẵng.\n" % (i, i))
+PY
+	start_server
+	grep -q '1003 articles.*1003 sources read' "$TMP/log" || fail "first start: $(grep sources "$TMP/log")"
+	stop_server
+	touch "$TMP/capsule/kho/2021-01-01-bai-0500.md"
+	: >"$TMP/log"
+	start_server
+	grep -q '1003 articles.*; 1 sources read' "$TMP/log" || fail "restart: $(grep sources "$TMP/log")"
+	gem "gemini://localhost/search?da%20nang%20500"
+	expect_body "=> /kho/2021-01-01-bai-0500"
+	rm -f "$TMP/state/catalog.db"*
+	printf 'garbage' >"$TMP/state/catalog.db"
+	stop_server; : >"$TMP/log"; start_server
+	grep -q 'catalog' "$TMP/log" || fail "no log line about the damaged catalog"
+	gem "gemini://localhost/search?da%20nang%20500"
+	expect_body "=> /kho/2021-01-01-bai-0500"
+}
+
+# counters: the visit counter and article views, exact under concurrency
+counter_value() { sed -n "s/^site \([0-9]*\)$/\1/p" "$TMP/state/counters"; }
+article_views() { awk -v p="$1" '$2 == p {print $1}' "$TMP/state/counters"; }
+
+test_counters_exact_concurrent() {
+	WORKERS=2 FLUSH=60 setup; start_server
+	art=/thoi-su/2020-05-21-chi-bo-dai-hoi
+	python3 - "$GP" "$HP" "$art" <<'PY'
+import socket, ssl, sys, threading
+gp, hp, art = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+errors = []
+def gem(path):
+    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", gp)), server_hostname="localhost")
+    s.sendall(("gemini://localhost%s\r\n" % path).encode())
+    data = b""
+    while True:
+        d = s.recv(65536)
+        if not d: break
+        data += d
+    if not data.startswith(b"20"): errors.append(data[:40])
+def gop(sel):
+    s = socket.create_connection(("127.0.0.1", hp))
+    s.sendall((sel + "\r\n").encode())
+    while s.recv(65536): pass
+def worker(i):
+    for j in range(10):
+        gem(art if j % 2 == 0 else "/")
+        gop(art if j % 2 == 0 else "/")
+ts = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+[t.start() for t in ts]; [t.join() for t in ts]
+# not counted: attachments, errors, redirects, probes
+gem_fail = [gop("/thoi-su/anh/hoi-nghi.png"), gop("/nope"), gop("/\t$")]
+sys.exit(1 if errors else 0)
+PY
+	gem "gemini://localhost/thoi-su"
+	gem "gemini://localhost/nope"
+	stop_server
+	[ "$(counter_value)" = 160 ] || fail "site counter $(counter_value), want 160"
+	[ "$(article_views $art)" = 80 ] || fail "article views $(article_views $art), want 80"
+	# a restart continues from the stored counts and shows them
+	start_server
+	gem "gemini://localhost/"
+	expect_body "Số lượt truy cập: 161"
+	gem "gemini://localhost$art"
+	expect_body "Số lượt người xem: 81"
+	stop_server
+	[ "$(counter_value)" = 162 ] || fail "after restart $(counter_value)"
+}
+
+test_counters_kill9_file_parses() {
+	FLUSH=1 setup; start_server
+	i=0
+	while [ $i -lt 5 ]; do
+		for j in 1 2 3; do gem "gemini://localhost/"; done
+		sleep 1.2
+		kill -KILL "$PID"; wait "$PID" 2>/dev/null || true
+		pkill -KILL -P "$PID" 2>/dev/null || true
+		PID=
+		sleep 0.3
+		start_server || fail "restart $i after kill -9 (counter file damaged?)"
+		i=$((i + 1))
+	done
+	n=$(counter_value)
+	[ -n "$n" ] && [ "$n" -ge 5 ] && [ "$n" -le 15 ] || fail "site counter $n after kills"
+	ls "$TMP/state" | grep -q 'tmp' && fail "temp file left: $(ls "$TMP/state")"
+	true
+}
+
+test_counters_damaged_file_refused() {
+	setup
+	mkdir -p "$TMP/state"
+	printf 'site 12\n7 /thoi-su/x\nnonsense here\n' >"$TMP/state/counters"
+	if "$BANTIN" -d -c "$TMP/t.ini" 2>"$TMP/log"; then fail "started"; fi
+	grep -q "counters:3: " "$TMP/log" || fail "no file:line reason: $(cat "$TMP/log")"
+	grep -q '^site 12$' "$TMP/state/counters" || fail "file changed"
+}
+
+test_counters_unwritable_keeps_serving() {
+	FLUSH=1 setup
+	sed -i "s|^flush_interval = 1|flush_interval = 1\nfile = $TMP/cdir/counters|" "$TMP/t.ini"
+	mkdir "$TMP/cdir"
+	start_server
+	gem "gemini://localhost/"
+	rm -rf "$TMP/cdir"; printf 'x' >"$TMP/cdir"		# the folder is now a file
+	gem "gemini://localhost/"; gem "gemini://localhost/"
+	sleep 2.5
+	expect_status 20
+	[ "$(grep -c 'counter' "$TMP/log")" -ge 1 ] || fail "failure not logged"
+	[ "$(grep -c 'counter.*Not a directory\|counters.*Not a directory' "$TMP/log")" -le 1 ] || fail "logged more than once"
+	rm "$TMP/cdir"; mkdir "$TMP/cdir"
+	sleep 2
+	grep -q '^site 3$' "$TMP/cdir/counters" || fail "counts not written once possible: $(cat "$TMP/cdir/counters" 2>&1)"
+}
