@@ -7,7 +7,8 @@
 struct config;
 
 /* Start everything for conf and supervise until SIGTERM/SIGINT.
- * Returns the exit status. */
+ * Takes conf (a reload replaces it) and frees it. Returns the exit
+ * status. */
 int	master_run(struct config *conf);
 
 #endif

@@ -76,6 +76,5 @@ main(int argc, char *argv[])
 	}
 	log_init(fg, verbose);
 	r = master_run(conf);
-	config_free(conf);
 	return r;
 }

@@ -561,6 +561,7 @@ master_run(struct config *conf)
 		counter_retire(m.counter);
 	flush(&m);
 	log_info("stopped");
+	config_free(m.conf);		/* ours: reloads replace it */
 	counter_free(m.counter);
 	catalog_close(m.catalog);
 	site_free(m.site);

@@ -132,11 +132,26 @@ stop_server() {
 }
 
 teardown() {
+	_rc=$?
+	[ -n "$KEEP" ] && [ -n "$TMP" ] && cp -r "$TMP" /tmp/kept-$$ 2>/dev/null
 	set +e
-	if [ -n "$PID" ]; then kill -KILL "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; fi
+	if [ -n "$PID" ]; then
+		kill -TERM "$PID" 2>/dev/null
+		_n=0
+		while kill -0 "$PID" 2>/dev/null && [ $_n -lt 50 ]; do
+			sleep 0.1; _n=$((_n + 1))
+		done
+		kill -KILL "$PID" 2>/dev/null; wait "$PID" 2>/dev/null
+	fi
 	PID=
+	# a sanitizer report anywhere in the server log fails the test
+	if [ -n "$TMP" ] && grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP/log" 2>/dev/null; then
+		grep -A 12 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP/log" | head -n 30
+		_rc=1
+	fi
 	[ -n "$TMP" ] && rm -rf "$TMP"
 	TMP=
+	exit $_rc
 }
 
 # gem REQUEST [gemget options]: fetch; sets HDR (first line, no CR),

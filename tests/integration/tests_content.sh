@@ -221,3 +221,72 @@ test_counters_unwritable_keeps_serving() {
 	sleep 2
 	grep -q '^site 3$' "$TMP/cdir/counters" || fail "counts not written once possible: $(cat "$TMP/cdir/counters" 2>&1)"
 }
+
+test_counters_exact_across_reloads() {
+	WORKERS=2 FLUSH=1 setup; start_server
+	art=/thoi-su/2020-05-21-chi-bo-dai-hoi
+	python3 - "$GP" "$HP" "$art" "$PID" <<'PY' || fail "requests failed"
+import os, signal, socket, ssl, sys, threading, time
+gp, hp, art, pid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+bad = []
+def gem(path):
+    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", gp), timeout=10), server_hostname="localhost")
+    s.sendall(("gemini://localhost%s\r\n" % path).encode())
+    data = b""
+    while True:
+        d = s.recv(65536)
+        if not d: break
+        data += d
+    if not data.startswith(b"20"): bad.append(data[:30])
+def gop(sel):
+    s = socket.create_connection(("127.0.0.1", hp), timeout=10)
+    s.sendall((sel + "\r\n").encode())
+    data = b""
+    while True:
+        d = s.recv(65536)
+        if not d: break
+        data += d
+    if not data.endswith(b".\r\n"): bad.append(data[:30])
+def worker():
+    for j in range(25):
+        gem(art) if j % 2 else gop(art)
+ts = [threading.Thread(target=worker) for _ in range(4)]
+[t.start() for t in ts]
+for _ in range(3):            # reloads while the load runs
+    time.sleep(0.3)
+    os.kill(pid, signal.SIGHUP)
+[t.join() for t in ts]
+sys.exit(1 if bad else 0)
+PY
+	sleep 1
+	stop_server
+	[ "$(grep -c 'reloaded' "$TMP/log")" -ge 1 ] || fail "no reload happened"
+	[ "$(counter_value)" = 100 ] || fail "site counter $(counter_value), want 100"
+	[ "$(article_views $art)" = 100 ] || fail "views $(article_views $art), want 100"
+}
+
+test_sigterm_finishes_inflight() {
+	WORKERS=1 setup
+	head -c 1000000 /dev/urandom >"$TMP/capsule/thoi-su/anh/big.bin"
+	start_server
+	python3 - "$GP" "$PID" "$TMP/capsule/thoi-su/anh/big.bin" <<'PY' || fail "reply cut by SIGTERM"
+import os, signal, socket, ssl, sys, time
+gp, pid, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", gp), timeout=20), server_hostname="localhost")
+s.sendall(b"gemini://localhost/thoi-su/anh/big.bin\r\n")
+data = s.recv(1000)
+time.sleep(0.3)                    # the server fills the socket, waits
+os.kill(pid, signal.SIGTERM)       # stop while the reply is in flight
+time.sleep(0.5)
+while True:
+    d = s.recv(65536)
+    if not d: break
+    data += d
+body = data[data.index(b"\r\n") + 2:]
+sys.exit(0 if body == open(path, "rb").read() else 1)
+PY
+	wait "$PID"; rc=$?; PID=
+	[ $rc -eq 0 ] || fail "exit status $rc"
+}

@@ -227,6 +227,7 @@ test_sighup_reload_new_article() {
 	expect_status 20 "after SIGHUP"
 	expect_body "Nội dung mới."
 	alive
+	stop_server || fail "exit status after reload"
 }
 
 test_sighup_bad_config_keeps_running() {
@@ -239,6 +240,7 @@ test_sighup_bad_config_keeps_running() {
 	gem "gemini://localhost/"
 	expect_status 20 "old configuration kept"
 	alive
+	stop_server || fail "exit status after failed reload"
 }
 
 test_sigterm_graceful() {
