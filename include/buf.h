@@ -19,12 +19,23 @@ void	 buf_init(struct buf *);
 int	 buf_reserve(struct buf *, size_t);
 int	 buf_append(struct buf *, const void *, size_t);
 int	 buf_puts(struct buf *, const char *);
-int	 buf_putc(struct buf *, int);
+int	 buf_putc_slow(struct buf *, int);
 int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 int	 buf_vprintf(struct buf *, const char *, va_list);
 void	 buf_reset(struct buf *);		/* len = 0, keeps memory */
 void	 buf_free(struct buf *);
 char	*buf_steal(struct buf *, size_t *);	/* caller frees; buf emptied */
+
+/* one byte: inline, since renderers write text a character at a time */
+static inline int
+buf_putc(struct buf *b, int c)
+{
+	if (b->len + 2 > b->cap)
+		return buf_putc_slow(b, c);
+	b->data[b->len++] = (char)c;
+	b->data[b->len] = '\0';
+	return 0;
+}
 
 #endif

@@ -39,5 +39,7 @@ struct frontend {
 void	conn_accept(struct server *, int listenfd, const struct frontend *);
 void	conn_tick(struct server *);	/* deadlines, once a second */
 void	conn_close_all(struct server *);
+/* Stopping: no connection may take longer than ms from now. */
+void	conn_drain(struct server *, int ms);
 
 #endif

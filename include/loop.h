@@ -19,6 +19,9 @@ int		 loop_add(struct loop *, int fd, int events, loop_fd_cb *,
 		    void *);
 int		 loop_mod(struct loop *, int fd, int events);
 void		 loop_del(struct loop *, int fd);
+/* Drop fd from the table only: for an fd about to be closed (close
+ * removes it from epoll, as long as no other process shares it). */
+void		 loop_forget(struct loop *, int fd);
 /* Call cb about every ms milliseconds (one tick per loop). */
 void		 loop_tick(struct loop *, int ms, loop_tick_cb *, void *);
 int		 loop_run(struct loop *);	/* until loop_stop() */

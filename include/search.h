@@ -22,6 +22,8 @@ struct search_hit {
 };
 
 struct search	*search_open(const char *dbpath, char *err, size_t errlen);
+/* The same, but the database is opened at the first query. */
+struct search	*search_lazy(const char *dbpath);
 void		 search_close(struct search *);
 
 /*

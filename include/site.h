@@ -81,6 +81,7 @@ struct site_node {
 };
 
 struct site {
+	unsigned long		  serial;	/* unique in this process */
 	int			  rootfd;	/* O_DIRECTORY, owned */
 	char			 *root;
 	struct category		**cats;		/* top level, sorted */

@@ -60,7 +60,7 @@ buf_puts(struct buf *b, const char *s)
 }
 
 int
-buf_putc(struct buf *b, int c)
+buf_putc_slow(struct buf *b, int c)
 {
 	char	 ch = (char)c;
 

@@ -132,11 +132,37 @@ static sqlite3_stmt **stmt_at(struct catalog *, size_t);
  * The tokenizer.
  */
 
+static int	 word_cp_slow(int);
+
+#define WORD_TABLE	0x2000		/* code points with a cached answer */
+
 int
 catalog_word_cp(int cp)
 {
+	static unsigned char	 table[WORD_TABLE / 8];
+	static int		 ready;
+	int			 i;
+
 	if (cp < 0)
 		return 0;
+	if (cp < 0x80)
+		return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+		    (cp >= 'A' && cp <= 'Z');
+	if (cp >= WORD_TABLE)
+		return word_cp_slow(cp);
+	/* the tokenizer asks for every character: answer from a bitmap */
+	if (!ready) {
+		for (i = 0; i < WORD_TABLE; i++)
+			if (word_cp_slow(i))
+				table[i / 8] |= (unsigned char)(1 << (i % 8));
+		ready = 1;
+	}
+	return (table[cp / 8] >> (cp % 8)) & 1;
+}
+
+static int
+word_cp_slow(int cp)
+{
 	if (cp < 0x80)
 		return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
 		    (cp >= 'A' && cp <= 'Z');
@@ -313,7 +339,10 @@ catalog_open(const char *dbpath, char *err, size_t errlen)
 		catalog_shut(cat);
 		if (!damaged || attempt > 0)
 			break;
-		log_warnx("catalog %s: damaged (%s), rebuilding", dbpath, err);
+		/* an older version is not damage, but is rebuilt alike */
+		log_warnx("catalog %s: %s (%s), rebuilding", dbpath,
+		    strncmp(err, "schema version", 14) == 0 ? "out of date" :
+		    "damaged", err);
 		if (catalog_move_aside(dbpath, err, errlen) == -1)
 			break;
 	}

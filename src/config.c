@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,7 +253,13 @@ config_load(const char *file, struct buf *errs)
 	c->state_dir = join(cwd, get(d, "server:state_dir", "var"));
 	c->workers = get_int(d, "server:workers", 0, 0, 64, errs);
 	if (c->workers == 0) {
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		/* the CPUs we may run on (taskset, cgroups), not all */
+		cpu_set_t	 set;
+
+		if (sched_getaffinity(0, sizeof(set), &set) == 0)
+			ncpu = CPU_COUNT(&set);
+		else
+			ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		c->workers = ncpu > 0 ? (int)ncpu : 1;
 	}
 	c->user = strdup(get(d, "server:user", ""));

@@ -127,8 +127,11 @@ conn_accept(struct server *srv, int lfd, const struct frontend *fe)
 			inet_ntop(AF_INET6,
 			    &((struct sockaddr_in6 *)&ss)->sin6_addr, c->peer,
 			    sizeof(c->peer));
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		if (fe->tls) {
+			/* handshake flights must not wait for Nagle; a plain
+			 * reply is one write and a close anyway */
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+			    sizeof(one));
 			if ((c->tls = tls_new(srv->tls, fd)) == NULL) {
 				close(fd);
 				free(c);
@@ -440,7 +443,8 @@ conn_close(struct conn *c)
 		    c->status, safe, c->bytes,
 		    (double)(now_ms() - c->start));
 	}
-	loop_del(srv->loop, c->fd);
+	/* close(2) takes the fd out of epoll: no epoll_ctl needed */
+	loop_forget(srv->loop, c->fd);
 	if (c->tls != NULL)
 		tls_free(c->tls);
 	close(c->fd);
@@ -482,6 +486,17 @@ conn_tick(struct server *srv)
 		}
 		conn_close(c);
 	}
+}
+
+void
+conn_drain(struct server *srv, int ms)
+{
+	struct conn	*c;
+	long long	 until = now_ms() + ms;
+
+	for (c = srv->conns; c != NULL; c = c->next)
+		if (c->deadline > until)
+			c->deadline = until;
 }
 
 void

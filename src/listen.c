@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "listen.h"
 
 #define LISTEN_BACKLOG	4096	/* clamped by net.core.somaxconn */
+#define LISTEN_DEFER_SECS 3	/* then the connection is accepted anyway */
 
 int
 listen_open(const char *addr, int port, char *err, size_t errlen)
@@ -65,6 +67,14 @@ listen_open(const char *addr, int port, char *err, size_t errlen)
 	}
 	if (bind(fd, (struct sockaddr *)&ss, slen) == -1)
 		goto fail;
+	/* wake a worker only when the first bytes (a ClientHello or a
+	 * selector) are in: saves a read that would block and a trip
+	 * through the loop on every connection */
+	{
+		int	 secs = LISTEN_DEFER_SECS;
+		setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs,
+		    sizeof(secs));
+	}
 	if (listen(fd, LISTEN_BACKLOG) == -1)
 		goto fail;
 	return fd;

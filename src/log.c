@@ -50,7 +50,9 @@ vlog(int pri, const char *fmt, va_list ap)
 static void
 vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 {
-	char		 msg[2048], ts[32];
+	static char	 ts[32];
+	static time_t	 ts_when = -1;
+	char		 msg[2048];
 	struct tm	 tm;
 	time_t		 now;
 	size_t		 n;
@@ -67,9 +69,13 @@ vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 			syslog(pri, "%s", msg);
 		return;
 	}
-	now = time(NULL);
-	localtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+	/* the access log writes a line per request: format the time once
+	 * a second, not once a line */
+	if ((now = time(NULL)) != ts_when) {
+		localtime_r(&now, &tm);
+		strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
+		ts_when = now;
+	}
 	/* one write(2) per line so that workers do not interleave */
 	if (log_prefix != NULL)
 		dprintf(STDERR_FILENO, "%s %s: %s\n", ts, log_prefix, msg);

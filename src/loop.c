@@ -154,6 +154,16 @@ loop_del(struct loop *l, int fd)
 }
 
 void
+loop_forget(struct loop *l, int fd)
+{
+	if (fd < 0 || fd >= l->nfds)
+		return;
+	l->fds[fd].cb = NULL;
+	l->fds[fd].arg = NULL;
+	l->fds[fd].events = -1;
+}
+
+void
 loop_tick(struct loop *l, int ms, loop_tick_cb *cb, void *arg)
 {
 	l->tick_ms = ms;

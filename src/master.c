@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -177,6 +178,9 @@ load_site(struct master *m, const struct config *conf)
 		return NULL;
 	}
 	log_warnings(site);
+	/* the scan's garbage (parsers, converters) goes back to the
+	 * system before workers are forked and inherit it */
+	malloc_trim(0);
 	log_info("site %s: %zu articles, %zu categories, %zu files, "
 	    "%zu warnings; %zu sources read, the rest from the catalog",
 	    conf->root, site->narticles, site->ncats, site->nfiles,

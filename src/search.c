@@ -25,10 +25,13 @@
 #include "site.h"
 #include "utf8.h"
 
-#define SEARCH_SNIPPET_TOKENS	"20"
+#define SEARCH_CACHE_KB		"512"	/* SQLite page cache per worker */
+#define SEARCH_EXCERPT_BEFORE	60	/* bytes of context before a match */
+#define SEARCH_EXCERPT_LEN	200	/* bytes of excerpt in all */
 
 struct search {
-	sqlite3		*db;
+	char		*path;		/* the catalog */
+	sqlite3		*db;		/* NULL until the first query */
 	sqlite3_stmt	*st_match;	/* all hits, best first */
 	sqlite3_stmt	*st_snip;	/* the excerpt of one hit */
 	struct timespec	 deadline;	/* of the query running */
@@ -44,9 +47,15 @@ static const char *search_match_sql =
 	"SELECT a.id, a.urlpath, a.src FROM fts CROSS JOIN article AS a"
 	" ON a.id = fts.rowid WHERE fts MATCH ?1"
 	" ORDER BY bm25(fts, 10.0, 1.0), a.date DESC, a.id DESC";
+/*
+ * The excerpt is cut from the body by excerpt_make(), not by FTS5's
+ * snippet(): snippet() runs the MATCH again for every hit and
+ * tokenizes the whole body to score windows, which made a search cost
+ * milliseconds. Reading the body by rowid is a plain lookup, and the
+ * tokenizer stops at the first word that matches.
+ */
 static const char *search_snip_sql =
-	"SELECT snippet(fts, 1, '', '', '\xe2\x80\xa6', "
-	SEARCH_SNIPPET_TOKENS ") FROM fts WHERE fts MATCH ?1 AND rowid = ?2";
+	"SELECT body FROM fts WHERE rowid = ?1";
 
 struct expr {
 	struct buf	*out;
@@ -69,6 +78,10 @@ static int	 expr_word(void *, const char *, size_t, size_t, size_t);
 static int	 expr_term(struct expr *, const char *, size_t, int);
 static void	 expr_undo(struct expr *, size_t);
 static char	*excerpt_clean(const char *);
+static int	 search_connect(struct search *, char *, size_t);
+static int	 excerpt_terms(struct buf *, const char *);
+static char	*excerpt_make(const struct buf *, const char *);
+static int	 excerpt_token(void *, const char *, size_t, size_t, size_t);
 static const struct article *site_resolve(void *, const char *,
 		    const char *);
 
@@ -76,12 +89,43 @@ struct search *
 search_open(const char *dbpath, char *err, size_t errlen)
 {
 	struct search	*s;
-	int		 rc;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
+	if ((s = search_lazy(dbpath)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	if (search_connect(s, err, errlen) == -1) {
+		search_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * A handle that opens the database at its first query: a worker that
+ * is never asked to search never pays for SQLite's schema and page
+ * cache (a few hundred KB each).
+ */
+struct search *
+search_lazy(const char *dbpath)
+{
+	struct search	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	if ((s->path = strdup(dbpath)) == NULL) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+search_connect(struct search *s, char *err, size_t errlen)
+{
+	const char	*dbpath = s->path;
+	int		 rc;
+
 	rc = sqlite3_open_v2(dbpath, &s->db, SQLITE_OPEN_READONLY |
 	    SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -91,6 +135,9 @@ search_open(const char *dbpath, char *err, size_t errlen)
 	}
 	/* a checkpoint by the master can hold readers back briefly */
 	sqlite3_busy_timeout(s->db, 1000);
+	/* bounded page cache per worker (KiB): memory is the scarce part */
+	sqlite3_exec(s->db, "PRAGMA cache_size = -" SEARCH_CACHE_KB, NULL,
+	    NULL, NULL);
 	sqlite3_progress_handler(s->db, 10000, search_progress, s);
 	if (catalog_tokenizer_register(s->db) == -1) {
 		snprintf(err, errlen, "%s: no FTS5 tokenizer", dbpath);
@@ -103,10 +150,14 @@ search_open(const char *dbpath, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", dbpath, sqlite3_errmsg(s->db));
 		goto fail;
 	}
-	return s;
+	return 0;
 fail:
-	search_close(s);
-	return NULL;
+	sqlite3_finalize(s->st_match);
+	sqlite3_finalize(s->st_snip);
+	s->st_match = s->st_snip = NULL;
+	sqlite3_close(s->db);
+	s->db = NULL;
+	return -1;
 }
 
 /*
@@ -136,6 +187,7 @@ search_close(struct search *s)
 	sqlite3_finalize(s->st_match);
 	sqlite3_finalize(s->st_snip);
 	sqlite3_close(s->db);
+	free(s->path);
 	free(s);
 }
 
@@ -349,7 +401,7 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
     const char *query, int page, struct search_hit **hits, size_t *nhits,
     size_t *total, const char **errstr)
 {
-	struct buf		 expr = BUF_INIT;
+	struct buf		 expr = BUF_INIT, terms = BUF_INIT;
 	struct search_hit	*h = NULL;
 	sqlite3_int64		 ids[SEARCH_PER_PAGE];
 	const struct article	*art;
@@ -366,6 +418,15 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	if (s == NULL) {
 		*errstr = "search unavailable";
 		goto fail;
+	}
+	if (s->db == NULL) {
+		char	 err[512];
+
+		if (search_connect(s, err, sizeof(err)) == -1) {
+			log_warnx("search: %s", err);
+			*errstr = "search unavailable";
+			goto fail;
+		}
 	}
 	if (page < 1)
 		page = 1;
@@ -403,15 +464,17 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	if (rc != SQLITE_DONE)
 		goto dberr;
 
+	if (n > 0 && excerpt_terms(&terms, expr.data) == -1) {
+		*errstr = "out of memory";
+		goto fail;
+	}
 	for (i = 0; i < n; i++) {
-		sqlite3_bind_text(s->st_snip, 1, expr.data, (int)expr.len,
-		    SQLITE_STATIC);
-		sqlite3_bind_int64(s->st_snip, 2, ids[i]);
+		sqlite3_bind_int64(s->st_snip, 1, ids[i]);
 		rc = sqlite3_step(s->st_snip);
 		snip = NULL;
 		if (rc == SQLITE_ROW)
 			snip = (const char *)sqlite3_column_text(s->st_snip, 0);
-		h[i].excerpt = excerpt_clean(snip != NULL ? snip : "");
+		h[i].excerpt = excerpt_make(&terms, snip != NULL ? snip : "");
 		sqlite3_reset(s->st_snip);
 		sqlite3_clear_bindings(s->st_snip);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -422,6 +485,7 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 		}
 	}
 	buf_free(&expr);
+	buf_free(&terms);
 	if (n == 0) {
 		free(h);
 		h = NULL;
@@ -443,7 +507,126 @@ dberr:
 fail:
 	search_hits_free(h, SEARCH_PER_PAGE);
 	buf_free(&expr);
+	buf_free(&terms);
 	return -1;
+}
+
+/*
+ * The folded words of an FTS5 expression built by search_match_expr
+ * ("w" "x y" "z" *), as NUL-separated words in t; a prefix word ends
+ * with '*'. Only used to find where the excerpt starts.
+ */
+static int
+excerpt_terms(struct buf *t, const char *e)
+{
+	int	 in = 0;
+
+	buf_reset(t);
+	for (; *e != '\0'; e++) {
+		if (*e == '"') {
+			if (in && e[1] == '"') {
+				e++;
+				if (buf_putc(t, '"') == -1)
+					return -1;
+				continue;
+			}
+			if (in && buf_putc(t, '\0') == -1)
+				return -1;
+			in = !in;
+		} else if (in && *e == ' ') {
+			if (buf_putc(t, '\0') == -1)
+				return -1;
+		} else if (in) {
+			if (buf_putc(t, *e) == -1)
+				return -1;
+		} else if (*e == '*' && t->len > 0) {
+			/* mark the word before as a prefix */
+			t->data[t->len - 1] = '*';
+			if (buf_putc(t, '\0') == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+struct excerpt_find {
+	const struct buf	*terms;
+	size_t			 start;		/* of the first match */
+	int			 found;
+};
+
+static int
+excerpt_token(void *arg, const char *tok, size_t len, size_t start,
+    size_t end)
+{
+	struct excerpt_find	*f = arg;
+	const char		*w, *end_t;
+	size_t			 wl;
+
+	(void)end;
+	end_t = f->terms->data + f->terms->len;
+	for (w = f->terms->data; w < end_t; w += wl + 1) {
+		wl = strlen(w);
+		if (wl == 0)
+			continue;
+		if ((w[wl - 1] == '*' && len >= wl - 1 &&
+		    memcmp(tok, w, wl - 1) == 0) ||
+		    (len == wl && memcmp(tok, w, wl) == 0)) {
+			f->start = start;
+			f->found = 1;
+			return 1;		/* stop the tokenizer */
+		}
+	}
+	return 0;
+}
+
+/*
+ * About SEARCH_EXCERPT_BEFORE bytes before the first matching word and
+ * SEARCH_EXCERPT_LEN in all, cut at spaces, on one line: the reader
+ * sees the words in their original spelling, diacritics and all.
+ */
+static char *
+excerpt_make(const struct buf *terms, const char *body)
+{
+	struct excerpt_find	 f;
+	struct buf		 b = BUF_INIT;
+	size_t			 len = strlen(body), from, to;
+	char			*r;
+
+	memset(&f, 0, sizeof(f));
+	f.terms = terms;
+	if (terms->len > 0)
+		catalog_tokenize(body, len, excerpt_token, &f);
+	from = 0;
+	if (f.found && f.start > SEARCH_EXCERPT_BEFORE) {
+		from = f.start - SEARCH_EXCERPT_BEFORE;
+		while (from < f.start && body[from] != ' ' &&
+		    body[from] != '\n')
+			from++;
+		if (from < f.start)
+			from++;
+	}
+	to = from + SEARCH_EXCERPT_LEN;
+	if (to >= len)
+		to = len;
+	else {
+		while (to > from && body[to] != ' ' && body[to] != '\n')
+			to--;
+		if (to == from)		/* one long word: cut at a character */
+			for (to = from + SEARCH_EXCERPT_LEN;
+			    to > from && ((unsigned char)body[to] & 0xc0) == 0x80;
+			    to--)
+				;
+	}
+	if ((from > 0 && buf_puts(&b, "\xe2\x80\xa6") == -1) ||
+	    buf_append(&b, body + from, to - from) == -1 ||
+	    (to < len && buf_puts(&b, "\xe2\x80\xa6") == -1)) {
+		buf_free(&b);
+		return NULL;
+	}
+	r = excerpt_clean(b.data != NULL ? b.data : "");
+	buf_free(&b);
+	return r;
 }
 
 /* One line for a menu: no control characters, single spaces. */

@@ -36,6 +36,7 @@
 #include "site.h"
 
 #define SERVER_TICK_MS	250
+#define SERVER_DRAIN_MS	10000	/* under master.c's MASTER_STOP_GRACE */
 
 static volatile sig_atomic_t	 worker_stop;
 static int			 worker_pipe[2] = { -1, -1 };
@@ -243,6 +244,9 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 		for (i = 0; i < srv->nlisteners; i++)
 			close(srv->listeners[i].fd);
 		srv->nlisteners = 0;
+		/* finish within the master's grace period, slow readers
+		 * included */
+		conn_drain(srv, SERVER_DRAIN_MS);
 		if (srv->nconns == 0)
 			loop_stop(l);
 	}
@@ -253,7 +257,6 @@ server_worker(struct server *srv, int id)
 {
 	static char		 prefix[32];
 	struct sigaction	 sa;
-	char			 err[256];
 
 	snprintf(prefix, sizeof(prefix), "worker %d", id);
 	log_setprefix(prefix);
@@ -275,12 +278,11 @@ server_worker(struct server *srv, int id)
 	if (pipe2(worker_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
 		fatal("pipe");
 
-	/* state that must not cross a fork is opened here */
-	if (mime_init() == -1)
-		log_warnx("libmagic unavailable: types by extension only");
-	srv->rctx.search = search_open(srv->conf->catalog, err, sizeof(err));
-	if (srv->rctx.search == NULL)
-		log_warnx("search unavailable: %s", err);
+	/* state that must not cross a fork is made here, and lazily: the
+	 * libmagic cookie (mime.c) and the search database are opened at
+	 * their first use, so an idle worker stays small */
+	if ((srv->rctx.search = search_lazy(srv->conf->catalog)) == NULL)
+		log_warnx("search unavailable: out of memory");
 	if ((srv->loop = loop_new()) == NULL)
 		fatal("epoll");
 	loop_add(srv->loop, worker_pipe[0], LOOP_READ, pipe_cb, srv);

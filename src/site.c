@@ -95,6 +95,8 @@ struct scan {				/* also walks for site_stamp() */
 	struct buf	 body;		/* its gemtext, for the catalog */
 };
 
+static unsigned long	 site_serial;	/* snapshots made by this process */
+
 static const char *const reserved_top[] = {
 	"date", "search", "stats", "atom.xml", "caps.txt"
 };
@@ -127,6 +129,8 @@ static int	 add_article(struct scan *, struct category *,
 		    struct dent *);
 static void	*grow(void *, size_t, size_t *, size_t);
 static int	 open_below(int, const char *);
+static int	 body_convert(const struct site *, const struct article *,
+		    struct buf *, char *, size_t);
 static int	 read_source(int, const char *, struct buf *, off_t *,
 		    struct timespec *);
 static int	 finish(struct scan *);
@@ -1263,6 +1267,7 @@ site_load(const char *root, struct catalog *catalog, char *err,
 		return NULL;
 	}
 	s->rootfd = -1;
+	s->serial = ++site_serial;
 	buf_init(&s->warnings);
 	sc.s = s;
 	sc.p = s->index;
@@ -1342,8 +1347,52 @@ site_open(const struct site *s, const char *src)
 	return open_below(s->rootfd, src);
 }
 
+/*
+ * Converted bodies are kept in a small per-process cache, so that a
+ * popular article (or a feed of twenty) is converted once, not on
+ * every request. Entries are keyed by the snapshot's serial and the
+ * article's index: a reload makes a new snapshot in new workers, so an
+ * entry never outlives what it was made from. Idle, it costs nothing.
+ */
+#define BODY_CACHE_SLOTS	64		/* direct-mapped by index */
+#define BODY_CACHE_MAX		(64 * 1024)	/* bigger bodies: not kept */
+
+static struct {
+	unsigned long	 serial;		/* 0 = empty */
+	size_t		 idx;
+	char		*body;
+	size_t		 len;
+} body_cache[BODY_CACHE_SLOTS];
+
 int
 site_article_body(const struct site *s, const struct article *a,
+    struct buf *gemtext, char *err, size_t errlen)
+{
+	size_t		 slot = a->idx % BODY_CACHE_SLOTS, mark = gemtext->len;
+	char		*copy;
+	int		 r;
+
+	if (body_cache[slot].serial == s->serial &&
+	    body_cache[slot].idx == a->idx)
+		return buf_append(gemtext, body_cache[slot].body,
+		    body_cache[slot].len);
+	if ((r = body_convert(s, a, gemtext, err, errlen)) == -1 ||
+	    gemtext->len - mark > BODY_CACHE_MAX)
+		return r;
+	if ((copy = malloc(gemtext->len - mark + 1)) == NULL)
+		return r;		/* not kept; served all the same */
+	memcpy(copy, gemtext->data + mark, gemtext->len - mark);
+	copy[gemtext->len - mark] = '\0';
+	free(body_cache[slot].body);
+	body_cache[slot].serial = s->serial;
+	body_cache[slot].idx = a->idx;
+	body_cache[slot].body = copy;
+	body_cache[slot].len = gemtext->len - mark;
+	return r;
+}
+
+static int
+body_convert(const struct site *s, const struct article *a,
     struct buf *gemtext, char *err, size_t errlen)
 {
 	struct article_meta	 m;

@@ -167,15 +167,29 @@ done:
 	return ret;
 }
 
-/* key material for a ticket period: name (16), AES key (32), HMAC (32) */
+/*
+ * Key material for a ticket period: name (16), AES key (32), HMAC (32).
+ * Derived once per period and process, then kept: every handshake
+ * issues a ticket and three HMACs each time would show in the profile.
+ */
 static void
 ticket_keys(long period, unsigned char name[16], unsigned char aes[32],
     unsigned char mac[32])
 {
+	static struct {
+		long		 period;
+		unsigned char	 name[16], aes[32], mac[32];
+	}		 cache[2] = { { -1, {0}, {0}, {0} }, { -1, {0}, {0}, {0} } };
 	unsigned char	 in[16], out[EVP_MAX_MD_SIZE];
 	unsigned int	 olen;
-	int		 i;
+	int		 i, slot = (int)(period & 1);
 
+	if (cache[slot].period == period) {
+		memcpy(name, cache[slot].name, 16);
+		memcpy(aes, cache[slot].aes, 32);
+		memcpy(mac, cache[slot].mac, 32);
+		return;
+	}
 	for (i = 0; i < 3; i++) {
 		memset(in, 0, sizeof(in));
 		memcpy(in, &period, sizeof(period));
@@ -187,6 +201,10 @@ ticket_keys(long period, unsigned char name[16], unsigned char aes[32],
 		else
 			memcpy(i == 1 ? aes : mac, out, 32);
 	}
+	cache[slot].period = period;
+	memcpy(cache[slot].name, name, 16);
+	memcpy(cache[slot].aes, aes, 32);
+	memcpy(cache[slot].mac, mac, 32);
 }
 
 static int
@@ -198,13 +216,17 @@ ticket_cb(SSL *ssl, unsigned char key_name[16], unsigned char *iv,
 	char		 digest[] = "SHA256";
 	long		 period = (long)(time(NULL) / TLS_TICKET_PERIOD);
 	int		 i, renew = 0;
+	static EVP_CIPHER *aes256;
 
 	(void)ssl;
+	/* an explicit fetch, once: the implicit one costs every handshake */
+	if (aes256 == NULL &&
+	    (aes256 = EVP_CIPHER_fetch(NULL, "AES-256-CBC", NULL)) == NULL)
+		return -1;
 	if (enc) {
 		ticket_keys(period, name, aes, mac);
 		memcpy(key_name, name, 16);
-		if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(
-		    EVP_aes_256_cbc())) <= 0)
+		if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(aes256)) <= 0)
 			return -1;
 	} else {
 		for (i = 0; i < 2; i++) {
@@ -224,11 +246,11 @@ ticket_cb(SSL *ssl, unsigned char key_name[16], unsigned char *iv,
 	if (!EVP_MAC_CTX_set_params(mctx, params))
 		return -1;
 	if (enc) {
-		if (!EVP_EncryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, aes, iv))
+		if (!EVP_EncryptInit_ex(cctx, aes256, NULL, aes, iv))
 			return -1;
 		return 1;
 	}
-	if (!EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, aes, iv))
+	if (!EVP_DecryptInit_ex(cctx, aes256, NULL, aes, iv))
 		return -1;
 	return renew ? 2 : 1;
 }

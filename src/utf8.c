@@ -14,20 +14,56 @@
 #include "buf.h"
 #include "utf8.h"
 
+/*
+ * Decode by hand (RFC 3629): this runs for every character of every
+ * page and search, and a call into utf8proc per character showed in
+ * the profile. Overlong forms, surrogates and code points above
+ * U+10FFFF are invalid.
+ */
 size_t
-utf8_decode(const char *s, size_t len, int *cp)
+utf8_decode(const char *str, size_t len, int *cp)
 {
-	utf8proc_int32_t	 c;
-	utf8proc_ssize_t	 n;
+	const unsigned char	*s = (const unsigned char *)str;
+	int			 c;
 
-	n = utf8proc_iterate((const utf8proc_uint8_t *)s,
-	    (utf8proc_ssize_t)len, &c);
-	if (n <= 0) {
+	if (len == 0) {
 		*cp = -1;
 		return 1;
 	}
-	*cp = c;
-	return (size_t)n;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		if (len < 2 || (s[1] & 0xc0) != 0x80 || s[0] < 0xc2)
+			goto bad;
+		*cp = ((s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+		return 2;
+	}
+	if ((s[0] & 0xf0) == 0xe0) {
+		if (len < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			goto bad;
+		c = ((s[0] & 0x0f) << 12) | ((s[1] & 0x3f) << 6) |
+		    (s[2] & 0x3f);
+		if (c < 0x800 || (c >= 0xd800 && c < 0xe000))
+			goto bad;
+		*cp = c;
+		return 3;
+	}
+	if ((s[0] & 0xf8) == 0xf0) {
+		if (len < 4 || (s[1] & 0xc0) != 0x80 ||
+		    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			goto bad;
+		c = ((s[0] & 0x07) << 18) | ((s[1] & 0x3f) << 12) |
+		    ((s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+		if (c < 0x10000 || c > 0x10ffff)
+			goto bad;
+		*cp = c;
+		return 4;
+	}
+bad:
+	*cp = -1;
+	return 1;
 }
 
 int
@@ -77,15 +113,83 @@ utf8_nfc(struct buf *b, const char *s, size_t len)
 	return map_append(b, s, len, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 }
 
-int
-utf8_fold(struct buf *b, const char *s, size_t len)
+/*
+ * Folding one code point at a time through a table is what makes
+ * indexing and search fast: utf8proc_map() on every word costs about
+ * ten times more. The table covers U+0000..U+1FFF (Latin, with all of
+ * Vietnamese, Greek, Cyrillic): each entry is the single code point
+ * the character folds to, FOLD_DROP for a mark that folds to nothing,
+ * or FOLD_SLOW where the fold is several code points (ß, ligatures):
+ * words holding such characters, or anything above the table, take
+ * the general path.
+ */
+#define FOLD_TABLE	0x2000
+#define FOLD_DROP	0xffff
+#define FOLD_SLOW	0xfffe
+
+static unsigned short	 fold_table[FOLD_TABLE];
+static int		 fold_ready;
+
+static void
+fold_init(void)
+{
+	utf8proc_int32_t	 in, out[4];
+	utf8proc_ssize_t	 n;
+	int			 cp;
+
+	for (cp = 0; cp < FOLD_TABLE; cp++) {
+		in = cp;
+		if (cp == 0x110 || cp == 0x111) {
+			fold_table[cp] = 'd';
+			continue;
+		}
+		if (cp >= 0xd800 && cp < 0xe000) {
+			fold_table[cp] = FOLD_SLOW;
+			continue;
+		}
+		n = utf8proc_decompose_char(in, out, 4, UTF8PROC_STABLE |
+		    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+		    UTF8PROC_IGNORE | UTF8PROC_DECOMPOSE, NULL);
+		if (n == 0)
+			fold_table[cp] = FOLD_DROP;
+		else if (n == 1 && out[0] < FOLD_SLOW)
+			fold_table[cp] = (unsigned short)out[0];
+		else
+			fold_table[cp] = FOLD_SLOW;
+	}
+	fold_ready = 1;
+}
+
+static int
+put_cp(struct buf *b, int cp)
+{
+	char	 e[4];
+	size_t	 n;
+
+	if (cp < 0x80) {
+		e[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		e[0] = (char)(0xc0 | (cp >> 6));
+		e[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else {
+		e[0] = (char)(0xe0 | (cp >> 12));
+		e[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		e[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	}
+	return buf_append(b, e, n);
+}
+
+/* the general path: NFKC, case fold, strip marks, with đ -> d first */
+static int
+fold_slow(struct buf *b, const char *s, size_t len)
 {
 	struct buf	 tmp = BUF_INIT;
 	size_t		 i;
 	int		 r;
 
-	if (!utf8_valid(s, len))
-		return -1;
 	/* đ (U+0111) and Đ (U+0110) have no decomposition: map them first */
 	for (i = 0; i < len; i++) {
 		if ((unsigned char)s[i] == 0xc4 && i + 1 < len &&
@@ -104,6 +208,48 @@ utf8_fold(struct buf *b, const char *s, size_t len)
 	return r;
 fail:
 	buf_free(&tmp);
+	return -1;
+}
+
+int
+utf8_fold(struct buf *b, const char *s, size_t len)
+{
+	size_t		 i, n, mark = b->len;
+	int		 cp, f;
+
+	if (!fold_ready)
+		fold_init();
+	for (i = 0; i < len; i += n) {
+		cp = (unsigned char)s[i];
+		if (cp < 0x80) {
+			if (cp == 0)
+				goto slow;
+			n = 1;
+			f = (cp >= 'A' && cp <= 'Z') ? cp + 'a' - 'A' : cp;
+		} else {
+			n = utf8_decode(s + i, len - i, &cp);
+			if (cp < 0)
+				goto invalid;
+			if (cp >= FOLD_TABLE || fold_table[cp] == FOLD_SLOW)
+				goto slow;
+			if ((f = fold_table[cp]) == FOLD_DROP)
+				continue;
+		}
+		if (put_cp(b, f) == -1)
+			return -1;
+	}
+	return 0;
+slow:
+	b->len = mark;
+	if (b->data != NULL)
+		b->data[mark] = '\0';
+	if (!utf8_valid(s, len))
+		return -1;
+	return fold_slow(b, s, len);
+invalid:
+	b->len = mark;
+	if (b->data != NULL)
+		b->data[mark] = '\0';
 	return -1;
 }
 
@@ -176,6 +322,11 @@ utf8_width(const char *s, size_t len)
 	int	 cp, cw;
 
 	for (i = 0; i < len; i += n) {
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+			n = 1;		/* printable ASCII: one column */
+			w++;
+			continue;
+		}
 		n = utf8_decode(s + i, len - i, &cp);
 		if (cp < 0) {
 			w++;
@@ -195,6 +346,13 @@ utf8_prefix_cols(const char *s, size_t len, size_t cols)
 	int	 cp, cw;
 
 	for (i = 0; i < len; i += n) {
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+			n = 1;
+			if (w + 1 > cols)
+				break;
+			w++;
+			continue;
+		}
 		n = utf8_decode(s + i, len - i, &cp);
 		cw = cp < 0 ? 1 : utf8proc_charwidth(cp);
 		if (cw < 0)
@@ -209,17 +367,25 @@ utf8_prefix_cols(const char *s, size_t len, size_t cols)
 int
 utf8_sanitize_line(struct buf *b, const char *s, size_t len)
 {
-	size_t	 i, n;
+	size_t	 i, n, run = 0;
 	int	 cp;
 
+	/* copy runs of safe text at once; replace what is not */
+	if (buf_reserve(b, len) == -1)
+		return -1;
 	for (i = 0; i < len; i += n) {
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+			n = 1;
+			continue;
+		}
 		n = utf8_decode(s + i, len - i, &cp);
 		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) ||
 		    cp == 0x2028 || cp == 0x2029) {
-			if (buf_putc(b, cp < 0 ? '?' : ' ') == -1)
+			if (buf_append(b, s + run, i - run) == -1 ||
+			    buf_putc(b, cp < 0 ? '?' : ' ') == -1)
 				return -1;
-		} else if (buf_append(b, s + i, n) == -1)
-			return -1;
+			run = i + n;
+		}
 	}
-	return 0;
+	return buf_append(b, s + run, len - run);
 }

@@ -1,5 +1,7 @@
 /* test_utf8.c: validation, NFC, folding, transliteration, widths. */
+#include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "t.h"
@@ -94,6 +96,62 @@ main(void)
 	utf8_sanitize_line(&b, "a\tb\r\nc\x7f" "đ", strlen("a\tb\r\nc\x7f"
 	    "đ"));
 	CHECK_STR(b.data, "a b  c đ");
+	/* the hand-written decoder agrees with utf8proc on random bytes */
+	{
+		unsigned char	 r[4];
+		utf8proc_int32_t want;
+		utf8proc_ssize_t wn;
+		size_t		 got_n;
+		int		 k, got, bad = 0;
+
+		srandom(1965);
+		for (k = 0; k < 200000; k++) {
+			r[0] = (unsigned char)(0x80 | random());
+			r[1] = (unsigned char)random();
+			r[2] = (unsigned char)random();
+			r[3] = (unsigned char)random();
+			if (k % 3 == 0)
+				r[1] = (unsigned char)(0x80 | (r[1] & 0x3f));
+			if (k % 5 < 3)
+				r[2] = (unsigned char)(0x80 | (r[2] & 0x3f));
+			if (k % 7 < 4)
+				r[3] = (unsigned char)(0x80 | (r[3] & 0x3f));
+			got_n = utf8_decode((char *)r, 4, &got);
+			wn = utf8proc_iterate(r, 4, &want);
+			if ((wn > 0 && (got != want || got_n != (size_t)wn)) ||
+			    (wn <= 0 && got != -1))
+				bad++;
+		}
+		CHECK_INT(bad, 0);
+	}
+	/* the fold table agrees with utf8proc's whole-string fold for every
+	 * code point it covers (đ/Đ aside, folded to d on purpose) */
+	{
+		int		 cp, bad = 0;
+		char		 enc[8];
+		utf8proc_uint8_t *want;
+		utf8proc_ssize_t wn, en;
+
+		for (cp = 0x80; cp < 0x2000; cp++) {
+			if (cp == 0x110 || cp == 0x111)
+				continue;
+			en = utf8proc_encode_char(cp, (utf8proc_uint8_t *)enc);
+			buf_reset(&b);
+			utf8_fold(&b, enc, (size_t)en);
+			wn = utf8proc_map((utf8proc_uint8_t *)enc, en, &want,
+			    UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+			    UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+			    UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+			if (wn < 0 || (size_t)wn != b.len ||
+			    memcmp(want, b.data ? b.data : "", b.len) != 0) {
+				if (bad++ < 5)
+					fprintf(stderr, "fold U+%04X differs\n",
+					    cp);
+			}
+			free(want);
+		}
+		CHECK_INT(bad, 0);
+	}
 	buf_free(&b);
 	return t_done("test_utf8");
 }
