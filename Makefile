@@ -10,10 +10,11 @@ CC ?=		cc
 PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
 
 CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
-		convert.c convert_md.c convert_html.c convert_txt.c \
-		article.c site.c catalog.c search.c counter.c render.c \
-		route.c mime.c
-FRONT =		gemini.c gopher.c
+		convert.c convert_md.c convert_html.c convert_html_tree.c \
+		convert_html_meta.c convert_txt.c \
+		article.c site.c site_walk.c site_entry.c catalog.c search.c \
+		counter.c render.c route.c mime.c
+FRONT =		gemini.c gopher.c gopher_render.c
 TRANSPORT =	loop.c listen.c tls.c conn.c
 SUPPORT =	config.c sandbox.c
 SRCS =		main.c master.c server.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
@@ -67,10 +68,12 @@ $(B)/test_path: $(B)/test_path.o $(B)/path.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_config: $(B)/test_config.o $(B)/config.o $(B)/label.o \
 		$(B)/log.o $(B)/buf.o
 $(B)/test_convert: $(B)/test_convert.o $(B)/convert.o $(B)/convert_md.o \
-		$(B)/convert_html.o $(B)/convert_txt.o $(B)/gemtext.o \
+		$(B)/convert_html.o $(B)/convert_html_tree.o \
+		$(B)/convert_html_meta.o $(B)/convert_txt.o $(B)/gemtext.o \
 		$(B)/utf8.o $(B)/buf.o
 $(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/convert.o \
-		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_txt.o \
+		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
+		$(B)/convert_html_meta.o $(B)/convert_txt.o \
 		$(B)/gemtext.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
 		$(B)/buf.o
@@ -82,7 +85,7 @@ $(B)/test_site: $(B)/test_site.o
 $(B)/test_render: $(B)/test_render.o
 $(B)/test_route: $(B)/test_route.o
 $(B)/test_search: $(B)/test_search.o
-$(B)/test_gopher: $(B)/test_gopher.o $(B)/gopher.o
+$(B)/test_gopher: $(B)/test_gopher.o $(B)/gopher.o $(B)/gopher_render.o
 
 $(UNIT_BINS):
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -10,6 +10,7 @@
 #include "render.h"
 
 #define CONFIG_LISTEN_MAX	8
+#define CONFIG_WORKERS_MAX	64
 
 struct config {
 	char	*file;				/* the ini it came from */

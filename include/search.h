@@ -14,7 +14,7 @@ struct search;
 #define SEARCH_QUERY_MAX	200	/* characters */
 #define SEARCH_PER_PAGE		20
 #define SEARCH_WORDS_MAX	12	/* words used; the rest are ignored */
-#define SEARCH_TIME_MAX		3000	/* ms, then "query too slow" */
+#define SEARCH_TIME_MAX		1000	/* ms: a query longer than this stops */
 
 struct search_hit {
 	const struct article	*art;		/* borrowed from the site */

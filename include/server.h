@@ -5,6 +5,8 @@
 #ifndef SERVER_H
 #define SERVER_H
 
+#include <signal.h>
+
 #include "config.h"
 #include "gemini.h"
 #include "gopher.h"
@@ -52,7 +54,10 @@ extern const struct frontend	gopher_frontend;
 void	server_setup(struct server *, const struct config *, struct site *,
 	    struct counter *, struct tls_ctx *);
 /* Worker main: never returns. */
-void	server_worker(struct server *, int id) __attribute__((noreturn));
+/* Worker main: never returns. mask is the signal mask to restore once
+ * the worker's handlers are in place. */
+void	server_worker(struct server *, int id, const sigset_t *mask)
+	    __attribute__((noreturn));
 void	server_accepting(struct server *, int on);
 
 #endif

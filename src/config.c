@@ -251,7 +251,8 @@ config_load(const char *file, struct buf *errs)
 		problem(errs, "server:hostname", "'%s' is not a host name",
 		    c->hostname);
 	c->state_dir = join(cwd, get(d, "server:state_dir", "var"));
-	c->workers = get_int(d, "server:workers", 0, 0, 64, errs);
+	c->workers = get_int(d, "server:workers", 0, 0, CONFIG_WORKERS_MAX,
+	    errs);
 	if (c->workers == 0) {
 		/* the CPUs we may run on (taskset, cgroups), not all */
 		cpu_set_t	 set;
@@ -261,6 +262,8 @@ config_load(const char *file, struct buf *errs)
 		else
 			ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		c->workers = ncpu > 0 ? (int)ncpu : 1;
+		if (c->workers > CONFIG_WORKERS_MAX)
+			c->workers = CONFIG_WORKERS_MAX;
 	}
 	c->user = strdup(get(d, "server:user", ""));
 

@@ -14,6 +14,7 @@
  * extend it), then write_timeout from the last progress while writing.
  */
 
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 
@@ -34,9 +35,11 @@
 #include "proto.h"
 #include "server.h"
 #include "tls.h"
+#include "utf8.h"
 
 #define CONN_FILE_CHUNK		16384	/* bytes read per TLS file write */
 #define CONN_LINGER_MS		2000	/* drain a talker before close */
+#define CONN_LINGER_BYTES	65536	/* replies longer than this linger */
 
 enum conn_state {
 	CONN_HANDSHAKE,
@@ -71,7 +74,7 @@ struct conn {
 static void	conn_step(struct conn *);
 static void	conn_close(struct conn *);
 static void	conn_io(struct loop *, int, int, void *);
-static void	conn_request(struct conn *, const char *, size_t, int);
+static int	conn_request(struct conn *, const char *, size_t, int);
 
 static long long
 now_ms(void)
@@ -314,18 +317,18 @@ conn_step(struct conn *c)
 					len--;
 				else if (c->fe->need_crlf) {
 					/* a bare LF is not a Gemini request */
-					conn_request(c, c->in, len,
+					rv = conn_request(c, c->in, len,
 					    CONN_REQ_NO_CRLF);
 					break;
 				}
-				conn_request(c, c->in, len,
+				rv = conn_request(c, c->in, len,
 				    len > c->fe->max_req ? CONN_REQ_TOO_LONG :
 				    CONN_REQ_OK);
 				break;
 			}
 			if (c->inlen > c->fe->max_req + 1) {
 				c->linger = 1;
-				conn_request(c, c->in, c->inlen,
+				rv = conn_request(c, c->in, c->inlen,
 				    CONN_REQ_TOO_LONG);
 				break;
 			}
@@ -337,13 +340,17 @@ conn_step(struct conn *c)
 				 * without its CRLF */
 				if (!c->fe->need_crlf && c->inlen > 0 &&
 				    c->tls == NULL) {
-					conn_request(c, c->in, c->inlen,
+					rv = conn_request(c, c->in, c->inlen,
 					    CONN_REQ_OK);
 					break;
 				}
 				conn_close(c);
 				return;
 			}
+		}
+		if (rv == -1) {
+			conn_close(c);
+			return;
 		}
 		c->state = CONN_WRITE;
 		c->deadline = now_ms() + c->srv->conf->write_timeout * 1000LL;
@@ -370,6 +377,19 @@ conn_step(struct conn *c)
 				return;
 			}
 		}
+		/* bytes the client sent after its request (now, or while we
+		 * wrote) would make close() send a reset that destroys the
+		 * end of the reply: drain them first */
+		if (!c->linger) {
+			int	 pending = 0;
+
+			/* a long reply is still on its way when the client's
+			 * extra bytes can come: linger for those always */
+			if (c->bytes > CONN_LINGER_BYTES ||
+			    (ioctl(c->fd, FIONREAD, &pending) == 0 &&
+			    pending > 0))
+				c->linger = 1;
+		}
 		if (!c->linger) {
 			conn_close(c);
 			return;
@@ -382,7 +402,9 @@ conn_step(struct conn *c)
 		want(c, LOOP_READ);
 		/* FALLTHROUGH */
 	case CONN_LINGER:
-		for (;;) {
+		/* a bounded drain per wake-up: a client that never stops
+		 * sending must not hold the loop; the deadline ends it */
+		for (rv = 0; rv < 16; rv++) {
 			char	 junk[4096];
 			ssize_t	 n = read(c->fd, junk, sizeof(junk));
 
@@ -393,20 +415,20 @@ conn_step(struct conn *c)
 			conn_close(c);
 			return;
 		}
+		return;
 	}
 }
 
-static void
+/* Answer the request line into c->out; -1 (out of memory): close. */
+static int
 conn_request(struct conn *c, const char *line, size_t len, int how)
 {
 	struct request	*req;
 	struct reply	 rep;
 
 	/* struct request is large: keep it off the per-connection state */
-	if ((req = calloc(1, sizeof(*req))) == NULL) {
-		conn_close(c);
-		return;
-	}
+	if ((req = calloc(1, sizeof(*req))) == NULL)
+		return -1;
 	reply_init(&rep);
 	c->fe->handle(c->srv, line, len, how, req, &rep, &c->out);
 	c->status = status_gemini(rep.status);
@@ -421,6 +443,7 @@ conn_request(struct conn *c, const char *line, size_t len, int how)
 	reply_clear(&rep);
 	buf_free(&rep.body);
 	free(req);
+	return 0;
 }
 
 /*
@@ -431,17 +454,16 @@ static void
 conn_close(struct conn *c)
 {
 	struct server	*srv = c->srv;
-	char		 safe[256];
-	size_t		 i;
+	struct buf	 safe = BUF_INIT;
 
 	if (c->status != 0) {
-		for (i = 0; c->logpath[i] != '\0' && i < sizeof(safe) - 1; i++)
-			safe[i] = ((unsigned char)c->logpath[i] < 0x20 ||
-			    c->logpath[i] == 0x7f) ? '?' : c->logpath[i];
-		safe[i] = '\0';
+		/* no control character (C0, C1) from a request reaches a
+		 * terminal that shows the log */
+		utf8_sanitize_line(&safe, c->logpath, strlen(c->logpath));
 		log_info("%s %s %d %s %zu %.1fms", c->fe->name, c->peer,
-		    c->status, safe, c->bytes,
+		    c->status, safe.data != NULL ? safe.data : "-", c->bytes,
 		    (double)(now_ms() - c->start));
+		buf_free(&safe);
 	}
 	/* close(2) takes the fd out of epoll: no epoll_ctl needed */
 	loop_forget(srv->loop, c->fd);

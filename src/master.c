@@ -49,6 +49,7 @@ struct worker {
 	pid_t	 pid;		/* 0 = free slot */
 	int	 gen;		/* generation it serves */
 	int	 id;
+	time_t	 kill_at;	/* told to stop: SIGKILL after this */
 };
 
 struct master {
@@ -191,21 +192,29 @@ load_site(struct master *m, const struct config *conf)
 static int
 spawn(struct master *m, int slot, int id)
 {
-	pid_t	 pid;
+	sigset_t	 all, old;
+	pid_t		 pid;
 
+	/* no signal may reach the child before it has its own handlers:
+	 * the master's would run there and be lost */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
 	switch ((pid = fork())) {
 	case -1:
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		log_warn("fork");
 		return -1;
 	case 0:
 		close(sig_pipe[0]);
 		close(sig_pipe[1]);
-		server_worker(&m->srv, id);
+		server_worker(&m->srv, id, &old);
 		/* NOTREACHED */
 	default:
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		m->workers[slot].pid = pid;
 		m->workers[slot].gen = m->gen;
 		m->workers[slot].id = id;
+		m->workers[slot].kill_at = 0;
 		return 0;
 	}
 }
@@ -257,8 +266,43 @@ signal_gen(struct master *m, int old, int sig)
 	for (i = 0; i < 2 * MASTER_MAX_WORKERS; i++)
 		if (m->workers[i].pid != 0 &&
 		    (old ? m->workers[i].gen != m->gen :
-		    m->workers[i].gen == m->gen))
+		    m->workers[i].gen == m->gen)) {
 			kill(m->workers[i].pid, sig);
+			/* a drained worker has this long to finish */
+			if (sig == SIGTERM && m->workers[i].kill_at == 0)
+				m->workers[i].kill_at = time(NULL) +
+				    MASTER_STOP_GRACE;
+		}
+}
+
+/* Old workers past their grace period are killed: a slow reader must
+ * not keep a generation (and its slots) alive for ever. */
+static void
+kill_overdue(struct master *m, time_t now)
+{
+	int	 i;
+
+	for (i = 0; i < 2 * MASTER_MAX_WORKERS; i++)
+		if (m->workers[i].pid != 0 && m->workers[i].kill_at != 0 &&
+		    now >= m->workers[i].kill_at)
+			kill(m->workers[i].pid, SIGKILL);
+}
+
+/* The current generation has all its workers, whatever happened. */
+static void
+top_up(struct master *m)
+{
+	int	 id, i, have, slot;
+
+	for (id = 0; id < m->conf->workers; id++) {
+		for (have = 0, i = 0; i < 2 * MASTER_MAX_WORKERS; i++)
+			if (m->workers[i].pid != 0 &&
+			    m->workers[i].gen == m->gen &&
+			    m->workers[i].id == id)
+				have = 1;
+		if (!have && (slot = free_slot(m)) != -1)
+			spawn(m, slot, id);
+	}
 }
 
 static void
@@ -274,7 +318,7 @@ flush(struct master *m)
  * if all of it loads, switch to it and start new workers on it.
  */
 static void
-reload(struct master *m, int reconf)
+reload(struct master *m, int reconf, unsigned long long stamp)
 {
 	struct config	*conf = m->conf, *old_conf = NULL;
 	struct tls_ctx	*tls = m->tls, *old_tls = NULL;
@@ -299,8 +343,8 @@ reload(struct master *m, int reconf)
 			buf_free(&errs);
 			return;
 		}
-		if (strcmp(conf->cert, m->conf->cert) != 0 ||
-		    strcmp(conf->key, m->conf->key) != 0) {
+		/* always: a certificate renewed in place is taken too */
+		{
 			if ((conf->cert_generate && tls_generate(conf->cert,
 			    conf->key, conf->hostname, err, sizeof(err))
 			    == -1) || (tls = tls_ctx_new(conf->cert,
@@ -359,7 +403,9 @@ reload(struct master *m, int reconf)
 	site_free(old_site);
 	config_free(old_conf);
 	tls_ctx_free(old_tls);
-	site_stamp(m->conf->root, &m->stamp);
+	/* the stamp taken before the scan: a change made during it is
+	 * seen by the next check */
+	m->stamp = stamp;
 	log_info("reloaded: generation %d", m->gen);
 }
 
@@ -403,8 +449,9 @@ reap(struct master *m)
 static void
 pipe_cb(struct loop *l, int fd, int ev, void *arg)
 {
-	struct master	*m = arg;
-	char		 junk[64];
+	struct master		*m = arg;
+	unsigned long long	 stamp;
+	char			 junk[64];
 
 	(void)ev;
 	while (read(fd, junk, sizeof(junk)) > 0)
@@ -423,7 +470,9 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 	if (sig_hup && !m->stopping) {
 		sig_hup = 0;
 		log_info("SIGHUP: reloading");
-		reload(m, 1);
+		if (site_stamp(m->conf->root, &stamp) == -1)
+			stamp = 0;
+		reload(m, 1, stamp);
 	}
 	if (m->stopping && count_gen(m, 0) + count_gen(m, 1) == 0)
 		loop_stop(l);
@@ -446,6 +495,8 @@ tick_cb(struct loop *l, void *arg)
 			loop_stop(l);
 		return;
 	}
+	kill_overdue(m, now);
+	top_up(m);
 	if (now - m->last_flush >= m->conf->flush_interval)
 		flush(m);
 	if (m->conf->rescan_interval > 0 &&
@@ -454,7 +505,7 @@ tick_cb(struct loop *l, void *arg)
 		if (site_stamp(m->conf->root, &stamp) == 0 &&
 		    stamp != m->stamp) {
 			log_info("content changed: reloading");
-			reload(m, 0);
+			reload(m, 0, stamp);
 		}
 	}
 }
@@ -464,7 +515,8 @@ static void
 raise_nofile(const struct config *conf)
 {
 	struct rlimit	 rl;
-	rlim_t		 want = (rlim_t)conf->max_connections + 64;
+	/* a socket and a file per connection, plus a reserve */
+	rlim_t		 want = 2 * (rlim_t)conf->max_connections + 64;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
 		return;
@@ -523,9 +575,9 @@ master_run(struct config *conf)
 	raise_nofile(conf);
 	if (open_listeners(conf, &m.srv, err, sizeof(err)) == -1)
 		fatalx("listen: %s", err);
+	site_stamp(conf->root, &m.stamp);
 	if ((m.site = load_site(&m, conf)) == NULL)
 		fatalx("cannot load the site");
-	site_stamp(conf->root, &m.stamp);
 	m.last_scan = m.last_flush = time(NULL);
 	counter_bind(m.counter, m.site);
 	drop_privileges(conf);

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -245,15 +246,52 @@ route_search(const struct render_ctx *ctx, const struct request *req,
 	search_hits_free(hits, nhits);
 }
 
-/* Feeds are data, not pages: they are not counted. */
+/*
+ * Feeds are data, not pages: they are not counted. A feed holds the
+ * full text of twenty articles and shows no counter, so each worker
+ * renders it once per snapshot and keeps it (a few feeds, replaced in
+ * turn): feed readers poll, and must not cost twenty conversions a
+ * poll.
+ */
+#define FEED_CACHE_SLOTS	8
+
+static struct {
+	unsigned long		 serial;	/* 0 = empty */
+	const struct category	*cat;		/* NULL = the site's feed */
+	char			*xml;
+	size_t			 len;
+} feed_cache[FEED_CACHE_SLOTS];
+static size_t	 feed_next;
+
 static void
 route_feed(const struct render_ctx *ctx, struct reply *r,
     const struct category *c)
 {
+	size_t	 i;
+	char	*copy;
+	int	 rc;
+
 	r->status = ST_OK;
 	r->kind = REPLY_DATA;
 	snprintf(r->meta, sizeof(r->meta), "%s", ATOM_TYPE);
-	page_end(r, render_atom(&r->body, ctx, c));
+	for (i = 0; i < FEED_CACHE_SLOTS; i++)
+		if (feed_cache[i].serial == ctx->site->serial &&
+		    feed_cache[i].cat == c) {
+			page_end(r, buf_append(&r->body, feed_cache[i].xml,
+			    feed_cache[i].len) == -1 ? -1 : 0);
+			return;
+		}
+	rc = render_atom(&r->body, ctx, c);
+	if (rc == 0 && (copy = malloc(r->body.len + 1)) != NULL) {
+		memcpy(copy, r->body.data, r->body.len + 1);
+		i = feed_next++ % FEED_CACHE_SLOTS;
+		free(feed_cache[i].xml);
+		feed_cache[i].serial = ctx->site->serial;
+		feed_cache[i].cat = c;
+		feed_cache[i].xml = copy;
+		feed_cache[i].len = r->body.len;
+	}
+	page_end(r, rc);
 }
 
 static void
@@ -289,8 +327,10 @@ route_file(const struct render_ctx *ctx, const struct request *req,
 	ssize_t		 n;
 	int		 fd;
 
-	fd = openat(ctx->site->rootfd, f->src, O_RDONLY | O_NOFOLLOW |
-	    O_CLOEXEC);
+	/* site_open refuses any symbolic link on the way (openat2
+	 * RESOLVE_BENEATH): a folder swapped for a link since the scan
+	 * cannot lead outside the root */
+	fd = site_open(ctx->site, f->src);
 	if (fd == -1) {
 		if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR) {
 			reply_status(r, ST_NOT_FOUND, "Not found");
@@ -305,7 +345,9 @@ route_file(const struct render_ctx *ctx, const struct request *req,
 		reply_status(r, ST_NOT_FOUND, "Not found");
 		return;
 	}
-	dot = strrchr(f->src, '.');
+	/* the type comes from the name the reader asked for, not from
+	 * the name of a link's target */
+	dot = strrchr(f->path, '.');
 	if (!page && dot != NULL && strchr(dot, '/') == NULL &&
 	    strcasecmp(dot, ".gmi") == 0)
 		page = 1;
@@ -318,7 +360,7 @@ route_file(const struct render_ctx *ctx, const struct request *req,
 			render_meta(ctx, r->meta, sizeof(r->meta));
 		else
 			snprintf(r->meta, sizeof(r->meta), "%s",
-			    mime_of(f->src, fd));
+			    mime_of(f->path, fd));
 		return;
 	}
 	buf_reset(&r->body);

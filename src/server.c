@@ -128,6 +128,13 @@ gopher_handle(struct server *srv, const char *line, size_t len, int how,
 	}
 	route(&srv->rctx, req, rep);
 	gopher_reply(out, &srv->gopher, req, rep);
+	/* a Gopher+ attribute probe gets the attributes, not the file */
+	if (req->probe == GOPHER_PROBE_ATTR && rep->kind == REPLY_FILE &&
+	    rep->fd != -1) {
+		close(rep->fd);
+		rep->fd = -1;
+		rep->kind = REPLY_DATA;
+	}
 }
 
 static void
@@ -253,7 +260,7 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 }
 
 void
-server_worker(struct server *srv, int id)
+server_worker(struct server *srv, int id, const sigset_t *mask)
 {
 	static char		 prefix[32];
 	struct sigaction	 sa;
@@ -277,6 +284,8 @@ server_worker(struct server *srv, int id)
 	sigaction(SIGINT, &sa, NULL);
 	if (pipe2(worker_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
 		fatal("pipe");
+	/* our handlers are in: a SIGTERM held since fork arrives now */
+	sigprocmask(SIG_SETMASK, mask, NULL);
 
 	/* state that must not cross a fork is made here, and lazily: the
 	 * libmagic cookie (mime.c) and the search database are opened at
@@ -300,5 +309,6 @@ server_worker(struct server *srv, int id)
 	search_close(srv->rctx.search);
 	mime_free();
 	loop_free(srv->loop);
-	_exit(0);
+	/* exit, not _exit: under SANITIZE=1 the leak check runs here too */
+	exit(0);
 }

@@ -46,6 +46,7 @@ struct tls {
 };
 
 static unsigned char	 ticket_secret[32];
+static int		 ticket_secret_set;
 
 static void
 ssl_err(char *err, size_t errlen, const char *what)
@@ -289,9 +290,13 @@ tls_ctx_new(const char *cert, const char *key, char *err, size_t errlen)
 		ssl_err(err, errlen, "key does not match certificate");
 		goto fail;
 	}
-	if (RAND_bytes(ticket_secret, sizeof(ticket_secret)) != 1) {
-		ssl_err(err, errlen, "RAND_bytes");
-		goto fail;
+	/* once per master: tickets stay valid across reloads */
+	if (!ticket_secret_set) {
+		if (RAND_bytes(ticket_secret, sizeof(ticket_secret)) != 1) {
+			ssl_err(err, errlen, "RAND_bytes");
+			goto fail;
+		}
+		ticket_secret_set = 1;
 	}
 	SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb);
 	if ((t = calloc(1, sizeof(*t))) == NULL)

@@ -133,6 +133,7 @@ stop_server() {
 
 teardown() {
 	_rc=$?
+	{ set +x; } 2>/dev/null
 	[ -n "$KEEP" ] && [ -n "$TMP" ] && cp -r "$TMP" /tmp/kept-$$ 2>/dev/null
 	set +e
 	if [ -n "$PID" ]; then

@@ -15,15 +15,15 @@ fi
 pass=0 fail=0
 for t in $list; do
 	start=$(date +%s)
-	( trap teardown EXIT; set -e; $t ) >"/tmp/bantin-$t.out" 2>&1
+	( trap teardown EXIT; set -ex; $t ) >"${TMPDIR:-/tmp}/bantin-run-$$-$t.out" 2>&1
 	rc=$?
 	took=$(( $(date +%s) - start ))
 	if [ $rc -eq 0 ]; then
 		pass=$((pass + 1)); echo "ok   $t (${took}s)"
 	else
-		fail=$((fail + 1)); echo "FAIL $t (${took}s)"; sed 's/^/    /' "/tmp/bantin-$t.out" | tail -n 25
+		fail=$((fail + 1)); echo "FAIL $t (${took}s)"; sed 's/^/    /' "${TMPDIR:-/tmp}/bantin-run-$$-$t.out" | tail -n 30
 	fi
-	rm -f "/tmp/bantin-$t.out"
+	rm -f "${TMPDIR:-/tmp}/bantin-run-$$-$t.out"
 done
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -275,3 +275,68 @@ test_config_golden_dump() {
 	"$BANTIN" -c "$TMP/t.ini" -nn | sed "s/$TMP_ESC/TMP/g; s/ = $GP\$/ = GP/; s/ = $HP\$/ = HP/" >"$TMP/dump"
 	diff -u tests/integration/golden/dump.txt "$TMP/dump" || fail "-nn differs from the golden file"
 }
+
+test_folder_swapped_for_symlink() {
+	RESCAN=0 setup; start_server
+	mkdir "$TMP/x"; printf 'TOP SECRET\n' >"$TMP/x/hoi-nghi.png"
+	mv "$TMP/capsule/thoi-su/anh" "$TMP/anh.old"
+	ln -s "$TMP/x" "$TMP/capsule/thoi-su/anh"
+	gem "gemini://localhost/thoi-su/anh/hoi-nghi.png"
+	! grep -q 'TOP SECRET' "$TMP/resp" || fail "served through a swapped folder"
+	case $STATUS in 4?|5?) ;; *) fail "status $HDR" ;; esac
+	out=$(curl -s "gopher://127.0.0.1:$HP/9/thoi-su/anh/hoi-nghi.png")
+	! printf '%s' "$out" | grep -q 'TOP SECRET' || fail "gopher served it"
+}
+
+test_symlink_to_hidden_name() {
+	setup
+	ln -s .git/config "$TMP/capsule/gitcfg.txt"
+	ln -s ../_private.gmi "$TMP/capsule/thoi-su/2020-02-02-p.gmi"
+	start_server
+	gem "gemini://localhost/gitcfg.txt"
+	expect_status 51
+	gem "gemini://localhost/thoi-su/2020-02-02-p"
+	expect_status 51
+	expect_log "symbolic link to a hidden name"
+}
+
+test_bytes_after_request_keep_reply_whole() {
+	setup
+	head -c 2000000 /dev/urandom >"$TMP/capsule/thoi-su/anh/mid.bin"
+	start_server
+	python3 - "$GP" "$HP" "$TMP/capsule/thoi-su/anh/mid.bin" <<'PY' || fail "reply cut short"
+import socket, ssl, sys, time
+gp, hp, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+want = open(path, "rb").read()
+s = socket.create_connection(("127.0.0.1", hp), timeout=10)
+s.sendall(b"/thoi-su/anh/mid.bin\r\n")
+time.sleep(0.2); s.sendall(b"\r\n")        # a talkative client
+data = b""
+while True:
+    d = s.recv(65536)
+    if not d: break
+    data += d
+assert data == want, "gopher: %d of %d bytes" % (len(data), len(want))
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+t = ctx.wrap_socket(socket.create_connection(("127.0.0.1", gp), timeout=10), server_hostname="localhost")
+t.sendall(b"gemini://localhost/thoi-su/anh/mid.bin\r\n")
+time.sleep(0.2); t.sendall(b"more\r\n")
+data = b""
+while True:
+    try:
+        d = t.recv(65536)
+    except ssl.SSLError:
+        break
+    if not d: break
+    data += d
+body = data[data.index(b"\r\n") + 2:]
+assert body == want, "gemini: %d of %d bytes" % (len(body), len(want))
+PY
+}
+
+test_gopher_probe_no_file() {
+	setup; start_server
+	gopher "/thoi-su/anh/hoi-nghi.png	!"
+	case $GOPHER in +*) ;; *) fail "probe: $(printf '%s' "$GOPHER" | head -c 30)" ;; esac
+	! printf '%s' "$GOPHER" | grep -q 'PNG' || fail "file sent to a probe"
+}

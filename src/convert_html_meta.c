@@ -1,0 +1,339 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * convert_html_meta.c: what an HTML page says about itself, rather than
+ * its content. First its charset: bytes that are valid UTF-8 are read
+ * as UTF-8, otherwise the charset the page declares (or windows-1252)
+ * is decoded with iconv, bad bytes becoming U+FFFD, before libxml2
+ * parses the result. Then its metadata for convert_meta: title, author,
+ * summary, date, language and tags from <title>, <meta> (name, property
+ * and itemprop, by priority), the first <h1> and <html lang>. It never
+ * fetches anything and leaves the body to convert_html.c.
+ */
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "buf.h"
+#include "convert.h"
+#include "convert_html_int.h"
+#include "convert_int.h"
+#include "utf8.h"
+
+#define HTML_SNIFF	4096	/* bytes searched for a charset label */
+
+/* labels the WHATWG Encoding standard maps to windows-1252 */
+static const char *const html_latin1[] = {
+	"ascii", "cp819", "ibm819", "iso-8859-1", "iso8859-1", "iso_8859-1",
+	"l1", "latin1", "us-ascii"
+};
+
+enum {
+	META_TITLE, META_OGTITLE, META_AUTHOR, META_SUMMARY, META_DATE,
+	META_LANG, META_TAGS, META_H1, META_N
+};
+
+static const struct {
+	const char	*key;		/* name, property or itemprop */
+	int		 field;
+	int		 prio;		/* lower wins */
+} html_metas[] = {
+	{ "author", META_AUTHOR, 0 },
+	{ "dc.creator", META_AUTHOR, 1 },
+	{ "description", META_SUMMARY, 0 },
+	{ "og:description", META_SUMMARY, 1 },
+	{ "dc.description", META_SUMMARY, 2 },
+	{ "article:published_time", META_DATE, 0 },
+	{ "datepublished", META_DATE, 1 },
+	{ "pubdate", META_DATE, 2 },
+	{ "publishdate", META_DATE, 3 },
+	{ "date", META_DATE, 4 },
+	{ "dc.date", META_DATE, 5 },
+	{ "dcterms.created", META_DATE, 6 },
+	{ "keywords", META_TAGS, 0 },
+	{ "news_keywords", META_TAGS, 1 },
+	{ "og:title", META_OGTITLE, 0 },
+	{ "content-language", META_LANG, 1 }
+};
+
+struct html_meta {
+	char	*val[META_N];
+	int	 prio[META_N];
+};
+
+static void		 html_meta_walk(const xmlNode *, struct html_meta *,
+			    int);
+static void		 html_meta_set(struct html_meta *, int, int,
+			    const char *);
+static void		 html_meta_fill(struct html_meta *,
+			    struct convert_meta *);
+static int		 html_charset(const char *, size_t, char *, size_t);
+static int		 html_decode(struct buf *, const char *, size_t,
+			    const char *);
+
+static void
+html_meta_set(struct html_meta *m, int field, int prio, const char *v)
+{
+	struct buf	 b = BUF_INIT;
+
+	if (v == NULL || (m->val[field] != NULL && m->prio[field] <= prio))
+		return;
+	if (convert_collapse(&b, v, strlen(v)) == -1 || b.len == 0) {
+		buf_free(&b);
+		return;
+	}
+	free(m->val[field]);
+	m->val[field] = buf_steal(&b, NULL);
+	m->prio[field] = prio;
+}
+
+static void
+html_meta_walk(const xmlNode *n, struct html_meta *m, int depth)
+{
+	struct buf	 t = BUF_INIT;
+	const xmlNode	*c;
+	char		*key, *val;
+	size_t		 i;
+
+	if (n->type != XML_ELEMENT_NODE || depth >= CONVERT_MAX_DEPTH)
+		return;
+	if (convert_html_is_el(n, "title") || (convert_html_is_el(n, "h1") &&
+	    m->val[META_H1] == NULL)) {
+		if (convert_html_text(&t, n, 0) == 0 &&
+		    buf_append(&t, "", 0) == 0)
+			html_meta_set(m, convert_html_is_el(n, "h1") ? META_H1 :
+			    META_TITLE, 0, t.data);
+		buf_free(&t);
+		return;
+	}
+	if (convert_html_is_el(n, "meta") &&
+	    (val = convert_html_prop(n, "content")) != NULL) {
+		if ((key = convert_html_prop(n, "name")) == NULL &&
+		    (key = convert_html_prop(n, "property")) == NULL &&
+		    (key = convert_html_prop(n, "itemprop")) == NULL)
+			key = convert_html_prop(n, "http-equiv");
+		for (i = 0; key != NULL &&
+		    i < sizeof(html_metas) / sizeof(html_metas[0]); i++)
+			if (strcasecmp(key, html_metas[i].key) == 0)
+				html_meta_set(m, html_metas[i].field,
+				    html_metas[i].prio, val);
+		xmlFree(key);
+		xmlFree(val);
+		return;
+	}
+	for (c = n->children; c != NULL; c = c->next)
+		html_meta_walk(c, m, depth + 1);
+}
+
+static void
+html_meta_fill(struct html_meta *m, struct convert_meta *out)
+{
+	static const int	 map[] = {
+		META_AUTHOR, META_SUMMARY, META_DATE, META_LANG, META_TAGS
+	};
+	char			**dst[] = {
+		&out->author, &out->summary, &out->date, &out->lang, &out->tags
+	};
+	char			*title = m->val[META_TITLE];
+	size_t			 i, n;
+
+	/*
+	 * <title> is often "Story - Site name": the first <h1>, when the
+	 * title starts with it, is the story's own title. Without a
+	 * <title>, og:title, then the <h1>.
+	 */
+	if (title != NULL && m->val[META_H1] != NULL &&
+	    (n = strlen(m->val[META_H1])) < strlen(title) &&
+	    strncmp(title, m->val[META_H1], n) == 0)
+		title = m->val[META_H1];
+	else if (title == NULL)
+		title = m->val[META_OGTITLE] != NULL ? m->val[META_OGTITLE] :
+		    m->val[META_H1];
+	if (title != NULL) {
+		free(out->title);
+		out->title = title;
+		if (title == m->val[META_TITLE])
+			m->val[META_TITLE] = NULL;
+		else if (title == m->val[META_OGTITLE])
+			m->val[META_OGTITLE] = NULL;
+		else
+			m->val[META_H1] = NULL;
+	}
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (m->val[map[i]] == NULL)
+			continue;
+		free(*dst[i]);
+		*dst[i] = m->val[map[i]];
+		m->val[map[i]] = NULL;
+	}
+}
+
+/* The charset a page declares in its first bytes, lowercased. */
+static int
+html_charset(const char *s, size_t len, char *cs, size_t cslen)
+{
+	size_t	 i, j, end = len < HTML_SNIFF ? len : HTML_SNIFF;
+
+	for (i = 0; i + 7 < end; i++) {
+		if (strncasecmp(s + i, "charset", 7) != 0)
+			continue;
+		for (j = i + 7; j < end && (s[j] == ' ' || s[j] == '\t'); j++)
+			;
+		if (j >= end || s[j] != '=')
+			continue;
+		for (j++; j < end && (s[j] == ' ' || s[j] == '"' ||
+		    s[j] == '\''); j++)
+			;
+		for (i = 0; j < end && i + 1 < cslen &&
+		    ((s[j] >= 'a' && s[j] <= 'z') ||
+		    (s[j] >= 'A' && s[j] <= 'Z') ||
+		    (s[j] >= '0' && s[j] <= '9') || s[j] == '-' ||
+		    s[j] == '_' || s[j] == '.' || s[j] == ':'); j++)
+			cs[i++] = (char)(s[j] >= 'A' && s[j] <= 'Z' ?
+			    s[j] - 'A' + 'a' : s[j]);
+		cs[i] = '\0';
+		return i > 0 ? 0 : -1;
+	}
+	return -1;
+}
+
+/*
+ * Append s, in charset cs, as UTF-8; a byte that is not text in cs
+ * becomes U+FFFD. -1 if iconv does not know cs. The conversion is done
+ * here rather than by libxml2, which stops at the first bad byte.
+ */
+static int
+html_decode(struct buf *out, const char *s, size_t len, const char *cs)
+{
+	struct buf	 in = BUF_INIT;
+	iconv_t		 cd;
+	char		 chunk[4096], *ip, *op;
+	size_t		 il, ol, r;
+	int		 ret = -1;
+
+	if ((cd = iconv_open("UTF-8", cs)) == (iconv_t)-1)
+		return -1;
+	if (buf_append(&in, s, len) == -1)	/* iconv wants it writable */
+		goto done;
+	ip = in.data;
+	il = in.len;
+	for (;;) {
+		op = chunk;
+		ol = sizeof(chunk);
+		r = il > 0 ? iconv(cd, &ip, &il, &op, &ol) :
+		    iconv(cd, NULL, NULL, &op, &ol);
+		if (buf_append(out, chunk, sizeof(chunk) - ol) == -1)
+			goto done;
+		if (r != (size_t)-1 && il == 0) {
+			if (ip == NULL)
+				break;
+			ip = NULL;	/* one more call flushes any state */
+			continue;
+		}
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		if (errno != EILSEQ && errno != EINVAL)
+			goto done;
+		if (convert_put_cp(out, 0xfffd) == -1)
+			goto done;
+		ip++;
+		il--;
+		(void)iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	ret = 0;
+done:
+	iconv_close(cd);
+	buf_free(&in);
+	return ret;
+}
+
+/*
+ * Parse with the right charset. Bytes that are valid UTF-8 are read as
+ * UTF-8 whatever the page says (a Latin-1 or windows-1258 page is
+ * practically never valid UTF-8, while CMS templates often mislabel
+ * UTF-8 pages). Otherwise the declared charset rules; iso-8859-1 and
+ * ASCII labels mean windows-1252, as in browsers. An undeclared or
+ * "utf-8" page with a few bad bytes is read as UTF-8 with U+FFFD for
+ * them; one that is mostly not UTF-8 as windows-1252.
+ */
+xmlDoc *
+convert_html_parse(const char *s, size_t len, int *nomem)
+{
+	struct buf	 u = BUF_INIT;
+	xmlDoc		*doc = NULL;
+	char		 cs[64];
+	const char	*enc = NULL;
+	size_t		 i, n, good = 0, bad = 0;
+	int		 cp;
+
+	*nomem = 1;
+	if (utf8_valid(s, len)) {
+		if (buf_append(&u, s, len) == -1)
+			return NULL;
+		goto parse;
+	}
+	if (html_charset(s, len, cs, sizeof(cs)) == 0 &&
+	    strcmp(cs, "utf-8") != 0 && strcmp(cs, "utf8") != 0) {
+		enc = cs;
+		for (i = 0; i < sizeof(html_latin1) /
+		    sizeof(html_latin1[0]); i++)
+			if (strcmp(cs, html_latin1[i]) == 0)
+				enc = "WINDOWS-1252";
+		if (html_decode(&u, s, len, enc) == 0)
+			goto parse;
+		buf_reset(&u);
+	}
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (cp <= 0)
+			bad++;
+		else if (n > 1)
+			good++;
+	}
+	if (bad > good) {
+		if (html_decode(&u, s, len, "WINDOWS-1252") == -1)
+			goto done;
+		goto parse;
+	}
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if ((cp <= 0 ? convert_put_cp(&u, 0xfffd) :
+		    buf_append(&u, s + i, n)) == -1)
+			goto done;
+	}
+parse:
+	*nomem = 0;
+	if (u.len > 0 && u.len <= (size_t)(~0U >> 1))
+		doc = htmlReadMemory(u.data, (int)u.len, NULL, "UTF-8",
+		    CONVERT_HTML_OPTS | HTML_PARSE_IGNORE_ENC);
+done:
+	buf_free(&u);
+	return doc;
+}
+
+
+/* The page's metadata: from its <head>, its first <h1> and the lang of
+ * its root element. */
+void
+convert_html_meta(const xmlNode *top, struct convert_meta *meta)
+{
+	struct html_meta	 m;
+	char			*lang;
+	size_t			 i;
+
+	memset(&m, 0, sizeof(m));
+	html_meta_walk(top, &m, 0);
+	if ((lang = convert_html_prop(top, "lang")) != NULL) {
+		html_meta_set(&m, META_LANG, 0, lang);
+		xmlFree(lang);
+	}
+	html_meta_fill(&m, meta);
+	for (i = 0; i < META_N; i++)
+		free(m.val[i]);
+}

@@ -1,0 +1,447 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * site_entry.c: what one file the walk keeps becomes in the snapshot:
+ * an article (its source read and parsed, or its metadata taken from
+ * the catalog when size and mtime are unchanged), an attachment, a
+ * static page titled by its first heading, or a category's settings
+ * from _category.ini. Files are opened below rootfd and never through
+ * a symbolic link, here and when site.c reads a body to serve it. A
+ * file that cannot be used is a warning and is skipped, never a failed
+ * load. Nothing here lists a folder or decides what a folder is.
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef SYS_openat2
+#include <linux/openat2.h>
+#endif
+
+#include <iniparser.h>
+
+#include "article.h"
+#include "buf.h"
+#include "catalog.h"
+#include "gemtext.h"
+#include "log.h"
+#include "site.h"
+#include "site_int.h"
+#include "utf8.h"
+
+static int	 open_below(int, const char *);
+
+/* NULL if a file name may be served, else why not: it must be UTF-8
+ * and hold nothing a link or a Gopher selector would break on. */
+static const char *
+bad_file_name(const char *s)
+{
+	size_t	 len = strlen(s);
+
+	if (!utf8_valid(s, len))
+		return "file name is not UTF-8";
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f ||
+		    strchr("?#%\\", *s) != NULL)
+			return "unsafe file name";
+	return NULL;
+}
+
+/* Callback state for iniparser, which reports through a global. */
+static char	ini_msg[256];
+
+static int
+ini_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (ini_msg[0] != '\0')
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(ini_msg, sizeof(ini_msg), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* a UTF-8 value from the ini, copied into the arena, NFC */
+static int
+ini_str(struct scan *sc, dictionary *d, const char *url, const char *key,
+    char **dst)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*v;
+
+	v = iniparser_getstring(d, key, NULL);
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (utf8_nfc(&b, v, strlen(v)) == -1) {
+		site_warn(sc, url, "_category.ini", 0, "%s is not UTF-8",
+		    strchr(key, ':') + 1);
+		return 0;
+	}
+	*dst = site_arena_strdup(sc->p, b.data);
+	buf_free(&b);
+	return *dst == NULL ? -1 : 0;
+}
+
+int
+site_read_ini(struct scan *sc, struct category *c, const char *inisrc)
+{
+	dictionary	*d;
+	const char	*v, *lp;
+	char		*path = NULL, *end;
+	long		 order;
+	int		 r = 0;
+
+	if (asprintf(&path, "%s/%s", sc->rootreal, inisrc) == -1)
+		return -1;
+	ini_msg[0] = '\0';
+	iniparser_set_error_callback(ini_error);
+	d = iniparser_load(path);
+	iniparser_set_error_callback(NULL);
+	free(path);
+	if (d == NULL) {
+		/* "syntax error in FILE (LINE):" names the line */
+		lp = strrchr(ini_msg, '(');
+		site_warn(sc, c->path, "_category.ini",
+		    lp != NULL ? atoi(lp + 1) : 0, "%s",
+		    strstr(ini_msg, "syntax") != NULL ? "syntax error" :
+		    strstr(ini_msg, "too long") != NULL ? "line too long" :
+		    "cannot read");
+		return 0;
+	}
+	if (ini_str(sc, d, c->path, "category:title", &c->title) == -1 ||
+	    ini_str(sc, d, c->path, "category:description",
+	    &c->description) == -1)
+		r = -1;
+	if ((v = iniparser_getstring(d, "category:order", NULL)) != NULL) {
+		errno = 0;
+		order = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || errno != 0 ||
+		    order < INT_MIN || order > INT_MAX)
+			site_warn(sc, c->path, "_category.ini", 0,
+			    "bad order '%.32s'", v);
+		else
+			c->order = (int)order;
+	}
+	iniparser_freedict(d);
+	return r;
+}
+
+/*
+ * The title of a top-level gemtext page: its first heading, read from
+ * the first few KB. NULL (errno 0) when it has none: the file name is
+ * shown instead.
+ */
+static char *
+page_title(struct scan *sc, struct dent *d)
+{
+	struct gemtext_iter	 it;
+	struct gemtext_line	 l;
+	char			 head[4096];
+	const char		*dot = strrchr(d->name, '.');
+	ssize_t			 n;
+	int			 fd;
+	char			*t = NULL;
+
+	errno = 0;
+	if (dot == NULL || strcmp(dot, ".gmi") != 0 || sc->s == NULL)
+		return NULL;
+	if ((fd = open_below(sc->rootfd, d->src)) == -1)
+		return NULL;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	gemtext_iter_init(&it, head, (size_t)n);
+	while (gemtext_next(&it, &l)) {
+		if (l.type != GEMTEXT_HEADING || l.textlen == 0)
+			continue;
+		if (!utf8_valid(l.text, l.textlen))
+			break;
+		t = site_arena_cat(sc->p, "", l.text, l.textlen);
+		if (t == NULL)
+			errno = ENOMEM;
+		break;
+	}
+	if (t == NULL && errno != ENOMEM)
+		errno = 0;
+	return t;
+}
+
+/* An attachment or static page; *out is set for index.gmi lookups. */
+int
+site_add_file(struct scan *sc, const char *url, struct dent *d, int page,
+    struct site_file **out)
+{
+	struct site_file	*f;
+	const char		*why;
+	void			*v;
+	int			 r;
+
+	if ((why = bad_file_name(d->name)) != NULL) {
+		site_warn(sc, url, d->name, 0, "%s", why);
+		return 0;
+	}
+	if ((f = site_arena_alloc(sc->p, sizeof(*f))) == NULL ||
+	    (f->path = site_arena_cat(sc->p, url, d->name,
+	    strlen(d->name))) == NULL ||
+	    (f->src = site_arena_strdup(sc->p, d->src)) == NULL)
+		return -1;
+	f->size = d->size;
+	if (page && (f->title = page_title(sc, d)) == NULL && errno == ENOMEM)
+		return -1;
+	if ((r = site_index_put(sc->p, f->path, SITE_FILE, f)) == -1)
+		return -1;
+	if (r == 1) {
+		site_warn(sc, url, d->name, 0, "path %s is taken by %s",
+		    f->path, site_index_owner(sc->p, f->path));
+		return 0;
+	}
+	if ((v = site_grow(sc->s->files, sc->s->nfiles, &sc->filecap,
+	    sizeof(f))) == NULL)
+		return -1;
+	sc->s->files = v;
+	sc->s->files[sc->s->nfiles++] = f;
+	if (page) {
+		if ((v = site_grow(sc->s->pages, sc->s->npages, &sc->pagecap,
+		    sizeof(f))) == NULL)
+			return -1;
+		sc->s->pages = v;
+		sc->s->pages[sc->s->npages++] = f;
+	}
+	if (out != NULL)
+		*out = f;
+	return 0;
+}
+
+/*
+ * Open src below rootfd. openat2's RESOLVE_BENEATH also refuses a
+ * folder that became a symbolic link after the scan; where the kernel
+ * or a seccomp filter lacks it, O_NOFOLLOW guards the last component.
+ */
+static int
+open_below(int rootfd, const char *src)
+{
+#ifdef SYS_openat2
+	struct open_how	 how;
+	long		 fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+	    RESOLVE_NO_MAGICLINKS;
+	fd = syscall(SYS_openat2, rootfd, src, &how, sizeof(how));
+	if (fd != -1 || (errno != ENOSYS && errno != EPERM))
+		return (int)fd;
+#endif
+	return openat(rootfd, src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+int
+site_open(const struct site *s, const char *src)
+{
+	return open_below(s->rootfd, src);
+}
+
+static long long
+mtime_ns(const struct timespec *ts)
+{
+	return (long long)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+/* Read src (a listed file) whole into b; size and mtime as read. */
+int
+site_read_source(int rootfd, const char *src, struct buf *b, off_t *size,
+    struct timespec *mtime)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	int		 fd, saved;
+
+	buf_reset(b);
+	if ((fd = open_below(rootfd, src)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if (st.st_size > SITE_SOURCE_MAX) {
+		errno = EFBIG;
+		goto fail;
+	}
+	if (buf_reserve(b, (size_t)st.st_size + 1) == -1)
+		goto fail;
+	for (;;) {
+		if (b->cap - b->len < 2 && buf_reserve(b, 4096) == -1)
+			goto fail;
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		if (b->len > SITE_SOURCE_MAX) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	b->data[b->len] = '\0';
+	close(fd);
+	if (size != NULL)
+		*size = st.st_size;
+	if (mtime != NULL)
+		*mtime = st.st_mtim;
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* Wall-clock time of an mtime, encoded as UTC like header dates. */
+static time_t
+local_wall(time_t t)
+{
+	struct tm	 tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return t;
+	return t + tm.tm_gmtoff;
+}
+
+int
+site_add_article(struct scan *sc, struct category *c, struct dent *d)
+{
+	struct article_meta	 m;
+	struct article		*a;
+	const char		*why, *reason, *owner;
+	void			*v;
+	char			 err[256], *end;
+	char			*path = NULL;
+	size_t			 slen;
+	off_t			 size = d->size;
+	struct timespec		 mts = d->mtime;
+	time_t			 mtime;
+	long			 line;
+	int			 r = -1, got = 0;
+
+	memset(&m, 0, sizeof(m));
+	if ((why = bad_file_name(d->name)) != NULL) {
+		site_warn(sc, c->path, d->name, 0, "%s", why);
+		return 0;
+	}
+	slen = (size_t)(strrchr(d->name, '.') - d->name);
+	if (asprintf(&path, "%s%.*s", c->path, (int)slen, d->name) == -1)
+		return -1;
+	/* names are sorted: the first of x.gmi and x.md wins */
+	if ((owner = site_index_owner(sc->p, path)) != NULL) {
+		site_warn(sc, c->path, d->name, 0, "duplicate slug '%.*s' "
+		    "(%s is served)", (int)slen, d->name, owner);
+		free(path);
+		return 0;
+	}
+	if (size > SITE_SOURCE_MAX) {
+		site_warn(sc, c->path, d->name, 0, "larger than %d bytes",
+		    SITE_SOURCE_MAX);
+		free(path);
+		return 0;
+	}
+	if (sc->catalog != NULL)
+		got = catalog_get(sc->catalog, d->src, (long long)size,
+		    mtime_ns(&mts), &m) == 1;
+	if (!got) {
+		article_meta_free(&m);
+		/* the catalog key is the mtime in nanoseconds: an edit in
+		 * the same second as the last one is still seen */
+		if (site_read_source(sc->rootfd, d->src, &sc->src, &size,
+		    &mts) == -1) {
+			site_warn(sc, c->path, d->name, 0, "%s",
+			    strerror(errno));
+			goto skip;
+		}
+		sc->s->nread++;
+		buf_reset(&sc->body);
+		if (article_parse(d->name, c->path, sc->src.data, sc->src.len,
+		    &m, sc->catalog != NULL ? &sc->body : NULL, err,
+		    sizeof(err)) == -1) {
+			/* "line N: reason" -> "path:N: reason" */
+			line = 0;
+			reason = err;
+			if (strncmp(err, "line ", 5) == 0) {
+				line = strtol(err + 5, &end, 10);
+				if (line > 0 && line < INT_MAX &&
+				    strncmp(end, ": ", 2) == 0)
+					reason = end + 2;
+				else
+					line = 0;
+			}
+			site_warn(sc, c->path, d->name, (int)line, "%s",
+			    reason);
+			goto skip;
+		}
+		if (sc->catalog != NULL && catalog_put(sc->catalog, d->src,
+		    path, (long long)size, mtime_ns(&mts), &m,
+		    sc->body.data != NULL ? sc->body.data : "",
+		    sc->body.len) == -1)
+			log_warnx("catalog: cannot store %s", d->src);
+	}
+
+	if ((a = site_arena_alloc(sc->p, sizeof(*a))) == NULL ||
+	    (a->path = site_arena_strdup(sc->p, path)) == NULL ||
+	    (a->src = site_arena_strdup(sc->p, d->src)) == NULL)
+		goto fail;
+	mtime = mts.tv_sec;
+	a->slug = a->path + strlen(c->path);
+	a->fmt = (enum article_fmt)article_fmt(d->name);
+	a->meta.date = m.date;
+	a->meta.has_date = m.has_date;
+	a->meta.has_time = m.has_time;
+	if (m.title == NULL)
+		a->meta.title = a->slug;
+	else if ((a->meta.title = site_arena_strdup(sc->p, m.title)) == NULL)
+		goto fail;
+	if ((m.author != NULL && (a->meta.author = site_arena_strdup(sc->p,
+	    m.author)) == NULL) ||
+	    (m.summary != NULL && (a->meta.summary = site_arena_strdup(sc->p,
+	    m.summary)) == NULL) ||
+	    (m.lang != NULL && (a->meta.lang = site_arena_strdup(sc->p,
+	    m.lang)) == NULL) ||
+	    (m.tags != NULL && (a->meta.tags = site_arena_strdup(sc->p,
+	    m.tags)) == NULL))
+		goto fail;
+	if (!a->meta.has_date)
+		a->meta.date = local_wall(mtime);
+	a->size = size;
+	a->mtime = mtime;
+	a->cat = c;
+	a->counter_slot = -1;
+	if (site_index_put(sc->p, a->path, SITE_ARTICLE, a) == -1 ||
+	    (v = site_grow(sc->s->articles, sc->s->narticles, &sc->artcap,
+	    sizeof(a))) == NULL)
+		goto fail;
+	sc->s->articles = v;
+	sc->s->articles[sc->s->narticles++] = a;
+skip:
+	r = 0;
+fail:
+	article_meta_free(&m);
+	free(path);
+	return r;
+}

@@ -1,0 +1,526 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * site_walk.c: the walk of the capsule tree, for site_load() and
+ * site_stamp(). It lists each folder, sorted so that scans are
+ * reproducible; follows a symbolic link only when its target stays
+ * inside the root; refuses loops, nesting past SITE_DEPTH_MAX, hidden,
+ * unsafe and reserved names; and decides which folders are categories,
+ * handing every file it keeps to site_entry.c. site_stamp() makes the
+ * same walk with stat only and hashes what it sees. A folder that
+ * cannot be read is a warning; only an unusable root fails. It opens
+ * folders, never files.
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "path.h"
+#include "site.h"
+#include "site_int.h"
+
+struct dir {
+	struct dent	*ents;		/* sorted by name */
+	size_t		 n;
+	struct dent	 ini;		/* _category.ini if ini.src != NULL */
+};
+
+static const char *const reserved_top[] = {
+	"date", "search", "stats", "atom.xml", "caps.txt"
+};
+static const char *const reserved_sub[] = { "page", "atom.xml" };
+
+static int	 resolve(struct scan *, const char *, const char *,
+		    int, struct dent *);
+static int	 read_dir(struct scan *, const char *, const char *,
+		    struct dir *);
+static void	 dir_free(struct dir *);
+static int	 descend(struct scan *, const char *, const struct dent *,
+		    int);
+static int	 scan_dir(struct scan *, const char *, const char *, int,
+		    struct category **);
+
+static int
+hidden(const char *name)
+{
+	return name[0] == '.' || name[0] == '_';
+}
+
+/*
+ * Stat one entry of srcdir into d. A symbolic link is followed only if
+ * its target stays inside the root; d->src is then the target's path,
+ * so that later openat(..., O_NOFOLLOW) meets no link. Returns 0, 1 to
+ * skip the entry (warned if the operator should know), -1 on ENOMEM.
+ */
+static int
+resolve(struct scan *sc, const char *srcdir, const char *url, int dfd,
+    struct dent *d)
+{
+	struct stat	 st;
+	char		*full = NULL, *real = NULL;
+	int		 r;
+
+	if (fstatat(dfd, d->name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		site_warn(sc, url, d->name, 0, "%s", strerror(errno));
+		return 1;
+	}
+	if (!S_ISLNK(st.st_mode)) {
+		r = *srcdir == '\0' ? asprintf(&d->src, "%s", d->name) :
+		    asprintf(&d->src, "%s/%s", srcdir, d->name);
+		if (r == -1) {
+			d->src = NULL;
+			return -1;
+		}
+		goto done;
+	}
+	if (asprintf(&full, "%s/%s%s%s", sc->rootreal, srcdir,
+	    *srcdir == '\0' ? "" : "/", d->name) == -1)
+		return -1;
+	if ((real = realpath(full, NULL)) == NULL) {
+		site_warn(sc, url, d->name, 0, "symbolic link: %s",
+		    strerror(errno));
+		free(full);
+		return 1;
+	}
+	free(full);
+	/* the root itself is inside: a link to it is a loop, found later */
+	if (strncmp(real, sc->rootreal, sc->rootlen) != 0 ||
+	    (real[sc->rootlen] != '/' && real[sc->rootlen] != '\0') ||
+	    stat(real, &st) == -1) {
+		site_warn(sc, url, d->name, 0, "symbolic link leaves the tree");
+		free(real);
+		return 1;
+	}
+	/* a link must not publish what is hidden (.git, _private) */
+	if (path_hidden(real + sc->rootlen)) {
+		site_warn(sc, url, d->name, 0,
+		    "symbolic link to a hidden name");
+		free(real);
+		return 1;
+	}
+	d->src = strdup(real[sc->rootlen] == '\0' ? "" :
+	    real + sc->rootlen + 1);
+	free(real);
+	if (d->src == NULL)
+		return -1;
+done:
+	d->mode = st.st_mode;
+	d->size = st.st_size;
+	d->mtime = st.st_mtim;
+	d->dev = st.st_dev;
+	d->ino = st.st_ino;
+	return 0;
+}
+
+static int
+dent_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dent *)a)->name,
+	    ((const struct dent *)b)->name);
+}
+
+/* List srcdir, sorted by name so that scans are reproducible. */
+static int
+read_dir(struct scan *sc, const char *srcdir, const char *url,
+    struct dir *dir)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	struct dent	 d, *nd;
+	size_t		 cap = 0;
+	int		 dfd, r;
+
+	memset(dir, 0, sizeof(*dir));
+	dfd = openat(sc->rootfd, *srcdir == '\0' ? "." : srcdir,
+	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd == -1 || (dp = fdopendir(dfd)) == NULL) {
+		if (dfd != -1)
+			close(dfd);
+		return 1;
+	}
+	r = 0;
+	while ((de = readdir(dp)) != NULL) {
+		memset(&d, 0, sizeof(d));
+		if (hidden(de->d_name) &&
+		    strcmp(de->d_name, "_category.ini") != 0)
+			continue;
+		if ((d.name = strdup(de->d_name)) == NULL) {
+			r = -1;
+			break;
+		}
+		if ((r = resolve(sc, srcdir, url, dfd, &d)) != 0) {
+			free(d.name);
+			if (r == -1)
+				break;
+			r = 0;
+			continue;
+		}
+		if (strcmp(d.name, "_category.ini") == 0) {
+			if (S_ISREG(d.mode) && dir->ini.src == NULL) {
+				dir->ini = d;
+				continue;
+			}
+			d.mode = 0;	/* never served */
+		}
+		/* fifos, sockets, devices: nothing to serve */
+		if ((!S_ISREG(d.mode) && !S_ISDIR(d.mode)) ||
+		    (nd = site_grow(dir->ents, dir->n, &cap,
+		    sizeof(*nd))) == NULL) {
+			free(d.name);
+			free(d.src);
+			if (!S_ISREG(d.mode) && !S_ISDIR(d.mode))
+				continue;
+			r = -1;
+			break;
+		}
+		dir->ents = nd;
+		dir->ents[dir->n++] = d;
+	}
+	closedir(dp);
+	if (r == -1) {
+		dir_free(dir);
+		return -1;
+	}
+	if (dir->n > 0)
+		qsort(dir->ents, dir->n, sizeof(*dir->ents), dent_cmp);
+	return 0;
+}
+
+static void
+dir_free(struct dir *dir)
+{
+	size_t	 i;
+
+	for (i = 0; i < dir->n; i++) {
+		free(dir->ents[i].name);
+		free(dir->ents[i].src);
+	}
+	free(dir->ents);
+	free(dir->ini.name);
+	free(dir->ini.src);
+	memset(dir, 0, sizeof(*dir));
+}
+
+static int
+reserved(const char *name, int depth)
+{
+	size_t	 i;
+
+	if (depth == 0) {
+		for (i = 0; i < sizeof(reserved_top) / sizeof(*reserved_top);
+		    i++)
+			if (strcmp(name, reserved_top[i]) == 0)
+				return 1;
+		return 0;
+	}
+	for (i = 0; i < sizeof(reserved_sub) / sizeof(*reserved_sub); i++)
+		if (strcmp(name, reserved_sub[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* NULL if a folder name may be a URL segment, else why not. */
+static const char *
+bad_folder_name(const char *s)
+{
+	const char	*why = NULL;
+
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x80)
+			return "non-ASCII folder name";
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+		    *s == '.'))
+			why = "unsafe folder name";
+	}
+	return why;
+}
+
+/* May the walk enter folder d? Not too deep, and not a folder it is
+ * already inside (a link to a parent). Records d for the check. */
+static int
+descend(struct scan *sc, const char *url, const struct dent *d, int depth)
+{
+	int	 j;
+
+	if (depth + 1 > SITE_DEPTH_MAX) {
+		site_warn(sc, url, d->name, 0, "folders nested too deep");
+		return 0;
+	}
+	for (j = 0; j <= depth; j++)
+		if (sc->devs[j] == d->dev && sc->inos[j] == d->ino) {
+			site_warn(sc, url, d->name, 0, "symbolic link loop");
+			return 0;
+		}
+	sc->devs[depth + 1] = d->dev;
+	sc->inos[depth + 1] = d->ino;
+	return 1;
+}
+
+/*
+ * Scan one folder. A folder is a category if it has a _category.ini or
+ * holds articles anywhere below; otherwise it is a plain folder whose
+ * files are attachments. Children are scanned first, as they decide.
+ * *out is the category, or NULL for a plain or skipped folder.
+ */
+static int
+scan_dir(struct scan *sc, const char *srcdir, const char *url, int depth,
+    struct category **out)
+{
+	struct dir		 dir;
+	struct dent		*d;
+	struct category		*c = NULL, *child, **kids = NULL;
+	struct site_file	*index = NULL;
+	const char		*why;
+	char			*curl = NULL;
+	void			*v;
+	size_t			 i, nkids = 0, kcap = 0;
+	int			 r, iscat, fmt;
+
+	*out = NULL;
+	if ((r = read_dir(sc, srcdir, url, &dir)) != 0) {
+		if (r == 1 && depth > 0) {
+			site_warn(sc, url, "", 0, "%s", strerror(errno));
+			return 0;
+		}
+		return -1;
+	}
+	iscat = depth > 0 && dir.ini.src != NULL;
+	for (i = 0; i < dir.n; i++) {
+		d = &dir.ents[i];
+		if (S_ISREG(d->mode) && depth > 0 &&
+		    article_fmt(d->name) != -1 &&
+		    strcmp(d->name, "index.gmi") != 0)
+			iscat = 1;
+		if (!S_ISDIR(d->mode))
+			continue;
+		if ((why = bad_folder_name(d->name)) != NULL) {
+			site_warn(sc, url, d->name, 0, "%s", why);
+			continue;
+		}
+		if (reserved(d->name, depth)) {
+			site_warn(sc, url, d->name, 0,
+			    "reserved name, skipped");
+			continue;
+		}
+		if (!descend(sc, url, d, depth))
+			continue;
+		free(curl);
+		if (asprintf(&curl, "%s%s/", url, d->name) == -1) {
+			curl = NULL;
+			goto fail;
+		}
+		if (scan_dir(sc, d->src, curl, depth + 1, &child) == -1)
+			goto fail;
+		if (child == NULL)
+			continue;
+		if ((v = site_grow(kids, nkids, &kcap, sizeof(child))) == NULL)
+			goto fail;
+		kids = v;
+		kids[nkids++] = child;
+	}
+	if (nkids > 0)
+		iscat = 1;
+
+	if (depth == 0) {
+		/* the root: top-level categories and static pages */
+		if (nkids > 0 && (sc->s->cats = site_arena_alloc(sc->p,
+		    nkids * sizeof(*kids))) == NULL)
+			goto fail;
+		for (i = 0; i < nkids; i++)
+			sc->s->cats[i] = kids[i];
+		sc->s->ncats = nkids;
+		for (i = 0; i < dir.n; i++) {
+			d = &dir.ents[i];
+			if (!S_ISREG(d->mode))
+				continue;
+			if (reserved(d->name, 0))
+				site_warn(sc, url, d->name, 0,
+				    "reserved name, skipped");
+			else if (site_add_file(sc, url, d, 1, NULL) == -1)
+				goto fail;
+		}
+	} else if (iscat) {
+		if ((c = site_arena_alloc(sc->p, sizeof(*c))) == NULL ||
+		    (c->path = site_arena_strdup(sc->p, url)) == NULL ||
+		    (c->name = site_arena_cat(sc->p, "", url + 1,
+		    strlen(url + 1) - 1)) == NULL)
+			goto fail;
+		if (strrchr(c->name, '/') != NULL)
+			c->name = strrchr(c->name, '/') + 1;
+		c->order = SITE_ORDER_DEFAULT;
+		if (dir.ini.src != NULL &&
+		    site_read_ini(sc, c, dir.ini.src) == -1)
+			goto fail;
+		if (c->title == NULL)
+			c->title = c->name;
+		if (nkids > 0 && (c->children = site_arena_alloc(sc->p,
+		    nkids * sizeof(*kids))) == NULL)
+			goto fail;
+		for (i = 0; i < nkids; i++) {
+			c->children[i] = kids[i];
+			kids[i]->parent = c;
+		}
+		c->nchildren = nkids;
+		if (site_index_put(sc->p, c->path, SITE_CATEGORY, c) == -1)
+			goto fail;
+		for (i = 0; i < dir.n; i++) {
+			d = &dir.ents[i];
+			if (!S_ISREG(d->mode))
+				continue;
+			fmt = article_fmt(d->name);
+			if (reserved(d->name, depth))
+				site_warn(sc, url, d->name, 0,
+				    "reserved name, skipped");
+			else if (fmt != -1 &&
+			    strcmp(d->name, "index.gmi") != 0) {
+				if (site_add_article(sc, c, d) == -1)
+					goto fail;
+			} else if (site_add_file(sc, url, d, 0, NULL) == -1)
+				goto fail;
+		}
+		*out = c;
+	} else {
+		for (i = 0; i < dir.n; i++) {
+			d = &dir.ents[i];
+			if (!S_ISREG(d->mode))
+				continue;
+			if (site_add_file(sc, url, d, 0,
+			    strcmp(d->name, "index.gmi") == 0 ?
+			    &index : NULL) == -1)
+				goto fail;
+		}
+		/* url is in the arena: it must outlive the index */
+		free(curl);
+		if ((curl = site_arena_strdup(sc->p, url)) == NULL ||
+		    site_index_put(sc->p, curl, SITE_DIR, index) == -1) {
+			curl = NULL;
+			goto fail;
+		}
+		curl = NULL;
+	}
+	free(curl);
+	free(kids);
+	dir_free(&dir);
+	return 0;
+fail:
+	free(curl);
+	free(kids);
+	dir_free(&dir);
+	return -1;
+}
+
+/* The tree from its root; scan_dir's category for the root is none. */
+int
+site_walk(struct scan *sc)
+{
+	struct category	*top;
+
+	return scan_dir(sc, "", "/", 0, &top);
+}
+
+/* site_stamp: the scan's walk, with stat only. */
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+/* Entries are summed, so that the order of the walk does not matter
+ * and a removed file takes back exactly what it added. */
+static void
+stamp_add(struct scan *sc, const char *url, const struct dent *d)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+	const char	*p;
+
+	for (p = url; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (p = d->name; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = mix64(h + (uint64_t)(d->mode & S_IFMT));
+	if (!S_ISDIR(d->mode)) {
+		h = mix64(h + (uint64_t)d->size);
+		h = mix64(h + (uint64_t)d->mtime.tv_sec * 1000000000ULL +
+		    (uint64_t)d->mtime.tv_nsec);
+	}
+	sc->stamp += h;
+}
+
+static int
+stamp_dir(struct scan *sc, const char *srcdir, const char *url, int depth)
+{
+	struct dir	 dir;
+	struct dent	*d;
+	char		*curl;
+	size_t		 i;
+	int		 r;
+
+	if ((r = read_dir(sc, srcdir, url, &dir)) != 0)
+		return depth > 0 && r == 1 ? 0 : -1;
+	if (dir.ini.src != NULL)
+		stamp_add(sc, url, &dir.ini);
+	for (i = 0; i < dir.n; i++) {
+		d = &dir.ents[i];
+		stamp_add(sc, url, d);
+		if (!S_ISDIR(d->mode) || !descend(sc, url, d, depth))
+			continue;
+		if (asprintf(&curl, "%s%s/", url, d->name) == -1)
+			goto fail;
+		r = stamp_dir(sc, d->src, curl, depth + 1);
+		free(curl);
+		if (r == -1)
+			goto fail;
+	}
+	dir_free(&dir);
+	return 0;
+fail:
+	dir_free(&dir);
+	return -1;
+}
+
+int
+site_stamp(const char *root, unsigned long long *stamp)
+{
+	struct scan	 sc;
+	struct stat	 sb;
+	char		*real;
+	int		 r = -1;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.rootfd = -1;
+	if ((real = realpath(root, NULL)) == NULL)
+		return -1;
+	sc.rootreal = real;
+	sc.rootlen = strcmp(real, "/") == 0 ? 0 : strlen(real);
+	if ((sc.rootfd = open(real, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || fstat(sc.rootfd, &sb) == -1)
+		goto done;
+	sc.devs[0] = sb.st_dev;
+	sc.inos[0] = sb.st_ino;
+	if (stamp_dir(&sc, "", "/", 0) == -1)
+		goto done;
+	*stamp = sc.stamp;
+	r = 0;
+done:
+	if (sc.rootfd != -1)
+		close(sc.rootfd);
+	free(real);
+	return r;
+}
