@@ -351,6 +351,11 @@ route_file(const struct render_ctx *ctx, const struct request *req,
 	if (!page && dot != NULL && strchr(dot, '/') == NULL &&
 	    strcasecmp(dot, ".gmi") == 0)
 		page = 1;
+	/* a small text file is read too, so that Gopher can send it as a
+	 * proper type-0 text (dot-stuffed, ending with "."; RFC 1436) */
+	if (!page && dot != NULL && strchr(dot, '/') == NULL &&
+	    strcasecmp(dot, ".txt") == 0 && st.st_size <= PAGE_READ_MAX)
+		page = 2;
 	if (!page || st.st_size > PAGE_READ_MAX) {
 		r->status = ST_OK;
 		r->kind = REPLY_FILE;
@@ -385,6 +390,13 @@ route_file(const struct render_ctx *ctx, const struct request *req,
 			goto fail;
 	}
 	close(fd);
+	if (page == 2) {		/* text: data, not a counted page */
+		r->status = ST_OK;
+		r->kind = REPLY_DATA;
+		snprintf(r->meta, sizeof(r->meta), "%s", mime_of(f->path,
+		    -1));
+		return;
+	}
 	page_begin(ctx, req, r, REPLY_DOCUMENT, -1);
 	return;
 fail:

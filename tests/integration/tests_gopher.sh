@@ -161,3 +161,15 @@ test_gopher_advertised_host() {
 	start_server
 	curl -s "gopher://127.0.0.1:$HP/1/" | grep -q "	news.example.org	70" || fail "advertised host/port"
 }
+
+test_gopher_text_file_dot_terminated() {
+	setup
+	printf 'Liên hệ\n.\nTòa soạn\n' >"$TMP/capsule/lien-he.txt"
+	start_server
+	curl -s "gopher://127.0.0.1:$HP/0/lien-he.txt" >"$TMP/g"
+	[ "$(tail -c 3 "$TMP/g" | od -An -c | tr -d ' ')" = '.\r\n' ] || fail "no final ."
+	grep -q '^\.\.' "$TMP/g" || fail "a lone dot line not doubled"
+	gem "gemini://localhost/lien-he.txt"
+	case $HDR in "20 text/plain"*) ;; *) fail "gemini: $HDR" ;; esac
+	expect_body "Tòa soạn"
+}

@@ -158,7 +158,7 @@ test_table(void)
 		  NULL },
 		{ "/gioi-thieu.gmi", 0, "", ST_OK, REPLY_DOCUMENT, GMI,
 		  "# Giới thiệu\n" },
-		{ "/lien-he.txt", 0, "", ST_OK, REPLY_FILE, "text/plain",
+		{ "/lien-he.txt", 0, "", ST_OK, REPLY_DATA, "text/plain",
 		  NULL },
 		{ "/thoi-su/anh/hoi-nghi.jpg", 0, "", ST_OK, REPLY_FILE,
 		  "image/jpeg", NULL },
