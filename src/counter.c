@@ -37,7 +37,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -422,6 +424,42 @@ read_file(const char *file, struct buf *b)
 	return -1;
 }
 
+/*
+ * A process killed during a flush leaves its "<file>.tmp.<pid>" behind
+ * (the counter file itself is whole: rename is atomic). Remove those
+ * of processes that no longer exist when the counters are opened.
+ */
+static void
+remove_stale(const struct counter *c)
+{
+	DIR		*d;
+	struct dirent	*e;
+	const char	*base, *p;
+	char		 path[PATH_MAX], *end;
+	size_t		 blen;
+	long		 pid;
+
+	base = strrchr(c->file, '/');
+	base = base != NULL ? base + 1 : c->file;
+	blen = strlen(base);
+	if ((d = opendir(c->dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, base, blen) != 0 ||
+		    strncmp(e->d_name + blen, ".tmp.", 5) != 0)
+			continue;
+		p = e->d_name + blen + 5;
+		pid = strtol(p, &end, 10);
+		if (end == p || *end != '\0' || pid <= 0 ||
+		    (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+			continue;	/* a live writer's, or not ours */
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", c->dir,
+		    e->d_name) < sizeof(path))
+			unlink(path);
+	}
+	closedir(d);
+}
+
 struct counter *
 counter_open(const char *file, char *err, size_t errlen)
 {
@@ -448,6 +486,7 @@ counter_open(const char *file, char *err, size_t errlen)
 	if (r == 0 && parse(c, b.data, b.len, err, errlen) == -1)
 		goto fail;
 	buf_free(&b);
+	remove_stale(c);
 	return c;
  nomem:
 	snprintf(err, errlen, "%s: out of memory", file);

@@ -108,6 +108,7 @@ setup() {
 start_server() {
 	"$BANTIN" -c "$TMP/t.ini" -n >"$TMP/check.out" 2>&1 || {
 		cat "$TMP/check.out"; return 1; }
+	_ready=$(grep -c 'ready' "$TMP/log" 2>/dev/null || true)
 	"$BANTIN" -d -c "$TMP/t.ini" 2>>"$TMP/log" &
 	PID=$!
 	_i=0
@@ -116,7 +117,8 @@ start_server() {
 			echo "server exited during start-up:"; tail -n 20 "$TMP/log"
 			PID=; return 1
 		fi
-		grep -q 'ready' "$TMP/log" 2>/dev/null && return 0
+		# a new "ready" line: the log may hold an earlier start's
+		[ "$(grep -c 'ready' "$TMP/log" 2>/dev/null || true)" -gt "${_ready:-0}" ] && return 0
 		sleep 0.1; _i=$((_i + 1))
 	done
 	echo "server not ready after 10 s"; return 1

@@ -190,9 +190,11 @@ test_counters_kill9_file_parses() {
 		start_server || fail "restart $i after kill -9 (counter file damaged?)"
 		i=$((i + 1))
 	done
+	stop_server
 	n=$(counter_value)
 	[ -n "$n" ] && [ "$n" -ge 5 ] && [ "$n" -le 15 ] || fail "site counter $n after kills"
-	ls "$TMP/state" | grep -q 'tmp' && fail "temp file left: $(ls "$TMP/state")"
+	# a flush cut by kill -9 leaves its temp file; the next start removes it
+	ls "$TMP/state" | grep -q 'counters.tmp' && fail "temp file left: $(ls "$TMP/state" | tr '\n' ' ')"
 	true
 }
 
