@@ -24,6 +24,8 @@ void		 loop_del(struct loop *, int fd);
 void		 loop_forget(struct loop *, int fd);
 /* Call cb about every ms milliseconds (one tick per loop). */
 void		 loop_tick(struct loop *, int ms, loop_tick_cb *, void *);
+/* Call cb after each pass over the ready fds. */
+void		 loop_after(struct loop *, loop_tick_cb *, void *);
 int		 loop_run(struct loop *);	/* until loop_stop() */
 void		 loop_stop(struct loop *);
 

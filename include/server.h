@@ -45,6 +45,7 @@ struct server {
 	int			 accepting;	/* listeners in the loop */
 	int			 paused_emfile;	/* retry accept next tick */
 	int			 draining;	/* SIGTERM: finish and exit */
+	int			 peak_conns;	/* since the last malloc_trim */
 };
 
 extern const struct frontend	gemini_frontend;

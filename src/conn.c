@@ -65,6 +65,7 @@ struct conn {
 	long long		 deadline;
 	int			 status;	/* for the log; 0 = none */
 	int			 linger;	/* unread input: drain first */
+	int			 registered;	/* in the loop's epoll set */
 	size_t			 bytes;		/* sent, for the log */
 	char			 peer[INET6_ADDRSTRLEN];
 	char			 logpath[256];
@@ -143,12 +144,9 @@ conn_accept(struct server *srv, int lfd, const struct frontend *fe)
 			c->state = CONN_HANDSHAKE;
 		} else
 			c->state = CONN_READ;
-		if (loop_add(srv->loop, fd, LOOP_READ, conn_io, c) == -1) {
-			tls_free(c->tls);
-			close(fd);
-			free(c);
-			continue;
-		}
+		/* not in epoll yet: with TCP_DEFER_ACCEPT the request is
+		 * usually here already, and a connection answered at once
+		 * never costs an epoll_ctl; want() adds it when it blocks */
 		c->next = srv->conns;
 		if (srv->conns != NULL)
 			srv->conns->prev = c;
@@ -171,7 +169,17 @@ conn_io(struct loop *l, int fd, int ev, void *arg)
 static void
 want(struct conn *c, int events)
 {
-	loop_mod(c->srv->loop, c->fd, events);
+	if (c->registered) {
+		loop_mod(c->srv->loop, c->fd, events);
+		return;
+	}
+	if (loop_add(c->srv->loop, c->fd, events, conn_io, c) == 0)
+		c->registered = 1;
+	else {
+		/* cannot wait for it: the deadline closes it */
+		log_warn("epoll add");
+		c->deadline = 0;
+	}
 }
 
 /* read into c->in; 1 = got bytes, 0 = would block, -1 = EOF/error */
@@ -466,7 +474,8 @@ conn_close(struct conn *c)
 		buf_free(&safe);
 	}
 	/* close(2) takes the fd out of epoll: no epoll_ctl needed */
-	loop_forget(srv->loop, c->fd);
+	if (c->registered)
+		loop_forget(srv->loop, c->fd);
 	if (c->tls != NULL)
 		tls_free(c->tls);
 	close(c->fd);

@@ -18,7 +18,12 @@
 
 #include "log.h"
 
+#define LOG_BUF_MAX	16384	/* batched lines, flushed per loop pass */
+
 static int		 log_fg = 1;
+static int		 log_batch;
+static char		 log_buf[LOG_BUF_MAX];
+static size_t		 log_len;
 static int		 log_verbose;
 static const char	*log_prefix;
 
@@ -76,11 +81,53 @@ vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 		strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
 		ts_when = now;
 	}
+	if (log_batch) {
+		/* whole lines only, so that workers do not interleave */
+		char	 line[2200];
+		int	 r;
+
+		r = snprintf(line, sizeof(line), "%s%s%s%s %s\n", ts,
+		    log_prefix ? " " : "", log_prefix ? log_prefix : "",
+		    log_prefix ? ":" : "", msg);
+		if (r < 0)
+			return;
+		if ((size_t)r >= sizeof(line))
+			r = sizeof(line) - 1;
+		if (log_len + (size_t)r > sizeof(log_buf))
+			log_flush();
+		memcpy(log_buf + log_len, line, (size_t)r);
+		log_len += (size_t)r;
+		if (pri <= LOG_WARNING)
+			log_flush();	/* problems are not held back */
+		return;
+	}
 	/* one write(2) per line so that workers do not interleave */
 	if (log_prefix != NULL)
 		dprintf(STDERR_FILENO, "%s %s: %s\n", ts, log_prefix, msg);
 	else
 		dprintf(STDERR_FILENO, "%s %s\n", ts, msg);
+}
+
+void
+log_batched(int on)
+{
+	log_flush();
+	log_batch = on && log_fg;
+}
+
+void
+log_flush(void)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	while (off < log_len) {
+		n = write(STDERR_FILENO, log_buf + off, log_len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	log_len = 0;
 }
 
 void
@@ -136,6 +183,7 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog_errno(LOG_CRIT, saved, fmt, ap);
 	va_end(ap);
+	log_flush();
 	exit(1);
 }
 
@@ -147,5 +195,6 @@ fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(LOG_CRIT, fmt, ap);
 	va_end(ap);
+	log_flush();
 	exit(1);
 }

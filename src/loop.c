@@ -34,6 +34,8 @@ struct loop {
 	loop_tick_cb	*tick_cb;
 	void		*tick_arg;
 	long long	 next_tick;	/* monotonic ms */
+	loop_tick_cb	*after_cb;
+	void		*after_arg;
 };
 
 static long long
@@ -173,6 +175,13 @@ loop_tick(struct loop *l, int ms, loop_tick_cb *cb, void *arg)
 }
 
 void
+loop_after(struct loop *l, loop_tick_cb *cb, void *arg)
+{
+	l->after_cb = cb;
+	l->after_arg = arg;
+}
+
+void
 loop_stop(struct loop *l)
 {
 	l->stop = 1;
@@ -209,6 +218,8 @@ loop_run(struct loop *l)
 				ev |= LOOP_WRITE;
 			f->cb(l, fd, ev, f->arg);
 		}
+		if (l->after_cb != NULL)
+			l->after_cb(l, l->after_arg);
 		if (l->tick_cb != NULL && now_ms() >= l->next_tick) {
 			l->next_tick = now_ms() + l->tick_ms;
 			l->tick_cb(l, l->tick_arg);

@@ -399,10 +399,13 @@ reload(struct master *m, int reconf, unsigned long long stamp)
 	m->site = site;
 	server_setup(&m->srv, m->conf, m->site, m->counter, m->tls);
 	signal_gen(m, 0, SIGTERM);	/* the current workers drain */
-	start_generation(m);
+	/* free the old snapshot before forking: the old workers keep
+	 * their own copy, and the new ones must not inherit it */
 	site_free(old_site);
 	config_free(old_conf);
 	tls_ctx_free(old_tls);
+	malloc_trim(0);
+	start_generation(m);
 	/* the stamp taken before the scan: a change made during it is
 	 * seen by the next check */
 	m->stamp = stamp;

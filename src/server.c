@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@
 
 #define SERVER_TICK_MS	250
 #define SERVER_DRAIN_MS	10000	/* under master.c's MASTER_STOP_GRACE */
+#define SERVER_TRIM_CONNS	64	/* a burst this big is trimmed after */
 
 static volatile sig_atomic_t	 worker_stop;
 static int			 worker_pipe[2] = { -1, -1 };
@@ -226,12 +228,28 @@ tick_cb(struct loop *l, void *arg)
 	struct server	*srv = arg;
 
 	conn_tick(srv);
+	/* after a burst (a thousand held TLS connections is ~35 MB), give
+	 * the memory back once the worker is idle again */
+	if (srv->nconns > srv->peak_conns)
+		srv->peak_conns = srv->nconns;
+	if (srv->nconns == 0 && srv->peak_conns >= SERVER_TRIM_CONNS) {
+		malloc_trim(0);
+		srv->peak_conns = 0;
+	}
 	if (srv->paused_emfile) {
 		srv->paused_emfile = 0;
 		server_accepting(srv, 1);
 	}
 	if (srv->draining && srv->nconns == 0)
 		loop_stop(l);
+}
+
+static void
+after_cb(struct loop *l, void *arg)
+{
+	(void)l;
+	(void)arg;
+	log_flush();
 }
 
 static void
@@ -296,6 +314,9 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 		fatal("epoll");
 	loop_add(srv->loop, worker_pipe[0], LOOP_READ, pipe_cb, srv);
 	loop_tick(srv->loop, SERVER_TICK_MS, tick_cb, srv);
+	/* access lines of one pass over the loop go out in one write */
+	log_batched(1);
+	loop_after(srv->loop, after_cb, srv);
 	srv->maxconns = (srv->conf->max_connections + srv->conf->workers - 1)
 	    / srv->conf->workers;
 	if (sandbox_enter() == -1)
@@ -306,6 +327,7 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 	loop_run(srv->loop);
 
 	conn_close_all(srv);
+	log_flush();
 	search_close(srv->rctx.search);
 	mime_free();
 	loop_free(srv->loop);

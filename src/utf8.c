@@ -315,6 +315,19 @@ fail:
 	return -1;
 }
 
+/*
+ * Display width of a code point. Latin-1 and the Latin blocks that hold
+ * Vietnamese are one column each and answered here; utf8proc answers
+ * the rest (wide CJK, zero-width marks).
+ */
+static int
+cp_width(int cp)
+{
+	if ((cp >= 0xa0 && cp < 0x300) || (cp >= 0x1e00 && cp < 0x1f00))
+		return 1;
+	return utf8proc_charwidth(cp);
+}
+
 size_t
 utf8_width(const char *s, size_t len)
 {
@@ -332,7 +345,7 @@ utf8_width(const char *s, size_t len)
 			w++;
 			continue;
 		}
-		cw = utf8proc_charwidth(cp);
+		cw = cp_width(cp);
 		if (cw > 0)
 			w += (size_t)cw;
 	}
@@ -354,7 +367,7 @@ utf8_prefix_cols(const char *s, size_t len, size_t cols)
 			continue;
 		}
 		n = utf8_decode(s + i, len - i, &cp);
-		cw = cp < 0 ? 1 : utf8proc_charwidth(cp);
+		cw = cp < 0 ? 1 : cp_width(cp);
 		if (cw < 0)
 			cw = 0;
 		if (w + (size_t)cw > cols)

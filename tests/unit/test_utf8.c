@@ -124,6 +124,22 @@ main(void)
 		}
 		CHECK_INT(bad, 0);
 	}
+	/* the width fast path agrees with utf8proc */
+	{
+		int		 cp, bad = 0;
+		char		 enc[8];
+		utf8proc_ssize_t en;
+
+		for (cp = 0xa0; cp < 0x1f00; cp++) {
+			if (cp == 0x300)
+				cp = 0x1e00;
+			en = utf8proc_encode_char(cp, (utf8proc_uint8_t *)enc);
+			if ((int)utf8_width(enc, (size_t)en) !=
+			    utf8proc_charwidth(cp))
+				bad++;
+		}
+		CHECK_INT(bad, 0);
+	}
 	/* the fold table agrees with utf8proc's whole-string fold for every
 	 * code point it covers (đ/Đ aside, folded to d on purpose) */
 	{

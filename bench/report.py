@@ -1,0 +1,480 @@
+#!/usr/bin/env python3
+# Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+#
+# bench/report.py: turns the measurements of bench/run.sh into
+# BENCHMARKS.md (tables, ratios to the peers and to the ceiling, and
+# the issue-5 targets met or missed), and lets bench/scale.sh put its
+# "Scale" section into the same file. Each script owns its section and
+# keeps the other's, so the two can be run in either order.
+#
+#   report.py run --results R --idle I --out F [--duration S] ...
+#   report.py section --title "## Scale" --body FILE --out F
+
+import argparse
+import csv
+import os
+import platform
+import re
+import subprocess
+import time
+
+SCALE_TITLE = "## Scale"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def pkg_version(name):
+    try:
+        r = subprocess.run(["dpkg-query", "-W", "-f=${Version}", name],
+                           capture_output=True, text=True, timeout=10)
+        return r.stdout.strip() or "not installed"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def openssl_version():
+    try:
+        r = subprocess.run(["openssl", "version"], capture_output=True,
+                           text=True, timeout=10)
+        return r.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "OpenSSL (unknown version)"
+
+
+def split_sections(text):
+    """The file's text before the Scale section, and that section."""
+    m = re.search(r"^" + re.escape(SCALE_TITLE) + r"\b.*$", text, re.M)
+    if not m:
+        return text.rstrip("\n") + "\n", ""
+    rest = text[m.start():]
+    # the section runs to the next "## " heading, if any
+    n = re.search(r"^## ", rest[len(SCALE_TITLE):], re.M)
+    if n:
+        end = len(SCALE_TITLE) + n.start()
+        return (text[:m.start()] + rest[end:]).rstrip("\n") + "\n", \
+            rest[:end].rstrip("\n") + "\n"
+    return text[:m.start()].rstrip("\n") + "\n", rest.rstrip("\n") + "\n"
+
+
+def read_out(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def write_out(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def num(v, default=0.0):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return default
+
+
+def ms(us):
+    return "%.2f" % (num(us) / 1000.0)
+
+
+def ratio(a, b):
+    a, b = num(a), num(b)
+    if a <= 0 or b <= 0:
+        return None
+    return a / b
+
+
+def fmt_ratio(r):
+    return "–" if r is None else "%.2f×" % r
+
+
+KEY = ("proto", "server", "page", "conc", "tls", "mode")
+MEDIAN = ("rps", "p50_us", "p99_us", "cpu_us", "pss_kb", "resumed")
+
+
+def median(vals):
+    v = sorted(vals)
+    n = len(v)
+    if n == 0:
+        return 0.0
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+
+
+class Results:
+    """One row per case; a case run in several rounds is folded into
+    one row: the median of each measure, the sum of the counts."""
+
+    def __init__(self, path):
+        with open(path, newline="", encoding="utf-8") as f:
+            raw = list(csv.DictReader(f, delimiter="\t"))
+        groups = {}
+        for r in raw:
+            groups.setdefault(tuple(r[k] for k in KEY), []).append(r)
+        self.rows = []
+        for rs in groups.values():
+            row = dict(rs[0])
+            for k in MEDIAN:
+                m = median([num(r[k]) for r in rs])
+                row[k] = ("%.3f" % m) if k == "resumed" else "%.0f" % m
+            for k in ("ok", "err"):
+                row[k] = str(sum(int(num(r[k])) for r in rs))
+            row["note"] = " ".join((r.get("note") or "").strip()
+                                   for r in rs).strip()
+            row["rounds"] = len(rs)
+            row["spread"] = ""
+            cpus = [num(r["cpu_us"]) for r in rs]
+            if len(rs) > 1:
+                row["spread"] = "%.0f–%.0f" % (min(cpus), max(cpus))
+            self.rows.append(row)
+
+    def find(self, **kw):
+        for r in self.rows:
+            if all(r.get(k) == str(v) for k, v in kw.items()):
+                return r
+        return None
+
+    def select(self, **kw):
+        return [r for r in self.rows
+                if all(r.get(k) == str(v) for k, v in kw.items())]
+
+
+def tls_name(t):
+    return {"13": "1.3", "12": "1.2"}.get(t, t)
+
+
+def errors(r):
+    """The error count, with its kinds when there are any."""
+    n = int(num(r["err"]))
+    if n == 0:
+        return "0"
+    kinds = {}
+    for k, v in re.findall(r"e_([a-z]+)=(\d+)", r.get("note") or ""):
+        kinds[k] = kinds.get(k, 0) + int(v)
+    return "%d (%s)" % (n, ", ".join("%s %d" % kv
+                                     for kv in sorted(kinds.items())))
+
+
+def cpu_cell(r):
+    """CPU per request; over several rounds, the median and the range."""
+    if r.get("spread"):
+        return "%s (%s)" % (r["cpu_us"], r["spread"])
+    return r["cpu_us"]
+
+
+def gemini_table(res, out):
+    out.append("| server | page | TLS | handshake | conc | req/s | "
+               "p50 ms | p99 ms | CPU µs/req | PSS KB | errors | "
+               "resumed | ×peer | ×ceiling | ×static |")
+    out.append("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+               "---:|---:|---:|---:|")
+    for r in res.select(proto="gemini"):
+        if r["page"] == "hold":
+            continue
+        key = dict(proto="gemini", page="static", tls=r["tls"],
+                   mode=r["mode"], conc=r["conc"])
+        peer = ceil = stat = None
+        if r["server"] == "bantin":
+            p = res.find(server="molly-brown", **key)
+            c = res.find(server="bare", **key)
+            s = res.find(server="bantin", **key)
+            peer = ratio(r["cpu_us"], p["cpu_us"]) if p else None
+            ceil = ratio(r["cpu_us"], c["cpu_us"]) if c else None
+            if r["page"] != "static" and s:
+                stat = ratio(r["cpu_us"], s["cpu_us"])
+        out.append("| %s | %s | %s | %s | %s | %.0f | %s | %s | %s | %s | "
+                   "%s | %.0f%% | %s | %s | %s |" % (
+                       r["server"], r["page"], tls_name(r["tls"]),
+                       r["mode"], r["conc"], num(r["rps"]),
+                       ms(r["p50_us"]), ms(r["p99_us"]), cpu_cell(r),
+                       r["pss_kb"], errors(r), 100 * num(r["resumed"]),
+                       fmt_ratio(peer), fmt_ratio(ceil),
+                       fmt_ratio(stat) if stat else ""))
+
+
+def gopher_table(res, out):
+    out.append("| server | page | conc | req/s | p50 ms | p99 ms | "
+               "CPU µs/req | PSS KB | errors | ×peer | ×ceiling |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in res.select(proto="gopher"):
+        if r["page"] == "hold":
+            continue
+        peer = ceil = None
+        if r["server"] == "bantin":
+            p = res.find(proto="gopher", server="gophernicus",
+                         page="static", conc=r["conc"])
+            c = res.find(proto="gopher", server="bare-tcp", page="static",
+                         conc=r["conc"])
+            peer = ratio(r["cpu_us"], p["cpu_us"]) if p else None
+            ceil = ratio(r["cpu_us"], c["cpu_us"]) if c else None
+        out.append("| %s | %s | %s | %.0f | %s | %s | %s | %s | %s | %s | "
+                   "%s |" % (r["server"], r["page"], r["conc"],
+                             num(r["rps"]), ms(r["p50_us"]),
+                             ms(r["p99_us"]), cpu_cell(r), r["pss_kb"],
+                             errors(r), fmt_ratio(peer), fmt_ratio(ceil)))
+
+
+def note_field(r, key):
+    m = re.search(r"\b" + key + r"=(\S+)", r.get("note") or "")
+    return m.group(1) if m else ""
+
+
+def hold_table(res, out):
+    out.append("| server | protocol | held | answered | errors | "
+               "p50 ms | p99 ms | PSS idle KB | PSS held KB | "
+               "KB per held conn | processes | detail |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in res.select(page="hold"):
+        idle = num(note_field(r, "idle_pss"))
+        n = num(r["conc"])
+        per = (num(r["pss_kb"]) - idle) / n if n else 0
+        detail = re.sub(r"\b(idle_pss|procs)=\S+\s*", "",
+                        r.get("note") or "").strip()
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %.0f | %s | %.1f |"
+                   " %s | %s |" % (
+                       r["server"], r["proto"], r["conc"], r["ok"],
+                       r["err"], ms(r["p50_us"]), ms(r["p99_us"]), idle,
+                       r["pss_kb"], per, note_field(r, "procs"), detail))
+
+
+def verdict(ok):
+    return "**met**" if ok else "**not met**"
+
+
+def targets(res, idle, hold_s, out):
+    """The issue-5 targets, at concurrency 16 unless named."""
+    rows = []
+
+    def cpu(server, page="static", tls="13", mode="full", conc="16",
+            proto="gemini"):
+        r = res.find(proto=proto, server=server, page=page, tls=tls,
+                     mode=mode, conc=conc)
+        return (num(r["cpu_us"]), r) if r else (None, None)
+
+    for tls in ("13", "12"):
+        b, _ = cpu("bantin", tls=tls)
+        c, _ = cpu("bare", tls=tls)
+        m, _ = cpu("molly-brown", tls=tls)
+        if b and c:
+            rows.append(("Gemini full handshake, TLS %s: ≤ 1.1× bare "
+                         "responder" % tls_name(tls),
+                         "%.0f vs %.0f µs = %.2f×" % (b, c, b / c),
+                         verdict(b <= 1.1 * c)))
+        if b and m:
+            rows.append(("Gemini full handshake, TLS %s: ≤ 0.9× "
+                         "molly-brown" % tls_name(tls),
+                         "%.0f vs %.0f µs = %.2f×" % (b, m, b / m),
+                         verdict(b <= 0.9 * m)))
+        b, br = cpu("bantin", tls=tls, mode="resumed")
+        m, _ = cpu("molly-brown", tls=tls, mode="resumed")
+        if b and m:
+            rows.append(("Gemini resumed, TLS %s: ≤ molly-brown resumed"
+                         % tls_name(tls),
+                         "%.0f vs %.0f µs = %.2f×" % (b, m, b / m),
+                         verdict(b <= m)))
+        if br:
+            f = num(br["resumed"])
+            rows.append(("Gemini resumed, TLS %s: tickets work across "
+                         "workers" % tls_name(tls),
+                         "%.1f%% of handshakes resumed" % (100 * f),
+                         verdict(f >= 0.95)))
+    for mode in ("full", "resumed"):
+        s, _ = cpu("bantin", mode=mode)
+        for page in ("home", "category", "article", "search"):
+            p, _ = cpu("bantin", page=page, mode=mode)
+            if s and p:
+                rows.append(("%s page, %s handshake, TLS 1.3: ≤ 1.2× the "
+                             "static page" % (page, mode),
+                             "%.0f vs %.0f µs = %.2f×" % (p, s, p / s),
+                             verdict(p <= 1.2 * s)))
+    c, _ = cpu("bare-tcp", tls="-", mode="-", proto="gopher")
+    g, _ = cpu("gophernicus", tls="-", mode="-", proto="gopher")
+    for page in ("static", "article", "menu"):
+        b, _ = cpu("bantin", page=page, tls="-", mode="-", proto="gopher")
+        if b and c:
+            extra = " (gophernicus: %.0f×)" % (g / c) if g else ""
+            rows.append(("Gopher %s: ≤ 2× the bare TCP responder" % page,
+                         "%.0f vs %.0f µs = %.2f×%s" % (b, c, b / c, extra),
+                         verdict(b <= 2 * c)))
+    c64 = [r for r in res.select(server="bantin", conc="64")]
+    if c64:
+        bad = sum(int(num(r["err"])) for r in c64)
+        n = sum(int(num(r["ok"])) for r in c64)
+        rows.append(("concurrency 64: every request answered",
+                     "%d answered, %d errors in %d cases" % (n, bad,
+                                                             len(c64)),
+                     verdict(bad == 0)))
+    for r in res.select(server="bantin", page="hold"):
+        rows.append(("%s, %s held %s s: every request answered"
+                     % (r["proto"], r["conc"], hold_s),
+                     "%s of %s answered, %s errors %s" % (
+                         r["ok"], r["conc"], r["err"],
+                         re.sub(r"\b(idle_pss|procs|held)=\S+\s*", "",
+                                r.get("note") or "").strip()),
+                     verdict(num(r["err"]) == 0 and
+                             num(r["ok"]) == num(r["conc"]))))
+    if "bantin" in idle:
+        kb = idle["bantin"][0]
+        rows.append(("PSS idle, bundled capsule: < 6 MB",
+                     "%d KB in %s processes" % (kb, idle["bantin"][1]),
+                     verdict(kb < 6 * 1024)))
+    h = res.find(server="bantin", page="hold", proto="gemini")
+    if h:
+        idle_kb = num(note_field(h, "idle_pss"))
+        per = (num(h["pss_kb"]) - idle_kb) / max(num(h["conc"]), 1)
+        rows.append(("PSS per held TLS connection at %s held: ≤ 32 KB"
+                     % h["conc"],
+                     "%.0f → %s KB: %.1f KB each" % (idle_kb, h["pss_kb"],
+                                                     per),
+                     verdict(per <= 32)))
+    out.append("| target | measured (bantin vs reference) | result |")
+    out.append("|---|---|---|")
+    for t in rows:
+        out.append("| %s | %s | %s |" % t)
+    met = sum(1 for t in rows if "not met" not in t[2])
+    out.append("")
+    out.append("%d of %d targets met." % (met, len(rows)))
+
+
+def cmd_run(a):
+    res = Results(a.results)
+    idle = {}
+    try:
+        with open(a.idle, encoding="utf-8") as f:
+            for line in f:
+                p = line.rstrip("\n").split("\t")
+                if len(p) >= 4 and p[0] == "idle":
+                    idle[p[1]] = (int(num(p[2])), p[3])
+    except OSError:
+        pass
+    out = []
+    out.append("# Benchmarks")
+    out.append("")
+    out.append("Produced by `%s` (bench/run.sh) on %s, in %d s." % (
+        a.command, time.strftime("%Y-%m-%d %H:%M %Z"), a.seconds))
+    out.append("")
+    out.append("- Machine: %s, %d cores, Linux %s; %s." % (
+        cpu_model(), os.cpu_count() or 0, platform.release(),
+        openssl_version()))
+    out.append("- Peers, from Debian: molly-brown %s (Gemini), "
+               "gophernicus %s (Gopher, under systemd-socket-activate, "
+               "one process per connection)." % (
+                   pkg_version("molly-brown"), pkg_version("gophernicus")))
+    out.append("- The ceiling: bench/bare, bantin's own listen.c, loop.c "
+               "and tls.c (same `tls_ctx_new` settings) answering a fixed "
+               "4 KB page and nothing else; bare-tcp is its plain-TCP "
+               "mode.")
+    out.append("- Server pinned to core 0, bench/loadgen to core 1 "
+               "(taskset); %s s per case; every request a new connection; "
+               "ECDSA P-256 certificate; 127.0.0.1 only." % a.duration)
+    out.append("- **CPU µs/req** is the server's CPU time per answered "
+               "request: utime + stime (+ reaped children) of all its "
+               "processes, from /proc/<pid>/stat before and after the "
+               "case. PSS is summed over the processes (smaps_rollup) at "
+               "the end of the case. ×peer and ×ceiling divide bantin's "
+               "CPU per request by molly-brown's or gophernicus's, and by "
+               "the bare responder's, for the 4 KB static page in the same "
+               "setting; ×static divides a generated page's by bantin's "
+               "static page. On a 2-core machine the load generator's own "
+               "TLS work caps requests/s, so the ratios are the result, "
+               "not req/s.")
+    out.append("- The static-page cases of bantin, the ceiling and the "
+               "peers run %s times, interleaved (A B C A B C ...), so that "
+               "they share the machine's load; the tables give the median "
+               "and, in brackets, the range of CPU µs/req over the rounds. "
+               "Other cases run once." % a.rounds)
+    out.append("- Pages: static = a 4 KB gemtext file at the top of the "
+               "capsule (bare: its fixed 4 KB answer), article = an "
+               "article in Markdown, home = `/`, category = `/thoi-su/`, "
+               "search = `/search?hội nghị`; Gopher menu = `/`.")
+    out.append("- gophernicus runs with `-i 0 -k 0` (no throttling; `-i 0` "
+               "alone makes it divide by zero after a client has fetched "
+               "16 MB) in a private System V IPC namespace. It caches "
+               "`lsb_release` (a Python script, run when the optional "
+               "lsb-release package is installed) in that shared memory, "
+               "so the script runs once, not per request.")
+    out.append("")
+    out.append("## Targets (issue 5)")
+    out.append("")
+    out.append("Concurrency 16 and TLS 1.3 unless named.")
+    out.append("")
+    targets(res, idle, a.hold_secs, out)
+    out.append("")
+    out.append("## Gemini")
+    out.append("")
+    gemini_table(res, out)
+    out.append("")
+    out.append("## Gopher")
+    out.append("")
+    gopher_table(res, out)
+    out.append("")
+    out.append("## Held connections")
+    out.append("")
+    out.append("All connections opened at once, handshakes completed, held "
+               "idle, then a request sent on each. PSS is read while "
+               "they are held.")
+    out.append("")
+    hold_table(res, out)
+    out.append("")
+    out.append("## Memory when idle")
+    out.append("")
+    out.append("| server | PSS KB | processes |")
+    out.append("|---|---:|---:|")
+    for name, (kb, n) in idle.items():
+        out.append("| %s | %d | %s |" % (name, kb, n))
+    out.append("")
+    text = "\n".join(out)
+    _, scale = split_sections(read_out(a.out))
+    if scale:
+        text += "\n" + scale
+    write_out(a.out, text)
+    print(text)
+
+
+def cmd_section(a):
+    with open(a.body, encoding="utf-8") as f:
+        body = f.read().rstrip("\n") + "\n"
+    text = read_out(a.out)
+    if not text:
+        text = "# Benchmarks\n\nRun `make bench` for the main tables.\n"
+    head, _ = split_sections(text)
+    write_out(a.out, head + "\n" + body)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("--results", required=True)
+    r.add_argument("--idle", required=True)
+    r.add_argument("--out", required=True)
+    r.add_argument("--seconds", type=int, default=0)
+    r.add_argument("--duration", default="3")
+    r.add_argument("--hold-secs", default="4")
+    r.add_argument("--rounds", default="1")
+    r.add_argument("--command", default="make bench")
+    s = sub.add_parser("section")
+    s.add_argument("--body", required=True)
+    s.add_argument("--out", required=True)
+    a = ap.parse_args()
+    if a.cmd == "run":
+        cmd_run(a)
+    else:
+        cmd_section(a)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,317 @@
+#!/bin/sh
+# Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+#
+# bench/scale.sh (make bench-scale): bantin on a newsroom's archive.
+# tests/gen_scale.py writes a 100,000-article tree (and a 1,000-article
+# one to compare with); bantin is started on each, and we report the
+# first start (full index), a restart of the unchanged tree, a reload
+# after one article changes, PSS, page latency at 1,000 versus 100,000
+# articles, and search latency. The result goes into the "Scale"
+# section of BENCHMARKS.md. The trees are written to tmpfs when there
+# is room (creating 100,000 files on a slow disk takes minutes and
+# measures the disk, not bantin); bantin's state directory, with its
+# catalog, stays on disk in the temp dir.
+#
+# Knobs: BENCH_SCALE_N (100000), BENCH_SCALE_REQS (500 per latency
+# measurement), BENCH_OUT (BENCHMARKS.md), BENCH_SCALE_DIR (where the
+# trees go).
+
+. "$(dirname "$0")/lib.sh"
+
+N=${BENCH_SCALE_N:-100000}
+SMALL=1000
+REQS=${BENCH_SCALE_REQS:-500}
+OUT=${BENCH_OUT:-$ROOT/BENCHMARKS.md}
+T0=$(date +%s)
+MD=$TMP/scale.md
+
+[ -x "$LOADGEN" ] && [ -x "$BANTIN" ] ||
+	{ echo "bench: build first: make bench-scale" >&2; exit 1; }
+ulimit -n 65536 2>/dev/null
+
+# where the trees go: tmpfs when it has room (about 4 KB per file)
+TREES=$TMP
+WHERE="the temp dir on disk ($TMP)"
+if [ -n "${BENCH_SCALE_DIR:-}" ]; then
+	TREES=$(mktemp -d "$BENCH_SCALE_DIR/bantin-scale.XXXXXX") || exit 1
+	EXTRA_DIRS="$TREES"
+	WHERE="$BENCH_SCALE_DIR"
+elif [ -d /dev/shm ] && [ -w /dev/shm ] &&
+    [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt \
+    $(( (N + SMALL) * 6 + 262144 )) ]; then
+	TREES=$(mktemp -d /dev/shm/bantin-scale.XXXXXX) || exit 1
+	EXTRA_DIRS="$TREES"
+	WHERE="tmpfs (/dev/shm)"
+fi
+make_cert "$TMP"
+
+now()
+{
+	date +%s.%N
+}
+
+elapsed()	# start [end]: seconds, 3 decimals
+{
+	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.3f", b - a }'
+}
+
+# start_bantin name tree: start it, wait for "ready"; sets BPID, GEM,
+# GOPH and START_S (seconds from exec to ready)
+start_bantin()
+{
+	s_name=$1
+	if [ ! -f "$TMP/$s_name.ini" ]; then
+		GEM=$(free_port)
+		GOPH=$(free_port)
+		mkdir -p "$TMP/state-$s_name"
+		bantin_conf "$TMP/$s_name.ini" "$2" "$TMP/state-$s_name" \
+		    "$GEM" "$GOPH"
+		eval "PORTS_$s_name=\"$GEM $GOPH\""
+	fi
+	eval "set -- \$PORTS_$s_name"
+	GEM=$1
+	GOPH=$2
+	s_log="$TMP/$s_name.log.$(date +%s%N)"
+	t=$(now)
+	taskset -c $SERVER_CORE "$BANTIN" -d -c "$TMP/$s_name.ini" \
+	    > "$s_log" 2>&1 &
+	BPID=$!
+	started $BPID
+	i=0
+	while ! grep -q ' ready' "$s_log"; do
+		if ! kill -0 $BPID 2>/dev/null || [ $i -ge 45000 ]; then
+			echo "bench: bantin did not start:" >&2
+			tail -20 "$s_log" >&2
+			exit 1
+		fi
+		sleep 0.02
+		i=$((i + 1))
+	done
+	START_S=$(elapsed "$t")
+	LOG=$s_log
+	grep -v ' ready' "$s_log" | sed 's/^/  bantin: /'
+}
+
+# p50 of REQS sequential requests (c=1): lat gemini|gopher path
+lat()
+{
+	# a few requests first, so that no cold cache is measured
+	if [ "$1" = gemini ]; then
+		taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" -n 10 \
+		    "gemini://localhost$2" >/dev/null
+	else
+		taskset -c $CLIENT_CORE "$LOADGEN" -m -P -p "$GOPH" -n 10 \
+		    "$2" >/dev/null
+	fi
+	if [ "$1" = gemini ]; then
+		out=$(taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" \
+		    -c 1 -n "$REQS" -x "20 " "gemini://localhost$2")
+	else
+		out=$(taskset -c $CLIENT_CORE "$LOADGEN" -m -P -p "$GOPH" \
+		    -c 1 -n "$REQS" -b 100 "$2")
+	fi
+	lg_parse "$out"
+	if [ "$LG_err" -gt 0 ]; then
+		echo "bench: $1 $2: $LG_err errors: $out" >&2
+		# a subshell runs us: keep the count in a file
+		echo "$1 $2: $LG_err of $REQS" >> "$TMP/errors"
+	fi
+	awk -v u="$LG_p50_us" 'BEGIN { printf "%.2f", u / 1000 }'
+}
+
+newest()	# tree category: path of its newest dated article
+{
+	ls "$1/$2" | grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}-.*\.(md|gmi|txt)$' |
+	    sort | tail -1 | sed "s|^|/$2/|; s|\.[a-z]*\$||"
+}
+
+# retitle file marker: put marker in front of the article's title
+retitle()
+{
+	python3 - "$1" "$2" <<'EOF'
+import sys
+p, mark = sys.argv[1], sys.argv[2]
+lines = open(p, encoding="utf-8").read().split("\n")
+for i, l in enumerate(lines):
+    if l.startswith("title: "):
+        lines[i] = "title: " + mark + " " + l[7:]
+        break
+open(p, "w", encoding="utf-8").write("\n".join(lines))
+EOF
+}
+
+echo "bench-scale: generating $N and $SMALL articles in $WHERE"
+t=$(now)
+python3 "$ROOT/tests/gen_scale.py" "$TREES/big" -n "$N" || exit 1
+GEN_S=$(elapsed "$t")
+python3 "$ROOT/tests/gen_scale.py" "$TREES/small" -n "$SMALL" || exit 1
+
+PAGES="article category category-p5 home date"
+path_of()	# tree page
+{
+	case $2 in
+	article)	newest "$1" kinh-te ;;
+	category)	echo /kinh-te/ ;;
+	category-p5)	echo /kinh-te/page/5/ ;;
+	home)		echo / ;;
+	date)		echo /date/2020/05/ ;;
+	esac
+}
+Q1='/search?h%E1%BB%99i%20ngh%E1%BB%8B'			# hội nghị
+Q2='/search?ti%C3%AAm%20v%E1%BA%AFc%20xin'		# tiêm vắc xin
+
+# ---- 1,000 articles ---------------------------------------------------
+start_bantin small "$TREES/small"
+SMALL_START=$START_S
+SMALL_PSS=$(pss_kb $BPID)
+for p in $PAGES; do
+	path=$(path_of "$TREES/small" $p)
+	eval "S_gem_$(echo $p | tr - _)=$(lat gemini "$path")"
+	eval "S_gop_$(echo $p | tr - _)=$(lat gopher "$path")"
+done
+S_q1=$(lat gemini "$Q1")
+S_q2=$(lat gemini "$Q2")
+stop $BPID
+echo "bench-scale: $SMALL articles: ready in $SMALL_START s, PSS $SMALL_PSS KB"
+
+# ---- 100,000 articles -------------------------------------------------
+start_bantin big "$TREES/big"
+FIRST_S=$START_S
+FIRST_PSS=$(pss_kb $BPID)
+echo "bench-scale: $N articles: first start $FIRST_S s, PSS $FIRST_PSS KB"
+stop $BPID
+start_bantin big "$TREES/big"
+RESTART_S=$START_S
+IDLE_PSS=$(pss_kb $BPID)
+echo "bench-scale: restart of the unchanged tree: $RESTART_S s"
+for p in $PAGES; do
+	path=$(path_of "$TREES/big" $p)
+	eval "B_gem_$(echo $p | tr - _)=$(lat gemini "$path")"
+	eval "B_gop_$(echo $p | tr - _)=$(lat gopher "$path")"
+done
+B_q1=$(lat gemini "$Q1")
+B_q2=$(lat gemini "$Q2")
+LOAD_PSS=$(pss_kb $BPID)
+NPROC=$(nprocs $BPID)
+
+# one changed article, then SIGHUP: until the new title is served
+A=$(newest "$TREES/big" thoi-su)
+F=$(ls "$TREES/big$A".* | head -1)
+retitle "$F" "RELOAD-HUP"
+HUP_S=$(python3 "$ROOT/bench/probe.py" --port "$GEM" --path "$A" \
+    --marker "RELOAD-HUP" --hup $BPID --timeout 60)
+echo "bench-scale: reload after one changed article (SIGHUP): $HUP_S s"
+sleep 1
+# and without SIGHUP: the periodic rescan finds it
+A2=$(newest "$TREES/big" giao-duc)
+F2=$(ls "$TREES/big$A2".* | head -1)
+retitle "$F2" "RELOAD-SCAN"
+SCAN_S=$(python3 "$ROOT/bench/probe.py" --port "$GEM" --path "$A2" \
+    --marker "RELOAD-SCAN" --timeout 60)
+echo "bench-scale: change served without SIGHUP: $SCAN_S s"
+sleep 1
+RELOAD_PSS=$(pss_kb $BPID)
+RELOAD_N=$(nprocs $BPID)
+# the old workers finish and exit: measure again once they are gone
+i=0
+while [ "$(nprocs $BPID)" -gt "$NPROC" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
+SETTLED_PSS=$(pss_kb $BPID)
+SETTLED_N=$(nprocs $BPID)
+RELOADS=$(grep -c 'reloaded' "$LOG")
+TROUBLE=$(grep -Ei 'killed by signal|exited with|fatal|sanitizer' "$LOG" |
+    head -5)
+stop $BPID
+CATALOG_KB=$(du -sk "$TMP/state-big" | awk '{ print $1 }')
+TREE_KB=$(du -sk "$TREES/big" | awk '{ print $1 }')
+T1=$(date +%s)
+
+# ---- report -----------------------------------------------------------
+verdict()	# condition-as-awk-expression
+{
+	awk "BEGIN { print ($1) ? \"**met**\" : \"**not met**\" }"
+}
+ratio()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b;
+	    else print "–" }'
+}
+mb()
+{
+	awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'
+}
+WORST=$(for p in article category category-p5; do
+	v=$(echo $p | tr - _)
+	eval "echo \$B_gem_$v \$S_gem_$v; echo \$B_gop_$v \$S_gop_$v"
+done | awk '$2 > 0 { r = $1 / $2; if (r > m) m = r } END { printf "%.2f", m }')
+
+{
+	echo "## Scale"
+	echo
+	echo "Produced by \`make bench-scale\` (bench/scale.sh) on" \
+	    "$(date '+%Y-%m-%d %H:%M %Z'), in $((T1 - T0)) s, on" \
+	    "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')," \
+	    "$(nproc) cores."
+	echo "The tree: tests/gen_scale.py, $N articles (seed 1) in 8" \
+	    "category folders (2 of them subcategories), Markdown, gemtext," \
+	    "plain text and HTML, Vietnamese and English; $(mb "$TREE_KB")" \
+	    "written in $GEN_S s to $WHERE. bantin's state directory" \
+	    "(catalog and search index, $(mb "$CATALOG_KB") after the run)" \
+	    "is on disk. Default configuration: $NPROC processes" \
+	    "(master and workers), rescan_interval 2 s. Latency: p50 of" \
+	    "$REQS sequential requests (concurrency 1), Gemini with TLS 1.3" \
+	    "session resumption, Gopher plain; server on core" \
+	    "$SERVER_CORE, load generator on core $CLIENT_CORE."
+	echo
+	echo "| measure | value | target | result |"
+	echo "|---|---|---|---|"
+	echo "| first start, $N articles (full index) | $FIRST_S s | – | |"
+	echo "| first start, $SMALL articles | $SMALL_START s | – | |"
+	echo "| restart, unchanged tree | $RESTART_S s | < 3 s |" \
+	    "$(verdict "$RESTART_S < 3") |"
+	echo "| reload after one changed article: SIGHUP to new text served" \
+	    "| $HUP_S s | < 1 s | $(case $HUP_S in timeout) echo \
+	    '**not met**' ;; *) verdict "$HUP_S < 1" ;; esac) |"
+	echo "| the same without SIGHUP (periodic rescan) | $SCAN_S s | – | |"
+	echo "| PSS, all processes: after start / after the latency runs /" \
+	    "1 s after the second reload ($RELOAD_N processes) / once" \
+	    "settled ($SETTLED_N processes) | $(mb "$IDLE_PSS") /" \
+	    "$(mb "$LOAD_PSS") / $(mb "$RELOAD_PSS") / $(mb "$SETTLED_PSS")" \
+	    "| < 96 MB | $(verdict "$IDLE_PSS < 98304 && \
+	    $LOAD_PSS < 98304 && $RELOAD_PSS < 98304 && \
+	    $SETTLED_PSS < 98304") |"
+	echo "| PSS with $SMALL articles | $(mb "$SMALL_PSS") | – | |"
+	echo "| search p50, \"hội nghị\" / \"tiêm vắc xin\", $N articles |" \
+	    "$B_q1 / $B_q2 ms | < 20 ms |" \
+	    "$(verdict "$B_q1 < 20 && $B_q2 < 20") |"
+	echo "| article and category pages: worst ratio of p50 at $N to" \
+	    "p50 at $SMALL | $WORST× | ≤ 1.2× | $(verdict "$WORST <= 1.2") |"
+	echo
+	echo "| page | Gemini p50 ms, $SMALL | Gemini p50 ms, $N | ratio |" \
+	    "Gopher p50 ms, $SMALL | Gopher p50 ms, $N | ratio |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
+	for p in $PAGES; do
+		v=$(echo $p | tr - _)
+		eval "sg=\$S_gem_$v bg=\$B_gem_$v sp=\$S_gop_$v bp=\$B_gop_$v"
+		pp=$(path_of "$TREES/big" $p)
+		[ $p = article ] && pp="$(dirname "$pp")/…"
+		echo "| $p ($pp) | $sg | $bg |" \
+		    "$(ratio "$bg" "$sg") | $sp | $bp | $(ratio "$bp" "$sp") |"
+	done
+	echo "| search \"hội nghị\" | $S_q1 | $B_q1 |" \
+	    "$(ratio "$B_q1" "$S_q1")" \
+	    "| | | |"
+	echo "| search \"tiêm vắc xin\" | $S_q2 | $B_q2 |" \
+	    "$(ratio "$B_q2" "$S_q2") | | | |"
+	echo
+	echo "Reloads logged: $RELOADS."
+	[ -s "$TMP/errors" ] && echo "Requests that failed:" \
+	    "$(tr '\n' ';' < "$TMP/errors")"
+	[ -n "$TROUBLE" ] && { echo; echo "bantin logged:"; echo;
+	    echo "$TROUBLE" | sed 's/^/    /'; }
+} > "$MD"
+cat "$MD"
+python3 "$ROOT/bench/report.py" section --body "$MD" --out "$OUT"
