@@ -546,34 +546,45 @@ fail:
 static int
 excerpt_terms(struct buf *t, const char *e)
 {
-	int	 in = 0;
+	struct buf	 w = BUF_INIT;
+	int		 in = 0, r = -1;
 
 	buf_reset(t);
-	for (; *e != '\0'; e++) {
-		if (*e == '"') {
-			if (in && e[1] == '"') {
-				e++;
-				if (buf_putc(t, '"') == -1)
-					return -1;
-				continue;
-			}
-			if (in && buf_putc(t, '\0') == -1)
-				return -1;
-			in = !in;
-		} else if (in && *e == ' ') {
-			if (buf_putc(t, '\0') == -1)
-				return -1;
-		} else if (in) {
-			if (buf_putc(t, *e) == -1)
-				return -1;
+	for (;; e++) {
+		if (in && *e == '"' && e[1] == '"') {
+			e++;
+			if (buf_putc(&w, '"') == -1)
+				goto done;
+			continue;
+		}
+		if ((in && (*e == '"' || *e == ' ')) || *e == '\0') {
+			/* a word ends: keep it folded, as the index has it */
+			if (w.len > 0 && (utf8_fold(t, w.data, w.len) == -1 ||
+			    buf_putc(t, '\0') == -1))
+				goto done;
+			buf_reset(&w);
+			if (*e == '\0')
+				break;
+			if (*e == '"')
+				in = 0;
+			continue;
+		}
+		if (*e == '"')
+			in = 1;
+		else if (in) {
+			if (buf_putc(&w, *e) == -1)
+				goto done;
 		} else if (*e == '*' && t->len > 0) {
 			/* mark the word before as a prefix */
 			t->data[t->len - 1] = '*';
 			if (buf_putc(t, '\0') == -1)
-				return -1;
+				goto done;
 		}
 	}
-	return 0;
+	r = 0;
+done:
+	buf_free(&w);
+	return r;
 }
 
 struct excerpt_find {
