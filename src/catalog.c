@@ -716,6 +716,9 @@ catalog_end(struct catalog *cat)
 	if (rc != SQLITE_OK)
 		goto fail;
 	cat->in_scan = 0;
+	/* the master idles between scans, and its pages are what the
+	 * workers inherit: give the page cache back */
+	sqlite3_db_release_memory(cat->db);
 	return 0;
 fail:
 	/* the scan is over either way; a rebuild must not start another */
