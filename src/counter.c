@@ -24,8 +24,8 @@
  * - "site <N>" is the site visit total; it comes once, before any
  *   article line;
  * - "<N> <path>" is the view count of the article at path; a path
- *   starts with "/", contains no spaces or control characters and
- *   appears once;
+ *   starts with "/" and appears once; a space, "%" or a control
+ *   character in it is written %XX ("/thoi-su/a%20b");
  * - N is a decimal number from 0 to 18446744073709551615.
  * Anything else refuses the whole file with "file:line: reason", since
  * a damaged file must never be taken for zeros. A missing or empty file
@@ -37,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -206,8 +207,10 @@ insert(struct counter *c, const char *path, size_t len)
 }
 
 /*
- * A path the file can hold: the parser and the writer share this, so
- * that bantin never writes a file it would refuse to read.
+ * A path as written in the file: the parser checks it with this, and
+ * the writer encodes every path (put_path) so that it passes: a space,
+ * "%" and control characters are written as %XX, so an article whose
+ * name has a space keeps its count.
  */
 static int
 path_ok(const char *s, size_t len, const char **errstr)
@@ -229,6 +232,11 @@ path_ok(const char *s, size_t len, const char **errstr)
 			*errstr = "space in path";
 			return 0;
 		}
+		if (cp == '%' && (i + 2 >= len || !isxdigit((unsigned char)
+		    s[i + 1]) || !isxdigit((unsigned char)s[i + 2]))) {
+			*errstr = "bad %XX escape in path";
+			return 0;
+		}
 		/* C0, DEL and C1 controls */
 		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
 			*errstr = "control character in path";
@@ -236,6 +244,68 @@ path_ok(const char *s, size_t len, const char **errstr)
 		}
 	}
 	return 1;
+}
+
+static int
+hexdig(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	return (c | 0x20) - 'a' + 10;
+}
+
+/* Decode the %XX escapes of a checked path into out; its length. */
+static ssize_t
+path_decode_into(char *out, size_t outlen, const char *s, size_t len,
+    const char **errstr)
+{
+	size_t	 i, o = 0;
+	int	 v;
+
+	for (i = 0; i < len; i++) {
+		if (o + 1 >= outlen) {
+			*errstr = "path too long";
+			return -1;
+		}
+		if (s[i] == '%') {
+			v = (hexdig(s[i + 1]) << 4) | hexdig(s[i + 2]);
+			if (v == 0) {
+				*errstr = "NUL in path";
+				return -1;
+			}
+			out[o++] = (char)v;
+			i += 2;
+		} else
+			out[o++] = s[i];
+	}
+	out[o] = '\0';
+	if (!utf8_valid(out, o)) {
+		*errstr = "invalid UTF-8";
+		return -1;
+	}
+	return (ssize_t)o;
+}
+
+/* Write path, escaping what the file format cannot hold. */
+static int
+put_path(struct buf *b, const char *p)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	const unsigned char	*u = (const unsigned char *)p;
+
+	for (; *u != '\0'; u++) {
+		if (*u == ' ' || *u == '%' || *u < 0x20 || *u == 0x7f ||
+		    (*u == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) ||
+		    (u > (const unsigned char *)p && u[-1] == 0xc2 &&
+		    *u >= 0x80 && *u <= 0x9f)) {
+			if (buf_putc(b, '%') == -1 ||
+			    buf_putc(b, hex[*u >> 4]) == -1 ||
+			    buf_putc(b, hex[*u & 15]) == -1)
+				return -1;
+		} else if (buf_putc(b, *u) == -1)
+			return -1;
+	}
+	return 0;
 }
 
 static int
@@ -306,6 +376,8 @@ parse(struct counter *c, const char *data, size_t len, char *err,
 {
 	const char		*p = data, *end = data + len, *nl, *l;
 	const char		*errstr;
+	char			 dec[PATH_MAX];
+	ssize_t			 dlen;
 	unsigned long long	 n;
 	size_t			 ll, line = 0, site_line = 0, pos, s1, n1;
 	size_t			 s2, n2, s3, e;
@@ -372,17 +444,18 @@ parse(struct counter *c, const char *data, size_t len, char *err,
 			    "article count before the \"site\" line");
 			return -1;
 		}
-		if (!path_ok(l + s2, n2, &errstr)) {
+		if (!path_ok(l + s2, n2, &errstr) || (dlen = path_decode_into(
+		    dec, sizeof(dec), l + s2, n2, &errstr)) == -1) {
 			perr(err, errlen, c->file, line, "%s", errstr);
 			return -1;
 		}
-		if ((e = lookup(c, l + s2, n2)) != (size_t)-1) {
+		if ((e = lookup(c, dec, (size_t)dlen)) != (size_t)-1) {
 			perr(err, errlen, c->file, line,
 			    "duplicate path %.*s (first on line %zu)",
 			    (int)n2, l + s2, c->ents[e].line);
 			return -1;
 		}
-		if ((e = insert(c, l + s2, n2)) == (size_t)-1) {
+		if ((e = insert(c, dec, (size_t)dlen)) == (size_t)-1) {
 			perr(err, errlen, c->file, line, "out of memory");
 			return -1;
 		}
@@ -556,7 +629,7 @@ int
 counter_bind(struct counter *c, struct site *site)
 {
 	struct gen	*g = NULL;
-	const char	*path, *errstr;
+	const char	*path;
 	size_t		 i, n = site->narticles, e, bad = 0;
 
 	if (n > INT_MAX) {
@@ -570,7 +643,7 @@ counter_bind(struct counter *c, struct site *site)
 	g->nslots = n;
 	for (i = 0; i < n; i++) {
 		path = site->articles[i]->path;
-		if (!path_ok(path, strlen(path), &errstr))
+		if (path[0] != '/' || !utf8_valid(path, strlen(path)))
 			bad++;
 		if ((e = lookup(c, path, strlen(path))) == (size_t)-1 &&
 		    (e = insert(c, path, strlen(path))) == (size_t)-1)
@@ -587,7 +660,7 @@ counter_bind(struct counter *c, struct site *site)
 	}
 	if (bad > 0)
 		log_warnx("counter: %zu article paths cannot be stored in %s "
-		    "(space, control character or bad UTF-8): their views "
+		    "(not a path, or bad UTF-8): their views "
 		    "are not kept", bad, c->file);
 
 	/* Nothing can fail now: the current generation becomes old. */
@@ -704,7 +777,6 @@ static int
 render(struct counter *c, struct buf *b)
 {
 	struct entry	**v;
-	const char	 *errstr;
 	size_t		  i, n = 0;
 	int		  rc = -1;
 
@@ -712,8 +784,8 @@ render(struct counter *c, struct buf *b)
 	    sizeof(*v))) == NULL)
 		return -1;
 	for (i = 0; i < c->nents; i++)
-		if (c->ents[i].total != 0 && path_ok(c->ents[i].path,
-		    strlen(c->ents[i].path), &errstr))
+		if (c->ents[i].total != 0 && c->ents[i].path[0] == '/' &&
+		    utf8_valid(c->ents[i].path, strlen(c->ents[i].path)))
 			v[n++] = &c->ents[i];
 	qsort(v, n, sizeof(*v), by_path);
 	if (buf_puts(b, "# bantin counters: site visits, then views per "
@@ -721,7 +793,8 @@ render(struct counter *c, struct buf *b)
 	    buf_printf(b, "site %llu\n", c->site) == -1)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (buf_printf(b, "%llu %s\n", v[i]->total, v[i]->path) == -1)
+		if (buf_printf(b, "%llu ", v[i]->total) == -1 ||
+		    put_path(b, v[i]->path) == -1 || buf_putc(b, '\n') == -1)
 			goto out;
 	rc = 0;
  out:

@@ -992,9 +992,58 @@ test_format(void)
 	}
 }
 
+/* a space, "%" and controls in a path are written as %XX, read back */
+static void
+test_escaped_paths(void)
+{
+	static const struct {
+		const char	*file;		/* as written */
+		const char	*path;		/* as the site has it */
+	} cases[] = {
+		{ "/thoi-su/a%20b", "/thoi-su/a b" },
+		{ "/x/50%25", "/x/50%" },
+		{ "/x/%C4%91%E1%BA%A1i", "/x/đại" },
+		{ "/x/đại", "/x/đại" },
+	};
+	char	*d = tmpdir(), file[512], text[1024], *got;
+	struct counter *c;
+	char	 err[256];
+	size_t	 i;
+
+	snprintf(file, sizeof(file), "%s/counters", d);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "site 9\n7 %s\n", cases[i].file);
+		write_text(file, text, strlen(text));
+		c = counter_open(file, err, sizeof(err));
+		CHECK(c != NULL);
+		if (c == NULL)
+			continue;
+		CHECK_INT(counter_path_views(c, cases[i].path), 7);
+		CHECK_INT(counter_flush(c), 0);
+		got = read_text(file);
+		/* written escaped, except what needs no escape */
+		snprintf(text, sizeof(text), "\n7 %s\n", i == 2 ?
+		    "/x/đại" : cases[i].file);
+		CHECK_HAS(got, text);
+		counter_free(c);
+		c = counter_open(file, err, sizeof(err));
+		CHECK(c != NULL && counter_path_views(c, cases[i].path) == 7);
+		counter_free(c);
+		free(got);
+	}
+	write_text(file, "site 1\n2 /a%2\n", 15);
+	CHECK(counter_open(file, err, sizeof(err)) == NULL);
+	CHECK_HAS(err, "bad %XX escape");
+	write_text(file, "site 1\n2 /a%00\n", 16);
+	CHECK(counter_open(file, err, sizeof(err)) == NULL);
+	CHECK_HAS(err, "NUL in path");
+	rm_rf(d);
+}
+
 int
 main(void)
 {
+	test_escaped_paths();
 	test_parse();
 	test_open_errors();
 	test_round_trip();
