@@ -71,14 +71,26 @@ int
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list	 ap2;
+	size_t	 room;
 	int	 n;
 
-	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0 || buf_reserve(b, (size_t)n) == -1)
+	/* one pass when it fits in the room left, which is the usual case
+	 * for a page being rendered; a second one after growing if not */
+	if (b->data == NULL && buf_reserve(b, 0) == -1)
 		return -1;
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	room = b->cap - b->len;
+	va_copy(ap2, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= room) {
+		if (buf_reserve(b, (size_t)n) == -1) {
+			b->data[b->len] = '\0';
+			return -1;
+		}
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 	return 0;
 }

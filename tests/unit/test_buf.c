@@ -25,6 +25,22 @@ main(void)
 	CHECK_INT(n, 10000);
 	CHECK(b.data == NULL && b.len == 0);
 	free(s);
+	/* printf that fits, that just does not fit, and that grows */
+	{
+		char	 big[700];
+		size_t	 k;
+
+		for (k = 250; k < 700; k += 3) {
+			memset(big, 'x', k);
+			big[k] = '\0';
+			buf_free(&b);
+			buf_puts(&b, "ab");
+			CHECK_INT(buf_printf(&b, "%s|%zu", big, k), 0);
+			CHECK(b.len == 2 + k + 1 + (k < 1000 ? 3 : 4));
+			CHECK(b.data[b.len] == '\0' && b.data[2 + k] == '|');
+		}
+		buf_free(&b);
+	}
 	CHECK_INT(buf_append(&b, "", 0), 0);
 	CHECK_STR(b.data, "");
 	buf_free(&b);
