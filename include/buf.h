@@ -26,6 +26,9 @@ int	 buf_vprintf(struct buf *, const char *, va_list);
 void	 buf_reset(struct buf *);		/* len = 0, keeps memory */
 void	 buf_free(struct buf *);
 char	*buf_steal(struct buf *, size_t *);	/* caller frees; buf emptied */
+/* Append everything fd reads until EOF (hint: the expected size).
+ * -1 with errno, EFBIG past max bytes. */
+int	 buf_read_fd(struct buf *, int fd, size_t max, size_t hint);
 
 /* one byte: inline, since renderers write text a character at a time */
 static inline int

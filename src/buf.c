@@ -7,9 +7,11 @@
  * grow returns -1 and leaves the buffer as it was; it never exits.
  */
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 
@@ -136,4 +138,31 @@ buf_steal(struct buf *b, size_t *lenp)
 		*lenp = b->len;
 	buf_init(b);
 	return p;
+}
+
+int
+buf_read_fd(struct buf *b, int fd, size_t max, size_t hint)
+{
+	ssize_t	 n;
+
+	if (buf_reserve(b, hint) == -1)
+		return -1;
+	for (;;) {
+		if (b->cap - b->len < 2 && buf_reserve(b, 4096) == -1)
+			return -1;
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		b->data[b->len] = '\0';
+		if (b->len > max) {
+			errno = EFBIG;
+			return -1;
+		}
+	}
+	return 0;
 }

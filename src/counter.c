@@ -469,25 +469,12 @@ parse(struct counter *c, const char *data, size_t len, char *err,
 static int
 read_file(const char *file, struct buf *b)
 {
-	ssize_t		 r;
 	int		 fd, saved;
 
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		return errno == ENOENT ? 1 : -1;
-	for (;;) {
-		if (buf_reserve(b, 65536) == -1) {
-			errno = ENOMEM;
-			goto fail;
-		}
-		r = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r == -1)
-			goto fail;
-		if (r == 0)
-			break;
-		b->len += (size_t)r;
-	}
+	if (buf_read_fd(b, fd, (size_t)-1 / 2, 65536) == -1)
+		goto fail;
 	close(fd);
 	return 0;
  fail:

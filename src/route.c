@@ -324,7 +324,6 @@ route_file(const struct render_ctx *ctx, const struct request *req,
 {
 	struct stat	 st;
 	const char	*dot;
-	ssize_t		 n;
 	int		 fd;
 
 	/* site_open refuses any symbolic link on the way (openat2
@@ -369,25 +368,11 @@ route_file(const struct render_ctx *ctx, const struct request *req,
 		return;
 	}
 	buf_reset(&r->body);
-	if (buf_reserve(&r->body, (size_t)st.st_size) == -1)
-		goto fail;
-	for (;;) {
-		if (buf_reserve(&r->body, 4096) == -1)
-			goto fail;
-		n = read(fd, r->body.data + r->body.len,
-		    r->body.cap - r->body.len - 1);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
+	if (buf_read_fd(&r->body, fd, PAGE_READ_MAX, (size_t)st.st_size)
+	    == -1) {
+		if (errno != EFBIG)
 			log_warn("read %s", f->src);
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		r->body.len += (size_t)n;
-		r->body.data[r->body.len] = '\0';
-		if (r->body.len > PAGE_READ_MAX)
-			goto fail;
+		goto fail;
 	}
 	close(fd);
 	if (page == 2) {		/* text: data, not a counted page */

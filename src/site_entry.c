@@ -267,7 +267,6 @@ site_read_source(int rootfd, const char *src, struct buf *b, off_t *size,
     struct timespec *mtime)
 {
 	struct stat	 st;
-	ssize_t		 n;
 	int		 fd, saved;
 
 	buf_reset(b);
@@ -283,24 +282,8 @@ site_read_source(int rootfd, const char *src, struct buf *b, off_t *size,
 		errno = EFBIG;
 		goto fail;
 	}
-	if (buf_reserve(b, (size_t)st.st_size + 1) == -1)
+	if (buf_read_fd(b, fd, SITE_SOURCE_MAX, (size_t)st.st_size + 1) == -1)
 		goto fail;
-	for (;;) {
-		if (b->cap - b->len < 2 && buf_reserve(b, 4096) == -1)
-			goto fail;
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-		if (b->len > SITE_SOURCE_MAX) {
-			errno = EFBIG;
-			goto fail;
-		}
-	}
 	b->data[b->len] = '\0';
 	close(fd);
 	if (size != NULL)
