@@ -134,32 +134,24 @@ article_views() { awk -v p="$1" '$2 == p {print $1}' "$TMP/state/counters"; }
 test_counters_exact_concurrent() {
 	WORKERS=2 FLUSH=60 setup; start_server
 	art=/thoi-su/2020-05-21-chi-bo-dai-hoi
-	python3 - "$GP" "$HP" "$art" <<'PY'
-import socket, ssl, sys, threading
+	python3 - "$GP" "$HP" "$art" "$HERE" <<'PY' || fail "requests failed"
+import sys, threading
+sys.path.insert(0, sys.argv[4])
+from clients import gemini, gopher
 gp, hp, art = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
 errors = []
-def gem(path):
-    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", gp)), server_hostname="localhost")
-    s.sendall(("gemini://localhost%s\r\n" % path).encode())
-    data = b""
-    while True:
-        d = s.recv(65536)
-        if not d: break
-        data += d
-    if not data.startswith(b"20"): errors.append(data[:40])
-def gop(sel):
-    s = socket.create_connection(("127.0.0.1", hp))
-    s.sendall((sel + "\r\n").encode())
-    while s.recv(65536): pass
 def worker(i):
     for j in range(10):
-        gem(art if j % 2 == 0 else "/")
-        gop(art if j % 2 == 0 else "/")
+        path = art if j % 2 == 0 else "/"
+        r = gemini(gp, path)
+        if not r.startswith(b"20"): errors.append(r[:40])
+        r = gopher(hp, path)
+        if not r.endswith(b".\r\n"): errors.append(r[:40])
 ts = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
 [t.start() for t in ts]; [t.join() for t in ts]
-# not counted: attachments, errors, redirects, probes
-gem_fail = [gop("/thoi-su/anh/hoi-nghi.png"), gop("/nope"), gop("/\t$")]
+# not counted: attachments, errors, probes
+for sel in ("/thoi-su/anh/hoi-nghi.png", "/nope", "/\t$"):
+    gopher(hp, sel)
 sys.exit(1 if errors else 0)
 PY
 	gem "gemini://localhost/thoi-su"
@@ -227,29 +219,18 @@ test_counters_unwritable_keeps_serving() {
 test_counters_exact_across_reloads() {
 	WORKERS=2 FLUSH=1 setup; start_server
 	art=/thoi-su/2020-05-21-chi-bo-dai-hoi
-	python3 - "$GP" "$HP" "$art" "$PID" <<'PY' || fail "requests failed"
-import os, signal, socket, ssl, sys, threading, time
+	python3 - "$GP" "$HP" "$art" "$PID" "$HERE" <<'PY' || fail "requests failed"
+import os, signal, sys, threading, time
+sys.path.insert(0, sys.argv[5])
+from clients import gemini, gopher
 gp, hp, art, pid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
 bad = []
 def gem(path):
-    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", gp), timeout=10), server_hostname="localhost")
-    s.sendall(("gemini://localhost%s\r\n" % path).encode())
-    data = b""
-    while True:
-        d = s.recv(65536)
-        if not d: break
-        data += d
-    if not data.startswith(b"20"): bad.append(data[:30])
+    r = gemini(gp, path)
+    if not r.startswith(b"20"): bad.append(r[:30])
 def gop(sel):
-    s = socket.create_connection(("127.0.0.1", hp), timeout=10)
-    s.sendall((sel + "\r\n").encode())
-    data = b""
-    while True:
-        d = s.recv(65536)
-        if not d: break
-        data += d
-    if not data.endswith(b".\r\n"): bad.append(data[:30])
+    r = gopher(hp, sel)
+    if not r.endswith(b".\r\n"): bad.append(r[:30])
 def worker():
     for j in range(25):
         gem(art) if j % 2 else gop(art)
