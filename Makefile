@@ -13,7 +13,7 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
 		convert_html_meta.c convert_txt.c \
 		article.c site.c site_walk.c site_entry.c catalog.c search.c \
-		counter.c render.c route.c mime.c
+		counter.c render.c route.c mime.c pagecache.c
 FRONT =		gemini.c gopher.c gopher_render.c
 TRANSPORT =	loop.c listen.c tls.c conn.c
 SUPPORT =	config.c sandbox.c
@@ -43,7 +43,7 @@ B =		build-san
 endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
-		route counter search gemini gopher
+		route counter search gemini gopher pagecache
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -77,6 +77,8 @@ $(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/convert.o \
 		$(B)/gemtext.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
 		$(B)/buf.o
+$(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
+		$(B)/utf8.o $(B)/log.o $(B)/buf.o
 $(B)/test_gemini: $(B)/test_gemini.o $(B)/gemini.o $(B)/path.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_site $(B)/test_render $(B)/test_route $(B)/test_search \

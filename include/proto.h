@@ -53,6 +53,11 @@ struct reply {
 	struct buf	 body;			/* MENU, DOCUMENT, DATA */
 	int		 fd;			/* FILE: owned, -1 if none */
 	off_t		 size;			/* FILE: bytes to send */
+	int		 cache;			/* the reply may be kept for
+						   the snapshot (pagecache.c) */
+	int		 count;			/* it counted a visit, */
+	int		 slot;			/* of this slot (-1: site) */
+	int		 hole;			/* enum page_hole it shows */
 };
 
 void	reply_init(struct reply *);

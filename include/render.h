@@ -28,6 +28,9 @@ struct render_ctx {
 	const char		*labels[L_COUNT]; /* NULL = built in */
 	struct counter		*counter;	/* may be NULL */
 	struct search		*search;	/* may be NULL */
+	const char		*hole;		/* not NULL: written for the
+						   counter's number, which
+						   pagecache.c fills in */
 };
 
 const char	*render_label(const struct render_ctx *, enum label);

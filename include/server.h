@@ -15,6 +15,7 @@
 struct conn;
 struct counter;
 struct loop;
+struct pagecache;
 struct site;
 struct tls_ctx;
 struct frontend;
@@ -46,6 +47,8 @@ struct server {
 	int			 paused_emfile;	/* retry accept next tick */
 	int			 draining;	/* SIGTERM: finish and exit */
 	int			 peak_conns;	/* since the last malloc_trim */
+	struct pagecache	*pages;		/* this worker's pages */
+	const char		*hole;		/* counter marker, or NULL */
 };
 
 extern const struct frontend	gemini_frontend;

@@ -20,6 +20,7 @@ reply_init(struct reply *r)
 	memset(r, 0, sizeof(*r));
 	buf_init(&r->body);
 	r->fd = -1;
+	r->slot = -1;
 }
 
 void
@@ -32,6 +33,8 @@ reply_clear(struct reply *r)
 	r->status = ST_OK;
 	r->kind = REPLY_NONE;
 	r->meta[0] = '\0';
+	r->cache = r->count = r->hole = 0;
+	r->slot = -1;
 	buf_reset(&r->body);
 }
 

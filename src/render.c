@@ -203,6 +203,17 @@ day_label(struct buf *b, const struct render_ctx *ctx, int y, int m, int d)
 	return month_label(b, ctx, y, m);
 }
 
+/* A counter's number, or the hole the page cache fills in. */
+static void
+count_text(const struct render_ctx *ctx, unsigned long long n, char *num,
+    size_t len)
+{
+	if (ctx->hole != NULL)
+		snprintf(num, len, "%s", ctx->hole);
+	else
+		counter_format(n, ctx->lang, num, len);
+}
+
 int
 render_message(struct buf *b, const struct render_ctx *ctx,
     enum label heading, enum label message)
@@ -228,8 +239,7 @@ render_home(struct buf *b, const struct render_ctx *ctx)
 	if (put_heading(b, 1, site_title(ctx)) == -1)
 		return -1;
 	if (ctx->counter != NULL) {
-		counter_format(counter_site(ctx->counter), ctx->lang, num,
-		    sizeof(num));
+		count_text(ctx, counter_site(ctx->counter), num, sizeof(num));
 		if (put_text(b, "%s: %s", render_label(ctx, L_VISITS),
 		    num) == -1)
 			return -1;
@@ -360,7 +370,11 @@ done:
 	return rc;
 }
 
-/* "21 Tháng Năm 2020 11:15 · Tác giả: MỸ DUNG · Số lượt người xem: 63" */
+/*
+ * "21 Tháng Năm 2020 11:15 · Tác giả: MỸ DUNG", then the views on a
+ * line of their own ("Số lượt người xem: 63"): a short line that no
+ * Gopher client wraps, and a number the page cache can fill in.
+ */
 static int
 byline(struct buf *b, const struct render_ctx *ctx, const struct article *a)
 {
@@ -381,14 +395,14 @@ byline(struct buf *b, const struct render_ctx *ctx, const struct article *a)
 	    buf_printf(&line, SEP "%s: %s", render_label(ctx, L_BY),
 	    a->meta.author) == -1)
 		goto done;
+	if (gemtext_text(b, line.data, line.len) == -1)
+		goto done;
+	rc = 0;
 	if (ctx->counter != NULL) {
-		counter_format(counter_views(ctx->counter, a->counter_slot),
-		    ctx->lang, num, sizeof(num));
-		if (buf_printf(&line, SEP "%s: %s",
-		    render_label(ctx, L_VIEWS), num) == -1)
-			goto done;
+		count_text(ctx, counter_views(ctx->counter, a->counter_slot),
+		    num, sizeof(num));
+		rc = put_text(b, "%s: %s", render_label(ctx, L_VIEWS), num);
 	}
-	rc = gemtext_text(b, line.data, line.len);
 done:
 	buf_free(&line);
 	return rc;

@@ -26,6 +26,7 @@
 #include "counter.h"
 #include "log.h"
 #include "mime.h"
+#include "pagecache.h"
 #include "path.h"
 #include "proto.h"
 #include "render.h"
@@ -66,6 +67,13 @@ page_begin(const struct render_ctx *ctx, const struct request *req,
 	render_meta(ctx, r->meta, sizeof(r->meta));
 	if (ctx->counter != NULL && !req->probe)
 		counter_hit(ctx->counter, slot);
+	/* a page is a function of the snapshot and the request, but for
+	 * the counter it shows (r->hole): it may be kept, and a copy
+	 * served from the cache counts its visit the same way */
+	r->cache = 1;
+	r->count = 1;
+	r->slot = slot;
+	r->hole = PAGE_HOLE_NONE;
 }
 
 static void
@@ -273,6 +281,7 @@ route_feed(const struct render_ctx *ctx, struct reply *r,
 
 	r->status = ST_OK;
 	r->kind = REPLY_DATA;
+	r->cache = 1;			/* data: not counted */
 	snprintf(r->meta, sizeof(r->meta), "%s", ATOM_TYPE);
 	for (i = 0; i < FEED_CACHE_SLOTS; i++)
 		if (feed_cache[i].serial == ctx->site->serial &&
@@ -308,6 +317,7 @@ route_article(const struct render_ctx *ctx, const struct request *req,
 		return;
 	}
 	page_begin(ctx, req, r, REPLY_DOCUMENT, a->counter_slot);
+	r->hole = PAGE_HOLE_VIEWS;
 	page_end(r, render_article(&r->body, ctx, a,
 	    body.data != NULL ? body.data : "", body.len));
 	buf_free(&body);
@@ -378,6 +388,7 @@ route_file(const struct render_ctx *ctx, const struct request *req,
 	if (page == 2) {		/* text: data, not a counted page */
 		r->status = ST_OK;
 		r->kind = REPLY_DATA;
+		r->cache = 1;
 		snprintf(r->meta, sizeof(r->meta), "%s", mime_of(f->path,
 		    -1));
 		return;
@@ -431,6 +442,7 @@ route(const struct render_ctx *ctx, const struct request *req,
 	trailing = path[len - 1] == '/';
 	if (strcmp(path, "/") == 0) {
 		page_begin(ctx, req, r, REPLY_MENU, -1);
+		r->hole = PAGE_HOLE_SITE;
 		page_end(r, render_home(&r->body, ctx));
 		return;
 	}
@@ -445,6 +457,7 @@ route(const struct render_ctx *ctx, const struct request *req,
 	}
 	if (strcmp(path, "/stats") == 0) {
 		page_begin(ctx, req, r, REPLY_MENU, -1);
+		r->cache = 0;		/* every number on it moves */
 		page_end(r, render_stats(&r->body, ctx));
 		return;
 	}

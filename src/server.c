@@ -10,6 +10,7 @@
  */
 
 #include <sys/prctl.h>
+#include <sys/random.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,11 +24,13 @@
 #include "buf.h"
 #include "config.h"
 #include "conn.h"
+#include "counter.h"
 #include "gemini.h"
 #include "gopher.h"
 #include "log.h"
 #include "loop.h"
 #include "mime.h"
+#include "pagecache.h"
 #include "proto.h"
 #include "render.h"
 #include "route.h"
@@ -35,10 +38,16 @@
 #include "search.h"
 #include "server.h"
 #include "site.h"
+#include "utf8.h"
 
 #define SERVER_TICK_MS	250
 #define SERVER_DRAIN_MS	10000	/* under master.c's MASTER_STOP_GRACE */
 #define SERVER_TRIM_CONNS	64	/* a burst this big is trimmed after */
+#define SERVER_PAGE_BUDGET	(2 * 1024 * 1024)	/* page cache, bytes */
+#define SERVER_PAGE_SLOTS	1024
+/* a counter label longer than this could wrap differently around the
+ * marker than around the number: such pages are not kept */
+#define SERVER_HOLE_LABEL_MAX	40
 
 static volatile sig_atomic_t	 worker_stop;
 static int			 worker_pipe[2] = { -1, -1 };
@@ -49,6 +58,15 @@ static void	gemini_timeout(struct server *, struct buf *);
 static void	gopher_handle(struct server *, const char *, size_t, int,
 		    struct request *, struct reply *, struct buf *);
 static void	gopher_timeout(struct server *, struct buf *);
+
+typedef void	(*write_fn)(struct server *, const struct request *,
+		    const struct reply *, struct buf *);
+static void	gemini_write(struct server *, const struct request *,
+		    const struct reply *, struct buf *);
+static void	gopher_write(struct server *, const struct request *,
+		    const struct reply *, struct buf *);
+static void	serve(struct server *, const struct request *,
+		    struct reply *, struct buf *, write_fn);
 
 const struct frontend gemini_frontend = {
 	"gemini", 1, GEMINI_URL_MAX, 1, gemini_handle, gemini_timeout
@@ -74,8 +92,19 @@ gemini_handle(struct server *srv, const char *line, size_t len, int how,
 	else if (gemini_parse(line, len, &srv->gemini, req, &st, &errstr)
 	    == -1)
 		reply_status(rep, st, "%s", errstr);
-	else
-		route(&srv->rctx, req, rep);
+	else {
+		serve(srv, req, rep, out, gemini_write);
+		return;
+	}
+	gemini_write(srv, req, rep, out);
+}
+
+static void
+gemini_write(struct server *srv, const struct request *req,
+    const struct reply *rep, struct buf *out)
+{
+	(void)srv;
+	(void)req;
 	gemini_header(out, rep);
 	/* a body only after 20 (spec: "Status codes") */
 	if (rep->status == ST_OK && rep->kind != REPLY_FILE)
@@ -128,14 +157,96 @@ gopher_handle(struct server *srv, const char *line, size_t len, int how,
 		gopher_caps(out, &srv->gopher);
 		return;
 	}
-	route(&srv->rctx, req, rep);
-	gopher_reply(out, &srv->gopher, req, rep);
+	serve(srv, req, rep, out, gopher_write);
 	/* a Gopher+ attribute probe gets the attributes, not the file */
 	if (req->probe == GOPHER_PROBE_ATTR && rep->kind == REPLY_FILE &&
 	    rep->fd != -1) {
 		close(rep->fd);
 		rep->fd = -1;
 		rep->kind = REPLY_DATA;
+	}
+}
+
+static void
+gopher_write(struct server *srv, const struct request *req,
+    const struct reply *rep, struct buf *out)
+{
+	gopher_reply(out, &srv->gopher, req, rep);
+}
+
+/* "<path length>:<path>[?<query>]": no two requests share a key */
+static const char *
+page_key(const struct request *req, char *key, size_t len)
+{
+	int	 n;
+
+	n = snprintf(key, len, "%zu:%s%s%s", strlen(req->path), req->path,
+	    req->has_query ? "?" : "", req->has_query ? req->query : "");
+	return n < 0 || (size_t)n >= len ? NULL : key;
+}
+
+/*
+ * Route a parsed request and write the reply, through the page cache:
+ * a page kept for this snapshot is copied out (its visit counted, its
+ * counter's number filled in); another is rendered with the hole
+ * marker for its counter, kept, and the marker replaced by the number.
+ * Gopher+ probes bypass the cache: they are answered differently and
+ * never counted.
+ */
+static void
+serve(struct server *srv, const struct request *req, struct reply *rep,
+    struct buf *out, write_fn write)
+{
+	const struct page_entry	*e;
+	struct page_info	 info;
+	unsigned long long	 n = 0;
+	const char		*key = NULL;
+	char			 keybuf[2 * REQ_PATH_MAX + 32], num[32];
+	size_t			 from = out->len;
+
+	if (srv->pages != NULL && !req->probe)
+		key = page_key(req, keybuf, sizeof(keybuf));
+	if (key == NULL) {
+		route(&srv->rctx, req, rep);
+		write(srv, req, rep, out);
+		return;
+	}
+	e = pagecache_get(srv->pages, srv->site->serial, req->proto, key);
+	if (e != NULL) {
+		if (pagecache_emit(e, srv->counter, 1, srv->conf->lang, out)
+		    == -1) {
+			out->len = from;
+			reply_status(rep, ST_TEMP_FAIL, "Out of memory");
+			write(srv, req, rep, out);
+			return;
+		}
+		rep->status = ST_OK;
+		rep->kind = REPLY_DATA;
+		return;
+	}
+	srv->rctx.hole = srv->hole;
+	route(&srv->rctx, req, rep);
+	srv->rctx.hole = NULL;
+	write(srv, req, rep, out);
+	if (rep->cache && rep->status == ST_OK && rep->kind != REPLY_FILE &&
+	    (srv->hole != NULL || rep->hole == PAGE_HOLE_NONE)) {
+		info.count = rep->count;
+		info.slot = rep->slot;
+		info.hole = rep->hole;
+		(void)pagecache_put(srv->pages, srv->site->serial, req->proto,
+		    key, out->data + from, out->len - from, srv->hole, &info);
+	}
+	if (srv->hole == NULL)
+		return;
+	if (srv->counter != NULL && rep->hole == PAGE_HOLE_SITE)
+		n = counter_site(srv->counter);
+	else if (srv->counter != NULL && rep->hole == PAGE_HOLE_VIEWS)
+		n = counter_views(srv->counter, rep->slot);
+	counter_format(n, srv->conf->lang, num, sizeof(num));
+	if (pagecache_fill(out, from, srv->hole, num) == -1) {
+		out->len = from;
+		reply_status(rep, ST_TEMP_FAIL, "Out of memory");
+		write(srv, req, rep, out);
 	}
 }
 
@@ -277,6 +388,37 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 	}
 }
 
+/*
+ * The page cache and its hole marker: letters and digits that pass
+ * every renderer unchanged, random per worker, so no article can hold
+ * it.
+ */
+static void
+page_cache_init(struct server *srv)
+{
+	static char	 marker[32];
+	unsigned char	 r[8];
+	const char	*l;
+	size_t		 i;
+	int		 ok = 1;
+
+	if ((srv->pages = pagecache_new(SERVER_PAGE_BUDGET,
+	    SERVER_PAGE_SLOTS)) == NULL) {
+		log_warnx("page cache: out of memory");
+		return;
+	}
+	for (i = 0; i < 2; i++) {
+		l = render_label(&srv->rctx, i == 0 ? L_VISITS : L_VIEWS);
+		if (utf8_width(l, strlen(l)) > SERVER_HOLE_LABEL_MAX)
+			ok = 0;
+	}
+	if (!ok || getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return;
+	snprintf(marker, sizeof(marker), "BANTIN%02x%02x%02x%02x%02x%02x"
+	    "%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
+	srv->hole = marker;
+}
+
 void
 server_worker(struct server *srv, int id, const sigset_t *mask)
 {
@@ -310,6 +452,7 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 	 * their first use, so an idle worker stays small */
 	if ((srv->rctx.search = search_lazy(srv->conf->catalog)) == NULL)
 		log_warnx("search unavailable: out of memory");
+	page_cache_init(srv);
 	if ((srv->loop = loop_new()) == NULL)
 		fatal("epoll");
 	loop_add(srv->loop, worker_pipe[0], LOOP_READ, pipe_cb, srv);
@@ -329,6 +472,7 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 	conn_close_all(srv);
 	log_flush();
 	search_close(srv->rctx.search);
+	pagecache_free(srv->pages);
 	mime_free();
 	loop_free(srv->loop);
 	/* exit, not _exit: under SANITIZE=1 the leak check runs here too */

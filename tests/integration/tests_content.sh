@@ -88,6 +88,53 @@ test_live_content_rescan() {
 	expect_status 51 "removed article"
 }
 
+# Pages are kept per worker (pagecache.c): a kept page still counts its
+# visit and shows the number of this moment, on both protocols, and a
+# changed article is served new after the rescan.
+test_page_cache_live_numbers() {
+	WORKERS=1 RESCAN=1 setup; start_server
+	art=/thoi-su/2020-05-21-chi-bo-dai-hoi
+	for n in 1 2 3; do
+		gem "gemini://localhost/"
+		expect_body "Số lượt truy cập: $n" || return 1
+	done
+	gopher /
+	printf '%s' "$GOPHER" | grep -q "^iSố lượt truy cập: 4	" ||
+		fail "gopher home: visit 4 not shown"
+	gem "gemini://localhost$art"
+	expect_body "Số lượt người xem: 1"
+	gopher "$art"
+	printf '%s' "$GOPHER" | grep -q "^Số lượt người xem: 2" ||
+		fail "gopher article: views 2 not shown"
+	gopher "$art"
+	printf '%s' "$GOPHER" | grep -q "^Số lượt người xem: 3" ||
+		fail "gopher article: views 3 not shown"
+	gem "gemini://localhost$art"
+	expect_body "Số lượt người xem: 4"
+	# a Gopher+ probe is not counted and does not take the cache's copy
+	gopher "$art	+"
+	gem "gemini://localhost$art"
+	expect_body "Số lượt người xem: 5"
+	gem "gemini://localhost/stats"
+	expect_body "Số lượt truy cập: 10"
+	# the marker never reaches a reader
+	! grep -rq BANTIN "$TMP/resp" || fail "hole marker in a reply"
+	printf '%s' "$GOPHER" | grep -q BANTIN && fail "hole marker in gopher"
+	# a changed article: the new text after the rescan
+	sleep 1.1
+	printf '\nĐoạn bổ sung sau khi sửa.\n' >>"$TMP/capsule/thoi-su/2020-05-21-chi-bo-dai-hoi.md"
+	i=0
+	while [ $i -lt 50 ]; do
+		gem "gemini://localhost$art"
+		printf '%s' "$BODY" | grep -q "Đoạn bổ sung" && break
+		sleep 0.2; i=$((i + 1))
+	done
+	expect_body "Đoạn bổ sung sau khi sửa."
+	gopher "$art"
+	printf '%s' "$GOPHER" | grep -q "Đoạn bổ sung" ||
+		fail "gopher: changed article not served"
+}
+
 test_bad_article_skipped() {
 	setup
 	printf 'title: Hỏng\ndate: 2020-13-45\n\nx\n' >"$TMP/capsule/thoi-su/bad-date.md"

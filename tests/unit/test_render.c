@@ -550,8 +550,17 @@ test_counter_pages(void)
 	CHECK_HAS(b.data, "# Cổng thông tin huyện\nSố lượt truy cập: 1.241\n");
 
 	page_article(&ctx, a->path, &b);
-	CHECK_HAS(b.data, "\n21 Tháng Năm 2020 11:15 · Tác giả: MỸ DUNG · "
+	CHECK_HAS(b.data, "\n21 Tháng Năm 2020 11:15 · Tác giả: MỸ DUNG\n"
 	    "Số lượt người xem: 2\n");
+
+	/* with a hole marker, the marker stands for the number */
+	buf_reset(&b);
+	ctx.hole = "HOLE42";
+	CHECK_INT(render_home(&b, &ctx), 0);
+	CHECK_HAS(b.data, "\nSố lượt truy cập: HOLE42\n");
+	page_article(&ctx, a->path, &b);
+	CHECK_HAS(b.data, "MỸ DUNG\nSố lượt người xem: HOLE42\n");
+	ctx.hole = NULL;
 
 	buf_reset(&b);
 	CHECK_INT(render_stats(&b, &ctx), 0);

@@ -1,0 +1,262 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * pagecache.c: the replies a worker has rendered, kept for its
+ * snapshot. A page is a function of the snapshot and the request,
+ * except for the one counter it may show; so the cache keeps the bytes
+ * as they went out with that number cut out, and a hit is a copy, a
+ * counter increment and a number formatted into the hole. Rendering a
+ * menu costs more than the kernel's whole work for a Gopher request
+ * (route, gemtext, widths, selectors); a hit costs a hash and a copy.
+ *
+ * The table is direct-mapped (a newer page takes the slot of an older
+ * one with the same hash) and bounded in bytes, so a crawler walking
+ * 100,000 articles cannot grow a worker past the budget.
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "counter.h"
+#include "pagecache.h"
+
+#define NO_HOLE		((size_t)-1)
+
+struct page_entry {
+	unsigned long	 serial;
+	int		 proto;
+	uint32_t	 hash;
+	char		*key;		/* in the same allocation */
+	char		*data;		/* page bytes, the hole cut out */
+	size_t		 len;
+	size_t		 hole_at;	/* offset of the number, or NO_HOLE */
+	size_t		 size;		/* charged to the budget */
+	struct page_info info;
+};
+
+struct pagecache {
+	struct page_entry	**slot;
+	size_t			  nslots;	/* a power of two */
+	size_t			  budget;
+	size_t			  bytes;
+	size_t			  count;
+	unsigned long		  serial;	/* of every entry held */
+};
+
+/* FNV-1a over the protocol and the key */
+static uint32_t
+hash_key(int proto, const char *key)
+{
+	uint32_t	 h = 2166136261u;
+
+	h = (h ^ (uint32_t)proto) * 16777619u;
+	for (; *key != '\0'; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h;
+}
+
+struct pagecache *
+pagecache_new(size_t budget, size_t slots)
+{
+	struct pagecache	*pc;
+
+	if (slots == 0 || (slots & (slots - 1)) != 0)
+		return NULL;
+	if ((pc = calloc(1, sizeof(*pc))) == NULL)
+		return NULL;
+	if ((pc->slot = calloc(slots, sizeof(*pc->slot))) == NULL) {
+		free(pc);
+		return NULL;
+	}
+	pc->nslots = slots;
+	pc->budget = budget;
+	return pc;
+}
+
+static void
+drop(struct pagecache *pc, size_t i)
+{
+	struct page_entry	*e = pc->slot[i];
+
+	if (e == NULL)
+		return;
+	pc->bytes -= e->size;
+	pc->count--;
+	free(e);
+	pc->slot[i] = NULL;
+}
+
+static void
+empty(struct pagecache *pc)
+{
+	size_t	 i;
+
+	for (i = 0; i < pc->nslots; i++)
+		drop(pc, i);
+}
+
+void
+pagecache_free(struct pagecache *pc)
+{
+	if (pc == NULL)
+		return;
+	empty(pc);
+	free(pc->slot);
+	free(pc);
+}
+
+const struct page_entry *
+pagecache_get(struct pagecache *pc, unsigned long serial, int proto,
+    const char *key)
+{
+	struct page_entry	*e;
+	uint32_t		 h;
+
+	if (pc == NULL || serial != pc->serial || pc->count == 0)
+		return NULL;
+	h = hash_key(proto, key);
+	e = pc->slot[h & (pc->nslots - 1)];
+	if (e == NULL || e->hash != h || e->proto != proto ||
+	    strcmp(e->key, key) != 0)
+		return NULL;
+	return e;
+}
+
+const struct page_entry *
+pagecache_put(struct pagecache *pc, unsigned long serial, int proto,
+    const char *key, const char *data, size_t len, const char *marker,
+    const struct page_info *info)
+{
+	struct page_entry	*e;
+	const char		*at = NULL, *again;
+	size_t			 klen, mlen = 0, i, size;
+	uint32_t		 h;
+
+	if (pc == NULL)
+		return NULL;
+	if (marker != NULL && *marker != '\0') {
+		mlen = strlen(marker);
+		at = memmem(data, len, marker, mlen);
+		if (at != NULL) {
+			again = memmem(at + mlen, len - (size_t)(at - data) -
+			    mlen, marker, mlen);
+			if (again != NULL || info->hole == PAGE_HOLE_NONE)
+				return NULL;
+		}
+	}
+	klen = strlen(key);
+	size = sizeof(*e) + klen + 1 + len + 1;
+	if (size > pc->budget / 8)
+		return NULL;
+	if (serial != pc->serial) {
+		empty(pc);
+		pc->serial = serial;
+	}
+	h = hash_key(proto, key);
+	i = h & (pc->nslots - 1);
+	drop(pc, i);
+	if (pc->bytes + size > pc->budget)
+		return NULL;
+	if ((e = malloc(size)) == NULL)
+		return NULL;
+	e->serial = serial;
+	e->proto = proto;
+	e->hash = h;
+	e->key = (char *)(e + 1);
+	memcpy(e->key, key, klen + 1);
+	e->data = e->key + klen + 1;
+	if (at != NULL) {
+		e->hole_at = (size_t)(at - data);
+		memcpy(e->data, data, e->hole_at);
+		memcpy(e->data + e->hole_at, at + mlen, len - e->hole_at -
+		    mlen);
+		e->len = len - mlen;
+	} else {
+		e->hole_at = NO_HOLE;
+		memcpy(e->data, data, len);
+		e->len = len;
+	}
+	e->data[e->len] = '\0';
+	e->size = size;
+	e->info = *info;
+	if (at == NULL)
+		e->info.hole = PAGE_HOLE_NONE;
+	pc->slot[i] = e;
+	pc->bytes += size;
+	pc->count++;
+	return e;
+}
+
+int
+pagecache_emit(const struct page_entry *e, struct counter *counter,
+    int count, const char *lang, struct buf *out)
+{
+	unsigned long long	 n = 0;
+	char			 num[32];
+	size_t			 nlen;
+
+	if (count && e->info.count && counter != NULL)
+		counter_hit(counter, e->info.slot);
+	if (e->hole_at == NO_HOLE)
+		return buf_append(out, e->data, e->len);
+	if (counter != NULL)
+		n = e->info.hole == PAGE_HOLE_SITE ? counter_site(counter) :
+		    counter_views(counter, e->info.slot);
+	counter_format(n, lang, num, sizeof(num));
+	nlen = strlen(num);
+	if (buf_reserve(out, e->len + nlen) == -1)
+		return -1;
+	memcpy(out->data + out->len, e->data, e->hole_at);
+	memcpy(out->data + out->len + e->hole_at, num, nlen);
+	memcpy(out->data + out->len + e->hole_at + nlen, e->data + e->hole_at,
+	    e->len - e->hole_at);
+	out->len += e->len + nlen;
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+int
+pagecache_fill(struct buf *out, size_t from, const char *marker,
+    const char *text)
+{
+	struct buf	 b = BUF_INIT;
+	const char	*p, *end, *at;
+	size_t		 mlen = strlen(marker);
+
+	if (mlen == 0 || from > out->len)
+		return 0;
+	p = out->data + from;
+	end = out->data + out->len;
+	if (memmem(p, (size_t)(end - p), marker, mlen) == NULL)
+		return 0;
+	while ((at = memmem(p, (size_t)(end - p), marker, mlen)) != NULL) {
+		if (buf_append(&b, p, (size_t)(at - p)) == -1 ||
+		    buf_puts(&b, text) == -1)
+			goto fail;
+		p = at + mlen;
+	}
+	if (buf_append(&b, p, (size_t)(end - p)) == -1)
+		goto fail;
+	out->len = from;
+	if (buf_append(out, b.data, b.len) == -1)
+		goto fail;
+	buf_free(&b);
+	return 0;
+fail:
+	buf_free(&b);
+	return -1;
+}
+
+size_t
+pagecache_bytes(const struct pagecache *pc)
+{
+	return pc->bytes;
+}
+
+size_t
+pagecache_count(const struct pagecache *pc)
+{
+	return pc->count;
+}
