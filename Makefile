@@ -16,7 +16,7 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
 		counter.c render.c route.c mime.c pagecache.c
 FRONT =		gemini.c gopher.c gopher_render.c
 TRANSPORT =	loop.c listen.c tls.c conn.c
-SUPPORT =	config.c sandbox.c
+SUPPORT =	config.c sandbox.c memtrim.c
 SRCS =		main.c master.c server.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
 
 B =		build
@@ -43,7 +43,7 @@ B =		build-san
 endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
-		route counter search gemini gopher pagecache
+		route counter search gemini gopher pagecache memtrim
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -79,6 +79,7 @@ $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
 		$(B)/buf.o
 $(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
 		$(B)/utf8.o $(B)/log.o $(B)/buf.o
+$(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
 $(B)/test_gemini: $(B)/test_gemini.o $(B)/gemini.o $(B)/path.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_site $(B)/test_render $(B)/test_route $(B)/test_search \

@@ -38,6 +38,7 @@
 #include "log.h"
 #include "loop.h"
 #include "master.h"
+#include "memtrim.h"
 #include "server.h"
 #include "site.h"
 #include "tls.h"
@@ -245,6 +246,16 @@ start_generation(struct master *m)
 	}
 }
 
+/* the scan's code pages, clean and idle until the next scan (memtrim.c) */
+static void
+trim_code(void)
+{
+	long	 kb;
+
+	if ((kb = memtrim_code()) > 0)
+		log_debug("released %ld KB of mapped code", kb);
+}
+
 static int
 count_gen(struct master *m, int old)
 {
@@ -405,6 +416,7 @@ reload(struct master *m, int reconf, unsigned long long stamp)
 	config_free(old_conf);
 	tls_ctx_free(old_tls);
 	malloc_trim(0);
+	trim_code();
 	start_generation(m);
 	/* the stamp taken before the scan: a change made during it is
 	 * seen by the next check */
@@ -599,6 +611,7 @@ master_run(struct config *conf)
 	sigaction(SIGPIPE, &sa, NULL);
 
 	server_setup(&m.srv, m.conf, m.site, m.counter, m.tls);
+	trim_code();
 	start_generation(&m);
 
 	for (i = 0; i < m.srv.nlisteners; i++)
