@@ -92,7 +92,7 @@ conn_accept(struct server *srv, int lfd, const struct frontend *fe)
 	struct sockaddr_storage	 ss;
 	socklen_t		 slen;
 	struct conn		*c;
-	int			 fd, n, one = 1;
+	int			 fd, n;
 
 	/* a handful per wake-up, so that workers share a burst */
 	for (n = 0; n < 32; n++) {
@@ -132,10 +132,6 @@ conn_accept(struct server *srv, int lfd, const struct frontend *fe)
 			    &((struct sockaddr_in6 *)&ss)->sin6_addr, c->peer,
 			    sizeof(c->peer));
 		if (fe->tls) {
-			/* handshake flights must not wait for Nagle; a plain
-			 * reply is one write and a close anyway */
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
-			    sizeof(one));
 			if ((c->tls = tls_new(srv->tls, fd)) == NULL) {
 				close(fd);
 				free(c);
@@ -362,6 +358,8 @@ conn_step(struct conn *c)
 		}
 		c->state = CONN_WRITE;
 		c->deadline = now_ms() + c->srv->conf->write_timeout * 1000LL;
+		if (c->tls != NULL)
+			(void)tls_cork(c->tls, c->out.len);
 		/* FALLTHROUGH */
 	case CONN_WRITE:
 		rv = conn_write(c);

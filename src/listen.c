@@ -75,6 +75,10 @@ listen_open(const char *addr, int port, char *err, size_t errlen)
 		setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs,
 		    sizeof(secs));
 	}
+	/* accepted sockets inherit it (Linux): TLS flights and the last
+	 * segment of a reply never wait for Nagle, and no connection pays
+	 * a setsockopt of its own */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (listen(fd, LISTEN_BACKLOG) == -1)
 		goto fail;
 	return fd;

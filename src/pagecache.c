@@ -136,7 +136,7 @@ pagecache_put(struct pagecache *pc, unsigned long serial, int proto,
 
 	if (pc == NULL)
 		return NULL;
-	if (marker != NULL && *marker != '\0') {
+	if (marker != NULL && *marker != '\0' && len > 0) {
 		mlen = strlen(marker);
 		at = memmem(data, len, marker, mlen);
 		if (at != NULL) {
@@ -175,7 +175,8 @@ pagecache_put(struct pagecache *pc, unsigned long serial, int proto,
 		e->len = len - mlen;
 	} else {
 		e->hole_at = NO_HOLE;
-		memcpy(e->data, data, len);
+		if (len > 0)
+			memcpy(e->data, data, len);
 		e->len = len;
 	}
 	e->data[e->len] = '\0';
@@ -225,7 +226,7 @@ pagecache_fill(struct buf *out, size_t from, const char *marker,
 	const char	*p, *end, *at;
 	size_t		 mlen = strlen(marker);
 
-	if (mlen == 0 || from > out->len)
+	if (mlen == 0 || from >= out->len)
 		return 0;
 	p = out->data + from;
 	end = out->data + out->len;

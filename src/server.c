@@ -229,6 +229,7 @@ serve(struct server *srv, const struct request *req, struct reply *rep,
 	srv->rctx.hole = NULL;
 	write(srv, req, rep, out);
 	if (rep->cache && rep->status == ST_OK && rep->kind != REPLY_FILE &&
+	    out->len > from &&
 	    (srv->hole != NULL || rep->hole == PAGE_HOLE_NONE)) {
 		info.count = rep->count;
 		info.slot = rep->slot;

@@ -40,9 +40,15 @@ struct tls_ctx {
 	SSL_CTX		*ctx;
 };
 
+/* a record of 16 KB and its overhead; a TLS 1.3 record adds 22 bytes
+ * and the close_notify is 24: a few records fit in the slack */
+#define TLS_CORK_MAX	(16384 + 512)
+#define TLS_CORK_SLACK	256
+
 struct tls {
 	SSL		*ssl;
 	int		 shutdown_sent;
+	int		 corked;	/* a buffering BIO writes (tls_cork) */
 };
 
 static unsigned char	 ticket_secret[32];
@@ -276,6 +282,11 @@ tls_ctx_new(const char *cert, const char *key, char *err, size_t errlen)
 	/* stateless tickets only: no per-process session cache to share */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_num_tickets(ctx, 1);
+	/* read what the socket has, not a record header and then its
+	 * body: a ClientHello, a Finished and a request in as few reads
+	 * as the client's writes (conn.c never waits while OpenSSL holds
+	 * a whole record: it waits only on WANT_READ) */
+	SSL_CTX_set_read_ahead(ctx, 1);
 	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"bantin",
 	    6);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
@@ -385,19 +396,72 @@ tls_write(struct tls *c, const void *p, size_t len, size_t *n)
 	return result(c, r);
 }
 
+/*
+ * A reply is a record or a few, then the close_notify: written as they
+ * come, that is one write(2) and one TCP segment each. A buffering BIO
+ * on top of the socket's holds them until SSL_shutdown flushes, so a
+ * page and its close leave together. It is pushed only once the request
+ * is in: a connection held open before its request carries no buffer.
+ */
+int
+tls_cork(struct tls *c, size_t reply)
+{
+	BIO	*sock = SSL_get_wbio(c->ssl), *b;
+	long	 size;
+
+	if (c->corked)
+		return 0;
+	/* room for the reply's records and the alert, up to a full
+	 * record; a longer reply's records pass straight through */
+	size = reply < TLS_CORK_MAX - TLS_CORK_SLACK ?
+	    (long)reply + TLS_CORK_SLACK : TLS_CORK_MAX;
+	if (sock == NULL || (b = BIO_new(BIO_f_buffer())) == NULL)
+		goto fail;
+	if (size > 4096 && BIO_set_write_buffer_size(b, size) != 1) {
+		BIO_free(b);
+		goto fail;
+	}
+	/* the chain takes its own reference to the socket's BIO, which
+	 * stays the read BIO too; set0 drops the old write reference */
+	BIO_up_ref(sock);
+	BIO_push(b, sock);
+	SSL_set0_wbio(c->ssl, b);
+	c->corked = 1;
+	return 0;
+fail:
+	ERR_clear_error();
+	return -1;
+}
+
+/* what a corked BIO still holds goes out: TLS_OK once it is all sent */
+static enum tls_result
+flush(struct tls *c)
+{
+	BIO	*b = SSL_get_wbio(c->ssl);
+
+	if (!c->corked || BIO_wpending(b) == 0)
+		return TLS_OK;
+	if (BIO_flush(b) == 1)
+		return TLS_OK;
+	if (BIO_should_retry(b))
+		return TLS_WANT_WRITE;
+	ERR_clear_error();
+	return TLS_ERR;
+}
+
 enum tls_result
 tls_shutdown(struct tls *c)
 {
 	int	 r;
 
 	if (c->shutdown_sent)
-		return TLS_OK;
+		return flush(c);
 	/* Gemini closes after the response: send our close_notify and do
 	 * not wait for the peer's */
 	r = SSL_shutdown(c->ssl);
 	if (r >= 0) {
 		c->shutdown_sent = 1;
-		return TLS_OK;
+		return flush(c);
 	}
 	return result(c, r);
 }

@@ -158,6 +158,11 @@ test_keys(void)
 	CHECK_INT(pagecache_count(pc), 1);
 	pagecache_free(pc);
 	CHECK(pagecache_new(1024, 3) == NULL);	/* not a power of two */
+	/* an empty page is a page */
+	pc = pagecache_new(1 << 20, 4);
+	CHECK(pagecache_put(pc, 1, 0, "e", NULL, 0, MARK, &plain) != NULL);
+	CHECK(pagecache_get(pc, 1, 0, "e") != NULL);
+	pagecache_free(pc);
 }
 
 /* the budget: no page over an eighth of it, never over it in all */
@@ -210,6 +215,9 @@ test_fill(void)
 		CHECK_INT(b.len, strlen(cases[i].want));
 	}
 	buf_free(&b);
+	/* nothing written yet: nothing to fill, and no crash */
+	CHECK_INT(pagecache_fill(&b, 0, MARK, "42"), 0);
+	CHECK_INT(b.len, 0);
 }
 
 int
