@@ -85,7 +85,9 @@ gemini_parse(const char *line, size_t len, const struct gemini_host *h,
 		hostend = memchr(host, ']', (size_t)(authend - host));
 		if (hostend == NULL)
 			return bad(st, errstr, ST_BAD_REQUEST, "bad host");
-		hostend++;
+		/* after the bracket: a port, or the end of the authority */
+		if (++hostend < authend && *hostend != ':')
+			return bad(st, errstr, ST_BAD_REQUEST, "bad host");
 	} else
 		for (hostend = host; hostend < authend && *hostend != ':';
 		    hostend++)

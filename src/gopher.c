@@ -505,7 +505,7 @@ gopher_reply(struct buf *out, const struct gopher_ctx *ctx,
 	int		 r = -1;
 
 	host = ctx->host != NULL ? ctx->host : "localhost";
-	/* generated unless the site has a caps.txt of its own */
+	/* generated: the tree reserves the name (site_walk.c) */
 	if (rep->status == ST_NOT_FOUND &&
 	    strcmp(req->path, "/caps.txt") == 0) {
 		if (req->probe == GOPHER_PROBE_ATTR)

@@ -151,12 +151,8 @@ gopher_handle(struct server *srv, const char *line, size_t len, int how,
 		gopher_error(out, &srv->gopher, rep->meta);
 		return;
 	}
-	if (strcmp(req->path, "/caps.txt") == 0) {
-		rep->status = ST_OK;
-		rep->kind = REPLY_DATA;
-		gopher_caps(out, &srv->gopher);
-		return;
-	}
+	/* caps.txt is a reserved name in the tree: gopher_reply makes
+	 * it, framed for a Gopher+ probe */
 	serve(srv, req, rep, out, gopher_write);
 	/* a Gopher+ attribute probe gets the attributes, not the file */
 	if (req->probe == GOPHER_PROBE_ATTR && rep->kind == REPLY_FILE &&

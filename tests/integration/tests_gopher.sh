@@ -97,6 +97,11 @@ test_gopher_caps_probe_http() {
 	printf '%s' "$out" | grep -q 'ServerDefaultEncoding=UTF-8' || fail "encoding"
 	gopher "/	\$"
 	case $GOPHER in +*) ;; *) fail "probe answer: $(printf '%s' "$GOPHER" | head -c 40)" ;; esac
+	# a Gopher+ client asking for caps.txt gets it framed
+	gopher "/caps.txt	+"
+	case $GOPHER in "+-1"*CAPS*) ;; *) fail "caps.txt probe: $(printf '%s' "$GOPHER" | head -c 40)" ;; esac
+	gopher "/caps.txt	!"
+	case $GOPHER in +-2*+INFO:*) ;; *) fail "caps.txt attributes: $(printf '%s' "$GOPHER" | head -c 40)" ;; esac
 	gopher "GET / HTTP/1.1"
 	case $GOPHER in HTTP/1.0\ 400*) ;; *) fail "HTTP answer: $(printf '%s' "$GOPHER" | head -c 40)" ;; esac
 }
