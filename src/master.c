@@ -173,8 +173,9 @@ load_site(struct master *m, const struct config *conf)
 	struct site	*site;
 	char		 err[512];
 
-	if ((site = site_load(conf->root, m->catalog, err, sizeof(err)))
-	    == NULL) {
+	/* unchanged articles are taken from the running snapshot */
+	if ((site = site_reload(conf->root, m->catalog, m->site, err,
+	    sizeof(err))) == NULL) {
 		log_warnx("%s: %s", conf->root, err);
 		return NULL;
 	}
@@ -183,9 +184,9 @@ load_site(struct master *m, const struct config *conf)
 	 * system before workers are forked and inherit it */
 	malloc_trim(0);
 	log_info("site %s: %zu articles, %zu categories, %zu files, "
-	    "%zu warnings; %zu sources read, the rest from the catalog",
-	    conf->root, site->narticles, site->ncats, site->nfiles,
-	    site->nwarnings, site->nread);
+	    "%zu warnings; %zu sources read, %zu articles kept, the rest "
+	    "from the catalog", conf->root, site->narticles, site->ncats,
+	    site->nfiles, site->nwarnings, site->nread, site->nkept);
 	return site;
 }
 
@@ -318,7 +319,7 @@ flush(struct master *m)
  * if all of it loads, switch to it and start new workers on it.
  */
 static void
-reload(struct master *m, int reconf, unsigned long long stamp)
+reload(struct master *m, int reconf)
 {
 	struct config	*conf = m->conf, *old_conf = NULL;
 	struct tls_ctx	*tls = m->tls, *old_tls = NULL;
@@ -406,9 +407,9 @@ reload(struct master *m, int reconf, unsigned long long stamp)
 	tls_ctx_free(old_tls);
 	malloc_trim(0);
 	start_generation(m);
-	/* the stamp taken before the scan: a change made during it is
+	/* the stamp of what the scan saw: a change made during it is
 	 * seen by the next check */
-	m->stamp = stamp;
+	m->stamp = site->stamp;
 	log_info("reloaded: generation %d", m->gen);
 }
 
@@ -453,7 +454,6 @@ static void
 pipe_cb(struct loop *l, int fd, int ev, void *arg)
 {
 	struct master		*m = arg;
-	unsigned long long	 stamp;
 	char			 junk[64];
 
 	(void)ev;
@@ -473,9 +473,7 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 	if (sig_hup && !m->stopping) {
 		sig_hup = 0;
 		log_info("SIGHUP: reloading");
-		if (site_stamp(m->conf->root, &stamp) == -1)
-			stamp = 0;
-		reload(m, 1, stamp);
+		reload(m, 1);
 	}
 	if (m->stopping && count_gen(m, 0) + count_gen(m, 1) == 0)
 		loop_stop(l);
@@ -508,7 +506,7 @@ tick_cb(struct loop *l, void *arg)
 		if (site_stamp(m->conf->root, &stamp) == 0 &&
 		    stamp != m->stamp) {
 			log_info("content changed: reloading");
-			reload(m, 0, stamp);
+			reload(m, 0);
 		}
 	}
 }
@@ -578,9 +576,9 @@ master_run(struct config *conf)
 	raise_nofile(conf);
 	if (open_listeners(conf, &m.srv, err, sizeof(err)) == -1)
 		fatalx("listen: %s", err);
-	site_stamp(conf->root, &m.stamp);
 	if ((m.site = load_site(&m, conf)) == NULL)
 		fatalx("cannot load the site");
+	m.stamp = m.site->stamp;
 	m.last_scan = m.last_flush = time(NULL);
 	counter_bind(m.counter, m.site);
 	drop_privileges(conf);
