@@ -555,6 +555,15 @@ master_run(struct config *conf)
 
 	memset(&m, 0, sizeof(m));
 	m.conf = conf;
+	/*
+	 * Big blocks (a folder's listing while scanning, the article
+	 * list) are mapped and unmapped, always: by default malloc raises
+	 * that threshold after the first big free, and they then land in
+	 * the heap, where their pages stay dirty, written after the fork,
+	 * and private to the master. The workers inherit the setting.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 
 	if (mkdir(conf->state_dir, 0700) == -1 && errno != EEXIST)
 		fatal("mkdir %s", conf->state_dir);

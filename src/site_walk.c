@@ -30,8 +30,11 @@
 #include "site_int.h"
 
 /* The names and paths of one folder's entries, in blocks that never
- * move: a string apiece from malloc would be 200,000 calls a scan. */
-#define POOL_BLOCK	16384
+ * move: a string apiece from malloc would be 200,000 calls a scan.
+ * Blocks double, so that a big folder's are big enough for malloc to
+ * map them, and to give them back whole once the folder is done. */
+#define POOL_FIRST	4096
+#define POOL_MAX	(1 << 20)
 
 struct pblock {
 	struct pblock	*next;
@@ -75,7 +78,10 @@ pool_path(struct dir *dir, const char *a, const char *b)
 
 	n = alen + blen + 2;
 	if (pb == NULL || pb->cap - pb->used < n) {
-		cap = n > POOL_BLOCK ? n : POOL_BLOCK;
+		cap = pb == NULL ? POOL_FIRST : pb->cap < POOL_MAX ?
+		    2 * pb->cap : POOL_MAX;
+		if (cap < n)
+			cap = n;
 		if ((pb = malloc(sizeof(*pb) + cap)) == NULL)
 			return NULL;
 		pb->used = 0;
