@@ -18,11 +18,21 @@ struct catalog	*catalog_open(const char *dbpath, char *err, size_t errlen);
 void		 catalog_close(struct catalog *);
 
 /* One scan = begin, get/put for every article source seen, end. end
- * removes the entries not seen in this scan and commits. */
+ * removes the entries not seen in this scan and commits; it returns 0,
+ * -1 on error, 1 as said below. */
 int	catalog_begin(struct catalog *);
 int	catalog_end(struct catalog *);
 /* A scan that failed half-way: forget its changes, remove nothing. */
 void	catalog_abort(struct catalog *);
+
+/* A partial scan (a reload that kept the last snapshot's unchanged
+ * articles): get/put only for changed sources, catalog_forget for each
+ * source that went; end then removes nothing else. When the catalog
+ * was rebuilt (damage) since the last full scan its entries are
+ * incomplete: begin returns 1 (make a full scan: catalog_begin, which
+ * may find the scan begun) or end returns 1 (make another, full). */
+int	catalog_begin_partial(struct catalog *);
+int	catalog_forget(struct catalog *, const char *src);
 
 /* 1: an entry with this size and mtime exists; meta is filled (caller
  * frees with article_meta_free) and the entry marked seen. 0: no such

@@ -48,6 +48,7 @@ struct article {
 	size_t			  idx;		/* in site->articles */
 	size_t			  catidx;	/* in cat->articles */
 	int			  counter_slot;	/* counter.c; -1 = none */
+	int			  mtime_ns;	/* nanoseconds of mtime */
 };
 
 struct site_file {			/* attachment or static page */
@@ -96,7 +97,12 @@ struct site {
 	size_t			  ndays;
 	size_t			  nread;	/* sources read by site_load
 						   (the rest came from the
-						   catalog unchanged) */
+						   catalog or the last
+						   snapshot unchanged) */
+	size_t			  nkept;	/* articles taken unchanged
+						   from the last snapshot */
+	unsigned long long	  stamp;	/* site_stamp() of the tree
+						   as this scan saw it */
 	struct buf		  warnings;	/* one line per problem */
 	size_t			  nwarnings;
 	void			 *index;	/* path -> node hash, private */
@@ -110,6 +116,16 @@ struct site {
  */
 struct site	*site_load(const char *root, struct catalog *,
 		    char *err, size_t errlen);
+/*
+ * The same, for a reload: an article whose path, source, size and
+ * mtime are those it had in prev is taken from prev as it was, without
+ * a look at the catalog; the catalog then hears only of what changed
+ * and what went. prev may be NULL (site_load), and is ignored if its
+ * root is another folder. prev is not changed, and may be freed once
+ * this returns.
+ */
+struct site	*site_reload(const char *root, struct catalog *,
+		    const struct site *prev, char *err, size_t errlen);
 void		 site_free(struct site *);
 
 /* Look up a normalised path ("/thoi-su/", "/thoi-su/x"). A folder

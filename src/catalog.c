@@ -42,6 +42,10 @@ struct catalog {
 	long long	 gen;		/* the current scan generation */
 	int		 in_scan;	/* between begin and end */
 	int		 rebuilding;	/* no recursion from catalog_fail */
+	int		 partial;	/* this scan keeps what it does
+					   not see (catalog_begin_partial) */
+	int		 lost;		/* rebuilt since the last full
+					   scan began: entries are missing */
 	sqlite3_stmt	*st_get;	/* metadata if unchanged */
 	sqlite3_stmt	*st_seen;	/* mark an id seen in this scan */
 	sqlite3_stmt	*st_unseen;	/* forget the last scan's marks */
@@ -52,6 +56,8 @@ struct catalog {
 	sqlite3_stmt	*st_gc;		/* unseen sources */
 	sqlite3_stmt	*st_gen_get;
 	sqlite3_stmt	*st_gen_set;
+	sqlite3_stmt	*st_forget_fts;	/* a removed source's FTS row */
+	sqlite3_stmt	*st_forget;	/* and its entry */
 };
 
 static const char *catalog_schema =
@@ -108,6 +114,11 @@ static struct {
 	    "SELECT value FROM info WHERE key = 'generation'" },
 	{ offsetof(struct catalog, st_gen_set),
 	    "UPDATE info SET value = ?1 WHERE key = 'generation'" },
+	{ offsetof(struct catalog, st_forget_fts),
+	    "DELETE FROM fts WHERE rowid IN"
+	    " (SELECT id FROM article WHERE src = ?1)" },
+	{ offsetof(struct catalog, st_forget),
+	    "DELETE FROM article WHERE src = ?1" },
 };
 #define NSTMTS	(sizeof(catalog_stmts) / sizeof(catalog_stmts[0]))
 
@@ -600,6 +611,8 @@ catalog_rebuild(struct catalog *cat, const char *why)
 		rc = catalog_begin(cat);
 		cat->rebuilding = 0;
 	}
+	/* a partial scan cannot fill the new file: the next scan is full */
+	cat->lost = 1;
 	return rc;
 }
 
@@ -662,6 +675,11 @@ catalog_begin(struct catalog *cat)
 		return -1;
 	if (cat->in_scan)
 		return 0;
+	/* a full scan reports every source: it fills a new file */
+	if (!cat->rebuilding) {
+		cat->partial = 0;
+		cat->lost = 0;
+	}
 	/* IMMEDIATE: take the write lock now, not at the first put */
 	rc = sqlite3_exec(cat->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
@@ -700,18 +718,21 @@ fail:
 int
 catalog_end(struct catalog *cat)
 {
-	int	 rc;
+	int	 rc, partial = cat->partial;
 
+	cat->partial = 0;
 	if (cat->db == NULL || !cat->in_scan)
 		return -1;
-	rc = sqlite3_step(cat->st_gc_fts);
-	sqlite3_reset(cat->st_gc_fts);
-	if (rc != SQLITE_DONE)
-		goto fail;
-	rc = sqlite3_step(cat->st_gc);
-	sqlite3_reset(cat->st_gc);
-	if (rc != SQLITE_DONE)
-		goto fail;
+	if (!partial) {
+		rc = sqlite3_step(cat->st_gc_fts);
+		sqlite3_reset(cat->st_gc_fts);
+		if (rc != SQLITE_DONE)
+			goto fail;
+		rc = sqlite3_step(cat->st_gc);
+		sqlite3_reset(cat->st_gc);
+		if (rc != SQLITE_DONE)
+			goto fail;
+	}
 	rc = sqlite3_exec(cat->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail;
@@ -719,13 +740,59 @@ catalog_end(struct catalog *cat)
 	/* the master idles between scans, and its pages are what the
 	 * workers inherit: give the page cache back */
 	sqlite3_db_release_memory(cat->db);
-	return 0;
+	return partial && cat->lost ? 1 : 0;
 fail:
 	/* the scan is over either way; a rebuild must not start another */
 	if (!sqlite3_get_autocommit(cat->db))
 		sqlite3_exec(cat->db, "ROLLBACK", NULL, NULL, NULL);
 	cat->in_scan = 0;
-	return catalog_fail(cat, "end", rc);
+	catalog_fail(cat, "end", rc);
+	return partial && cat->lost ? 1 : -1;
+}
+
+/*
+ * A scan of what changed since the last one (a reload that kept the
+ * rest): catalog_end removes nothing; the caller names each source
+ * that went with catalog_forget. 1 if the catalog lost entries (it was
+ * rebuilt) since the last full scan: make a full one instead.
+ */
+int
+catalog_begin_partial(struct catalog *cat)
+{
+	if (cat->lost || cat->db == NULL)
+		return 1;
+	if (catalog_begin(cat) == -1)
+		return -1;
+	if (cat->lost) {
+		/* rebuilt as the scan began: it is a full one now, and
+		 * fills the new file */
+		cat->lost = 0;
+		return 1;
+	}
+	cat->partial = 1;
+	return 0;
+}
+
+int
+catalog_forget(struct catalog *cat, const char *src)
+{
+	int	 rc;
+
+	if (cat->db == NULL || !cat->in_scan)
+		return -1;
+	sqlite3_bind_text(cat->st_forget_fts, 1, src, -1, SQLITE_STATIC);
+	rc = sqlite3_step(cat->st_forget_fts);
+	sqlite3_reset(cat->st_forget_fts);
+	sqlite3_clear_bindings(cat->st_forget_fts);
+	if (rc == SQLITE_DONE) {
+		sqlite3_bind_text(cat->st_forget, 1, src, -1, SQLITE_STATIC);
+		rc = sqlite3_step(cat->st_forget);
+		sqlite3_reset(cat->st_forget);
+		sqlite3_clear_bindings(cat->st_forget);
+	}
+	if (rc != SQLITE_DONE)
+		return catalog_fail(cat, "forget", rc);
+	return 0;
 }
 
 void

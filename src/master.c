@@ -174,8 +174,9 @@ load_site(struct master *m, const struct config *conf)
 	struct site	*site;
 	char		 err[512];
 
-	if ((site = site_load(conf->root, m->catalog, err, sizeof(err)))
-	    == NULL) {
+	/* unchanged articles are taken from the running snapshot */
+	if ((site = site_reload(conf->root, m->catalog, m->site, err,
+	    sizeof(err))) == NULL) {
 		log_warnx("%s: %s", conf->root, err);
 		return NULL;
 	}
@@ -184,9 +185,9 @@ load_site(struct master *m, const struct config *conf)
 	 * system before workers are forked and inherit it */
 	malloc_trim(0);
 	log_info("site %s: %zu articles, %zu categories, %zu files, "
-	    "%zu warnings; %zu sources read, the rest from the catalog",
-	    conf->root, site->narticles, site->ncats, site->nfiles,
-	    site->nwarnings, site->nread);
+	    "%zu warnings; %zu sources read, %zu articles kept, the rest "
+	    "from the catalog", conf->root, site->narticles, site->ncats,
+	    site->nfiles, site->nwarnings, site->nread, site->nkept);
 	return site;
 }
 
@@ -329,7 +330,7 @@ flush(struct master *m)
  * if all of it loads, switch to it and start new workers on it.
  */
 static void
-reload(struct master *m, int reconf, unsigned long long stamp)
+reload(struct master *m, int reconf)
 {
 	struct config	*conf = m->conf, *old_conf = NULL;
 	struct tls_ctx	*tls = m->tls, *old_tls = NULL;
@@ -418,9 +419,9 @@ reload(struct master *m, int reconf, unsigned long long stamp)
 	malloc_trim(0);
 	trim_code();
 	start_generation(m);
-	/* the stamp taken before the scan: a change made during it is
+	/* the stamp of what the scan saw: a change made during it is
 	 * seen by the next check */
-	m->stamp = stamp;
+	m->stamp = site->stamp;
 	log_info("reloaded: generation %d", m->gen);
 }
 
@@ -465,7 +466,6 @@ static void
 pipe_cb(struct loop *l, int fd, int ev, void *arg)
 {
 	struct master		*m = arg;
-	unsigned long long	 stamp;
 	char			 junk[64];
 
 	(void)ev;
@@ -485,9 +485,7 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 	if (sig_hup && !m->stopping) {
 		sig_hup = 0;
 		log_info("SIGHUP: reloading");
-		if (site_stamp(m->conf->root, &stamp) == -1)
-			stamp = 0;
-		reload(m, 1, stamp);
+		reload(m, 1);
 	}
 	if (m->stopping && count_gen(m, 0) + count_gen(m, 1) == 0)
 		loop_stop(l);
@@ -520,7 +518,7 @@ tick_cb(struct loop *l, void *arg)
 		if (site_stamp(m->conf->root, &stamp) == 0 &&
 		    stamp != m->stamp) {
 			log_info("content changed: reloading");
-			reload(m, 0, stamp);
+			reload(m, 0);
 		}
 	}
 }
@@ -569,6 +567,15 @@ master_run(struct config *conf)
 
 	memset(&m, 0, sizeof(m));
 	m.conf = conf;
+	/*
+	 * Big blocks (a folder's listing while scanning, the article
+	 * list) are mapped and unmapped, always: by default malloc raises
+	 * that threshold after the first big free, and they then land in
+	 * the heap, where their pages stay dirty, written after the fork,
+	 * and private to the master. The workers inherit the setting.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 
 	if (mkdir(conf->state_dir, 0700) == -1 && errno != EEXIST)
 		fatal("mkdir %s", conf->state_dir);
@@ -590,9 +597,9 @@ master_run(struct config *conf)
 	raise_nofile(conf);
 	if (open_listeners(conf, &m.srv, err, sizeof(err)) == -1)
 		fatalx("listen: %s", err);
-	site_stamp(conf->root, &m.stamp);
 	if ((m.site = load_site(&m, conf)) == NULL)
 		fatalx("cannot load the site");
+	m.stamp = m.site->stamp;
 	m.last_scan = m.last_flush = time(NULL);
 	counter_bind(m.counter, m.site);
 	drop_privileges(conf);

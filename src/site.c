@@ -15,6 +15,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -36,25 +37,40 @@
 #include "site_int.h"
 #include "utf8.h"
 
-#define ARENA_CHUNK	65536
+/*
+ * The arena is mapped, not taken from malloc: a snapshot is some 50 MB
+ * at 100,000 articles, and a reload builds the next one while this one
+ * serves. In the heap the two would interleave, and the old one's
+ * space, freed, would be scattered holes that later small allocations
+ * dirty in pages the workers share. A mapping goes back whole.
+ */
+#define ARENA_CHUNK	(1 << 20)
+#define ARENA_ALIGN	8		/* pointers, off_t, time_t */
 
 struct chunk {
 	struct chunk	*next;
-	size_t		 used, cap;
+	size_t		 used, cap;	/* cap: bytes of data */
+	size_t		 maplen;
 	max_align_t	 data[];
 };
 
 struct slot {				/* one hash table entry */
-	const char	*key;		/* NULL: empty */
-	void		*ptr;		/* category, article or file */
+	void		*ptr;		/* category, article, file or
+					   dirnode; NULL: empty */
 	uint32_t	 hash;
 	uint32_t	 lentype;	/* key length << 3 | node type */
 };
 
+struct dirnode {			/* a plain folder in the index */
+	const char	*key;		/* its URL path, with slash */
+	struct site_file *index;	/* its index.gmi or NULL */
+};
+
 struct site_priv {			/* behind site->index */
-	struct slot	*tab;
+	struct slot	*tab;		/* mapped; cap * sizeof(*tab) */
 	size_t		 cap, n;	/* cap is a power of two */
 	struct chunk	*chunks;
+	size_t		 arena;		/* bytes mapped for the arena */
 };
 
 static unsigned long	 site_serial;	/* snapshots made by this process */
@@ -67,31 +83,49 @@ static int	 body_convert(const struct site *, const struct article *,
 		    struct buf *, char *, size_t);
 static int	 finish(struct scan *);
 
+static void *
+map_zero(size_t len)
+{
+	void	*p;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
 /* Arena: everything in the snapshot, freed in one go. */
 
 void *
 site_arena_alloc(struct site_priv *p, size_t n)
 {
-	return arena_bytes(p, n, sizeof(max_align_t));
+	return arena_bytes(p, n, ARENA_ALIGN);
 }
 
 /* n bytes aligned to al (a power of two): strings need no alignment,
- * and with 100,000 articles the padding would add up */
+ * and with 100,000 articles the padding would add up. Fresh mapped
+ * memory is zero: nothing is cleared here. */
 static void *
 arena_bytes(struct site_priv *p, size_t n, size_t al)
 {
 	struct chunk	*c = p->chunks;
-	size_t		 cap, pad = 0;
+	size_t		 cap, len, pad = 0;
+	long		 pg = sysconf(_SC_PAGESIZE);
 	void		*r;
 
 	if (c != NULL)
 		pad = (al - c->used % al) % al;
 	if (c == NULL || c->cap - c->used < n + pad) {
 		cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
-		if ((c = malloc(sizeof(*c) + cap)) == NULL)
+		if (pg <= 0)
+			pg = 4096;
+		len = (sizeof(*c) + cap + (size_t)pg - 1) &
+		    ~((size_t)pg - 1);
+		if (len < cap || (c = map_zero(len)) == NULL)
 			return NULL;
 		c->used = 0;
-		c->cap = cap;
+		c->cap = len - sizeof(*c);
+		c->maplen = len;
+		p->arena += len;
 		/* a big block goes behind the current chunk, whose free
 		 * space stays in use for small ones */
 		if (cap != ARENA_CHUNK && p->chunks != NULL) {
@@ -106,7 +140,6 @@ arena_bytes(struct site_priv *p, size_t n, size_t al)
 	c->used += pad;
 	r = (char *)c->data + c->used;
 	c->used += n;
-	memset(r, 0, n);
 	return r;
 }
 
@@ -132,7 +165,12 @@ site_arena_cat(struct site_priv *p, const char *a, const char *b,
 	return r;
 }
 
-/* Path index: open addressing, FNV-1a, linear probing. */
+/*
+ * Path index: open addressing, FNV-1a, linear probing. A slot holds
+ * no key: the node it points to has it, which halves the table. Up to
+ * 4/5 full: the stored hash turns most probes away without a look at
+ * the key.
+ */
 
 static uint32_t
 hash_str(uint32_t h, const char *s, size_t len)
@@ -145,6 +183,22 @@ hash_str(uint32_t h, const char *s, size_t len)
 }
 
 #define HASH_SEED	2166136261u
+#define INDEX_MIN	1024
+
+static const char *
+slot_key(const struct slot *e)
+{
+	switch (e->lentype & 7) {
+	case SITE_CATEGORY:
+		return ((const struct category *)e->ptr)->path;
+	case SITE_ARTICLE:
+		return ((const struct article *)e->ptr)->path;
+	case SITE_FILE:
+		return ((const struct site_file *)e->ptr)->path;
+	default:
+		return ((const struct dirnode *)e->ptr)->key;
+	}
+}
 
 /* key[0..len), followed by a '/' if slash */
 static struct slot *
@@ -152,52 +206,86 @@ index_get(const struct site_priv *p, const char *key, size_t len,
     int slash, uint32_t h)
 {
 	struct slot	*e;
+	const char	*k;
 	size_t		 i;
 
 	if (p->cap == 0)
 		return NULL;
 	for (i = h & (p->cap - 1);; i = (i + 1) & (p->cap - 1)) {
 		e = &p->tab[i];
-		if (e->key == NULL)
+		if (e->ptr == NULL)
 			return NULL;
-		if (e->hash == h && (e->lentype >> 3) == len + !!slash &&
-		    memcmp(e->key, key, len) == 0 &&
-		    (!slash || e->key[len] == '/'))
+		if (e->hash != h || (e->lentype >> 3) != len + !!slash)
+			continue;
+		k = slot_key(e);
+		if (memcmp(k, key, len) == 0 && (!slash || k[len] == '/'))
 			return e;
 	}
 }
 
-/* Returns 0, 1 if the key is taken (nothing stored), -1 on ENOMEM. */
+/* A table of ncap slots (a power of two) holding what p's holds. */
+static int
+index_resize(struct site_priv *p, size_t ncap)
+{
+	struct slot	*tab;
+	size_t		 i, j;
+
+	if (ncap > SIZE_MAX / sizeof(*tab) ||
+	    (tab = map_zero(ncap * sizeof(*tab))) == NULL)
+		return -1;
+	for (i = 0; i < p->cap; i++) {
+		if (p->tab[i].ptr == NULL)
+			continue;
+		for (j = p->tab[i].hash & (ncap - 1); tab[j].ptr != NULL;
+		    j = (j + 1) & (ncap - 1))
+			;
+		tab[j] = p->tab[i];
+	}
+	if (p->tab != NULL)
+		munmap(p->tab, p->cap * sizeof(*p->tab));
+	p->tab = tab;
+	p->cap = ncap;
+	return 0;
+}
+
+/* Room for n nodes without a resize: a reload knows how many the last
+ * snapshot had. */
+int
+site_index_reserve(struct site_priv *p, size_t n)
+{
+	size_t	 cap = INDEX_MIN;
+
+	while (cap < SIZE_MAX / 8 && n * 5 > cap * 4)
+		cap *= 2;
+	return cap > p->cap ? index_resize(p, cap) : 0;
+}
+
+/* Returns 0, 1 if the key is taken (nothing stored), -1 on ENOMEM.
+ * For SITE_DIR, key must live in the arena (it is kept). */
 int
 site_index_put(struct site_priv *p, const char *key, int type, void *ptr)
 {
-	struct slot	*tab, *e;
-	size_t		 i, j, ncap, len = strlen(key);
+	struct slot	*e;
+	struct dirnode	*dn;
+	size_t		 i, len = strlen(key);
 	uint32_t	 h = hash_str(HASH_SEED, key, len);
 
 	if (index_get(p, key, len, 0, h) != NULL)
 		return 1;
-	if ((p->n + 1) * 10 > p->cap * 7) {
-		ncap = p->cap ? p->cap * 2 : 1024;
-		if ((tab = calloc(ncap, sizeof(*tab))) == NULL)
+	if ((p->n + 1) * 5 > p->cap * 4 &&
+	    index_resize(p, p->cap ? p->cap * 2 : INDEX_MIN) == -1)
+		return -1;
+	if (type == SITE_DIR) {
+		if ((dn = site_arena_alloc(p, sizeof(*dn))) == NULL)
 			return -1;
-		for (i = 0; i < p->cap; i++) {
-			if (p->tab[i].key == NULL)
-				continue;
-			for (j = p->tab[i].hash & (ncap - 1);
-			    tab[j].key != NULL; j = (j + 1) & (ncap - 1))
-				;
-			tab[j] = p->tab[i];
-		}
-		free(p->tab);
-		p->tab = tab;
-		p->cap = ncap;
+		dn->key = key;
+		dn->index = ptr;
+		ptr = dn;
 	}
-	for (i = h & (p->cap - 1); p->tab[i].key != NULL;
+	for (i = h & (p->cap - 1); p->tab[i].ptr != NULL;
 	    i = (i + 1) & (p->cap - 1))
 		;
 	e = &p->tab[i];
-	e->key = key;
 	e->ptr = ptr;
 	e->hash = h;
 	e->lentype = (uint32_t)(len << 3 | (size_t)type);
@@ -257,8 +345,11 @@ site_find(const struct site *s, const char *path, struct site_node *n)
 	case SITE_ARTICLE:
 		n->art = e->ptr;
 		break;
-	default:
+	case SITE_FILE:
 		n->file = e->ptr;
+		break;
+	default:
+		n->file = ((struct dirnode *)e->ptr)->index;
 		break;
 	}
 	return n->type;
@@ -414,14 +505,69 @@ finish(struct scan *sc)
 	return 0;
 }
 
+/*
+ * A partial scan tells the catalog what went: each source of prev that
+ * no article of s has now. Most reloads find every path of prev in s
+ * with its source, and look no further.
+ */
+static int
+forget_gone(struct scan *sc)
+{
+	const struct site	*prev = sc->prev, *s = sc->s;
+	struct site_node	 n;
+	const char		**set = NULL, *src;
+	size_t			 i, j, cap = 0;
+	uint32_t		 h;
+
+	/* each path of prev found with its source: none went */
+	if (sc->nsame == prev->narticles)
+		return 0;
+	for (i = 0; i < prev->narticles; i++) {
+		src = prev->articles[i]->src;
+		if (site_find(s, prev->articles[i]->path, &n) ==
+		    SITE_ARTICLE && strcmp(n.art->src, src) == 0)
+			continue;
+		/* gone from its path: is its source used at another? */
+		if (set == NULL) {
+			for (cap = 64; cap < 2 * s->narticles; cap *= 2)
+				;
+			if ((set = calloc(cap, sizeof(*set))) == NULL)
+				return -1;
+			for (j = 0; j < s->narticles; j++) {
+				h = hash_str(HASH_SEED, s->articles[j]->src,
+				    strlen(s->articles[j]->src));
+				while (set[h & (cap - 1)] != NULL)
+					h++;
+				set[h & (cap - 1)] = s->articles[j]->src;
+			}
+		}
+		h = hash_str(HASH_SEED, src, strlen(src));
+		while (set[h & (cap - 1)] != NULL &&
+		    strcmp(set[h & (cap - 1)], src) != 0)
+			h++;
+		if (set[h & (cap - 1)] == NULL)
+			catalog_forget(sc->catalog, src);
+	}
+	free(set);
+	return 0;
+}
+
 struct site *
 site_load(const char *root, struct catalog *catalog, char *err,
     size_t errlen)
 {
+	return site_reload(root, catalog, NULL, err, errlen);
+}
+
+struct site *
+site_reload(const char *root, struct catalog *catalog,
+    const struct site *prev, char *err, size_t errlen)
+{
 	struct scan	 sc;
 	struct site	*s;
-	struct stat	 st;
+	struct stat	 st, pst;
 	char		*real = NULL;
+	int		 r;
 
 	memset(&sc, 0, sizeof(sc));
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
@@ -449,11 +595,36 @@ site_load(const char *root, struct catalog *catalog, char *err,
 	sc.rootlen = strcmp(s->root, "/") == 0 ? 0 : strlen(s->root);
 	sc.devs[0] = st.st_dev;
 	sc.inos[0] = st.st_ino;
-	if (catalog != NULL && catalog_begin(catalog) == -1) {
+	/* the same folder, not only the same name */
+	if (prev != NULL && (strcmp(prev->root, s->root) != 0 ||
+	    fstat(prev->rootfd, &pst) == -1 || pst.st_dev != st.st_dev ||
+	    pst.st_ino != st.st_ino))
+		prev = NULL;
+	if (prev != NULL) {
+		/* room for as much as last time: no growing on the way */
+		sc.artcap = prev->narticles + 64;
+		if ((s->articles = reallocarray(NULL, sc.artcap,
+		    sizeof(*s->articles))) == NULL ||
+		    site_index_reserve(sc.p,
+		    ((struct site_priv *)prev->index)->n + 64) == -1) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
+	if (catalog != NULL && prev != NULL) {
+		/* what is kept is not seen: only a partial scan keeps
+		 * its entries, so anything else is a full scan */
+		if (catalog_begin_partial(catalog) == 0)
+			sc.partial = 1;
+		else
+			prev = NULL;
+	}
+	if (catalog != NULL && !sc.partial && catalog_begin(catalog) == -1) {
 		log_warnx("catalog: cannot begin a scan; reading every file");
 		catalog = NULL;
 	}
 	sc.catalog = catalog;
+	sc.prev = prev;
 	if (site_walk(&sc) == -1) {
 		snprintf(err, errlen, "%s: %s", root, errno == ENOMEM ?
 		    "out of memory" : strerror(errno));
@@ -461,8 +632,22 @@ site_load(const char *root, struct catalog *catalog, char *err,
 			catalog_abort(catalog);
 		goto fail;
 	}
-	if (catalog != NULL && catalog_end(catalog) == -1)
+	if (sc.partial && forget_gone(&sc) == -1) {
+		snprintf(err, errlen, "out of memory");
+		catalog_abort(catalog);
+		goto fail;
+	}
+	if (catalog != NULL && (r = catalog_end(catalog)) != 0) {
+		if (r == 1 && sc.partial) {
+			/* rebuilt during the scan: fill it again, whole */
+			buf_free(&sc.src);
+			buf_free(&sc.body);
+			site_free(s);
+			return site_reload(root, catalog, NULL, err, errlen);
+		}
 		log_warnx("catalog: cannot finish the scan");
+	}
+	s->stamp = sc.stamp;
 	if (finish(&sc) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -491,9 +676,10 @@ site_free(struct site *s)
 	if ((p = s->index) != NULL) {
 		for (c = p->chunks; c != NULL; c = next) {
 			next = c->next;
-			free(c);
+			munmap(c, c->maplen);
 		}
-		free(p->tab);
+		if (p->tab != NULL)
+			munmap(p->tab, p->cap * sizeof(*p->tab));
 		free(p);
 	}
 	free(s->root);

@@ -3,7 +3,8 @@
  *
  * site_entry.c: what one file the walk keeps becomes in the snapshot:
  * an article (its source read and parsed, or its metadata taken from
- * the catalog when size and mtime are unchanged), an attachment, a
+ * the last snapshot or the catalog when size and mtime are
+ * unchanged), an attachment, a
  * static page titled by its first heading, or a category's settings
  * from _category.ini. Files are opened below rootfd and never through
  * a symbolic link, here and when site.c reads a body to serve it. A
@@ -309,13 +310,88 @@ local_wall(time_t t)
 	return t + tm.tm_gmtoff;
 }
 
+/* Into the index and the list; -1 on ENOMEM. */
+static int
+list_article(struct scan *sc, struct article *a)
+{
+	void	*v;
+
+	if (site_index_put(sc->p, a->path, SITE_ARTICLE, a) == -1 ||
+	    (v = site_grow(sc->s->articles, sc->s->narticles, &sc->artcap,
+	    sizeof(a))) == NULL)
+		return -1;
+	sc->s->articles = v;
+	sc->s->articles[sc->s->narticles++] = a;
+	return 0;
+}
+
+/* The last snapshot's article at path if it was made from d's source
+ * (*same), and if d is unchanged (same format, size and mtime). */
+static const struct article *
+prev_article(struct scan *sc, const char *path, const struct dent *d,
+    int fmt, int *same)
+{
+	struct site_node	 n;
+	const struct article	*pa;
+
+	*same = 0;
+	if (sc->prev == NULL ||
+	    site_find(sc->prev, path, &n) != SITE_ARTICLE ||
+	    strcmp(n.art->src, d->src) != 0)
+		return NULL;
+	*same = 1;
+	pa = n.art;
+	if (pa->size != d->size || pa->mtime != d->mtime.tv_sec ||
+	    pa->mtime_ns != (int)d->mtime.tv_nsec || (int)pa->fmt != fmt)
+		return NULL;
+	return pa;
+}
+
+/* A copy of pa in this snapshot: its metadata as it was. */
+static int
+keep_article(struct scan *sc, struct category *c, const struct article *pa)
+{
+	struct article	*a;
+
+	if ((a = site_arena_alloc(sc->p, sizeof(*a))) == NULL ||
+	    (a->path = site_arena_strdup(sc->p, pa->path)) == NULL)
+		return -1;
+	a->meta = pa->meta;
+	if ((a->src = site_arena_strdup(sc->p, pa->src)) == NULL)
+		return -1;
+	a->slug = a->path + strlen(c->path);
+	/* a title that is the slug points at it */
+	if (pa->meta.title == pa->slug)
+		a->meta.title = a->slug;
+	else if ((a->meta.title = site_arena_strdup(sc->p,
+	    pa->meta.title)) == NULL)
+		return -1;
+	if ((pa->meta.author != NULL && (a->meta.author =
+	    site_arena_strdup(sc->p, pa->meta.author)) == NULL) ||
+	    (pa->meta.summary != NULL && (a->meta.summary =
+	    site_arena_strdup(sc->p, pa->meta.summary)) == NULL) ||
+	    (pa->meta.lang != NULL && (a->meta.lang =
+	    site_arena_strdup(sc->p, pa->meta.lang)) == NULL) ||
+	    (pa->meta.tags != NULL && (a->meta.tags =
+	    site_arena_strdup(sc->p, pa->meta.tags)) == NULL))
+		return -1;
+	a->fmt = pa->fmt;
+	a->size = pa->size;
+	a->mtime = pa->mtime;
+	a->mtime_ns = pa->mtime_ns;
+	a->cat = c;
+	a->counter_slot = -1;
+	sc->s->nkept++;
+	return list_article(sc, a);
+}
+
 int
 site_add_article(struct scan *sc, struct category *c, struct dent *d)
 {
 	struct article_meta	 m;
 	struct article		*a;
+	const struct article	*pa;
 	const char		*why, *reason, *owner;
-	void			*v;
 	char			 err[256], *end;
 	char			*path = NULL;
 	size_t			 slen;
@@ -323,7 +399,7 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 	struct timespec		 mts = d->mtime;
 	time_t			 mtime;
 	long			 line;
-	int			 r = -1, got = 0;
+	int			 r = -1, got = 0, same = 0;
 
 	memset(&m, 0, sizeof(m));
 	if ((why = bad_file_name(d->name)) != NULL) {
@@ -345,6 +421,14 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 		    SITE_SOURCE_MAX);
 		free(path);
 		return 0;
+	}
+	if ((pa = prev_article(sc, path, d, article_fmt(d->name),
+	    &same)) != NULL) {
+		r = keep_article(sc, c, pa);
+		if (r == 0)
+			sc->nsame++;
+		free(path);
+		return r;
 	}
 	if (sc->catalog != NULL)
 		got = catalog_get(sc->catalog, d->src, (long long)size,
@@ -382,8 +466,13 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 		if (sc->catalog != NULL && catalog_put(sc->catalog, d->src,
 		    path, (long long)size, mtime_ns(&mts), &m,
 		    sc->body.data != NULL ? sc->body.data : "",
-		    sc->body.len) == -1)
+		    sc->body.len) == -1) {
 			log_warnx("catalog: cannot store %s", d->src);
+			/* no stale text found by search: a full scan
+			 * would drop it as not seen */
+			if (sc->partial)
+				catalog_forget(sc->catalog, d->src);
+		}
 	}
 
 	if ((a = site_arena_alloc(sc->p, sizeof(*a))) == NULL ||
@@ -413,14 +502,12 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 		a->meta.date = local_wall(mtime);
 	a->size = size;
 	a->mtime = mtime;
+	a->mtime_ns = (int)mts.tv_nsec;
 	a->cat = c;
 	a->counter_slot = -1;
-	if (site_index_put(sc->p, a->path, SITE_ARTICLE, a) == -1 ||
-	    (v = site_grow(sc->s->articles, sc->s->narticles, &sc->artcap,
-	    sizeof(a))) == NULL)
+	if (list_article(sc, a) == -1)
 		goto fail;
-	sc->s->articles = v;
-	sc->s->articles[sc->s->narticles++] = a;
+	sc->nsame += same;
 skip:
 	r = 0;
 fail:

@@ -34,6 +34,10 @@ struct scan {				/* also walks for site_stamp() */
 	struct site	*s;		/* NULL: site_stamp, no warnings */
 	struct site_priv *p;
 	struct catalog	*catalog;
+	int		 partial;	/* catalog_begin_partial() */
+	const struct site *prev;	/* its unchanged articles are kept */
+	size_t		 nsame;		/* articles of prev found at their
+					   path with their source */
 	int		 rootfd;
 	const char	*rootreal;
 	size_t		 rootlen;
@@ -55,6 +59,8 @@ char	*site_arena_cat(struct site_priv *, const char *a, const char *b,
 int	 site_index_put(struct site_priv *, const char *key, int type,
 	    void *);
 const char *site_index_owner(const struct site_priv *, const char *key);
+/* room for n keys without a resize; -1 on ENOMEM */
+int	 site_index_reserve(struct site_priv *, size_t n);
 /* site.c: "path:line: reason" into site->warnings (none for stamps) */
 void	 site_warn(struct scan *, const char *dirurl, const char *name,
 	    int line, const char *fmt, ...)

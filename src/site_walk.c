@@ -29,10 +29,24 @@
 #include "site.h"
 #include "site_int.h"
 
+/* The names and paths of one folder's entries, in blocks that never
+ * move: a string apiece from malloc would be 200,000 calls a scan.
+ * Blocks double, so that a big folder's are big enough for malloc to
+ * map them, and to give them back whole once the folder is done. */
+#define POOL_FIRST	4096
+#define POOL_MAX	(1 << 20)
+
+struct pblock {
+	struct pblock	*next;
+	size_t		 used, cap;
+	char		 data[];
+};
+
 struct dir {
 	struct dent	*ents;		/* sorted by name */
 	size_t		 n;
 	struct dent	 ini;		/* _category.ini if ini.src != NULL */
+	struct pblock	*pool;
 };
 
 static const char *const reserved_top[] = {
@@ -40,8 +54,8 @@ static const char *const reserved_top[] = {
 };
 static const char *const reserved_sub[] = { "page", "atom.xml" };
 
-static int	 resolve(struct scan *, const char *, const char *,
-		    int, struct dent *);
+static int	 resolve(struct scan *, struct dir *, const char *,
+		    const char *, int, struct dent *);
 static int	 read_dir(struct scan *, const char *, const char *,
 		    struct dir *);
 static void	 dir_free(struct dir *);
@@ -49,6 +63,41 @@ static int	 descend(struct scan *, const char *, const struct dent *,
 		    int);
 static int	 scan_dir(struct scan *, const char *, const char *, int,
 		    struct category **);
+static void	 stamp_add(struct scan *, const char *, const struct dent *);
+static int	 stamp_dir(struct scan *, const char *, const char *, int);
+static int	 stamp_skipped(struct scan *, const char *,
+		    const struct dent *, int);
+
+/* a, then "/" and b if both are non-empty, as one string in the pool */
+static char *
+pool_path(struct dir *dir, const char *a, const char *b)
+{
+	struct pblock	*pb = dir->pool;
+	size_t		 alen = strlen(a), blen = strlen(b), n, cap;
+	char		*r;
+
+	n = alen + blen + 2;
+	if (pb == NULL || pb->cap - pb->used < n) {
+		cap = pb == NULL ? POOL_FIRST : pb->cap < POOL_MAX ?
+		    2 * pb->cap : POOL_MAX;
+		if (cap < n)
+			cap = n;
+		if ((pb = malloc(sizeof(*pb) + cap)) == NULL)
+			return NULL;
+		pb->used = 0;
+		pb->cap = cap;
+		pb->next = dir->pool;
+		dir->pool = pb;
+	}
+	r = pb->data + pb->used;
+	memcpy(r, a, alen);
+	if (alen > 0 && blen > 0)
+		r[alen++] = '/';
+	memcpy(r + alen, b, blen);
+	r[alen + blen] = '\0';
+	pb->used += alen + blen + 1;
+	return r;
+}
 
 static int
 hidden(const char *name)
@@ -63,24 +112,19 @@ hidden(const char *name)
  * skip the entry (warned if the operator should know), -1 on ENOMEM.
  */
 static int
-resolve(struct scan *sc, const char *srcdir, const char *url, int dfd,
-    struct dent *d)
+resolve(struct scan *sc, struct dir *dir, const char *srcdir,
+    const char *url, int dfd, struct dent *d)
 {
 	struct stat	 st;
 	char		*full = NULL, *real = NULL;
-	int		 r;
 
 	if (fstatat(dfd, d->name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 		site_warn(sc, url, d->name, 0, "%s", strerror(errno));
 		return 1;
 	}
 	if (!S_ISLNK(st.st_mode)) {
-		r = *srcdir == '\0' ? asprintf(&d->src, "%s", d->name) :
-		    asprintf(&d->src, "%s/%s", srcdir, d->name);
-		if (r == -1) {
-			d->src = NULL;
+		if ((d->src = pool_path(dir, srcdir, d->name)) == NULL)
 			return -1;
-		}
 		goto done;
 	}
 	if (asprintf(&full, "%s/%s%s%s", sc->rootreal, srcdir,
@@ -108,8 +152,8 @@ resolve(struct scan *sc, const char *srcdir, const char *url, int dfd,
 		free(real);
 		return 1;
 	}
-	d->src = strdup(real[sc->rootlen] == '\0' ? "" :
-	    real + sc->rootlen + 1);
+	d->src = pool_path(dir, real[sc->rootlen] == '\0' ? "" :
+	    real + sc->rootlen + 1, "");
 	free(real);
 	if (d->src == NULL)
 		return -1;
@@ -154,12 +198,11 @@ read_dir(struct scan *sc, const char *srcdir, const char *url,
 		if (hidden(de->d_name) &&
 		    strcmp(de->d_name, "_category.ini") != 0)
 			continue;
-		if ((d.name = strdup(de->d_name)) == NULL) {
+		if ((d.name = pool_path(dir, de->d_name, "")) == NULL) {
 			r = -1;
 			break;
 		}
-		if ((r = resolve(sc, srcdir, url, dfd, &d)) != 0) {
-			free(d.name);
+		if ((r = resolve(sc, dir, srcdir, url, dfd, &d)) != 0) {
 			if (r == -1)
 				break;
 			r = 0;
@@ -176,8 +219,6 @@ read_dir(struct scan *sc, const char *srcdir, const char *url,
 		if ((!S_ISREG(d.mode) && !S_ISDIR(d.mode)) ||
 		    (nd = site_grow(dir->ents, dir->n, &cap,
 		    sizeof(*nd))) == NULL) {
-			free(d.name);
-			free(d.src);
 			if (!S_ISREG(d.mode) && !S_ISDIR(d.mode))
 				continue;
 			r = -1;
@@ -199,15 +240,13 @@ read_dir(struct scan *sc, const char *srcdir, const char *url,
 static void
 dir_free(struct dir *dir)
 {
-	size_t	 i;
+	struct pblock	*pb, *next;
 
-	for (i = 0; i < dir->n; i++) {
-		free(dir->ents[i].name);
-		free(dir->ents[i].src);
+	for (pb = dir->pool; pb != NULL; pb = next) {
+		next = pb->next;
+		free(pb);
 	}
 	free(dir->ents);
-	free(dir->ini.name);
-	free(dir->ini.src);
 	memset(dir, 0, sizeof(*dir));
 }
 
@@ -296,8 +335,13 @@ scan_dir(struct scan *sc, const char *srcdir, const char *url, int depth,
 		return -1;
 	}
 	iscat = depth > 0 && dir.ini.src != NULL;
+	/* the stamp of what this scan saw, as site_stamp() would make it:
+	 * a reload needs no walk of its own to take one */
+	if (dir.ini.src != NULL)
+		stamp_add(sc, url, &dir.ini);
 	for (i = 0; i < dir.n; i++) {
 		d = &dir.ents[i];
+		stamp_add(sc, url, d);
 		if (S_ISREG(d->mode) && depth > 0 &&
 		    article_fmt(d->name) != -1 &&
 		    strcmp(d->name, "index.gmi") != 0)
@@ -306,11 +350,15 @@ scan_dir(struct scan *sc, const char *srcdir, const char *url, int depth,
 			continue;
 		if ((why = bad_folder_name(d->name)) != NULL) {
 			site_warn(sc, url, d->name, 0, "%s", why);
+			if (stamp_skipped(sc, url, d, depth) == -1)
+				goto fail;
 			continue;
 		}
 		if (reserved(d->name, depth)) {
 			site_warn(sc, url, d->name, 0,
 			    "reserved name, skipped");
+			if (stamp_skipped(sc, url, d, depth) == -1)
+				goto fail;
 			continue;
 		}
 		if (!descend(sc, url, d, depth))
@@ -493,6 +541,29 @@ stamp_dir(struct scan *sc, const char *srcdir, const char *url, int depth)
 fail:
 	dir_free(&dir);
 	return -1;
+}
+
+/* A folder the scan skips still counts in site_stamp(): walk it for
+ * the stamp alone, without warnings. */
+static int
+stamp_skipped(struct scan *sc, const char *url, const struct dent *d,
+    int depth)
+{
+	struct site	*s = sc->s;
+	char		*curl;
+	int		 r = 0;
+
+	sc->s = NULL;
+	if (descend(sc, url, d, depth)) {
+		if (asprintf(&curl, "%s%s/", url, d->name) == -1)
+			r = -1;
+		else {
+			r = stamp_dir(sc, d->src, curl, depth + 1);
+			free(curl);
+		}
+	}
+	sc->s = s;
+	return r;
 }
 
 int

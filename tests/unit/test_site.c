@@ -578,11 +578,199 @@ test_catalog(void)
 	catalog_close(cat);
 }
 
+/*
+ * A reload keeps the last snapshot's unchanged articles and reads the
+ * rest; the catalog hears of what changed and what went, and keeps
+ * what it was not told of. Each step changes the tree, reloads on the
+ * last snapshot, and checks titles, counts and catalog entries.
+ */
+struct rstep {
+	const char	*what;
+	const char	*put, *text;	/* write a file (and set mtime) */
+	long long	 mtime;
+	const char	*rm;		/* remove a file */
+	const char	*from, *to;	/* rename a file */
+	size_t		 nread, nkept;
+	const char	*want[4][2];	/* path, title (NULL: absent) */
+	const char	*cat_has[3];	/* sources the catalog holds */
+	const char	*cat_lacks[2];	/* and those it must not */
+};
+
+static const struct rstep rsteps[] = {
+	{ "first load", NULL, NULL, 0, NULL, NULL, NULL, 3, 0,
+	  { { "/c/a", "Tin A" }, { "/c/b", "Bản tin B" },
+	    { "/c/d", "Tin D" } },
+	  { "c/a.gmi", "c/b.md", "c/d.gmi" }, { NULL } },
+	{ "unchanged: all kept", NULL, NULL, 0, NULL, NULL, NULL, 0, 3,
+	  { { "/c/a", "Tin A" }, { "/c/b", "Bản tin B" },
+	    { "/c/d", "Tin D" } },
+	  { "c/a.gmi", "c/b.md", "c/d.gmi" }, { NULL } },
+	{ "changed: read again", "c/a.gmi", "title: Tin A đã sửa\n\nx\n",
+	  1600000100, NULL, NULL, NULL, 1, 2,
+	  { { "/c/a", "Tin A đã sửa" }, { "/c/b", "Bản tin B" } },
+	  { "c/a.gmi", "c/b.md", "c/d.gmi" }, { NULL } },
+	{ "same size, new mtime in the same second",
+	  "c/a.gmi", "title: Tin A đã xửa\n\nx\n", -1,
+	  NULL, NULL, NULL, 1, 2,
+	  { { "/c/a", "Tin A đã xửa" } },
+	  { "c/a.gmi", "c/b.md", "c/d.gmi" }, { NULL } },
+	{ "deleted: gone, and from the catalog", NULL, NULL, 0,
+	  "c/d.gmi", NULL, NULL, 0, 2,
+	  { { "/c/a", "Tin A đã xửa" }, { "/c/d", NULL } },
+	  { "c/a.gmi", "c/b.md" }, { "c/d.gmi" } },
+	{ "renamed: the new path, the old one gone", NULL, NULL, 0,
+	  NULL, "c/b.md", "c/e.md", 1, 1,
+	  { { "/c/b", NULL }, { "/c/e", "Bản tin B" },
+	    { "/c/a", "Tin A đã xửa" } },
+	  { "c/a.gmi", "c/e.md" }, { "c/b.md" } },
+	{ "new file", "c/f.txt", "title: Tin F\n\nf\n", 1600000300,
+	  NULL, NULL, NULL, 1, 2,
+	  { { "/c/f", "Tin F" }, { "/c/e", "Bản tin B" } },
+	  { "c/a.gmi", "c/e.md", "c/f.txt" }, { "c/b.md" } },
+};
+
+/* size and mtime (ns) of a file below tmpdir; 0 if it is not there */
+static int
+stat_rel(const char *rel, long long *size, long long *mtime)
+{
+	struct stat	 st;
+	char		 path[1024];
+
+	snprintf(path, sizeof(path), "%s/rroot/%s", tmpdir, rel);
+	if (stat(path, &st) == -1)
+		return 0;
+	*size = st.st_size;
+	*mtime = (long long)st.st_mtim.tv_sec * 1000000000LL +
+	    st.st_mtim.tv_nsec;
+	return 1;
+}
+
+static void
+test_reload(void)
+{
+	struct catalog		*cat;
+	struct article_meta	 m;
+	struct site		*s = NULL, *ns;
+	struct site_node	 n;
+	const struct rstep	*st;
+	struct timespec		 ts[2];
+	unsigned long long	 stamp;
+	long long		 size = 0, mtime = 0;
+	char			 err[256], db[1024], r[1024], a[1024];
+	char			 b[1024];
+	struct {
+		const char	*src;
+		long long	 size, mtime;
+	}			 known[8];
+	size_t			 i, j, k, nknown = 0;
+
+	memset(&m, 0, sizeof(m));
+	dir("rroot");
+	dir("rroot/c");
+	put("rroot/c/a.gmi", "title: Tin A\n\na\n");
+	put("rroot/c/b.md", "---\ntitle: Bản tin B\n---\n\nb\n");
+	put("rroot/c/d.gmi", "title: Tin D\n\nd\n");
+	set_mtime("rroot/c/a.gmi", 1600000000);
+	set_mtime("rroot/c/b.md", 1600000000);
+	set_mtime("rroot/c/d.gmi", 1600000000);
+	snprintf(db, sizeof(db), "%s/reload.db", tmpdir);
+	snprintf(r, sizeof(r), "%s/rroot", tmpdir);
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "catalog_open: %s\n", err);
+		CHECK(0);
+		return;
+	}
+	for (i = 0; i < sizeof(rsteps) / sizeof(rsteps[0]); i++) {
+		st = &rsteps[i];
+		if (st->put != NULL) {
+			snprintf(a, sizeof(a), "rroot/%s", st->put);
+			put(a, st->text);
+			snprintf(a, sizeof(a), "%s/rroot/%s", tmpdir, st->put);
+			/* -1: one nanosecond on, same second */
+			ts[0].tv_sec = ts[1].tv_sec = st->mtime > 0 ?
+			    st->mtime : 1600000100;
+			ts[0].tv_nsec = ts[1].tv_nsec = st->mtime > 0 ? 0 : 1;
+			utimensat(AT_FDCWD, a, ts, 0);
+		}
+		if (st->rm != NULL) {
+			snprintf(a, sizeof(a), "%s/rroot/%s", tmpdir, st->rm);
+			unlink(a);
+		}
+		if (st->from != NULL) {
+			snprintf(a, sizeof(a), "%s/rroot/%s", tmpdir,
+			    st->from);
+			snprintf(b, sizeof(b), "%s/rroot/%s", tmpdir, st->to);
+			rename(a, b);
+		}
+		ns = site_reload(r, cat, s, err, sizeof(err));
+		site_free(s);
+		s = ns;
+		CHECK(s != NULL);
+		if (s == NULL) {
+			fprintf(stderr, "%s: %s\n", st->what, err);
+			break;
+		}
+		if (s->nread != st->nread || s->nkept != st->nkept)
+			fprintf(stderr, "%s: read %zu kept %zu\n", st->what,
+			    s->nread, s->nkept);
+		CHECK(s->nread == st->nread);
+		CHECK(s->nkept == st->nkept);
+		/* the stamp the scan took is the one site_stamp takes */
+		CHECK_INT(site_stamp(r, &stamp), 0);
+		CHECK(stamp == s->stamp);
+		for (j = 0; j < 4 && st->want[j][0] != NULL; j++) {
+			if (st->want[j][1] == NULL) {
+				CHECK(site_find(s, st->want[j][0], &n) ==
+				    SITE_NONE);
+				continue;
+			}
+			CHECK(site_find(s, st->want[j][0], &n) ==
+			    SITE_ARTICLE);
+			if (n.art != NULL)
+				CHECK_STR(n.art->meta.title, st->want[j][1]);
+		}
+		for (j = 0; j < 3 && st->cat_has[j] != NULL; j++) {
+			CHECK(stat_rel(st->cat_has[j], &size, &mtime));
+			CHECK_INT(catalog_get(cat, st->cat_has[j], size, mtime,
+			    &m), 1);
+			article_meta_free(&m);
+			for (k = 0; k < nknown && strcmp(known[k].src,
+			    st->cat_has[j]) != 0; k++)
+				;
+			if (k == nknown && nknown < 8)
+				nknown++;
+			known[k].src = st->cat_has[j];
+			known[k].size = size;
+			known[k].mtime = mtime;
+		}
+		/* gone from the catalog, asked as it was last seen */
+		for (j = 0; j < 2 && st->cat_lacks[j] != NULL; j++) {
+			for (k = 0; k < nknown && strcmp(known[k].src,
+			    st->cat_lacks[j]) != 0; k++)
+				;
+			CHECK(k < nknown);
+			if (k < nknown)
+				CHECK_INT(catalog_get(cat, st->cat_lacks[j],
+				    known[k].size, known[k].mtime, &m), 0);
+			article_meta_free(&m);
+			CHECK(!stat_rel(st->cat_lacks[j], &size, &mtime));
+		}
+	}
+	/* another root: nothing of prev is kept */
+	ns = site_reload(root(), cat, s, err, sizeof(err));
+	CHECK(ns != NULL && ns->nkept == 0 && ns->narticles > 0);
+	site_free(ns);
+	site_free(s);
+	catalog_close(cat);
+}
+
 static void
 test_stamp(void)
 {
+	struct site		*s;
 	unsigned long long	 a = 0, b = 0;
-	char			 r[1024];
+	char			 r[1024], err[256];
+	int			 i;
 
 	snprintf(r, sizeof(r), "%s/croot", tmpdir);
 	CHECK_INT(site_stamp(r, &a), 0);
@@ -609,6 +797,17 @@ test_stamp(void)
 	CHECK_INT(site_stamp(r, &b), 0);
 	CHECK(a != b);
 	CHECK_INT(site_stamp("/nonexistent/bantin", &b), -1);
+
+	/* a scan's stamp is site_stamp's, with reserved and unsafe
+	 * folders, hidden names and links in the tree */
+	for (i = 0; i < 2; i++) {
+		snprintf(r, sizeof(r), "%s", i == 0 ? FIXTURE : root());
+		s = site_load(r, NULL, err, sizeof(err));
+		CHECK(s != NULL);
+		CHECK_INT(site_stamp(r, &b), 0);
+		CHECK(s != NULL && s->stamp == b);
+		site_free(s);
+	}
 }
 
 int
@@ -627,6 +826,7 @@ main(void)
 	test_fixture();
 	test_scratch();
 	test_catalog();
+	test_reload();
 	test_stamp();
 	rc = t_done("test_site");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
