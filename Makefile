@@ -48,7 +48,14 @@ UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
 
-$(PROG): $(OBJS)
+# ./bantin is linked from build/ or build-san/: the flavour of the last
+# link is kept in a file that changes when the flavour does, so that
+# `make` after `make SANITIZE=1` relinks (and bench never times ASan)
+FLAVOUR =	.bantin-flavour
+_ :=		$(shell [ "$$(cat $(FLAVOUR) 2>/dev/null)" = "$(B)" ] || \
+		    echo "$(B)" > $(FLAVOUR))
+
+$(PROG): $(OBJS) $(FLAVOUR)
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(B)/%.o: src/%.c | $(B)
@@ -117,10 +124,10 @@ bench-scale: deps
 # bantin's own transport objects, so it is the ceiling for this code.
 BENCH_OBJS =	$(B)/tls.o $(B)/loop.o $(B)/listen.o $(B)/buf.o $(B)/log.o
 
-bench/loadgen: bench/loadgen.c
+bench/loadgen: bench/loadgen.c $(FLAVOUR)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ bench/loadgen.c -lssl -lcrypto
 
-bench/bare: bench/bare.c $(BENCH_OBJS)
+bench/bare: bench/bare.c $(BENCH_OBJS) $(FLAVOUR)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ bench/bare.c $(BENCH_OBJS) \
 	    -lssl -lcrypto
 
