@@ -43,7 +43,7 @@ B =		build-san
 endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
-		route counter search gemini gopher pagecache memtrim
+		route counter search gemini gopher pagecache memtrim sandbox
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -87,6 +87,7 @@ $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
 $(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
 		$(B)/utf8.o $(B)/log.o $(B)/buf.o
 $(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
+$(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o
 $(B)/test_gemini: $(B)/test_gemini.o $(B)/gemini.o $(B)/path.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_site $(B)/test_render $(B)/test_route $(B)/test_search \

@@ -416,6 +416,40 @@ page_cache_init(struct server *srv)
 	srv->hole = marker;
 }
 
+/*
+ * Landlock (sandbox.c): the tree read-only; the state folder and the
+ * catalog's folder writable (SQLite readers write the WAL index, and
+ * its temporary files go there too, not to /tmp).
+ */
+static void
+confine(struct server *srv, int id)
+{
+	static char	 catdir[4096];
+	const char	*readable[2], *writable[3];
+	char		*slash;
+	int		 rc;
+
+	readable[0] = srv->conf->root;
+	readable[1] = NULL;
+	writable[0] = srv->conf->state_dir;
+	writable[1] = writable[2] = NULL;
+	if (srv->conf->catalog != NULL &&
+	    strlen(srv->conf->catalog) < sizeof(catdir)) {
+		memcpy(catdir, srv->conf->catalog,
+		    strlen(srv->conf->catalog) + 1);
+		if ((slash = strrchr(catdir, '/')) != NULL) {
+			*(slash == catdir ? slash + 1 : slash) = '\0';
+			writable[1] = catdir;
+		}
+	}
+	setenv("SQLITE_TMPDIR", srv->conf->state_dir, 1);
+	if ((rc = sandbox_enter(readable, writable)) == -1)
+		log_warn("sandbox");
+	else if (rc == 1 && id == 0)
+		log_info("no Landlock in this kernel: workers are not "
+		    "confined to their folders");
+}
+
 void
 server_worker(struct server *srv, int id, const sigset_t *mask)
 {
@@ -459,8 +493,7 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 	loop_after(srv->loop, after_cb, srv);
 	srv->maxconns = (srv->conf->max_connections + srv->conf->workers - 1)
 	    / srv->conf->workers;
-	if (sandbox_enter() == -1)
-		log_warn("sandbox");
+	confine(srv, id);
 	if (worker_stop)
 		_exit(0);
 	server_accepting(srv, 1);

@@ -148,8 +148,8 @@ teardown() {
 	fi
 	PID=
 	# a sanitizer report anywhere in the server log fails the test
-	if [ -n "$TMP" ] && grep -q 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP/log" 2>/dev/null; then
-		grep -A 12 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' "$TMP/log" | head -n 30
+	if [ -n "$TMP" ] && grep -q 'ERROR: AddressSanitizer\|LeakSanitizer\|runtime error:' "$TMP/log" 2>/dev/null; then
+		grep -A 12 'ERROR: AddressSanitizer\|LeakSanitizer\|runtime error:' "$TMP/log" | head -n 30
 		_rc=1
 	fi
 	[ -n "$TMP" ] && rm -rf "$TMP"
