@@ -11,6 +11,7 @@
 
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -417,32 +418,31 @@ page_cache_init(struct server *srv)
 }
 
 /*
- * Landlock (sandbox.c): the tree read-only; the state folder and the
- * catalog's folder writable (SQLite readers write the WAL index, and
- * its temporary files go there too, not to /tmp).
+ * Landlock (sandbox.c): the tree read-only; of the state folder only
+ * the search catalog's files (SQLite readers write the WAL index) and
+ * a folder for SQLite's temporary files. Not the TLS key or the
+ * counter file that live there too: the master alone uses them.
  */
 static void
 confine(struct server *srv, int id)
 {
-	static char	 catdir[4096];
-	const char	*readable[2], *writable[3];
-	char		*slash;
-	int		 rc;
+	static char	 files[3][4096], tmp[4096];
+	static const char *const suffix[3] = { "", "-wal", "-shm" };
+	const char	*readable[2], *writable[5];
+	int		 i, n = 0, rc;
 
 	readable[0] = srv->conf->root;
 	readable[1] = NULL;
-	writable[0] = srv->conf->state_dir;
-	writable[1] = writable[2] = NULL;
-	if (srv->conf->catalog != NULL &&
-	    strlen(srv->conf->catalog) < sizeof(catdir)) {
-		memcpy(catdir, srv->conf->catalog,
-		    strlen(srv->conf->catalog) + 1);
-		if ((slash = strrchr(catdir, '/')) != NULL) {
-			*(slash == catdir ? slash + 1 : slash) = '\0';
-			writable[1] = catdir;
-		}
+	for (i = 0; i < 3 && srv->conf->catalog != NULL; i++)
+		if (snprintf(files[i], sizeof(files[i]), "%s%s",
+		    srv->conf->catalog, suffix[i]) < (int)sizeof(files[i]))
+			writable[n++] = files[i];
+	if (snprintf(tmp, sizeof(tmp), "%s/tmp", srv->conf->state_dir) <
+	    (int)sizeof(tmp) && (mkdir(tmp, 0700) == 0 || errno == EEXIST)) {
+		setenv("SQLITE_TMPDIR", tmp, 1);
+		writable[n++] = tmp;
 	}
-	setenv("SQLITE_TMPDIR", srv->conf->state_dir, 1);
+	writable[n] = NULL;
 	if ((rc = sandbox_enter(readable, writable)) == -1)
 		log_warn("sandbox");
 	else if (rc == 1 && id == 0)

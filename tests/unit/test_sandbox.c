@@ -26,8 +26,8 @@ static char	 dir[64];
 static int
 try(const char *path, int flags)
 {
-	char		 root[128], state[128], file[256];
-	const char	*readable[2], *writable[2];
+	char		 root[128], state[128], one[128], file[256];
+	const char	*readable[2], *writable[3];
 	pid_t		 pid;
 	int		 st, fd;
 
@@ -35,8 +35,10 @@ try(const char *path, int flags)
 	snprintf(state, sizeof(state), "%s/state", dir);
 	readable[0] = root;
 	readable[1] = NULL;
+	snprintf(one, sizeof(one), "%s/catalog.db-wal", dir);
 	writable[0] = state;
-	writable[1] = NULL;
+	writable[1] = one;		/* a file of its own */
+	writable[2] = NULL;
 	if (path[0] == '/')
 		snprintf(file, sizeof(file), "%s", path);
 	else
@@ -69,6 +71,8 @@ main(void)
 		{ "root/new.gmi", O_WRONLY | O_CREAT, 1 },
 		{ "state/catalog.db", O_RDWR, 0 },
 		{ "state/catalog.db-shm", O_RDWR | O_CREAT, 0 },
+		{ "catalog.db-wal", O_RDWR, 0 },
+		{ "counter", O_RDONLY, 1 },	/* beside that file */
 		{ "outside.txt", O_RDONLY, 1 },
 		{ "key.pem", O_RDONLY, 1 },
 		{ "/etc/passwd", O_RDONLY, 1 },
