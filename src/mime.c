@@ -104,6 +104,7 @@ mime_of(const char *path, int fd)
 {
 	static char	 type[128];
 	const char	*t;
+	char		*semi;
 	off_t		 off;
 	int		 dupfd;
 
@@ -124,5 +125,10 @@ mime_of(const char *path, int fd)
 	/* the result is valid until the next magic call: copy it now */
 	if ((size_t)snprintf(type, sizeof(type), "%s", t) >= sizeof(type))
 		return "application/octet-stream";
+	/* libmagic guesses a charset for every type ("application/pdf;
+	 * charset=binary"): it means something for text only */
+	if (strncmp(type, "text/", 5) != 0 && (semi = strchr(type, ';')) !=
+	    NULL)
+		*semi = '\0';
 	return type;
 }
