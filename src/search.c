@@ -36,7 +36,7 @@ struct search {
 	sqlite3_stmt	*st_all;	/* every hit and its tier */
 	sqlite3_stmt	*st_art;	/* the article of a hit */
 	sqlite3_stmt	*st_snip;	/* the excerpt of one hit */
-	sqlite3_stmt	*st_count;	/* how many hits in all */
+	sqlite3_stmt	*st_count;	/* how many in a tier, up to a bound */
 	sqlite3_stmt	*st_begin;	/* one read transaction a query */
 	sqlite3_stmt	*st_end;
 	struct timespec	 deadline;	/* of the query running */
@@ -49,10 +49,11 @@ struct search {
  * first within each tier (this is a news site, and the reader who
  * wants older news adds a word). Each tier is its own MATCH, and the
  * FTS rowid is a key in date order (catalog.h), so FTS5 walks each
- * doclist newest first and stops after the page: a page costs the
- * same whether a word is in 30 articles or in 60,000. Ranking every
- * match by bm25() instead cost a tenth of a second for a common word
- * at 100,000 articles.
+ * doclist newest first and stops when the page is full: a common word
+ * at 100,000 articles costs a millisecond. (A tier with fewer rows
+ * than the page still walks the query's doclists to their end, as a
+ * count would.) Ranking every match by bm25() instead cost a tenth of
+ * a second.
  */
 static const char *search_page_sql =
 	"SELECT r, a.urlpath, a.src FROM (SELECT rowid AS r FROM fts"
