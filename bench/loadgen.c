@@ -69,6 +69,8 @@ struct slot {
 	enum lg_state	 st;
 	long long	 t0;		/* µs: start of what we time */
 	long long	 deadline;	/* µs; 0 = none (held) */
+	const char	*req;		/* this request's line, with CRLF */
+	size_t		 reqlen;
 	size_t		 sent;
 	size_t		 got;
 	char		 head[LG_HEAD_MAX];
@@ -81,8 +83,10 @@ struct lg {
 	/* options */
 	struct sockaddr_in	 addr;
 	const char		*sni;
-	char			*req;		/* request line with CRLF */
-	size_t			 reqlen;
+	char			*req;		/* request lines, each with CRLF */
+	char			**reqs;		/* -f: where each line starts */
+	size_t			 nreqs;		/* 1 without -f */
+	int			 from_file;	/* -f */
 	const char		*expect;	/* response prefix, or NULL */
 	size_t			 min_bytes;
 	int			 conc;
@@ -125,6 +129,7 @@ struct lg {
 static struct lg	 G;
 
 static void	usage(void) __attribute__((noreturn));
+static int	load_requests(const char *);
 static long long now_us(void);
 static void	set_events(struct slot *, unsigned int);
 static void	slot_close(struct slot *);
@@ -166,6 +171,8 @@ usage(void)
 	    "  -S secs     for this long (4), then request on all of them\n"
 	    "  -t secs     per-request deadline (10)\n"
 	    "  -m          one line of key=value output\n"
+	    "  -f          request names a file of requests, one a line;\n"
+	    "              the k-th request sends line k, cycling\n"
 	    "The request is sent followed by CRLF, e.g.\n"
 	    "  gemini://localhost/ (Gemini) or /thoi-su/ (Gopher).\n");
 	exit(2);
@@ -247,6 +254,9 @@ slot_start(struct slot *s)
 {
 	int	 one = 1;
 
+	/* with -f, the k-th request started sends line k (cycling) */
+	s->req = G.reqs[(size_t)G.started % G.nreqs];
+	s->reqlen = (size_t)(G.reqs[(size_t)G.started % G.nreqs + 1] - s->req);
 	G.started++;
 	G.active++;
 	s->gen++;
@@ -354,16 +364,16 @@ slot_write(struct slot *s)
 	ssize_t	 w;
 	int	 r;
 
-	while (s->sent < G.reqlen) {
+	while (s->sent < s->reqlen) {
 		if (G.tls) {
-			r = SSL_write_ex(s->ssl, G.req + s->sent,
-			    G.reqlen - s->sent, &n);
+			r = SSL_write_ex(s->ssl, s->req + s->sent,
+			    s->reqlen - s->sent, &n);
 			if (r != 1) {
 				want(s, SSL_get_error(s->ssl, r));
 				return;
 			}
 		} else {
-			w = write(s->fd, G.req + s->sent, G.reqlen - s->sent);
+			w = write(s->fd, s->req + s->sent, s->reqlen - s->sent);
 			if (w == -1 && errno == EAGAIN) {
 				set_events(s, EPOLLOUT);
 				return;
@@ -692,6 +702,73 @@ num(const char *s, double lo, double hi)
 	return v;
 }
 
+/*
+ * The request lines, each followed by CRLF, one after the other in
+ * G.req; G.reqs[k] is where line k starts and G.reqs[nreqs] the end.
+ * Without -f, arg itself is the one line.
+ */
+static int
+load_requests(const char *arg)
+{
+	FILE	*fp = NULL;
+	char	*line = NULL, *p;
+	size_t	 cap = 0, len, i, n = 0, size = 0;
+	ssize_t	 r;
+
+	if (G.from_file && (fp = fopen(arg, "r")) == NULL) {
+		fprintf(stderr, "loadgen: %s: %s\n", arg, strerror(errno));
+		return -1;
+	}
+	/* two passes over the lines: sizes, then copies */
+	for (i = 0; i < 2; i++) {
+		if (i == 1 && ((G.req = malloc(size + 1)) == NULL ||
+		    (G.reqs = calloc(n + 1, sizeof(*G.reqs))) == NULL)) {
+			fprintf(stderr, "loadgen: out of memory\n");
+			return -1;
+		}
+		p = G.req;
+		n = 0;
+		if (fp != NULL)
+			rewind(fp);
+		for (;;) {
+			if (fp == NULL) {
+				if (n > 0)
+					break;
+				len = strlen(arg);
+			} else {
+				if ((r = getline(&line, &cap, fp)) == -1)
+					break;
+				len = (size_t)r;
+				while (len > 0 && (line[len - 1] == '\n' ||
+				    line[len - 1] == '\r'))
+					len--;
+				if (len == 0)
+					continue;
+			}
+			if (i == 0)
+				size += len + 2;
+			else {
+				G.reqs[n] = p;
+				memcpy(p, fp == NULL ? arg : line, len);
+				memcpy(p + len, "\r\n", 2);
+				p += len + 2;
+			}
+			n++;
+		}
+	}
+	free(line);
+	if (fp != NULL)
+		fclose(fp);
+	if (n == 0) {
+		fprintf(stderr, "loadgen: %s: no requests\n", arg);
+		return -1;
+	}
+	*p = '\0';
+	G.reqs[n] = p;
+	G.nreqs = n;
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -706,7 +783,7 @@ main(int argc, char *argv[])
 	G.sni = "localhost";
 	G.timeout_s = LG_TIMEOUT_S;
 	G.hold_s = 4;
-	while ((ch = getopt(argc, argv, "23a:b:c:d:H:mn:p:PRs:S:t:x:")) !=
+	while ((ch = getopt(argc, argv, "23a:b:c:d:fH:mn:p:PRs:S:t:x:")) !=
 	    -1) {
 		switch (ch) {
 		case '2':
@@ -726,6 +803,9 @@ main(int argc, char *argv[])
 			break;
 		case 'd':
 			G.duration = num(optarg, 0.01, 86400);
+			break;
+		case 'f':
+			G.from_file = 1;
 			break;
 		case 'H':
 			G.hold = (int)num(optarg, 1, LG_HOLD_MAX);
@@ -771,11 +851,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "loadgen: %s: not an IPv4 address\n", host);
 		return 2;
 	}
-	G.reqlen = strlen(argv[0]) + 2;
-	if ((G.req = malloc(G.reqlen + 1)) == NULL)
-		return 1;
-	memcpy(G.req, argv[0], G.reqlen - 2);
-	memcpy(G.req + G.reqlen - 2, "\r\n", 3);
+	if (load_requests(argv[0]) == -1)
+		return 2;
 	if (G.total == 0 && G.duration == 0)
 		G.duration = 3;
 
@@ -856,6 +933,7 @@ main(int argc, char *argv[])
 	free(G.slots);
 	free(G.lat);
 	free(G.req);
+	free(G.reqs);
 	SSL_CTX_free(G.ctx);
 	close(G.epfd);
 	return G.ok > 0 && G.done == G.ok ? 0 : 1;

@@ -12,6 +12,16 @@
 
 struct catalog;
 
+/*
+ * The FTS5 rowid of an article is article.fkey, a key in date order:
+ * the minute of its date times CATALOG_KEY_SLOTS, plus a slot unique
+ * within that minute. FTS5 walks a match in rowid order, so "ORDER BY
+ * rowid DESC LIMIT n" gives the newest n matches without reading the
+ * others. (Minutes and slots, not seconds and ids: doclists store the
+ * gaps between rowids, and small gaps keep the index small.)
+ */
+#define CATALOG_KEY_SLOTS	4096
+
 /* Open or create; a damaged database is moved aside and rebuilt (with a
  * log line). NULL only if it cannot be created at all (err set). */
 struct catalog	*catalog_open(const char *dbpath, char *err, size_t errlen);

@@ -32,6 +32,7 @@ enum label {			/* UI strings; [labels] in the ini */
 	L_ARTICLE_LIST,
 	L_VIEW_COUNT,
 	L_QUERY,
+	L_MORE_THAN,		/* "more than" 1000 search hits */
 	L_COUNT
 };
 

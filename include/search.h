@@ -15,6 +15,7 @@ struct search;
 #define SEARCH_PER_PAGE		20
 #define SEARCH_WORDS_MAX	12	/* words used; the rest are ignored */
 #define SEARCH_TIME_MAX		1000	/* ms: a query longer than this stops */
+#define SEARCH_TOTAL_MAX	1000	/* hits counted and served */
 
 struct search_hit {
 	const struct article	*art;		/* borrowed from the site */
@@ -28,10 +29,14 @@ void		 search_close(struct search *);
 
 /*
  * Run query (UTF-8, as the reader typed it): words AND-ed, "a phrase",
- * prefix*. Hits ranked by relevance (title first), page is 1-based,
- * SEARCH_PER_PAGE per page; only articles present in site are returned.
- * Returns 0 (possibly with no hits) or -1 with errstr set (too long,
- * empty, database error).
+ * prefix*. Hits ranked by relevance: those with every word in the
+ * title, then those with some words there, then the rest, newest
+ * first within each. page is 1-based, SEARCH_PER_PAGE per page; only
+ * articles present in site are returned. total is the number of
+ * hits, or SEARCH_TOTAL_MAX + 1 for "more than SEARCH_TOTAL_MAX": then
+ * only the first SEARCH_TOTAL_MAX are served, and later pages are
+ * empty. Returns 0 (possibly with no hits) or -1 with errstr set (too
+ * long, empty, database error).
  */
 int	search_query(struct search *, const struct site *, const char *query,
 	    int page, struct search_hit **hits, size_t *nhits, size_t *total,

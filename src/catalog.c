@@ -31,10 +31,13 @@
 /* Bump when the schema, the tokenizer, the meaning of a column or the
  * conversion of articles (their metadata and text are cached here)
  * changes: an old catalog is then rebuilt instead of misread.
- * 3: mtime in nanoseconds; plain-text titles and sub-headings. */
-#define CATALOG_VERSION		3
+ * 3: mtime in nanoseconds; plain-text titles and sub-headings.
+ * 4: the FTS rowid is article.fkey, in date order. */
+#define CATALOG_VERSION		4
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */
+#define KEY_MINUTE_MAX		(1LL << 50)	/* 2^50 * 4096 < 2^63 */
+#define KEY_MINUTES_LENT	1024		/* see catalog_key */
 
 struct catalog {
 	sqlite3		*db;
@@ -50,6 +53,8 @@ struct catalog {
 	sqlite3_stmt	*st_seen;	/* mark an id seen in this scan */
 	sqlite3_stmt	*st_unseen;	/* forget the last scan's marks */
 	sqlite3_stmt	*st_upsert;	/* insert or replace, return id */
+	sqlite3_stmt	*st_key_old;	/* an entry's FTS rowid */
+	sqlite3_stmt	*st_key_max;	/* the last key used in a minute */
 	sqlite3_stmt	*st_fts_del;
 	sqlite3_stmt	*st_fts_ins;
 	sqlite3_stmt	*st_gc_fts;	/* FTS rows of unseen sources */
@@ -71,7 +76,9 @@ static const char *catalog_schema =
 	" date INTEGER NOT NULL DEFAULT 0,"
 	" has_date INTEGER NOT NULL DEFAULT 0,"
 	" has_time INTEGER NOT NULL DEFAULT 0,"
-	" gen INTEGER NOT NULL DEFAULT 0);"	/* the scan that stored it */
+	" gen INTEGER NOT NULL DEFAULT 0,"	/* the scan that stored it */
+	" fkey INTEGER NOT NULL);"		/* FTS rowid, catalog.h */
+	"CREATE UNIQUE INDEX article_fkey ON article (fkey);"
 	"CREATE TABLE info (key TEXT PRIMARY KEY, value INTEGER);"
 	"INSERT INTO info VALUES ('generation', 0);"
 	/* a regular FTS5 table: it keeps the original text for snippet() */
@@ -90,23 +97,28 @@ static struct {
 	    "INSERT OR IGNORE INTO temp.seen (id) VALUES (?1)" },
 	{ offsetof(struct catalog, st_unseen),
 	    "DELETE FROM temp.seen" },
+	{ offsetof(struct catalog, st_key_old),
+	    "SELECT fkey FROM article WHERE src = ?1" },
+	{ offsetof(struct catalog, st_key_max),
+	    "SELECT max(fkey) FROM article WHERE fkey BETWEEN ?1 AND ?2" },
+	{ offsetof(struct catalog, st_fts_del),
+	    "DELETE FROM fts WHERE rowid = ?1" },
 	{ offsetof(struct catalog, st_upsert),
 	    "INSERT INTO article (src, urlpath, size, mtime, title, author,"
-	    " summary, lang, tags, date, has_date, has_time, gen)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+	    " summary, lang, tags, date, has_date, has_time, gen, fkey)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	    " ?14)"
 	    " ON CONFLICT (src) DO UPDATE SET urlpath = excluded.urlpath,"
 	    " size = excluded.size, mtime = excluded.mtime,"
 	    " title = excluded.title, author = excluded.author,"
 	    " summary = excluded.summary, lang = excluded.lang,"
 	    " tags = excluded.tags, date = excluded.date,"
 	    " has_date = excluded.has_date, has_time = excluded.has_time,"
-	    " gen = excluded.gen RETURNING id" },
-	{ offsetof(struct catalog, st_fts_del),
-	    "DELETE FROM fts WHERE rowid = ?1" },
+	    " gen = excluded.gen, fkey = excluded.fkey RETURNING id" },
 	{ offsetof(struct catalog, st_fts_ins),
 	    "INSERT INTO fts (rowid, title, body) VALUES (?1, ?2, ?3)" },
 	{ offsetof(struct catalog, st_gc_fts),
-	    "DELETE FROM fts WHERE rowid IN (SELECT id FROM article"
+	    "DELETE FROM fts WHERE rowid IN (SELECT fkey FROM article"
 	    " WHERE id NOT IN (SELECT id FROM temp.seen))" },
 	{ offsetof(struct catalog, st_gc),
 	    "DELETE FROM article WHERE id NOT IN (SELECT id FROM temp.seen)" },
@@ -132,6 +144,9 @@ static int	 catalog_fail(struct catalog *, const char *, int);
 static int	 catalog_damage(int);
 static int	 catalog_mark(struct catalog *, long long);
 static int	 catalog_plain(struct buf *, const char *, size_t);
+static long long catalog_key_base(const struct article_meta *, long long);
+static int	 catalog_key(struct catalog *, long long, int, long long,
+		    long long *);
 static int	 catalog_put1(struct catalog *, const char *, const char *,
 		    long long, long long, const struct article_meta *,
 		    const struct buf *);
@@ -911,6 +926,64 @@ catalog_put(struct catalog *cat, const char *src, const char *urlpath,
 	return 0;
 }
 
+/*
+ * The minute of an article's date (of the file's mtime when it has
+ * none: UTC there, local wall time in the site, so an undated article
+ * may sit off by the time zone among dated ones) times
+ * CATALOG_KEY_SLOTS. Clamped so that any key fits in 63 bits.
+ */
+static long long
+catalog_key_base(const struct article_meta *meta, long long mtime)
+{
+	long long	 secs, min;
+
+	secs = meta->has_date ? (long long)meta->date : mtime / 1000000000;
+	min = secs >= 0 ? secs / 60 : -((59 - secs) / 60);
+	if (min > KEY_MINUTE_MAX)
+		min = KEY_MINUTE_MAX;
+	if (min < -KEY_MINUTE_MAX)
+		min = -KEY_MINUTE_MAX;
+	return min * CATALOG_KEY_SLOTS;
+}
+
+/*
+ * A free key for an entry dated in the minute at base: its old key if
+ * that is in the same minute, else the slot after the last one used
+ * in that minute. A minute with every slot used (a bulk copy of
+ * thousands of undated files) takes the slot after the last key used
+ * in the next KEY_MINUTES_LENT minutes: out of order by a few minutes,
+ * and still two lookups, not a walk over slots.
+ */
+static int
+catalog_key(struct catalog *cat, long long base, int has_old, long long old,
+    long long *key)
+{
+	sqlite3_stmt	*st = cat->st_key_max;
+	long long	 span;
+	int		 rc;
+
+	if (has_old && old >= base && old - base < CATALOG_KEY_SLOTS) {
+		*key = old;
+		return SQLITE_DONE;
+	}
+	for (span = CATALOG_KEY_SLOTS;; span *= KEY_MINUTES_LENT) {
+		sqlite3_bind_int64(st, 1, base);
+		sqlite3_bind_int64(st, 2, base + span - 1);
+		rc = sqlite3_step(st);
+		*key = base;
+		if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) !=
+		    SQLITE_NULL)
+			*key = sqlite3_column_int64(st, 0) + 1;
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return rc;
+		if (*key - base < span)
+			return SQLITE_DONE;
+		if (span > CATALOG_KEY_SLOTS)
+			return SQLITE_FULL;
+	}
+}
+
 /* One attempt at a put; returns the SQLite code (SQLITE_DONE is good). */
 static int
 catalog_put1(struct catalog *cat, const char *src, const char *urlpath,
@@ -918,8 +991,33 @@ catalog_put1(struct catalog *cat, const char *src, const char *urlpath,
     const struct buf *plain)
 {
 	sqlite3_stmt	*st;
-	long long	 id;
-	int		 rc;
+	long long	 id, key, old = 0;
+	int		 rc, has_old = 0;
+
+	/* an FTS5 row cannot be updated in place: delete, then insert */
+	st = cat->st_key_old;
+	bind_text(st, 1, src);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		has_old = 1;
+		old = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st);		/* src is unique */
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return rc;
+	if (has_old) {
+		st = cat->st_fts_del;
+		sqlite3_bind_int64(st, 1, old);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return rc;
+	}
+	rc = catalog_key(cat, catalog_key_base(meta, mtime), has_old, old,
+	    &key);
+	if (rc != SQLITE_DONE)
+		return rc;
 
 	st = cat->st_upsert;
 	bind_text(st, 1, src);
@@ -935,6 +1033,7 @@ catalog_put1(struct catalog *cat, const char *src, const char *urlpath,
 	sqlite3_bind_int(st, 11, meta->has_date);
 	sqlite3_bind_int(st, 12, meta->has_time);
 	sqlite3_bind_int64(st, 13, cat->gen);
+	sqlite3_bind_int64(st, 14, key);
 	rc = sqlite3_step(st);
 	id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	if (rc == SQLITE_ROW)
@@ -944,16 +1043,8 @@ catalog_put1(struct catalog *cat, const char *src, const char *urlpath,
 	if (rc != SQLITE_DONE || (rc = catalog_mark(cat, id)) != SQLITE_DONE)
 		return rc;
 
-	/* an FTS5 row cannot be updated in place: delete, then insert */
-	st = cat->st_fts_del;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return rc;
-
 	st = cat->st_fts_ins;
-	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 1, key);
 	bind_text(st, 2, meta->title != NULL ? meta->title : "");
 	sqlite3_bind_text64(st, 3, plain->data, plain->len, SQLITE_STATIC,
 	    SQLITE_UTF8);

@@ -46,6 +46,7 @@ static const struct {
 	[L_ARTICLE_LIST] =	{ "article_list", "Bài viết", "Articles" },
 	[L_VIEW_COUNT] =	{ "view_count", "lượt xem", "views" },
 	[L_QUERY] =		{ "query", "Từ khóa", "Query" },
+	[L_MORE_THAN] =		{ "more_than", "Hơn", "More than" },
 };
 
 const char *

@@ -622,17 +622,22 @@ render_search(struct buf *b, const struct render_ctx *ctx,
 {
 	struct buf	 u = BUF_INIT;
 	size_t		 i, npages;
-	int		 rc = -1;
+	int		 rc = -1, more;
 
 	if (put_heading(b, 1, render_label(ctx, L_RESULTS)) == -1 ||
 	    put_text(b, "%s: %s", render_label(ctx, L_QUERY), query) == -1)
 		goto done;
+	/* past SEARCH_TOTAL_MAX hits, search counts no further */
+	more = total > SEARCH_TOTAL_MAX;
+	if (more)
+		total = SEARCH_TOTAL_MAX;
 	npages = (total + SEARCH_PER_PAGE - 1) / SEARCH_PER_PAGE;
 	if (nhits == 0) {
 		if (put_text(b, "%s", render_label(ctx, L_NO_RESULTS)) == -1)
 			goto done;
-	} else if (put_text(b, npages > 1 ? "%zu %s" SEP "%s %d/%zu" :
-	    "%zu %s", total, render_label(ctx, L_ARTICLES),
+	} else if (put_text(b, npages > 1 ? "%s%s%zu %s" SEP "%s %d/%zu" :
+	    "%s%s%zu %s", more ? render_label(ctx, L_MORE_THAN) : "",
+	    more ? " " : "", total, render_label(ctx, L_ARTICLES),
 	    render_label(ctx, L_PAGE), page, npages) == -1 ||
 	    buf_putc(b, '\n') == -1)
 		goto done;

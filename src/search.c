@@ -32,31 +32,53 @@
 struct search {
 	char		*path;		/* the catalog */
 	sqlite3		*db;		/* NULL until the first query */
-	sqlite3_stmt	*st_match;	/* all hits, best first */
+	sqlite3_stmt	*st_page;	/* a page of one tier, newest first */
+	sqlite3_stmt	*st_all;	/* every hit and its tier */
+	sqlite3_stmt	*st_art;	/* the article of a hit */
 	sqlite3_stmt	*st_snip;	/* the excerpt of one hit */
-	sqlite3_stmt	*st_count;	/* how many hits in all */
+	sqlite3_stmt	*st_count;	/* how many in a tier, up to a bound */
+	sqlite3_stmt	*st_begin;	/* one read transaction a query */
+	sqlite3_stmt	*st_end;
 	struct timespec	 deadline;	/* of the query running */
 	int		 timed_out;
 };
 
 /*
- * bm25 weights: a word in the title counts ten times a word in the
- * body, so articles about the subject come before passing mentions.
- * CROSS JOIN keeps fts as the outer loop that MATCH drives.
+ * The order of hits: articles with every word of the query in their
+ * title, then those with some of them there, then the rest; newest
+ * first within each tier (this is a news site, and the reader who
+ * wants older news adds a word). Each tier is its own MATCH, and the
+ * FTS rowid is a key in date order (catalog.h), so FTS5 walks each
+ * doclist newest first and stops when the page is full: a common word
+ * at 100,000 articles costs a millisecond. (A tier with fewer rows
+ * than the page still walks the query's doclists to their end, as a
+ * count would.) Ranking every match by bm25() instead cost a tenth of
+ * a second.
  */
-static const char *search_match_sql =
-	"SELECT a.id, a.urlpath, a.src FROM (SELECT rowid AS r, rank AS k"
-	" FROM fts WHERE fts MATCH ?1 AND rank MATCH 'bm25(10.0, 1.0)'"
-	" ORDER BY rank LIMIT ?2 OFFSET ?3)"
-	" JOIN article AS a ON a.id = r ORDER BY k";
+static const char *search_page_sql =
+	"SELECT r, a.urlpath, a.src FROM (SELECT rowid AS r FROM fts"
+	" WHERE fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3)"
+	" JOIN article AS a ON a.fkey = r ORDER BY r DESC";
 /*
- * Only the page's rows are ranked out (FTS5 keeps the best LIMIT rows
- * while it scores, "ORDER BY rank LIMIT"), and the total is a plain
- * count: walking and resolving every match made a common word on a
- * 100,000-article site cost a tenth of a second.
+ * The first walk over the hits, up to SEARCH_TOTAL_MAX + 1 of them:
+ * their keys and tiers (bantin_tier(), search_tier). That many are
+ * sorted in a moment, so a query with fewer hits is ranked from this
+ * walk alone and never opens another FTS5 cursor (those are most of a
+ * search over a small site); a query with more is ranked tier by tier
+ * with search_page_sql, and its total is "more than".
+ */
+static const char *search_all_sql =
+	"SELECT rowid, bantin_tier(fts) FROM fts WHERE fts MATCH ?1 LIMIT ?2";
+static const char *search_art_sql =
+	"SELECT urlpath, src FROM article WHERE fkey = ?1";
+/*
+ * The size of a tier a page lies beyond, counted up to ?2 only. (The
+ * total is counted so too: an exact count walks every doclist of the
+ * query, 3 to 15 ms for a common word at 100,000 articles, to print a
+ * number nobody pages through; "more than 1000" says as much.)
  */
 static const char *search_count_sql =
-	"SELECT count(*) FROM fts WHERE fts MATCH ?1";
+	"SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ?1 LIMIT ?2)";
 /*
  * The excerpt is cut from the body by excerpt_make(), not by FTS5's
  * snippet(): snippet() runs the MATCH again for every hit and
@@ -67,8 +89,14 @@ static const char *search_count_sql =
 static const char *search_snip_sql =
 	"SELECT body FROM fts WHERE rowid = ?1";
 
+struct search_row {
+	sqlite3_int64	 key;		/* the FTS rowid, article.fkey */
+	int		 tier;		/* 0 to 2, search_tier */
+};
+
 struct expr {
 	struct buf	*out;
+	const char	*sep;		/* between terms: " AND " or " OR " */
 	const char	*seg;		/* the segment being tokenized */
 	size_t		 nwords;	/* in the whole query */
 	size_t		 termwords;	/* in this term */
@@ -87,6 +115,25 @@ static int	 is_quote(int);
 static int	 expr_word(void *, const char *, size_t, size_t, size_t);
 static int	 expr_term(struct expr *, const char *, size_t, int);
 static void	 expr_undo(struct expr *, size_t);
+static int	 expr_build(struct buf *, const char *, const char *,
+		    size_t *, const char **);
+static int	 tiers_make(struct buf *, const char *, const char *, size_t,
+		    size_t *);
+static int	 search_all(struct search *, const char *, size_t,
+		    struct search_row *, size_t *);
+static int	 row_cmp(const void *, const void *);
+static int	 rows_page(struct search *, search_resolve_fn *, void *,
+		    const struct search_row *, size_t, struct search_hit *,
+		    sqlite3_int64 *, size_t *);
+static int	 tier_page(struct search *, search_resolve_fn *, void *,
+		    const char *, size_t, size_t, size_t, struct search_hit *,
+		    sqlite3_int64 *, size_t *, size_t *);
+static int	 search_tier_register(sqlite3 *);
+static void	 search_tier(const Fts5ExtensionApi *, Fts5Context *,
+		    sqlite3_context *, int, sqlite3_value **);
+static void	 search_end(struct search *);
+static int	 tier_count(struct search *, const char *, size_t, size_t,
+		    size_t *);
 static char	*excerpt_clean(const char *);
 static int	 search_connect(struct search *, char *, size_t);
 static int	 excerpt_terms(struct buf *, const char *);
@@ -153,21 +200,39 @@ search_connect(struct search *s, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: no FTS5 tokenizer", dbpath);
 		goto fail;
 	}
-	if (sqlite3_prepare_v3(s->db, search_match_sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->st_match, NULL) != SQLITE_OK ||
+	if (search_tier_register(s->db) == -1) {
+		snprintf(err, errlen, "%s: no FTS5 functions", dbpath);
+		goto fail;
+	}
+	if (sqlite3_prepare_v3(s->db, search_page_sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->st_page, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(s->db, search_all_sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->st_all, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(s->db, search_art_sql, -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->st_art, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(s->db, search_snip_sql, -1,
 	    SQLITE_PREPARE_PERSISTENT, &s->st_snip, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v3(s->db, search_count_sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->st_count, NULL) != SQLITE_OK) {
+	    SQLITE_PREPARE_PERSISTENT, &s->st_count, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(s->db, "BEGIN", -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->st_begin, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v3(s->db, "COMMIT", -1,
+	    SQLITE_PREPARE_PERSISTENT, &s->st_end, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", dbpath, sqlite3_errmsg(s->db));
 		goto fail;
 	}
 	return 0;
 fail:
-	sqlite3_finalize(s->st_match);
+	sqlite3_finalize(s->st_page);
 	sqlite3_finalize(s->st_snip);
 	sqlite3_finalize(s->st_count);
-	s->st_match = s->st_snip = s->st_count = NULL;
+	sqlite3_finalize(s->st_begin);
+	sqlite3_finalize(s->st_end);
+	sqlite3_finalize(s->st_all);
+	sqlite3_finalize(s->st_art);
+	s->st_all = s->st_art = NULL;
+	s->st_page = s->st_snip = s->st_count = NULL;
+	s->st_begin = s->st_end = NULL;
 	sqlite3_close(s->db);
 	s->db = NULL;
 	return -1;
@@ -197,9 +262,13 @@ search_close(struct search *s)
 {
 	if (s == NULL)
 		return;
-	sqlite3_finalize(s->st_match);
+	sqlite3_finalize(s->st_page);
 	sqlite3_finalize(s->st_snip);
 	sqlite3_finalize(s->st_count);
+	sqlite3_finalize(s->st_begin);
+	sqlite3_finalize(s->st_end);
+	sqlite3_finalize(s->st_all);
+	sqlite3_finalize(s->st_art);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -282,7 +351,7 @@ expr_term(struct expr *x, const char *seg, size_t len, int star_after)
 	size_t	 mark = x->out->len, start, i;
 	int	 prefix, rc;
 
-	if (x->nterms > 0 && buf_puts(x->out, " AND ") == -1)
+	if (x->nterms > 0 && buf_puts(x->out, x->sep) == -1)
 		return -1;
 	start = x->out->len;
 	x->seg = seg;
@@ -321,6 +390,16 @@ expr_term(struct expr *x, const char *seg, size_t len, int star_after)
 int
 search_match_expr(struct buf *out, const char *q, const char **errstr)
 {
+	size_t	 nterms;
+
+	return expr_build(out, q, " AND ", &nterms, errstr);
+}
+
+/* The terms of q joined by sep into out; their number in *nterms. */
+static int
+expr_build(struct buf *out, const char *q, const char *sep, size_t *nterms,
+    const char **errstr)
+{
 	struct expr	 x;
 	size_t		 len, i, n, start, ncp = 0;
 	int		 cp, star;
@@ -335,6 +414,7 @@ search_match_expr(struct buf *out, const char *q, const char **errstr)
 	}
 	memset(&x, 0, sizeof(x));
 	x.out = out;
+	x.sep = sep;
 	for (i = 0; i < len && x.nwords < SEARCH_WORDS_MAX; ) {
 		n = utf8_decode(q + i, len - i, &cp);
 		if (is_quote(cp)) {
@@ -368,6 +448,7 @@ search_match_expr(struct buf *out, const char *q, const char **errstr)
 				goto oom;
 		}
 	}
+	*nterms = x.nterms;
 	if (x.nterms == 0) {
 		*errstr = "empty query";
 		return -1;
@@ -415,19 +496,21 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
     const char *query, int page, struct search_hit **hits, size_t *nhits,
     size_t *total, const char **errstr)
 {
-	struct buf		 expr = BUF_INIT, terms = BUF_INIT;
+	struct buf		 expr = BUF_INIT, any = BUF_INIT, tiers = BUF_INIT;
+	struct buf		 terms = BUF_INIT;
 	struct search_hit	*h = NULL;
+	struct search_row	*all = NULL;
 	sqlite3_int64		 ids[SEARCH_PER_PAGE];
-	const struct article	*art;
-	const char		*urlpath, *src, *snip;
-	size_t			 first, count = 0, n = 0, i;
+	const char		*snip, *t;
+	size_t			 skip, rows, size, count = 0, n = 0, i;
+	size_t			 nterms, ntiers, served, want, gone = 0;
 	int			 rc;
 
 	*hits = NULL;
 	*nhits = 0;
 	*total = 0;
 	*errstr = NULL;
-	if (search_match_expr(&expr, query, errstr) == -1)
+	if (expr_build(&expr, query, " AND ", &nterms, errstr) == -1)
 		goto fail;
 	if (s == NULL) {
 		*errstr = "search unavailable";
@@ -444,8 +527,11 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	}
 	if (page < 1)
 		page = 1;
-	first = (size_t)(page - 1) * SEARCH_PER_PAGE;
-	if ((h = calloc(SEARCH_PER_PAGE, sizeof(*h))) == NULL) {
+	skip = (size_t)(page - 1) * SEARCH_PER_PAGE;
+	if ((h = calloc(SEARCH_PER_PAGE, sizeof(*h))) == NULL ||
+	    (all = calloc(SEARCH_TOTAL_MAX + 1, sizeof(*all))) == NULL ||
+	    expr_build(&any, query, " OR ", &nterms, errstr) == -1 ||
+	    tiers_make(&tiers, expr.data, any.data, nterms, &ntiers) == -1) {
 		*errstr = "out of memory";
 		goto fail;
 	}
@@ -458,38 +544,54 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	}
 	s->timed_out = 0;
 
-	sqlite3_bind_text(s->st_count, 1, expr.data, (int)expr.len,
-	    SQLITE_STATIC);
-	if ((rc = sqlite3_step(s->st_count)) == SQLITE_ROW)
-		count = (size_t)sqlite3_column_int64(s->st_count, 0);
-	sqlite3_reset(s->st_count);
-	sqlite3_clear_bindings(s->st_count);
-	if (rc != SQLITE_ROW)
-		goto dberr;
-
-	sqlite3_bind_text(s->st_match, 1, expr.data, (int)expr.len,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(s->st_match, 2, SEARCH_PER_PAGE);
-	sqlite3_bind_int64(s->st_match, 3, (sqlite3_int64)first);
-	while ((rc = sqlite3_step(s->st_match)) == SQLITE_ROW) {
-		urlpath = (const char *)sqlite3_column_text(s->st_match, 1);
-		src = (const char *)sqlite3_column_text(s->st_match, 2);
-		if (urlpath == NULL ||
-		    (art = resolve(arg, urlpath, src)) == NULL) {
-			/* in the catalog, not (or no longer) in the site */
-			if (count > 0)
-				count--;
-			continue;
-		}
-		if (n < SEARCH_PER_PAGE) {
-			h[n].art = art;
-			ids[n++] = sqlite3_column_int64(s->st_match, 0);
-		}
-	}
-	sqlite3_reset(s->st_match);
-	sqlite3_clear_bindings(s->st_match);
+	/*
+	 * One read transaction for the whole query: each statement on
+	 * its own would take and drop the file's read lock and look at
+	 * the WAL again (a third of a search over a small site), and all
+	 * of them see the same catalog.
+	 */
+	rc = sqlite3_step(s->st_begin);
+	sqlite3_reset(s->st_begin);
 	if (rc != SQLITE_DONE)
 		goto dberr;
+	if (search_all(s, expr.data, expr.len, all, &count) == -1)
+		goto dberr;
+	served = count < SEARCH_TOTAL_MAX ? count : SEARCH_TOTAL_MAX;
+	want = skip < served ? served - skip : 0;
+	if (want > SEARCH_PER_PAGE)
+		want = SEARCH_PER_PAGE;
+	if (want > 0 && count <= SEARCH_TOTAL_MAX) {
+		/* few enough hits to sort them all at once */
+		qsort(all, count, sizeof(*all), row_cmp);
+		if (rows_page(s, resolve, arg, all + skip, want, h, ids,
+		    &n) == -1)
+			goto dberr;
+		gone = want;
+		want = 0;
+	}
+	/*
+	 * Too many: the page's rows tier after tier. It starts skip rows
+	 * into the first tier that holds more than that, and goes on
+	 * into the next ones until it is full.
+	 */
+	for (i = 0, t = tiers.data; i < ntiers && gone < want;
+	    i++, t += strlen(t) + 1) {
+		if (tier_page(s, resolve, arg, t, strlen(t), want - gone,
+		    skip, h, ids, &n, &rows) == -1)
+			goto dberr;
+		gone += rows;
+		if (rows > 0)
+			skip = 0;
+		else if (skip > 0) {
+			/* the page is past this tier: how far past? */
+			if (tier_count(s, t, strlen(t), skip, &size) == -1)
+				goto dberr;
+			skip -= size;
+		}
+	}
+	/* rows in the catalog, not (or no longer) in the site */
+	if (count <= SEARCH_TOTAL_MAX)
+		count -= gone - n < count ? gone - n : count;
 
 	if (n > 0 && excerpt_terms(&terms, expr.data) == -1) {
 		*errstr = "out of memory";
@@ -511,7 +613,11 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 			goto fail;
 		}
 	}
+	search_end(s);
+	free(all);
 	buf_free(&expr);
+	buf_free(&any);
+	buf_free(&tiers);
 	buf_free(&terms);
 	if (n == 0) {
 		free(h);
@@ -532,10 +638,214 @@ dberr:
 		*errstr = "database error";
 	}
 fail:
+	search_end(s);
+	free(all);
 	search_hits_free(h, SEARCH_PER_PAGE);
 	buf_free(&expr);
+	buf_free(&any);
+	buf_free(&tiers);
 	buf_free(&terms);
 	return -1;
+}
+
+/*
+ * bantin_tier(fts): 0 if every phrase of the query is in the title, 1
+ * if some are, 2 if none is: the tiers of search_page_sql's order.
+ */
+static void
+search_tier(const Fts5ExtensionApi *api, Fts5Context *fc,
+    sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	Fts5PhraseIter	 it;
+	int		 i, np, col, off, in_title = 0;
+
+	(void)argc;
+	(void)argv;
+	np = api->xPhraseCount(fc);
+	for (i = 0; i < np; i++) {
+		/* instances come in column order: the title's first */
+		if (api->xPhraseFirst(fc, i, &it, &col, &off) != SQLITE_OK) {
+			sqlite3_result_error_code(ctx, SQLITE_ERROR);
+			return;
+		}
+		if (col == 0 && off >= 0)
+			in_title++;
+	}
+	sqlite3_result_int(ctx, in_title == np ? 0 : in_title > 0 ? 1 : 2);
+}
+
+static int
+search_tier_register(sqlite3 *db)
+{
+	sqlite3_stmt	*st = NULL;
+	fts5_api	*api = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (api == NULL || api->xCreateFunction(api, "bantin_tier", NULL,
+	    search_tier, NULL) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+/* End the query's read transaction, if one is open. */
+static void
+search_end(struct search *s)
+{
+	int	 rc;
+
+	if (s == NULL || s->db == NULL || sqlite3_get_autocommit(s->db))
+		return;
+	rc = sqlite3_step(s->st_end);
+	sqlite3_reset(s->st_end);
+	if (rc != SQLITE_DONE)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/*
+ * The tiers of the ranking as FTS5 expressions, NUL-separated in t:
+ * every term in the title; some of them there (only for several
+ * terms); none there. all is the query's terms AND-ed, any OR-ed.
+ */
+static int
+tiers_make(struct buf *t, const char *all, const char *any, size_t nterms,
+    size_t *ntiers)
+{
+	buf_reset(t);
+	if (buf_printf(t, "{title} : (%s)", all) == -1 ||
+	    buf_putc(t, '\0') == -1)
+		return -1;
+	if (nterms > 1 && (buf_printf(t, "((%s) AND ({title} : (%s)))"
+	    " NOT ({title} : (%s))", all, any, all) == -1 ||
+	    buf_putc(t, '\0') == -1))
+		return -1;
+	if (buf_printf(t, "(%s) NOT ({title} : (%s))", all, any) == -1 ||
+	    buf_putc(t, '\0') == -1)
+		return -1;
+	*ntiers = nterms > 1 ? 3 : 2;
+	return 0;
+}
+
+/*
+ * The hits of e, up to SEARCH_TOTAL_MAX + 1, into all; *count of
+ * them. 0, or -1 on a database error.
+ */
+static int
+search_all(struct search *s, const char *e, size_t len,
+    struct search_row *all, size_t *count)
+{
+	sqlite3_stmt	*st = s->st_all;
+	int		 rc;
+
+	*count = 0;
+	sqlite3_bind_text(st, 1, e, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, SEARCH_TOTAL_MAX + 1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    *count <= SEARCH_TOTAL_MAX) {
+		all[*count].key = sqlite3_column_int64(st, 0);
+		all[*count].tier = sqlite3_column_int(st, 1);
+		(*count)++;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The ranking: tier, then newest (the greatest key) first. */
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct search_row	*x = a, *y = b;
+
+	if (x->tier != y->tier)
+		return x->tier < y->tier ? -1 : 1;
+	return x->key > y->key ? -1 : x->key < y->key;
+}
+
+/* The articles of nrows ranked rows, as tier_page() gives them. */
+static int
+rows_page(struct search *s, search_resolve_fn *resolve, void *arg,
+    const struct search_row *r, size_t nrows, struct search_hit *h,
+    sqlite3_int64 *ids, size_t *n)
+{
+	sqlite3_stmt		*st = s->st_art;
+	const struct article	*art;
+	const char		*urlpath, *src;
+	size_t			 i;
+	int			 rc = SQLITE_DONE;
+
+	for (i = 0; i < nrows && rc == SQLITE_DONE; i++) {
+		sqlite3_bind_int64(st, 1, r[i].key);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			urlpath = (const char *)sqlite3_column_text(st, 0);
+			src = (const char *)sqlite3_column_text(st, 1);
+			if (urlpath != NULL && (art = resolve(arg, urlpath,
+			    src)) != NULL && *n < SEARCH_PER_PAGE) {
+				h[*n].art = art;
+				ids[(*n)++] = r[i].key;
+			}
+			rc = SQLITE_DONE;
+		}
+		sqlite3_reset(st);
+	}
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* How many articles match e, up to max; 0 or -1 (a database error). */
+static int
+tier_count(struct search *s, const char *e, size_t len, size_t max,
+    size_t *count)
+{
+	int	 rc;
+
+	*count = 0;
+	sqlite3_bind_text(s->st_count, 1, e, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(s->st_count, 2, (sqlite3_int64)max);
+	if ((rc = sqlite3_step(s->st_count)) == SQLITE_ROW)
+		*count = (size_t)sqlite3_column_int64(s->st_count, 0);
+	sqlite3_reset(s->st_count);
+	sqlite3_clear_bindings(s->st_count);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * Up to limit rows of tier e, newest first, from its row offset on:
+ * those the site knows go to h and ids from *n on. *rows is how many
+ * rows there were, known or not. 0, or -1 on a database error.
+ */
+static int
+tier_page(struct search *s, search_resolve_fn *resolve, void *arg,
+    const char *e, size_t len, size_t limit, size_t offset,
+    struct search_hit *h, sqlite3_int64 *ids, size_t *n, size_t *rows)
+{
+	sqlite3_stmt		*st = s->st_page;
+	const struct article	*art;
+	const char		*urlpath, *src;
+	int			 rc;
+
+	*rows = 0;
+	sqlite3_bind_text(st, 1, e, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		(*rows)++;
+		urlpath = (const char *)sqlite3_column_text(st, 1);
+		src = (const char *)sqlite3_column_text(st, 2);
+		if (urlpath == NULL ||
+		    (art = resolve(arg, urlpath, src)) == NULL)
+			continue;
+		if (*n < SEARCH_PER_PAGE) {
+			h[*n].art = art;
+			ids[(*n)++] = sqlite3_column_int64(st, 0);
+		}
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /*

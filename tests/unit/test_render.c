@@ -485,6 +485,22 @@ test_search(void)
 	CHECK(strstr(b.data, "Trang sau") == NULL);
 	CHECK(strstr(b.data, "Trang trước") == NULL);
 
+	/* past SEARCH_TOTAL_MAX hits: "more than", and no page past it */
+	buf_reset(&b);
+	CHECK_INT(render_search(&b, &ctx, "hội", 1, hits, 2,
+	    SEARCH_TOTAL_MAX + 1), 0);
+	CHECK_HAS(b.data, "\nHơn 1000 bài · Trang 1/50\n\n");
+	CHECK_HAS(b.data, "\n=> /search?h%E1%BB%99i&page=2 Trang sau\n");
+	buf_reset(&b);
+	CHECK_INT(render_search(&b, &ctx, "hội", 50, hits, 2,
+	    SEARCH_TOTAL_MAX + 1), 0);
+	CHECK_HAS(b.data, "\nHơn 1000 bài · Trang 50/50\n\n");
+	CHECK(strstr(b.data, "Trang sau") == NULL);
+	buf_reset(&b);
+	CHECK_INT(render_search(&b, &ctx, "hội", 1, hits, 2,
+	    SEARCH_TOTAL_MAX), 0);
+	CHECK_HAS(b.data, "\n1000 bài · Trang 1/50\n\n");
+
 	/* "&" and "=" in a query are escaped in the paging links */
 	buf_reset(&b);
 	CHECK_INT(render_search(&b, &ctx, "a&b=c", 1, hits, 2, 30), 0);

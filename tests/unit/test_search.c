@@ -705,6 +705,275 @@ test_rescan(const char *dir)
 	catalog_close(cat);
 }
 
+/*
+ * The order of hits: every word in the title, some there, none there;
+ * newest first within each; pages across the tiers; the capped total;
+ * keys that follow the date.
+ */
+
+static struct article	 ring_arts[64];
+static char		 ring_paths[64][64];
+static size_t		 ring_next;
+
+/* Any row is in the site, under its own path. */
+static const struct article *
+ring_resolve(void *arg, const char *urlpath, const char *src)
+{
+	struct article	*a = &ring_arts[ring_next % 64];
+
+	(void)arg;
+	(void)src;
+	snprintf(ring_paths[ring_next % 64], sizeof(ring_paths[0]), "%s",
+	    urlpath);
+	a->path = ring_paths[ring_next % 64];
+	ring_next++;
+	return a;
+}
+
+/* The hits of one page, space-separated; "error: ..." on failure. */
+static char *
+ring_run(const char *db, const char *q, int page, size_t *total)
+{
+	static char		 out[4096];
+	struct search		*s;
+	struct search_hit	*h;
+	char			 err[256];
+	const char		*e = NULL;
+	size_t			 n, i;
+
+	out[0] = '\0';
+	if ((s = search_open(db, err, sizeof(err))) == NULL) {
+		snprintf(out, sizeof(out), "error: %s", err);
+		return out;
+	}
+	if (search_query_with(s, ring_resolve, NULL, q, page, &h, &n, total,
+	    &e) == -1)
+		snprintf(out, sizeof(out), "error: %s", e ? e : "?");
+	else {
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				strncat(out, " ", sizeof(out) - strlen(out) - 1);
+			strncat(out, h[i].art->path,
+			    sizeof(out) - strlen(out) - 1);
+		}
+		search_hits_free(h, n);
+	}
+	search_close(s);
+	return out;
+}
+
+static void
+test_rank(const char *dir)
+{
+	static const struct {
+		const char	*path, *title, *body;
+		long long	 date;
+	} arts[] = {
+		/* every word in the title, old and older */
+		{ "/a", "Hội nghị tiêm vắc xin", "Báo cáo.", 1000000 },
+		{ "/d", "Hội nghị tổng kết tiêm chủng vắc xin", "Báo cáo.",
+		    2000000 },
+		/* some words in the title */
+		{ "/b", "Tiêm vắc xin mùa thu", "Sau hội nghị.", 3000000 },
+		/* in the body only, the newest */
+		{ "/c", "Tin ngắn", "Hội nghị về tiêm vắc xin.", 5000000 },
+		/* not every word: no hit */
+		{ "/e", "Hội nghị", "Không có gì.", 6000000 },
+	};
+	static const struct {
+		const char	*q, *want;
+		size_t		 total;
+	} cases[] = {
+		{ "hội nghị vắc xin", "/d /a /b /c", 4 },
+		{ "hoi nghi vac xin", "/d /a /b /c", 4 },
+		{ "\"tiêm vắc xin\"", "/b /a /c", 3 },
+		{ "vắc*", "/b /d /a /c", 4 },
+		{ "hội nghị", "/e /d /a /c /b", 5 },
+		{ "báo cáo", "/d /a", 2 },
+		{ "\"vắc tiêm\"", "", 0 },
+		/* tiers by title, not by how often a word appears */
+		{ "hoi", "/e /d /a /c /b", 5 },
+	};
+	struct catalog	*cat;
+	char		 db[512], err[256];
+	const char	*got;
+	size_t		 i, total;
+
+	join(db, dir, "rank.db");
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		CHECK(cat != NULL);
+		return;
+	}
+	CHECK_INT(catalog_begin(cat), 0);
+	/* stored out of date order: the order comes from the dates */
+	for (i = 0; i < sizeof(arts) / sizeof(arts[0]); i++)
+		CHECK_INT(put_fake(cat, arts[i].path, arts[i].title,
+		    arts[i].body, arts[i].date), 0);
+	CHECK_INT(catalog_end(cat), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		total = 99;
+		got = ring_run(db, cases[i].q, 1, &total);
+		if (strcmp(got, cases[i].want) != 0)
+			fprintf(stderr, "rank [%s]\n", cases[i].q);
+		CHECK_STR(got, cases[i].want);
+		CHECK_INT(total, cases[i].total);
+	}
+
+	/* a new date moves an article, and leaves no copy behind */
+	CHECK_INT(catalog_begin(cat), 0);
+	for (i = 0; i < sizeof(arts) / sizeof(arts[0]); i++)
+		CHECK_INT(put_fake(cat, arts[i].path, arts[i].title,
+		    arts[i].body, strcmp(arts[i].path, "/a") == 0 ? 9000000 :
+		    arts[i].date), 0);
+	CHECK_INT(catalog_end(cat), 0);
+	CHECK_STR(ring_run(db, "hội nghị vắc xin", 1, &total), "/a /d /b /c");
+	CHECK_INT(total, 4);
+	catalog_close(cat);
+}
+
+/* Pages across the tiers, and a total counted only so far. */
+static void
+test_pages(const char *dir)
+{
+	struct catalog	*cat;
+	char		 db[512], err[256], path[64], title[64], want[4096];
+	char		 one[16];
+	const char	*got;
+	size_t		 total;
+	int		 i, page;
+
+	join(db, dir, "tierpages.db");
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		CHECK(cat != NULL);
+		return;
+	}
+	/*
+	 * 45 articles a minute apart, /p0 the oldest: every third has
+	 * "trống" in its title, the others in the body. Then 15 title
+	 * hits (newest first), then 30 body hits.
+	 */
+	CHECK_INT(catalog_begin(cat), 0);
+	for (i = 0; i < 45; i++) {
+		snprintf(path, sizeof(path), "/p%d", i);
+		snprintf(title, sizeof(title), i % 3 == 0 ? "Trống %d" :
+		    "Bài %d", i);
+		CHECK_INT(put_fake(cat, path, title, i % 3 == 0 ? "Nội dung." :
+		    "Tiếng trống trường.", 1600000000 + 60LL * i), 0);
+	}
+	CHECK_INT(catalog_end(cat), 0);
+	for (page = 1; page <= 4; page++) {
+		int	 k, rank;
+
+		want[0] = '\0';
+		for (k = 0; k < SEARCH_PER_PAGE; k++) {
+			rank = (page - 1) * SEARCH_PER_PAGE + k;
+			if (rank >= 45)
+				break;
+			/* title hits 42, 39, ..., 0; then body hits 44, 43,
+			 * 41, 40, ... */
+			if (rank < 15)
+				i = 42 - 3 * rank;
+			else {
+				int	 b = rank - 15;
+
+				i = 44 - (b / 2) * 3 - b % 2;
+			}
+			snprintf(one, sizeof(one), "%s/p%d", k ? " " : "", i);
+			strncat(want, one, sizeof(want) - strlen(want) - 1);
+		}
+		got = ring_run(db, "trống", page, &total);
+		CHECK_STR(got, want);
+		CHECK_INT(total, 45);
+	}
+
+	/*
+	 * Past SEARCH_TOTAL_MAX: counted to one more, served to the max,
+	 * and ranked tier by tier (not in one sort) in the same order:
+	 * every 100th has the word in its title.
+	 */
+	CHECK_INT(catalog_begin(cat), 0);
+	for (i = 0; i < SEARCH_TOTAL_MAX + 10; i++) {
+		snprintf(path, sizeof(path), "/m%d", i);
+		if (put_fake(cat, path, i % 100 == 0 ? "Nhiều" : "Bài",
+		    "Rất nhiều bài.", 1500000000 + i) != 0)
+			break;
+	}
+	CHECK_INT(i, SEARCH_TOTAL_MAX + 10);
+	CHECK_INT(catalog_end(cat), 0);
+	for (page = 1; page <= SEARCH_TOTAL_MAX / SEARCH_PER_PAGE + 1;
+	    page += page < 3 ? 1 : 24) {
+		int	 k, rank, j;
+
+		want[0] = '\0';
+		for (k = 0; k < SEARCH_PER_PAGE; k++) {
+			rank = (page - 1) * SEARCH_PER_PAGE + k;
+			if (rank >= SEARCH_TOTAL_MAX)
+				break;
+			/* 11 title hits, /m1000 to /m0; then the rest */
+			if (rank < 11)
+				i = 1000 - 100 * rank;
+			else
+				for (i = SEARCH_TOTAL_MAX + 10, j = 11; j <= rank;
+				    j++)
+					while (--i % 100 == 0)
+						;
+			snprintf(one, sizeof(one), "%s/m%d", k ? " " : "", i);
+			strncat(want, one, sizeof(want) - strlen(want) - 1);
+		}
+		got = ring_run(db, "nhiều", page, &total);
+		if (strcmp(got, want) != 0)
+			fprintf(stderr, "page %d\n", page);
+		CHECK_STR(got, want);
+		CHECK_INT(total, SEARCH_TOTAL_MAX + 1);
+	}
+	CHECK_INT(total, SEARCH_TOTAL_MAX + 1);
+	catalog_close(cat);
+}
+
+/*
+ * More articles in one minute than it has slots (CATALOG_KEY_SLOTS):
+ * a bulk copy of undated files. Each still gets a key of its own.
+ */
+static void
+test_keys(const char *dir)
+{
+	struct catalog	*cat;
+	char		 db[512], err[256], path[64], body[64], q[64];
+	size_t		 total;
+	int		 i, ok = 0;
+
+	join(db, dir, "keys.db");
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		CHECK(cat != NULL);
+		return;
+	}
+	CHECK_INT(catalog_begin(cat), 0);
+	for (i = 0; i < CATALOG_KEY_SLOTS + 50; i++) {
+		snprintf(path, sizeof(path), "/k/%d", i);
+		snprintf(body, sizeof(body), "chung rieng%d", i);
+		if (put_fake(cat, path, "Cùng phút", body, 1700000000) != 0)
+			break;
+	}
+	CHECK_INT(i, CATALOG_KEY_SLOTS + 50);
+	/* and one a minute later, stored after them */
+	CHECK_INT(put_fake(cat, "/k/later", "Cùng phút", "chung sau",
+	    1700000060), 0);
+	CHECK_INT(catalog_end(cat), 0);
+	for (i = 0; i < CATALOG_KEY_SLOTS + 50; i += 97) {
+		snprintf(q, sizeof(q), "rieng%d", i);
+		snprintf(path, sizeof(path), "/k/%d", i);
+		if (strcmp(ring_run(db, q, 1, &total), path) == 0 &&
+		    total == 1)
+			ok++;
+	}
+	CHECK_INT(ok, (CATALOG_KEY_SLOTS + 50 + 96) / 97);
+	CHECK_STR(ring_run(db, "rieng4145", 1, &total), "/k/4145");
+	CHECK(strncmp(ring_run(db, "chung", 1, &total), "/k/later /k/4145 ",
+	    17) == 0);
+	CHECK_INT(total, SEARCH_TOTAL_MAX + 1);
+	catalog_close(cat);
+}
+
 static int
 write_file(const char *path, const void *data, size_t len)
 {
@@ -987,6 +1256,9 @@ main(void)
 	test_search(db);
 	test_generation(tmpdir);
 	test_rescan(tmpdir);
+	test_rank(tmpdir);
+	test_pages(tmpdir);
+	test_keys(tmpdir);
 	test_damaged(tmpdir);
 	test_site(tmpdir);
 	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
