@@ -128,7 +128,7 @@ static struct {
 	    "UPDATE info SET value = ?1 WHERE key = 'generation'" },
 	{ offsetof(struct catalog, st_forget_fts),
 	    "DELETE FROM fts WHERE rowid IN"
-	    " (SELECT id FROM article WHERE src = ?1)" },
+	    " (SELECT fkey FROM article WHERE src = ?1)" },
 	{ offsetof(struct catalog, st_forget),
 	    "DELETE FROM article WHERE src = ?1" },
 };
