@@ -199,6 +199,26 @@ gemini()	# server page path tls mode conc
 	    -c "$6" -d "$DUR" -x "20 " "gemini://localhost$3"
 }
 
+# search_new tls mode conc: bantin's search, every request a query it
+# has not answered before (so not a page cache hit): each case takes
+# its own 5,000 of the lines of bench/queries.py
+QSLICE=0
+search_new()
+{
+	lookup bantin || return 0
+	[ -f "$TMP/queries" ] ||
+	    python3 "$ROOT/bench/queries.py" 20000 > "$TMP/queries" ||
+	    return 0
+	tail -n +$((QSLICE * 5000 + 1)) "$TMP/queries" | head -n 5000 \
+	    > "$TMP/q.case"
+	QSLICE=$(((QSLICE + 1) % 4))
+	flags="-$(echo "$1" | cut -c2)"
+	[ "$2" = resumed ] && flags="$flags -R"
+	measure "$S_PID" gemini bantin search-new "$3" "$1" "$2" -- \
+	    taskset -c $CLIENT_CORE "$LOADGEN" -m $flags -p "$S_GEM" \
+	    -c "$3" -d "$DUR" -x "20 " -f "$TMP/q.case"
+}
+
 gopher()	# server page selector conc
 {
 	lookup "$1" || return 0
@@ -322,6 +342,7 @@ for tls in $TLSV; do
 			gemini bantin home / $tls $mode $conc
 			gemini bantin category "$CATEGORY" $tls $mode $conc
 			gemini bantin search "$SEARCH" $tls $mode $conc
+			[ "$conc" = 16 ] && search_new $tls $mode $conc
 		done
 	done
 done
