@@ -11,7 +11,10 @@
  *
  * The table is direct-mapped (a newer page takes the slot of an older
  * one with the same hash) and bounded in bytes, so a crawler walking
- * 100,000 articles cannot grow a worker past the budget.
+ * 100,000 articles cannot grow a worker past the budget. When a new
+ * page would pass it, a clock hand sweeps the slots and drops the
+ * pages not hit since it last passed: the pages readers keep asking
+ * for stay, one-off queries and crawls go.
  */
 
 #include <stdint.h>
@@ -33,6 +36,7 @@ struct page_entry {
 	size_t		 len;
 	size_t		 hole_at;	/* offset of the number, or NO_HOLE */
 	size_t		 size;		/* charged to the budget */
+	int		 used;		/* hit since the hand passed */
 	struct page_info info;
 };
 
@@ -42,6 +46,7 @@ struct pagecache {
 	size_t			  budget;
 	size_t			  bytes;
 	size_t			  count;
+	size_t			  hand;		/* the clock's, for eviction */
 	unsigned long		  serial;	/* of every entry held */
 };
 
@@ -121,7 +126,29 @@ pagecache_get(struct pagecache *pc, unsigned long serial, int proto,
 	if (e == NULL || e->hash != h || e->proto != proto ||
 	    strcmp(e->key, key) != 0)
 		return NULL;
+	e->used = 1;
 	return e;
+}
+
+/* Drop pages until size more bytes fit: two turns of the hand at most
+ * (the first clears every used mark). 0 if they fit. */
+static int
+make_room(struct pagecache *pc, size_t size)
+{
+	struct page_entry	*e;
+	size_t			 steps;
+
+	for (steps = 0; pc->bytes + size > pc->budget &&
+	    steps < 2 * pc->nslots; steps++) {
+		if ((e = pc->slot[pc->hand]) != NULL) {
+			if (e->used)
+				e->used = 0;
+			else
+				drop(pc, pc->hand);
+		}
+		pc->hand = (pc->hand + 1) & (pc->nslots - 1);
+	}
+	return pc->bytes + size > pc->budget ? -1 : 0;
 }
 
 const struct page_entry *
@@ -157,7 +184,7 @@ pagecache_put(struct pagecache *pc, unsigned long serial, int proto,
 	h = hash_key(proto, key);
 	i = h & (pc->nslots - 1);
 	drop(pc, i);
-	if (pc->bytes + size > pc->budget)
+	if (make_room(pc, size) == -1)
 		return NULL;
 	if ((e = malloc(size)) == NULL)
 		return NULL;
@@ -181,6 +208,7 @@ pagecache_put(struct pagecache *pc, unsigned long serial, int proto,
 	}
 	e->data[e->len] = '\0';
 	e->size = size;
+	e->used = 0;
 	e->info = *info;
 	if (at == NULL)
 		e->info.hole = PAGE_HOLE_NONE;
