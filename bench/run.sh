@@ -15,7 +15,7 @@
 #
 # Knobs (environment): BENCH_DURATION seconds per case (2),
 # BENCH_ROUNDS of the static-page cases, interleaved, the median kept
-# (3), BENCH_CONC ("1 16 64"), BENCH_TLS ("13 12"), BENCH_HOLD
+# (5), BENCH_CONC ("1 16 64"), BENCH_TLS ("13 12"), BENCH_HOLD
 # connections held (1000), BENCH_HOLD_SECS (4), BENCH_OUT
 # (BENCHMARKS.md), BENCH_ONLY (e.g. "bantin bare": servers to run).
 
@@ -23,7 +23,7 @@
 
 BARE=$ROOT/bench/bare
 DUR=${BENCH_DURATION:-2}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 CONCS=${BENCH_CONC:-"1 16 64"}
 TLSV=${BENCH_TLS:-"13 12"}
 HOLD=${BENCH_HOLD:-1000}
