@@ -44,6 +44,7 @@
 #define SERVER_TICK_MS	250
 #define SERVER_DRAIN_MS	10000	/* under master.c's MASTER_STOP_GRACE */
 #define SERVER_TRIM_CONNS	64	/* a burst this big is trimmed after */
+#define SERVER_TRIM_KEEP	(4 * 1024 * 1024)	/* free heap kept */
 #define SERVER_PAGE_BUDGET	(2 * 1024 * 1024)	/* page cache, bytes */
 #define SERVER_PAGE_SLOTS	1024
 /* a counter label longer than this could wrap differently around the
@@ -477,6 +478,13 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 		fatal("pipe");
 	/* our handlers are in: a SIGTERM held since fork arrives now */
 	sigprocmask(SIG_SETMASK, mask, NULL);
+
+	/* the master keeps its heap from growing (master.c); a worker's
+	 * requests free what they took at once, and a trim at every
+	 * search would give the top of the heap back and fault it in
+	 * again, a brk(2) and page faults per query. The tick trims after
+	 * a burst instead (malloc_trim). */
+	mallopt(M_TRIM_THRESHOLD, SERVER_TRIM_KEEP);
 
 	/* state that must not cross a fork is made here, and lazily: the
 	 * libmagic cookie (mime.c) and the search database are opened at
