@@ -66,6 +66,9 @@ typedef int catalog_token_cb(void *arg, const char *tok, size_t toklen,
 	    size_t start, size_t end);
 
 int	catalog_tokenizer_register(struct sqlite3 *);
+/* The connection's FTS5 API (to add tokenizers and functions), or NULL. */
+struct fts5_api;
+struct fts5_api	*catalog_fts5(struct sqlite3 *);
 /* Calls cb for every token; stops at cb's first non-zero return and
  * returns it; -1 if out of memory. */
 int	catalog_tokenize(const char *, size_t, catalog_token_cb *, void *);

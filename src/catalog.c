@@ -322,19 +322,27 @@ static fts5_tokenizer	fts_tokenizer = {
 };
 static int		fts_handle;	/* the stateless handle */
 
-int
-catalog_tokenizer_register(struct sqlite3 *db)
+fts5_api *
+catalog_fts5(struct sqlite3 *db)
 {
 	sqlite3_stmt	*st = NULL;
 	fts5_api	*api = NULL;
 
 	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
 	    SQLITE_OK)
-		return -1;
+		return NULL;
 	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
 	sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (api == NULL || api->iVersion < 2)
+	return api;
+}
+
+int
+catalog_tokenizer_register(struct sqlite3 *db)
+{
+	fts5_api	*api;
+
+	if ((api = catalog_fts5(db)) == NULL || api->iVersion < 2)
 		return -1;
 	if (api->xCreateTokenizer(api, "bantin", &fts_handle, &fts_tokenizer,
 	    NULL) != SQLITE_OK)

@@ -677,16 +677,10 @@ search_tier(const Fts5ExtensionApi *api, Fts5Context *fc,
 static int
 search_tier_register(sqlite3 *db)
 {
-	sqlite3_stmt	*st = NULL;
-	fts5_api	*api = NULL;
+	fts5_api	*api;
 
-	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	sqlite3_bind_pointer(st, 1, &api, "fts5_api_ptr", NULL);
-	sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (api == NULL || api->xCreateFunction(api, "bantin_tier", NULL,
+	if ((api = catalog_fts5(db)) == NULL ||
+	    api->xCreateFunction(api, "bantin_tier", NULL,
 	    search_tier, NULL) != SQLITE_OK)
 		return -1;
 	return 0;
