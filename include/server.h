@@ -6,6 +6,7 @@
 #define SERVER_H
 
 #include <signal.h>
+#include <time.h>
 
 #include "config.h"
 #include "gemini.h"
@@ -47,6 +48,7 @@ struct server {
 	int			 paused_emfile;	/* retry accept next tick */
 	int			 draining;	/* SIGTERM: finish and exit */
 	int			 peak_conns;	/* since the last malloc_trim */
+	time_t			 trimmed;	/* the last trim while busy */
 	struct pagecache	*pages;		/* this worker's pages */
 	const char		*hole;		/* counter marker, or NULL */
 };

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -45,6 +46,7 @@
 #define SERVER_DRAIN_MS	10000	/* under master.c's MASTER_STOP_GRACE */
 #define SERVER_TRIM_CONNS	64	/* a burst this big is trimmed after */
 #define SERVER_TRIM_KEEP	(4 * 1024 * 1024)	/* free heap kept */
+#define SERVER_TRIM_EVERY	1	/* seconds, at most, while busy */
 #define SERVER_PAGE_BUDGET	(2 * 1024 * 1024)	/* page cache, bytes */
 #define SERVER_PAGE_SLOTS	1024
 /* a counter label longer than this could wrap differently around the
@@ -345,6 +347,16 @@ tick_cb(struct loop *l, void *arg)
 	if (srv->nconns == 0 && srv->peak_conns >= SERVER_TRIM_CONNS) {
 		malloc_trim(0);
 		srv->peak_conns = 0;
+	} else if (srv->peak_conns >= SERVER_TRIM_CONNS &&
+	    time(NULL) - srv->trimmed >= SERVER_TRIM_EVERY &&
+	    mallinfo2().fordblks > SERVER_TRIM_KEEP) {
+		/* still busy, but a burst of handshakes has come and gone:
+		 * their buffers (16 KB and more each, freed once the
+		 * handshake is done) left holes all through the heap that
+		 * the connections held open do not use. The trim walks the
+		 * free chunks, so not on every tick. */
+		malloc_trim(0);
+		srv->trimmed = time(NULL);
 	}
 	if (srv->paused_emfile) {
 		srv->paused_emfile = 0;
