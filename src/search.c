@@ -10,6 +10,7 @@
  * rows the snapshot does not know are skipped.
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +56,7 @@ struct search {
  * count would.) Ranking every match by bm25() instead cost a tenth of
  * a second.
  */
-static const char *search_page_sql =
+static const char search_page_sql[] =
 	"SELECT r, a.urlpath, a.src FROM (SELECT rowid AS r FROM fts"
 	" WHERE fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3)"
 	" JOIN article AS a ON a.fkey = r ORDER BY r DESC";
@@ -67,9 +68,9 @@ static const char *search_page_sql =
  * search over a small site); a query with more is ranked tier by tier
  * with search_page_sql, and its total is "more than".
  */
-static const char *search_all_sql =
+static const char search_all_sql[] =
 	"SELECT rowid, bantin_tier(fts) FROM fts WHERE fts MATCH ?1 LIMIT ?2";
-static const char *search_art_sql =
+static const char search_art_sql[] =
 	"SELECT urlpath, src FROM article WHERE fkey = ?1";
 /*
  * The size of a tier a page lies beyond, counted up to ?2 only. (The
@@ -77,7 +78,7 @@ static const char *search_art_sql =
  * query, 3 to 15 ms for a common word at 100,000 articles, to print a
  * number nobody pages through; "more than 1000" says as much.)
  */
-static const char *search_count_sql =
+static const char search_count_sql[] =
 	"SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ?1 LIMIT ?2)";
 /*
  * The excerpt is cut from the body by excerpt_make(), not by FTS5's
@@ -86,8 +87,28 @@ static const char *search_count_sql =
  * milliseconds. Reading the body by rowid is a plain lookup, and the
  * tokenizer stops at the first word that matches.
  */
-static const char *search_snip_sql =
+static const char search_snip_sql[] =
 	"SELECT body FROM fts WHERE rowid = ?1";
+
+/* every statement a connection prepares, and where it goes */
+static const struct {
+	size_t		 off;
+	const char	*sql;
+} search_stmts[] = {
+	{ offsetof(struct search, st_page), search_page_sql },
+	{ offsetof(struct search, st_all), search_all_sql },
+	{ offsetof(struct search, st_art), search_art_sql },
+	{ offsetof(struct search, st_snip), search_snip_sql },
+	{ offsetof(struct search, st_count), search_count_sql },
+	{ offsetof(struct search, st_begin), "BEGIN" },
+	{ offsetof(struct search, st_end), "COMMIT" },
+};
+
+static sqlite3_stmt **
+stmt_at(struct search *s, size_t i)
+{
+	return (sqlite3_stmt **)((char *)s + search_stmts[i].off);
+}
 
 struct search_row {
 	sqlite3_int64	 key;		/* the FTS rowid, article.fkey */
@@ -136,6 +157,8 @@ static int	 tier_count(struct search *, const char *, size_t, size_t,
 		    size_t *);
 static char	*excerpt_clean(const char *);
 static int	 search_connect(struct search *, char *, size_t);
+static void	 search_disconnect(struct search *);
+static sqlite3_stmt **stmt_at(struct search *, size_t);
 static int	 excerpt_terms(struct buf *, const char *);
 static char	*excerpt_make(const struct buf *, const char *);
 static int	 excerpt_token(void *, const char *, size_t, size_t, size_t);
@@ -181,6 +204,7 @@ static int
 search_connect(struct search *s, char *err, size_t errlen)
 {
 	const char	*dbpath = s->path;
+	size_t		 i;
 	int		 rc;
 
 	rc = sqlite3_open_v2(dbpath, &s->db, SQLITE_OPEN_READONLY |
@@ -204,38 +228,34 @@ search_connect(struct search *s, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: no FTS5 functions", dbpath);
 		goto fail;
 	}
-	if (sqlite3_prepare_v3(s->db, search_page_sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->st_page, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(s->db, search_all_sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->st_all, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(s->db, search_art_sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->st_art, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(s->db, search_snip_sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->st_snip, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(s->db, search_count_sql, -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->st_count, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(s->db, "BEGIN", -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->st_begin, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v3(s->db, "COMMIT", -1,
-	    SQLITE_PREPARE_PERSISTENT, &s->st_end, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", dbpath, sqlite3_errmsg(s->db));
-		goto fail;
-	}
+	for (i = 0; i < sizeof(search_stmts) / sizeof(search_stmts[0]);
+	    i++)
+		if (sqlite3_prepare_v3(s->db, search_stmts[i].sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, stmt_at(s, i), NULL) !=
+		    SQLITE_OK) {
+			snprintf(err, errlen, "%s: %s", dbpath,
+			    sqlite3_errmsg(s->db));
+			goto fail;
+		}
 	return 0;
 fail:
-	sqlite3_finalize(s->st_page);
-	sqlite3_finalize(s->st_snip);
-	sqlite3_finalize(s->st_count);
-	sqlite3_finalize(s->st_begin);
-	sqlite3_finalize(s->st_end);
-	sqlite3_finalize(s->st_all);
-	sqlite3_finalize(s->st_art);
-	s->st_all = s->st_art = NULL;
-	s->st_page = s->st_snip = s->st_count = NULL;
-	s->st_begin = s->st_end = NULL;
+	search_disconnect(s);
+	return -1;
+}
+
+/* Finalize the statements and close the database; s stays usable. */
+static void
+search_disconnect(struct search *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(search_stmts) / sizeof(search_stmts[0]);
+	    i++) {
+		sqlite3_finalize(*stmt_at(s, i));
+		*stmt_at(s, i) = NULL;
+	}
 	sqlite3_close(s->db);
 	s->db = NULL;
-	return -1;
 }
 
 /*
@@ -262,14 +282,7 @@ search_close(struct search *s)
 {
 	if (s == NULL)
 		return;
-	sqlite3_finalize(s->st_page);
-	sqlite3_finalize(s->st_snip);
-	sqlite3_finalize(s->st_count);
-	sqlite3_finalize(s->st_begin);
-	sqlite3_finalize(s->st_end);
-	sqlite3_finalize(s->st_all);
-	sqlite3_finalize(s->st_art);
-	sqlite3_close(s->db);
+	search_disconnect(s);
 	free(s->path);
 	free(s);
 }

@@ -237,7 +237,8 @@ serve(struct server *srv, const struct request *req, struct reply *rep,
 		(void)pagecache_put(srv->pages, srv->site->serial, req->proto,
 		    key, out->data + from, out->len - from, srv->hole, &info);
 	}
-	if (srv->hole == NULL)
+	/* only a page that shows a counter was rendered with the marker */
+	if (srv->hole == NULL || rep->hole == PAGE_HOLE_NONE)
 		return;
 	if (srv->counter != NULL && rep->hole == PAGE_HOLE_SITE)
 		n = counter_site(srv->counter);
