@@ -32,8 +32,9 @@
  * conversion of articles (their metadata and text are cached here)
  * changes: an old catalog is then rebuilt instead of misread.
  * 3: mtime in nanoseconds; plain-text titles and sub-headings.
- * 4: the FTS rowid is article.fkey, in date order. */
-#define CATALOG_VERSION		4
+ * 4: the FTS rowid is article.fkey, in date order.
+ * 5: the body is indexed without its leading "# title" line. */
+#define CATALOG_VERSION		5
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */
 #define KEY_MINUTE_MAX		(1LL << 50)	/* 2^50 * 4096 < 2^63 */
@@ -907,11 +908,16 @@ catalog_put(struct catalog *cat, const char *src, const char *urlpath,
     const char *text, size_t textlen)
 {
 	struct buf	 plain = BUF_INIT;
+	size_t		 skip;
 	int		 rc;
 
 	if (cat->db == NULL)
 		return -1;
-	if (catalog_plain(&plain, text, textlen) == -1) {
+	/* the title is its own column: the body starts after it */
+	skip = text != NULL && meta->title != NULL ?
+	    gemtext_title_end(text, textlen, meta->title) : 0;
+	if (catalog_plain(&plain, text != NULL ? text + skip : NULL,
+	    textlen - skip) == -1) {
 		log_warnx("catalog: out of memory");
 		buf_free(&plain);
 		return -1;

@@ -205,3 +205,37 @@ gemtext_quote(struct buf *b, const char *s, size_t len)
 {
 	return prefixed(b, "> ", s, len);
 }
+
+/*
+ * Converters often keep the source's title as the first heading. If
+ * the body's first non-blank line is "# <title>", return the bytes up
+ * to the end of that line so that a page does not show the title twice, nor search
+ * index it twice.
+ */
+size_t
+gemtext_title_end(const char *body, size_t len, const char *title)
+{
+	struct gemtext_iter	 it;
+	struct gemtext_line	 l;
+	size_t			 i, tlen;
+
+	while (*title == ' ' || *title == '\t')
+		title++;
+	tlen = strlen(title);
+	while (tlen > 0 && (title[tlen - 1] == ' ' || title[tlen - 1] == '\t'))
+		tlen--;
+	gemtext_iter_init(&it, body, len);
+	while (gemtext_next(&it, &l)) {
+		if (l.type == GEMTEXT_TEXT) {
+			for (i = 0; i < l.textlen; i++)
+				if (l.text[i] != ' ' && l.text[i] != '\t')
+					return 0;
+			continue;
+		}
+		if (l.type == GEMTEXT_HEADING && l.level == 1 &&
+		    l.textlen == tlen && memcmp(l.text, title, tlen) == 0)
+			return (size_t)(it.p - body);
+		return 0;
+	}
+	return 0;
+}

@@ -45,7 +45,6 @@ static int	 day_label(struct buf *, const struct render_ctx *, int, int,
 		    int);
 static int	 byline(struct buf *, const struct render_ctx *,
 		    const struct article *);
-static size_t	 title_heading(const char *, size_t, const char *);
 static int	 xml_text(struct buf *, const char *, size_t, int);
 static int	 xml_str(struct buf *, const char *, int);
 static int	 xml_url(struct buf *, const struct render_ctx *,
@@ -408,39 +407,6 @@ done:
 	return rc;
 }
 
-/*
- * Converters often keep the source's title as the first heading. If
- * the body's first non-blank line is "# <title>", return the bytes up
- * to the end of that line so the page does not show the title twice.
- */
-static size_t
-title_heading(const char *body, size_t len, const char *title)
-{
-	struct gemtext_iter	 it;
-	struct gemtext_line	 l;
-	size_t			 i, tlen;
-
-	while (*title == ' ' || *title == '\t')
-		title++;
-	tlen = strlen(title);
-	while (tlen > 0 && (title[tlen - 1] == ' ' || title[tlen - 1] == '\t'))
-		tlen--;
-	gemtext_iter_init(&it, body, len);
-	while (gemtext_next(&it, &l)) {
-		if (l.type == GEMTEXT_TEXT) {
-			for (i = 0; i < l.textlen; i++)
-				if (l.text[i] != ' ' && l.text[i] != '\t')
-					return 0;
-			continue;
-		}
-		if (l.type == GEMTEXT_HEADING && l.level == 1 &&
-		    l.textlen == tlen && memcmp(l.text, title, tlen) == 0)
-			return (size_t)(it.p - body);
-		return 0;
-	}
-	return 0;
-}
-
 int
 render_article(struct buf *b, const struct render_ctx *ctx,
     const struct article *a, const char *body, size_t bodylen)
@@ -451,7 +417,7 @@ render_article(struct buf *b, const struct render_ctx *ctx,
 	struct gemtext_line	 l;
 	size_t			 skip;
 
-	skip = title_heading(body, bodylen, a->meta.title);
+	skip = gemtext_title_end(body, bodylen, a->meta.title);
 	body += skip;
 	bodylen -= skip;
 	/* one blank line is written below the byline: drop the body's */

@@ -37,6 +37,20 @@ static const struct {
 	{ "two\nlines", "two lines\n" },
 };
 
+/* where a body's leading title heading ends (0: it has none) */
+static const struct {
+	const char	*body, *title;
+	size_t		 want;
+} titles[] = {
+	{ "# Hội chợ hàng Việt\nTừ ngày 9.\n", "Hội chợ hàng Việt", 27 },
+	{ "\n  \n# Hội chợ\nx\n", "Hội chợ", 18 },
+	{ "# Hội chợ\nx\n", " Hội chợ ", 14 },
+	{ "# Hội chợ khác\nx\n", "Hội chợ", 0 },
+	{ "## Hội chợ\nx\n", "Hội chợ", 0 },
+	{ "Mở đầu.\n# Hội chợ\n", "Hội chợ", 0 },
+	{ "", "Hội chợ", 0 },
+};
+
 int
 main(void)
 {
@@ -83,5 +97,8 @@ main(void)
 	gemtext_heading(&b, 2, "Thời\rsự", strlen("Thời\rsự"));
 	CHECK_STR(b.data, "## Thời sự\n");
 	buf_free(&b);
+	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		CHECK_INT(gemtext_title_end(titles[i].body,
+		    strlen(titles[i].body), titles[i].title), titles[i].want);
 	return t_done("test_gemtext");
 }

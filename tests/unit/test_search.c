@@ -224,6 +224,9 @@ static struct fake fakes[] = {
 	{ "/en/short", "Short news",
 	    "Short items: weather, sports, and the weather again.\n",
 	    { 0 }, 0 },
+	{ "/kinh-te/xuan", "Phiên chợ xuân Kỷ Tỵ",
+	    "# Phiên chợ xuân Kỷ Tỵ\n\nGian hàng mở cửa từ sáng sớm.\n",
+	    { 0 }, 0 },
 	{ "/an/gone", "Hidden weather", "not in the site.\n", { 0 }, 1 },
 };
 #define NFAKES	(sizeof(fakes) / sizeof(fakes[0]))
@@ -402,6 +405,9 @@ test_search(const char *dbpath)
 	CHECK_HAS(got, "Chi bộ khu phố 3");
 	got = first_excerpt(s, "du lich");
 	CHECK_STR(got, "Thành phố Đà Nẵng đón khách du lịch.");
+	/* the body's "# title" line is the title's, not the excerpt's */
+	got = first_excerpt(s, "phien cho xuan");
+	CHECK_STR(got, "Gian hàng mở cửa từ sáng sớm.");
 
 	/* hostile input: never a database error */
 	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
