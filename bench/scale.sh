@@ -93,6 +93,25 @@ start_bantin()
 	grep -v ' ready' "$s_log" | sed 's/^/  bantin: /'
 }
 
+# after a first start the master merges the new search index's
+# segments (catalog_tidy) a slice of each second: wait for its log line,
+# so that what follows is measured on a settled server. Prints the
+# seconds from ready to merged.
+merged()
+{
+	t=$(now)
+	i=0
+	while ! grep -q 'search index merged' "$LOG"; do
+		if ! kill -0 $BPID 2>/dev/null || [ $i -ge 3000 ]; then
+			echo "bench: the index was not merged in 300 s" >&2
+			break
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	elapsed "$t"
+}
+
 # p50 of REQS sequential requests (c=1): lat gemini|gopher path
 lat()
 {
@@ -184,6 +203,7 @@ python3 "$ROOT/bench/queries.py" $((REQS + 10)) > "$TMP/queries" || exit 1
 # ---- 1,000 articles, started and left running --------------------------
 start_bantin small "$TREES/small"
 SMALL_START=$START_S
+SMALL_MERGE=$(merged)
 SMALL_PSS=$(pss_kb $BPID)
 SPID=$BPID S_GEM=$GEM S_GOPH=$GOPH
 echo "bench-scale: $SMALL articles: ready in $SMALL_START s, PSS $SMALL_PSS KB"
@@ -191,8 +211,10 @@ echo "bench-scale: $SMALL articles: ready in $SMALL_START s, PSS $SMALL_PSS KB"
 # ---- 100,000 articles -------------------------------------------------
 start_bantin big "$TREES/big"
 FIRST_S=$START_S
+FIRST_MERGE=$(merged)
 FIRST_PSS=$(pss_kb $BPID)
-echo "bench-scale: $N articles: first start $FIRST_S s, PSS $FIRST_PSS KB"
+echo "bench-scale: $N articles: first start $FIRST_S s, PSS $FIRST_PSS KB," \
+    "search index merged $FIRST_MERGE s later"
 stop $BPID
 start_bantin big "$TREES/big"
 RESTART_S=$START_S
@@ -324,6 +346,8 @@ done | awk '$2 > 0 { r = $1 / $2; if (r > m) m = r } END { printf "%.2f", m }')
 	echo "| measure | value | target | result |"
 	echo "|---|---|---|---|"
 	echo "| first start, $N articles (full index) | $FIRST_S s | – | |"
+	echo "| search index merged, in the background after the first" \
+	    "start | $FIRST_MERGE s later | – | |"
 	echo "| first start, $SMALL articles | $SMALL_START s | – | |"
 	echo "| restart, unchanged tree | $RESTART_S s | < 3 s |" \
 	    "$(verdict "$RESTART_S < 3") |"

@@ -43,6 +43,10 @@ void	catalog_abort(struct catalog *);
  * may find the scan begun) or end returns 1 (make another, full). */
 int	catalog_begin_partial(struct catalog *);
 int	catalog_forget(struct catalog *, const char *src);
+/* Between scans: merge up to `pages` pages of the search index's
+ * segments. 1 while there is more to merge, 0 when there is none (after
+ * a scan there is again), -1 on error. */
+int	catalog_tidy(struct catalog *, int pages);
 
 /* 1: an entry with this size and mtime exists; meta is filled (caller
  * frees with article_meta_free) and the entry marked seen. 0: no such

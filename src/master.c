@@ -46,6 +46,8 @@
 #define MASTER_MAX_WORKERS	64
 #define MASTER_STOP_GRACE	15	/* seconds before SIGKILL at stop */
 #define MASTER_SCAN_SHARE	50	/* the stamp walk: at most 1/50 */
+#define MASTER_TIDY_MS		100	/* index merging: ms of each tick */
+#define MASTER_TIDY_PAGES	64	/* pages merged a step */
 
 struct worker {
 	pid_t	 pid;		/* 0 = free slot */
@@ -71,6 +73,8 @@ struct master {
 	time_t			 scan_backoff;	/* seconds added: big trees */
 	unsigned long long	 stamp;
 	time_t			 respawn_after;
+	int			 tidy_steps;	/* since the index was compact */
+	long long		 tidy_us;
 };
 
 static volatile sig_atomic_t	 sig_hup, sig_term, sig_chld;
@@ -493,6 +497,40 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 		loop_stop(l);
 }
 
+/*
+ * Merge the search index's segments (catalog_tidy) for at most
+ * MASTER_TIDY_MS of a tick: after the first scan of a big archive this
+ * takes many ticks, and the master stays free to reap workers, flush
+ * counters and reload between them.
+ */
+static void
+tidy(struct master *m)
+{
+	struct timespec	 t0, t1;
+	long long	 us;
+	int		 r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		r = catalog_tidy(m->catalog, MASTER_TIDY_PAGES);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		us = (t1.tv_sec - t0.tv_sec) * 1000000LL +
+		    (t1.tv_nsec - t0.tv_nsec) / 1000;
+		if (r == 1)
+			m->tidy_steps++;
+	} while (r == 1 && us < MASTER_TIDY_MS * 1000LL);
+	m->tidy_us += us;
+	if (r != 1 && m->tidy_steps > 0) {
+		log_info("catalog: search index merged in %d steps, %lld ms",
+		    m->tidy_steps, m->tidy_us / 1000);
+		m->tidy_steps = 0;
+		malloc_trim(0);
+		trim_code();
+	}
+	if (r != 1)
+		m->tidy_us = 0;
+}
+
 static void
 tick_cb(struct loop *l, void *arg)
 {
@@ -536,6 +574,7 @@ tick_cb(struct loop *l, void *arg)
 			reload(m, 0);
 		}
 	}
+	tidy(m);
 }
 
 /* raise the fd limit to what max_connections needs, plus a reserve */

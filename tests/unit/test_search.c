@@ -712,6 +712,120 @@ test_rescan(const char *dir)
 }
 
 /*
+ * catalog_tidy: the index's segments merged between scans. A segment's
+ * pages are the rows of fts_data whose id has the segment's number in
+ * bits 37 and up (FTS5's format); the structure record is id 10.
+ */
+static long long
+segments(const char *db)
+{
+	sqlite3		*h;
+	sqlite3_stmt	*st;
+	long long	 n = -1;
+
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(h, "SELECT count(DISTINCT id >> 37)"
+	    " FROM fts_data WHERE id > 10", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+	return n;
+}
+
+/* steps until catalog_tidy says the index is compact (-1: never) */
+static int
+tidy_all(struct catalog *cat)
+{
+	int	 steps, r;
+
+	for (steps = 0; steps < 10000; steps++)
+		if ((r = catalog_tidy(cat, 1)) != 1)
+			return r == 0 ? steps : -1;
+	return -1;
+}
+
+static void
+test_tidy(const char *dir)
+{
+	static const struct {
+		const char	*name;
+		int		 n;		/* articles */
+		int		 stride;	/* date order of the puts */
+		int		 more;		/* segments before, at least */
+		int		 after;		/* and after, at most */
+	} cases[] = {
+		/* newest first: every put starts a segment */
+		{ "descending", 40, -1, 10, 2 },
+		/* categories one after the other */
+		{ "interleaved", 60, 7, 6, 2 },
+		/* in date order: one segment, nothing to merge */
+		{ "ascending", 40, 1, 1, 1 },
+	};
+	static const char *const queries[] = {
+		"bài", "nội dung", "số 7", "thứ*", "không có từ này",
+	};
+	struct catalog	*cat;
+	char		 db[512], err[256], path[64], title[64], name[64];
+	size_t		 i, j, was[5];
+	long long	 before;
+	int		 k, idx, steps;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(name, sizeof(name), "tidy-%s.db", cases[i].name);
+		join(db, dir, name);
+		if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+			CHECK(cat != NULL);
+			continue;
+		}
+		CHECK_INT(catalog_begin(cat), 0);
+		for (k = 0; k < cases[i].n; k++) {
+			idx = cases[i].stride == -1 ? cases[i].n - 1 - k :
+			    (k * cases[i].stride) % cases[i].n;
+			snprintf(path, sizeof(path), "/t/bai-%d", idx);
+			snprintf(title, sizeof(title), "Bài số %d", idx);
+			CHECK_INT(put_fake(cat, path, title, idx % 2 ?
+			    "Nội dung thứ nhất.\n" : "Nội dung thứ hai.\n",
+			    1500000000 + 86400LL * idx), 0);
+		}
+		CHECK_INT(catalog_end(cat), 0);
+		before = segments(db);
+		for (j = 0; j < 5; j++)
+			was[j] = count_hits(db, queries[j]);
+		steps = tidy_all(cat);
+		if (before < cases[i].more || segments(db) > cases[i].after)
+			fprintf(stderr, "tidy %s: %lld segments, then %lld "
+			    "after %d steps\n", cases[i].name, before,
+			    segments(db), steps);
+		CHECK(before >= cases[i].more);
+		CHECK(segments(db) <= cases[i].after);
+		CHECK(steps >= 0);
+		CHECK(before > 1 ? steps > 0 : steps == 0);
+		/* the same hits, and nothing more to do */
+		for (j = 0; j < 5; j++)
+			CHECK_INT(count_hits(db, queries[j]), was[j]);
+		CHECK_INT(catalog_tidy(cat, 1), 0);
+
+		/* one article more, in a segment of its own */
+		CHECK_INT(catalog_begin_partial(cat), 0);
+		CHECK_INT(put_fake(cat, "/t/moi", "Bài mới", "Nội dung mới.\n",
+		    1400000000), 0);
+		CHECK_INT(catalog_end(cat), 0);
+		/* it stays on a level of its own (FTS5 sorts segments into
+		 * levels by size): at most one segment more */
+		CHECK(tidy_all(cat) >= 0);
+		CHECK(segments(db) <= cases[i].after + 1);
+		CHECK_INT(count_hits(db, "bài"), was[0] + 1);
+		CHECK_INT(count_hits(db, "mới"), 1);
+		catalog_close(cat);
+	}
+	/* no catalog: nothing to do */
+	CHECK_INT(catalog_tidy(NULL, 1), 0);
+}
+
+/*
  * The order of hits: every word in the title, some there, none there;
  * newest first within each; pages across the tiers; the capped total;
  * keys that follow the date.
@@ -1262,6 +1376,7 @@ main(void)
 	test_search(db);
 	test_generation(tmpdir);
 	test_rescan(tmpdir);
+	test_tidy(tmpdir);
 	test_rank(tmpdir);
 	test_pages(tmpdir);
 	test_keys(tmpdir);
