@@ -72,9 +72,11 @@ def main():
         if base:
             q = base.pop(0)
         else:
-            # then two terms, as readers narrow a search down
-            q = " ".join(rng.sample(VI, 2) if rng.random() < 0.85 else
-                         rng.sample(EN, 2))
+            # then two terms, as readers narrow a search down, or
+            # three
+            k = 3 if rng.random() < 0.3 else 2
+            q = " ".join(rng.sample(VI, k) if rng.random() < 0.85 else
+                         rng.sample(EN, k))
             if rng.random() < 0.5:
                 q = plain(q)
         # four in five on page 1; the rest on a later page

@@ -398,7 +398,9 @@ def cmd_run(a):
                "peers run %s times, interleaved (A B C A B C ...), so that "
                "they share the machine's load; the tables give the median "
                "and, in brackets, the range of CPU µs/req over the rounds. "
-               "Other cases run once." % a.rounds)
+               "bantin's generated pages join each round in the setting "
+               "of their targets (TLS 1.3, concurrency 16); other cases "
+               "run once." % a.rounds)
     out.append("- Pages: static = a 4 KB gemtext file at the top of the "
                "capsule (bare: its fixed 4 KB answer), article = an "
                "article in Markdown, home = `/`, category = `/thoi-su/`, "

@@ -201,17 +201,19 @@ gemini()	# server page path tls mode conc
 
 # search_new tls mode conc: bantin's search, every request a query it
 # has not answered before (so not a page cache hit): each case takes
-# its own 5,000 of the lines of bench/queries.py
+# its own 10,000 of the lines of bench/queries.py, more than a case
+# sends (about 3,500 a second at most), so that no line comes twice
 QSLICE=0
+QCASES=$((2 * ROUNDS + 2))	# TLS 1.3 in every round, TLS 1.2 once
 search_new()
 {
 	lookup bantin || return 0
 	[ -f "$TMP/queries" ] ||
-	    python3 "$ROOT/bench/queries.py" 20000 > "$TMP/queries" ||
-	    return 0
-	tail -n +$((QSLICE * 5000 + 1)) "$TMP/queries" | head -n 5000 \
+	    python3 "$ROOT/bench/queries.py" $((QCASES * 10000)) \
+	    > "$TMP/queries" || return 0
+	tail -n +$((QSLICE * 10000 + 1)) "$TMP/queries" | head -n 10000 \
 	    > "$TMP/q.case"
-	QSLICE=$(((QSLICE + 1) % 4))
+	QSLICE=$(((QSLICE + 1) % QCASES))
 	flags="-$(echo "$1" | cut -c2)"
 	[ "$2" = resumed ] && flags="$flags -R"
 	measure "$S_PID" gemini bantin search-new "$3" "$1" "$2" -- \
@@ -324,9 +326,20 @@ if want gophernicus; then
 	    server gophernicus $P - "$PORT" -
 fi
 
+# bantin's generated pages in one setting: tls mode conc
+pages()
+{
+	gemini bantin article "$ARTICLE" $1 $2 $3
+	gemini bantin home / $1 $2 $3
+	gemini bantin category "$CATEGORY" $1 $2 $3
+	gemini bantin search "$SEARCH" $1 $2 $3
+	[ "$3" = 16 ] && search_new $1 $2 $3
+}
+
 # ---- Gemini: in each setting, the static page from bantin, the ceiling
 # and the peer back to back (so that they share the machine's weather),
-# then bantin's generated pages --------------------------------------------
+# and bantin's generated pages: in every round where the targets compare
+# them with the static page (TLS 1.3, concurrency 16), else once --------
 for tls in $TLSV; do
 	for mode in full resumed; do
 		for conc in $CONCS; do
@@ -336,13 +349,12 @@ for tls in $TLSV; do
 					gemini $s static "$STATIC_PAGE" $tls \
 					    $mode $conc
 				done
+				if [ $r = 0 ] || { [ "$tls" = 13 ] &&
+				    [ "$conc" = 16 ]; }; then
+					pages $tls $mode $conc
+				fi
 				r=$((r + 1))
 			done
-			gemini bantin article "$ARTICLE" $tls $mode $conc
-			gemini bantin home / $tls $mode $conc
-			gemini bantin category "$CATEGORY" $tls $mode $conc
-			gemini bantin search "$SEARCH" $tls $mode $conc
-			[ "$conc" = 16 ] && search_new $tls $mode $conc
 		done
 	done
 done
