@@ -528,6 +528,10 @@ html_node(struct html *h, xmlNode *n)
 	if (kind != HK_MAIN && convert_html_noise(n) &&
 	    convert_html_weight(n, 0) * 2 < h->total)
 		return;
+	/* kept only inside the story, as <header> and <footer> are */
+	if (kind == HK_BLOCK && convert_html_chrome(n) &&
+	    convert_html_weight(n, 0) * 2 < h->total)
+		kind = HK_PAGE;
 	h->depth++;
 	switch (kind) {
 	case HK_INLINE:

@@ -53,6 +53,8 @@ int	convert_html_attr_is(const xmlNode *, const char *name,
 /* Elements a browser would not show; menus, sidebars and the like. */
 int	convert_html_hidden(const xmlNode *);
 int	convert_html_noise(const xmlNode *);
+/* A <div> (or the like) that is an old page's header or footer. */
+int	convert_html_chrome(const xmlNode *);
 /* Bytes of visible, non-space text under n: how much it says. */
 size_t	convert_html_weight(const xmlNode *n, int depth);
 /* Append the visible text under n, whitespace collapsed. */

@@ -65,13 +65,23 @@ static const char *const html_noise_words[] = {
 	"social", "submenu", "toolbar", "topnav"
 };
 
+/* class and id words of an old page's header and footer */
+static const char *const html_chrome_words[] = {
+	"footer", "header", "masthead"
+};
+
 /* ARIA roles of page furniture */
 static const char *const html_noise_role[] = {
 	"banner", "complementary", "contentinfo", "dialog", "menu",
 	"menubar", "navigation", "search"
 };
 
-static int		 has_noise_word(const char *);
+static int		 has_word(const xmlNode *, const char *,
+			    const char *const *, size_t);
+#define has_noise_word(n, attr)	has_word((n), (attr), html_noise_words,	\
+	    sizeof(html_noise_words) / sizeof(html_noise_words[0]))
+#define has_chrome_word(n, attr) has_word((n), (attr), html_chrome_words, \
+	    sizeof(html_chrome_words) / sizeof(html_chrome_words[0]))
 static void		 html_best(xmlNode *, xmlNode **, size_t *, int,
 			    int);
 
@@ -113,23 +123,27 @@ convert_html_attr_is(const xmlNode *n, const char *name, const char *value)
 	return r;
 }
 
+/* Is one of the nwords words in n's attribute attr (split at '-', '_'
+ * and spaces)? */
 static int
-has_noise_word(const char *s)
+has_word(const xmlNode *n, const char *attr, const char *const *words,
+    size_t nwords)
 {
-	const char	*p = s;
-	size_t		 n, i;
+	char	*v, *p;
+	size_t	 len, i;
+	int	 r = 0;
 
-	while (*p != '\0') {
+	if ((v = convert_html_prop(n, attr)) == NULL)
+		return 0;
+	for (p = v; *p != '\0' && !r; p += len) {
 		p += strspn(p, " \t\n\r\f-_");
-		n = strcspn(p, " \t\n\r\f-_");
-		for (i = 0; n > 0 && i < sizeof(html_noise_words) /
-		    sizeof(html_noise_words[0]); i++)
-			if (strlen(html_noise_words[i]) == n &&
-			    strncasecmp(p, html_noise_words[i], n) == 0)
-				return 1;
-		p += n;
+		len = strcspn(p, " \t\n\r\f-_");
+		for (i = 0; len > 0 && i < nwords && !r; i++)
+			r = strlen(words[i]) == len &&
+			    strncasecmp(p, words[i], len) == 0;
 	}
-	return 0;
+	xmlFree(v);
+	return r;
 }
 
 /* Elements a browser would not show. */
@@ -173,15 +187,19 @@ convert_html_noise(const xmlNode *n)
 				r = 1;
 		xmlFree(v);
 	}
-	if (!r && (v = convert_html_prop(n, "class")) != NULL) {
-		r = has_noise_word(v);
-		xmlFree(v);
-	}
-	if (!r && (v = convert_html_prop(n, "id")) != NULL) {
-		r = has_noise_word(v);
-		xmlFree(v);
-	}
-	return r;
+	return r || has_noise_word(n, "class") || has_noise_word(n, "id");
+}
+
+/*
+ * Pages written before HTML5 mark their header and footer with an id or
+ * a class, not with <header> and <footer>: a child of <body> so named
+ * is the same page furniture ("Phiên bản in", "Về trang chủ").
+ */
+int
+convert_html_chrome(const xmlNode *n)
+{
+	return n->parent != NULL && convert_html_is_el(n->parent, "body") &&
+	    (has_chrome_word(n, "id") || has_chrome_word(n, "class"));
 }
 
 /* Bytes of visible, non-space text under n: how much it says. */

@@ -419,6 +419,21 @@ test_cases(void)
 		    "<div id=\"sidebar\">s</div><div role=\"navigation\">n"
 		    "</div><p>nội dung chính của bài</p>",
 		    "nội dung chính của bài\n" },
+		/* an old page's header and footer, by id or class */
+		{ ".html", "<div id=\"header\"><img src=\"logo.gif\" "
+		    "alt=\"Logo\"> <span>Bản tin &ndash; Phiên bản in</span>"
+		    "</div><div id=\"noi-dung\"><p>nội dung chính của bài"
+		    "</p></div><div class=\"site-footer\"><a href=\"/\">Về "
+		    "trang chủ</a><br>&copy; Bản tin</div>",
+		    "nội dung chính của bài\n" },
+		/* one that holds most of the page is kept */
+		{ ".html", "<div class=\"header\"><p>cả bài viết nằm trong "
+		    "khối này</p></div><p>x</p>",
+		    "cả bài viết nằm trong khối này\n\nx\n" },
+		/* and so is a header inside the story */
+		{ ".html", "<div><div class=\"post-header\"><p>Tác giả A"
+		    "</p></div><p>nội dung dài hơn của bài</p></div>",
+		    "Tác giả A\n\nnội dung dài hơn của bài\n" },
 		{ ".html", "<h1>A</h1><h2>B</h2><h3>C</h3><h6>D</h6>",
 		    "# A\n\n## B\n\n### C\n\n### D\n" },
 		{ ".html", "<ol start=\"3\"><li>ba</li><li>bốn</li></ol>",
