@@ -143,10 +143,6 @@ bare_step(struct loop *l, struct bare_conn *c)
 				break;
 			}
 			c->st = BARE_WRITE;
-			/* as conn.c does: the answer and the close_notify
-			 * leave in one write */
-			if (c->tls != NULL)
-				(void)tls_cork(c->tls, bare_answer_len);
 			break;
 		case BARE_WRITE:
 			if (c->off == bare_answer_len) {

@@ -30,12 +30,10 @@ void		 tls_ctx_free(struct tls_ctx *);
 struct tls	*tls_new(struct tls_ctx *, int fd);
 enum tls_result	 tls_handshake(struct tls *);
 enum tls_result	 tls_read(struct tls *, void *, size_t, size_t *);
+/* What is written waits (up to a full record and a little more) until
+ * a call returns TLS_WANT_READ or tls_shutdown: a reply and its
+ * close_notify leave together, with a TLS 1.3 ticket before them. */
 enum tls_result	 tls_write(struct tls *, const void *, size_t, size_t *);
-/* From now on records wait in a buffer sized for a reply of this many
- * bytes (up to one full record) until the close_notify, so that a
- * short reply and its close leave in one segment; tls_shutdown
- * flushes. -1: out of memory (harmless: writes go straight out). */
-int		 tls_cork(struct tls *, size_t reply);
 /* Send close_notify (once; non-blocking, best effort). */
 enum tls_result	 tls_shutdown(struct tls *);
 void		 tls_free(struct tls *);

@@ -358,8 +358,6 @@ conn_step(struct conn *c)
 		}
 		c->state = CONN_WRITE;
 		c->deadline = now_ms() + c->srv->conf->write_timeout * 1000LL;
-		if (c->tls != NULL)
-			(void)tls_cork(c->tls, c->out.len);
 		/* FALLTHROUGH */
 	case CONN_WRITE:
 		rv = conn_write(c);

@@ -40,15 +40,19 @@ struct tls_ctx {
 	SSL_CTX		*ctx;
 };
 
-/* a record of 16 KB and its overhead; a TLS 1.3 record adds 22 bytes
- * and the close_notify is 24: a few records fit in the slack */
-#define TLS_CORK_MAX	(16384 + 512)
-#define TLS_CORK_SLACK	256
+/* what the cork holds at most: a record of 16 KB and its overhead, a
+ * ticket and a close_notify; more goes straight through */
+#define TLS_CORK_MAX	(16384 + 1024)
+
+struct cork {
+	char		*buf;		/* NULL while it holds nothing */
+	size_t		 len;		/* bytes held */
+	size_t		 off;		/* of them, already written */
+};
 
 struct tls {
 	SSL		*ssl;
 	int		 shutdown_sent;
-	int		 corked;	/* a buffering BIO writes (tls_cork) */
 };
 
 static unsigned char	 ticket_secret[32];
@@ -328,22 +332,176 @@ tls_ctx_free(struct tls_ctx *t)
 	free(t);
 }
 
+/*
+ * The cork: a filter BIO between OpenSSL and the socket, for writing.
+ * OpenSSL flushes at the end of each flight and after each
+ * NewSessionTicket, and writes each record as it is made; the cork
+ * holds all of it until bantin is about to wait for the peer (a call
+ * below returns TLS_WANT_READ) or to close (tls_shutdown). So a TLS 1.3
+ * ticket, the reply and the close_notify leave in one write(2) and one
+ * TCP segment, where they were three. Nothing is held while a
+ * connection waits: an idle connection carries no buffer.
+ */
+static int
+cork_push(BIO *b)
+{
+	struct cork	*k = BIO_get_data(b);
+	size_t		 n;
+
+	BIO_clear_retry_flags(b);
+	while (k->off < k->len) {
+		if (BIO_write_ex(BIO_next(b), k->buf + k->off,
+		    k->len - k->off, &n) != 1) {
+			BIO_copy_next_retry(b);
+			return 0;
+		}
+		k->off += n;
+	}
+	free(k->buf);
+	k->buf = NULL;
+	k->len = k->off = 0;
+	return 1;
+}
+
+static int
+cork_write(BIO *b, const char *data, size_t len, size_t *written)
+{
+	struct cork	*k = BIO_get_data(b);
+	char		*nb;
+
+	*written = 0;
+	if (BIO_next(b) == NULL)
+		return 0;
+	if (k->len + len <= TLS_CORK_MAX) {
+		/* the first bytes take the whole size at once: what
+		 * follows (a page's records) is seldom far behind */
+		if (k->buf == NULL) {
+			if ((nb = malloc(TLS_CORK_MAX)) == NULL)
+				goto through;
+			k->buf = nb;
+		}
+		memcpy(k->buf + k->len, data, len);
+		k->len += len;
+		*written = len;
+		return 1;
+	}
+through:
+	/* too much to hold: what is held first, then this */
+	if (cork_push(b) != 1)
+		return 0;
+	if (BIO_write_ex(BIO_next(b), data, len, written) != 1) {
+		BIO_copy_next_retry(b);
+		return 0;
+	}
+	return 1;
+}
+
+static long
+cork_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+	struct cork	*k = BIO_get_data(b);
+
+	switch (cmd) {
+	case BIO_CTRL_FLUSH:
+		return 1;	/* held until tls_flush() */
+	case BIO_CTRL_WPENDING:
+		return (long)(k->len - k->off) +
+		    (BIO_next(b) ? BIO_ctrl(BIO_next(b), cmd, num, ptr) : 0);
+	default:
+		return BIO_next(b) ? BIO_ctrl(BIO_next(b), cmd, num, ptr) : 0;
+	}
+}
+
+static int
+cork_create(BIO *b)
+{
+	struct cork	*k;
+
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return 0;
+	BIO_set_data(b, k);
+	BIO_set_init(b, 1);
+	return 1;
+}
+
+static int
+cork_destroy(BIO *b)
+{
+	struct cork	*k = BIO_get_data(b);
+
+	if (k != NULL) {
+		free(k->buf);
+		free(k);
+	}
+	BIO_set_data(b, NULL);
+	return 1;
+}
+
+static BIO_METHOD *
+cork_method(void)
+{
+	static BIO_METHOD	*m;
+
+	if (m != NULL)
+		return m;
+	if ((m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_FILTER,
+	    "bantin cork")) == NULL)
+		return NULL;
+	if (!BIO_meth_set_write_ex(m, cork_write) ||
+	    !BIO_meth_set_ctrl(m, cork_ctrl) ||
+	    !BIO_meth_set_create(m, cork_create) ||
+	    !BIO_meth_set_destroy(m, cork_destroy)) {
+		BIO_meth_free(m);
+		m = NULL;
+	}
+	return m;
+}
+
+/* what the cork holds goes out: TLS_OK once it is all sent */
+static enum tls_result
+flush(struct tls *c)
+{
+	BIO	*b = SSL_get_wbio(c->ssl);
+
+	if (b == NULL || BIO_method_type(b) == BIO_TYPE_SOCKET)
+		return TLS_OK;
+	if (cork_push(b) == 1)
+		return TLS_OK;
+	if (BIO_should_retry(b))
+		return TLS_WANT_WRITE;
+	ERR_clear_error();
+	return TLS_ERR;
+}
+
 struct tls *
 tls_new(struct tls_ctx *t, int fd)
 {
 	struct tls	*c;
+	BIO		*sock = NULL, *cork = NULL;
+	BIO_METHOD	*m;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	if ((c->ssl = SSL_new(t->ctx)) == NULL ||
-	    SSL_set_fd(c->ssl, fd) != 1) {
-		SSL_free(c->ssl);
-		free(c);
-		ERR_clear_error();
-		return NULL;
-	}
+	    (sock = BIO_new_socket(fd, BIO_NOCLOSE)) == NULL)
+		goto fail;
+	/* without the cork (out of memory), writes go straight out */
+	if ((m = cork_method()) != NULL && (cork = BIO_new(m)) != NULL) {
+		/* the chain takes its own reference to the socket BIO,
+		 * which is the read BIO too */
+		BIO_up_ref(sock);
+		BIO_push(cork, sock);
+		SSL_set_bio(c->ssl, sock, cork);
+	} else
+		SSL_set_bio(c->ssl, sock, sock);
 	SSL_set_accept_state(c->ssl);
 	return c;
+fail:
+	BIO_free(sock);
+	SSL_free(c->ssl);
+	free(c);
+	ERR_clear_error();
+	return NULL;
 }
 
 static enum tls_result
@@ -364,6 +522,19 @@ result(struct tls *c, int r)
 	}
 }
 
+/* Before waiting for the peer, what the cork holds must go; and an
+ * alert OpenSSL wrote before failing goes too, as best it can. */
+static enum tls_result
+settle(struct tls *c, enum tls_result r)
+{
+	enum tls_result	 f;
+
+	if (r == TLS_WANT_WRITE)
+		return r;
+	f = flush(c);
+	return r == TLS_WANT_READ && f != TLS_OK ? f : r;
+}
+
 enum tls_result
 tls_handshake(struct tls *c)
 {
@@ -371,7 +542,7 @@ tls_handshake(struct tls *c)
 
 	if ((r = SSL_do_handshake(c->ssl)) == 1)
 		return TLS_OK;
-	return result(c, r);
+	return settle(c, result(c, r));
 }
 
 enum tls_result
@@ -382,7 +553,7 @@ tls_read(struct tls *c, void *p, size_t len, size_t *n)
 	*n = 0;
 	if ((r = SSL_read_ex(c->ssl, p, len, n)) == 1)
 		return TLS_OK;
-	return result(c, r);
+	return settle(c, result(c, r));
 }
 
 enum tls_result
@@ -394,59 +565,6 @@ tls_write(struct tls *c, const void *p, size_t len, size_t *n)
 	if ((r = SSL_write_ex(c->ssl, p, len, n)) == 1)
 		return TLS_OK;
 	return result(c, r);
-}
-
-/*
- * A reply is a record or a few, then the close_notify: written as they
- * come, that is one write(2) and one TCP segment each. A buffering BIO
- * on top of the socket's holds them until SSL_shutdown flushes, so a
- * page and its close leave together. It is pushed only once the request
- * is in: a connection held open before its request carries no buffer.
- */
-int
-tls_cork(struct tls *c, size_t reply)
-{
-	BIO	*sock = SSL_get_wbio(c->ssl), *b;
-	long	 size;
-
-	if (c->corked)
-		return 0;
-	/* room for the reply's records and the alert, up to a full
-	 * record; a longer reply's records pass straight through */
-	size = reply < TLS_CORK_MAX - TLS_CORK_SLACK ?
-	    (long)reply + TLS_CORK_SLACK : TLS_CORK_MAX;
-	if (sock == NULL || (b = BIO_new(BIO_f_buffer())) == NULL)
-		goto fail;
-	if (size > 4096 && BIO_set_write_buffer_size(b, size) != 1) {
-		BIO_free(b);
-		goto fail;
-	}
-	/* the chain takes its own reference to the socket's BIO, which
-	 * stays the read BIO too; set0 drops the old write reference */
-	BIO_up_ref(sock);
-	BIO_push(b, sock);
-	SSL_set0_wbio(c->ssl, b);
-	c->corked = 1;
-	return 0;
-fail:
-	ERR_clear_error();
-	return -1;
-}
-
-/* what a corked BIO still holds goes out: TLS_OK once it is all sent */
-static enum tls_result
-flush(struct tls *c)
-{
-	BIO	*b = SSL_get_wbio(c->ssl);
-
-	if (!c->corked || BIO_wpending(b) == 0)
-		return TLS_OK;
-	if (BIO_flush(b) == 1)
-		return TLS_OK;
-	if (BIO_should_retry(b))
-		return TLS_WANT_WRITE;
-	ERR_clear_error();
-	return TLS_ERR;
 }
 
 enum tls_result

@@ -123,7 +123,33 @@ test_tls_versions() {
 	v=$($GEMGET --tls12 --version "$GP" gemini://localhost/)
 	[ "$v" = "TLSv1.2" ] || fail "1.2: $v"
 	! $GEMGET --tls11 "$GP" gemini://localhost/ >/dev/null 2>&1 || fail "TLS 1.1 accepted"
+	# a refused handshake still gets its alert, not a bare close
+	out=$(openssl s_client -connect "127.0.0.1:$GP" -tls1_1 </dev/null 2>&1 || true)
+	echo "$out" | grep -q 'alert protocol version' ||
+	    fail "no protocol_version alert: $(echo "$out" | grep -i error | head -1)"
+	out=$(openssl s_client -connect "127.0.0.1:$GP" -tls1_2 -cipher AES128-SHA </dev/null 2>&1 || true)
+	echo "$out" | grep -q 'alert handshake failure' ||
+	    fail "no handshake_failure alert: $(echo "$out" | grep -i error | head -1)"
 	alive
+}
+
+# TLS 1.3 sends its ticket after the handshake; bantin holds it to go
+# with the reply, but a client that has not sent its request yet must
+# get it while the server waits
+test_ticket_before_request() {
+	setup; start_server
+	out=$(python3 -c '
+import socket, ssl
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.check_hostname = False; c.verify_mode = ssl.CERT_NONE
+c.minimum_version = ssl.TLSVersion.TLSv1_3
+s = c.wrap_socket(socket.create_connection(("127.0.0.1", '"$GP"')), server_hostname="localhost")
+s.settimeout(1)
+try:
+    s.recv(1)
+except (socket.timeout, TimeoutError):
+    pass
+print("ticket" if s.session is not None and s.session.has_ticket else "none")')
+	[ "$out" = ticket ] || fail "no ticket before the request: $out"
 }
 
 test_sni_and_openssl_client() {
