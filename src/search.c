@@ -57,7 +57,8 @@ struct search {
  * a second.
  */
 static const char search_page_sql[] =
-	"SELECT r, a.urlpath, a.src FROM (SELECT rowid AS r FROM fts"
+	"SELECT r, a.urlpath, a.src, t FROM (SELECT rowid AS r,"
+	" bantin_tier(fts) AS t FROM fts"
 	" WHERE fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3)"
 	" JOIN article AS a ON a.fkey = r ORDER BY r DESC";
 /*
@@ -84,8 +85,10 @@ static const char search_count_sql[] =
  * The excerpt is cut from the body by excerpt_make(), not by FTS5's
  * snippet(): snippet() runs the MATCH again for every hit and
  * tokenizes the whole body to score windows, which made a search cost
- * milliseconds. Reading the body by rowid is a plain lookup, and the
- * tokenizer stops at the first word that matches.
+ * milliseconds. Reading the body by rowid is a plain lookup; where the
+ * first match in the body is, bantin_tier() already said (as a token
+ * number), so the tokenizer counts up to it, and a hit whose words are
+ * only in its title is not tokenized at all.
  */
 static const char search_snip_sql[] =
 	"SELECT body FROM fts WHERE rowid = ?1";
@@ -113,7 +116,13 @@ stmt_at(struct search *s, size_t i)
 struct search_row {
 	sqlite3_int64	 key;		/* the FTS rowid, article.fkey */
 	int		 tier;		/* 0 to 2, search_tier */
+	int		 at;		/* the first match in the body, as a
+					   token number; -1: none there */
 };
+
+/* bantin_tier()'s value: the tier in its low two bits, at + 1 above */
+#define TIER_OF(v)	((int)((v) & 3))
+#define AT_OF(v)	((int)((v) >> 2) - 1)
 
 struct expr {
 	struct buf	*out;
@@ -145,10 +154,10 @@ static int	 search_all(struct search *, const char *, size_t,
 static int	 row_cmp(const void *, const void *);
 static int	 rows_page(struct search *, search_resolve_fn *, void *,
 		    const struct search_row *, size_t, struct search_hit *,
-		    sqlite3_int64 *, size_t *);
+		    struct search_row *, size_t *);
 static int	 tier_page(struct search *, search_resolve_fn *, void *,
 		    const char *, size_t, size_t, size_t, struct search_hit *,
-		    sqlite3_int64 *, size_t *, size_t *);
+		    struct search_row *, size_t *, size_t *);
 static int	 search_tier_register(sqlite3 *);
 static void	 search_tier(const Fts5ExtensionApi *, Fts5Context *,
 		    sqlite3_context *, int, sqlite3_value **);
@@ -159,8 +168,7 @@ static char	*excerpt_clean(const char *);
 static int	 search_connect(struct search *, char *, size_t);
 static void	 search_disconnect(struct search *);
 static sqlite3_stmt **stmt_at(struct search *, size_t);
-static int	 excerpt_terms(struct buf *, const char *);
-static char	*excerpt_make(const struct buf *, const char *);
+static char	*excerpt_make(const char *, int);
 static int	 excerpt_token(void *, const char *, size_t, size_t, size_t);
 static const struct article *site_resolve(void *, const char *,
 		    const char *);
@@ -510,10 +518,8 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
     size_t *total, const char **errstr)
 {
 	struct buf		 expr = BUF_INIT, any = BUF_INIT, tiers = BUF_INIT;
-	struct buf		 terms = BUF_INIT;
 	struct search_hit	*h = NULL;
-	struct search_row	*all = NULL;
-	sqlite3_int64		 ids[SEARCH_PER_PAGE];
+	struct search_row	*all = NULL, rows_out[SEARCH_PER_PAGE];
 	const char		*snip, *t;
 	size_t			 skip, rows, size, count = 0, n = 0, i;
 	size_t			 nterms, ntiers, served, want, gone = 0;
@@ -576,7 +582,7 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	if (want > 0 && count <= SEARCH_TOTAL_MAX) {
 		/* few enough hits to sort them all at once */
 		qsort(all, count, sizeof(*all), row_cmp);
-		if (rows_page(s, resolve, arg, all + skip, want, h, ids,
+		if (rows_page(s, resolve, arg, all + skip, want, h, rows_out,
 		    &n) == -1)
 			goto dberr;
 		gone = want;
@@ -590,7 +596,7 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	for (i = 0, t = tiers.data; i < ntiers && gone < want;
 	    i++, t += strlen(t) + 1) {
 		if (tier_page(s, resolve, arg, t, strlen(t), want - gone,
-		    skip, h, ids, &n, &rows) == -1)
+		    skip, h, rows_out, &n, &rows) == -1)
 			goto dberr;
 		gone += rows;
 		if (rows > 0)
@@ -606,17 +612,14 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	if (count <= SEARCH_TOTAL_MAX)
 		count -= gone - n < count ? gone - n : count;
 
-	if (n > 0 && excerpt_terms(&terms, expr.data) == -1) {
-		*errstr = "out of memory";
-		goto fail;
-	}
 	for (i = 0; i < n; i++) {
-		sqlite3_bind_int64(s->st_snip, 1, ids[i]);
+		sqlite3_bind_int64(s->st_snip, 1, rows_out[i].key);
 		rc = sqlite3_step(s->st_snip);
 		snip = NULL;
 		if (rc == SQLITE_ROW)
 			snip = (const char *)sqlite3_column_text(s->st_snip, 0);
-		h[i].excerpt = excerpt_make(&terms, snip != NULL ? snip : "");
+		h[i].excerpt = excerpt_make(snip != NULL ? snip : "",
+		    rows_out[i].at);
 		sqlite3_reset(s->st_snip);
 		sqlite3_clear_bindings(s->st_snip);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -631,7 +634,6 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	buf_free(&expr);
 	buf_free(&any);
 	buf_free(&tiers);
-	buf_free(&terms);
 	if (n == 0) {
 		free(h);
 		h = NULL;
@@ -657,20 +659,21 @@ fail:
 	buf_free(&expr);
 	buf_free(&any);
 	buf_free(&tiers);
-	buf_free(&terms);
 	return -1;
 }
 
 /*
- * bantin_tier(fts): 0 if every phrase of the query is in the title, 1
- * if some are, 2 if none is: the tiers of search_page_sql's order.
+ * bantin_tier(fts): the tier, 0 if every phrase of the query is in the
+ * title, 1 if some are, 2 if none is (the tiers of search_page_sql's
+ * order); and where the first phrase in the body starts, as a token
+ * number, for the excerpt. TIER_OF and AT_OF take them apart.
  */
 static void
 search_tier(const Fts5ExtensionApi *api, Fts5Context *fc,
     sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	Fts5PhraseIter	 it;
-	int		 i, np, col, off, in_title = 0;
+	int		 i, np, col, off, in_title = 0, at = -1;
 
 	(void)argc;
 	(void)argv;
@@ -683,8 +686,13 @@ search_tier(const Fts5ExtensionApi *api, Fts5Context *fc,
 		}
 		if (col == 0 && off >= 0)
 			in_title++;
+		while (col == 0)
+			api->xPhraseNext(fc, &it, &col, &off);
+		if (col == 1 && off >= 0 && (at == -1 || off < at))
+			at = off;
 	}
-	sqlite3_result_int(ctx, in_title == np ? 0 : in_title > 0 ? 1 : 2);
+	sqlite3_result_int64(ctx, (sqlite3_int64)(at + 1) * 4 +
+	    (in_title == np ? 0 : in_title > 0 ? 1 : 2));
 }
 
 static int
@@ -754,7 +762,8 @@ search_all(struct search *s, const char *e, size_t len,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
 	    *count <= SEARCH_TOTAL_MAX) {
 		all[*count].key = sqlite3_column_int64(st, 0);
-		all[*count].tier = sqlite3_column_int(st, 1);
+		all[*count].tier = TIER_OF(sqlite3_column_int64(st, 1));
+		all[*count].at = AT_OF(sqlite3_column_int64(st, 1));
 		(*count)++;
 	}
 	sqlite3_reset(st);
@@ -777,7 +786,7 @@ row_cmp(const void *a, const void *b)
 static int
 rows_page(struct search *s, search_resolve_fn *resolve, void *arg,
     const struct search_row *r, size_t nrows, struct search_hit *h,
-    sqlite3_int64 *ids, size_t *n)
+    struct search_row *out, size_t *n)
 {
 	sqlite3_stmt		*st = s->st_art;
 	const struct article	*art;
@@ -793,7 +802,7 @@ rows_page(struct search *s, search_resolve_fn *resolve, void *arg,
 			if (urlpath != NULL && (art = resolve(arg, urlpath,
 			    src)) != NULL && *n < SEARCH_PER_PAGE) {
 				h[*n].art = art;
-				ids[(*n)++] = r[i].key;
+				out[(*n)++] = r[i];
 			}
 			rc = SQLITE_DONE;
 		}
@@ -827,7 +836,7 @@ tier_count(struct search *s, const char *e, size_t len, size_t max,
 static int
 tier_page(struct search *s, search_resolve_fn *resolve, void *arg,
     const char *e, size_t len, size_t limit, size_t offset,
-    struct search_hit *h, sqlite3_int64 *ids, size_t *n, size_t *rows)
+    struct search_hit *h, struct search_row *out, size_t *n, size_t *rows)
 {
 	sqlite3_stmt		*st = s->st_page;
 	const struct article	*art;
@@ -847,7 +856,9 @@ tier_page(struct search *s, search_resolve_fn *resolve, void *arg,
 			continue;
 		if (*n < SEARCH_PER_PAGE) {
 			h[*n].art = art;
-			ids[(*n)++] = sqlite3_column_int64(st, 0);
+			out[*n].key = sqlite3_column_int64(st, 0);
+			out[*n].at = AT_OF(sqlite3_column_int64(st, 3));
+			(*n)++;
 		}
 	}
 	sqlite3_reset(st);
@@ -855,59 +866,11 @@ tier_page(struct search *s, search_resolve_fn *resolve, void *arg,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/*
- * The folded words of an FTS5 expression built by search_match_expr
- * ("w" "x y" "z" *), as NUL-separated words in t; a prefix word ends
- * with '*'. Only used to find where the excerpt starts.
- */
-static int
-excerpt_terms(struct buf *t, const char *e)
-{
-	struct buf	 w = BUF_INIT;
-	int		 in = 0, r = -1;
-
-	buf_reset(t);
-	for (;; e++) {
-		if (in && *e == '"' && e[1] == '"') {
-			e++;
-			if (buf_putc(&w, '"') == -1)
-				goto done;
-			continue;
-		}
-		if ((in && (*e == '"' || *e == ' ')) || *e == '\0') {
-			/* a word ends: keep it folded, as the index has it */
-			if (w.len > 0 && (utf8_fold(t, w.data, w.len) == -1 ||
-			    buf_putc(t, '\0') == -1))
-				goto done;
-			buf_reset(&w);
-			if (*e == '\0')
-				break;
-			if (*e == '"')
-				in = 0;
-			continue;
-		}
-		if (*e == '"')
-			in = 1;
-		else if (in) {
-			if (buf_putc(&w, *e) == -1)
-				goto done;
-		} else if (*e == '*' && t->len > 0) {
-			/* mark the word before as a prefix */
-			t->data[t->len - 1] = '*';
-			if (buf_putc(t, '\0') == -1)
-				goto done;
-		}
-	}
-	r = 0;
-done:
-	buf_free(&w);
-	return r;
-}
-
+/* counts tokens up to the one bantin_tier() named */
 struct excerpt_find {
-	const struct buf	*terms;
-	size_t			 start;		/* of the first match */
-	int			 found;
+	int	 at;		/* the token wanted */
+	int	 seen;		/* tokens before this one */
+	size_t	 start;		/* its first byte */
 };
 
 static int
@@ -915,33 +878,24 @@ excerpt_token(void *arg, const char *tok, size_t len, size_t start,
     size_t end)
 {
 	struct excerpt_find	*f = arg;
-	const char		*w, *end_t;
-	size_t			 wl;
 
+	(void)tok;
+	(void)len;
 	(void)end;
-	end_t = f->terms->data + f->terms->len;
-	for (w = f->terms->data; w < end_t; w += wl + 1) {
-		wl = strlen(w);
-		if (wl == 0)
-			continue;
-		if ((w[wl - 1] == '*' && len >= wl - 1 &&
-		    memcmp(tok, w, wl - 1) == 0) ||
-		    (len == wl && memcmp(tok, w, wl) == 0)) {
-			f->start = start;
-			f->found = 1;
-			return 1;		/* stop the tokenizer */
-		}
-	}
-	return 0;
+	if (f->seen++ < f->at)
+		return 0;
+	f->start = start;
+	return 1;			/* stop the tokenizer */
 }
 
 /*
- * About SEARCH_EXCERPT_BEFORE bytes before the first matching word and
- * SEARCH_EXCERPT_LEN in all, cut at spaces, on one line: the reader
- * sees the words in their original spelling, diacritics and all.
+ * About SEARCH_EXCERPT_BEFORE bytes before token number at (the first
+ * match in the body; -1: none, the body's start) and SEARCH_EXCERPT_LEN
+ * in all, cut at spaces, on one line: the reader sees the words in
+ * their original spelling, diacritics and all.
  */
 static char *
-excerpt_make(const struct buf *terms, const char *body)
+excerpt_make(const char *body, int at)
 {
 	struct excerpt_find	 f;
 	struct buf		 b = BUF_INIT;
@@ -949,11 +903,11 @@ excerpt_make(const struct buf *terms, const char *body)
 	char			*r;
 
 	memset(&f, 0, sizeof(f));
-	f.terms = terms;
-	if (terms->len > 0)
-		catalog_tokenize(body, len, excerpt_token, &f);
+	f.at = at;
 	from = 0;
-	if (f.found && f.start > SEARCH_EXCERPT_BEFORE) {
+	/* the same tokenizer as the index's, so the same numbers */
+	if (at >= 0 && catalog_tokenize(body, len, excerpt_token, &f) == 1 &&
+	    f.start > SEARCH_EXCERPT_BEFORE) {
 		from = f.start - SEARCH_EXCERPT_BEFORE;
 		while (from < f.start && body[from] != ' ' &&
 		    body[from] != '\n')

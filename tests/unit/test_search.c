@@ -227,6 +227,11 @@ static struct fake fakes[] = {
 	{ "/kinh-te/xuan", "Phiên chợ xuân Kỷ Tỵ",
 	    "# Phiên chợ xuân Kỷ Tỵ\n\nGian hàng mở cửa từ sáng sớm.\n",
 	    { 0 }, 0 },
+	/* a word of the phrase comes first alone, the phrase far after */
+	{ "/thoi-su/bien-ban", "Biên bản họp tháng Mười",
+	    "Tổ trưởng báo cáo với cư dân. Mọi ý kiến được ghi nhận đầy đủ"
+	    " trong biên bản gửi lên ủy ban phường. Cuộc họp tổ dân phố 7"
+	    " kết thúc lúc 21 giờ.\n", { 0 }, 0 },
 	{ "/an/gone", "Hidden weather", "not in the site.\n", { 0 }, 1 },
 };
 #define NFAKES	(sizeof(fakes) / sizeof(fakes[0]))
@@ -405,6 +410,13 @@ test_search(const char *dbpath)
 	CHECK_HAS(got, "Chi bộ khu phố 3");
 	got = first_excerpt(s, "du lich");
 	CHECK_STR(got, "Thành phố Đà Nẵng đón khách du lịch.");
+	/* the excerpt is around the phrase, not a word of it alone */
+	got = first_excerpt(s, "\"hop to\"");
+	CHECK_HAS(got, "Cuộc họp tổ dân phố 7");
+	CHECK(strncmp(got, "\xe2\x80\xa6", 3) == 0);
+	/* words only in the title: the body from its start */
+	got = first_excerpt(s, "thang muoi");
+	CHECK(strncmp(got, "Tổ trưởng báo cáo", strlen("Tổ trưởng")) == 0);
 	/* the body's "# title" line is the title's, not the excerpt's */
 	got = first_excerpt(s, "phien cho xuan");
 	CHECK_STR(got, "Gian hàng mở cửa từ sáng sớm.");
