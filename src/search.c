@@ -215,6 +215,7 @@ search_connect(struct search *s, char *err, size_t errlen)
 	size_t		 i;
 	int		 rc;
 
+	catalog_library();
 	rc = sqlite3_open_v2(dbpath, &s->db, SQLITE_OPEN_READONLY |
 	    SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
