@@ -40,6 +40,8 @@ struct search {
 	sqlite3_stmt	*st_count;	/* how many in a tier, up to a bound */
 	sqlite3_stmt	*st_begin;	/* one read transaction a query */
 	sqlite3_stmt	*st_end;
+	struct search_row *rows;	/* SEARCH_TOTAL_MAX + 1 of them, for
+					   search_all; kept between queries */
 	struct timespec	 deadline;	/* of the query running */
 	int		 timed_out;
 };
@@ -216,6 +218,11 @@ search_connect(struct search *s, char *err, size_t errlen)
 	int		 rc;
 
 	catalog_library();
+	if ((s->rows = malloc((SEARCH_TOTAL_MAX + 1) * sizeof(*s->rows))) ==
+	    NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	rc = sqlite3_open_v2(dbpath, &s->db, SQLITE_OPEN_READONLY |
 	    SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -265,6 +272,8 @@ search_disconnect(struct search *s)
 	}
 	sqlite3_close(s->db);
 	s->db = NULL;
+	free(s->rows);
+	s->rows = NULL;
 }
 
 /*
@@ -549,7 +558,7 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 		page = 1;
 	skip = (size_t)(page - 1) * SEARCH_PER_PAGE;
 	if ((h = calloc(SEARCH_PER_PAGE, sizeof(*h))) == NULL ||
-	    (all = calloc(SEARCH_TOTAL_MAX + 1, sizeof(*all))) == NULL ||
+	    (all = s->rows) == NULL ||
 	    expr_build(&any, query, " OR ", &nterms, errstr) == -1 ||
 	    tiers_make(&tiers, expr.data, any.data, nterms, &ntiers) == -1) {
 		*errstr = "out of memory";
@@ -631,7 +640,6 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 		}
 	}
 	search_end(s);
-	free(all);
 	buf_free(&expr);
 	buf_free(&any);
 	buf_free(&tiers);
@@ -655,7 +663,6 @@ dberr:
 	}
 fail:
 	search_end(s);
-	free(all);
 	search_hits_free(h, SEARCH_PER_PAGE);
 	buf_free(&expr);
 	buf_free(&any);
