@@ -497,6 +497,14 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 		loop_stop(l);
 }
 
+/* microseconds from t0 to t1 (CLOCK_MONOTONIC) */
+static long long
+us_between(const struct timespec *t0, const struct timespec *t1)
+{
+	return (t1->tv_sec - t0->tv_sec) * 1000000LL +
+	    (t1->tv_nsec - t0->tv_nsec) / 1000;
+}
+
 /*
  * Merge the search index's segments (catalog_tidy) for at most
  * MASTER_TIDY_MS of a tick: after the first scan of a big archive this
@@ -514,8 +522,7 @@ tidy(struct master *m)
 	do {
 		r = catalog_tidy(m->catalog, MASTER_TIDY_PAGES);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		us = (t1.tv_sec - t0.tv_sec) * 1000000LL +
-		    (t1.tv_nsec - t0.tv_nsec) / 1000;
+		us = us_between(&t0, &t1);
 		if (r == 1)
 			m->tidy_steps++;
 	} while (r == 1 && us < MASTER_TIDY_MS * 1000LL);
@@ -567,8 +574,7 @@ tick_cb(struct loop *l, void *arg)
 		 * small board it must not become the master's whole job.
 		 * Wait so long that it stays under 1/MASTER_SCAN_SHARE
 		 * of a core (a 0.25 s walk of 100,000 files: every 12 s) */
-		walk_ms = (t1.tv_sec - t0.tv_sec) * 1000 +
-		    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		walk_ms = us_between(&t0, &t1) / 1000;
 		m->scan_backoff = (time_t)(walk_ms * MASTER_SCAN_SHARE / 1000);
 		if (changed) {
 			log_info("content changed: reloading");

@@ -557,8 +557,8 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	if (page < 1)
 		page = 1;
 	skip = (size_t)(page - 1) * SEARCH_PER_PAGE;
+	all = s->rows;		/* search_connect made them */
 	if ((h = calloc(SEARCH_PER_PAGE, sizeof(*h))) == NULL ||
-	    (all = s->rows) == NULL ||
 	    expr_build(&any, query, " OR ", &nterms, errstr) == -1 ||
 	    tiers_make(&tiers, expr.data, any.data, nterms, &ntiers) == -1) {
 		*errstr = "out of memory";
