@@ -13,7 +13,7 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
 		convert_html_meta.c convert_txt.c \
 		article.c site.c site_walk.c site_entry.c catalog.c search.c \
-		counter.c render.c route.c mime.c pagecache.c
+		counter.c render.c scheme.c route.c mime.c pagecache.c serve.c
 FRONT =		gemini.c gopher.c gopher_render.c
 TRANSPORT =	loop.c listen.c tls.c conn.c
 SUPPORT =	config.c sandbox.c memtrim.c
@@ -43,7 +43,8 @@ B =		build-san
 endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
-		route counter search gemini gopher pagecache memtrim sandbox
+		scheme route counter search gemini gopher pagecache memtrim \
+		sandbox
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -88,18 +89,22 @@ $(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
 		$(B)/utf8.o $(B)/log.o $(B)/buf.o
 $(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
 $(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o
+$(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
+# The front ends' tests bring their own serve(): no content core.
 $(B)/test_gemini: $(B)/test_gemini.o $(B)/gemini.o $(B)/path.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o
-$(B)/test_site $(B)/test_render $(B)/test_route $(B)/test_search \
-$(B)/test_gopher: $(CORE_OBJS)
+$(B)/test_gopher: $(B)/test_gopher.o $(B)/gopher.o $(B)/gopher_render.o \
+		$(B)/scheme.o $(B)/gemtext.o $(B)/mime.o $(B)/path.o \
+		$(B)/proto.o $(B)/utf8.o $(B)/buf.o
+$(B)/test_site $(B)/test_render $(B)/test_route $(B)/test_search: \
+		$(CORE_OBJS)
 $(B)/test_site: $(B)/test_site.o
 $(B)/test_render: $(B)/test_render.o
 $(B)/test_route: $(B)/test_route.o
 $(B)/test_search: $(B)/test_search.o
-$(B)/test_gopher: $(B)/test_gopher.o $(B)/gopher.o $(B)/gopher_render.o
 
 $(UNIT_BINS):
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -Wl,--as-needed -o $@ $^ $(LDLIBS)
 
 deps:
 	@sh tools/deps.sh

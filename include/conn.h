@@ -1,5 +1,10 @@
 /*
- * conn.h: one client connection and its state machine.
+ * conn.h: client connections, from accept to close. The transport
+ * knows nothing of the server above it: its owner hands it a struct
+ * conn_set (the loop, the TLS context, the limits and one callback
+ * for when accepting must stop or may go on) and, per listener, a
+ * struct conn_front with the front end's context pointer, in the way
+ * an event library hands a callback its client data.
  */
 #ifndef CONN_H
 #define CONN_H
@@ -9,7 +14,9 @@
 #include "buf.h"
 #include "proto.h"
 
-struct server;
+struct conn;
+struct loop;
+struct tls_ctx;
 
 #define CONN_IN_MAX	2050	/* request bytes kept, terminator included */
 
@@ -21,25 +28,47 @@ enum conn_req {			/* how the request line ended */
 
 /*
  * A front end, as conn.c drives it. handle() turns one request line
- * (without its terminator; how says if it ended badly) into a reply: it fills req (for the access log) and rep, and
- * appends the bytes to send before any file to out.
+ * (without its terminator; how says if it ended badly) into a reply:
+ * it fills req (for the access log) and rep, and appends the bytes to
+ * send before any file to out. arg is the listener's front-end context.
  */
-struct frontend {
+struct conn_front {
 	const char	*name;		/* "gemini", "gopher" */
 	int		 tls;
 	size_t		 max_req;	/* request line bytes */
 	int		 need_crlf;	/* Gemini: CRLF, Gopher: LF is fine */
-	void		(*handle)(struct server *, const char *, size_t,
-			    int how, struct request *, struct reply *,
-			    struct buf *out);
+	void		(*handle)(void *arg, const char *, size_t, int how,
+			    struct request *, struct reply *, struct buf *out);
 	/* what to send when the request deadline passes */
-	void		(*timeout)(struct server *, struct buf *out);
+	void		(*timeout)(void *arg, struct buf *out);
 };
 
-void	conn_accept(struct server *, int listenfd, const struct frontend *);
-void	conn_tick(struct server *);	/* deadlines, once a second */
-void	conn_close_all(struct server *);
+enum conn_event {		/* what conn.c tells its owner */
+	CONN_FULL,			/* at max: stop accepting */
+	CONN_NO_FD,			/* accept failed for want of fds or
+					   memory: stop until a tick */
+	CONN_ROOM			/* a connection closed */
+};
+
+struct conn_set {
+	/* set by the owner */
+	struct loop	*loop;
+	struct tls_ctx	*tls;
+	int		 request_timeout;	/* seconds, from accept */
+	int		 write_timeout;		/* seconds, from progress */
+	int		 max;			/* open connections at most */
+	void		(*event)(void *arg, enum conn_event);
+	void		*arg;
+	/* conn.c's own */
+	struct conn	*list;
+	int		 n;			/* open connections */
+};
+
+void	conn_accept(struct conn_set *, int listenfd, const struct conn_front *,
+	    void *front_arg);
+void	conn_tick(struct conn_set *);	/* deadlines, once a second */
+void	conn_close_all(struct conn_set *);
 /* Stopping: no connection may take longer than ms from now. */
-void	conn_drain(struct server *, int ms);
+void	conn_drain(struct conn_set *, int ms);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * gemini.h: the Gemini front end (protocol specification v0.24.1):
- * request line -> struct request, reply -> "NN META\r\n" header.
+ * request line -> struct request, reply -> "NN META\r\n" header, and
+ * the glue conn.c drives: gemini_conn_front, whose context is a
+ * struct gemini_front.
  */
 #ifndef GEMINI_H
 #define GEMINI_H
@@ -12,11 +14,21 @@
 
 #define GEMINI_URL_MAX	1024		/* bytes, without CRLF */
 
+struct conn_front;
+struct serve;
+
 struct gemini_host {
 	const char	*hostname;	/* the only host we answer for */
 	int		 port;		/* our port; another one is 53 */
 	const char	*lang;		/* lang= parameter of text/gemini */
 };
+
+struct gemini_front {			/* a Gemini listener's context */
+	struct gemini_host	 host;
+	struct serve		*sv;
+};
+
+extern const struct conn_front	gemini_conn_front;
 
 /*
  * Parse one request line (without CRLF). Returns 0 with req filled, or

@@ -1,6 +1,8 @@
 /*
  * gopher.h: the Gopher front end (RFC 1436): selector -> request, and
- * reply -> menu, text or error, all from the core's gemtext.
+ * reply -> menu, text or error, all from the core's gemtext (drawn by
+ * gopher_render.c), and the glue conn.c drives: gopher_conn_front,
+ * whose context is a struct gopher_front.
  */
 #ifndef GOPHER_H
 #define GOPHER_H
@@ -8,25 +10,24 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "gopher_render.h"
 
+struct conn_front;
 struct request;
 struct reply;
-struct site;
+struct serve;
 
 #define GOPHER_SELECTOR_MAX	1024	/* bytes before CRLF */
-#define GOPHER_COLS		70	/* text wrap and label width */
 
 #define GOPHER_PROBE_DATA	1	/* req->probe: "\t+..." (item data) */
 #define GOPHER_PROBE_ATTR	2	/* req->probe: "\t!" or "\t$" */
 
-struct gopher_ctx {
-	const struct site	*site;		/* for item types of links */
-	const char		*host;		/* advertised host */
-	int			 port;		/* advertised port */
-	int			 ascii;		/* charset = ascii */
-	const char		*lang;
-	const char		*title;		/* site title, for caps.txt */
+struct gopher_front {			/* a Gopher listener's context */
+	struct gopher_ctx	 ctx;
+	struct serve		*sv;
 };
+
+extern const struct conn_front	gopher_conn_front;
 
 /*
  * Parse one request line (without its CRLF or LF). Returns 0 and fills
@@ -48,10 +49,6 @@ int	gopher_reply(struct buf *out, const struct gopher_ctx *,
 	    const struct request *, const struct reply *);
 
 /* Pieces, for tests. */
-int	gopher_menu(struct buf *out, const struct gopher_ctx *,
-	    const char *gemtext, size_t len);
-int	gopher_text(struct buf *out, const struct gopher_ctx *,
-	    const char *gemtext, size_t len);
 int	gopher_error(struct buf *out, const struct gopher_ctx *,
 	    const char *msg);
 int	gopher_caps(struct buf *out, const struct gopher_ctx *);

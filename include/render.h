@@ -28,9 +28,6 @@ struct render_ctx {
 	const char		*labels[L_COUNT]; /* NULL = built in */
 	struct counter		*counter;	/* may be NULL */
 	struct search		*search;	/* may be NULL */
-	const char		*hole;		/* not NULL: written for the
-						   counter's number, which
-						   pagecache.c fills in */
 };
 
 const char	*render_label(const struct render_ctx *, enum label);
@@ -56,11 +53,17 @@ void	render_meta(const struct render_ctx *, char *out, size_t len);
 int	render_message(struct buf *, const struct render_ctx *,
 	    enum label heading, enum label message);
 
-int	render_home(struct buf *, const struct render_ctx *);
+/*
+ * marker, where not NULL, is written for the counter's number that the
+ * page shows, for the page cache to cut out and fill in (pagecache.h).
+ */
+int	render_home(struct buf *, const struct render_ctx *,
+	    const char *marker);
 int	render_category(struct buf *, const struct render_ctx *,
 	    const struct category *, int page);
 int	render_article(struct buf *, const struct render_ctx *,
-	    const struct article *, const char *body, size_t bodylen);
+	    const struct article *, const char *body, size_t bodylen,
+	    const char *marker);
 /* y, m, d: 0 for the levels above: /date/, /date/Y/, /date/Y/M/ */
 int	render_date(struct buf *, const struct render_ctx *, int y, int m,
 	    int d);

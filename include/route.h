@@ -13,23 +13,19 @@ struct site;
 /*
  * Resolve req->path (already normalised) to a page, article, feed,
  * search or file, and fill the reply. Counts the visit (and the
- * article view) for successful pages unless req->probe.
+ * article view) for successful pages unless req->probe. A page that
+ * shows a counter writes marker for its number when marker is not
+ * NULL (render.h).
  */
 void	route(const struct render_ctx *, const struct request *,
-	    struct reply *);
+	    const char *marker, struct reply *);
 
-enum route_kind {		/* what a link target is, for Gopher types */
-	ROUTE_MENU,		/* listing page */
-	ROUTE_DOCUMENT,		/* article or static gemtext page */
-	ROUTE_SEARCH,		/* /search */
-	ROUTE_FILE,		/* attachment: mime says which */
-	ROUTE_EXTERNAL,		/* another host or scheme */
-	ROUTE_UNKNOWN
-};
-
-/* Classify a link target as written in a rendered page ("/x/", "/x/y",
- * "gemini://other/", "https://..."); *mime is set for ROUTE_FILE. */
-enum route_kind route_kind(const struct site *, const char *url,
-	    const char **mime);
+/*
+ * What a link target as written in a rendered page is ("/x/", "/x/y",
+ * "gemini://other/", "https://..."): an enum scheme_kind (scheme.h);
+ * *mime is set for SCHEME_FILE. The Gopher renderer types links by it
+ * (struct gopher_ctx's kind).
+ */
+int	route_kind(const struct site *, const char *url, const char **mime);
 
 #endif

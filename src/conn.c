@@ -33,7 +33,6 @@
 #include "log.h"
 #include "loop.h"
 #include "proto.h"
-#include "server.h"
 #include "tls.h"
 #include "utf8.h"
 
@@ -50,8 +49,9 @@ enum conn_state {
 };
 
 struct conn {
-	struct server		*srv;
-	const struct frontend	*fe;
+	struct conn_set		*set;
+	const struct conn_front	*fe;
+	void			*fe_arg;
 	int			 fd;
 	struct tls		*tls;
 	enum conn_state		 state;
@@ -87,7 +87,8 @@ now_ms(void)
 }
 
 void
-conn_accept(struct server *srv, int lfd, const struct frontend *fe)
+conn_accept(struct conn_set *set, int lfd, const struct conn_front *fe,
+    void *fe_arg)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 slen;
@@ -96,8 +97,8 @@ conn_accept(struct server *srv, int lfd, const struct frontend *fe)
 
 	/* a handful per wake-up, so that workers share a burst */
 	for (n = 0; n < 32; n++) {
-		if (srv->nconns >= srv->maxconns) {
-			server_accepting(srv, 0);
+		if (set->n >= set->max) {
+			set->event(set->arg, CONN_FULL);
 			return;
 		}
 		slen = sizeof(ss);
@@ -108,8 +109,7 @@ conn_accept(struct server *srv, int lfd, const struct frontend *fe)
 			    errno == ENOBUFS || errno == ENOMEM) {
 				/* no busy loop: stop accepting until a tick */
 				log_warn("accept");
-				server_accepting(srv, 0);
-				srv->paused_emfile = 1;
+				set->event(set->arg, CONN_NO_FD);
 			}
 			return;
 		}
@@ -117,12 +117,13 @@ conn_accept(struct server *srv, int lfd, const struct frontend *fe)
 			close(fd);
 			return;
 		}
-		c->srv = srv;
+		c->set = set;
 		c->fe = fe;
+		c->fe_arg = fe_arg;
 		c->fd = fd;
 		c->filefd = -1;
 		c->start = now_ms();
-		c->deadline = c->start + srv->conf->request_timeout * 1000LL;
+		c->deadline = c->start + set->request_timeout * 1000LL;
 		buf_init(&c->out);
 		if (ss.ss_family == AF_INET)
 			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
@@ -132,7 +133,7 @@ conn_accept(struct server *srv, int lfd, const struct frontend *fe)
 			    &((struct sockaddr_in6 *)&ss)->sin6_addr, c->peer,
 			    sizeof(c->peer));
 		if (fe->tls) {
-			if ((c->tls = tls_new(srv->tls, fd)) == NULL) {
+			if ((c->tls = tls_new(set->tls, fd)) == NULL) {
 				close(fd);
 				free(c);
 				continue;
@@ -143,11 +144,11 @@ conn_accept(struct server *srv, int lfd, const struct frontend *fe)
 		/* not in epoll yet: with TCP_DEFER_ACCEPT the request is
 		 * usually here already, and a connection answered at once
 		 * never costs an epoll_ctl; want() adds it when it blocks */
-		c->next = srv->conns;
-		if (srv->conns != NULL)
-			srv->conns->prev = c;
-		srv->conns = c;
-		srv->nconns++;
+		c->next = set->list;
+		if (set->list != NULL)
+			set->list->prev = c;
+		set->list = c;
+		set->n++;
 		/* the request is often there already: try at once */
 		conn_step(c);
 	}
@@ -166,10 +167,10 @@ static void
 want(struct conn *c, int events)
 {
 	if (c->registered) {
-		loop_mod(c->srv->loop, c->fd, events);
+		loop_mod(c->set->loop, c->fd, events);
 		return;
 	}
-	if (loop_add(c->srv->loop, c->fd, events, conn_io, c) == 0)
+	if (loop_add(c->set->loop, c->fd, events, conn_io, c) == 0)
 		c->registered = 1;
 	else {
 		/* cannot wait for it: the deadline closes it */
@@ -234,7 +235,7 @@ conn_write(struct conn *c)
 					c->fileleft -= wn;
 					c->bytes += (size_t)wn;
 					c->deadline = now_ms() +
-					    c->srv->conf->write_timeout * 1000LL;
+					    c->set->write_timeout * 1000LL;
 					continue;
 				}
 				if (wn == -1 && errno == EAGAIN) {
@@ -281,7 +282,7 @@ conn_write(struct conn *c)
 		}
 		c->outoff += n;
 		c->bytes += n;
-		c->deadline = now_ms() + c->srv->conf->write_timeout * 1000LL;
+		c->deadline = now_ms() + c->set->write_timeout * 1000LL;
 	}
 }
 
@@ -357,7 +358,7 @@ conn_step(struct conn *c)
 			return;
 		}
 		c->state = CONN_WRITE;
-		c->deadline = now_ms() + c->srv->conf->write_timeout * 1000LL;
+		c->deadline = now_ms() + c->set->write_timeout * 1000LL;
 		/* FALLTHROUGH */
 	case CONN_WRITE:
 		rv = conn_write(c);
@@ -434,7 +435,7 @@ conn_request(struct conn *c, const char *line, size_t len, int how)
 	if ((req = calloc(1, sizeof(*req))) == NULL)
 		return -1;
 	reply_init(&rep);
-	c->fe->handle(c->srv, line, len, how, req, &rep, &c->out);
+	c->fe->handle(c->fe_arg, line, len, how, req, &rep, &c->out);
 	c->status = status_gemini(rep.status);
 	snprintf(c->logpath, sizeof(c->logpath), "%.200s%s%.50s",
 	    req->path[0] ? req->path : "-", req->has_query ? "?" : "",
@@ -457,7 +458,7 @@ conn_request(struct conn *c, const char *line, size_t len, int how)
 static void
 conn_close(struct conn *c)
 {
-	struct server	*srv = c->srv;
+	struct conn_set	*set = c->set;
 	struct buf	 safe = BUF_INIT;
 
 	if (c->status != 0) {
@@ -471,7 +472,7 @@ conn_close(struct conn *c)
 	}
 	/* close(2) takes the fd out of epoll: no epoll_ctl needed */
 	if (c->registered)
-		loop_forget(srv->loop, c->fd);
+		loop_forget(set->loop, c->fd);
 	if (c->tls != NULL)
 		tls_free(c->tls);
 	close(c->fd);
@@ -481,29 +482,28 @@ conn_close(struct conn *c)
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
-		srv->conns = c->next;
+		set->list = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	srv->nconns--;
+	set->n--;
 	free(c);
-	if (!srv->accepting && !srv->draining && !srv->paused_emfile)
-		server_accepting(srv, 1);
+	set->event(set->arg, CONN_ROOM);
 }
 
 void
-conn_tick(struct server *srv)
+conn_tick(struct conn_set *set)
 {
 	struct conn	*c, *next;
 	long long	 now = now_ms();
 
-	for (c = srv->conns; c != NULL; c = next) {
+	for (c = set->list; c != NULL; c = next) {
 		next = c->next;
 		if (now < c->deadline)
 			continue;
 		if (c->state == CONN_READ && c->status == 0 &&
 		    c->fe->timeout != NULL) {
 			/* no header sent yet: say why before closing */
-			c->fe->timeout(srv, &c->out);
+			c->fe->timeout(c->fe_arg, &c->out);
 			c->status = 59;
 			snprintf(c->logpath, sizeof(c->logpath), "(timeout)");
 			c->state = CONN_WRITE;
@@ -516,19 +516,19 @@ conn_tick(struct server *srv)
 }
 
 void
-conn_drain(struct server *srv, int ms)
+conn_drain(struct conn_set *set, int ms)
 {
 	struct conn	*c;
 	long long	 until = now_ms() + ms;
 
-	for (c = srv->conns; c != NULL; c = c->next)
+	for (c = set->list; c != NULL; c = c->next)
 		if (c->deadline > until)
 			c->deadline = until;
 }
 
 void
-conn_close_all(struct server *srv)
+conn_close_all(struct conn_set *set)
 {
-	while (srv->conns != NULL)
-		conn_close(srv->conns);
+	while (set->list != NULL)
+		conn_close(set->list);
 }

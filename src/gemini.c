@@ -5,18 +5,29 @@
  * most 1024 bytes followed by CRLF (spec section "Gemini requests");
  * the scheme must be gemini and the authority our own host and port,
  * otherwise 53 (we are not a proxy). Userinfo and fragments are not
- * allowed in requests. This file only turns bytes into struct request
- * and struct reply into a header: no sockets, no TLS, no content.
+ * allowed in requests. This file turns bytes into struct request and
+ * struct reply into a header, and glues the two to serve(): no
+ * sockets, no TLS, no content.
  */
 
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
+#include "conn.h"
 #include "gemini.h"
 #include "path.h"
 #include "proto.h"
+#include "serve.h"
 #include "utf8.h"
+
+static void	gemini_handle(void *, const char *, size_t, int,
+		    struct request *, struct reply *, struct buf *);
+static void	gemini_timeout(void *, struct buf *);
+
+const struct conn_front gemini_conn_front = {
+	"gemini", 1, GEMINI_URL_MAX, 1, gemini_handle, gemini_timeout
+};
 
 static int
 bad(enum status *st, const char **errstr, enum status s, const char *why)
@@ -154,4 +165,45 @@ gemini_header(struct buf *b, const struct reply *r)
 	if (utf8_sanitize_line(b, meta, strlen(meta)) == -1)
 		return -1;
 	return buf_append(b, "\r\n", 2);
+}
+
+static void
+gemini_write(void *arg, const struct request *req, const struct reply *rep,
+    struct buf *out)
+{
+	(void)arg;
+	(void)req;
+	gemini_header(out, rep);
+	/* a body only after 20 (spec: "Status codes") */
+	if (rep->status == ST_OK && rep->kind != REPLY_FILE)
+		buf_append(out, rep->body.data, rep->body.len);
+}
+
+static void
+gemini_handle(void *arg, const char *line, size_t len, int how,
+    struct request *req, struct reply *rep, struct buf *out)
+{
+	struct gemini_front	*g = arg;
+	enum status		 st;
+	const char		*errstr;
+
+	if (how == CONN_REQ_TOO_LONG)
+		reply_status(rep, ST_BAD_REQUEST, "request too long");
+	else if (how == CONN_REQ_NO_CRLF)
+		reply_status(rep, ST_BAD_REQUEST,
+		    "request line must end with CRLF");
+	else if (gemini_parse(line, len, &g->host, req, &st, &errstr) == -1)
+		reply_status(rep, st, "%s", errstr);
+	else {
+		serve(g->sv, req, rep, out, gemini_write, g);
+		return;
+	}
+	gemini_write(g, req, rep, out);
+}
+
+static void
+gemini_timeout(void *arg, struct buf *out)
+{
+	(void)arg;
+	buf_puts(out, "59 request timeout\r\n");
 }

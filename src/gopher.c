@@ -11,17 +11,21 @@
  * browser knocking on port 70 and the page behind a "URL:" selector
  * are written here too. Every text goes through utf8_sanitize_line,
  * so none can add a field or a line. No sockets: conn.c reads the line
- * and writes what this returns.
+ * and writes what this returns; serve() answers a parsed request.
  */
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "conn.h"
 #include "gopher.h"
-#include "gopher_int.h"
+#include "gopher_render.h"
 #include "path.h"
 #include "proto.h"
+#include "serve.h"
 #include "utf8.h"
 
 static int	fail(const char **, const char *);
@@ -33,6 +37,15 @@ static int	text_body(struct buf *, const struct gopher_ctx *,
 static const char *status_msg(enum status, const char *);
 static int	plain_reply(struct buf *, const struct gopher_ctx *,
 		    const struct request *, const struct reply *);
+static void	gopher_handle(void *, const char *, size_t, int,
+		    struct request *, struct reply *, struct buf *);
+static void	gopher_timeout(void *, struct buf *);
+
+const struct conn_front gopher_conn_front = {
+	/* selector, TAB, query: the selector alone is capped in
+	 * gopher_parse */
+	"gopher", 0, CONN_IN_MAX - 2, 0, gopher_handle, gopher_timeout
+};
 
 /* --- requests --- */
 
@@ -41,23 +54,6 @@ fail(const char **errstr, const char *why)
 {
 	*errstr = why;
 	return -1;
-}
-
-/* C0 (TAB allowed when asked), DEL and C1 controls; s is valid UTF-8 */
-int
-gopher_has_control(const char *s, size_t len, int tab_ok)
-{
-	size_t	 i, n;
-	int	 cp;
-
-	for (i = 0; i < len; i += n) {
-		n = utf8_decode(s + i, len - i, &cp);
-		if (cp == '\t' && tab_ok)
-			continue;
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
-			return 1;
-	}
-	return 0;
 }
 
 /* Web clients and crawlers knock on port 70 too. */
@@ -550,4 +546,69 @@ done:
 	buf_free(&m);
 	buf_free(&s);
 	return r;
+}
+
+/* --- the glue conn.c drives --- */
+
+static void
+gopher_write(void *arg, const struct request *req, const struct reply *rep,
+    struct buf *out)
+{
+	struct gopher_front	*g = arg;
+
+	gopher_reply(out, &g->ctx, req, rep);
+}
+
+static void
+gopher_handle(void *arg, const char *line, size_t len, int how,
+    struct request *req, struct reply *rep, struct buf *out)
+{
+	struct gopher_front	*g = arg;
+	const char		*errstr = NULL;
+	int			 r;
+
+	if (how == CONN_REQ_TOO_LONG) {
+		reply_status(rep, ST_BAD_REQUEST, "selector too long");
+		gopher_error(out, &g->ctx, rep->meta);
+		return;
+	}
+	r = gopher_parse(line, len, req, &errstr);
+	if (r == 1) {
+		/* an HTTP client knocked on the Gopher port */
+		reply_status(rep, ST_BAD_REQUEST, "HTTP request");
+		gopher_http(out, &g->ctx);
+		return;
+	}
+	if (r == 2) {
+		/* "URL:..." selector from a client without type h */
+		rep->status = ST_OK;
+		rep->kind = REPLY_DATA;
+		snprintf(rep->meta, sizeof(rep->meta), "URL:");
+		gopher_urlpage(out, &g->ctx, line, len);
+		return;
+	}
+	if (r == -1) {
+		reply_status(rep, ST_BAD_REQUEST, "%s",
+		    errstr ? errstr : "bad selector");
+		gopher_error(out, &g->ctx, rep->meta);
+		return;
+	}
+	/* caps.txt is a reserved name in the tree: gopher_reply makes
+	 * it, framed for a Gopher+ probe */
+	serve(g->sv, req, rep, out, gopher_write, g);
+	/* a Gopher+ attribute probe gets the attributes, not the file */
+	if (req->probe == GOPHER_PROBE_ATTR && rep->kind == REPLY_FILE &&
+	    rep->fd != -1) {
+		close(rep->fd);
+		rep->fd = -1;
+		rep->kind = REPLY_DATA;
+	}
+}
+
+static void
+gopher_timeout(void *arg, struct buf *out)
+{
+	struct gopher_front	*g = arg;
+
+	gopher_error(out, &g->ctx, "request timeout");
 }

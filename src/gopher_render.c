@@ -9,7 +9,7 @@
  * link's target gets its item type from the site (route_kind) or its
  * path. Every line written goes through utf8_sanitize_line, so no text
  * can add a field or a line to a menu. It knows nothing of requests,
- * replies or Gopher+.
+ * replies or Gopher+, and calls nothing in gopher.c.
  */
 
 #include <stdio.h>
@@ -18,12 +18,11 @@
 
 #include "buf.h"
 #include "gemtext.h"
-#include "gopher.h"
-#include "gopher_int.h"
+#include "gopher_render.h"
 #include "mime.h"
 #include "path.h"
 #include "proto.h"
-#include "route.h"
+#include "scheme.h"
 #include "utf8.h"
 
 #define TABSTOP		8
@@ -60,6 +59,22 @@ static int	flush(struct writer *, struct buf *, size_t, size_t,
 static int	gopher_url(const char *, struct target *);
 
 /* --- writing lines --- */
+
+int
+gopher_has_control(const char *s, size_t len, int tab_ok)
+{
+	size_t	 i, n;
+	int	 cp;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (cp == '\t' && tab_ok)
+			continue;
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			return 1;
+	}
+	return 0;
+}
 
 /* s as one safe display line: controls gone, ASCII in ascii mode */
 int
@@ -344,53 +359,46 @@ gopher_mime_type(const char *m)
 }
 
 /*
- * The item type of a path on this site. With a site, route_kind says
- * what the target is. Without one (or for a target it does not know)
- * the path decides: a trailing slash is a menu, "/search" the search,
- * a known file extension a file, anything else a document.
+ * The item type of a path on this site: what the site says it is
+ * (ctx->kind), else what its shape says: a name of the path scheme, a
+ * trailing slash (a menu), a known file extension (a file), or else a
+ * document.
  */
 static char
 kind_type(const struct gopher_ctx *ctx, const char *path)
 {
-	enum route_kind	 k = ROUTE_UNKNOWN;
-	const char	*mime = NULL;
-	char		 p[REQ_PATH_MAX + 1];
-	size_t		 n;
+	struct scheme_match	 m;
+	int			 k = SCHEME_UNKNOWN;
+	const char		*mime = NULL;
+	char			 p[REQ_PATH_MAX + 1];
+	size_t			 n;
 
 	n = strcspn(path, "?");
 	if (n >= sizeof(p))
 		n = sizeof(p) - 1;
 	memcpy(p, path, n);
 	p[n] = '\0';
-	if (ctx->site != NULL)
-		k = route_kind(ctx->site, path, &mime);
-	if (k == ROUTE_UNKNOWN) {
-		if (n == 0 || p[n - 1] == '/' || strcmp(p, "/stats") == 0)
-			k = ROUTE_MENU;
-		else if (strcmp(p, "/search") == 0)
-			k = ROUTE_SEARCH;
+	if (ctx->kind != NULL)
+		k = ctx->kind(ctx->site, path, &mime);
+	if (k == SCHEME_UNKNOWN) {
+		if (scheme_match(p, &m) != SCHEME_TREE &&
+		    m.page != SCHEME_CAT_PAGE)
+			k = m.kind, mime = m.mime;
+		else if (n == 0 || p[n - 1] == '/')
+			k = SCHEME_MENU;
 		else if ((mime = mime_by_ext(p)) != NULL &&
 		    strncmp(mime, "text/gemini", 11) != 0 &&
 		    strncmp(mime, "text/markdown", 13) != 0)
-			k = ROUTE_FILE;
+			k = SCHEME_FILE;
 		else
-			k = ROUTE_DOCUMENT;
+			k = SCHEME_DOCUMENT;
 	}
-	switch (k) {
-	case ROUTE_MENU:
-		return '1';
-	case ROUTE_SEARCH:
-		/* "/search?x" is a result page, not a new prompt */
-		return path[n] == '?' ? '1' : '7';
-	case ROUTE_FILE:
+	/* "/search?x" is a page of results, not a new prompt */
+	if (k == SCHEME_SEARCH && path[n] == '?')
+		k = SCHEME_MENU;
+	if (k == SCHEME_FILE)
 		return gopher_mime_type(mime);
-	case ROUTE_EXTERNAL:
-		return 'h';
-	case ROUTE_DOCUMENT:
-	case ROUTE_UNKNOWN:
-		break;
-	}
-	return '0';
+	return scheme_gopher_type(k);
 }
 
 /* "gopher://host[:port]/Tselector" (RFC 4266) as a native item. */

@@ -32,7 +32,6 @@
 #include "buf.h"
 #include "catalog.h"
 #include "config.h"
-#include "conn.h"
 #include "counter.h"
 #include "listen.h"
 #include "log.h"
@@ -111,7 +110,7 @@ open_listeners(const struct config *conf, struct server *srv, char *err,
 		snprintf(srv->listeners[srv->nlisteners].addr,
 		    sizeof(srv->listeners[0].addr), "%s",
 		    conf->gemini_listen[i]);
-		srv->listeners[srv->nlisteners++].fe = &gemini_frontend;
+		srv->listeners[srv->nlisteners++].proto = PROTO_GEMINI;
 	}
 	for (i = 0; conf->gopher_enabled && i < conf->gopher_nlisten; i++) {
 		if ((fd = listen_open(conf->gopher_listen[i],
@@ -122,7 +121,7 @@ open_listeners(const struct config *conf, struct server *srv, char *err,
 		snprintf(srv->listeners[srv->nlisteners].addr,
 		    sizeof(srv->listeners[0].addr), "%s",
 		    conf->gopher_listen[i]);
-		srv->listeners[srv->nlisteners++].fe = &gopher_frontend;
+		srv->listeners[srv->nlisteners++].proto = PROTO_GOPHER;
 	}
 	return 0;
 fail:
@@ -684,7 +683,8 @@ master_run(struct config *conf)
 
 	for (i = 0; i < m.srv.nlisteners; i++)
 		buf_printf(&ports, " %s %s port %d",
-		    m.srv.listeners[i].fe->name, m.srv.listeners[i].addr,
+		    server_proto_name(m.srv.listeners[i].proto),
+		    m.srv.listeners[i].addr,
 		    m.srv.listeners[i].port);
 	log_info("ready: %d workers;%s", conf->workers,
 	    ports.data ? ports.data : "");

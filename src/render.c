@@ -44,7 +44,7 @@ static int	 month_label(struct buf *, const struct render_ctx *, int,
 static int	 day_label(struct buf *, const struct render_ctx *, int, int,
 		    int);
 static int	 byline(struct buf *, const struct render_ctx *,
-		    const struct article *);
+		    const struct article *, const char *);
 static int	 xml_text(struct buf *, const char *, size_t, int);
 static int	 xml_str(struct buf *, const char *, int);
 static int	 xml_url(struct buf *, const struct render_ctx *,
@@ -202,13 +202,14 @@ day_label(struct buf *b, const struct render_ctx *ctx, int y, int m, int d)
 	return month_label(b, ctx, y, m);
 }
 
-/* A counter's number, or the hole the page cache fills in. */
+/* A counter's number, or the marker of the hole the page cache fills
+ * in (marker not NULL). */
 static void
-count_text(const struct render_ctx *ctx, unsigned long long n, char *num,
-    size_t len)
+count_text(const struct render_ctx *ctx, const char *marker,
+    unsigned long long n, char *num, size_t len)
 {
-	if (ctx->hole != NULL)
-		snprintf(num, len, "%s", ctx->hole);
+	if (marker != NULL)
+		snprintf(num, len, "%s", marker);
 	else
 		counter_format(n, ctx->lang, num, len);
 }
@@ -228,7 +229,7 @@ render_message(struct buf *b, const struct render_ctx *ctx,
 }
 
 int
-render_home(struct buf *b, const struct render_ctx *ctx)
+render_home(struct buf *b, const struct render_ctx *ctx, const char *marker)
 {
 	const struct site	*s = ctx->site;
 	const char		*name, *dot;
@@ -238,7 +239,7 @@ render_home(struct buf *b, const struct render_ctx *ctx)
 	if (put_heading(b, 1, site_title(ctx)) == -1)
 		return -1;
 	if (ctx->counter != NULL) {
-		count_text(ctx, counter_site(ctx->counter), num, sizeof(num));
+		count_text(ctx, marker, counter_site(ctx->counter), num, sizeof(num));
 		if (put_text(b, "%s: %s", render_label(ctx, L_VISITS),
 		    num) == -1)
 			return -1;
@@ -375,7 +376,8 @@ done:
  * Gopher client wraps, and a number the page cache can fill in.
  */
 static int
-byline(struct buf *b, const struct render_ctx *ctx, const struct article *a)
+byline(struct buf *b, const struct render_ctx *ctx, const struct article *a,
+    const char *marker)
 {
 	struct buf	 line = BUF_INIT;
 	struct tm	 tm;
@@ -398,7 +400,7 @@ byline(struct buf *b, const struct render_ctx *ctx, const struct article *a)
 		goto done;
 	rc = 0;
 	if (ctx->counter != NULL) {
-		count_text(ctx, counter_views(ctx->counter, a->counter_slot),
+		count_text(ctx, marker, counter_views(ctx->counter, a->counter_slot),
 		    num, sizeof(num));
 		rc = put_text(b, "%s: %s", render_label(ctx, L_VIEWS), num);
 	}
@@ -409,7 +411,8 @@ done:
 
 int
 render_article(struct buf *b, const struct render_ctx *ctx,
-    const struct article *a, const char *body, size_t bodylen)
+    const struct article *a, const char *body, size_t bodylen,
+    const char *marker)
 {
 	const struct category	*c = a->cat;
 	const struct article	*o;
@@ -427,7 +430,8 @@ render_article(struct buf *b, const struct render_ctx *ctx,
 		body += skip;
 		bodylen -= skip;
 	}
-	if (put_heading(b, 1, a->meta.title) == -1 || byline(b, ctx, a) == -1)
+	if (put_heading(b, 1, a->meta.title) == -1 ||
+	    byline(b, ctx, a, marker) == -1)
 		return -1;
 	if (c != NULL && put_link(b, c->path, "%s", c->title) == -1)
 		return -1;

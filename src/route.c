@@ -31,21 +31,17 @@
 #include "proto.h"
 #include "render.h"
 #include "route.h"
+#include "scheme.h"
 #include "search.h"
 #include "site.h"
 #include "utf8.h"
 
-#define ATOM_TYPE	"application/atom+xml"
 #define PAGE_READ_MAX	(4 * 1024 * 1024)	/* larger .gmi: as a file */
-#define PAGE_NUM_MAX	9999			/* /cat/page/N/, &page=N */
 
 static void	page_begin(const struct render_ctx *, const struct request *,
 		    struct reply *, enum reply_kind, int);
 static void	page_end(struct reply *, int);
 static void	redirect(struct reply *, const char *, const char *);
-static int	ends_with(const char *, const char *);
-static int	parse_num(const char *, size_t, int *);
-static int	split_page(const char *, char *, size_t, int *, int *);
 static void	route_date(const struct render_ctx *, const struct request *,
 		    struct reply *);
 static void	route_search(const struct render_ctx *,
@@ -53,7 +49,7 @@ static void	route_search(const struct render_ctx *,
 static void	route_feed(const struct render_ctx *, struct reply *,
 		    const struct category *);
 static void	route_article(const struct render_ctx *,
-		    const struct request *, struct reply *,
+		    const struct request *, const char *, struct reply *,
 		    const struct article *);
 static void	route_file(const struct render_ctx *, const struct request *,
 		    struct reply *, const struct site_file *, int);
@@ -106,31 +102,6 @@ redirect(struct reply *r, const char *path, const char *suffix)
 }
 
 static int
-ends_with(const char *s, const char *suffix)
-{
-	size_t	 n = strlen(s), m = strlen(suffix);
-
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Exactly len decimal digits; no sign, no spaces. */
-static int
-parse_num(const char *s, size_t len, int *v)
-{
-	size_t	 i;
-
-	*v = 0;
-	if (len == 0 || len > 7)
-		return -1;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 0;
-}
-
-static int
 days_in_month(int y, int m)
 {
 	static const int	 days[12] = { 31, 28, 31, 30, 31, 30, 31, 31,
@@ -169,7 +140,7 @@ route_date(const struct render_ctx *ctx, const struct request *req,
 		p++;
 	while (*p != '\0') {
 		if (n == 3 || strlen(p) < width[n] ||
-		    parse_num(p, width[n], &v[n]) == -1)
+		    scheme_num(p, width[n], &v[n]) == -1)
 			goto notfound;
 		p += width[n++];
 		if (*p == '\0')
@@ -214,8 +185,8 @@ route_search(const struct render_ctx *ctx, const struct request *req,
 		while (strstr(amp + 1, "&page=") != NULL)
 			amp = strstr(amp + 1, "&page=");
 		i = strlen(amp + 6);
-		if (amp[6] != '0' && parse_num(amp + 6, i, &page) == 0 &&
-		    page >= 1 && page <= PAGE_NUM_MAX) {
+		if (amp[6] != '0' && scheme_num(amp + 6, i, &page) == 0 &&
+		    page >= 1 && page <= SCHEME_PAGE_MAX) {
 			len = (size_t)(amp - q);
 			q[len] = '\0';
 		} else
@@ -282,7 +253,7 @@ route_feed(const struct render_ctx *ctx, struct reply *r,
 	r->status = ST_OK;
 	r->kind = REPLY_DATA;
 	r->cache = 1;			/* data: not counted */
-	snprintf(r->meta, sizeof(r->meta), "%s", ATOM_TYPE);
+	snprintf(r->meta, sizeof(r->meta), "%s", SCHEME_FEED_TYPE);
 	for (i = 0; i < FEED_CACHE_SLOTS; i++)
 		if (feed_cache[i].serial == ctx->site->serial &&
 		    feed_cache[i].cat == c) {
@@ -305,7 +276,7 @@ route_feed(const struct render_ctx *ctx, struct reply *r,
 
 static void
 route_article(const struct render_ctx *ctx, const struct request *req,
-    struct reply *r, const struct article *a)
+    const char *marker, struct reply *r, const struct article *a)
 {
 	struct buf	 body = BUF_INIT;
 	char		 err[256];
@@ -319,7 +290,7 @@ route_article(const struct render_ctx *ctx, const struct request *req,
 	page_begin(ctx, req, r, REPLY_DOCUMENT, a->counter_slot);
 	r->hole = PAGE_HOLE_VIEWS;
 	page_end(r, render_article(&r->body, ctx, a,
-	    body.data != NULL ? body.data : "", body.len));
+	    body.data != NULL ? body.data : "", body.len, marker));
 	buf_free(&body);
 }
 
@@ -401,77 +372,50 @@ fail:
 	reply_status(r, ST_TEMP_FAIL, "Cannot read the page");
 }
 
-/*
- * "<cat path>page/<N>[/]": the category prefix (with its slash) goes
- * to prefix, N to *page, and whether the trailing slash was there to
- * *slash. N is written without leading zeros.
- */
-static int
-split_page(const char *path, char *prefix, size_t len, int *page,
-    int *slash)
-{
-	size_t	 e = strlen(path), d;
-
-	*slash = e > 0 && path[e - 1] == '/';
-	if (*slash)
-		e--;
-	for (d = e; d > 0 && path[d - 1] >= '0' && path[d - 1] <= '9'; d--)
-		;
-	if (d == e || path[d] == '0' || parse_num(path + d, e - d, page) ==
-	    -1 || d < strlen("/page/") ||
-	    strncmp(path + d - 6, "/page/", 6) != 0 || d - 5 >= len)
-		return -1;
-	memcpy(prefix, path, d - 5);
-	prefix[d - 5] = '\0';
-	return 0;
-}
-
 void
 route(const struct render_ctx *ctx, const struct request *req,
-    struct reply *r)
+    const char *marker, struct reply *r)
 {
+	struct scheme_match	 m;
 	struct site_node	 n;
-	char			 prefix[REQ_PATH_MAX + 1];
 	const char		*path = req->path;
-	size_t			 len = strlen(path);
-	int			 page, slash, trailing;
+	int			 trailing;
 
 	buf_reset(&r->body);
 	if (path[0] != '/' || path_hidden(path))
 		goto notfound;
-	trailing = path[len - 1] == '/';
-	if (strcmp(path, "/") == 0) {
+	trailing = path[strlen(path) - 1] == '/';
+	switch (scheme_match(path, &m)) {
+	case SCHEME_HOME:
 		page_begin(ctx, req, r, REPLY_MENU, -1);
 		r->hole = PAGE_HOLE_SITE;
-		page_end(r, render_home(&r->body, ctx));
+		page_end(r, render_home(&r->body, ctx, marker));
 		return;
-	}
-	if (strncmp(path, "/date", 5) == 0 &&
-	    (path[5] == '\0' || path[5] == '/')) {
+	case SCHEME_DATE:
 		route_date(ctx, req, r);
 		return;
-	}
-	if (strcmp(path, "/search") == 0) {
+	case SCHEME_SEARCH_PAGE:
 		route_search(ctx, req, r);
 		return;
-	}
-	if (strcmp(path, "/stats") == 0) {
+	case SCHEME_STATS:
 		page_begin(ctx, req, r, REPLY_MENU, -1);
 		r->cache = 0;		/* every number on it moves */
 		page_end(r, render_stats(&r->body, ctx));
 		return;
-	}
-	if (strcmp(path, "/atom.xml") == 0) {
-		route_feed(ctx, r, NULL);
-		return;
-	}
-	if (ends_with(path, "/atom.xml")) {
-		memcpy(prefix, path, len - 8);
-		prefix[len - 8] = '\0';
-		if (site_find(ctx->site, prefix, &n) == SITE_CATEGORY) {
+	case SCHEME_FEED:
+		if (strcmp(m.prefix, "/") == 0) {
+			route_feed(ctx, r, NULL);
+			return;
+		}
+		if (site_find(ctx->site, m.prefix, &n) == SITE_CATEGORY) {
 			route_feed(ctx, r, n.cat);
 			return;
 		}
+		break;
+	case SCHEME_CAPS:		/* the site's own, or Gopher's */
+	case SCHEME_CAT_PAGE:		/* if no node has the name */
+	case SCHEME_TREE:
+		break;
 	}
 	switch (site_find(ctx->site, path, &n)) {
 	case SITE_CATEGORY:
@@ -485,7 +429,7 @@ route(const struct render_ctx *ctx, const struct request *req,
 	case SITE_ARTICLE:
 		if (trailing)
 			goto notfound;
-		route_article(ctx, req, r, n.art);
+		route_article(ctx, req, marker, r, n.art);
 		return;
 	case SITE_FILE:
 		if (trailing)
@@ -504,17 +448,17 @@ route(const struct render_ctx *ctx, const struct request *req,
 	case SITE_NONE:
 		break;
 	}
-	if (split_page(path, prefix, sizeof(prefix), &page, &slash) == 0 &&
-	    site_find(ctx->site, prefix, &n) == SITE_CATEGORY &&
-	    page <= render_category_pages(ctx, n.cat)) {
-		if (page == 1)
-			redirect(r, prefix, "");
-		else if (!slash)
+	if (m.page == SCHEME_CAT_PAGE &&
+	    site_find(ctx->site, m.prefix, &n) == SITE_CATEGORY &&
+	    m.n <= render_category_pages(ctx, n.cat)) {
+		if (m.n == 1)
+			redirect(r, m.prefix, "");
+		else if (!m.slash)
 			redirect(r, path, "/");
 		else {
 			page_begin(ctx, req, r, REPLY_MENU, -1);
 			page_end(r, render_category(&r->body, ctx, n.cat,
-			    page));
+			    m.n));
 		}
 		return;
 	}
@@ -536,64 +480,68 @@ has_scheme(const char *url)
 	return *p == ':';
 }
 
-enum route_kind
+int
 route_kind(const struct site *site, const char *url, const char **mime)
 {
+	struct scheme_match	 m;
 	struct site_node	 n;
 	const char		*errstr, *dot, *t;
 	char			 path[REQ_PATH_MAX + 1];
-	char			 prefix[REQ_PATH_MAX + 1];
 	size_t			 len;
-	int			 page, slash;
 
 	if (mime != NULL)
 		*mime = NULL;
 	if (has_scheme(url) || (url[0] == '/' && url[1] == '/'))
-		return ROUTE_EXTERNAL;
+		return SCHEME_EXTERNAL;
 	if (url[0] != '/')
-		return ROUTE_UNKNOWN;
+		return SCHEME_UNKNOWN;
 	len = strcspn(url, "?#");
 	if (path_decode(url, len, path, sizeof(path), &errstr) == -1 ||
 	    path_hidden(path))
-		return ROUTE_UNKNOWN;
-	if (strcmp(path, "/search") == 0)
-		return url[len] == '?' ? ROUTE_MENU : ROUTE_SEARCH;
-	if (strcmp(path, "/") == 0 || strcmp(path, "/stats") == 0 ||
-	    strcmp(path, "/date") == 0 || strncmp(path, "/date/", 6) == 0)
-		return ROUTE_MENU;
-	len = strlen(path);
-	if (ends_with(path, "/atom.xml")) {
-		memcpy(prefix, path, len - 8);
-		prefix[len - 8] = '\0';
-		if (strcmp(prefix, "/") == 0 ||
-		    site_find(site, prefix, NULL) == SITE_CATEGORY) {
+		return SCHEME_UNKNOWN;
+	switch (scheme_match(path, &m)) {
+	case SCHEME_SEARCH_PAGE:
+		/* "/search?x" is a page of results, not the prompt */
+		return url[len] == '?' ? SCHEME_MENU : SCHEME_SEARCH;
+	case SCHEME_HOME:
+	case SCHEME_STATS:
+	case SCHEME_DATE:
+		return m.kind;
+	case SCHEME_FEED:
+		if (strcmp(m.prefix, "/") == 0 ||
+		    site_find(site, m.prefix, NULL) == SITE_CATEGORY) {
 			if (mime != NULL)
-				*mime = ATOM_TYPE;
-			return ROUTE_FILE;
+				*mime = m.mime;
+			return m.kind;
 		}
+		break;
+	case SCHEME_CAPS:
+	case SCHEME_CAT_PAGE:
+	case SCHEME_TREE:
+		break;
 	}
 	switch (site_find(site, path, &n)) {
 	case SITE_CATEGORY:
-		return ROUTE_MENU;
+		return SCHEME_MENU;
 	case SITE_ARTICLE:
-		return ROUTE_DOCUMENT;
+		return SCHEME_DOCUMENT;
 	case SITE_DIR:
-		return n.file != NULL ? ROUTE_DOCUMENT : ROUTE_UNKNOWN;
+		return n.file != NULL ? SCHEME_DOCUMENT : SCHEME_UNKNOWN;
 	case SITE_FILE:
 		dot = strrchr(path, '.');
 		if (dot != NULL && strchr(dot, '/') == NULL &&
 		    (strcasecmp(dot, ".gmi") == 0 ||
 		    strcasecmp(dot, ".txt") == 0))
-			return ROUTE_DOCUMENT;
+			return SCHEME_DOCUMENT;
 		t = mime_by_ext(path);
 		if (mime != NULL)
 			*mime = t != NULL ? t : "application/octet-stream";
-		return ROUTE_FILE;
+		return SCHEME_FILE;
 	case SITE_NONE:
 		break;
 	}
-	if (split_page(path, prefix, sizeof(prefix), &page, &slash) == 0 &&
-	    site_find(site, prefix, NULL) == SITE_CATEGORY)
-		return ROUTE_MENU;
-	return ROUTE_UNKNOWN;
+	if (m.page == SCHEME_CAT_PAGE &&
+	    site_find(site, m.prefix, NULL) == SITE_CATEGORY)
+		return m.kind;
+	return SCHEME_UNKNOWN;
 }

@@ -4,13 +4,12 @@
  * server.c: a worker process. It serves the snapshot it was forked
  * with, from one event loop over the shared listeners, until the master
  * tells it to stop (SIGTERM): then it stops accepting, finishes the
- * connections it has and exits. This file also holds the two front-end
- * tables that conn.c drives: each glues a protocol parser to route()
- * and writes the reply in its protocol.
+ * connections it has and exits. The worker owns what its requests
+ * use: the connections (conn.c), the front ends' contexts (gemini.c,
+ * gopher.c) and the serve state with its caches (serve.c).
  */
 
 #include <sys/prctl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -23,274 +22,63 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "config.h"
 #include "conn.h"
-#include "counter.h"
 #include "gemini.h"
 #include "gopher.h"
 #include "log.h"
 #include "loop.h"
 #include "mime.h"
-#include "pagecache.h"
 #include "proto.h"
-#include "render.h"
 #include "route.h"
 #include "sandbox.h"
-#include "search.h"
+#include "serve.h"
 #include "server.h"
-#include "site.h"
-#include "utf8.h"
 
 #define SERVER_TICK_MS	250
 #define SERVER_DRAIN_MS	10000	/* under master.c's MASTER_STOP_GRACE */
 #define SERVER_TRIM_CONNS	64	/* a burst this big is trimmed after */
 #define SERVER_TRIM_KEEP	(4 * 1024 * 1024)	/* free heap kept */
 #define SERVER_TRIM_EVERY	1	/* seconds, at most, while busy */
-#define SERVER_PAGE_BUDGET	(2 * 1024 * 1024)	/* page cache, bytes */
-#define SERVER_PAGE_SLOTS	1024
-/* a counter label longer than this could wrap differently around the
- * marker than around the number: such pages are not kept */
-#define SERVER_HOLE_LABEL_MAX	40
 
 static volatile sig_atomic_t	 worker_stop;
 static int			 worker_pipe[2] = { -1, -1 };
 
-static void	gemini_handle(struct server *, const char *, size_t, int,
-		    struct request *, struct reply *, struct buf *);
-static void	gemini_timeout(struct server *, struct buf *);
-static void	gopher_handle(struct server *, const char *, size_t, int,
-		    struct request *, struct reply *, struct buf *);
-static void	gopher_timeout(struct server *, struct buf *);
+static void	accepting(struct server *, int);
 
-typedef void	(*write_fn)(struct server *, const struct request *,
-		    const struct reply *, struct buf *);
-static void	gemini_write(struct server *, const struct request *,
-		    const struct reply *, struct buf *);
-static void	gopher_write(struct server *, const struct request *,
-		    const struct reply *, struct buf *);
-static void	serve(struct server *, const struct request *,
-		    struct reply *, struct buf *, write_fn);
-
-const struct frontend gemini_frontend = {
-	"gemini", 1, GEMINI_URL_MAX, 1, gemini_handle, gemini_timeout
-};
-
-const struct frontend gopher_frontend = {
-	/* selector, TAB, query: the selector alone is capped in gopher.c */
-	"gopher", 0, CONN_IN_MAX - 2, 0, gopher_handle, gopher_timeout
-};
-
-static void
-gemini_handle(struct server *srv, const char *line, size_t len, int how,
-    struct request *req, struct reply *rep, struct buf *out)
+const char *
+server_proto_name(enum proto p)
 {
-	enum status	 st;
-	const char	*errstr;
-
-	if (how == CONN_REQ_TOO_LONG)
-		reply_status(rep, ST_BAD_REQUEST, "request too long");
-	else if (how == CONN_REQ_NO_CRLF)
-		reply_status(rep, ST_BAD_REQUEST,
-		    "request line must end with CRLF");
-	else if (gemini_parse(line, len, &srv->gemini, req, &st, &errstr)
-	    == -1)
-		reply_status(rep, st, "%s", errstr);
-	else {
-		serve(srv, req, rep, out, gemini_write);
-		return;
-	}
-	gemini_write(srv, req, rep, out);
-}
-
-static void
-gemini_write(struct server *srv, const struct request *req,
-    const struct reply *rep, struct buf *out)
-{
-	(void)srv;
-	(void)req;
-	gemini_header(out, rep);
-	/* a body only after 20 (spec: "Status codes") */
-	if (rep->status == ST_OK && rep->kind != REPLY_FILE)
-		buf_append(out, rep->body.data, rep->body.len);
-}
-
-static void
-gemini_timeout(struct server *srv, struct buf *out)
-{
-	(void)srv;
-	buf_puts(out, "59 request timeout\r\n");
-}
-
-static void
-gopher_handle(struct server *srv, const char *line, size_t len, int how,
-    struct request *req, struct reply *rep, struct buf *out)
-{
-	const char	*errstr = NULL;
-	int		 r;
-
-	if (how == CONN_REQ_TOO_LONG) {
-		reply_status(rep, ST_BAD_REQUEST, "selector too long");
-		gopher_error(out, &srv->gopher, rep->meta);
-		return;
-	}
-	r = gopher_parse(line, len, req, &errstr);
-	if (r == 1) {
-		/* an HTTP client knocked on the Gopher port */
-		reply_status(rep, ST_BAD_REQUEST, "HTTP request");
-		gopher_http(out, &srv->gopher);
-		return;
-	}
-	if (r == 2) {
-		/* "URL:..." selector from a client without type h */
-		rep->status = ST_OK;
-		rep->kind = REPLY_DATA;
-		snprintf(rep->meta, sizeof(rep->meta), "URL:");
-		gopher_urlpage(out, &srv->gopher, line, len);
-		return;
-	}
-	if (r == -1) {
-		reply_status(rep, ST_BAD_REQUEST, "%s",
-		    errstr ? errstr : "bad selector");
-		gopher_error(out, &srv->gopher, rep->meta);
-		return;
-	}
-	/* caps.txt is a reserved name in the tree: gopher_reply makes
-	 * it, framed for a Gopher+ probe */
-	serve(srv, req, rep, out, gopher_write);
-	/* a Gopher+ attribute probe gets the attributes, not the file */
-	if (req->probe == GOPHER_PROBE_ATTR && rep->kind == REPLY_FILE &&
-	    rep->fd != -1) {
-		close(rep->fd);
-		rep->fd = -1;
-		rep->kind = REPLY_DATA;
-	}
-}
-
-static void
-gopher_write(struct server *srv, const struct request *req,
-    const struct reply *rep, struct buf *out)
-{
-	gopher_reply(out, &srv->gopher, req, rep);
-}
-
-/* "<path length>:<path>[?<query>]": no two requests share a key */
-static const char *
-page_key(const struct request *req, char *key, size_t len)
-{
-	int	 n;
-
-	n = snprintf(key, len, "%zu:%s%s%s", strlen(req->path), req->path,
-	    req->has_query ? "?" : "", req->has_query ? req->query : "");
-	return n < 0 || (size_t)n >= len ? NULL : key;
-}
-
-/*
- * Route a parsed request and write the reply, through the page cache:
- * a page kept for this snapshot is copied out (its visit counted, its
- * counter's number filled in); another is rendered with the hole
- * marker for its counter, kept, and the marker replaced by the number.
- * Gopher+ probes bypass the cache: they are answered differently and
- * never counted.
- */
-static void
-serve(struct server *srv, const struct request *req, struct reply *rep,
-    struct buf *out, write_fn write)
-{
-	const struct page_entry	*e;
-	struct page_info	 info;
-	unsigned long long	 n = 0;
-	const char		*key = NULL;
-	char			 keybuf[2 * REQ_PATH_MAX + 32], num[32];
-	size_t			 from = out->len;
-
-	if (srv->pages != NULL && !req->probe)
-		key = page_key(req, keybuf, sizeof(keybuf));
-	if (key == NULL) {
-		route(&srv->rctx, req, rep);
-		write(srv, req, rep, out);
-		return;
-	}
-	e = pagecache_get(srv->pages, srv->site->serial, req->proto, key);
-	if (e != NULL) {
-		if (pagecache_emit(e, srv->counter, 1, srv->conf->lang, out)
-		    == -1) {
-			out->len = from;
-			reply_status(rep, ST_TEMP_FAIL, "Out of memory");
-			write(srv, req, rep, out);
-			return;
-		}
-		rep->status = ST_OK;
-		rep->kind = REPLY_DATA;
-		return;
-	}
-	srv->rctx.hole = srv->hole;
-	route(&srv->rctx, req, rep);
-	srv->rctx.hole = NULL;
-	write(srv, req, rep, out);
-	if (rep->cache && rep->status == ST_OK && rep->kind != REPLY_FILE &&
-	    out->len > from &&
-	    (srv->hole != NULL || rep->hole == PAGE_HOLE_NONE)) {
-		info.count = rep->count;
-		info.slot = rep->slot;
-		info.hole = rep->hole;
-		(void)pagecache_put(srv->pages, srv->site->serial, req->proto,
-		    key, out->data + from, out->len - from, srv->hole, &info);
-	}
-	/* only a page that shows a counter was rendered with the marker */
-	if (srv->hole == NULL || rep->hole == PAGE_HOLE_NONE)
-		return;
-	if (srv->counter != NULL && rep->hole == PAGE_HOLE_SITE)
-		n = counter_site(srv->counter);
-	else if (srv->counter != NULL && rep->hole == PAGE_HOLE_VIEWS)
-		n = counter_views(srv->counter, rep->slot);
-	counter_format(n, srv->conf->lang, num, sizeof(num));
-	if (pagecache_fill(out, from, srv->hole, num) == -1) {
-		out->len = from;
-		reply_status(rep, ST_TEMP_FAIL, "Out of memory");
-		write(srv, req, rep, out);
-	}
-}
-
-static void
-gopher_timeout(struct server *srv, struct buf *out)
-{
-	gopher_error(out, &srv->gopher, "request timeout");
+	return p == PROTO_GEMINI ? gemini_conn_front.name :
+	    gopher_conn_front.name;
 }
 
 void
 server_setup(struct server *srv, const struct config *conf,
     struct site *site, struct counter *counter, struct tls_ctx *tls)
 {
-	int	 i;
-
 	srv->conf = conf;
 	srv->site = site;
 	srv->counter = counter;
 	srv->tls = tls;
 
-	memset(&srv->rctx, 0, sizeof(srv->rctx));
-	srv->rctx.site = site;
-	srv->rctx.title = conf->title;
-	srv->rctx.lang = conf->lang;
-	srv->rctx.hostname = conf->hostname;
-	srv->rctx.per_page = conf->per_page;
-	for (i = 0; i < L_COUNT; i++)
-		srv->rctx.labels[i] = conf->labels[i];
-	srv->rctx.counter = counter;
-	srv->rctx.search = NULL;	/* opened by each worker */
+	memset(&srv->serve, 0, sizeof(srv->serve));
+	serve_setup(&srv->serve, conf, site, counter);
 
-	srv->gemini.hostname = conf->hostname;
-	srv->gemini.port = conf->gemini_port;
-	srv->gemini.lang = conf->lang;
+	srv->gemini.host.hostname = conf->hostname;
+	srv->gemini.host.port = conf->gemini_port;
+	srv->gemini.host.lang = conf->lang;
+	srv->gemini.sv = &srv->serve;
 
 	memset(&srv->gopher, 0, sizeof(srv->gopher));
-	srv->gopher.site = site;
-	srv->gopher.host = conf->gopher_host;
-	srv->gopher.port = conf->gopher_adv_port;
-	srv->gopher.ascii = conf->gopher_ascii;
-	srv->gopher.lang = conf->lang;
-	srv->gopher.title = conf->title;
+	srv->gopher.ctx.site = site;
+	srv->gopher.ctx.kind = route_kind;
+	srv->gopher.ctx.host = conf->gopher_host;
+	srv->gopher.ctx.port = conf->gopher_adv_port;
+	srv->gopher.ctx.ascii = conf->gopher_ascii;
+	srv->gopher.ctx.lang = conf->lang;
+	srv->gopher.ctx.title = conf->title;
+	srv->gopher.sv = &srv->serve;
 }
 
 static void
@@ -301,13 +89,42 @@ accept_cb(struct loop *l, int fd, int ev, void *arg)
 
 	(void)l;
 	(void)ev;
-	for (i = 0; i < srv->nlisteners; i++)
-		if (srv->listeners[i].fd == fd)
-			conn_accept(srv, fd, srv->listeners[i].fe);
+	for (i = 0; i < srv->nlisteners; i++) {
+		if (srv->listeners[i].fd != fd)
+			continue;
+		if (srv->listeners[i].proto == PROTO_GEMINI)
+			conn_accept(&srv->conns, fd, &gemini_conn_front,
+			    &srv->gemini);
+		else
+			conn_accept(&srv->conns, fd, &gopher_conn_front,
+			    &srv->gopher);
+	}
 }
 
-void
-server_accepting(struct server *srv, int on)
+/* What conn.c tells us: full, out of descriptors, room again. */
+static void
+conn_event(void *arg, enum conn_event ev)
+{
+	struct server	*srv = arg;
+
+	switch (ev) {
+	case CONN_FULL:
+		accepting(srv, 0);
+		break;
+	case CONN_NO_FD:
+		/* no busy loop: stop accepting until a tick */
+		accepting(srv, 0);
+		srv->paused_emfile = 1;
+		break;
+	case CONN_ROOM:
+		if (!srv->accepting && !srv->draining && !srv->paused_emfile)
+			accepting(srv, 1);
+		break;
+	}
+}
+
+static void
+accepting(struct server *srv, int on)
 {
 	int	 i;
 
@@ -340,12 +157,12 @@ tick_cb(struct loop *l, void *arg)
 {
 	struct server	*srv = arg;
 
-	conn_tick(srv);
+	conn_tick(&srv->conns);
 	/* after a burst (a thousand held TLS connections is ~35 MB), give
 	 * the memory back once the worker is idle again */
-	if (srv->nconns > srv->peak_conns)
-		srv->peak_conns = srv->nconns;
-	if (srv->nconns == 0 && srv->peak_conns >= SERVER_TRIM_CONNS) {
+	if (srv->conns.n > srv->peak_conns)
+		srv->peak_conns = srv->conns.n;
+	if (srv->conns.n == 0 && srv->peak_conns >= SERVER_TRIM_CONNS) {
 		malloc_trim(0);
 		srv->peak_conns = 0;
 	} else if (srv->peak_conns >= SERVER_TRIM_CONNS &&
@@ -361,9 +178,9 @@ tick_cb(struct loop *l, void *arg)
 	}
 	if (srv->paused_emfile) {
 		srv->paused_emfile = 0;
-		server_accepting(srv, 1);
+		accepting(srv, 1);
 	}
-	if (srv->draining && srv->nconns == 0)
+	if (srv->draining && srv->conns.n == 0)
 		loop_stop(l);
 }
 
@@ -387,48 +204,17 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 		;
 	if (worker_stop && !srv->draining) {
 		/* stop accepting; the listeners stay open in the master */
-		server_accepting(srv, 0);
+		accepting(srv, 0);
 		srv->draining = 1;
 		for (i = 0; i < srv->nlisteners; i++)
 			close(srv->listeners[i].fd);
 		srv->nlisteners = 0;
 		/* finish within the master's grace period, slow readers
 		 * included */
-		conn_drain(srv, SERVER_DRAIN_MS);
-		if (srv->nconns == 0)
+		conn_drain(&srv->conns, SERVER_DRAIN_MS);
+		if (srv->conns.n == 0)
 			loop_stop(l);
 	}
-}
-
-/*
- * The page cache and its hole marker: letters and digits that pass
- * every renderer unchanged, random per worker, so no article can hold
- * it.
- */
-static void
-page_cache_init(struct server *srv)
-{
-	static char	 marker[32];
-	unsigned char	 r[8];
-	const char	*l;
-	size_t		 i;
-	int		 ok = 1;
-
-	if ((srv->pages = pagecache_new(SERVER_PAGE_BUDGET,
-	    SERVER_PAGE_SLOTS)) == NULL) {
-		log_warnx("page cache: out of memory");
-		return;
-	}
-	for (i = 0; i < 2; i++) {
-		l = render_label(&srv->rctx, i == 0 ? L_VISITS : L_VIEWS);
-		if (utf8_width(l, strlen(l)) > SERVER_HOLE_LABEL_MAX)
-			ok = 0;
-	}
-	if (!ok || getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		return;
-	snprintf(marker, sizeof(marker), "BANTIN%02x%02x%02x%02x%02x%02x"
-	    "%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
-	srv->hole = marker;
 }
 
 /*
@@ -502,9 +288,7 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 	/* state that must not cross a fork is made here, and lazily: the
 	 * libmagic cookie (mime.c) and the search database are opened at
 	 * their first use, so an idle worker stays small */
-	if ((srv->rctx.search = search_lazy(srv->conf->catalog)) == NULL)
-		log_warnx("search unavailable: out of memory");
-	page_cache_init(srv);
+	serve_open(&srv->serve, srv->conf->catalog);
 	if ((srv->loop = loop_new()) == NULL)
 		fatal("epoll");
 	loop_add(srv->loop, worker_pipe[0], LOOP_READ, pipe_cb, srv);
@@ -512,18 +296,24 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 	/* access lines of one pass over the loop go out in one write */
 	log_batched(1);
 	loop_after(srv->loop, after_cb, srv);
-	srv->maxconns = (srv->conf->max_connections + srv->conf->workers - 1)
-	    / srv->conf->workers;
+	memset(&srv->conns, 0, sizeof(srv->conns));
+	srv->conns.loop = srv->loop;
+	srv->conns.tls = srv->tls;
+	srv->conns.request_timeout = srv->conf->request_timeout;
+	srv->conns.write_timeout = srv->conf->write_timeout;
+	srv->conns.max = (srv->conf->max_connections + srv->conf->workers -
+	    1) / srv->conf->workers;
+	srv->conns.event = conn_event;
+	srv->conns.arg = srv;
 	confine(srv, id);
 	if (worker_stop)
 		_exit(0);
-	server_accepting(srv, 1);
+	accepting(srv, 1);
 	loop_run(srv->loop);
 
-	conn_close_all(srv);
+	conn_close_all(&srv->conns);
 	log_flush();
-	search_close(srv->rctx.search);
-	pagecache_free(srv->pages);
+	serve_close(&srv->serve);
 	mime_free();
 	loop_free(srv->loop);
 	/* exit, not _exit: under SANITIZE=1 the leak check runs here too */

@@ -26,6 +26,7 @@
 
 #include "article.h"
 #include "path.h"
+#include "scheme.h"
 #include "site.h"
 #include "site_int.h"
 
@@ -48,11 +49,6 @@ struct dir {
 	struct dent	 ini;		/* _category.ini if ini.src != NULL */
 	struct pblock	*pool;
 };
-
-static const char *const reserved_top[] = {
-	"date", "search", "stats", "atom.xml", "caps.txt"
-};
-static const char *const reserved_sub[] = { "page", "atom.xml" };
 
 static int	 resolve(struct scan *, struct dir *, const char *,
 		    const char *, int, struct dent *);
@@ -250,24 +246,6 @@ dir_free(struct dir *dir)
 	memset(dir, 0, sizeof(*dir));
 }
 
-static int
-reserved(const char *name, int depth)
-{
-	size_t	 i;
-
-	if (depth == 0) {
-		for (i = 0; i < sizeof(reserved_top) / sizeof(*reserved_top);
-		    i++)
-			if (strcmp(name, reserved_top[i]) == 0)
-				return 1;
-		return 0;
-	}
-	for (i = 0; i < sizeof(reserved_sub) / sizeof(*reserved_sub); i++)
-		if (strcmp(name, reserved_sub[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* NULL if a folder name may be a URL segment, else why not. */
 static const char *
 bad_folder_name(const char *s)
@@ -354,7 +332,7 @@ scan_dir(struct scan *sc, const char *srcdir, const char *url, int depth,
 				goto fail;
 			continue;
 		}
-		if (reserved(d->name, depth)) {
+		if (scheme_reserved(d->name, depth)) {
 			site_warn(sc, url, d->name, 0,
 			    "reserved name, skipped");
 			if (stamp_skipped(sc, url, d, depth) == -1)
@@ -392,7 +370,7 @@ scan_dir(struct scan *sc, const char *srcdir, const char *url, int depth,
 			d = &dir.ents[i];
 			if (!S_ISREG(d->mode))
 				continue;
-			if (reserved(d->name, 0))
+			if (scheme_reserved(d->name, 0))
 				site_warn(sc, url, d->name, 0,
 				    "reserved name, skipped");
 			else if (site_add_file(sc, url, d, 1, NULL) == -1)
@@ -427,7 +405,7 @@ scan_dir(struct scan *sc, const char *srcdir, const char *url, int depth,
 			if (!S_ISREG(d->mode))
 				continue;
 			fmt = article_fmt(d->name);
-			if (reserved(d->name, depth))
+			if (scheme_reserved(d->name, depth))
 				site_warn(sc, url, d->name, 0,
 				    "reserved name, skipped");
 			else if (fmt != -1 &&

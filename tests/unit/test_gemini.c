@@ -1,10 +1,77 @@
-/* test_gemini.c: request-line parsing, every rule of spec v0.24.1. */
+/*
+ * test_gemini.c: request-line parsing, every rule of spec v0.24.1, the
+ * header, and the glue conn.c drives. serve() is a stand-in: this test
+ * links the Gemini front end alone, not the content core.
+ */
+#include <stdio.h>
 #include <string.h>
 
 #include "buf.h"
+#include "conn.h"
 #include "gemini.h"
 #include "proto.h"
+#include "serve.h"
 #include "t.h"
+
+static int	 nserved;
+
+void
+serve(struct serve *sv, const struct request *req, struct reply *rep,
+    struct buf *out, serve_write_fn *write, void *arg)
+{
+	(void)sv;
+	nserved++;
+	rep->status = ST_OK;
+	rep->kind = REPLY_DOCUMENT;
+	snprintf(rep->meta, sizeof(rep->meta), "text/gemini");
+	buf_puts(&rep->body, req->path);
+	write(arg, req, rep, out);
+}
+
+/* Bad lines never reach serve(); good ones are written as Gemini. */
+static void
+test_front(void)
+{
+	static const struct {
+		const char	*line;
+		int		 how;
+		const char	*want;
+	} fcases[] = {
+		{ "gemini://localhost/a", CONN_REQ_OK, "20 text/gemini\r\n/a" },
+		{ "gemini://localhost/a", CONN_REQ_NO_CRLF,
+		  "59 request line must end with CRLF\r\n" },
+		{ "gemini://localhost/a", CONN_REQ_TOO_LONG,
+		  "59 request too long\r\n" },
+		{ "gemini://example.org/", CONN_REQ_OK,
+		  "53 proxy request refused\r\n" },
+	};
+	struct gemini_front	 g = { { "localhost", 1965, "vi" }, NULL };
+	struct request		 req;
+	struct reply		 rep;
+	struct buf		 out = BUF_INIT;
+	size_t			 i;
+	int			 before;
+
+	CHECK_STR(gemini_conn_front.name, "gemini");
+	CHECK_INT(gemini_conn_front.tls, 1);
+	CHECK_INT(gemini_conn_front.need_crlf, 1);
+	for (i = 0; i < sizeof(fcases) / sizeof(fcases[0]); i++) {
+		reply_init(&rep);
+		buf_reset(&out);
+		buf_puts(&out, "");
+		before = nserved;
+		gemini_conn_front.handle(&g, fcases[i].line,
+		    strlen(fcases[i].line), fcases[i].how, &req, &rep, &out);
+		CHECK_STR(out.data, fcases[i].want);
+		CHECK_INT(nserved - before, fcases[i].want[0] == '2');
+		reply_clear(&rep);
+		buf_free(&rep.body);
+	}
+	buf_reset(&out);
+	gemini_conn_front.timeout(&g, &out);
+	CHECK_STR(out.data, "59 request timeout\r\n");
+	buf_free(&out);
+}
 
 static const struct gemini_host host = { "localhost", 1965, "vi" };
 
@@ -95,5 +162,6 @@ main(void)
 	gemini_header(&b, &rep);
 	CHECK_STR(b.data, "20 application/octet-stream\r\n");
 	buf_free(&b);
+	test_front();
 	return t_done("test_gemini");
 }

@@ -5,34 +5,60 @@
  * (paths, search strings, Gopher+ markers, HTTP, every way to encode a
  * traversal), gemtext -> menu and -> text (fields, widths in display
  * columns for Vietnamese, dot-doubling, references), ASCII mode,
- * caps.txt, errors and the reply dispatch. Most cases use no site, so
- * item types come from gopher.c's path rules (see kind_type); the
- * fixture site then checks the types route_kind gives.
+ * caps.txt, errors, the reply dispatch and the glue conn.c drives.
+ * Most cases use no site, so item types come from the path's shape
+ * (see kind_type); a stand-in for route_kind then checks that what the
+ * site says wins. serve() is a stand-in too: this test links the
+ * Gopher front end alone, not the content core.
  */
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "conn.h"
 #include "gopher.h"
 #include "proto.h"
-#include "site.h"
+#include "scheme.h"
+#include "serve.h"
 #include "utf8.h"
 #include "t.h"
 
-#ifndef FIXTURE
-#define FIXTURE	"tests/fixtures/site"
-#endif
-
 static const struct gopher_ctx	 vi_ctx = {
-	NULL, "example.org", 7070, 0, "vi", "Bản tin Huyện"
+	NULL, NULL, "example.org", 7070, 0, "vi", "Bản tin Huyện"
 };
 static const struct gopher_ctx	 en_ctx = {
-	NULL, "example.org", 70, 0, "en", "District news"
+	NULL, NULL, "example.org", 70, 0, "en", "District news"
 };
 static const struct gopher_ctx	 ascii_ctx = {
-	NULL, "example.org", 7070, 1, "vi", "Bản tin Huyện"
+	NULL, NULL, "example.org", 7070, 1, "vi", "Bản tin Huyện"
 };
+
+/* serve() as the glue sees it: the last request it was given, and a
+ * canned reply (a one-line menu page, or a file for probes) */
+static struct request	 served;
+static int		 nserved;
+
+void
+serve(struct serve *sv, const struct request *req, struct reply *rep,
+    struct buf *out, serve_write_fn *write, void *arg)
+{
+	(void)sv;
+	served = *req;
+	nserved++;
+	rep->status = ST_OK;
+	if (strcmp(req->path, "/file") == 0) {
+		rep->kind = REPLY_FILE;
+		rep->fd = dup(0);
+		rep->size = 0;
+		snprintf(rep->meta, sizeof(rep->meta), "application/pdf");
+	} else {
+		rep->kind = REPLY_MENU;
+		buf_puts(&rep->body, "served\n");
+	}
+	write(arg, req, rep, out);
+}
 
 static void
 test_parse(void)
@@ -283,7 +309,31 @@ test_menu_types(void)
 	buf_free(&want);
 }
 
-/* Item types from route_kind over the fixture site (its README). */
+/* A stand-in for route_kind: what "the site" knows of a few paths. */
+static int
+fake_kind(const struct site *site, const char *url, const char **mime)
+{
+	(void)site;
+	*mime = NULL;
+	if (strcmp(url, "/thoi-su") == 0 || strcmp(url, "/x/page/2/") == 0)
+		return SCHEME_MENU;
+	if (strcmp(url, "/thoi-su/bai") == 0 || strcmp(url, "/lien-he.txt") == 0)
+		return SCHEME_DOCUMENT;
+	if (strcmp(url, "/anh/a.jpg") == 0) {
+		*mime = "image/jpeg";
+		return SCHEME_FILE;
+	}
+	if (strcmp(url, "/bao-cao") == 0) {
+		*mime = "application/pdf";
+		return SCHEME_FILE;
+	}
+	if (strcmp(url, "/search") == 0 || strncmp(url, "/search?", 8) == 0)
+		return SCHEME_SEARCH;
+	return SCHEME_UNKNOWN;
+}
+
+/* Item types: what the site says wins; the path scheme's names and the
+ * path's shape decide the rest. */
 static void
 test_site_types(void)
 {
@@ -291,38 +341,31 @@ test_site_types(void)
 		const char	*url;
 		char		 type;
 	} cases[] = {
-		{ "/", '1' },
-		{ "/thoi-su/", '1' },
-		{ "/thoi-su/dia-phuong/", '1' },
-		{ "/thoi-su/page/2/", '1' },
-		{ "/thoi-su/2020-05-21-chi-bo-dai-hoi", '0' },
-		{ "/thoi-su/dia-phuong/2020-04-30-le-ky-niem", '0' },
-		{ "/gioi-thieu.gmi", '0' },
+		{ "/thoi-su", '1' },		/* the site: a category */
+		{ "/x/page/2/", '1' },
+		{ "/thoi-su/bai", '0' },
 		{ "/lien-he.txt", '0' },
-		{ "/thoi-su/anh/hoi-nghi.jpg", 'I' },
-		{ "/tai-lieu/bao-cao.pdf", '9' },
+		{ "/anh/a.jpg", 'I' },
+		{ "/bao-cao", '9' },		/* no extension: by MIME */
+		{ "/search", '7' },
+		{ "/search?dai%20hoi", '1' },	/* results, not the prompt */
+		{ "/", '1' },			/* the scheme's names */
 		{ "/atom.xml", '0' },
 		{ "/thoi-su/atom.xml", '0' },
-		{ "/search", '7' },
-		{ "/search?dai%20hoi", '1' },
 		{ "/date/2020/05/", '1' },
+		{ "/date", '1' },
 		{ "/stats", '1' },
-		{ "/khong-co/", '1' },		/* unknown: by the path */
+		{ "/caps.txt", '0' },
+		{ "/khong-co/", '1' },		/* unknown: by the shape */
 		{ "/khong-co", '0' },
+		{ "/khong-co.pdf", '9' },
 		{ "gemini://example.org/thoi-su/", 'h' },
 	};
 	struct gopher_ctx	 ctx = vi_ctx;
-	struct site		*site;
 	struct buf		 g = BUF_INIT, b = BUF_INIT;
-	char			 err[256];
 	size_t			 i;
 
-	if ((site = site_load(FIXTURE, NULL, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "site_load %s: %s\n", FIXTURE, err);
-		CHECK(site != NULL);
-		return;
-	}
-	ctx.site = site;
+	ctx.kind = fake_kind;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		buf_reset(&g);
 		buf_reset(&b);
@@ -334,9 +377,67 @@ test_site_types(void)
 		CHECK_INT(b.data[0], cases[i].type);
 		check_menu_shape(b.data);
 	}
-	site_free(site);
 	buf_free(&g);
 	buf_free(&b);
+}
+
+/* The glue conn.c drives: bad lines never reach serve(), good ones do,
+ * and what goes out is in Gopher's framing. */
+static void
+test_front(void)
+{
+	static const struct {
+		const char	*line;
+		int		 how;
+		int		 served;	/* reached serve() */
+		int		 status;	/* Gemini-style, for the log */
+		const char	*starts;	/* what goes out first */
+	} cases[] = {
+		{ "/thoi-su/", CONN_REQ_OK, 1, 20, "iserved\t" },
+		{ "/thoi-su/\tdai hoi", CONN_REQ_OK, 1, 20, "iserved\t" },
+		{ "/x", CONN_REQ_TOO_LONG, 0, 59, "3" },
+		{ "/../etc/passwd", CONN_REQ_OK, 0, 59, "3" },
+		{ "GET / HTTP/1.1", CONN_REQ_OK, 0, 59, "HTTP/1.0 " },
+		{ "URL:https://example.org/", CONN_REQ_OK, 0, 20, "<!DOCTYPE" },
+		{ "/file\t!", CONN_REQ_OK, 1, 20, "+-2" },
+	};
+	struct gopher_front	 g;
+	struct request		 req;
+	struct reply		 rep;
+	struct buf		 out = BUF_INIT;
+	size_t			 i;
+	int			 before;
+
+	memset(&g, 0, sizeof(g));
+	g.ctx = vi_ctx;
+	CHECK_STR(gopher_conn_front.name, "gopher");
+	CHECK_INT(gopher_conn_front.tls, 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&req, 0, sizeof(req));
+		reply_init(&rep);
+		buf_reset(&out);
+		before = nserved;
+		gopher_conn_front.handle(&g, cases[i].line,
+		    strlen(cases[i].line), cases[i].how, &req, &rep, &out);
+		if (nserved - before != cases[i].served ||
+		    out.data == NULL || strncmp(out.data, cases[i].starts,
+		    strlen(cases[i].starts)) != 0)
+			fprintf(stderr, "front %s: [%.40s]\n", cases[i].line,
+			    out.data ? out.data : "(null)");
+		CHECK_INT(nserved - before, cases[i].served);
+		CHECK_INT(status_gemini(rep.status), cases[i].status);
+		CHECK(out.data != NULL && strncmp(out.data, cases[i].starts,
+		    strlen(cases[i].starts)) == 0);
+		/* an attribute probe gets no file: the fd is closed */
+		CHECK(rep.kind != REPLY_FILE || rep.fd == -1);
+		reply_clear(&rep);
+		buf_free(&rep.body);
+	}
+	CHECK_STR(served.path, "/file");
+	buf_reset(&out);
+	gopher_conn_front.timeout(&g, &out);
+	CHECK(out.data != NULL && out.data[0] == '3');
+	buf_free(&out);
 }
 
 static void
@@ -724,5 +825,6 @@ main(void)
 	test_ascii();
 	test_error_caps_http();
 	test_reply();
+	test_front();
 	return t_done("test_gopher");
 }

@@ -18,6 +18,7 @@
 #include "proto.h"
 #include "render.h"
 #include "route.h"
+#include "scheme.h"
 #include "search.h"
 #include "site.h"
 #include "t.h"
@@ -200,7 +201,7 @@ test_table(void)
 		req_init(&req, cases[i].path, cases[i].has_query,
 		    cases[i].query);
 		reply_clear(&r);
-		route(&ctx, &req, &r);
+		route(&ctx, &req, NULL, &r);
 		ok = r.status == cases[i].st && r.kind == cases[i].kind &&
 		    (cases[i].st == ST_REDIRECT_PERM ?
 		    strcmp(r.meta, cases[i].meta) == 0 :
@@ -242,7 +243,7 @@ test_search_long(void)
 		memcpy(q + 2 * i, "đ", 2);
 	q[2 * 201] = '\0';
 	req_init(&req, "/search", 1, q);
-	route(&ctx, &req, &r);
+	route(&ctx, &req, NULL, &r);
 	CHECK_INT(r.status, ST_OK);
 	CHECK_INT(r.kind, REPLY_MENU);
 	CHECK_HAS(r.body.data, "\nTừ khóa quá dài (tối đa 200 ký tự).\n");
@@ -250,7 +251,7 @@ test_search_long(void)
 	q[2 * 200] = '\0';
 	reply_clear(&r);
 	req_init(&req, "/search", 1, q);
-	route(&ctx, &req, &r);
+	route(&ctx, &req, NULL, &r);
 	CHECK_INT(r.status, ST_TEMP_FAIL);
 	reply_clear(&r);
 	buf_free(&r.body);
@@ -310,7 +311,7 @@ test_counting(void)
 		req_init(&req, steps[i].path, 0, "");
 		req.probe = steps[i].probe;
 		reply_clear(&r);
-		route(&ctx, &req, &r);
+		route(&ctx, &req, NULL, &r);
 		if (counter_site(cnt) != (unsigned long long)steps[i].site)
 			fprintf(stderr, "after %s\n", steps[i].path);
 		CHECK_INT(counter_site(cnt), steps[i].site);
@@ -329,40 +330,40 @@ test_kind(void)
 {
 	static const struct {
 		const char	*url;
-		enum route_kind	 kind;
+		int		 kind;
 		const char	*mime;
 	} cases[] = {
-		{ "/", ROUTE_MENU, NULL },
-		{ "/thoi-su/", ROUTE_MENU, NULL },
-		{ "/thoi-su", ROUTE_MENU, NULL },
-		{ "/thoi-su/page/2/", ROUTE_MENU, NULL },
-		{ "/date/", ROUTE_MENU, NULL },
-		{ "/date/2020/05/21/", ROUTE_MENU, NULL },
-		{ "/stats", ROUTE_MENU, NULL },
-		{ "/search", ROUTE_SEARCH, NULL },
-		{ "/search?%C4%91&page=2", ROUTE_MENU, NULL },
-		{ "/thoi-su/2020-05-21-chi-bo-dai-hoi", ROUTE_DOCUMENT, NULL },
-		{ "/thoi-su/2020-05-21-chi-%62o-dai-hoi", ROUTE_DOCUMENT,
+		{ "/", SCHEME_MENU, NULL },
+		{ "/thoi-su/", SCHEME_MENU, NULL },
+		{ "/thoi-su", SCHEME_MENU, NULL },
+		{ "/thoi-su/page/2/", SCHEME_MENU, NULL },
+		{ "/date/", SCHEME_MENU, NULL },
+		{ "/date/2020/05/21/", SCHEME_MENU, NULL },
+		{ "/stats", SCHEME_MENU, NULL },
+		{ "/search", SCHEME_SEARCH, NULL },
+		{ "/search?%C4%91&page=2", SCHEME_MENU, NULL },
+		{ "/thoi-su/2020-05-21-chi-bo-dai-hoi", SCHEME_DOCUMENT, NULL },
+		{ "/thoi-su/2020-05-21-chi-%62o-dai-hoi", SCHEME_DOCUMENT,
 		  NULL },
-		{ "/gioi-thieu.gmi", ROUTE_DOCUMENT, NULL },
-		{ "/lien-he.txt", ROUTE_DOCUMENT, NULL },
-		{ "/thoi-su/anh/", ROUTE_DOCUMENT, NULL },
-		{ "/thoi-su/anh/hoi-nghi.jpg", ROUTE_FILE, "image/jpeg" },
-		{ "/tai-lieu/bao-cao.pdf", ROUTE_FILE, "application/pdf" },
-		{ "/atom.xml", ROUTE_FILE, "application/atom+xml" },
-		{ "/thoi-su/atom.xml", ROUTE_FILE, "application/atom+xml" },
-		{ "gemini://example.org/", ROUTE_EXTERNAL, NULL },
-		{ "gemini://localhost/thoi-su/", ROUTE_EXTERNAL, NULL },
-		{ "https://example.org/x", ROUTE_EXTERNAL, NULL },
-		{ "mailto:bbt@example.org", ROUTE_EXTERNAL, NULL },
-		{ "//example.org/x", ROUTE_EXTERNAL, NULL },
-		{ "/khong-co", ROUTE_UNKNOWN, NULL },
-		{ "/tai-lieu/", ROUTE_UNKNOWN, NULL },
-		{ "/_nhap.gmi", ROUTE_UNKNOWN, NULL },
-		{ "/.an.gmi", ROUTE_UNKNOWN, NULL },
-		{ "hoi-nghi.jpg", ROUTE_UNKNOWN, NULL },
-		{ "/%zz", ROUTE_UNKNOWN, NULL },
-		{ "", ROUTE_UNKNOWN, NULL },
+		{ "/gioi-thieu.gmi", SCHEME_DOCUMENT, NULL },
+		{ "/lien-he.txt", SCHEME_DOCUMENT, NULL },
+		{ "/thoi-su/anh/", SCHEME_DOCUMENT, NULL },
+		{ "/thoi-su/anh/hoi-nghi.jpg", SCHEME_FILE, "image/jpeg" },
+		{ "/tai-lieu/bao-cao.pdf", SCHEME_FILE, "application/pdf" },
+		{ "/atom.xml", SCHEME_FILE, "application/atom+xml" },
+		{ "/thoi-su/atom.xml", SCHEME_FILE, "application/atom+xml" },
+		{ "gemini://example.org/", SCHEME_EXTERNAL, NULL },
+		{ "gemini://localhost/thoi-su/", SCHEME_EXTERNAL, NULL },
+		{ "https://example.org/x", SCHEME_EXTERNAL, NULL },
+		{ "mailto:bbt@example.org", SCHEME_EXTERNAL, NULL },
+		{ "//example.org/x", SCHEME_EXTERNAL, NULL },
+		{ "/khong-co", SCHEME_UNKNOWN, NULL },
+		{ "/tai-lieu/", SCHEME_UNKNOWN, NULL },
+		{ "/_nhap.gmi", SCHEME_UNKNOWN, NULL },
+		{ "/.an.gmi", SCHEME_UNKNOWN, NULL },
+		{ "hoi-nghi.jpg", SCHEME_UNKNOWN, NULL },
+		{ "/%zz", SCHEME_UNKNOWN, NULL },
+		{ "", SCHEME_UNKNOWN, NULL },
 	};
 	const char	*mime;
 	size_t		 i;
@@ -378,7 +379,7 @@ test_kind(void)
 		else
 			CHECK(mime == NULL);
 	}
-	CHECK_INT(route_kind(site, "/lien-he.txt", NULL), ROUTE_DOCUMENT);
+	CHECK_INT(route_kind(site, "/lien-he.txt", NULL), SCHEME_DOCUMENT);
 }
 
 int
