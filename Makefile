@@ -12,8 +12,9 @@ PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
 CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
 		convert_html_meta.c convert_txt.c \
-		article.c site.c site_walk.c site_entry.c catalog.c search.c \
-		counter.c render.c scheme.c route.c mime.c pagecache.c serve.c
+		article.c site_load.c site_walk.c site_entry.c site.c \
+		catalog.c search.c counter.c render.c scheme.c route.c \
+		mime.c memo.c pagecache.c serve.c
 FRONT =		gemini.c gopher.c gopher_render.c
 TRANSPORT =	loop.c listen.c tls.c conn.c
 SUPPORT =	config.c sandbox.c memtrim.c
@@ -43,8 +44,8 @@ B =		build-san
 endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
-		scheme route counter search gemini gopher pagecache memtrim \
-		sandbox
+		scheme route counter search gemini gopher memo pagecache \
+		memtrim sandbox
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -90,6 +91,7 @@ $(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
 $(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
 $(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
+$(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
 # The front ends' tests bring their own serve(): no content core.
 $(B)/test_gemini: $(B)/test_gemini.o $(B)/gemini.o $(B)/path.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o

@@ -5,7 +5,7 @@
  * bytes that went out (Gemini header and body, or the Gopher menu or
  * text), keyed by protocol and request, for the snapshot they were
  * made from. A page that shows a counter keeps a hole where the number
- * goes: the renderer writes a marker there (struct render_ctx's hole)
+ * goes: the renderer writes a marker there (route()'s marker, serve.c)
  * and the cache cuts it out, so a cached page still counts its visit
  * and shows the number of this moment.
  */

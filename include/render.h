@@ -17,6 +17,7 @@ struct article;
 struct counter;
 struct search;
 struct search_hit;
+struct memo;
 
 
 struct render_ctx {
@@ -28,6 +29,8 @@ struct render_ctx {
 	const char		*labels[L_COUNT]; /* NULL = built in */
 	struct counter		*counter;	/* may be NULL */
 	struct search		*search;	/* may be NULL */
+	struct memo		*bodies;	/* the worker's caches of */
+	struct memo		*feeds;		/* bodies and feeds, or NULL */
 };
 
 const char	*render_label(const struct render_ctx *, enum label);

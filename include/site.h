@@ -12,6 +12,7 @@
 #include "buf.h"
 
 struct catalog;
+struct memo;
 
 #define SITE_ORDER_DEFAULT	1000	/* no order: after the ordered */
 #define SITE_DEPTH_MAX		16	/* folder nesting */
@@ -82,7 +83,9 @@ struct site_node {
 };
 
 struct site {
-	unsigned long		  serial;	/* unique in this process */
+	unsigned long		  serial;	/* 1 for a first load, one
+						   more than the snapshot a
+						   reload started from */
 	int			  rootfd;	/* O_DIRECTORY, owned */
 	char			 *root;
 	struct category		**cats;		/* top level, sorted */
@@ -136,9 +139,11 @@ void		 site_free(struct site *);
 enum site_node_type site_find(const struct site *, const char *path,
 		    struct site_node *n);
 
-/* Read an article's source (openat on rootfd) and convert it. */
-int		 site_article_body(const struct site *, const struct article *,
-		    struct buf *gemtext, char *err, size_t errlen);
+/* Read an article's source (openat on rootfd) and convert it, or take
+ * the body kept in bodies (memo.h; NULL: none) and keep a new one. */
+int		 site_article_body(const struct site *, struct memo *bodies,
+		    const struct article *, struct buf *gemtext, char *err,
+		    size_t errlen);
 
 /* Open a file the site lists (its src) read-only below rootfd, never
  * through a symbolic link. Returns the fd or -1 with errno set. */

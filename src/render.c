@@ -825,7 +825,8 @@ atom_entry(struct buf *b, const struct render_ctx *ctx,
 		return -1;
 	/* a source that cannot be read now still gets its entry and link */
 	buf_reset(body);
-	if (site_article_body(ctx->site, a, body, err, sizeof(err)) == 0 &&
+	if (site_article_body(ctx->site, ctx->bodies, a, body, err,
+	    sizeof(err)) == 0 &&
 	    (buf_puts(b, "<content type=\"text\">") == -1 ||
 	    xml_text(b, body->data != NULL ? body->data : "", body->len,
 	    0) == -1 || buf_puts(b, "</content>\n") == -1))

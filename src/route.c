@@ -25,6 +25,7 @@
 #include "buf.h"
 #include "counter.h"
 #include "log.h"
+#include "memo.h"
 #include "mime.h"
 #include "pagecache.h"
 #include "path.h"
@@ -227,50 +228,31 @@ route_search(const struct render_ctx *ctx, const struct request *req,
 
 /*
  * Feeds are data, not pages: they are not counted. A feed holds the
- * full text of twenty articles and shows no counter, so each worker
- * renders it once per snapshot and keeps it (a few feeds, replaced in
- * turn): feed readers poll, and must not cost twenty conversions a
- * poll.
+ * full text of twenty articles and shows no counter, so a worker
+ * renders it once per snapshot and keeps it (ctx->feeds, keyed by the
+ * category; the site's feed by 0): feed readers poll, and must not
+ * cost twenty conversions a poll.
  */
-#define FEED_CACHE_SLOTS	8
-
-static struct {
-	unsigned long		 serial;	/* 0 = empty */
-	const struct category	*cat;		/* NULL = the site's feed */
-	char			*xml;
-	size_t			 len;
-} feed_cache[FEED_CACHE_SLOTS];
-static size_t	 feed_next;
-
 static void
 route_feed(const struct render_ctx *ctx, struct reply *r,
     const struct category *c)
 {
-	size_t	 i;
-	char	*copy;
-	int	 rc;
+	const char	*kept;
+	size_t		 len;
+	int		 rc;
 
 	r->status = ST_OK;
 	r->kind = REPLY_DATA;
 	r->cache = 1;			/* data: not counted */
 	snprintf(r->meta, sizeof(r->meta), "%s", SCHEME_FEED_TYPE);
-	for (i = 0; i < FEED_CACHE_SLOTS; i++)
-		if (feed_cache[i].serial == ctx->site->serial &&
-		    feed_cache[i].cat == c) {
-			page_end(r, buf_append(&r->body, feed_cache[i].xml,
-			    feed_cache[i].len) == -1 ? -1 : 0);
-			return;
-		}
-	rc = render_atom(&r->body, ctx, c);
-	if (rc == 0 && (copy = malloc(r->body.len + 1)) != NULL) {
-		memcpy(copy, r->body.data, r->body.len + 1);
-		i = feed_next++ % FEED_CACHE_SLOTS;
-		free(feed_cache[i].xml);
-		feed_cache[i].serial = ctx->site->serial;
-		feed_cache[i].cat = c;
-		feed_cache[i].xml = copy;
-		feed_cache[i].len = r->body.len;
+	if ((kept = memo_get(ctx->feeds, ctx->site->serial, (uintptr_t)c,
+	    &len)) != NULL) {
+		page_end(r, buf_append(&r->body, kept, len) == -1 ? -1 : 0);
+		return;
 	}
+	if ((rc = render_atom(&r->body, ctx, c)) == 0)
+		(void)memo_put(ctx->feeds, ctx->site->serial, (uintptr_t)c,
+		    r->body.data, r->body.len);
 	page_end(r, rc);
 }
 
@@ -281,7 +263,8 @@ route_article(const struct render_ctx *ctx, const struct request *req,
 	struct buf	 body = BUF_INIT;
 	char		 err[256];
 
-	if (site_article_body(ctx->site, a, &body, err, sizeof(err)) == -1) {
+	if (site_article_body(ctx->site, ctx->bodies, a, &body, err,
+	    sizeof(err)) == -1) {
 		log_warnx("%s: %s", a->src, err);
 		buf_free(&body);
 		reply_status(r, ST_TEMP_FAIL, "Cannot read the article");

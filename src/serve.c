@@ -20,6 +20,7 @@
 #include "config.h"
 #include "counter.h"
 #include "log.h"
+#include "memo.h"
 #include "pagecache.h"
 #include "proto.h"
 #include "render.h"
@@ -31,6 +32,10 @@
 
 #define SERVE_PAGE_BUDGET	(2 * 1024 * 1024)	/* page cache, bytes */
 #define SERVE_PAGE_SLOTS	1024
+#define SERVE_BODY_SLOTS	64	/* converted bodies kept */
+#define SERVE_BODY_MAX		(64 * 1024)	/* longer: not kept */
+#define SERVE_FEED_SLOTS	8	/* Atom feeds kept */
+#define SERVE_FEED_MAX		(4 * 1024 * 1024)
 /* a counter label longer than this could wrap differently around the
  * marker than around the number: such pages are not kept */
 #define SERVE_MARK_LABEL_MAX	40
@@ -54,9 +59,10 @@ serve_setup(struct serve *sv, const struct config *conf, struct site *site,
 
 /*
  * The worker's own state, made after the fork: the search handle
- * (opened lazily, at the first query), the page cache and its marker:
- * letters and digits that pass every renderer unchanged, random per
- * worker, so that no article can hold it.
+ * (opened lazily, at the first query), the caches of bodies and feeds,
+ * the page cache and its marker: letters and digits that pass every
+ * renderer unchanged, random per worker, so that no article can hold
+ * it.
  */
 void
 serve_open(struct serve *sv, const char *catalog)
@@ -68,6 +74,10 @@ serve_open(struct serve *sv, const char *catalog)
 
 	if ((sv->rctx.search = search_lazy(catalog)) == NULL)
 		log_warnx("search unavailable: out of memory");
+	if ((sv->rctx.bodies = memo_new(SERVE_BODY_SLOTS, SERVE_BODY_MAX))
+	    == NULL || (sv->rctx.feeds = memo_new(SERVE_FEED_SLOTS,
+	    SERVE_FEED_MAX)) == NULL)
+		log_warnx("body and feed caches: out of memory");
 	sv->marker = NULL;
 	if ((sv->pages = pagecache_new(SERVE_PAGE_BUDGET,
 	    SERVE_PAGE_SLOTS)) == NULL) {
@@ -92,6 +102,10 @@ serve_close(struct serve *sv)
 {
 	search_close(sv->rctx.search);
 	sv->rctx.search = NULL;
+	memo_free(sv->rctx.bodies);
+	sv->rctx.bodies = NULL;
+	memo_free(sv->rctx.feeds);
+	sv->rctx.feeds = NULL;
 	pagecache_free(sv->pages);
 	sv->pages = NULL;
 }

@@ -3,13 +3,13 @@
  *
  * site_entry.c: what one file the walk keeps becomes in the snapshot:
  * an article (its source read and parsed, or its metadata taken from
- * the last snapshot or the catalog when size and mtime are
- * unchanged), an attachment, a
- * static page titled by its first heading, or a category's settings
- * from _category.ini. Files are opened below rootfd and never through
- * a symbolic link, here and when site.c reads a body to serve it. A
- * file that cannot be used is a warning and is skipped, never a failed
- * load. Nothing here lists a folder or decides what a folder is.
+ * the last snapshot or the catalog when size and mtime are unchanged),
+ * an attachment, a static page titled by its first heading, or a
+ * category's settings from _category.ini; and an article's body,
+ * converted again when it is served (site_article_body). Files are
+ * opened below rootfd and never through a symbolic link. A file that
+ * cannot be used is a warning and is skipped, never a failed load.
+ * Nothing here lists a folder or decides what a folder is.
  */
 
 #include <sys/types.h>
@@ -37,11 +37,15 @@
 #include "catalog.h"
 #include "gemtext.h"
 #include "log.h"
+#include "memo.h"
 #include "site.h"
+#include "site_entry.h"
 #include "site_int.h"
 #include "utf8.h"
 
 static int	 open_below(int, const char *);
+static int	 body_convert(const struct site *, const struct article *,
+		    struct buf *, char *, size_t);
 
 /* NULL if a file name may be served, else why not: it must be UTF-8
  * and hold nothing a link or a Gopher selector would break on. */
@@ -513,5 +517,71 @@ skip:
 fail:
 	article_meta_free(&m);
 	free(path);
+	return r;
+}
+
+/*
+ * A worker keeps converted bodies (serve.c makes the memo), so that a
+ * popular article, or a feed of twenty, is converted once, not on
+ * every request; keyed by the snapshot's serial and the article's
+ * index. A body that is not kept is served all the same.
+ */
+int
+site_article_body(const struct site *s, struct memo *bodies,
+    const struct article *a, struct buf *gemtext, char *err, size_t errlen)
+{
+	const char	*kept;
+	size_t		 len, mark = gemtext->len;
+	int		 r;
+
+	if ((kept = memo_get(bodies, s->serial, a->idx, &len)) != NULL)
+		return buf_append(gemtext, kept, len);
+	if ((r = body_convert(s, a, gemtext, err, errlen)) == 0)
+		(void)memo_put(bodies, s->serial, a->idx,
+		    gemtext->data + mark, gemtext->len - mark);
+	return r;
+}
+
+static const char *
+fmt_ext(enum article_fmt fmt)
+{
+	switch (fmt) {
+	case FMT_GMI:
+		return ".gmi";
+	case FMT_MD:
+		return ".md";
+	case FMT_TXT:
+		return ".txt";
+	default:
+		return ".html";
+	}
+}
+
+static int
+body_convert(const struct site *s, const struct article *a,
+    struct buf *gemtext, char *err, size_t errlen)
+{
+	struct article_meta	 m;
+	struct buf		 src = BUF_INIT;
+	char			*name = NULL;
+	int			 r = -1;
+
+	if (site_read_source(s->rootfd, a->src, &src, NULL, NULL) == -1) {
+		snprintf(err, errlen, "%s: %s", a->src, strerror(errno));
+		goto done;
+	}
+	/* the name the site knows, not a link target's: same format */
+	if (asprintf(&name, "%s%s", a->slug, fmt_ext(a->fmt)) == -1) {
+		name = NULL;
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	r = article_parse(name, a->cat->path, src.data != NULL ? src.data :
+	    "", src.len, &m, gemtext, err, errlen);
+	if (r == 0)
+		article_meta_free(&m);
+done:
+	free(name);
+	buf_free(&src);
 	return r;
 }

@@ -1,17 +1,18 @@
 /*
  * site_int.h: what the parts of the site module share, private to
- * site.c, site_walk.c and site_entry.c.
+ * site.c, site_walk.c, site_entry.c and site_store.c.
  *
  * site_load() (site.c) fills a struct scan and has site_walk.c walk the
  * tree with it; the walk hands each file it keeps to site_entry.c. The
- * snapshot's memory (the arena), its path index and its warnings stay
- * in site.c, behind the functions below.
+ * snapshot's memory (the arena), its path index and its warnings are
+ * site_store.c's, behind the functions below.
  */
 #ifndef SITE_INT_H
 #define SITE_INT_H
 
 #include <sys/types.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "buf.h"
@@ -49,37 +50,32 @@ struct scan {				/* also walks for site_stamp() */
 	struct buf	 body;		/* its gemtext, for the catalog */
 };
 
-/* site.c: the arena, freed by site_free() */
+#define SITE_HASH_SEED	2166136261u	/* FNV-1a */
+
+/* site.c; freed by site_free() */
+struct site_priv	*site_priv_new(void);
+/* keys in the index */
+size_t		 site_index_count(const struct site_priv *);
+/* FNV-1a of s[0..len), from h (SITE_HASH_SEED to start) */
+uint32_t	 site_hash(uint32_t h, const char *s, size_t len);
+
+/* the arena, freed by site_free() */
 void	*site_arena_alloc(struct site_priv *, size_t);
 char	*site_arena_strdup(struct site_priv *, const char *);
 char	*site_arena_cat(struct site_priv *, const char *a, const char *b,
 	    size_t blen);
-/* site.c: the path index. put returns 0, 1 if the key is taken
+/* the path index. put returns 0, 1 if the key is taken
  * (nothing stored), -1 on ENOMEM; owner names what holds a key. */
 int	 site_index_put(struct site_priv *, const char *key, int type,
 	    void *);
 const char *site_index_owner(const struct site_priv *, const char *key);
 /* room for n keys without a resize; -1 on ENOMEM */
 int	 site_index_reserve(struct site_priv *, size_t n);
-/* site.c: "path:line: reason" into site->warnings (none for stamps) */
+/* "path:line: reason" into site->warnings (none for stamps) */
 void	 site_warn(struct scan *, const char *dirurl, const char *name,
 	    int line, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
-/* site.c: room for element n of arr: arr, moved, or NULL (ENOMEM) */
+/* room for element n of arr: arr, moved, or NULL (ENOMEM) */
 void	*site_grow(void *arr, size_t n, size_t *cap, size_t size);
-
-/* site_walk.c: the whole tree into sc->s; -1 if the root fails */
-int	 site_walk(struct scan *);
-
-/* site_entry.c: what the walk keeps. -1 only on ENOMEM; a file that
- * cannot be used is a warning and 0. */
-int	 site_read_ini(struct scan *, struct category *, const char *inisrc);
-int	 site_add_file(struct scan *, const char *url, struct dent *,
-	    int page, struct site_file **);
-int	 site_add_article(struct scan *, struct category *, struct dent *);
-/* site_entry.c: a listed file, whole, below rootfd; size and mtime as
- * read (either may be NULL). */
-int	 site_read_source(int rootfd, const char *src, struct buf *,
-	    off_t *size, struct timespec *mtime);
 
 #endif

@@ -28,7 +28,9 @@
 #include "path.h"
 #include "scheme.h"
 #include "site.h"
+#include "site_entry.h"
 #include "site_int.h"
+#include "site_walk.h"
 
 /* The names and paths of one folder's entries, in blocks that never
  * move: a string apiece from malloc would be 200,000 calls a scan.

@@ -113,8 +113,8 @@ page_article_marked(const struct render_ctx *ctx, const char *path,
 		fprintf(stderr, "no article %s\n", path);
 		return b->data;
 	}
-	CHECK_INT(site_article_body(ctx->site, a, &body, err, sizeof(err)),
-	    0);
+	CHECK_INT(site_article_body(ctx->site, NULL, a, &body, err,
+	    sizeof(err)), 0);
 	CHECK_INT(render_article(b, ctx, a, body.data ? body.data : "",
 	    body.len, marker), 0);
 	buf_free(&body);
@@ -817,7 +817,7 @@ test_hostile(void)
 			render_date(&b, &ctx, 2021, 1, 2);
 		else if ((a = find_art(s, pages[i])) != NULL) {
 			buf_reset(&body);
-			CHECK_INT(site_article_body(s, a, &body, err,
+			CHECK_INT(site_article_body(s, NULL, a, &body, err,
 			    sizeof(err)), 0);
 			render_article(&b, &ctx, a, body.data ? body.data :
 			    "", body.len, NULL);

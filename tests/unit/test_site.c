@@ -319,12 +319,12 @@ test_fixture(void)
 	CHECK_INT(site_find(NULL, "/thoi-su/", &n), SITE_NONE);
 
 	/* bodies are read again, without the header */
-	CHECK_INT(site_article_body(s, s->articles[0], &body, err,
+	CHECK_INT(site_article_body(s, NULL, s->articles[0], &body, err,
 	    sizeof(err)), 0);
 	CHECK_HAS(body.data, "chi bộ khu phố 3");
 	CHECK(strstr(body.data, "author:") == NULL);
 	buf_reset(&body);
-	CHECK_INT(site_article_body(s, s->articles[8], &body, err,
+	CHECK_INT(site_article_body(s, NULL, s->articles[8], &body, err,
 	    sizeof(err)), 0);
 	CHECK_HAS(body.data, "Sáng 30/4");
 	buf_free(&body);
@@ -453,7 +453,7 @@ test_scratch(void)
 		/* the link's target, so that O_NOFOLLOW meets no link */
 		CHECK_STR(n.art->src, "cat/a.gmi");
 		CHECK_STR(n.art->meta.title, "Bài A");
-		CHECK_INT(site_article_body(s, n.art, &body, err,
+		CHECK_INT(site_article_body(s, NULL, n.art, &body, err,
 		    sizeof(err)), 0);
 		CHECK_HAS(body.data, "# A");
 	}
