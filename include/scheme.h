@@ -53,6 +53,10 @@ enum scheme_page scheme_match(const char *path, struct scheme_match *);
  * 0 (the top of the tree) or below. */
 int	scheme_reserved(const char *name, int depth);
 
+/* A top-level file of the tree that is served but never listed as a
+ * static page (robots.txt, favicon.txt). */
+int	scheme_unlisted(const char *name);
+
 /* The Gopher item type of a kind; 0 for SCHEME_FILE (by MIME type). */
 char	scheme_gopher_type(enum scheme_kind);
 

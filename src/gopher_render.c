@@ -332,15 +332,25 @@ gopher_host_put(struct buf *b, const char *host)
 	return buf_puts(b, host);
 }
 
-/* Item type of a served file: g and I for images, s for sound, 0 for
- * what reads as text. application/pdf gets 9, not the later "d" that
- * old clients do not know. */
+/*
+ * Item type of a served file: g and I for images, s for sound, 0 for
+ * plain text. Everything else is 9, a download sent as it is: type 0
+ * is dot-stuffed and ends with a "." line (RFC 1436), which would
+ * break an Atom feed or any XML or JSON file for the program that
+ * reads it. application/pdf gets 9 too, not the later "d" that old
+ * clients do not know.
+ */
 char
 gopher_mime_type(const char *m)
 {
 	size_t	 n;
 
 	if (m == NULL)
+		return '9';
+	n = strcspn(m, ";");
+	if ((n >= 4 && strncasecmp(m + n - 4, "+xml", 4) == 0) ||
+	    (n >= 4 && strncasecmp(m + n - 4, "/xml", 4) == 0) ||
+	    (n >= 5 && strncasecmp(m + n - 5, "/json", 5) == 0))
 		return '9';
 	if (strncasecmp(m, "image/gif", 9) == 0)
 		return 'g';
@@ -349,11 +359,6 @@ gopher_mime_type(const char *m)
 	if (strncasecmp(m, "audio/", 6) == 0)
 		return 's';
 	if (strncasecmp(m, "text/", 5) == 0)
-		return '0';
-	n = strcspn(m, ";");
-	if ((n >= 4 && strncasecmp(m + n - 4, "+xml", 4) == 0) ||
-	    (n >= 4 && strncasecmp(m + n - 4, "/xml", 4) == 0) ||
-	    (n >= 5 && strncasecmp(m + n - 5, "/json", 5) == 0))
 		return '0';
 	return '9';
 }
@@ -610,10 +615,25 @@ gopher_text(struct buf *out, const struct gopher_ctx *ctx,
 	struct buf		 refs = BUF_INIT, lab = BUF_INIT;
 	const char		*p, *nl, *title;
 	char			 first[32], rest[32];
-	int			 nlinks = 0, r = -1;
+	size_t			 width;
+	int			 nlinks = 0, text = 0, wide = 0, r = -1;
 
 	gemtext_iter_init(&it, gemtext, len);
 	while (gemtext_next(&it, &l)) {
+		/*
+		 * A gemtext line of text is a paragraph. Plain text has no
+		 * other way to show where one ends and the next begins than
+		 * a blank line: between two text lines of which one wraps,
+		 * there is one. Short lines in a row (an address, verse)
+		 * stay together.
+		 */
+		width = l.type == GEMTEXT_TEXT ?
+		    utf8_width(l.text, l.textlen) : 0;
+		if (width > 0 && text && (wide || width > GOPHER_COLS) &&
+		    !w.blank && emit(&w, "", 0) == -1)
+			goto done;
+		text = width > 0;
+		wide = width > GOPHER_COLS;
 		if (l.type != GEMTEXT_LINK) {
 			if (prose(&w, &l) == -1)
 				goto done;

@@ -5,7 +5,9 @@
  * where its name may stand (at the top of the tree, as the last part
  * of any category's path, or both), whether the pages below it are
  * its too (/date/2020/), and what kind of page it is. Everything else
- * a path can name is the tree's: categories, articles, files.
+ * a path can name is the tree's: categories, articles, files. A few
+ * top-level files of the tree are for programs, not readers
+ * (robots.txt, favicon.txt): served, never listed as pages.
  */
 
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #define AT_TOP		0x1	/* "/name" */
 #define IN_CATEGORY	0x2	/* "/<cat>/name": a category's own */
 #define SUBTREE		0x4	/* and every path below "/name/" */
+#define UNLISTED	0x8	/* the tree's file, but not a page */
 
 static const struct {
 	const char		*name;
@@ -29,6 +32,10 @@ static const struct {
 	{ "atom.xml",	SCHEME_FEED,		SCHEME_FILE,	 AT_TOP | IN_CATEGORY },
 	{ "caps.txt",	SCHEME_CAPS,		SCHEME_DOCUMENT, AT_TOP },
 	{ "page",	SCHEME_CAT_PAGE,	SCHEME_MENU,	 IN_CATEGORY },
+	/* the tree's, for programs: robots.txt (the Gemini robots
+	 * companion spec, and Gopher crawlers), favicon.txt (an emoji) */
+	{ "robots.txt",	SCHEME_TREE,		SCHEME_DOCUMENT, AT_TOP | UNLISTED },
+	{ "favicon.txt", SCHEME_TREE,		SCHEME_DOCUMENT, AT_TOP | UNLISTED },
 };
 #define NSCHEME	(sizeof(scheme) / sizeof(scheme[0]))
 
@@ -106,7 +113,8 @@ scheme_match(const char *path, struct scheme_match *m)
 	last = strrchr(path, '/') + 1;
 	for (i = 0; i < NSCHEME; i++) {
 		n = strlen(scheme[i].name);
-		if ((scheme[i].where & AT_TOP) && top == n &&
+		if ((scheme[i].where & (AT_TOP | UNLISTED)) == AT_TOP &&
+		    top == n &&
 		    strncmp(path + 1, scheme[i].name, n) == 0 &&
 		    (path[1 + n] == '\0' || (scheme[i].where & SUBTREE))) {
 			if (scheme[i].page == SCHEME_FEED)
@@ -138,7 +146,20 @@ scheme_reserved(const char *name, int depth)
 
 	for (i = 0; i < NSCHEME; i++)
 		if (strcmp(name, scheme[i].name) == 0 &&
+		    !(scheme[i].where & UNLISTED) &&
 		    (scheme[i].where & (depth == 0 ? AT_TOP : IN_CATEGORY)))
+			return 1;
+	return 0;
+}
+
+int
+scheme_unlisted(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NSCHEME; i++)
+		if ((scheme[i].where & UNLISTED) &&
+		    strcmp(name, scheme[i].name) == 0)
 			return 1;
 	return 0;
 }

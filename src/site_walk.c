@@ -375,7 +375,8 @@ scan_dir(struct scan *sc, const char *srcdir, const char *url, int depth,
 			if (scheme_reserved(d->name, 0))
 				site_warn(sc, url, d->name, 0,
 				    "reserved name, skipped");
-			else if (site_add_file(sc, url, d, 1, NULL) == -1)
+			else if (site_add_file(sc, url, d,
+			    !scheme_unlisted(d->name), NULL) == -1)
 				goto fail;
 		}
 	} else if (iscat) {

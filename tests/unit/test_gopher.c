@@ -253,7 +253,7 @@ test_menu_types(void)
 		{ "=> /date/2020/ 2020",
 		  "12020\t/date/2020/\texample.org\t7070\r\n" },
 		{ "=> /atom.xml Nguồn tin Atom",
-		  "0Nguồn tin Atom\t/atom.xml\texample.org\t7070\r\n" },
+		  "9Nguồn tin Atom\t/atom.xml\texample.org\t7070\r\n" },
 		{ "=> /thoi-su/anh/hoi-nghi.jpg Ảnh",
 		  "IẢnh\t/thoi-su/anh/hoi-nghi.jpg\texample.org\t7070\r\n" },
 		{ "=> /a/b.GIF gif",
@@ -350,8 +350,8 @@ test_site_types(void)
 		{ "/search", '7' },
 		{ "/search?dai%20hoi", '1' },	/* results, not the prompt */
 		{ "/", '1' },			/* the scheme's names */
-		{ "/atom.xml", '0' },
-		{ "/thoi-su/atom.xml", '0' },
+		{ "/atom.xml", '9' },		/* a download, not text */
+		{ "/thoi-su/atom.xml", '9' },
 		{ "/date/2020/05/", '1' },
 		{ "/date", '1' },
 		{ "/stats", '1' },
@@ -611,6 +611,47 @@ test_text(void)
 	    "bai-29\r\n.\r\n");
 	CHECK(strstr(b.data, "[31]") == NULL);
 
+	/* paragraphs: a blank line between two text lines when one of
+	 * them wraps (a .txt article's paragraphs, one line each); short
+	 * lines in a row stay together; no blank line is doubled */
+	{
+		static const struct {
+			const char	*gmi;
+			const char	*want;
+		} para[] = {
+			{ "Dòng một\nDòng hai\n",
+			  "Dòng một\r\nDòng hai\r\n.\r\n" },
+			{ "Ủy ban nhân dân quận triển khai kế hoạch tuyên "
+			  "truyền Đại hội tới từng khu dân cư.\nĐoạn hai.\n",
+			  "Ủy ban nhân dân quận triển khai kế hoạch tuyên "
+			  "truyền Đại hội tới từng\r\nkhu dân cư.\r\n\r\n"
+			  "Đoạn hai.\r\n.\r\n" },
+			{ "Đoạn một.\nỦy ban nhân dân quận triển khai kế "
+			  "hoạch tuyên truyền Đại hội tới từng khu dân cư.\n",
+			  "Đoạn một.\r\n\r\nỦy ban nhân dân quận triển "
+			  "khai kế hoạch tuyên truyền Đại hội tới từng\r\n"
+			  "khu dân cư.\r\n.\r\n" },
+			{ "Ủy ban nhân dân quận triển khai kế hoạch tuyên "
+			  "truyền Đại hội tới từng khu dân cư.\n\nĐoạn hai.\n",
+			  "Ủy ban nhân dân quận triển khai kế hoạch tuyên "
+			  "truyền Đại hội tới từng\r\nkhu dân cư.\r\n\r\n"
+			  "Đoạn hai.\r\n.\r\n" },
+			{ "Ủy ban nhân dân quận triển khai kế hoạch tuyên "
+			  "truyền Đại hội tới từng khu dân cư.\n* Mục\n",
+			  "Ủy ban nhân dân quận triển khai kế hoạch tuyên "
+			  "truyền Đại hội tới từng\r\nkhu dân cư.\r\n"
+			  "  * Mục\r\n.\r\n" },
+		};
+		size_t	 k;
+
+		for (k = 0; k < sizeof(para) / sizeof(para[0]); k++) {
+			buf_reset(&b);
+			CHECK_INT(gopher_text(&b, &vi_ctx, para[k].gmi,
+			    strlen(para[k].gmi)), 0);
+			CHECK_STR(b.data, para[k].want);
+		}
+	}
+
 	buf_reset(&b);
 	CHECK_INT(gopher_text(&b, &vi_ctx, "", 0), 0);
 	CHECK_STR(b.data, ".\r\n");
@@ -744,7 +785,7 @@ test_reply(void)
 		  "Tiêu đề\r\n=======\r\n..\r\n.\r\n" },
 		{ "/atom.xml", ST_OK, REPLY_DATA, "application/atom+xml",
 		  "<?xml version=\"1.0\"?>\n.\n<feed/>",
-		  "<?xml version=\"1.0\"?>\r\n..\r\n<feed/>\r\n.\r\n" },
+		  "<?xml version=\"1.0\"?>\n.\n<feed/>" },	/* as it is */
 		{ "/a.bin", ST_OK, REPLY_DATA, "application/octet-stream",
 		  "\x01.\n", "\x01.\n" },
 		{ "/a.jpg", ST_OK, REPLY_FILE, "image/jpeg", "", "" },

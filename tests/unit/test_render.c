@@ -172,6 +172,8 @@ test_home(void)
 		{ "## Trang tĩnh\n", 0 },
 		{ "\n=> /gioi-thieu.gmi Giới thiệu\n", 0 },
 		{ "\n=> /lien-he.txt lien-he\n", 0 },
+		{ "robots", 1 },		/* served, never listed */
+		{ "favicon", 1 },
 		{ "_nhap", 1 },
 		{ ".an", 1 },
 		{ "Số lượt truy cập", 1 },		/* no counter */

@@ -161,6 +161,8 @@ test_table(void)
 		  "# Giới thiệu\n" },
 		{ "/lien-he.txt", 0, "", ST_OK, REPLY_DATA, "text/plain",
 		  NULL },
+		{ "/robots.txt", 0, "", ST_OK, REPLY_DATA, "text/plain",
+		  "User-agent: *\nDisallow: /search\n" },
 		{ "/thoi-su/anh/hoi-nghi.jpg", 0, "", ST_OK, REPLY_FILE,
 		  "image/jpeg", NULL },
 		{ "/tai-lieu/bao-cao.pdf", 0, "", ST_OK, REPLY_FILE,

@@ -33,6 +33,7 @@ test_match(void)
 		{ "/stats", SCHEME_STATS, SCHEME_MENU, "", 0, 0 },
 		{ "/stats/x", SCHEME_TREE, SCHEME_UNKNOWN, "", 0, 0 },
 		{ "/caps.txt", SCHEME_CAPS, SCHEME_DOCUMENT, "", 0, 0 },
+		{ "/robots.txt", SCHEME_TREE, SCHEME_UNKNOWN, "", 0, 0 },
 		{ "/x/caps.txt", SCHEME_TREE, SCHEME_UNKNOWN, "", 0, 0 },
 		{ "/atom.xml", SCHEME_FEED, SCHEME_FILE, "/", 0, 0 },
 		{ "/thoi-su/atom.xml", SCHEME_FEED, SCHEME_FILE, "/thoi-su/",
@@ -89,6 +90,8 @@ test_reserved(void)
 		{ "atom.xml", 1, 1 },
 		{ "caps.txt", 1, 0 },
 		{ "page", 0, 1 },
+		{ "robots.txt", 0, 0 },		/* the tree's, unlisted */
+		{ "favicon.txt", 0, 0 },
 		{ "thoi-su", 0, 0 },
 		{ "dates", 0, 0 },
 		{ "", 0, 0 },
@@ -100,6 +103,10 @@ test_reserved(void)
 		CHECK_INT(scheme_reserved(cases[i].name, 1), cases[i].below);
 		CHECK_INT(scheme_reserved(cases[i].name, 3), cases[i].below);
 	}
+	CHECK_INT(scheme_unlisted("robots.txt"), 1);
+	CHECK_INT(scheme_unlisted("favicon.txt"), 1);
+	CHECK_INT(scheme_unlisted("robots.gmi"), 0);
+	CHECK_INT(scheme_unlisted("gioi-thieu.gmi"), 0);
 }
 
 static void

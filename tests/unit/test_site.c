@@ -133,6 +133,8 @@ static const struct findcase finds[] = {
 	{ "/thoi-su/anh/index.gmi", SITE_FILE, "thoi-su/anh/index.gmi" },
 	{ "/gioi-thieu.gmi", SITE_FILE, "gioi-thieu.gmi" },
 	{ "/lien-he.txt", SITE_FILE, "lien-he.txt" },
+	{ "/robots.txt", SITE_FILE, "robots.txt" },
+	{ "/favicon.txt", SITE_FILE, "favicon.txt" },
 	{ "/tai-lieu/bao-cao.pdf", SITE_FILE, "tai-lieu/bao-cao.pdf" },
 	{ "/thoi-su/anh/", SITE_DIR, "thoi-su/anh/index.gmi" },
 	{ "/thoi-su/anh", SITE_DIR, "thoi-su/anh/index.gmi" },
@@ -284,7 +286,10 @@ test_fixture(void)
 		CHECK_STR(s->pages[2]->src, "lien-he.txt");
 		CHECK(s->pages[2]->size > 0);
 	}
-	CHECK_INT(s->nfiles, 6);
+	CHECK_INT(s->nfiles, 8);
+	for (i = 0; i < s->npages; i++)		/* files, not pages */
+		CHECK(strcmp(s->pages[i]->path, "/robots.txt") != 0 &&
+		    strcmp(s->pages[i]->path, "/favicon.txt") != 0);
 	for (i = 0; i < s->nfiles; i++)
 		CHECK(strcmp(s->files[i]->src, "thoi-su/atom.xml") != 0);
 

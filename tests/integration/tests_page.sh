@@ -1,0 +1,70 @@
+# tests_page.sh: what a reader sees around and between pages (issue 13):
+# special files, feeds and text over Gopher.
+
+# robots.txt and favicon.txt are served on both protocols, and listed
+# on neither home page
+test_special_files_unlisted() {
+	setup
+	printf 'User-agent: *\nDisallow: /search\n' >"$TMP/capsule/robots.txt"
+	printf '\360\237\223\260\n' >"$TMP/capsule/favicon.txt"
+	start_server
+	gem "gemini://localhost:$GP/"
+	expect_status 20
+	printf '%s' "$BODY" | grep -q "robots\|favicon" && fail "listed on the home page"
+	expect_body "=> /gioi-thieu.gmi Giới thiệu"
+	gem "gemini://localhost:$GP/robots.txt"
+	expect_status 20 "robots.txt"
+	printf '%s' "$HDR" | grep -q "^20 text/plain" || fail "robots.txt type: $HDR"
+	expect_body "Disallow: /search"
+	gem "gemini://localhost:$GP/favicon.txt"
+	expect_status 20 "favicon.txt"
+	expect_body "📰"
+	out=$(curl -s "gopher://127.0.0.1:$HP/1/")
+	printf '%s' "$out" | grep -q "robots\|favicon" && fail "listed in the Gopher menu"
+	out=$(curl -s "gopher://127.0.0.1:$HP/0/robots.txt")
+	printf '%s' "$out" | grep -q "^Disallow: /search" || fail "robots.txt over Gopher"
+	true
+}
+
+# a feed over Gopher is the feed, byte for byte (no "." line, no dot
+# doubling): an XML parser reads it; menus list it as a download (9)
+test_gopher_feed_is_a_download() {
+	setup; start_server
+	gem "gemini://localhost:$GP/atom.xml"
+	expect_status 20
+	curl -s "gopher://127.0.0.1:$HP/9/atom.xml" >"$TMP/feed.xml"
+	# the Gemini body is the same feed
+	printf '%s\n' "$BODY" | cmp -s - "$TMP/feed.xml" ||
+		python3 -c 'import sys; a=open(sys.argv[1],"rb").read(); sys.exit(0 if a.rstrip(b"\n")==sys.argv[2].encode().rstrip(b"\n") else 1)' "$TMP/feed.xml" "$BODY" ||
+		fail "Gopher feed differs from the Gemini one"
+	python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$TMP/feed.xml" || fail "feed is not well-formed XML"
+	tail -c 3 "$TMP/feed.xml" | grep -q '^\.' && fail "feed ends with a . line"
+	out=$(curl -s "gopher://127.0.0.1:$HP/1/")
+	printf '%s' "$out" | grep -q "^9[^	]*	/atom.xml	" || fail "feed not listed as type 9"
+	out=$(curl -s "gopher://127.0.0.1:$HP/1/thoi-su/")
+	printf '%s' "$out" | grep -q "^9[^	]*	/thoi-su/atom.xml	" || fail "category feed not listed as type 9"
+	true
+}
+
+# a .txt article whose paragraphs are one indented line each keeps a
+# blank line between them in Gopher text (lynx shows the text as sent)
+test_gopher_txt_paragraphs() {
+	setup
+	cat >"$TMP/capsule/thoi-su/2023-01-02-doan-van.txt" <<'EOT'
+Chi bộ khu phố 5 hoàn thành đại hội nhiệm kỳ mới với nhiều đổi mới trong công tác
+
+       Đến giữa tháng 5, cả 23 chi bộ trực thuộc Đảng bộ Khối đã tổ chức xong đại hội nhiệm kỳ mới, sớm hơn mười ngày so với kế hoạch đề ra từ đầu năm.
+       Ngay từ cuối năm trước, Ban Thường vụ đã phân công từng đồng chí ủy viên phụ trách, theo dõi các chi bộ và tổ chức tập huấn nghiệp vụ.
+EOT
+	start_server
+	curl -s "gopher://127.0.0.1:$HP/0/thoi-su/2023-01-02-doan-van" >"$TMP/g"
+	python3 - "$TMP/g" <<'EOT' || fail "no blank line between the paragraphs"
+import sys
+lines = open(sys.argv[1], encoding="utf-8", newline="").read().split("\r\n")
+b = next(i for i, l in enumerate(lines) if l.startswith("Ngay từ cuối"))
+assert lines[b - 1] == "" and lines[b - 2].endswith("năm."), lines[b - 3:b + 1]
+EOT
+	lynx -dump "gopher://127.0.0.1:$HP/0/thoi-su/2023-01-02-doan-van" >"$TMP/lynx" 2>/dev/null
+	grep -q "Ngay từ cuối năm trước" "$TMP/lynx" || fail "lynx shows no text"
+	true
+}
