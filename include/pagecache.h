@@ -4,10 +4,11 @@
  * pagecache.h: each worker keeps the replies it has rendered, as the
  * bytes that went out (Gemini header and body, or the Gopher menu or
  * text), keyed by protocol and request, for the snapshot they were
- * made from. A page that shows a counter keeps a hole where the number
- * goes: the renderer writes a marker there (route()'s marker, serve.c)
- * and the cache cuts it out, so a cached page still counts its visit
- * and shows the number of this moment.
+ * made from. A page that shows counters keeps a hole where each number
+ * goes: the renderer writes a marker there, one per counter (struct
+ * page_marks, route()'s, serve.c's) and the cache cuts them out, so a
+ * cached page still counts its visit and shows the numbers of this
+ * moment: an article shows the site's visits and its own views.
  */
 
 #ifndef PAGECACHE_H
@@ -18,16 +19,22 @@
 struct buf;
 struct counter;
 
-enum page_hole {
-	PAGE_HOLE_NONE,
-	PAGE_HOLE_SITE,		/* the site's visits */
-	PAGE_HOLE_VIEWS		/* the views of counter slot `slot` */
+enum page_hole {		/* bits: the counters a page shows */
+	PAGE_HOLE_NONE = 0,
+	PAGE_HOLE_SITE = 1,	/* the site's visits */
+	PAGE_HOLE_VIEWS = 2	/* the views of counter slot `slot` */
 };
 
 struct page_info {		/* what a hit must redo */
 	int		 count;	/* counter_hit(counter, slot) */
 	int		 slot;	/* -1: the site only */
-	enum page_hole	 hole;
+	int		 holes;	/* enum page_hole bits */
+};
+
+/* The markers written for the numbers, or NULL for "write the number". */
+struct page_marks {
+	const char	*site;
+	const char	*views;
 };
 
 struct pagecache;
@@ -42,22 +49,23 @@ const struct page_entry	*pagecache_get(struct pagecache *, unsigned long serial,
 			    int proto, const char *key);
 
 /*
- * Keep data[0..len) for (serial, proto, key). marker (NULL if none) is
- * cut out where it occurs once, and becomes the hole; a page with the
- * marker more than once, or larger than an eighth of the budget, or
- * one that would pass the budget, is not kept. Keeping a page of
- * another serial empties the cache first. Returns the entry, or NULL
- * when it was not kept.
+ * Keep data[0..len) for (serial, proto, key). Each marker of marks
+ * (NULL if none) is cut out where it occurs once, and becomes a hole;
+ * a page with a marker more than once or one it does not claim in
+ * info's holes, or larger than an eighth of the budget, or that would
+ * pass the budget, is not kept. Keeping a page of another serial
+ * empties the cache first. Returns the entry, or NULL when it was not
+ * kept.
  */
 const struct page_entry	*pagecache_put(struct pagecache *, unsigned long serial,
 			    int proto, const char *key, const char *data,
-			    size_t len, const char *marker,
+			    size_t len, const struct page_marks *,
 			    const struct page_info *);
 
 /*
  * Append the entry to out: its visit is counted first (when count is
- * set and counter is not NULL), then the number of this moment fills
- * the hole, formatted for lang. -1: out of memory.
+ * set and counter is not NULL), then the numbers of this moment fill
+ * the holes, formatted for lang. -1: out of memory.
  */
 int	pagecache_emit(const struct page_entry *, struct counter *, int count,
 	    const char *lang, struct buf *out);

@@ -57,7 +57,8 @@ struct reply {
 						   the snapshot (pagecache.c) */
 	int		 count;			/* it counted a visit, */
 	int		 slot;			/* of this slot (-1: site) */
-	int		 hole;			/* enum page_hole it shows */
+	int		 hole;			/* enum page_hole bits: the
+						   counters it shows */
 };
 
 void	reply_init(struct reply *);

@@ -18,6 +18,7 @@ struct counter;
 struct search;
 struct search_hit;
 struct memo;
+struct page_marks;
 
 
 struct render_ctx {
@@ -57,16 +58,16 @@ int	render_message(struct buf *, const struct render_ctx *,
 	    enum label heading, enum label message);
 
 /*
- * marker, where not NULL, is written for the counter's number that the
+ * marks, where not NULL, are written for the counters' numbers that the
  * page shows, for the page cache to cut out and fill in (pagecache.h).
  */
 int	render_home(struct buf *, const struct render_ctx *,
-	    const char *marker);
+	    const struct page_marks *marks);
 int	render_category(struct buf *, const struct render_ctx *,
 	    const struct category *, int page);
 int	render_article(struct buf *, const struct render_ctx *,
 	    const struct article *, const char *body, size_t bodylen,
-	    const char *marker);
+	    const struct page_marks *marks);
 /* y, m, d: 0 for the levels above: /date/, /date/Y/, /date/Y/M/ */
 int	render_date(struct buf *, const struct render_ctx *, int y, int m,
 	    int d);

@@ -9,16 +9,17 @@ struct render_ctx;
 struct request;
 struct reply;
 struct site;
+struct page_marks;
 
 /*
  * Resolve req->path (already normalised) to a page, article, feed,
  * search or file, and fill the reply. Counts the visit (and the
  * article view) for successful pages unless req->probe. A page that
- * shows a counter writes marker for its number when marker is not
- * NULL (render.h).
+ * shows counters writes the markers of marks for their numbers when
+ * marks is not NULL (render.h, pagecache.h).
  */
 void	route(const struct render_ctx *, const struct request *,
-	    const char *marker, struct reply *);
+	    const struct page_marks *marks, struct reply *);
 
 /*
  * What a link target as written in a rendered page is ("/x/", "/x/y",

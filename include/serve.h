@@ -8,6 +8,7 @@
 #ifndef SERVE_H
 #define SERVE_H
 
+#include "pagecache.h"
 #include "render.h"
 
 struct buf;
@@ -21,10 +22,10 @@ struct site;
 struct serve {
 	struct render_ctx	 rctx;		/* what route() needs */
 	struct pagecache	*pages;		/* this worker's, or NULL */
-	const char		*marker;	/* where a counter's number
-						   goes, or NULL: pages that
+	struct page_marks	 marks;		/* where counters' numbers
+						   go; NULL ones: pages that
 						   show one are not kept */
-	char			 markbuf[32];
+	char			 markbuf[2][32];
 };
 
 /* Append the reply to out in the front end's protocol. */

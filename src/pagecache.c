@@ -25,16 +25,22 @@
 #include "counter.h"
 #include "pagecache.h"
 
-#define NO_HOLE		((size_t)-1)
+#define HOLES_MAX	2		/* the site's, the article's */
+
+struct hole {
+	size_t		 at;		/* offset of the number in data */
+	enum page_hole	 kind;
+};
 
 struct page_entry {
 	unsigned long	 serial;
 	int		 proto;
 	uint32_t	 hash;
 	char		*key;		/* in the same allocation */
-	char		*data;		/* page bytes, the hole cut out */
+	char		*data;		/* page bytes, the holes cut out */
 	size_t		 len;
-	size_t		 hole_at;	/* offset of the number, or NO_HOLE */
+	struct hole	 hole[HOLES_MAX];	/* in the order of at */
+	int		 nholes;
 	size_t		 size;		/* charged to the budget */
 	int		 used;		/* hit since the hand passed */
 	struct page_info info;
@@ -151,28 +157,63 @@ make_room(struct pagecache *pc, size_t size)
 	return pc->bytes + size > pc->budget ? -1 : 0;
 }
 
+/*
+ * Where each marker of marks stands in data, once, in holes sorted by
+ * offset (their lengths in mlen); -1 if a marker is there more than
+ * once or for a counter the page does not claim.
+ */
+static int
+find_holes(const char *data, size_t len, const struct page_marks *marks,
+    int claimed, struct hole *holes, size_t *mlen, int *n)
+{
+	const char	*m[HOLES_MAX], *at, *again;
+	enum page_hole	 kind[HOLES_MAX] = { PAGE_HOLE_SITE, PAGE_HOLE_VIEWS };
+	struct hole	 t;
+	size_t		 tl, l;
+	int		 i;
+
+	*n = 0;
+	if (marks == NULL || len == 0)
+		return 0;
+	m[0] = marks->site;
+	m[1] = marks->views;
+	for (i = 0; i < HOLES_MAX; i++) {
+		if (m[i] == NULL || *m[i] == '\0')
+			continue;
+		l = strlen(m[i]);
+		if ((at = memmem(data, len, m[i], l)) == NULL)
+			continue;
+		again = memmem(at + l, len - (size_t)(at - data) - l, m[i], l);
+		if (again != NULL || !(claimed & kind[i]))
+			return -1;
+		holes[*n].at = (size_t)(at - data);
+		holes[*n].kind = kind[i];
+		mlen[(*n)++] = l;
+	}
+	if (*n == 2 && holes[1].at < holes[0].at) {
+		t = holes[0], holes[0] = holes[1], holes[1] = t;
+		tl = mlen[0], mlen[0] = mlen[1], mlen[1] = tl;
+	}
+	/* markers are distinct strings that do not overlap */
+	if (*n == 2 && holes[0].at + mlen[0] > holes[1].at)
+		return -1;
+	return 0;
+}
+
 const struct page_entry *
 pagecache_put(struct pagecache *pc, unsigned long serial, int proto,
-    const char *key, const char *data, size_t len, const char *marker,
-    const struct page_info *info)
+    const char *key, const char *data, size_t len,
+    const struct page_marks *marks, const struct page_info *info)
 {
 	struct page_entry	*e;
-	const char		*at = NULL, *again;
-	size_t			 klen, mlen = 0, i, size;
+	struct hole		 holes[HOLES_MAX];
+	size_t			 klen, mlen[HOLES_MAX], cut = 0, i, size, from;
 	uint32_t		 h;
+	int			 nholes, k;
 
-	if (pc == NULL)
+	if (pc == NULL || find_holes(data, len, marks, info->holes, holes,
+	    mlen, &nholes) == -1)
 		return NULL;
-	if (marker != NULL && *marker != '\0' && len > 0) {
-		mlen = strlen(marker);
-		at = memmem(data, len, marker, mlen);
-		if (at != NULL) {
-			again = memmem(at + mlen, len - (size_t)(at - data) -
-			    mlen, marker, mlen);
-			if (again != NULL || info->hole == PAGE_HOLE_NONE)
-				return NULL;
-		}
-	}
 	klen = strlen(key);
 	size = sizeof(*e) + klen + 1 + len + 1;
 	if (size > pc->budget / 8)
@@ -194,24 +235,28 @@ pagecache_put(struct pagecache *pc, unsigned long serial, int proto,
 	e->key = (char *)(e + 1);
 	memcpy(e->key, key, klen + 1);
 	e->data = e->key + klen + 1;
-	if (at != NULL) {
-		e->hole_at = (size_t)(at - data);
-		memcpy(e->data, data, e->hole_at);
-		memcpy(e->data + e->hole_at, at + mlen, len - e->hole_at -
-		    mlen);
-		e->len = len - mlen;
-	} else {
-		e->hole_at = NO_HOLE;
-		if (len > 0)
-			memcpy(e->data, data, len);
-		e->len = len;
+	/* the bytes between the markers, each hole at its offset in what
+	 * is kept */
+	e->len = 0;
+	for (from = 0, k = 0; k <= nholes; k++) {
+		cut = k < nholes ? holes[k].at : len;
+		if (cut > from)
+			memcpy(e->data + e->len, data + from, cut - from);
+		e->len += cut - from;
+		if (k < nholes) {
+			e->hole[k].at = e->len;
+			e->hole[k].kind = holes[k].kind;
+			from = cut + mlen[k];
+		}
 	}
+	e->nholes = nholes;
 	e->data[e->len] = '\0';
 	e->size = size;
 	e->used = 0;
 	e->info = *info;
-	if (at == NULL)
-		e->info.hole = PAGE_HOLE_NONE;
+	e->info.holes = 0;
+	for (k = 0; k < nholes; k++)
+		e->info.holes |= holes[k].kind;
 	pc->slot[i] = e;
 	pc->bytes += size;
 	pc->count++;
@@ -222,26 +267,37 @@ int
 pagecache_emit(const struct page_entry *e, struct counter *counter,
     int count, const char *lang, struct buf *out)
 {
-	unsigned long long	 n = 0;
-	char			 num[32];
-	size_t			 nlen;
+	unsigned long long	 n;
+	char			 num[HOLES_MAX][32];
+	size_t			 nlen[HOLES_MAX], total = e->len, from, at;
+	int			 k;
 
 	if (count && e->info.count && counter != NULL)
 		counter_hit(counter, e->info.slot);
-	if (e->hole_at == NO_HOLE)
+	if (e->nholes == 0)
 		return buf_append(out, e->data, e->len);
-	if (counter != NULL)
-		n = e->info.hole == PAGE_HOLE_SITE ? counter_site(counter) :
-		    counter_views(counter, e->info.slot);
-	counter_format(n, lang, num, sizeof(num));
-	nlen = strlen(num);
-	if (buf_reserve(out, e->len + nlen) == -1)
+	for (k = 0; k < e->nholes; k++) {
+		n = 0;
+		if (counter != NULL)
+			n = e->hole[k].kind == PAGE_HOLE_SITE ?
+			    counter_site(counter) :
+			    counter_views(counter, e->info.slot);
+		counter_format(n, lang, num[k], sizeof(num[k]));
+		nlen[k] = strlen(num[k]);
+		total += nlen[k];
+	}
+	if (buf_reserve(out, total) == -1)
 		return -1;
-	memcpy(out->data + out->len, e->data, e->hole_at);
-	memcpy(out->data + out->len + e->hole_at, num, nlen);
-	memcpy(out->data + out->len + e->hole_at + nlen, e->data + e->hole_at,
-	    e->len - e->hole_at);
-	out->len += e->len + nlen;
+	for (from = 0, k = 0; k <= e->nholes; k++) {
+		at = k < e->nholes ? e->hole[k].at : e->len;
+		memcpy(out->data + out->len, e->data + from, at - from);
+		out->len += at - from;
+		if (k < e->nholes) {
+			memcpy(out->data + out->len, num[k], nlen[k]);
+			out->len += nlen[k];
+		}
+		from = at;
+	}
 	out->data[out->len] = '\0';
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "counter.h"
 #include "gemtext.h"
 #include "label.h"
+#include "pagecache.h"
 #include "path.h"
 #include "render.h"
 #include "search.h"
@@ -44,7 +45,9 @@ static int	 month_label(struct buf *, const struct render_ctx *, int,
 static int	 day_label(struct buf *, const struct render_ctx *, int, int,
 		    int);
 static int	 byline(struct buf *, const struct render_ctx *,
-		    const struct article *, const char *);
+		    const struct article *, const struct page_marks *);
+static int	 furniture(struct buf *, const struct render_ctx *,
+		    const struct article *, const struct page_marks *);
 static int	 xml_text(struct buf *, const char *, size_t, int);
 static int	 xml_str(struct buf *, const char *, int);
 static int	 xml_url(struct buf *, const struct render_ctx *,
@@ -229,7 +232,8 @@ render_message(struct buf *b, const struct render_ctx *ctx,
 }
 
 int
-render_home(struct buf *b, const struct render_ctx *ctx, const char *marker)
+render_home(struct buf *b, const struct render_ctx *ctx,
+    const struct page_marks *marks)
 {
 	const struct site	*s = ctx->site;
 	const char		*name, *dot;
@@ -239,7 +243,8 @@ render_home(struct buf *b, const struct render_ctx *ctx, const char *marker)
 	if (put_heading(b, 1, site_title(ctx)) == -1)
 		return -1;
 	if (ctx->counter != NULL) {
-		count_text(ctx, marker, counter_site(ctx->counter), num, sizeof(num));
+		count_text(ctx, marks != NULL ? marks->site : NULL,
+		    counter_site(ctx->counter), num, sizeof(num));
 		if (put_text(b, "%s: %s", render_label(ctx, L_VISITS),
 		    num) == -1)
 			return -1;
@@ -377,7 +382,7 @@ done:
  */
 static int
 byline(struct buf *b, const struct render_ctx *ctx, const struct article *a,
-    const char *marker)
+    const struct page_marks *marks)
 {
 	struct buf	 line = BUF_INIT;
 	struct tm	 tm;
@@ -400,7 +405,8 @@ byline(struct buf *b, const struct render_ctx *ctx, const struct article *a,
 		goto done;
 	rc = 0;
 	if (ctx->counter != NULL) {
-		count_text(ctx, marker, counter_views(ctx->counter, a->counter_slot),
+		count_text(ctx, marks != NULL ? marks->views : NULL,
+		    counter_views(ctx->counter, a->counter_slot),
 		    num, sizeof(num));
 		rc = put_text(b, "%s: %s", render_label(ctx, L_VIEWS), num);
 	}
@@ -409,10 +415,47 @@ done:
 	return rc;
 }
 
+/*
+ * What the newsroom's web page shows around every article: the day's
+ * archive ("Xem theo ngày"), search ("Tìm kiếm") and the site's visit
+ * counter, the number a marker where the page cache fills it in.
+ */
+static int
+furniture(struct buf *b, const struct render_ctx *ctx,
+    const struct article *a, const struct page_marks *marks)
+{
+	struct buf	 day = BUF_INIT, url = BUF_INIT;
+	struct tm	 tm;
+	char		 num[32];
+	int		 rc = -1;
+
+	if (gmtime_r(&a->meta.date, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	if (buf_putc(b, '\n') == -1 ||
+	    buf_printf(&url, "/date/%04d/%02d/%02d/", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday) == -1 ||
+	    day_label(&day, ctx, tm.tm_year + 1900, tm.tm_mon + 1,
+	    tm.tm_mday) == -1 ||
+	    put_link(b, url.data, "%s: %s", render_label(ctx, L_ARCHIVE),
+	    day.data) == -1 ||
+	    put_link(b, "/search", "%s", render_label(ctx, L_SEARCH)) == -1)
+		goto done;
+	rc = 0;
+	if (ctx->counter != NULL) {
+		count_text(ctx, marks != NULL ? marks->site : NULL,
+		    counter_site(ctx->counter), num, sizeof(num));
+		rc = put_text(b, "%s: %s", render_label(ctx, L_VISITS), num);
+	}
+done:
+	buf_free(&day);
+	buf_free(&url);
+	return rc;
+}
+
 int
 render_article(struct buf *b, const struct render_ctx *ctx,
     const struct article *a, const char *body, size_t bodylen,
-    const char *marker)
+    const struct page_marks *marks)
 {
 	const struct category	*c = a->cat;
 	const struct article	*o;
@@ -431,7 +474,7 @@ render_article(struct buf *b, const struct render_ctx *ctx,
 		bodylen -= skip;
 	}
 	if (put_heading(b, 1, a->meta.title) == -1 ||
-	    byline(b, ctx, a, marker) == -1)
+	    byline(b, ctx, a, marks) == -1)
 		return -1;
 	if (c != NULL && put_link(b, c->path, "%s", c->title) == -1)
 		return -1;
@@ -463,7 +506,9 @@ render_article(struct buf *b, const struct render_ctx *ctx,
 	}
 	if (c != NULL && put_link(b, c->path, "%s", c->title) == -1)
 		return -1;
-	return put_home(b, ctx);
+	if (put_home(b, ctx) == -1)
+		return -1;
+	return furniture(b, ctx, a, marks);
 }
 
 static int

@@ -50,7 +50,8 @@ static void	route_search(const struct render_ctx *,
 static void	route_feed(const struct render_ctx *, struct reply *,
 		    const struct category *);
 static void	route_article(const struct render_ctx *,
-		    const struct request *, const char *, struct reply *,
+		    const struct request *, const struct page_marks *,
+		    struct reply *,
 		    const struct article *);
 static void	route_file(const struct render_ctx *, const struct request *,
 		    struct reply *, const struct site_file *, int);
@@ -258,7 +259,7 @@ route_feed(const struct render_ctx *ctx, struct reply *r,
 
 static void
 route_article(const struct render_ctx *ctx, const struct request *req,
-    const char *marker, struct reply *r, const struct article *a)
+    const struct page_marks *marks, struct reply *r, const struct article *a)
 {
 	struct buf	 body = BUF_INIT;
 	char		 err[256];
@@ -271,9 +272,9 @@ route_article(const struct render_ctx *ctx, const struct request *req,
 		return;
 	}
 	page_begin(ctx, req, r, REPLY_DOCUMENT, a->counter_slot);
-	r->hole = PAGE_HOLE_VIEWS;
+	r->hole = PAGE_HOLE_VIEWS | PAGE_HOLE_SITE;
 	page_end(r, render_article(&r->body, ctx, a,
-	    body.data != NULL ? body.data : "", body.len, marker));
+	    body.data != NULL ? body.data : "", body.len, marks));
 	buf_free(&body);
 }
 
@@ -357,7 +358,7 @@ fail:
 
 void
 route(const struct render_ctx *ctx, const struct request *req,
-    const char *marker, struct reply *r)
+    const struct page_marks *marks, struct reply *r)
 {
 	struct scheme_match	 m;
 	struct site_node	 n;
@@ -372,7 +373,7 @@ route(const struct render_ctx *ctx, const struct request *req,
 	case SCHEME_HOME:
 		page_begin(ctx, req, r, REPLY_MENU, -1);
 		r->hole = PAGE_HOLE_SITE;
-		page_end(r, render_home(&r->body, ctx, marker));
+		page_end(r, render_home(&r->body, ctx, marks));
 		return;
 	case SCHEME_DATE:
 		route_date(ctx, req, r);
@@ -412,7 +413,7 @@ route(const struct render_ctx *ctx, const struct request *req,
 	case SITE_ARTICLE:
 		if (trailing)
 			goto notfound;
-		route_article(ctx, req, marker, r, n.art);
+		route_article(ctx, req, marks, r, n.art);
 		return;
 	case SITE_FILE:
 		if (trailing)

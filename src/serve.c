@@ -78,7 +78,7 @@ serve_open(struct serve *sv, const char *catalog)
 	    == NULL || (sv->rctx.feeds = memo_new(SERVE_FEED_SLOTS,
 	    SERVE_FEED_MAX)) == NULL)
 		log_warnx("body and feed caches: out of memory");
-	sv->marker = NULL;
+	sv->marks.site = sv->marks.views = NULL;
 	if ((sv->pages = pagecache_new(SERVE_PAGE_BUDGET,
 	    SERVE_PAGE_SLOTS)) == NULL) {
 		log_warnx("page cache: out of memory");
@@ -90,10 +90,13 @@ serve_open(struct serve *sv, const char *catalog)
 			ok = 0;
 	}
 	if (ok && getrandom(r, sizeof(r), 0) == (ssize_t)sizeof(r)) {
-		snprintf(sv->markbuf, sizeof(sv->markbuf),
-		    "BANTIN%02x%02x%02x%02x%02x%02x%02x%02x",
-		    r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
-		sv->marker = sv->markbuf;
+		for (i = 0; i < 2; i++)
+			snprintf(sv->markbuf[i], sizeof(sv->markbuf[i]),
+			    "BANTIN%c%02x%02x%02x%02x%02x%02x%02x%02x",
+			    i == 0 ? 'S' : 'V', r[0], r[1], r[2], r[3], r[4],
+			    r[5], r[6], r[7]);
+		sv->marks.site = sv->markbuf[0];
+		sv->marks.views = sv->markbuf[1];
 	}
 }
 
@@ -133,8 +136,8 @@ out_of_memory(struct buf *out, size_t from, const struct request *req,
 /*
  * Route a parsed request and write the reply, through the page cache:
  * a page kept for this snapshot is copied out (its visit counted, its
- * counter's number filled in); another is rendered with the marker
- * for its counter, kept, and the marker replaced by the number.
+ * counters' numbers filled in); another is rendered with the markers
+ * for its counters, kept, and the markers replaced by the numbers.
  * Gopher+ probes bypass the cache: they are answered differently and
  * never counted.
  */
@@ -144,8 +147,9 @@ serve(struct serve *sv, const struct request *req, struct reply *rep,
 {
 	const struct render_ctx	*ctx = &sv->rctx;
 	const struct page_entry	*e;
+	const struct page_marks	*marks;
 	struct page_info	 info;
-	unsigned long long	 n = 0;
+	unsigned long long	 n;
 	const char		*key = NULL;
 	char			 keybuf[2 * REQ_PATH_MAX + 32], num[32];
 	size_t			 from = out->len;
@@ -167,25 +171,34 @@ serve(struct serve *sv, const struct request *req, struct reply *rep,
 		rep->kind = REPLY_DATA;
 		return;
 	}
-	route(ctx, req, sv->marker, rep);
+	marks = sv->marks.site != NULL ? &sv->marks : NULL;
+	route(ctx, req, marks, rep);
 	write(arg, req, rep, out);
 	if (rep->cache && rep->status == ST_OK && rep->kind != REPLY_FILE &&
-	    out->len > from &&
-	    (sv->marker != NULL || rep->hole == PAGE_HOLE_NONE)) {
+	    out->len > from && (marks != NULL || rep->hole == PAGE_HOLE_NONE)) {
 		info.count = rep->count;
 		info.slot = rep->slot;
-		info.hole = rep->hole;
+		info.holes = rep->hole;
 		(void)pagecache_put(sv->pages, ctx->site->serial, req->proto,
-		    key, out->data + from, out->len - from, sv->marker, &info);
+		    key, out->data + from, out->len - from, marks, &info);
 	}
-	/* only a page that shows a counter was rendered with the marker */
-	if (sv->marker == NULL || rep->hole == PAGE_HOLE_NONE)
+	/* only a page that shows a counter was rendered with markers */
+	if (marks == NULL || rep->hole == PAGE_HOLE_NONE)
 		return;
-	if (ctx->counter != NULL && rep->hole == PAGE_HOLE_SITE)
-		n = counter_site(ctx->counter);
-	else if (ctx->counter != NULL && rep->hole == PAGE_HOLE_VIEWS)
-		n = counter_views(ctx->counter, rep->slot);
-	counter_format(n, ctx->lang, num, sizeof(num));
-	if (pagecache_fill(out, from, sv->marker, num) == -1)
-		out_of_memory(out, from, req, rep, write, arg);
+	if (rep->hole & PAGE_HOLE_SITE) {
+		n = ctx->counter != NULL ? counter_site(ctx->counter) : 0;
+		counter_format(n, ctx->lang, num, sizeof(num));
+		if (pagecache_fill(out, from, marks->site, num) == -1)
+			goto nomem;
+	}
+	if (rep->hole & PAGE_HOLE_VIEWS) {
+		n = ctx->counter != NULL ?
+		    counter_views(ctx->counter, rep->slot) : 0;
+		counter_format(n, ctx->lang, num, sizeof(num));
+		if (pagecache_fill(out, from, marks->views, num) == -1)
+			goto nomem;
+	}
+	return;
+nomem:
+	out_of_memory(out, from, req, rep, write, arg);
 }

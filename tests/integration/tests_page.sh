@@ -68,3 +68,41 @@ EOT
 	grep -q "Ngay từ cuối năm trước" "$TMP/lynx" || fail "lynx shows no text"
 	true
 }
+
+# every article shows what the reference page shows around it: the
+# site's visits, the day's archive and search; the numbers are exact
+# on every request, cached or not, on both protocols
+test_article_furniture() {
+	setup; start_server
+	a=/thoi-su/2020-05-21-chi-bo-dai-hoi
+	gem "gemini://localhost:$GP/"
+	expect_body "Số lượt truy cập: 1"
+	for n in 2 3 4; do
+		gem "gemini://localhost:$GP$a"
+		expect_status 20
+		expect_body "Số lượt truy cập: $n"
+		expect_body "Số lượt người xem: $((n - 1))"
+		expect_body "=> /date/2020/05/21/ Xem theo ngày: 21 Tháng Năm 2020"
+		expect_body "=> /search Tìm kiếm"
+	done
+	out=$(curl -s "gopher://127.0.0.1:$HP/0$a")
+	printf '%s' "$out" | grep -q "^Số lượt truy cập: 5" || fail "Gopher: site visits"
+	printf '%s' "$out" | grep -q "^Số lượt người xem: 4" || fail "Gopher: views"
+	printf '%s' "$out" | grep -q "Xem theo ngày: 21 Tháng Năm 2020" || fail "Gopher: archive link"
+	printf '%s' "$out" | grep -q "gopher://localhost:$HP/1/date/2020/05/21/" || fail "Gopher: archive link target"
+	printf '%s' "$out" | grep -q "gopher://localhost:$HP/7/search" || fail "Gopher: search link"
+	gem "gemini://localhost:$GP/date/2020/05/21/"
+	expect_status 20 "the day's archive"
+	expect_body "Chi bộ hoàn thành Đại hội"
+	# the labels come from the label table: a [labels] override shows
+	gen_config "[labels]
+archive = Theo ngày"
+	kill -HUP "$PID"
+	i=0
+	while [ $i -lt 100 ]; do
+		gem "gemini://localhost:$GP$a"
+		printf '%s' "$BODY" | grep -qF "=> /date/2020/05/21/ Theo ngày: 21" && break
+		sleep 0.1; i=$((i + 1))
+	done
+	expect_body "=> /date/2020/05/21/ Theo ngày: 21 Tháng Năm 2020"
+}

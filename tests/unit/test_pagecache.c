@@ -17,14 +17,19 @@
 #include "pagecache.h"
 #include "t.h"
 
-#define MARK	"BANTINfeedc0de"
+#define MARK	"BANTINSfeedc0de"	/* the site's visits */
+#define MARKV	"BANTINVfeedc0de"	/* an article's views */
 
+static const struct page_marks	 marks = { MARK, MARKV };
 static const struct page_info	 plain = { 0, -1, PAGE_HOLE_NONE };
 static const struct page_info	 site = { 1, -1, PAGE_HOLE_SITE };
+static const struct page_info	 both = { 1, -1,
+				    PAGE_HOLE_SITE | PAGE_HOLE_VIEWS };
 
 /*
  * What is kept, and what comes out of it: "@" in want stands for the
- * site counter after the hit, formatted in Vietnamese.
+ * site counter after the hit, formatted in Vietnamese, "~" for the
+ * views (of slot -1: none, 0).
  */
 static void
 test_put_emit(void)
@@ -48,6 +53,15 @@ test_put_emit(void)
 		/* a marker on a page that claims no hole */
 		{ "x " MARK, &plain, 0, NULL },
 		{ "", &plain, 1, "" },
+		/* an article: its views and the site's visits, in either
+		 * order, each once */
+		{ "Xem: " MARKV "\nTruy cập: " MARK "\n", &both, 1,
+		  "Xem: ~\nTruy cập: @\n" },
+		{ MARK "|" MARKV, &both, 1, "@|~" },
+		{ MARK MARKV, &both, 1, "@~" },
+		{ "Xem: " MARKV "\n", &both, 1, "Xem: ~\n" },
+		{ MARKV " " MARKV " " MARK, &both, 0, NULL },
+		{ "x " MARKV " " MARK, &site, 0, NULL },
 	};
 	struct pagecache	*pc;
 	const struct page_entry	*e;
@@ -72,7 +86,7 @@ test_put_emit(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		pc = pagecache_new(1 << 20, 64);
 		e = pagecache_put(pc, 7, 0, "/k", cases[i].data,
-		    strlen(cases[i].data), MARK, cases[i].info);
+		    strlen(cases[i].data), &marks, cases[i].info);
 		CHECK_INT(e != NULL, cases[i].kept);
 		CHECK_INT(pagecache_get(pc, 7, 0, "/k") != NULL,
 		    cases[i].kept);
@@ -92,6 +106,8 @@ test_put_emit(void)
 		for (p = cases[i].want; *p != '\0'; p++)
 			if (*p == '@')
 				buf_puts(&want, num);
+			else if (*p == '~')
+				buf_putc(&want, '0');
 			else
 				buf_putc(&want, *p);
 		CHECK_STR(out.data, want.data);
@@ -104,7 +120,7 @@ test_put_emit(void)
 		CHECK_INT(counter_site(cnt), before + cases[i].info->count);
 		pagecache_free(pc);
 	}
-	CHECK_INT(counter_site(cnt), 1234 + 4);
+	CHECK_INT(counter_site(cnt), 1234 + 4 + 4);
 	buf_free(&out);
 	buf_free(&want);
 	counter_free(cnt);
@@ -160,7 +176,7 @@ test_keys(void)
 	CHECK(pagecache_new(1024, 3) == NULL);	/* not a power of two */
 	/* an empty page is a page */
 	pc = pagecache_new(1 << 20, 4);
-	CHECK(pagecache_put(pc, 1, 0, "e", NULL, 0, MARK, &plain) != NULL);
+	CHECK(pagecache_put(pc, 1, 0, "e", NULL, 0, &marks, &plain) != NULL);
 	CHECK(pagecache_get(pc, 1, 0, "e") != NULL);
 	pagecache_free(pc);
 }

@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "counter.h"
 #include "label.h"
+#include "pagecache.h"
 #include "render.h"
 #include "search.h"
 #include "site.h"
@@ -101,7 +102,7 @@ find_cat(const struct site *s, const char *path)
 
 static char *
 page_article_marked(const struct render_ctx *ctx, const char *path,
-    struct buf *b, const char *marker)
+    struct buf *b, const struct page_marks *marker)
 {
 	const struct article	*a;
 	struct buf		 body = BUF_INIT;
@@ -540,6 +541,7 @@ test_search(void)
 static void
 test_counter_pages(void)
 {
+	static const struct page_marks	 marks = { "HOLES", "HOLEV" };
 	struct render_ctx	 ctx;
 	struct counter		*cnt;
 	const struct article	*a, *h;
@@ -577,13 +579,20 @@ test_counter_pages(void)
 	page_article(&ctx, a->path, &b);
 	CHECK_HAS(b.data, "\n21 Tháng Năm 2020 11:15 · Tác giả: MỸ DUNG\n"
 	    "Số lượt người xem: 2\n");
+	/* the reference page's furniture: the day's archive, search, the
+	 * site's visits */
+	CHECK_HAS(b.data, "\n=> /date/2020/05/21/ Xem theo ngày: 21 Tháng "
+	    "Năm 2020\n=> /search Tìm kiếm\n");
+	CHECK_HAS(b.data, "\n=> / Trang chủ\n\n=> /date/2020/05/21/ ");
+	CHECK_HAS(b.data, "Số lượt truy cập: 1.241\n");
 
-	/* with a hole marker, the marker stands for the number */
+	/* with markers, each stands for its number */
 	buf_reset(&b);
-	CHECK_INT(render_home(&b, &ctx, "HOLE42"), 0);
-	CHECK_HAS(b.data, "\nSố lượt truy cập: HOLE42\n");
-	page_article_marked(&ctx, a->path, &b, "HOLE42");
-	CHECK_HAS(b.data, "MỸ DUNG\nSố lượt người xem: HOLE42\n");
+	CHECK_INT(render_home(&b, &ctx, &marks), 0);
+	CHECK_HAS(b.data, "\nSố lượt truy cập: HOLES\n");
+	page_article_marked(&ctx, a->path, &b, &marks);
+	CHECK_HAS(b.data, "MỸ DUNG\nSố lượt người xem: HOLEV\n");
+	CHECK_HAS(b.data, "\nSố lượt truy cập: HOLES\n");
 
 	buf_reset(&b);
 	CHECK_INT(render_stats(&b, &ctx), 0);
