@@ -18,7 +18,7 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
 FRONT =		gemini.c gopher.c gopher_render.c
 TRANSPORT =	loop.c listen.c tls.c conn.c
 SUPPORT =	config.c sandbox.c memtrim.c
-SRCS =		main.c master.c server.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
+SRCS =		main.c master.c server.c preview.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
 
 B =		build
 OBJS =		$(SRCS:%.c=$(B)/%.o)

@@ -3,7 +3,8 @@
  *
  * main.c: start-up order only. Arguments, then the configuration
  * (refused as a whole, with every problem listed, before anything
- * changes on disk), then logging, then the master process.
+ * changes on disk), then logging, then the master process; or, with
+ * -p, the preview of one article.
  */
 
 #include <stdio.h>
@@ -14,14 +15,17 @@
 #include "config.h"
 #include "log.h"
 #include "master.h"
+#include "preview.h"
 
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: bantin [-dnv] [-c file]\n"
+	fprintf(stderr, "usage: bantin [-dnv] [-c file] [-p article]\n"
 	    "  -c file  configuration (default conf/bantin.ini)\n"
 	    "  -d       stay in the foreground, log to stderr\n"
 	    "  -n       check the configuration and exit; -nn also dumps it\n"
+	    "  -p file  show what the site makes of an article, and exit\n"
+	    "           (1 if it would be skipped)\n"
 	    "  -v       verbose logging\n");
 	exit(1);
 }
@@ -31,10 +35,10 @@ main(int argc, char *argv[])
 {
 	struct config	*conf;
 	struct buf	 errs = BUF_INIT, dump = BUF_INIT;
-	const char	*file = "conf/bantin.ini";
+	const char	*file = "conf/bantin.ini", *article = NULL;
 	int		 ch, fg = 0, check = 0, verbose = 0, r;
 
-	while ((ch = getopt(argc, argv, "c:dnv")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dnp:v")) != -1) {
 		switch (ch) {
 		case 'c':
 			file = optarg;
@@ -44,6 +48,9 @@ main(int argc, char *argv[])
 			break;
 		case 'n':
 			check++;
+			break;
+		case 'p':
+			article = optarg;
 			break;
 		case 'v':
 			verbose++;
@@ -59,6 +66,11 @@ main(int argc, char *argv[])
 		fprintf(stderr, "%s", errs.data ? errs.data : "");
 		fprintf(stderr, "%s: configuration refused\n", file);
 		return 1;
+	}
+	if (article != NULL) {
+		r = preview_article(conf, article, stdout);
+		config_free(conf);
+		return r == -1 ? 2 : r;
 	}
 	if (check) {
 		if (check > 1) {

@@ -20,7 +20,7 @@ LAYERS = [
              "render route"),
     ("serve", "serve"),
     ("front", "gopher_render gemini gopher"),
-    ("processes", "server master main"),
+    ("processes", "server master preview main"),
 ]
 PRIVATE = {"convert_int": "convert", "convert_html_int": "convert_html",
            "site_int": "site", "site_walk": "site_walk",

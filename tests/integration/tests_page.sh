@@ -106,3 +106,33 @@ archive = Theo ngày"
 	done
 	expect_body "=> /date/2020/05/21/ Theo ngày: 21 Tháng Năm 2020"
 }
+
+# bantin -p: what the site makes of one file, before it is published;
+# exit 1 when it would be skipped; nothing left behind
+test_preview_article() {
+	setup
+	mkdir -p "$TMP/scratch"
+	TMPDIR=$TMP/scratch "$BANTIN" -c "$TMP/t.ini" -p "$TMP/capsule/thoi-su/2020-05-21-chi-bo-dai-hoi.md" >"$TMP/p" 2>&1 ||
+		fail "good article: exit $?"
+	for want in "file:     thoi-su/2020-05-21-chi-bo-dai-hoi.md" \
+	    "path:     /thoi-su/2020-05-21-chi-bo-dai-hoi" \
+	    "title:    Chi bộ hoàn thành Đại hội" "date:     2020-05-21 11:15" \
+	    "author:   MỸ DUNG" "lang:     vi" "--- gemtext ---" \
+	    "## Đảm bảo đúng yêu cầu"; do
+		grep -qF -- "$want" "$TMP/p" || { cat "$TMP/p"; fail "preview lacks '$want'"; }
+	done
+	grep -q "^warning:" "$TMP/p" && fail "warnings for a good article"
+	# a file outside the tree, with a bad date: the warning names the
+	# file and the line, and the exit status says it would be skipped
+	printf 'title: Sai ngày\ndate: 2020-13-45\n\nNội dung.\n' >"$TMP/sai.md"
+	rc=0
+	TMPDIR=$TMP/scratch "$BANTIN" -c "$TMP/t.ini" -p "$TMP/sai.md" >"$TMP/p" 2>&1 || rc=$?
+	[ "$rc" = 1 ] || { cat "$TMP/p"; fail "bad article: exit $rc, want 1"; }
+	grep -qF "warning:  preview/sai.md:2: bad date '2020-13-45'" "$TMP/p" || { cat "$TMP/p"; fail "no warning with file and line"; }
+	grep -q "^skipped" "$TMP/p" || fail "not said skipped"
+	# no file: exit 2, an error on stderr
+	rc=0
+	"$BANTIN" -c "$TMP/t.ini" -p "$TMP/khong-co.md" >"$TMP/p" 2>&1 || rc=$?
+	[ "$rc" = 2 ] || fail "missing file: exit $rc, want 2"
+	[ -z "$(ls -A "$TMP/scratch")" ] || fail "preview left $(ls "$TMP/scratch")"
+}

@@ -1,0 +1,220 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * preview.c: bantin -p FILE. An editor sees what bantin will make of
+ * an article before it goes live: the file is copied, with its mtime,
+ * into a scratch tree at the folder it has (or will have) below the
+ * site's root, and that tree goes through the site's own scan
+ * (site_load), so every check, warning and fallback is the one the
+ * running server applies. The metadata, the warnings and the gemtext
+ * body are printed; a file the scan would skip exits 1.
+ */
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "buf.h"
+#include "config.h"
+#include "preview.h"
+#include "site.h"
+
+#define PREVIEW_CATEGORY	"preview"	/* for a file outside the root */
+
+/* The folder below root that file is in ("thoi-su/dai-hoi"), or
+ * PREVIEW_CATEGORY for a file elsewhere or at the top of the tree. */
+static int
+category_of(const char *root, const char *file, char *dir, size_t len)
+{
+	char	 r[PATH_MAX], f[PATH_MAX];
+	size_t	 n;
+	char	*slash;
+
+	snprintf(dir, len, "%s", PREVIEW_CATEGORY);
+	if (realpath(root, r) == NULL || realpath(file, f) == NULL)
+		return realpath(file, f) == NULL ? -1 : 0;
+	n = strlen(r);
+	if (strncmp(f, r, n) != 0 || f[n] != '/')
+		return 0;
+	if ((slash = strrchr(f + n + 1, '/')) == NULL)
+		return 0;			/* top level: a static page */
+	*slash = '\0';
+	snprintf(dir, len, "%s", f + n + 1);
+	return 0;
+}
+
+/* mkdir -p below base */
+static int
+make_dirs(const char *base, const char *dir)
+{
+	char	 p[PATH_MAX], *s;
+
+	if (snprintf(p, sizeof(p), "%s/%s", base, dir) >= (int)sizeof(p))
+		return -1;
+	for (s = p + strlen(base) + 1; (s = strchr(s, '/')) != NULL; s++) {
+		*s = '\0';
+		if (mkdir(p, 0700) == -1 && errno != EEXIST)
+			return -1;
+		*s = '/';
+	}
+	return mkdir(p, 0700) == -1 && errno != EEXIST ? -1 : 0;
+}
+
+/* copy file to dst, keeping its modification time */
+static int
+copy_file(const char *file, const char *dst)
+{
+	struct stat	 st;
+	struct timespec	 ts[2];
+	char		 b[65536];
+	ssize_t		 n;
+	int		 in, out, r = -1;
+
+	if ((in = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(in, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		if (errno == 0)
+			errno = EINVAL;
+		close(in);
+		return -1;
+	}
+	while ((n = read(in, b, sizeof(b))) > 0)
+		if (write(out, b, (size_t)n) != n)
+			goto done;
+	if (n == 0) {
+		ts[0] = st.st_atim;
+		ts[1] = st.st_mtim;
+		r = futimens(out, ts);
+	}
+done:
+	close(in);
+	if (close(out) == -1)
+		r = -1;
+	return r;
+}
+
+/* rm of the scratch tree: the copy, then its folders, deepest first */
+static void
+remove_tree(const char *base, const char *dir, const char *copy)
+{
+	char	 p[PATH_MAX], *s;
+
+	if (copy != NULL)
+		unlink(copy);
+	snprintf(p, sizeof(p), "%s/%s", base, dir);
+	while (strlen(p) > strlen(base)) {
+		rmdir(p);
+		if ((s = strrchr(p, '/')) == NULL)
+			break;
+		*s = '\0';
+	}
+	rmdir(base);
+}
+
+static void
+field(FILE *out, const char *name, const char *value)
+{
+	fprintf(out, "%-9s %s\n", name, value != NULL && *value != '\0' ?
+	    value : "-");
+}
+
+static void
+print_article(FILE *out, const struct config *conf, const struct site *s,
+    const struct article *a)
+{
+	struct buf	 body = BUF_INIT;
+	struct tm	 tm;
+	char		 date[64], err[256];
+
+	field(out, "path:", a->path);
+	field(out, "title:", a->meta.title);
+	if (gmtime_r(&a->meta.date, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	strftime(date, sizeof(date), a->meta.has_time ? "%Y-%m-%d %H:%M" :
+	    "%Y-%m-%d", &tm);
+	fprintf(out, "%-9s %s%s\n", "date:", date, a->meta.has_date ? "" :
+	    " (the file's modification time: no date in the header or "
+	    "the file name)");
+	field(out, "author:", a->meta.author);
+	fprintf(out, "%-9s %s\n", "lang:", a->meta.lang != NULL ?
+	    a->meta.lang : conf->lang);
+	field(out, "tags:", a->meta.tags);
+	field(out, "summary:", a->meta.summary);
+	if (site_article_body(s, NULL, a, &body, err, sizeof(err)) == -1) {
+		fprintf(out, "\nbody: %s\n", err);
+		buf_free(&body);
+		return;
+	}
+	fprintf(out, "\n--- gemtext ---\n%s", body.data != NULL ? body.data :
+	    "");
+	if (body.len > 0 && body.data[body.len - 1] != '\n')
+		fputc('\n', out);
+	buf_free(&body);
+}
+
+int
+preview_article(const struct config *conf, const char *file, FILE *out)
+{
+	struct site	*s;
+	const char	*name, *tmpdir, *p, *nl;
+	char		 dir[PATH_MAX], base[PATH_MAX], copy[PATH_MAX];
+	char		 err[512];
+	int		 r = -1;
+
+	if (category_of(conf->root, file, dir, sizeof(dir)) == -1) {
+		fprintf(stderr, "%s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	name = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
+	if (article_fmt(name) == -1) {
+		fprintf(out, "%s: not an article (.gmi .md .txt .html .htm): "
+		    "served as a file\n", file);
+		return 1;
+	}
+	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	if (snprintf(base, sizeof(base), "%s/bantin-preview.XXXXXX",
+	    tmpdir) >= (int)sizeof(base) || mkdtemp(base) == NULL) {
+		fprintf(stderr, "%s: %s\n", base, strerror(errno));
+		return -1;
+	}
+	if (make_dirs(base, dir) == -1 ||
+	    snprintf(copy, sizeof(copy), "%s/%s/%s", base, dir, name) >=
+	    (int)sizeof(copy) || copy_file(file, copy) == -1) {
+		fprintf(stderr, "%s: %s\n", file, strerror(errno));
+		remove_tree(base, dir, NULL);
+		return -1;
+	}
+	if ((s = site_load(base, NULL, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: %s\n", file, err);
+		goto done;
+	}
+	fprintf(out, "%-9s %s/%s\n", "file:", dir, name);
+	for (p = s->warnings.data; p != NULL && *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		fprintf(out, "%-9s %.*s\n", "warning:", (int)(nl - p), p);
+	}
+	if (s->narticles == 1) {
+		print_article(out, conf, s, s->articles[0]);
+		r = 0;
+	} else {
+		fprintf(out, "skipped: the site would not publish this "
+		    "file\n");
+		r = 1;
+	}
+	site_free(s);
+done:
+	remove_tree(base, dir, copy);
+	return r;
+}
