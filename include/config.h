@@ -4,10 +4,9 @@
 #ifndef CONFIG_H
 #define CONFIG_H
 
-#include <stddef.h>
+#include "label.h"		/* L_COUNT */
 
-#include "buf.h"
-#include "render.h"
+struct buf;
 
 #define CONFIG_LISTEN_MAX	8
 #define CONFIG_WORKERS_MAX	64

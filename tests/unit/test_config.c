@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "label.h"
 #include "t.h"
 
 static char	 dir[] = "/tmp/bantin-config-XXXXXX";
