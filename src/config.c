@@ -116,10 +116,11 @@ get_bool(dictionary *d, const char *key, int def, struct buf *errs)
 	return def;
 }
 
-/* "127.0.0.1 ::1" -> list; each must be an IPv4 or IPv6 address or "*" */
+/* "127.0.0.1 ::1" -> list; each must be an IPv4 or IPv6 address or "*",
+ * and at least one is if required */
 static int
 get_listen(dictionary *d, const char *key, const char *def, char **list,
-    struct buf *errs)
+    int required, struct buf *errs)
 {
 	const char	*s = get(d, key, def);
 	char		*copy, *tok, *save = NULL;
@@ -144,7 +145,7 @@ get_listen(dictionary *d, const char *key, const char *def, char **list,
 		list[n++] = strdup(tok);
 	}
 	free(copy);
-	if (n == 0 && errs != NULL)
+	if (n == 0 && required)
 		problem(errs, key, "no address to listen on");
 	return n;
 }
@@ -269,7 +270,7 @@ config_load(const char *file, struct buf *errs)
 
 	/* [gemini] */
 	c->gemini_nlisten = get_listen(d, "gemini:listen", "127.0.0.1 ::1",
-	    c->gemini_listen, errs);
+	    c->gemini_listen, 1, errs);
 	c->gemini_port = get_int(d, "gemini:port", 1965, 1, 65535, errs);
 	s = get(d, "gemini:cert", "");
 	c->cert_generate = (*s == '\0');
@@ -292,7 +293,7 @@ config_load(const char *file, struct buf *errs)
 	/* [gopher] */
 	c->gopher_enabled = get_bool(d, "gopher:enabled", 1, errs);
 	c->gopher_nlisten = get_listen(d, "gopher:listen", "127.0.0.1 ::1",
-	    c->gopher_listen, c->gopher_enabled ? errs : NULL);
+	    c->gopher_listen, c->gopher_enabled, errs);
 	c->gopher_port = get_int(d, "gopher:port", 7070, 1, 65535, errs);
 	c->gopher_host = strdup(get(d, "gopher:host", c->hostname));
 	if (!valid_hostname(c->gopher_host))

@@ -40,6 +40,12 @@ static const struct {
 	{ "[gopher]\nenabled = maybe\n", "gopher:enabled: 'maybe'" },
 	{ "[gopher]\nport = 1965\n", "gopher:port: same as gemini:port" },
 	{ "[gopher]\ncharset = latin1\n", "gopher:charset:" },
+	/* checked when Gopher is off too (it crashed config_load) */
+	{ "[gopher]\nenabled = no\nlisten = nowhere\n",
+	    "gopher:listen: 'nowhere' is not an IP address" },
+	{ "[gopher]\nenabled = no\nlisten = ,\n", NULL },
+	{ "[gopher]\nenabled = yes\nlisten = ,\n",
+	    "gopher:listen: no address to listen on" },
 	{ "[gemini]\ncert = /nonexistent.pem\nkey = /nonexistent.key\n",
 	    "gemini:cert: /nonexistent.pem:" },
 	{ "[gemini]\ncert = /nonexistent.pem\n",
