@@ -51,8 +51,10 @@ struct config {
 	char	*catalog;			/* state_dir/catalog.db */
 };
 
-/* Parse and check. Every problem is appended to errs as one line
- * "section:key: reason"; returns NULL if there was any. */
+/* Parse and check. Every problem is appended to errs as one line,
+ * "section:key: reason", or "file: reason" for the file itself (it
+ * cannot be read or parsed, or memory ran out); returns NULL if there
+ * was any. */
 struct config	*config_load(const char *file, struct buf *errs);
 void		 config_free(struct config *);
 /* The normalised configuration, one "section.key = value" a line. */
