@@ -57,8 +57,9 @@ int	catalog_tidy(struct catalog *, int pages);
 int	catalog_get(struct catalog *, const char *src, long long size,
 	    long long mtime, struct article_meta *meta);
 
-/* Store or replace an entry: metadata and the gemtext body, indexed
- * for search with diacritics kept in the stored text. */
+/* Store or replace an entry: its metadata, and for search its title
+ * and its body as plain text (the gemtext without its markup and its
+ * "# title" line), diacritics kept in the stored text. */
 int	catalog_put(struct catalog *, const char *src, const char *urlpath,
 	    long long size, long long mtime, const struct article_meta *,
 	    const char *text, size_t textlen);

@@ -4,10 +4,9 @@
 #ifndef CONFIG_H
 #define CONFIG_H
 
-#include <stddef.h>
+#include "label.h"		/* L_COUNT */
 
-#include "buf.h"
-#include "render.h"
+struct buf;
 
 #define CONFIG_LISTEN_MAX	8
 #define CONFIG_WORKERS_MAX	64
@@ -52,8 +51,10 @@ struct config {
 	char	*catalog;			/* state_dir/catalog.db */
 };
 
-/* Parse and check. Every problem is appended to errs as one line
- * "section:key: reason"; returns NULL if there was any. */
+/* Parse and check. Every problem is appended to errs as one line,
+ * "section:key: reason", or "file: reason" for the file itself (it
+ * cannot be read or parsed, or memory ran out); returns NULL if there
+ * was any. */
 struct config	*config_load(const char *file, struct buf *errs);
 void		 config_free(struct config *);
 /* The normalised configuration, one "section.key = value" a line. */

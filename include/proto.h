@@ -62,7 +62,9 @@ struct reply {
 };
 
 void	reply_init(struct reply *);
-void	reply_clear(struct reply *);	/* frees body, closes fd; reusable */
+/* Back to what reply_init made, but the body keeps its memory (emptied,
+ * not freed: buf_free it when done) and the fd is closed. */
+void	reply_clear(struct reply *);
 void	reply_status(struct reply *, enum status, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 int	status_gemini(enum status);	/* ST_OK -> 20 ... */

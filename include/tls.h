@@ -37,7 +37,5 @@ enum tls_result	 tls_write(struct tls *, const void *, size_t, size_t *);
 /* Send close_notify (once; non-blocking, best effort). */
 enum tls_result	 tls_shutdown(struct tls *);
 void		 tls_free(struct tls *);
-int		 tls_resumed(const struct tls *);
-const char	*tls_version(const struct tls *);
 
 #endif

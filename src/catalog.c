@@ -86,7 +86,9 @@ static const char *catalog_schema =
 	"CREATE UNIQUE INDEX article_fkey ON article (fkey);"
 	"CREATE TABLE info (key TEXT PRIMARY KEY, value INTEGER);"
 	"INSERT INTO info VALUES ('generation', 0);"
-	/* a regular FTS5 table: it keeps the original text for snippet() */
+	/* a regular FTS5 table, not a contentless one: it keeps the text
+	 * (catalog_plain), which search.c reads back by rowid to cut each
+	 * hit's excerpt */
 	"CREATE VIRTUAL TABLE fts USING fts5(title, body,"
 	" tokenize = 'bantin', prefix = '2 3');"
 	/* catalog_tidy merges a level once it holds two segments (FTS5
@@ -300,11 +302,13 @@ fts_delete(Fts5Tokenizer *t)
 }
 
 /*
- * Documents, queries, prefix queries and snippet() all tokenize the
- * same way, which is what makes the folding symmetric: "Thạnh*" and
- * "thanh*" both become the prefix "thanh". So the FTS5_TOKENIZE_*
- * flags change nothing here; the prefix flag only tells FTS5 how to
- * use the last token, which we report folded like any other.
+ * Documents, queries and prefix queries all tokenize the same way,
+ * which is what makes the folding symmetric: "Thạnh*" and "thanh*"
+ * both become the prefix "thanh". So the FTS5_TOKENIZE_* flags change
+ * nothing here; the prefix flag only tells FTS5 how to use the last
+ * token, which we report folded like any other. search.c's excerpts
+ * count tokens with catalog_tokenize() too, so the token number FTS5
+ * reports for a match is the word the excerpt is cut around.
  */
 static int
 fts_tokenize(Fts5Tokenizer *t, void *pctx, int flags, const char *text,

@@ -46,25 +46,27 @@ static const char *const sections[] = {
 	NULL
 };
 
-static void	 problem(struct buf *, const char *, const char *, ...)
+/* where the checks report: a line in errs for each problem, counted
+ * apart, so that one whose line could not be added still refuses */
+struct check {
+	struct buf	*errs;
+	int		 n;
+};
+
+static void	 problem(struct check *, const char *, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
 static void
-problem(struct buf *errs, const char *key, const char *fmt, ...)
+problem(struct check *ck, const char *key, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	buf_printf(errs, "%s: ", key);
+	ck->n++;
+	buf_printf(ck->errs, "%s: ", key);
 	va_start(ap, fmt);
-	buf_vprintf(errs, fmt, ap);
+	buf_vprintf(ck->errs, fmt, ap);
 	va_end(ap);
-	buf_putc(errs, '\n');
-}
-
-static char *
-xstrdup_or_null(const char *s)
-{
-	return s == NULL ? NULL : strdup(s);
+	buf_putc(ck->errs, '\n');
 }
 
 /* the value, trimmed, or def when absent or empty */
@@ -76,9 +78,22 @@ get(dictionary *d, const char *key, const char *def)
 	return (s == NULL || *s == '\0') ? def : s;
 }
 
+/* a copy of the value (or of def) into *out; -1 out of memory. With
+ * def NULL and no value, *out is NULL. */
+static int
+get_str(dictionary *d, const char *key, const char *def, char **out)
+{
+	const char	*s = get(d, key, def);
+
+	*out = NULL;
+	if (s == NULL)
+		return 0;
+	return (*out = strdup(s)) == NULL ? -1 : 0;
+}
+
 static int
 get_int(dictionary *d, const char *key, int def, int min, int max,
-    struct buf *errs)
+    struct check *ck)
 {
 	const char	*s = get(d, key, NULL);
 	char		*end;
@@ -89,18 +104,18 @@ get_int(dictionary *d, const char *key, int def, int min, int max,
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno != 0 || *end != '\0' || end == s) {
-		problem(errs, key, "'%s' is not a number", s);
+		problem(ck, key, "'%s' is not a number", s);
 		return def;
 	}
 	if (v < min || v > max) {
-		problem(errs, key, "%ld is out of range %d-%d", v, min, max);
+		problem(ck, key, "%ld is out of range %d-%d", v, min, max);
 		return def;
 	}
 	return (int)v;
 }
 
 static int
-get_bool(dictionary *d, const char *key, int def, struct buf *errs)
+get_bool(dictionary *d, const char *key, int def, struct check *ck)
 {
 	const char	*s = get(d, key, NULL);
 
@@ -112,41 +127,50 @@ get_bool(dictionary *d, const char *key, int def, struct buf *errs)
 	if (!strcasecmp(s, "no") || !strcasecmp(s, "false") ||
 	    !strcmp(s, "0") || !strcasecmp(s, "off"))
 		return 0;
-	problem(errs, key, "'%s' is not yes or no", s);
+	problem(ck, key, "'%s' is not yes or no", s);
 	return def;
 }
 
-/* "127.0.0.1 ::1" -> list; each must be an IPv4 or IPv6 address or "*" */
+/*
+ * "127.0.0.1 ::1" -> list, *n of them; each must be an IPv4 or IPv6
+ * address or "*", and at least one is if required. -1 out of memory,
+ * with *n counting what list holds.
+ */
 static int
 get_listen(dictionary *d, const char *key, const char *def, char **list,
-    struct buf *errs)
+    int *n, int required, struct check *ck)
 {
 	const char	*s = get(d, key, def);
 	char		*copy, *tok, *save = NULL;
 	unsigned char	 addr[16];
-	int		 n = 0;
+	int		 r = 0;
 
+	*n = 0;
 	if ((copy = strdup(s)) == NULL)
-		return 0;
+		return -1;
 	for (tok = strtok_r(copy, " ,\t", &save); tok != NULL;
 	    tok = strtok_r(NULL, " ,\t", &save)) {
 		if (strcmp(tok, "*") != 0 &&
 		    inet_pton(AF_INET, tok, addr) != 1 &&
 		    inet_pton(AF_INET6, tok, addr) != 1) {
-			problem(errs, key, "'%s' is not an IP address", tok);
+			problem(ck, key, "'%s' is not an IP address", tok);
 			continue;
 		}
-		if (n == CONFIG_LISTEN_MAX) {
-			problem(errs, key, "more than %d addresses",
+		if (*n == CONFIG_LISTEN_MAX) {
+			problem(ck, key, "more than %d addresses",
 			    CONFIG_LISTEN_MAX);
 			break;
 		}
-		list[n++] = strdup(tok);
+		if ((list[*n] = strdup(tok)) == NULL) {
+			r = -1;
+			break;
+		}
+		(*n)++;
 	}
 	free(copy);
-	if (n == 0 && errs != NULL)
-		problem(errs, key, "no address to listen on");
-	return n;
+	if (r == 0 && *n == 0 && required)
+		problem(ck, key, "no address to listen on");
+	return r;
 }
 
 static int
@@ -163,7 +187,7 @@ valid_hostname(const char *h)
 	return 1;
 }
 
-/* dir + "/" + name, or name itself if absolute */
+/* dir + "/" + name, or name itself if absolute; NULL out of memory */
 static char *
 join(const char *dir, const char *name)
 {
@@ -176,8 +200,9 @@ join(const char *dir, const char *name)
 	return p;
 }
 
-static void
-check_unknown(dictionary *d, struct buf *errs)
+/* -1 out of memory */
+static int
+check_unknown(dictionary *d, struct check *ck)
 {
 	int	 ns, i, j, k, nk, ok;
 	const char *sec, **keys;
@@ -189,19 +214,19 @@ check_unknown(dictionary *d, struct buf *errs)
 			if (strcmp(sec, sections[j]) == 0)
 				ok = 1;
 		if (!ok) {
-			problem(errs, sec, "unknown section");
+			problem(ck, sec, "unknown section");
 			continue;
 		}
 		nk = iniparser_getsecnkeys(d, sec);
 		if (nk <= 0)
 			continue;
 		if ((keys = calloc((size_t)nk, sizeof(*keys))) == NULL)
-			continue;
+			return -1;
 		iniparser_getseckeys(d, sec, keys);
 		for (k = 0; k < nk; k++) {
 			if (strcmp(sec, "labels") == 0) {
 				if (label_find(keys[k] + strlen(sec) + 1) < 0)
-					problem(errs, keys[k],
+					problem(ck, keys[k],
 					    "unknown label");
 				continue;
 			}
@@ -209,21 +234,28 @@ check_unknown(dictionary *d, struct buf *errs)
 				if (strcmp(keys[k], known[j]) == 0)
 					ok = 1;
 			if (!ok)
-				problem(errs, keys[k], "unknown key");
+				problem(ck, keys[k], "unknown key");
 		}
 		free(keys);
 	}
+	return 0;
 }
 
+/*
+ * Every allocation is checked: this runs again at each SIGHUP, and an
+ * out-of-memory there refuses the reload ("file: out of memory") and
+ * frees what was made, like any other problem.
+ */
 struct config *
 config_load(const char *file, struct buf *errs)
 {
-	struct config	*c;
+	struct check	 ck = { errs, 0 };
+	struct config	*c = NULL;
 	dictionary	*d;
 	struct stat	 st;
 	const char	*s;
 	char		 cwd[PATH_MAX], key[128];
-	size_t		 before = errs->len;
+	size_t		 rl;
 	long		 ncpu;
 	int		 i;
 
@@ -235,24 +267,26 @@ config_load(const char *file, struct buf *errs)
 		buf_printf(errs, "%s: cannot parse\n", file);
 		return NULL;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		iniparser_freedict(d);
-		return NULL;
-	}
-	c->file = strdup(file);
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->file = strdup(file)) == NULL)
+		goto nomem;
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		cwd[0] = '\0';
 
-	check_unknown(d, errs);
+	if (check_unknown(d, &ck) == -1)
+		goto nomem;
 
 	/* [server] */
-	c->hostname = strdup(get(d, "server:hostname", "localhost"));
+	if (get_str(d, "server:hostname", "localhost", &c->hostname) == -1)
+		goto nomem;
 	if (!valid_hostname(c->hostname))
-		problem(errs, "server:hostname", "'%s' is not a host name",
+		problem(&ck, "server:hostname", "'%s' is not a host name",
 		    c->hostname);
-	c->state_dir = join(cwd, get(d, "server:state_dir", "var"));
+	if ((c->state_dir = join(cwd, get(d, "server:state_dir", "var"))) ==
+	    NULL)
+		goto nomem;
 	c->workers = get_int(d, "server:workers", 0, 0, CONFIG_WORKERS_MAX,
-	    errs);
+	    &ck);
 	if (c->workers == 0) {
 		/* the CPUs we may run on (taskset, cgroups), not all */
 		cpu_set_t	 set;
@@ -265,96 +299,108 @@ config_load(const char *file, struct buf *errs)
 		if (c->workers > CONFIG_WORKERS_MAX)
 			c->workers = CONFIG_WORKERS_MAX;
 	}
-	c->user = strdup(get(d, "server:user", ""));
+	if (get_str(d, "server:user", "", &c->user) == -1)
+		goto nomem;
 
 	/* [gemini] */
-	c->gemini_nlisten = get_listen(d, "gemini:listen", "127.0.0.1 ::1",
-	    c->gemini_listen, errs);
-	c->gemini_port = get_int(d, "gemini:port", 1965, 1, 65535, errs);
+	if (get_listen(d, "gemini:listen", "127.0.0.1 ::1", c->gemini_listen,
+	    &c->gemini_nlisten, 1, &ck) == -1)
+		goto nomem;
+	c->gemini_port = get_int(d, "gemini:port", 1965, 1, 65535, &ck);
 	s = get(d, "gemini:cert", "");
 	c->cert_generate = (*s == '\0');
 	if (c->cert_generate != (*get(d, "gemini:key", "") == '\0'))
-		problem(errs, "gemini:key", "cert and key must be set together");
+		problem(&ck, "gemini:key", "cert and key must be set together");
 	if (c->cert_generate) {
-		c->cert = join(c->state_dir, "cert.pem");
-		c->key = join(c->state_dir, "key.pem");
+		if ((c->cert = join(c->state_dir, "cert.pem")) == NULL ||
+		    (c->key = join(c->state_dir, "key.pem")) == NULL)
+			goto nomem;
 	} else {
-		c->cert = join(cwd, s);
-		c->key = join(cwd, get(d, "gemini:key", ""));
+		if ((c->cert = join(cwd, s)) == NULL ||
+		    (c->key = join(cwd, get(d, "gemini:key", ""))) == NULL)
+			goto nomem;
 		if (access(c->cert, R_OK) == -1)
-			problem(errs, "gemini:cert", "%s: %s", c->cert,
+			problem(&ck, "gemini:cert", "%s: %s", c->cert,
 			    strerror(errno));
 		if (access(c->key, R_OK) == -1)
-			problem(errs, "gemini:key", "%s: %s", c->key,
+			problem(&ck, "gemini:key", "%s: %s", c->key,
 			    strerror(errno));
 	}
 
 	/* [gopher] */
-	c->gopher_enabled = get_bool(d, "gopher:enabled", 1, errs);
-	c->gopher_nlisten = get_listen(d, "gopher:listen", "127.0.0.1 ::1",
-	    c->gopher_listen, c->gopher_enabled ? errs : NULL);
-	c->gopher_port = get_int(d, "gopher:port", 7070, 1, 65535, errs);
-	c->gopher_host = strdup(get(d, "gopher:host", c->hostname));
+	c->gopher_enabled = get_bool(d, "gopher:enabled", 1, &ck);
+	if (get_listen(d, "gopher:listen", "127.0.0.1 ::1", c->gopher_listen,
+	    &c->gopher_nlisten, c->gopher_enabled, &ck) == -1)
+		goto nomem;
+	c->gopher_port = get_int(d, "gopher:port", 7070, 1, 65535, &ck);
+	if (get_str(d, "gopher:host", c->hostname, &c->gopher_host) == -1)
+		goto nomem;
 	if (!valid_hostname(c->gopher_host))
-		problem(errs, "gopher:host", "'%s' is not a host name",
+		problem(&ck, "gopher:host", "'%s' is not a host name",
 		    c->gopher_host);
 	c->gopher_adv_port = get_int(d, "gopher:advertised_port",
-	    c->gopher_port, 1, 65535, errs);
+	    c->gopher_port, 1, 65535, &ck);
 	s = get(d, "gopher:charset", "utf-8");
 	if (strcasecmp(s, "ascii") == 0 || strcasecmp(s, "us-ascii") == 0)
 		c->gopher_ascii = 1;
 	else if (strcasecmp(s, "utf-8") != 0 && strcasecmp(s, "utf8") != 0)
-		problem(errs, "gopher:charset", "'%s' is not utf-8 or ascii",
+		problem(&ck, "gopher:charset", "'%s' is not utf-8 or ascii",
 		    s);
 	if (c->gopher_enabled && c->gopher_port == c->gemini_port)
-		problem(errs, "gopher:port", "same as gemini:port");
+		problem(&ck, "gopher:port", "same as gemini:port");
 
 	/* [site] */
-	c->root = join(cwd, get(d, "site:root", "capsule"));
+	if ((c->root = join(cwd, get(d, "site:root", "capsule"))) == NULL)
+		goto nomem;
 	if (stat(c->root, &st) == -1)
-		problem(errs, "site:root", "%s: %s", c->root, strerror(errno));
+		problem(&ck, "site:root", "%s: %s", c->root, strerror(errno));
 	else if (!S_ISDIR(st.st_mode))
-		problem(errs, "site:root", "%s: not a directory", c->root);
-	c->title = strdup(get(d, "site:title", "bantin"));
-	c->lang = strdup(get(d, "site:lang", "vi"));
+		problem(&ck, "site:root", "%s: not a directory", c->root);
+	if (get_str(d, "site:title", "bantin", &c->title) == -1 ||
+	    get_str(d, "site:lang", "vi", &c->lang) == -1)
+		goto nomem;
 	if (strcmp(c->lang, "vi") != 0 && strcmp(c->lang, "en") != 0)
-		problem(errs, "site:lang", "'%s' is not vi or en", c->lang);
-	c->per_page = get_int(d, "site:per_page", 20, 1, 1000, errs);
+		problem(&ck, "site:lang", "'%s' is not vi or en", c->lang);
+	c->per_page = get_int(d, "site:per_page", 20, 1, 1000, &ck);
 	c->rescan_interval = get_int(d, "site:rescan_interval", 2, 0, 86400,
-	    errs);
+	    &ck);
 	for (i = 0; i < L_COUNT; i++) {
 		snprintf(key, sizeof(key), "labels:%s", label_key(i));
-		c->labels[i] = xstrdup_or_null(get(d, key, NULL));
+		if (get_str(d, key, NULL, &c->labels[i]) == -1)
+			goto nomem;
 	}
 
 	/* [counter] */
 	s = get(d, "counter:file", "");
-	c->counter_file = *s == '\0' ? join(c->state_dir, "counters") :
-	    join(cwd, s);
+	if ((c->counter_file = *s == '\0' ? join(c->state_dir, "counters") :
+	    join(cwd, s)) == NULL)
+		goto nomem;
 	c->flush_interval = get_int(d, "counter:flush_interval", 10, 1,
-	    86400, errs);
+	    86400, &ck);
 
 	/* [limits] */
 	c->request_timeout = get_int(d, "limits:request_timeout", 10, 1, 3600,
-	    errs);
+	    &ck);
 	c->write_timeout = get_int(d, "limits:write_timeout", 30, 1, 3600,
-	    errs);
+	    &ck);
 	c->max_connections = get_int(d, "limits:max_connections", 1024, 1,
-	    1000000, errs);
+	    1000000, &ck);
 
-	c->catalog = join(c->state_dir, "catalog.db");
+	if ((c->catalog = join(c->state_dir, "catalog.db")) == NULL)
+		goto nomem;
 
 	/* state_dir must not be inside the capsule: it holds the key */
-	if (c->root != NULL && c->state_dir != NULL) {
-		size_t	 rl = strlen(c->root);
-		if (strncmp(c->state_dir, c->root, rl) == 0 &&
-		    (c->state_dir[rl] == '/' || c->state_dir[rl] == '\0'))
-			problem(errs, "server:state_dir",
-			    "must not be inside site:root");
-	}
-
+	rl = strlen(c->root);
+	if (strncmp(c->state_dir, c->root, rl) == 0 &&
+	    (c->state_dir[rl] == '/' || c->state_dir[rl] == '\0'))
+		problem(&ck, "server:state_dir",
+		    "must not be inside site:root");
+	goto done;
+nomem:
+	problem(&ck, file, "out of memory");
+done:
 	iniparser_freedict(d);
-	if (errs->len != before) {
+	if (ck.n > 0) {
 		config_free(c);
 		return NULL;
 	}

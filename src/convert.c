@@ -35,6 +35,7 @@ static int	norm_path(struct buf *, const char *, int *);
 static void	strip_source_ext(struct buf *);
 static int	is_blank(const char *, size_t);
 static void	table_render(struct cw *);
+static int	convert_tidy(struct buf *, const char *, size_t);
 
 /* extensions of article sources: a link to one names the article */
 static const char *const source_ext[] = {
@@ -876,7 +877,7 @@ cw_finish(struct cw *w, struct buf *out, char *err, size_t errlen)
  * blank line at either end; an open preformatted block is closed; the
  * text is NFC-normalised. Appends to out; nothing for an empty page.
  */
-int
+static int
 convert_tidy(struct buf *out, const char *s, size_t len)
 {
 	struct buf	 t = BUF_INIT;

@@ -88,8 +88,6 @@ int	convert_is_ws(int cp);
 int	convert_collapse(struct buf *, const char *, size_t);
 /* Append code point cp as UTF-8. */
 int	convert_put_cp(struct buf *, int cp);
-/* The final pass every converter ends with: see convert.c. */
-int	convert_tidy(struct buf *out, const char *, size_t);
 
 /* Raw HTML met inside Markdown (convert_html.c). */
 void	convert_html_block(struct cw *, const char *, size_t);

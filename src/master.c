@@ -330,9 +330,25 @@ flush(struct master *m)
 	m->last_flush = time(NULL);
 }
 
+/* config_load's problems, one log line each */
+static void
+log_config_errors(const char *file, const struct buf *errs)
+{
+	const char	*p, *nl;
+
+	for (p = errs->data; p != NULL && *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		log_warnx("%s: %.*s", file, (int)(nl - p), p);
+	}
+}
+
 /*
  * Build the new snapshot (and configuration, for SIGHUP) first; only
- * if all of it loads, switch to it and start new workers on it.
+ * if all of it loads, switch to it and start new workers on it. A
+ * failure logs why and frees what was built, in one place: conf, tls
+ * and the listeners in nsrv are new only where they differ from the
+ * running ones.
  */
 static void
 reload(struct master *m, int reconf)
@@ -343,56 +359,35 @@ reload(struct master *m, int reconf)
 	struct site	*site, *old_site;
 	struct buf	 errs = BUF_INIT;
 	char		 err[512];
-	const char	*p, *nl;
 
 	memset(&nsrv, 0, sizeof(nsrv));
 	if (reconf) {
 		if ((conf = config_load(m->conf->file, &errs)) == NULL) {
-			for (p = errs.data; p != NULL && *p != '\0';
-			    p = nl + 1) {
-				if ((nl = strchr(p, '\n')) == NULL)
-					break;
-				log_warnx("%s: %.*s", m->conf->file,
-				    (int)(nl - p), p);
-			}
+			log_config_errors(m->conf->file, &errs);
 			log_warnx("reload failed: keeping the running "
 			    "configuration");
-			buf_free(&errs);
-			return;
+			goto fail;
 		}
 		/* always: a certificate renewed in place is taken too */
-		{
-			if ((conf->cert_generate && tls_generate(conf->cert,
-			    conf->key, conf->hostname, err, sizeof(err))
-			    == -1) || (tls = tls_ctx_new(conf->cert,
-			    conf->key, err, sizeof(err))) == NULL) {
-				log_warnx("reload failed: %s", err);
-				config_free(conf);
-				return;
-			}
+		if ((conf->cert_generate && tls_generate(conf->cert,
+		    conf->key, conf->hostname, err, sizeof(err)) == -1) ||
+		    (tls = tls_ctx_new(conf->cert, conf->key, err,
+		    sizeof(err))) == NULL) {
+			log_warnx("reload failed: %s", err);
+			goto fail;
 		}
 		if (!same_listen(conf, m->conf)) {
 			if (open_listeners(conf, &nsrv, err, sizeof(err))
 			    == -1) {
 				log_warnx("reload failed: %s", err);
-				if (tls != m->tls)
-					tls_ctx_free(tls);
-				config_free(conf);
-				return;
+				goto fail;
 			}
 		} else
 			nsrv.nlisteners = -1;	/* keep the current ones */
 	}
 	if ((site = load_site(m, conf)) == NULL) {
 		log_warnx("reload failed: keeping the running site");
-		if (conf != m->conf) {
-			if (nsrv.nlisteners > 0)
-				close_listeners(&nsrv);
-			if (tls != m->tls)
-				tls_ctx_free(tls);
-			config_free(conf);
-		}
-		return;
+		goto fail;
 	}
 	/* commit: nothing below can fail the reload */
 	flush(m);
@@ -428,6 +423,15 @@ reload(struct master *m, int reconf)
 	 * seen by the next check */
 	m->stamp = site->stamp;
 	log_info("reloaded: generation %d", m->gen);
+	return;
+fail:
+	if (nsrv.nlisteners > 0)
+		close_listeners(&nsrv);
+	if (tls != m->tls)
+		tls_ctx_free(tls);
+	if (conf != m->conf)
+		config_free(conf);
+	buf_free(&errs);
 }
 
 static void

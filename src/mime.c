@@ -4,7 +4,8 @@
  * mime.c: the MIME type of a file that is served as it is. A table of
  * common extensions answers first (fast, and stable across libmagic
  * versions); libmagic is the fallback for the rest. The magic cookie
- * holds state, so each process opens its own after fork.
+ * holds state, so each process opens its own, at the first file the
+ * table does not name (an idle worker never loads libmagic).
  */
 
 #include <stdio.h>
@@ -60,7 +61,7 @@ static const struct {
 	{ "webm",	"video/webm" },
 };
 
-int
+static int
 mime_init(void)
 {
 	if (cookie != NULL)

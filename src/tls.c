@@ -403,7 +403,7 @@ cork_ctrl(BIO *b, int cmd, long num, void *ptr)
 
 	switch (cmd) {
 	case BIO_CTRL_FLUSH:
-		return 1;	/* held until tls_flush() */
+		return 1;	/* held until flush() */
 	case BIO_CTRL_WPENDING:
 		return (long)(k->len - k->off) +
 		    (BIO_next(b) ? BIO_ctrl(BIO_next(b), cmd, num, ptr) : 0);
@@ -591,16 +591,4 @@ tls_free(struct tls *c)
 		return;
 	SSL_free(c->ssl);
 	free(c);
-}
-
-int
-tls_resumed(const struct tls *c)
-{
-	return SSL_session_reused(c->ssl);
-}
-
-const char *
-tls_version(const struct tls *c)
-{
-	return SSL_get_version(c->ssl);
 }

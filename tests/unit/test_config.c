@@ -1,4 +1,11 @@
-/* test_config.c: good and bad ini files, every problem reported. */
+/*
+ * test_config.c: good and bad ini files, every problem reported; and
+ * config_load out of memory. This binary is linked with -Wl,--wrap for
+ * the allocation functions (Makefile), so the calls in the objects it
+ * links (config.c's among them) go through the counters below.
+ */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,9 +13,100 @@
 
 #include "buf.h"
 #include "config.h"
+#include "label.h"
 #include "t.h"
 
 static char	 dir[] = "/tmp/bantin-config-XXXXXX";
+
+/*
+ * Allocation failure injection. Every malloc, calloc, strdup and
+ * asprintf is counted in alloc_calls; the one that makes the count
+ * alloc_fail_at (0: none) fails with ENOMEM. alloc_live counts the
+ * blocks allocated through these (and realloc from NULL) and not yet
+ * freed: what a failed load leaves there is a leak.
+ */
+static long	 alloc_calls, alloc_fail_at, alloc_live;
+
+void	*__real_malloc(size_t);
+void	*__real_calloc(size_t, size_t);
+void	*__real_realloc(void *, size_t);
+char	*__real_strdup(const char *);
+void	 __real_free(void *);
+void	*__wrap_malloc(size_t);
+void	*__wrap_calloc(size_t, size_t);
+void	*__wrap_realloc(void *, size_t);
+char	*__wrap_strdup(const char *);
+int	 __wrap_asprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 __wrap_free(void *);
+
+static int
+alloc_fails(void)
+{
+	if (++alloc_calls != alloc_fail_at)
+		return 0;
+	errno = ENOMEM;
+	return 1;
+}
+
+static void *
+alloc_count(void *p)
+{
+	if (p != NULL)
+		alloc_live++;
+	return p;
+}
+
+void *
+__wrap_malloc(size_t n)
+{
+	return alloc_fails() ? NULL : alloc_count(__real_malloc(n));
+}
+
+void *
+__wrap_calloc(size_t n, size_t size)
+{
+	return alloc_fails() ? NULL : alloc_count(__real_calloc(n, size));
+}
+
+char *
+__wrap_strdup(const char *s)
+{
+	return alloc_fails() ? NULL : alloc_count(__real_strdup(s));
+}
+
+/* growing a buffer is not failed: the errors are written with it */
+void *
+__wrap_realloc(void *p, size_t n)
+{
+	return p == NULL ? alloc_count(__real_realloc(p, n)) :
+	    __real_realloc(p, n);
+}
+
+int
+__wrap_asprintf(char **p, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 r;
+
+	*p = NULL;
+	if (alloc_fails())
+		return -1;
+	va_start(ap, fmt);
+	r = vasprintf(p, fmt, ap);
+	va_end(ap);
+	if (r != -1)
+		alloc_count(*p);
+	return r;
+}
+
+void
+__wrap_free(void *p)
+{
+	if (p != NULL)
+		alloc_live--;
+	__real_free(p);
+}
 
 static const char *
 write_ini(const char *body)
@@ -39,6 +137,12 @@ static const struct {
 	{ "[gopher]\nenabled = maybe\n", "gopher:enabled: 'maybe'" },
 	{ "[gopher]\nport = 1965\n", "gopher:port: same as gemini:port" },
 	{ "[gopher]\ncharset = latin1\n", "gopher:charset:" },
+	/* checked when Gopher is off too (it crashed config_load) */
+	{ "[gopher]\nenabled = no\nlisten = nowhere\n",
+	    "gopher:listen: 'nowhere' is not an IP address" },
+	{ "[gopher]\nenabled = no\nlisten = ,\n", NULL },
+	{ "[gopher]\nenabled = yes\nlisten = ,\n",
+	    "gopher:listen: no address to listen on" },
 	{ "[gemini]\ncert = /nonexistent.pem\nkey = /nonexistent.key\n",
 	    "gemini:cert: /nonexistent.pem:" },
 	{ "[gemini]\ncert = /nonexistent.pem\n",
@@ -48,12 +152,57 @@ static const struct {
 	{ "[limits]\nrequest_timeout = -1\n", "limits:request_timeout:" },
 };
 
+/*
+ * Fail the 1st allocation config_load makes, then the 2nd, and so on
+ * until one load makes no more than it was allowed and succeeds: each
+ * failed one returns NULL, says "out of memory" and leaves nothing
+ * allocated. Returns how many allocations a good load makes.
+ */
+static long
+nomem_each(const char *ini)
+{
+	struct config	*c;
+	struct buf	 errs = BUF_INIT;
+	long		 n, live;
+
+	buf_reserve(&errs, 4096);	/* no new block while it is written */
+	for (n = 1; n < 1000; n++) {
+		buf_reset(&errs);
+		live = alloc_live;
+		alloc_calls = 0;
+		alloc_fail_at = n;
+		c = config_load(ini, &errs);
+		alloc_fail_at = 0;
+		if (alloc_calls < n) {
+			if (c == NULL)
+				fprintf(stderr, "no failure: %s", errs.data);
+			CHECK(c != NULL);
+			config_free(c);
+			CHECK_INT(alloc_live, live);
+			break;
+		}
+		if (c != NULL)
+			fprintf(stderr, "allocation %ld failed, loaded\n", n);
+		CHECK(c == NULL);
+		CHECK_HAS(errs.data, ": out of memory\n");
+		config_free(c);
+		if (alloc_live != live)
+			fprintf(stderr, "allocation %ld failed: %ld blocks "
+			    "leaked\n", n, alloc_live - live);
+		CHECK_INT(alloc_live, live);
+	}
+	buf_free(&errs);
+	return n - 1;
+}
+
 int
 main(void)
 {
 	struct config	*c;
 	struct buf	 errs = BUF_INIT, dump = BUF_INIT;
+	char		 cert[300], keyf[300], ini[1024];
 	size_t		 i;
+	long		 n;
 
 	if (mkdtemp(dir) == NULL)
 		return 1;
@@ -99,6 +248,23 @@ main(void)
 	buf_reset(&errs);
 	CHECK(config_load("/nonexistent/bantin.ini", &errs) == NULL);
 	CHECK_HAS(errs.data, "/nonexistent/bantin.ini:");
+	/* out of memory at each allocation in turn: a generated
+	 * certificate, then every value that is copied set */
+	CHECK((n = nomem_each(write_ini(""))) > 10);
+	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
+	snprintf(keyf, sizeof(keyf), "%s/key.pem", dir);
+	fclose(fopen(cert, "w"));
+	fclose(fopen(keyf, "w"));
+	snprintf(ini, sizeof(ini), "[server]\nhostname = example.org\n"
+	    "user = nobody\nstate_dir = state\n"
+	    "[gemini]\nlisten = 127.0.0.1 ::1\ncert = %s\nkey = %s\n"
+	    "[gopher]\nlisten = 127.0.0.1 ::1\nhost = gopher.example.org\n"
+	    "[site]\ntitle = Tin\nlang = en\n"
+	    "[labels]\nlatest = Tin mới\nhome = Nhà\n"
+	    "[counter]\nfile = /tmp/counters\n", cert, keyf);
+	CHECK(nomem_each(write_ini(ini)) > n);
+	unlink(cert);
+	unlink(keyf);
 	buf_free(&errs);
 	buf_free(&dump);
 	unlink(write_ini(""));
