@@ -423,10 +423,21 @@ search_match_expr(struct buf *out, const char *q, const char **errstr)
 {
 	size_t	 nterms;
 
-	return expr_build(out, q, " AND ", &nterms, errstr);
+	if (expr_build(out, q, " AND ", &nterms, errstr) == -1)
+		return -1;
+	if (nterms == 0) {
+		*errstr = "empty query";
+		return -1;
+	}
+	return 0;
 }
 
-/* The terms of q joined by sep into out; their number in *nterms. */
+/*
+ * The terms of q joined by sep into out; their number in *nterms. A
+ * query without a word ("*", a lone quote, punctuation) has none: 0
+ * terms and nothing written, which is no error but a query that
+ * matches nothing. -1 only for a query too long or out of memory.
+ */
 static int
 expr_build(struct buf *out, const char *q, const char *sep, size_t *nterms,
     const char **errstr)
@@ -480,10 +491,6 @@ expr_build(struct buf *out, const char *q, const char *sep, size_t *nterms,
 		}
 	}
 	*nterms = x.nterms;
-	if (x.nterms == 0) {
-		*errstr = "empty query";
-		return -1;
-	}
 	return 0;
 oom:
 	*errstr = "out of memory";
@@ -541,6 +548,11 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	*errstr = NULL;
 	if (expr_build(&expr, query, " AND ", &nterms, errstr) == -1)
 		goto fail;
+	if (nterms == 0) {
+		/* nothing to look for: no hits, not an error */
+		buf_free(&expr);
+		return 0;
+	}
 	if (s == NULL) {
 		*errstr = "search unavailable";
 		goto fail;
