@@ -53,3 +53,42 @@ EOT
 	alive
 	! grep -q 'search:' "$TMP/log" || fail "a query was logged as an error"
 }
+
+# A source that would publish something other than what its author
+# meant is skipped with a warning naming the file, the line and the
+# reason; the rest of the site is served. At start and after a rescan.
+test_broken_files_skipped() {
+	RESCAN=1 setup
+	c=$TMP/capsule/thoi-su
+	printf -- '---\ntitle: Quên đóng\ndate: 2024-01-02\n\nThân bài.\n' >"$c/2024-01-02-mo.md"
+	: >"$c/2024-01-03-rong.md"
+	python3 -c 'import sys; sys.stdout.write("<html><head><title>Sâu</title></head><body>\n<p>Mở đầu.</p>\n" + "<div>" * 100000 + "<p>Nội dung.</p></body></html>\n")' >"$c/2024-01-04-sau.html"
+	start_server
+	expect_log "thoi-su/2024-01-02-mo.md:1: header block opened by '---' is never closed"
+	expect_log "thoi-su/2024-01-03-rong.md:1: empty file"
+	expect_log "thoi-su/2024-01-04-sau.html:3: elements nested more than 128 deep"
+	for a in 2024-01-02-mo 2024-01-03-rong 2024-01-04-sau; do
+		gem "gemini://localhost/thoi-su/$a"
+		expect_status 51 "$a" || return 1
+	done
+	gem "gemini://localhost/thoi-su/"
+	expect_status 20
+	expect_body "=> /thoi-su/2021-03-04-giao-thong 2021-03-04 Phân luồng giao thông dịp lễ"
+	expect_body "=> /thoi-su/2020-05-21-chi-bo-dai-hoi 2020-05-21 Chi bộ hoàn thành Đại hội"
+	! printf '%s' "$BODY" | grep -q 'Quên đóng\|2024-01-0' || fail "a broken file is listed"
+	gopher /thoi-su/2020-05-21-chi-bo-dai-hoi
+	printf '%s' "$GOPHER" | grep -q "Quận Bình Thạnh" || fail "gopher article"
+	gopher /thoi-su/
+	! printf '%s' "$GOPHER" | grep -q '2024-01-0' || fail "a broken file in the gopher menu"
+	# fixed by its editor: served after the next scan
+	printf -- '---\ntitle: Đã đóng\ndate: 2024-01-02\n---\n\nThân bài.\n' >"$c/2024-01-02-mo.md"
+	i=0
+	while [ $i -lt 50 ]; do
+		gem "gemini://localhost/thoi-su/2024-01-02-mo"
+		[ "$STATUS" = 20 ] && break
+		sleep 0.2; i=$((i + 1))
+	done
+	expect_status 20 "fixed file served"
+	expect_body "# Đã đóng"
+	alive
+}

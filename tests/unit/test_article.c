@@ -50,11 +50,36 @@ static const struct pcase pcases[] = {
 	  NULL, "Khối", "2020-05-19 08:30", 1, NULL, "Đoạn văn.", "layout" },
 	{ "x.gmi", "---\nTITLE: Hoa hồng\n\nauthor: Cúc\n---\nThân\n",
 	  NULL, "Hoa hồng", NULL, 0, "Cúc", "Thân", "---" },
-	/* a "---" that is not closed, or holds prose, is body */
+	/* a "---" block of keys never closed is refused, not published
+	 * with its header as text (issue 13) */
 	{ "mo.gmi", "---\ntitle: X\n\nthân bài\n",
-	  NULL, "mo", NULL, 0, NULL, "title: X", NULL },
+	  "line 1: header block opened by '---' is never closed", NULL, NULL,
+	  0, NULL, NULL, NULL },
+	{ "mo.md", "---\ntitle: X\ndate: 2020-01-01\n",
+	  "line 1: header block opened by '---' is never closed", NULL, NULL,
+	  0, NULL, NULL, NULL },
+	{ "mo.md", "---\nlayout: post\nauthor: An\nthân bài\n---\n",
+	  "line 1: header block opened by '---' is never closed", NULL, NULL,
+	  0, NULL, NULL, NULL },
+	{ "mo.txt", "\xef\xbb\xbf---\r\ntitle: X\r\n\r\nthân bài\r\n",
+	  "line 1: header block opened by '---' is never closed", NULL, NULL,
+	  0, NULL, NULL, NULL },
+	/* a "---" that holds prose, or only unknown keys, is body */
 	{ "mo.gmi", "---\nmột dòng văn\n---\n",
 	  NULL, "mo", NULL, 0, NULL, "một dòng văn", NULL },
+	{ "mo.md", "---\n\nĐoạn văn sau một đường kẻ.\n",
+	  NULL, "mo", NULL, 0, NULL, "Đoạn văn sau một đường kẻ.", NULL },
+	{ "mo.md", "---\nNote: abc\n\nx\n",
+	  NULL, "mo", NULL, 0, NULL, "Note: abc", NULL },
+	/* an empty file is an article not written yet */
+	{ "rong.md", "", "line 1: empty file", NULL, NULL, 0, NULL, NULL,
+	  NULL },
+	{ "rong.txt", " \n\t\r\n\n", "line 1: empty file", NULL, NULL, 0,
+	  NULL, NULL, NULL },
+	{ "rong.gmi", "\xef\xbb\xbf\n", "line 1: empty file", NULL, NULL, 0,
+	  NULL, NULL, NULL },
+	{ "rong.html", "\n\n", "line 1: empty file", NULL, NULL, 0, NULL,
+	  NULL, NULL },
 	/* a header ends at the first line that is not a known key */
 	{ "x.gmi", "title: A\nNội dung ngay sau\n",
 	  NULL, "A", NULL, 0, NULL, "Nội dung ngay sau", "title" },
@@ -265,6 +290,26 @@ test_fields(void)
 	CHECK_STR(m.tags, "a,b");
 	CHECK_STR(m.title, "x");
 	article_meta_free(&m);
+
+	/* an HTML page nested too deep to follow is refused, naming the
+	 * line where it goes too deep */
+	{
+		struct buf	 deep = BUF_INIT;
+		int		 i;
+
+		buf_puts(&deep, "<html><head><title>Sâu</title></head>"
+		    "<body>\n<p>Mở đầu.</p>\n");
+		for (i = 0; i < 100000; i++)
+			buf_puts(&deep, "<div>");
+		buf_puts(&deep, "<p>Nội dung.</p></body></html>\n");
+		buf_reset(&body);
+		CHECK_INT(article_parse("sau.html", "/", deep.data, deep.len,
+		    &m, &body, err, sizeof(err)), -1);
+		CHECK_STR(err, "line 3: elements nested more than 128 deep");
+		CHECK(m.title == NULL);
+		CHECK_INT(body.len, 0);
+		buf_free(&deep);
+	}
 
 	/* a NUL is refused even though it is valid UTF-8 */
 	CHECK_INT(article_parse("x.txt", "/", "a\nb\0c\n", 6, &m, NULL, err,
