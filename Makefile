@@ -12,7 +12,8 @@ PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
 CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
 		convert_html_meta.c convert_txt.c \
-		article.c site.c site_walk.c site_entry.c catalog.c search.c \
+		article.c article_news.c site.c site_walk.c site_entry.c \
+		catalog.c search.c \
 		counter.c render.c route.c mime.c pagecache.c
 FRONT =		gemini.c gopher.c gopher_render.c
 TRANSPORT =	loop.c listen.c tls.c conn.c
@@ -78,7 +79,8 @@ $(B)/test_convert: $(B)/test_convert.o $(B)/convert.o $(B)/convert_md.o \
 		$(B)/convert_html.o $(B)/convert_html_tree.o \
 		$(B)/convert_html_meta.o $(B)/convert_txt.o $(B)/gemtext.o \
 		$(B)/utf8.o $(B)/buf.o
-$(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/convert.o \
+$(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/article_news.o \
+		$(B)/convert.o \
 		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
 		$(B)/convert_html_meta.o $(B)/convert_txt.o \
 		$(B)/gemtext.o $(B)/utf8.o $(B)/buf.o

@@ -44,4 +44,12 @@ int	article_parse(const char *name, const char *base, const char *src,
 
 void	article_meta_free(struct article_meta *);
 
+/*
+ * Newsroom conventions on the converted gemtext (article_news.c).
+ * article_byline: the byline that ends body, if it ends with one (a
+ * last paragraph of 2 to 5 capitalised words, see the file): *author
+ * malloc'd, or NULL. 0, or -1 out of memory.
+ */
+int	article_byline(const char *body, size_t len, char **author);
+
 #endif

@@ -5,7 +5,8 @@
  * reads the optional metadata header (plain "key: value" lines ended by
  * a blank line, or a "---" fenced block), strips it, hands the body to
  * the converter of the file's format and fills the fallbacks: the title
- * from the first heading, the date from a YYYY-MM-DD- file-name prefix.
+ * from the first heading, the date from a YYYY-MM-DD- file-name prefix,
+ * the author from a byline (article_news.c).
  * It never touches the file system: the caller reads the bytes and owns
  * the mtime fallback. Errors name the line, so that site.c can report
  * "path:line: reason" to the operator; a source that would publish
@@ -527,8 +528,10 @@ article_parse(const char *name, const char *base, const char *src,
 		}
 		if (apply_header(meta, h, nh, err, errlen) == -1)
 			goto fail;
-		/* without a body to fill, convert only to find a title */
-		if (body != NULL || meta->title == NULL) {
+		/* without a body to fill, convert only to find a title
+		 * or a byline */
+		if (body != NULL || meta->title == NULL ||
+		    meta->author == NULL) {
 			switch (fmt) {
 			case FMT_GMI:
 				r = convert_gmi(out, src + off, len - off,
@@ -562,6 +565,12 @@ article_parse(const char *name, const char *base, const char *src,
 		meta->has_date = 1;
 		meta->has_time = 0;
 	}
+	/* a story the source names no author for may be signed at its
+	 * end, as newsrooms do ("MỸ DUNG"): the signature is the author */
+	if (meta->author == NULL && out->len > start &&
+	    article_byline(out->data + start, out->len - start,
+	    &meta->author) == -1)
+		goto nomem;
 	buf_free(&tmp);
 	return 0;
 

@@ -92,3 +92,48 @@ test_broken_files_skipped() {
 	expect_body "# Đã đóng"
 	alive
 }
+
+# A last paragraph in capitals signs a story whose source names no
+# author: it is the author on the article's line and in Atom, over both
+# protocols, and stays in the body. Acronyms are not signatures.
+test_byline_author() {
+	setup
+	c=$TMP/capsule/thoi-su
+	cat >"$c/2024-03-01-hoi-nghi.html" <<'EOT'
+<html><head><title>Hội nghị cán bộ chủ chốt</title>
+<meta property="article:published_time" content="2024-03-01T08:30:00+07:00"></head>
+<body><h1>Hội nghị cán bộ chủ chốt</h1>
+<p>Sáng 1/3, quận tổ chức hội nghị cán bộ chủ chốt.</p>
+<div align="right"><b>MỸ DUNG</b></div></body></html>
+EOT
+	printf 'Phường 7 ra mắt tổ dân phố tự quản\n\n       Chiều 14/4, Ủy ban MTTQ phường phối hợp Công an phường tổ chức ra mắt mô hình tổ dân phố tự quản về an ninh trật tự tại khu phố 3.\n       Đến dự có đại diện Ban Thường trực Ủy ban MTTQ quận, Đảng ủy, UBND phường cùng đông đảo người dân trong khu phố.\n                                THU HIỀN\n' >"$c/2024-03-02-to-dan-pho.txt"
+	printf 'title: Thông báo\ndate: 2024-03-03\n\nLịch tiếp dân tháng 3.\n\nUBND QUẬN\n' >"$c/2024-03-03-thong-bao.md"
+	start_server
+	gem "gemini://localhost/thoi-su/2024-03-01-hoi-nghi"
+	expect_status 20
+	expect_body "08:30 · Tác giả: MỸ DUNG"
+	[ "$(printf '%s\n' "$BODY" | grep -c '^MỸ DUNG$')" = 1 ] || fail "byline not kept in the body"
+	gem "gemini://localhost/thoi-su/2024-03-02-to-dan-pho"
+	expect_body "Tác giả: THU HIỀN"
+	printf '%s\n' "$BODY" | grep -q '^THU HIỀN$' || fail "txt byline not kept"
+	gem "gemini://localhost/thoi-su/2024-03-03-thong-bao"
+	expect_status 20
+	! printf '%s' "$BODY" | grep -q 'Tác giả' || fail "an acronym taken as author"
+	gem "gemini://localhost/atom.xml"
+	printf '%s' "$BODY" | python3 -c '
+import sys, xml.dom.minidom as m
+d = m.parseString(sys.stdin.buffer.read())
+got = {}
+for e in d.getElementsByTagName("entry"):
+    t = e.getElementsByTagName("title")[0].firstChild.data
+    a = [n.getElementsByTagName("name")[0].firstChild.data for n in e.getElementsByTagName("author")]
+    got[t] = a
+assert got["Hội nghị cán bộ chủ chốt"] == ["MỸ DUNG"], got
+assert got["Phường 7 ra mắt tổ dân phố tự quản"] == ["THU HIỀN"], got
+assert got["Thông báo"] == [], got
+' || fail "atom authors"
+	gopher /thoi-su/2024-03-01-hoi-nghi
+	printf '%s' "$GOPHER" | grep -q "Tác giả: MỸ DUNG" || fail "gopher byline"
+	gopher /thoi-su/2024-03-02-to-dan-pho
+	printf '%s' "$GOPHER" | grep -q "Tác giả: THU HIỀN" || fail "gopher txt byline"
+}

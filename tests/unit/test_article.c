@@ -320,6 +320,102 @@ test_fields(void)
 	buf_free(&body);
 }
 
+/*
+ * Bylines (issue 13): a last paragraph of 2 to 5 words in capitals is
+ * the author when the source names none, and stays in the body.
+ * author NULL: none is taken.
+ */
+static void
+test_byline(void)
+{
+	static const struct {
+		const char	*name, *src, *author;
+	} t[] = {
+		{ "x.txt", "Đoạn một của bài.\n\nMỸ DUNG\n", "MỸ DUNG" },
+		{ "x.txt", "       Đoạn một.\n       Đoạn hai.\n"
+		    "                        THU HIỀN\n", "THU HIỀN" },
+		{ "x.txt", "title: Tin\ndate: 2020-01-02\n\nĐoạn.\n\n"
+		    "NGỌC LAN\n", "NGỌC LAN" },
+		{ "x.md", "# Tin\n\nĐoạn văn.\n\n**MỸ DUNG**\n", "MỸ DUNG" },
+		{ "x.gmi", "Đoạn.\n\nNGUYỄN THỊ MINH KHAI\n",
+		    "NGUYỄN THỊ MINH KHAI" },
+		{ "x.html", "<html><body><p>Đoạn văn.</p>"
+		    "<div align=\"right\"><b>MỸ DUNG</b></div></body></html>",
+		    "MỸ DUNG" },
+		{ "x.html", "<p>Đoạn văn.<br>TRẦN QUANG</p>", "TRẦN QUANG" },
+		/* two names; links after it (the blocks' own) */
+		{ "x.txt", "Đoạn.\n\nHOÀNG ANH - MINH KHÔI\n",
+		    "HOÀNG ANH - MINH KHÔI" },
+		{ "x.md", "Xem [ảnh](a.jpg).\n\nQUỲNH NHƯ\n", "QUỲNH NHƯ" },
+		{ "x.gmi", "Đoạn.\n\nĐỖ HUYỀN\n=> /a.jpg Ảnh\n", "ĐỖ HUYỀN" },
+		/* the source's author wins */
+		{ "x.txt", "author: An\n\nĐoạn.\n\nMỸ DUNG\n", "An" },
+		{ "x.html", "<html><head><meta name=\"author\" content=\"Lan\">"
+		    "</head><body><p>Đoạn.</p><p>MỸ DUNG</p></body></html>",
+		    "Lan" },
+		/* not bylines */
+		{ "x.txt", "Đoạn.\n\nUBND QUẬN\n", NULL },
+		{ "x.txt", "Đoạn.\n\nTHEO TTXVN\n", NULL },
+		{ "x.txt", "Đoạn.\n\nUBND TP HCM\n", NULL },
+		{ "x.txt", "Đoạn.\n\nTTXVN\n", NULL },
+		{ "x.txt", "Đoạn.\n\nDUNG\n", NULL },
+		{ "x.txt", "Đoạn.\n\nNGUYỄN THỊ MINH KHAI HÀ NỘI\n", NULL },
+		{ "x.txt", "Đoạn.\n\nMỹ Dung\n", NULL },
+		{ "x.txt", "Đoạn.\n\nMỸ DUNG.\n", NULL },
+		{ "x.txt", "Đoạn.\n\nMỸ DUNG 2\n", NULL },
+		{ "x.txt", "Đoạn.\n\n- MỸ DUNG\n", NULL },
+		{ "x.txt", "Đoạn.\n\nMỸ DUNG -\n", NULL },
+		{ "x.txt", "Đoạn.\n\nJOHN SMITH\n", NULL },
+		{ "x.txt", "Đoạn.\n\nΑΘΗΝΑ ΑΘΗΝΑ\n", NULL },
+		{ "x.md", "Đoạn.\n\n## MỸ DUNG\n", NULL },
+		{ "x.md", "Đoạn.\n\n* MỸ DUNG\n", NULL },
+		{ "x.md", "Đoạn.\n\n> MỸ DUNG\n", NULL },
+		{ "x.md", "Đoạn.\n\n```\nMỸ DUNG\n```\n", NULL },
+		/* nothing else: it is not a signature */
+		{ "x.txt", "MỸ DUNG\n", NULL },
+		{ "x.md", "# Tin\n\nMỸ DUNG\n", NULL },
+		/* page furniture after it: not the last paragraph */
+		{ "x.txt", "Đoạn.\n\nMỸ DUNG\n\nSố lượt người xem: 63\n",
+		    NULL },
+	};
+	struct article_meta	 m;
+	struct buf		 body = BUF_INIT;
+	char			 err[256];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&body);
+		if (article_parse(t[i].name, "/", t[i].src, strlen(t[i].src),
+		    &m, &body, err, sizeof(err)) == -1) {
+			fprintf(stderr, "byline case %zu: %s\n", i, err);
+			CHECK(0);
+			continue;
+		}
+		if (t[i].author == NULL ? m.author != NULL :
+		    m.author == NULL || strcmp(m.author, t[i].author) != 0)
+			fprintf(stderr, "byline case %zu: [%s]\n", i,
+			    m.author != NULL ? m.author : "(null)");
+		if (t[i].author == NULL)
+			CHECK(m.author == NULL);
+		else {
+			CHECK_STR(m.author, t[i].author);
+			/* a byline stays where the newsroom put it */
+			if (strstr(t[i].src, "author") == NULL)
+				CHECK_HAS(body.data, t[i].author);
+		}
+		article_meta_free(&m);
+		/* and the same with no body asked for */
+		CHECK_INT(article_parse(t[i].name, "/", t[i].src,
+		    strlen(t[i].src), &m, NULL, err, sizeof(err)), 0);
+		if (t[i].author == NULL)
+			CHECK(m.author == NULL);
+		else
+			CHECK_STR(m.author, t[i].author);
+		article_meta_free(&m);
+	}
+	buf_free(&body);
+}
+
 static void
 test_fmt(void)
 {
@@ -335,5 +431,6 @@ main(void)
 	test_fmt();
 	test_parse();
 	test_fields();
+	test_byline();
 	return t_done("test_article");
 }
