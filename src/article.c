@@ -6,7 +6,8 @@
  * a blank line, or a "---" fenced block), strips it, hands the body to
  * the converter of the file's format and fills the fallbacks: the title
  * from the first heading, the date from a YYYY-MM-DD- file-name prefix,
- * the author from a byline (article_news.c).
+ * the author from a byline (article_news.c), which also drops a first
+ * paragraph that only repeats the date and author.
  * It never touches the file system: the caller reads the bytes and owns
  * the mtime fallback. Errors name the line, so that site.c can report
  * "path:line: reason" to the operator; a source that would publish
@@ -571,6 +572,9 @@ article_parse(const char *name, const char *base, const char *src,
 	    article_byline(out->data + start, out->len - start,
 	    &meta->author) == -1)
 		goto nomem;
+	/* a first paragraph that repeats the date and author goes */
+	if (body != NULL)
+		(void)article_drop_dateline(body, start, meta);
 	buf_free(&tmp);
 	return 0;
 

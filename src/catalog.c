@@ -37,7 +37,8 @@
  * 6: an HTML page's header and footer <div>s are left out.
  * 7: sources an author did not mean to publish are refused (an empty
  *    file, an unclosed "---" header, HTML nested too deep); a byline
- *    is the author of a source that names none. */
+ *    is the author of a source that names none; a first paragraph
+ *    that repeats the date and author is left out. */
 #define CATALOG_VERSION		7
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */

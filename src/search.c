@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 #include <utf8proc.h>
 
+#include "article.h"
 #include "buf.h"
 #include "catalog.h"
 #include "log.h"
@@ -910,16 +911,16 @@ excerpt_token(void *arg, const char *tok, size_t len, size_t start,
 
 /*
  * About SEARCH_EXCERPT_BEFORE bytes before token number at (the first
- * match in the body; -1: none, the body's start) and SEARCH_EXCERPT_LEN
- * in all, cut at spaces, on one line: the reader sees the words in
- * their original spelling, diacritics and all.
+ * match in the body; -1: none, the body's start, past a dateline) and
+ * SEARCH_EXCERPT_LEN in all, cut at spaces, on one line: the reader
+ * sees the words in their original spelling, diacritics and all.
  */
 static char *
 excerpt_make(const char *body, int at)
 {
 	struct excerpt_find	 f;
 	struct buf		 b = BUF_INIT;
-	size_t			 len = strlen(body), from, to;
+	size_t			 len = strlen(body), from, to, skip;
 	char			*r;
 
 	memset(&f, 0, sizeof(f));
@@ -935,6 +936,11 @@ excerpt_make(const char *body, int at)
 		if (from < f.start)
 			from++;
 	}
+	/* a dateline ("21/05/2020 11:15") is no excerpt, unless the
+	 * match is in it */
+	skip = article_dateline_len(body, len);
+	if (from < skip && (at < 0 || f.start >= skip))
+		from = skip;
 	to = from + SEARCH_EXCERPT_LEN;
 	if (to >= len)
 		to = len;
@@ -947,7 +953,8 @@ excerpt_make(const char *body, int at)
 			    to--)
 				;
 	}
-	if ((from > 0 && buf_puts(&b, "\xe2\x80\xa6") == -1) ||
+	if ((from > 0 && from != skip &&
+	    buf_puts(&b, "\xe2\x80\xa6") == -1) ||
 	    buf_append(&b, body + from, to - from) == -1 ||
 	    (to < len && buf_puts(&b, "\xe2\x80\xa6") == -1)) {
 		buf_free(&b);

@@ -137,3 +137,45 @@ assert got["Thông báo"] == [], got
 	gopher /thoi-su/2024-03-02-to-dan-pho
 	printf '%s' "$GOPHER" | grep -q "Tác giả: THU HIỀN" || fail "gopher txt byline"
 }
+
+# A first paragraph that only repeats the date and author goes; one
+# that says otherwise stays, but search never shows it as the excerpt.
+test_dateline_repeat() {
+	setup
+	c=$TMP/capsule/thoi-su
+	cat >"$c/2023-11-03-hoi-cho.html" <<'EOT'
+<html><head><title>Hội chợ hàng Việt cuối năm</title>
+<meta name="author" content="NGỌC LAN">
+<meta property="article:published_time" content="2023-11-03T07:45:00+07:00"></head>
+<body><h1>Hội chợ hàng Việt cuối năm</h1>
+<p class="meta">03/11/2023 · NGỌC LAN</p>
+<p>Từ ngày 9 đến 12/11, hội chợ hàng Việt mở cửa tại nhà văn hóa quận.</p></body></html>
+EOT
+	cat >"$c/2020-05-21-chi-bo.html" <<'EOT'
+<html><head><title>Chi bộ khu phố 3 đại hội</title>
+<meta name="date" content="2020-05-21"></head>
+<body><p>21/05/2020 11:15</p>
+<p>Sáng 20/5, Chi bộ khu phố 3 tổ chức thành công Đại hội lần thứ V.</p></body></html>
+EOT
+	start_server
+	gem "gemini://localhost/thoi-su/2023-11-03-hoi-cho"
+	expect_status 20
+	expect_body "Tác giả: NGỌC LAN"
+	expect_body "Từ ngày 9 đến 12/11"
+	! printf '%s' "$BODY" | grep -q "03/11/2023" || fail "dateline repeated"
+	gopher /thoi-su/2023-11-03-hoi-cho
+	! printf '%s' "$GOPHER" | grep -q "03/11/2023" || fail "gopher: dateline repeated"
+	# the time is more than the metadata says: kept
+	gem "gemini://localhost/thoi-su/2020-05-21-chi-bo"
+	expect_body "21/05/2020 11:15"
+	# and neither is an excerpt
+	gem "gemini://localhost/search?hoi%20cho%20hang%20viet"
+	expect_body "=> /thoi-su/2023-11-03-hoi-cho"
+	printf '%s\n' "$BODY" | grep -q "^Từ ngày 9 đến 12/11, hội chợ" || fail "excerpt"
+	gem "gemini://localhost/search?chi%20bo%20khu%20pho%203%20dai%20hoi"
+	expect_body "=> /thoi-su/2020-05-21-chi-bo"
+	! printf '%s' "$BODY" | grep -q "21/05/2020 11:15" || fail "a dateline as excerpt"
+	gopher "/search	hoi cho hang viet"
+	printf '%s' "$GOPHER" | grep -q "^iTừ ngày 9 đến 12/11" || fail "gopher excerpt"
+	! printf '%s' "$GOPHER" | grep -q "03/11/2023" || fail "gopher: dateline as excerpt"
+}

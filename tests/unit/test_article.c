@@ -416,6 +416,150 @@ test_byline(void)
 	buf_free(&body);
 }
 
+/*
+ * Datelines (issue 13): a first paragraph that only repeats the date,
+ * time and author goes; one that says more, or otherwise, stays.
+ */
+static void
+test_dateline(void)
+{
+	static const char	 head[] = "<html><head><title>Tin</title>"
+	    "<meta name=\"author\" content=\"NGỌC LAN\">"
+	    "<meta property=\"article:published_time\" "
+	    "content=\"2020-05-21T11:15:00+07:00\"></head><body>"
+	    "<h1>Tin</h1><p>";
+	static const char	 tail[] = "</p><p>Nội dung bài.</p></body>"
+	    "</html>";
+	static const struct {
+		const char	*para;		/* the first paragraph */
+		int		 dropped;
+	} t[] = {
+		{ "21/05/2020 11:15", 1 },
+		{ "21/5/2020 11:15", 1 },
+		{ "21-05-2020 11:15:00", 1 },
+		{ "2020-05-21 11:15", 1 },
+		{ "11:15 21/05/2020", 1 },
+		{ "21/05/2020 - 11:15", 1 },
+		{ "21/05/2020 | 11h15", 1 },
+		{ "21/05/2020", 1 },			/* less than said */
+		{ "21/05/2020 · NGỌC LAN", 1 },
+		{ "NGỌC LAN · 21/05/2020 11:15", 1 },
+		{ "Ngọc Lan &middot; 21/05/2020 11:15", 1 },
+		{ "Thứ Năm, 21/05/2020 11:15", 1 },
+		{ "Thứ 5, 21/05/2020, 11:15 (GMT+7)", 1 },
+		{ "Cập nhật: 21/05/2020 11:15", 1 },
+		{ "Ngày 21/05/2020 lúc 11:15", 1 },
+		{ "21 Tháng Năm 2020 11:15:00 SA", 1 },
+		{ "21 tháng 5 năm 2020, 11:15", 1 },
+		{ "21/05/2020 11:15 AM", 1 },
+		/* otherwise, or more */
+		{ "22/05/2020 11:15", 0 },
+		{ "21/05/2020 11:16", 0 },
+		{ "21/05/2020 11:15 CH", 0 },
+		{ "21/05/2020 · MỸ DUNG", 0 },
+		{ "21/05/2020 · NGỌC LAN · MỸ DUNG", 0 },
+		{ "31/02/2020", 0 },
+		{ "21/05/2020, chi bộ khu phố 3 họp", 0 },
+		{ "Ngày 21/05/2020, Chi bộ khu phố 3 đã họp", 0 },
+		{ "Tuyên truyền Đại Hội Đảng các cấp | 21 Tháng Năm 2020 "
+		    "11:15:00 SA", 0 },
+		{ "Sáng 21/05/2020, quận tổ chức hội nghị.", 0 },
+		{ "11:15", 0 },
+		{ "NGỌC LAN", 0 },
+	};
+	struct article_meta	 m;
+	struct buf		 src = BUF_INIT, body = BUF_INIT;
+	char			 err[256];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&src);
+		buf_reset(&body);
+		buf_puts(&src, head);
+		buf_puts(&src, t[i].para);
+		buf_puts(&src, tail);
+		if (article_parse("tin.html", "/", src.data, src.len, &m,
+		    &body, err, sizeof(err)) == -1) {
+			fprintf(stderr, "dateline case %zu: %s\n", i, err);
+			CHECK(0);
+			continue;
+		}
+		if (t[i].dropped)
+			CHECK_STR(body.data, "# Tin\n\nNội dung bài.\n");
+		else if (body.data == NULL ||
+		    strcmp(body.data, "# Tin\n\nNội dung bài.\n") == 0) {
+			fprintf(stderr, "dateline case %zu dropped: [%s]\n", i,
+			    t[i].para);
+			CHECK(0);
+		}
+		article_meta_free(&m);
+	}
+
+	{
+		static const struct {
+			const char	*name, *src, *body;
+		} u[] = {
+			/* the metadata from a header; the date is a day */
+			{ "x.txt", "date: 2020-05-21\n\n21/05/2020\n\n"
+			    "Nội dung.\n", "Nội dung.\n" },
+			{ "x.md", "date: 2020-05-21\n\n21/05/2020 11:15\n\n"
+			    "Nội dung.\n", "21/05/2020 11:15\n\nNội dung.\n" },
+			{ "x.md", "title: T\ndate: 2020-05-21 11:15\n\n"
+			    "# T\n\n21/05/2020 11:15\n", "# T\n" },
+			/* the date from the file name counts; the mtime not */
+			{ "2020-05-21-x.gmi", "21/05/2020\nNội dung.\n",
+			    "Nội dung.\n" },
+			{ "x.gmi", "21/05/2020\nNội dung.\n",
+			    "21/05/2020\nNội dung.\n" },
+			/* the author a byline gives */
+			{ "2023-11-03-x.gmi", "03/11/2023 · NGỌC LAN\n\n"
+			    "Nội dung.\n\nNGỌC LAN\n",
+			    "Nội dung.\n\nNGỌC LAN\n" },
+			/* a dateline before the title heading */
+			{ "x.html", "<meta name=date content=2020-05-21>"
+			    "<p>21/05/2020</p><h1>T</h1><p>x</p>",
+			    "# T\n\nx\n" },
+			/* only the first paragraph */
+			{ "2020-05-21-x.gmi", "Nội dung.\n\n21/05/2020\n",
+			    "Nội dung.\n\n21/05/2020\n" },
+			{ "2020-05-21-x.md", "## Phần một\n\n21/05/2020\n",
+			    "## Phần một\n\n21/05/2020\n" },
+		};
+
+		for (i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+			buf_reset(&body);
+			CHECK_INT(article_parse(u[i].name, "/", u[i].src,
+			    strlen(u[i].src), &m, &body, err, sizeof(err)), 0);
+			CHECK_STR(body.data, u[i].body);
+			article_meta_free(&m);
+		}
+	}
+
+	/* where an excerpt starts: past a dateline, and its blank lines */
+	{
+		static const struct {
+			const char	*body, *after;
+		} v[] = {
+			{ "21/05/2020 11:15\n\nx\n", "x\n" },
+			{ "03/11/2023 · NGỌC LAN\nx\n", "x\n" },
+			{ "05/02/2024 – Lễ hội - Sự kiện\n\nx", "x" },
+			{ "21/05/2020", "" },
+			{ "Sáng 21/05/2020, quận họp.\n", NULL },
+			{ "Nội dung.\n\n21/05/2020\n", NULL },
+			{ "", NULL },
+		};
+		size_t	 n;
+
+		for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			n = strlen(v[i].body);
+			CHECK_INT(article_dateline_len(v[i].body, n),
+			    v[i].after == NULL ? 0 : n - strlen(v[i].after));
+		}
+	}
+	buf_free(&src);
+	buf_free(&body);
+}
+
 static void
 test_fmt(void)
 {
@@ -432,5 +576,6 @@ main(void)
 	test_parse();
 	test_fields();
 	test_byline();
+	test_dateline();
 	return t_done("test_article");
 }

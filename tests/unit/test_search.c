@@ -233,6 +233,10 @@ static struct fake fakes[] = {
 	    " trong biên bản gửi lên ủy ban phường. Cuộc họp tổ dân phố 7"
 	    " kết thúc lúc 21 giờ.\n", { 0 }, 0 },
 	{ "/an/gone", "Hidden weather", "not in the site.\n", { 0 }, 1 },
+	/* a dateline the article kept (its date is not the metadata's) */
+	{ "/kinh-te/hoi-cho", "Hội chợ hàng Việt",
+	    "03/11/2023 · NGỌC LAN\n\nTừ ngày 9 đến 12/11, hội chợ mở cửa"
+	    " tại nhà văn hóa quận.\n", { 0 }, 0 },
 };
 #define NFAKES	(sizeof(fakes) / sizeof(fakes[0]))
 
@@ -420,6 +424,15 @@ test_search(const char *dbpath)
 	/* the body's "# title" line is the title's, not the excerpt's */
 	got = first_excerpt(s, "phien cho xuan");
 	CHECK_STR(got, "Gian hàng mở cửa từ sáng sớm.");
+	/* nor is a dateline (issue 13), unless the match is in it */
+	got = first_excerpt(s, "hang viet");
+	CHECK_STR(got, "Từ ngày 9 đến 12/11, hội chợ mở cửa tại nhà văn hóa"
+	    " quận.");
+	got = first_excerpt(s, "nha van hoa");
+	CHECK_STR(got, "Từ ngày 9 đến 12/11, hội chợ mở cửa tại nhà văn hóa"
+	    " quận.");
+	got = first_excerpt(s, "ngoc lan");
+	CHECK_HAS(got, "03/11/2023 · NGỌC LAN");
 
 	/* hostile input: never an error, at most no hits */
 	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
