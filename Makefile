@@ -12,9 +12,9 @@ PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
 CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
 		convert_html_meta.c convert_txt.c \
-		article.c site_load.c site_walk.c site_entry.c site.c \
-		catalog.c search.c counter.c render.c scheme.c route.c \
-		mime.c memo.c pagecache.c serve.c
+		article.c article_news.c site_load.c site_walk.c \
+		site_entry.c site.c catalog.c search.c counter.c render.c \
+		scheme.c route.c mime.c memo.c pagecache.c serve.c
 FRONT =		gemini.c gopher.c gopher_render.c
 TRANSPORT =	loop.c listen.c tls.c conn.c
 SUPPORT =	config.c sandbox.c memtrim.c
@@ -84,7 +84,8 @@ $(B)/test_convert: $(B)/test_convert.o $(B)/convert.o $(B)/convert_md.o \
 		$(B)/convert_html.o $(B)/convert_html_tree.o \
 		$(B)/convert_html_meta.o $(B)/convert_txt.o $(B)/gemtext.o \
 		$(B)/utf8.o $(B)/buf.o
-$(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/convert.o \
+$(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/article_news.o \
+		$(B)/convert.o \
 		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
 		$(B)/convert_html_meta.o $(B)/convert_txt.o \
 		$(B)/gemtext.o $(B)/utf8.o $(B)/buf.o

@@ -44,4 +44,23 @@ int	article_parse(const char *name, const char *base, const char *src,
 
 void	article_meta_free(struct article_meta *);
 
+/*
+ * Newsroom conventions on the converted gemtext (article_news.c).
+ * article_byline: the byline that ends body, if it ends with one (a
+ * last paragraph of 2 to 5 capitalised words, see the file): *author
+ * malloc'd, or NULL. 0, or -1 out of memory.
+ */
+int	article_byline(const char *body, size_t len, char **author);
+/*
+ * article_drop_dateline: remove from body (from start) a first
+ * paragraph that only repeats m's date, time and author ("21/05/2020
+ * 11:15", "03/11/2023 · NGỌC LAN"); 1 if it did, 0 if there is none.
+ * article_dateline_len: the bytes a leading dateline takes in body,
+ * with the blank lines after it (a title heading before it too), or
+ * 0: where an excerpt of the body starts.
+ */
+int	article_drop_dateline(struct buf *body, size_t start,
+	    const struct article_meta *m);
+size_t	article_dateline_len(const char *body, size_t len);
+
 #endif

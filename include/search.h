@@ -35,8 +35,10 @@ void		 search_close(struct search *);
  * articles present in site are returned. total is the number of
  * hits, or SEARCH_TOTAL_MAX + 1 for "more than SEARCH_TOTAL_MAX": then
  * only the first SEARCH_TOTAL_MAX are served, and later pages are
- * empty. Returns 0 (possibly with no hits) or -1 with errstr set (too
- * long, empty, database error).
+ * empty. Any text is a query: FTS5 operators and punctuation are not
+ * syntax, and a query without a word ("*", a lone quote) has no hits.
+ * Returns 0 (possibly with no hits) or -1 with errstr set (too long,
+ * database error, too slow, out of memory).
  */
 int	search_query(struct search *, const struct site *, const char *query,
 	    int page, struct search_hit **hits, size_t *nhits, size_t *total,

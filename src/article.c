@@ -5,10 +5,14 @@
  * reads the optional metadata header (plain "key: value" lines ended by
  * a blank line, or a "---" fenced block), strips it, hands the body to
  * the converter of the file's format and fills the fallbacks: the title
- * from the first heading, the date from a YYYY-MM-DD- file-name prefix.
+ * from the first heading, the date from a YYYY-MM-DD- file-name prefix,
+ * the author from a byline (article_news.c), which also drops a first
+ * paragraph that only repeats the date and author.
  * It never touches the file system: the caller reads the bytes and owns
  * the mtime fallback. Errors name the line, so that site.c can report
- * "path:line: reason" to the operator.
+ * "path:line: reason" to the operator; a source that would publish
+ * nothing, or something other than what its author wrote (an empty
+ * file, a "---" header never closed), is such an error too.
  */
 
 #include <stdio.h>
@@ -51,7 +55,8 @@ static size_t	 next_line(const char *, size_t, size_t, size_t *);
 static int	 key_line(const char *, size_t, struct hdr *);
 static int	 known_key(const char *, size_t);
 static int	 is_blank(const char *, size_t);
-static size_t	 read_header(const char *, size_t, struct hdr *, size_t *);
+static size_t	 read_header(const char *, size_t, struct hdr *, size_t *,
+		    int *);
 static int	 apply_header(struct article_meta *, const struct hdr *,
 		    size_t, char *, size_t);
 static int	 set_str(char **, const char *, size_t);
@@ -193,16 +198,21 @@ known_key(const char *k, size_t klen)
  * known-key lines; it ends at a blank line (consumed) or at the first
  * other line, which is body. A "---" block counts only if it is closed
  * and every line in it looks like "key: value"; unknown keys there are
- * ignored, as other tools' front matter may carry them.
+ * ignored, as other tools' front matter may carry them. A "---" line
+ * followed by prose is body (a Markdown rule); but one followed by
+ * known keys and never closed before the prose or the end is a header
+ * its author forgot to close: *unclosed is set, and it is not body.
  */
 static size_t
-read_header(const char *s, size_t len, struct hdr *h, size_t *nh)
+read_header(const char *s, size_t len, struct hdr *h, size_t *nh,
+    int *unclosed)
 {
 	struct hdr	 t;
 	size_t		 off, next, n;
 	int		 line = 1;
 
 	*nh = 0;
+	*unclosed = 0;
 	n = next_line(s, len, 0, &next);
 	if (n == 3 && memcmp(s, "---", 3) == 0) {
 		for (off = next; off < len; off = next) {
@@ -212,16 +222,20 @@ read_header(const char *s, size_t len, struct hdr *h, size_t *nh)
 				return next;
 			if (is_blank(s + off, n))
 				continue;
-			if (!key_line(s + off, n, &t) || *nh == HDR_MAX) {
+			if (*nh == HDR_MAX) {
 				*nh = 0;
 				return 0;
 			}
+			if (!key_line(s + off, n, &t))
+				break;
 			if (known_key(t.key, t.klen)) {
 				t.line = line;
 				h[(*nh)++] = t;
 			}
 		}
-		*nh = 0;		/* never closed: body text */
+		/* never closed: body text, unless keys began it */
+		*unclosed = *nh > 0;
+		*nh = 0;
 		return 0;
 	}
 	for (off = 0; off < len && *nh < HDR_MAX; off = next, line++) {
@@ -465,7 +479,7 @@ article_parse(const char *name, const char *base, const char *src,
 	struct buf		 tmp = BUF_INIT, *out;
 	const char		*slash;
 	size_t			 nh, off, start;
-	int			 fmt, r;
+	int			 fmt, r, unclosed;
 	char			 cerr[256];
 
 	cerr[0] = '\0';
@@ -482,6 +496,16 @@ article_parse(const char *name, const char *base, const char *src,
 	out = body != NULL ? body : &tmp;
 	start = out->len;
 
+	/* an empty file is an article not written yet */
+	off = len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	while (off < len && (src[off] == ' ' || (src[off] >= '\t' &&
+	    src[off] <= '\r')))
+		off++;
+	if (off == len) {
+		snprintf(err, errlen, "line 1: empty file");
+		goto fail;
+	}
+
 	if (fmt == FMT_HTML) {
 		/* HTML declares its own charset: the converter decodes it */
 		if (convert_html(out, src, len, base, &cm, cerr,
@@ -497,11 +521,18 @@ article_parse(const char *name, const char *base, const char *src,
 		off = 0;
 		if (len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0)
 			off = 3;	/* a BOM from Windows editors */
-		off += read_header(src + off, len - off, h, &nh);
+		off += read_header(src + off, len - off, h, &nh, &unclosed);
+		if (unclosed) {
+			snprintf(err, errlen, "line 1: header block opened by "
+			    "'---' is never closed");
+			goto fail;
+		}
 		if (apply_header(meta, h, nh, err, errlen) == -1)
 			goto fail;
-		/* without a body to fill, convert only to find a title */
-		if (body != NULL || meta->title == NULL) {
+		/* without a body to fill, convert only to find a title
+		 * or a byline */
+		if (body != NULL || meta->title == NULL ||
+		    meta->author == NULL) {
 			switch (fmt) {
 			case FMT_GMI:
 				r = convert_gmi(out, src + off, len - off,
@@ -535,6 +566,15 @@ article_parse(const char *name, const char *base, const char *src,
 		meta->has_date = 1;
 		meta->has_time = 0;
 	}
+	/* a story the source names no author for may be signed at its
+	 * end, as newsrooms do ("MỸ DUNG"): the signature is the author */
+	if (meta->author == NULL && out->len > start &&
+	    article_byline(out->data + start, out->len - start,
+	    &meta->author) == -1)
+		goto nomem;
+	/* a first paragraph that repeats the date and author goes */
+	if (body != NULL)
+		(void)article_drop_dateline(body, start, meta);
 	buf_free(&tmp);
 	return 0;
 

@@ -34,8 +34,12 @@
  * 3: mtime in nanoseconds; plain-text titles and sub-headings.
  * 4: the FTS rowid is article.fkey, in date order.
  * 5: the body is indexed without its leading "# title" line.
- * 6: an HTML page's header and footer <div>s are left out. */
-#define CATALOG_VERSION		6
+ * 6: an HTML page's header and footer <div>s are left out.
+ * 7: sources an author did not mean to publish are refused (an empty
+ *    file, an unclosed "---" header, HTML nested too deep); a byline
+ *    is the author of a source that names none; a first paragraph
+ *    that repeats the date and author is left out. */
+#define CATALOG_VERSION		7
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */
 #define KEY_MINUTE_MAX		(1LL << 50)	/* 2^50 * 4096 < 2^63 */

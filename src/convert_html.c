@@ -11,7 +11,10 @@
  * quotes, data tables, figures, links and images become their gemtext
  * forms; a layout table is walked as ordinary blocks. It also converts
  * the raw HTML met in Markdown. It never fetches anything
- * (HTML_PARSE_NONET).
+ * (HTML_PARSE_NONET). A page nested deeper than it follows
+ * (CONVERT_MAX_DEPTH, or libxml2's own limit, past which the parser
+ * drops the rest of the page) is refused rather than published without
+ * what lies deeper.
  */
 
 #include <stdio.h>
@@ -21,6 +24,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 
 #include "buf.h"
 #include "convert.h"
@@ -40,6 +44,8 @@ struct html {
 	char		*caption;	/* the open figure's caption */
 	int		 caption_used;	/* ... already the image's label */
 	size_t		 total;		/* text weight of the whole page */
+	long		 deep;		/* line of the first element too
+					   deep to follow; 0: none */
 };
 
 static void		 html_node(struct html *, xmlNode *);
@@ -62,6 +68,7 @@ static int		 has_img(const xmlNode *, int);
 static void		 html_anchor(struct html *, xmlNode *);
 static void		 html_img(struct html *, xmlNode *);
 static xmlDoc		*fragment(const char *, size_t);
+static long		 parse_cut(void);
 
 static void
 html_children(struct html *h, xmlNode *n)
@@ -520,11 +527,16 @@ html_node(struct html *h, xmlNode *n)
 			    strlen((const char *)n->content));
 		return;
 	}
-	if (n->type != XML_ELEMENT_NODE || h->depth >= CONVERT_MAX_DEPTH)
+	if (n->type != XML_ELEMENT_NODE)
 		return;
 	kind = convert_html_kind(n);
 	if (kind == HK_DROP || convert_html_hidden(n))
 		return;
+	if (h->depth >= CONVERT_MAX_DEPTH) {
+		if (h->deep == 0)
+			h->deep = xmlGetLineNo(n) > 0 ? xmlGetLineNo(n) : 1;
+		return;
+	}
 	if (kind != HK_MAIN && convert_html_noise(n) &&
 	    convert_html_weight(n, 0) * 2 < h->total)
 		return;
@@ -636,14 +648,18 @@ convert_html(struct buf *out, const char *src, size_t len, const char *base,
 	struct cw		 w;
 	xmlDoc			*doc;
 	xmlNode			*top, *body, *root;
+	long			 deep;
 	int			 r = -1, nomem;
 
 	/* libxml2 gives no tree for blank or comment-only pages: no text */
+	xmlResetLastError();
 	if ((doc = convert_html_parse(src, len, &nomem)) == NULL) {
 		if (nomem && err != NULL && errlen > 0)
 			(void)snprintf(err, errlen, "out of memory");
 		return nomem ? -1 : 0;
 	}
+	if ((deep = parse_cut()) > 0)
+		goto deep;
 	if ((top = xmlDocGetRootElement(doc)) == NULL) {
 		xmlFreeDoc(doc);
 		return 0;
@@ -659,6 +675,10 @@ convert_html(struct buf *out, const char *src, size_t len, const char *base,
 	if (root != body)
 		h.in_main = 1;
 	html_node(&h, root);
+	if ((deep = h.deep) > 0) {
+		cw_free(&w);
+		goto deep;
+	}
 	r = cw_finish(&w, out, err, errlen);
 	/* the walk changes nothing in the tree: the head is read after */
 	if (r == 0 && meta != NULL)
@@ -666,6 +686,28 @@ convert_html(struct buf *out, const char *src, size_t len, const char *base,
 	cw_free(&w);
 	xmlFreeDoc(doc);
 	return r;
+deep:
+	xmlFreeDoc(doc);
+	if (err != NULL && errlen > 0)
+		(void)snprintf(err, errlen, "line %ld: elements nested more "
+		    "than %d deep", deep, CONVERT_MAX_DEPTH);
+	return -1;
+}
+
+/*
+ * The line where libxml2 stopped parsing a page nested deeper than it
+ * allows (it keeps what came before and drops the rest), or 0. Its
+ * HTML parser reports that only as its last error.
+ */
+static long
+parse_cut(void)
+{
+	const xmlError	*e = xmlGetLastError();
+
+	if (e == NULL || e->message == NULL ||
+	    strstr(e->message, "depth") == NULL)
+		return 0;
+	return e->line > 0 ? e->line : 1;
 }
 
 /* Parse a piece of HTML met in Markdown; NULL if nothing came of it. */

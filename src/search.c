@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 #include <utf8proc.h>
 
+#include "article.h"
 #include "buf.h"
 #include "catalog.h"
 #include "log.h"
@@ -423,10 +424,21 @@ search_match_expr(struct buf *out, const char *q, const char **errstr)
 {
 	size_t	 nterms;
 
-	return expr_build(out, q, " AND ", &nterms, errstr);
+	if (expr_build(out, q, " AND ", &nterms, errstr) == -1)
+		return -1;
+	if (nterms == 0) {
+		*errstr = "empty query";
+		return -1;
+	}
+	return 0;
 }
 
-/* The terms of q joined by sep into out; their number in *nterms. */
+/*
+ * The terms of q joined by sep into out; their number in *nterms. A
+ * query without a word ("*", a lone quote, punctuation) has none: 0
+ * terms and nothing written, which is no error but a query that
+ * matches nothing. -1 only for a query too long or out of memory.
+ */
 static int
 expr_build(struct buf *out, const char *q, const char *sep, size_t *nterms,
     const char **errstr)
@@ -480,10 +492,6 @@ expr_build(struct buf *out, const char *q, const char *sep, size_t *nterms,
 		}
 	}
 	*nterms = x.nterms;
-	if (x.nterms == 0) {
-		*errstr = "empty query";
-		return -1;
-	}
 	return 0;
 oom:
 	*errstr = "out of memory";
@@ -541,6 +549,11 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	*errstr = NULL;
 	if (expr_build(&expr, query, " AND ", &nterms, errstr) == -1)
 		goto fail;
+	if (nterms == 0) {
+		/* nothing to look for: no hits, not an error */
+		buf_free(&expr);
+		return 0;
+	}
 	if (s == NULL) {
 		*errstr = "search unavailable";
 		goto fail;
@@ -898,16 +911,16 @@ excerpt_token(void *arg, const char *tok, size_t len, size_t start,
 
 /*
  * About SEARCH_EXCERPT_BEFORE bytes before token number at (the first
- * match in the body; -1: none, the body's start) and SEARCH_EXCERPT_LEN
- * in all, cut at spaces, on one line: the reader sees the words in
- * their original spelling, diacritics and all.
+ * match in the body; -1: none, the body's start, past a dateline) and
+ * SEARCH_EXCERPT_LEN in all, cut at spaces, on one line: the reader
+ * sees the words in their original spelling, diacritics and all.
  */
 static char *
 excerpt_make(const char *body, int at)
 {
 	struct excerpt_find	 f;
 	struct buf		 b = BUF_INIT;
-	size_t			 len = strlen(body), from, to;
+	size_t			 len = strlen(body), from, to, skip;
 	char			*r;
 
 	memset(&f, 0, sizeof(f));
@@ -923,6 +936,11 @@ excerpt_make(const char *body, int at)
 		if (from < f.start)
 			from++;
 	}
+	/* a dateline ("21/05/2020 11:15") is no excerpt, unless the
+	 * match is in it */
+	skip = article_dateline_len(body, len);
+	if (from < skip && (at < 0 || f.start >= skip))
+		from = skip;
 	to = from + SEARCH_EXCERPT_LEN;
 	if (to >= len)
 		to = len;
@@ -935,7 +953,8 @@ excerpt_make(const char *body, int at)
 			    to--)
 				;
 	}
-	if ((from > 0 && buf_puts(&b, "\xe2\x80\xa6") == -1) ||
+	if ((from > 0 && from != skip &&
+	    buf_puts(&b, "\xe2\x80\xa6") == -1) ||
 	    buf_append(&b, body + from, to - from) == -1 ||
 	    (to < len && buf_puts(&b, "\xe2\x80\xa6") == -1)) {
 		buf_free(&b);

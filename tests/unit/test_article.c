@@ -50,11 +50,36 @@ static const struct pcase pcases[] = {
 	  NULL, "Khối", "2020-05-19 08:30", 1, NULL, "Đoạn văn.", "layout" },
 	{ "x.gmi", "---\nTITLE: Hoa hồng\n\nauthor: Cúc\n---\nThân\n",
 	  NULL, "Hoa hồng", NULL, 0, "Cúc", "Thân", "---" },
-	/* a "---" that is not closed, or holds prose, is body */
+	/* a "---" block of keys never closed is refused, not published
+	 * with its header as text (issue 13) */
 	{ "mo.gmi", "---\ntitle: X\n\nthân bài\n",
-	  NULL, "mo", NULL, 0, NULL, "title: X", NULL },
+	  "line 1: header block opened by '---' is never closed", NULL, NULL,
+	  0, NULL, NULL, NULL },
+	{ "mo.md", "---\ntitle: X\ndate: 2020-01-01\n",
+	  "line 1: header block opened by '---' is never closed", NULL, NULL,
+	  0, NULL, NULL, NULL },
+	{ "mo.md", "---\nlayout: post\nauthor: An\nthân bài\n---\n",
+	  "line 1: header block opened by '---' is never closed", NULL, NULL,
+	  0, NULL, NULL, NULL },
+	{ "mo.txt", "\xef\xbb\xbf---\r\ntitle: X\r\n\r\nthân bài\r\n",
+	  "line 1: header block opened by '---' is never closed", NULL, NULL,
+	  0, NULL, NULL, NULL },
+	/* a "---" that holds prose, or only unknown keys, is body */
 	{ "mo.gmi", "---\nmột dòng văn\n---\n",
 	  NULL, "mo", NULL, 0, NULL, "một dòng văn", NULL },
+	{ "mo.md", "---\n\nĐoạn văn sau một đường kẻ.\n",
+	  NULL, "mo", NULL, 0, NULL, "Đoạn văn sau một đường kẻ.", NULL },
+	{ "mo.md", "---\nNote: abc\n\nx\n",
+	  NULL, "mo", NULL, 0, NULL, "Note: abc", NULL },
+	/* an empty file is an article not written yet */
+	{ "rong.md", "", "line 1: empty file", NULL, NULL, 0, NULL, NULL,
+	  NULL },
+	{ "rong.txt", " \n\t\r\n\n", "line 1: empty file", NULL, NULL, 0,
+	  NULL, NULL, NULL },
+	{ "rong.gmi", "\xef\xbb\xbf\n", "line 1: empty file", NULL, NULL, 0,
+	  NULL, NULL, NULL },
+	{ "rong.html", "\n\n", "line 1: empty file", NULL, NULL, 0, NULL,
+	  NULL, NULL },
 	/* a header ends at the first line that is not a known key */
 	{ "x.gmi", "title: A\nNội dung ngay sau\n",
 	  NULL, "A", NULL, 0, NULL, "Nội dung ngay sau", "title" },
@@ -266,12 +291,272 @@ test_fields(void)
 	CHECK_STR(m.title, "x");
 	article_meta_free(&m);
 
+	/* an HTML page nested too deep to follow is refused, naming the
+	 * line where it goes too deep */
+	{
+		struct buf	 deep = BUF_INIT;
+		int		 i;
+
+		buf_puts(&deep, "<html><head><title>Sâu</title></head>"
+		    "<body>\n<p>Mở đầu.</p>\n");
+		for (i = 0; i < 100000; i++)
+			buf_puts(&deep, "<div>");
+		buf_puts(&deep, "<p>Nội dung.</p></body></html>\n");
+		buf_reset(&body);
+		CHECK_INT(article_parse("sau.html", "/", deep.data, deep.len,
+		    &m, &body, err, sizeof(err)), -1);
+		CHECK_STR(err, "line 3: elements nested more than 128 deep");
+		CHECK(m.title == NULL);
+		CHECK_INT(body.len, 0);
+		buf_free(&deep);
+	}
+
 	/* a NUL is refused even though it is valid UTF-8 */
 	CHECK_INT(article_parse("x.txt", "/", "a\nb\0c\n", 6, &m, NULL, err,
 	    sizeof(err)), -1);
 	CHECK_STR(err, "line 2: NUL byte");
 	CHECK_INT(article_parse("x.jpg", "/", "x", 1, &m, NULL, err,
 	    sizeof(err)), -1);
+	buf_free(&body);
+}
+
+/*
+ * Bylines (issue 13): a last paragraph of 2 to 5 words in capitals is
+ * the author when the source names none, and stays in the body.
+ * author NULL: none is taken.
+ */
+static void
+test_byline(void)
+{
+	static const struct {
+		const char	*name, *src, *author;
+	} t[] = {
+		{ "x.txt", "Đoạn một của bài.\n\nMỸ DUNG\n", "MỸ DUNG" },
+		{ "x.txt", "       Đoạn một.\n       Đoạn hai.\n"
+		    "                        THU HIỀN\n", "THU HIỀN" },
+		{ "x.txt", "title: Tin\ndate: 2020-01-02\n\nĐoạn.\n\n"
+		    "NGỌC LAN\n", "NGỌC LAN" },
+		{ "x.md", "# Tin\n\nĐoạn văn.\n\n**MỸ DUNG**\n", "MỸ DUNG" },
+		{ "x.gmi", "Đoạn.\n\nNGUYỄN THỊ MINH KHAI\n",
+		    "NGUYỄN THỊ MINH KHAI" },
+		{ "x.html", "<html><body><p>Đoạn văn.</p>"
+		    "<div align=\"right\"><b>MỸ DUNG</b></div></body></html>",
+		    "MỸ DUNG" },
+		{ "x.html", "<p>Đoạn văn.<br>TRẦN QUANG</p>", "TRẦN QUANG" },
+		/* two names; links after it (the blocks' own) */
+		{ "x.txt", "Đoạn.\n\nHOÀNG ANH - MINH KHÔI\n",
+		    "HOÀNG ANH - MINH KHÔI" },
+		{ "x.md", "Xem [ảnh](a.jpg).\n\nQUỲNH NHƯ\n", "QUỲNH NHƯ" },
+		{ "x.gmi", "Đoạn.\n\nĐỖ HUYỀN\n=> /a.jpg Ảnh\n", "ĐỖ HUYỀN" },
+		/* the source's author wins */
+		{ "x.txt", "author: An\n\nĐoạn.\n\nMỸ DUNG\n", "An" },
+		{ "x.html", "<html><head><meta name=\"author\" content=\"Lan\">"
+		    "</head><body><p>Đoạn.</p><p>MỸ DUNG</p></body></html>",
+		    "Lan" },
+		/* not bylines */
+		{ "x.txt", "Đoạn.\n\nUBND QUẬN\n", NULL },
+		{ "x.txt", "Đoạn.\n\nTHEO TTXVN\n", NULL },
+		{ "x.txt", "Đoạn.\n\nUBND TP HCM\n", NULL },
+		{ "x.txt", "Đoạn.\n\nTTXVN\n", NULL },
+		{ "x.txt", "Đoạn.\n\nDUNG\n", NULL },
+		{ "x.txt", "Đoạn.\n\nNGUYỄN THỊ MINH KHAI HÀ NỘI\n", NULL },
+		{ "x.txt", "Đoạn.\n\nMỹ Dung\n", NULL },
+		{ "x.txt", "Đoạn.\n\nMỸ DUNG.\n", NULL },
+		{ "x.txt", "Đoạn.\n\nMỸ DUNG 2\n", NULL },
+		{ "x.txt", "Đoạn.\n\n- MỸ DUNG\n", NULL },
+		{ "x.txt", "Đoạn.\n\nMỸ DUNG -\n", NULL },
+		{ "x.txt", "Đoạn.\n\nJOHN SMITH\n", NULL },
+		{ "x.txt", "Đoạn.\n\nΑΘΗΝΑ ΑΘΗΝΑ\n", NULL },
+		{ "x.md", "Đoạn.\n\n## MỸ DUNG\n", NULL },
+		{ "x.md", "Đoạn.\n\n* MỸ DUNG\n", NULL },
+		{ "x.md", "Đoạn.\n\n> MỸ DUNG\n", NULL },
+		{ "x.md", "Đoạn.\n\n```\nMỸ DUNG\n```\n", NULL },
+		/* nothing else: it is not a signature */
+		{ "x.txt", "MỸ DUNG\n", NULL },
+		{ "x.md", "# Tin\n\nMỸ DUNG\n", NULL },
+		/* page furniture after it: not the last paragraph */
+		{ "x.txt", "Đoạn.\n\nMỸ DUNG\n\nSố lượt người xem: 63\n",
+		    NULL },
+	};
+	struct article_meta	 m;
+	struct buf		 body = BUF_INIT;
+	char			 err[256];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&body);
+		if (article_parse(t[i].name, "/", t[i].src, strlen(t[i].src),
+		    &m, &body, err, sizeof(err)) == -1) {
+			fprintf(stderr, "byline case %zu: %s\n", i, err);
+			CHECK(0);
+			continue;
+		}
+		if (t[i].author == NULL ? m.author != NULL :
+		    m.author == NULL || strcmp(m.author, t[i].author) != 0)
+			fprintf(stderr, "byline case %zu: [%s]\n", i,
+			    m.author != NULL ? m.author : "(null)");
+		if (t[i].author == NULL)
+			CHECK(m.author == NULL);
+		else {
+			CHECK_STR(m.author, t[i].author);
+			/* a byline stays where the newsroom put it */
+			if (strstr(t[i].src, "author") == NULL)
+				CHECK_HAS(body.data, t[i].author);
+		}
+		article_meta_free(&m);
+		/* and the same with no body asked for */
+		CHECK_INT(article_parse(t[i].name, "/", t[i].src,
+		    strlen(t[i].src), &m, NULL, err, sizeof(err)), 0);
+		if (t[i].author == NULL)
+			CHECK(m.author == NULL);
+		else
+			CHECK_STR(m.author, t[i].author);
+		article_meta_free(&m);
+	}
+	buf_free(&body);
+}
+
+/*
+ * Datelines (issue 13): a first paragraph that only repeats the date,
+ * time and author goes; one that says more, or otherwise, stays.
+ */
+static void
+test_dateline(void)
+{
+	static const char	 head[] = "<html><head><title>Tin</title>"
+	    "<meta name=\"author\" content=\"NGỌC LAN\">"
+	    "<meta property=\"article:published_time\" "
+	    "content=\"2020-05-21T11:15:00+07:00\"></head><body>"
+	    "<h1>Tin</h1><p>";
+	static const char	 tail[] = "</p><p>Nội dung bài.</p></body>"
+	    "</html>";
+	static const struct {
+		const char	*para;		/* the first paragraph */
+		int		 dropped;
+	} t[] = {
+		{ "21/05/2020 11:15", 1 },
+		{ "21/5/2020 11:15", 1 },
+		{ "21-05-2020 11:15:00", 1 },
+		{ "2020-05-21 11:15", 1 },
+		{ "11:15 21/05/2020", 1 },
+		{ "21/05/2020 - 11:15", 1 },
+		{ "21/05/2020 | 11h15", 1 },
+		{ "21/05/2020", 1 },			/* less than said */
+		{ "21/05/2020 · NGỌC LAN", 1 },
+		{ "NGỌC LAN · 21/05/2020 11:15", 1 },
+		{ "Ngọc Lan &middot; 21/05/2020 11:15", 1 },
+		{ "Thứ Năm, 21/05/2020 11:15", 1 },
+		{ "Thứ 5, 21/05/2020, 11:15 (GMT+7)", 1 },
+		{ "Cập nhật: 21/05/2020 11:15", 1 },
+		{ "Ngày 21/05/2020 lúc 11:15", 1 },
+		{ "21 Tháng Năm 2020 11:15:00 SA", 1 },
+		{ "21 tháng 5 năm 2020, 11:15", 1 },
+		{ "21/05/2020 11:15 AM", 1 },
+		/* otherwise, or more */
+		{ "22/05/2020 11:15", 0 },
+		{ "21/05/2020 11:16", 0 },
+		{ "21/05/2020 11:15 CH", 0 },
+		{ "21/05/2020 · MỸ DUNG", 0 },
+		{ "21/05/2020 · NGỌC LAN · MỸ DUNG", 0 },
+		{ "31/02/2020", 0 },
+		{ "21/05/2020, chi bộ khu phố 3 họp", 0 },
+		{ "Ngày 21/05/2020, Chi bộ khu phố 3 đã họp", 0 },
+		{ "Tuyên truyền Đại Hội Đảng các cấp | 21 Tháng Năm 2020 "
+		    "11:15:00 SA", 0 },
+		{ "Sáng 21/05/2020, quận tổ chức hội nghị.", 0 },
+		{ "11:15", 0 },
+		{ "NGỌC LAN", 0 },
+	};
+	struct article_meta	 m;
+	struct buf		 src = BUF_INIT, body = BUF_INIT;
+	char			 err[256];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&src);
+		buf_reset(&body);
+		buf_puts(&src, head);
+		buf_puts(&src, t[i].para);
+		buf_puts(&src, tail);
+		if (article_parse("tin.html", "/", src.data, src.len, &m,
+		    &body, err, sizeof(err)) == -1) {
+			fprintf(stderr, "dateline case %zu: %s\n", i, err);
+			CHECK(0);
+			continue;
+		}
+		if (t[i].dropped)
+			CHECK_STR(body.data, "# Tin\n\nNội dung bài.\n");
+		else if (body.data == NULL ||
+		    strcmp(body.data, "# Tin\n\nNội dung bài.\n") == 0) {
+			fprintf(stderr, "dateline case %zu dropped: [%s]\n", i,
+			    t[i].para);
+			CHECK(0);
+		}
+		article_meta_free(&m);
+	}
+
+	{
+		static const struct {
+			const char	*name, *src, *body;
+		} u[] = {
+			/* the metadata from a header; the date is a day */
+			{ "x.txt", "date: 2020-05-21\n\n21/05/2020\n\n"
+			    "Nội dung.\n", "Nội dung.\n" },
+			{ "x.md", "date: 2020-05-21\n\n21/05/2020 11:15\n\n"
+			    "Nội dung.\n", "21/05/2020 11:15\n\nNội dung.\n" },
+			{ "x.md", "title: T\ndate: 2020-05-21 11:15\n\n"
+			    "# T\n\n21/05/2020 11:15\n", "# T\n" },
+			/* the date from the file name counts; the mtime not */
+			{ "2020-05-21-x.gmi", "21/05/2020\nNội dung.\n",
+			    "Nội dung.\n" },
+			{ "x.gmi", "21/05/2020\nNội dung.\n",
+			    "21/05/2020\nNội dung.\n" },
+			/* the author a byline gives */
+			{ "2023-11-03-x.gmi", "03/11/2023 · NGỌC LAN\n\n"
+			    "Nội dung.\n\nNGỌC LAN\n",
+			    "Nội dung.\n\nNGỌC LAN\n" },
+			/* a dateline before the title heading */
+			{ "x.html", "<meta name=date content=2020-05-21>"
+			    "<p>21/05/2020</p><h1>T</h1><p>x</p>",
+			    "# T\n\nx\n" },
+			/* only the first paragraph */
+			{ "2020-05-21-x.gmi", "Nội dung.\n\n21/05/2020\n",
+			    "Nội dung.\n\n21/05/2020\n" },
+			{ "2020-05-21-x.md", "## Phần một\n\n21/05/2020\n",
+			    "## Phần một\n\n21/05/2020\n" },
+		};
+
+		for (i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+			buf_reset(&body);
+			CHECK_INT(article_parse(u[i].name, "/", u[i].src,
+			    strlen(u[i].src), &m, &body, err, sizeof(err)), 0);
+			CHECK_STR(body.data, u[i].body);
+			article_meta_free(&m);
+		}
+	}
+
+	/* where an excerpt starts: past a dateline, and its blank lines */
+	{
+		static const struct {
+			const char	*body, *after;
+		} v[] = {
+			{ "21/05/2020 11:15\n\nx\n", "x\n" },
+			{ "03/11/2023 · NGỌC LAN\nx\n", "x\n" },
+			{ "05/02/2024 – Lễ hội - Sự kiện\n\nx", "x" },
+			{ "21/05/2020", "" },
+			{ "Sáng 21/05/2020, quận họp.\n", NULL },
+			{ "Nội dung.\n\n21/05/2020\n", NULL },
+			{ "", NULL },
+		};
+		size_t	 n;
+
+		for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			n = strlen(v[i].body);
+			CHECK_INT(article_dateline_len(v[i].body, n),
+			    v[i].after == NULL ? 0 : n - strlen(v[i].after));
+		}
+	}
+	buf_free(&src);
 	buf_free(&body);
 }
 
@@ -290,5 +575,7 @@ main(void)
 	test_fmt();
 	test_parse();
 	test_fields();
+	test_byline();
+	test_dateline();
 	return t_done("test_article");
 }

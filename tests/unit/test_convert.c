@@ -35,6 +35,7 @@ static void		 test_cases(void);
 static void		 test_errors(void);
 static void		 test_table_width(void);
 static void		 test_append(void);
+static void		 test_deep(void);
 
 static char *
 slurp(const char *path, size_t *len)
@@ -541,6 +542,80 @@ test_errors(void)
 	CHECK_INT(convert_html(&out, "<p>a\xff" "b</p>", 10, BASE, NULL, err,
 	    sizeof(err)), 0);
 	check_valid("html with a bad byte", &out);
+	buf_free(&out);
+	test_deep();
+}
+
+/*
+ * A page nested deeper than the walk follows, or than libxml2 parses
+ * (it drops the rest of the page), is refused with the line where it
+ * goes too deep, instead of converting to what is left (issue 13).
+ */
+static void
+test_deep(void)
+{
+	static const struct {
+		const char	*open, *close;	/* around the nesting */
+		int		 n;		/* elements deep */
+		const char	*err;		/* NULL: converts */
+		const char	*has;		/* in the gemtext */
+	} t[] = {
+		{ "<div>", "</div>", 100, NULL, "Sâu." },
+		{ "<div>", "</div>", 127, "line 3: elements nested more than "
+		    "128 deep", NULL },
+		{ "<div>", "</div>", 300, "line 3: elements nested more than "
+		    "128 deep", NULL },
+		{ "<div>", "</div>", 100000, "line 3: elements nested more "
+		    "than 128 deep", NULL },
+		{ "<span>", "</span>", 100000, "line 3: elements nested more "
+		    "than 128 deep", NULL },
+		/* libxml2 stops in a part never shown: the rest is lost all
+		 * the same */
+		{ "<aside>\n<div>", "</div></aside>", 100000, "line 4: "
+		    "elements nested more than 128 deep", NULL },
+		/* deep, but short of libxml2's limit, in a part never
+		 * shown: nothing is lost */
+		{ "<aside><div>", "</div></aside>", 200, NULL, "Sau." },
+	};
+	struct buf	 src = BUF_INIT, out = BUF_INIT;
+	char		 err[128];
+	size_t		 i;
+	int		 k, r;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&src);
+		buf_reset(&out);
+		buf_puts(&src, "<html><body>\n<p>Trước.</p>\n");
+		buf_puts(&src, t[i].open);
+		for (k = 1; k < t[i].n; k++)
+			buf_puts(&src, "<div>");
+		buf_puts(&src, "<p>Sâu.</p>");
+		for (k = 1; k < t[i].n; k++)
+			buf_puts(&src, "</div>");
+		buf_puts(&src, t[i].close);
+		buf_puts(&src, "\n<p>Sau.</p></body></html>\n");
+		err[0] = '\0';
+		r = convert_html(&out, src.data, src.len, BASE, NULL, err,
+		    sizeof(err));
+		if (t[i].err != NULL) {
+			CHECK_INT(r, -1);
+			CHECK_STR(err, t[i].err);
+			CHECK_INT(out.len, 0);
+		} else {
+			CHECK_INT(r, 0);
+			CHECK_HAS(out.data, t[i].has);
+			CHECK_HAS(out.data, "Sau.");
+		}
+	}
+	/* raw HTML in Markdown keeps what it can, as before */
+	buf_reset(&src);
+	buf_reset(&out);
+	for (k = 0; k < 300; k++)
+		buf_puts(&src, "<div>");
+	buf_puts(&src, "\n\nĐoạn sau.\n");
+	CHECK_INT(convert_md(&out, src.data, src.len, BASE, err,
+	    sizeof(err)), 0);
+	buf_free(&src);
 	buf_free(&out);
 }
 

@@ -815,6 +815,75 @@ test_stamp(void)
 	}
 }
 
+/*
+ * Sources that would publish something other than what was meant are
+ * skipped with "file:line: reason", the rest served (issue 13): an
+ * unclosed "---" header, an empty file, a page nested too deep. With
+ * and without a catalog (which caches what a scan parsed), and again
+ * on a reload that takes nothing from the catalog for them.
+ */
+static void
+test_broken(void)
+{
+	static const char *const want[] = {
+		"tin/2020-01-02-mo.md:1: header block opened by '---' is "
+		    "never closed\n",
+		"tin/2020-01-03-rong.md:1: empty file\n",
+		"tin/2020-01-04-trang.txt:1: empty file\n",
+		"tin/2020-01-05-sau.html:2: elements nested more than 128 "
+		    "deep\n",
+	};
+	static const char *const gone[] = {
+		"/tin/2020-01-02-mo", "/tin/2020-01-03-rong",
+		"/tin/2020-01-04-trang", "/tin/2020-01-05-sau",
+	};
+	struct catalog		*cat = NULL;
+	struct site		*s;
+	struct site_node	 n;
+	struct buf		 deep = BUF_INIT;
+	char			 err[256], db[1024], rootp[1024];
+	size_t			 i;
+	int			 k, pass;
+
+	dir("broot");
+	dir("broot/tin");
+	put("broot/tin/2020-01-01-tot.md", "title: Bài tốt\n\nNội dung.\n");
+	put("broot/tin/2020-01-02-mo.md", "---\ntitle: Quên đóng\n"
+	    "date: 2020-01-02\n\nThân bài.\n");
+	put("broot/tin/2020-01-03-rong.md", "");
+	put("broot/tin/2020-01-04-trang.txt", "\n  \n");
+	buf_puts(&deep, "<html><body><p>Mở đầu.</p>\n");
+	for (k = 0; k < 100000; k++)
+		buf_puts(&deep, "<div>");
+	buf_puts(&deep, "<p>Nội dung.</p></body></html>\n");
+	put("broot/tin/2020-01-05-sau.html", deep.data);
+	buf_free(&deep);
+	snprintf(rootp, sizeof(rootp), "%s/broot", tmpdir);
+	snprintf(db, sizeof(db), "%s/broken.db", tmpdir);
+
+	for (pass = 0; pass < 3; pass++) {
+		if (pass == 1 && (cat = catalog_open(db, err,
+		    sizeof(err))) == NULL) {
+			fprintf(stderr, "catalog_open: %s\n", err);
+			CHECK(0);
+			return;
+		}
+		s = site_load(rootp, cat, err, sizeof(err));
+		CHECK(s != NULL);
+		if (s == NULL)
+			break;
+		CHECK_INT(site_find(s, "/tin/2020-01-01-tot", &n),
+		    SITE_ARTICLE);
+		for (i = 0; i < sizeof(gone) / sizeof(gone[0]); i++)
+			CHECK_INT(site_find(s, gone[i], NULL), SITE_NONE);
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			CHECK_HAS(s->warnings.data, want[i]);
+		CHECK_INT(s->nwarnings, 4);
+		site_free(s);
+	}
+	catalog_close(cat);
+}
+
 int
 main(void)
 {
@@ -831,6 +900,7 @@ main(void)
 	test_fixture();
 	test_scratch();
 	test_catalog();
+	test_broken();
 	test_reload();
 	test_stamp();
 	rc = t_done("test_site");
