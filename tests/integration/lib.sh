@@ -4,11 +4,15 @@
 
 BANTIN=${BANTIN:-$PWD/bantin}
 HERE=$PWD/tests/integration
-GEMGET="python3 $HERE/gemget.py"
+# python3 may be a version manager's shim (pyenv: a bash script that
+# costs most of a second a call); the tests call it hundreds of times,
+# so ask it once for the interpreter it runs
+PYTHON=${PYTHON:-$(python3 -c 'import sys; print(sys.executable)')}
+GEMGET="$PYTHON $HERE/gemget.py"
 
 # free_port: ask the kernel for an unused loopback port
 free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+	$PYTHON -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
 # make_capsule DIR: a small news tree with known content
@@ -170,7 +174,7 @@ gem() {
 
 # gopher SELECTOR: raw Gopher request over TCP; sets GOPHER
 gopher() {
-	GOPHER=$(printf '%s\r\n' "$1" | python3 -c '
+	GOPHER=$(printf '%s\r\n' "$1" | $PYTHON -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 s.sendall(sys.stdin.buffer.read())

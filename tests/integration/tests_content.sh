@@ -25,7 +25,7 @@ test_page_kinds() {
 	expect_status 51
 	gem "gemini://localhost/atom.xml"
 	case $HDR in "20 application/atom+xml"*) ;; *) fail "atom: $HDR" ;; esac
-	printf '%s' "$BODY" | python3 -c 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.buffer.read()); assert len(d.getElementsByTagName("entry")) == 3' || fail "atom not valid"
+	printf '%s' "$BODY" | $PYTHON -c 'import sys, xml.dom.minidom as m; d = m.parseString(sys.stdin.buffer.read()); assert len(d.getElementsByTagName("entry")) == 3' || fail "atom not valid"
 	gem "gemini://localhost/stats"
 	expect_status 20
 }
@@ -61,7 +61,7 @@ test_search_gemini() {
 	gem "gemini://localhost/search?khongcotu"
 	expect_status 20 "no match is a page"
 	expect_body "Không tìm thấy"
-	long=$(python3 -c "print('a' * 201)")
+	long=$($PYTHON -c "print('a' * 201)")
 	gem "gemini://localhost/search?$long"
 	expect_status 20 "too long is a page"
 	gem "gemini://localhost/search?x%0D%0A%3D%3E%20%2Fevil%20evil"
@@ -150,7 +150,7 @@ test_bad_article_skipped() {
 
 test_incremental_reindex() {
 	setup
-	python3 - "$TMP/capsule/kho" <<'PY'
+	$PYTHON - "$TMP/capsule/kho" <<'PY'
 import os, sys
 d = sys.argv[1]; os.makedirs(d)
 for i in range(1000):
@@ -181,7 +181,7 @@ article_views() { awk -v p="$1" '$2 == p {print $1}' "$TMP/state/counters"; }
 test_counters_exact_concurrent() {
 	WORKERS=2 FLUSH=60 setup; start_server
 	art=/thoi-su/2020-05-21-chi-bo-dai-hoi
-	python3 - "$GP" "$HP" "$art" "$HERE" <<'PY' || fail "requests failed"
+	$PYTHON - "$GP" "$HP" "$art" "$HERE" <<'PY' || fail "requests failed"
 import sys, threading
 sys.path.insert(0, sys.argv[4])
 from clients import gemini, gopher
@@ -266,7 +266,7 @@ test_counters_unwritable_keeps_serving() {
 test_counters_exact_across_reloads() {
 	WORKERS=2 FLUSH=1 setup; start_server
 	art=/thoi-su/2020-05-21-chi-bo-dai-hoi
-	python3 - "$GP" "$HP" "$art" "$PID" "$HERE" <<'PY' || fail "requests failed"
+	$PYTHON - "$GP" "$HP" "$art" "$PID" "$HERE" <<'PY' || fail "requests failed"
 import os, signal, sys, threading, time
 sys.path.insert(0, sys.argv[5])
 from clients import gemini, gopher
@@ -300,7 +300,7 @@ test_sigterm_finishes_inflight() {
 	WORKERS=1 setup
 	head -c 1000000 /dev/urandom >"$TMP/capsule/thoi-su/anh/big.bin"
 	start_server
-	python3 - "$GP" "$PID" "$TMP/capsule/thoi-su/anh/big.bin" <<'PY' || fail "reply cut by SIGTERM"
+	$PYTHON - "$GP" "$PID" "$TMP/capsule/thoi-su/anh/big.bin" <<'PY' || fail "reply cut by SIGTERM"
 import os, signal, socket, ssl, sys, time
 gp, pid, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE

@@ -38,7 +38,7 @@ test_index_gmi_serves_dir() {
 test_url_length_limit() {
 	setup; start_server
 	base="gemini://localhost/"
-	pad=$(python3 -c "print('a' * (1024 - len('$base')))")
+	pad=$($PYTHON -c "print('a' * (1024 - len('$base')))")
 	gem "$base$pad"
 	expect_status 51 "1024-byte URL"
 	gem "${base}a$pad"
@@ -138,7 +138,7 @@ test_tls_versions() {
 # get it while the server waits
 test_ticket_before_request() {
 	setup; start_server
-	out=$(python3 -c '
+	out=$($PYTHON -c '
 import socket, ssl
 c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.check_hostname = False; c.verify_mode = ssl.CERT_NONE
 c.minimum_version = ssl.TLSVersion.TLSv1_3
@@ -187,7 +187,7 @@ test_generated_certificate() {
 test_slow_client_does_not_block() {
 	WORKERS=1 setup; start_server
 	# an idle TLS connection that never sends its request
-	python3 -c '
+	$PYTHON -c '
 import socket, ssl, time
 c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.check_hostname = False; c.verify_mode = ssl.CERT_NONE
 s = c.wrap_socket(socket.create_connection(("127.0.0.1", '"$GP"')), server_hostname="localhost")
@@ -195,7 +195,7 @@ time.sleep(4)' &
 	idle=$!
 	sleep 0.5
 	# and a raw TCP connection stuck before the handshake
-	python3 -c 'import socket, time; s = socket.create_connection(("127.0.0.1", '"$GP"')); time.sleep(4)' &
+	$PYTHON -c 'import socket, time; s = socket.create_connection(("127.0.0.1", '"$GP"')); time.sleep(4)' &
 	idle2=$!
 	sleep 0.3
 	gem "gemini://localhost/" --timeout 2
@@ -215,7 +215,7 @@ test_request_timeout_drip() {
 
 test_max_connections_no_busy_loop() {
 	MAXCONN=4 WORKERS=1 setup; start_server
-	python3 -c '
+	$PYTHON -c '
 import socket, time
 ss = [socket.create_connection(("127.0.0.1", '"$GP"')) for _ in range(12)]
 time.sleep(2)' &
@@ -330,7 +330,7 @@ test_bytes_after_request_keep_reply_whole() {
 	setup
 	head -c 2000000 /dev/urandom >"$TMP/capsule/thoi-su/anh/mid.bin"
 	start_server
-	python3 - "$GP" "$HP" "$TMP/capsule/thoi-su/anh/mid.bin" <<'PY' || fail "reply cut short"
+	$PYTHON - "$GP" "$HP" "$TMP/capsule/thoi-su/anh/mid.bin" <<'PY' || fail "reply cut short"
 import socket, ssl, sys, time
 gp, hp, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 want = open(path, "rb").read()
