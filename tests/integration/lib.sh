@@ -272,6 +272,16 @@ status_is() {
 	gem "$2"; [ "$STATUS" = "$1" ]
 }
 
+# body_has TEXT REQUEST: the body of gem REQUEST contains TEXT
+body_has() {
+	gem "$2"; printf '%s' "$BODY" | grep -qF -- "$1"
+}
+
+# later_than SECONDS: the clock is past SECONDS (since the epoch)
+later_than() {
+	[ "$(date +%s)" -gt "$1" ]
+}
+
 # log_has TEXT: the server log contains TEXT (fixed string)
 log_has() {
 	grep -qF -- "$1" "$TMP/log"

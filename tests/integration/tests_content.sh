@@ -73,18 +73,12 @@ test_search_gemini() {
 test_live_content_rescan() {
 	RESCAN=1 setup; start_server
 	printf '<html><head><title>Tin HTML mới</title><meta name="author" content="THANH HÀ"></head><body><nav>menu</nav><p>Đoạn&nbsp;một.</p></body></html>\n' >"$TMP/capsule/thoi-su/2024-02-02-tin-html.html"
-	i=0
-	while [ $i -lt 50 ]; do
-		gem "gemini://localhost/thoi-su/2024-02-02-tin-html"
-		[ "$STATUS" = 20 ] && break
-		sleep 0.2; i=$((i + 1))
-	done
-	expect_status 20 "new article within seconds"
+	wait_for 30 status_is 20 "gemini://localhost/thoi-su/2024-02-02-tin-html"
+	expect_status 20 "new article after a rescan"
 	expect_body "Tin HTML mới"
 	! printf '%s' "$BODY" | grep -q menu || fail "nav kept"
 	rm "$TMP/capsule/thoi-su/2024-02-02-tin-html.html"
-	sleep 3
-	gem "gemini://localhost/thoi-su/2024-02-02-tin-html"
+	wait_for 30 status_is 51 "gemini://localhost/thoi-su/2024-02-02-tin-html"
 	expect_status 51 "removed article"
 }
 
@@ -120,15 +114,12 @@ test_page_cache_live_numbers() {
 	# the marker never reaches a reader
 	! grep -rq BANTIN "$TMP/resp" || fail "hole marker in a reply"
 	printf '%s' "$GOPHER" | grep -q BANTIN && fail "hole marker in gopher"
-	# a changed article: the new text after the rescan
-	sleep 1.1
-	printf '\nĐoạn bổ sung sau khi sửa.\n' >>"$TMP/capsule/thoi-su/2020-05-21-chi-bo-dai-hoi.md"
-	i=0
-	while [ $i -lt 50 ]; do
-		gem "gemini://localhost$art"
-		printf '%s' "$BODY" | grep -q "Đoạn bổ sung" && break
-		sleep 0.2; i=$((i + 1))
-	done
+	# a changed article: the new text after the rescan, the edit in a
+	# later second than the file's first version, as an editor's is
+	src="$TMP/capsule/thoi-su/2020-05-21-chi-bo-dai-hoi.md"
+	wait_for 10 later_than "$(stat -c %Y "$src")"
+	printf '\nĐoạn bổ sung sau khi sửa.\n' >>"$src"
+	wait_for 30 body_has "Đoạn bổ sung" "gemini://localhost$art"
 	expect_body "Đoạn bổ sung sau khi sửa."
 	gopher "$art"
 	printf '%s' "$GOPHER" | grep -q "Đoạn bổ sung" ||
@@ -216,22 +207,28 @@ PY
 	[ "$(counter_value)" = 162 ] || fail "after restart $(counter_value)"
 }
 
+site_at_least() { [ "$(counter_value)" -ge "$1" ] 2>/dev/null; }
+
 test_counters_kill9_file_parses() {
 	FLUSH=1 setup; start_server
 	i=0
 	while [ $i -lt 5 ]; do
 		for j in 1 2 3; do gem "gemini://localhost/"; done
-		sleep 1.2
+		# a flush has written this round's visits
+		wait_for 30 site_at_least $((3 * i + 3)) || fail "round $i not flushed"
+		workers=$(pgrep -P "$PID")
 		kill -KILL "$PID"; wait "$PID" 2>/dev/null || true
-		pkill -KILL -P "$PID" 2>/dev/null || true
 		PID=
-		sleep 0.3
+		# the workers stop when the master dies (PR_SET_PDEATHSIG) and
+		# hold the listening sockets until then
+		wait_for 30 gone $workers || fail "workers left after kill -9"
 		start_server || fail "restart $i after kill -9 (counter file damaged?)"
 		i=$((i + 1))
 	done
 	stop_server
+	# every round was on file before its kill, and no visit since
 	n=$(counter_value)
-	[ -n "$n" ] && [ "$n" -ge 5 ] && [ "$n" -le 15 ] || fail "site counter $n after kills"
+	[ "$n" = 15 ] || fail "site counter $n after kills, want 15"
 	# a flush cut by kill -9 leaves its temp file; the next start removes it
 	ls "$TMP/state" | grep -q 'counters.tmp' && fail "temp file left: $(ls "$TMP/state" | tr '\n' ' ')"
 	true
@@ -254,12 +251,14 @@ test_counters_unwritable_keeps_serving() {
 	gem "gemini://localhost/"
 	rm -rf "$TMP/cdir"; printf 'x' >"$TMP/cdir"		# the folder is now a file
 	gem "gemini://localhost/"; gem "gemini://localhost/"
-	sleep 2.5
+	wait_for 30 log_has "Not a directory"
 	expect_status 20
 	[ "$(grep -c 'counter' "$TMP/log")" -ge 1 ] || fail "failure not logged"
+	# the flushes that fail after it (one a second) log nothing more
+	sleep 2
 	[ "$(grep -c 'counter.*Not a directory\|counters.*Not a directory' "$TMP/log")" -le 1 ] || fail "logged more than once"
 	rm "$TMP/cdir"; mkdir "$TMP/cdir"
-	sleep 2
+	wait_for 30 grep -q '^site 3$' "$TMP/cdir/counters"
 	grep -q '^site 3$' "$TMP/cdir/counters" || fail "counts not written once possible: $(cat "$TMP/cdir/counters" 2>&1)"
 }
 
@@ -289,7 +288,7 @@ for _ in range(3):            # reloads while the load runs
 [t.join() for t in ts]
 sys.exit(1 if bad else 0)
 PY
-	sleep 1
+	wait_for 30 log_has "reloaded"
 	stop_server
 	[ "$(grep -c 'reloaded' "$TMP/log")" -ge 1 ] || fail "no reload happened"
 	[ "$(counter_value)" = 100 ] || fail "site counter $(counter_value), want 100"
