@@ -6,8 +6,9 @@ BANTIN=${BANTIN:-$PWD/bantin}
 HERE=$PWD/tests/integration
 # python3 may be a version manager's shim (pyenv: a bash script that
 # costs most of a second a call); the tests call it hundreds of times,
-# so ask it once for the interpreter it runs
-PYTHON=${PYTHON:-$(python3 -c 'import sys; print(sys.executable)')}
+# so ask it once for the interpreter it runs. -S: the clients need the
+# standard library only, not the start-up hooks of site-packages
+PYTHON=${PYTHON:-"$(python3 -c 'import sys; print(sys.executable)') -S"}
 GEMGET="$PYTHON $HERE/gemget.py"
 
 # free_ports N: N loopback ports that are free now, picked at random
