@@ -192,11 +192,9 @@ teardown() {
 	set +e
 	if [ -n "$PID" ]; then
 		kill -TERM "$PID" 2>/dev/null
-		_n=0
-		while kill -0 "$PID" 2>/dev/null && [ $_n -lt 50 ]; do
-			sleep 0.1; _n=$((_n + 1))
-		done
-		kill -KILL "$PID" 2>/dev/null; wait "$PID" 2>/dev/null
+		# its own grace is 15 s; a SIGKILL would lose ASan's report
+		wait_for 20 gone "$PID" || kill -KILL "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
 	fi
 	PID=
 	# a sanitizer report anywhere in the server log fails the test
