@@ -190,6 +190,8 @@ teardown() {
 	[ -n "$KEEP" ] && [ -n "$TMP" ] && cp -r "$TMP" "$TMP.kept" &&
 		echo "kept in $TMP.kept"
 	set +e
+	# clients a test left running in the background (HELPERS: PIDs)
+	[ -n "$HELPERS" ] && kill $HELPERS 2>/dev/null
 	if [ -n "$PID" ]; then
 		kill -TERM "$PID" 2>/dev/null
 		# its own grace is 15 s; a SIGKILL would lose ASan's report

@@ -205,7 +205,7 @@ h = socket.create_connection(("127.0.0.1", port)); h.sendall(b"\x16\x03")
 open(sys.argv[2], "w").close()
 time.sleep(120)
 PY
-	idle=$!
+	idle=$!; HELPERS=$idle
 	wait_for 30 test -e "$TMP/held" || fail "idle clients not connected"
 	gem "gemini://localhost/" --timeout 5
 	expect_status 20 "while other clients idle"
@@ -238,7 +238,7 @@ import socket, sys, time
 ss = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(12)]
 for s in ss: s.sendall(b"\x16")
 time.sleep(120)' "$GP" &
-	hold=$!
+	hold=$!; HELPERS=$hold
 	wait_for 30 holds_more "$w" "$base" 4 || fail "the worker never reached the cap"
 	cpu1=$(awk '{print $14+$15}' /proc/$w/stat)
 	sleep 1
