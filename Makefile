@@ -120,9 +120,13 @@ run: deps
 	$(MAKE) $(PROG)
 	./$(PROG) -d -c conf/bantin.ini
 
+# check builds and tests JOBS at a time (one per core; make -jN keeps N
+# for the build)
+JOBS ?=		$(shell nproc 2>/dev/null || echo 2)
+
 check: deps
-	$(MAKE) $(PROG) $(UNIT_BINS)
-	sh tests/run.sh $(B)
+	$(MAKE) $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS)) $(PROG) $(UNIT_BINS)
+	JOBS=$(JOBS) sh tests/run.sh $(B)
 
 bench: deps
 	sh tools/deps.sh bench

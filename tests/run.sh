@@ -1,35 +1,56 @@
 #!/bin/sh
 # Run every test: the unit-test binaries in $1 (the build folder), then
-# the integration suite against ./bantin. Ends with "N passed, N failed".
+# the integration suite against ./bantin, JOBS at a time (default: one
+# per core), each result printed as it ends. Ends with "N passed, N
+# failed".
 B=${1:-build}
 cd "$(dirname "$0")/.." || exit 1
-pass=0 fail=0
-for t in "$B"/test_*; do
-	case $t in *.o|*.d) continue ;; esac
-	[ -x "$t" ] || continue
-	out=$("$t" 2>&1); rc=$?
-	line=$(printf '%s\n' "$out" | tail -n 1)
+. tests/pool.sh
+OUT=$(mktemp -d /tmp/bantin-check.XXXXXX) || exit 1
+trap 'rm -rf "$OUT"' EXIT
+
+run_unit() {
+	"$1" >"$OUT/${1##*/}" 2>&1
+}
+
+# report_unit BINARY STATUS SECONDS: its last line is "...: N passed, N failed"
+report_unit() {
+	out=$OUT/${1##*/}
+	line=$(tail -n 1 "$out")
 	p=$(printf '%s\n' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	f=$(printf '%s\n' "$line" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 	if [ -z "$p" ]; then
-		printf '%s\n' "$out" | tail -n 20
-		echo "$t: crashed or printed no summary (exit $rc)"
+		tail -n 20 "$out"
+		echo "$1: crashed or printed no summary (exit $2)"
 		p=0 f=1
-	elif [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
-		printf '%s\n' "$out" | tail -n 40
+	elif [ "$2" -ne 0 ] || [ "$f" -ne 0 ]; then
+		tail -n 40 "$out"
 		[ "$f" -eq 0 ] && f=1
 	fi
-	echo "unit $(basename "$t"): $p passed, $f failed"
+	echo "unit ${1##*/}: $p passed, $f failed ($3s)"
 	pass=$((pass + p)) fail=$((fail + f))
+}
+
+pass=0 fail=0
+units=
+for t in "$B"/test_*; do
+	case $t in *.o|*.d) continue ;; esac
+	[ -x "$t" ] && units="$units $t"
 done
-out=$(sh tests/integration/run.sh 2>&1); rc=$?
-printf '%s\n' "$out" | sed '$d'
-line=$(printf '%s\n' "$out" | tail -n 1)
+pool run_unit report_unit $units
+
+# the integration suite's lines as they come; its summary is added in
+sh tests/integration/run.sh 2>&1 | while IFS= read -r l; do
+	case $l in
+	[0-9]*" passed, "[0-9]*" failed") printf '%s\n' "$l" >"$OUT/integration" ;;
+	*) printf '%s\n' "$l" ;;
+	esac
+done
+line=$(cat "$OUT/integration" 2>/dev/null)
 p=$(printf '%s\n' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 f=$(printf '%s\n' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 if [ -z "$p" ]; then
-	echo "$line"
-	echo "integration suite printed no summary (exit $rc)"
+	echo "integration suite printed no summary"
 	p=0 f=1
 fi
 pass=$((pass + p)) fail=$((fail + f))

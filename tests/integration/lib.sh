@@ -4,11 +4,41 @@
 
 BANTIN=${BANTIN:-$PWD/bantin}
 HERE=$PWD/tests/integration
-GEMGET="python3 $HERE/gemget.py"
+# python3 may be a version manager's shim (pyenv: a bash script that
+# costs most of a second a call); the tests call it hundreds of times,
+# so ask it once for the interpreter it runs. -S: the clients need the
+# standard library only, not the start-up hooks of site-packages
+PYTHON=${PYTHON:-"$(python3 -c 'import sys; print(sys.executable)') -S"}
+GEMGET="$PYTHON $HERE/gemget.py"
 
-# free_port: ask the kernel for an unused loopback port
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+# free_ports N: N loopback ports that are free now, picked at random
+# below the kernel's ephemeral range: no client connection (this test's
+# or a parallel one's) and no bind to port 0 is given one of them
+# before the server binds it. Should another program get there first,
+# start_server moves to new ones.
+free_ports() {
+	$PYTHON - "$1" <<'PY'
+import random, socket, sys
+try:
+    with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+        low = int(f.read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+top = low if low > 20000 else 65536
+ports = []
+while len(ports) < int(sys.argv[1]):
+    p = random.randrange(10000, top)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    if p not in ports:
+        ports.append(p)
+print(*ports)
+PY
 }
 
 # make_capsule DIR: a small news tree with known content
@@ -95,33 +125,54 @@ EOT
 # setup: scratch folder, ports, capsule, certificate, configuration
 setup() {
 	TMP=$(mktemp -d /tmp/bantin-test.XXXXXX)
-	GP=$(free_port)
-	HP=$(free_port)
-	while [ "$HP" = "$GP" ]; do HP=$(free_port); done
+	set -- "$1" $(free_ports 2)
+	GP=$2 HP=$3
 	make_capsule "$TMP/capsule"
 	gen_cert "$TMP"
 	gen_config "$1"
 	PID=
 }
 
-# start_server: run bantin in the foreground (-d) and wait for "ready"
+# start_server: run bantin in the foreground (-d) and wait for "ready";
+# on ports another program took meanwhile, again on new ones
 start_server() {
 	"$BANTIN" -c "$TMP/t.ini" -n >"$TMP/check.out" 2>&1 || {
 		cat "$TMP/check.out"; return 1; }
-	_ready=$(grep -c 'ready' "$TMP/log" 2>/dev/null || true)
+	_try=1
+	until start_once; do
+		[ $_try -lt 5 ] && grep -q 'Address already in use' "$TMP/start.log" ||
+			return 1
+		echo "ports $GP $HP: one was taken; moving"
+		set -- $(free_ports 2)
+		sed -i "s/^port = $GP\$/port = $1/; s/^port = $HP\$/port = $2/" "$TMP/t.ini"
+		GP=$1 HP=$2
+		_try=$((_try + 1))
+	done
+}
+
+# start_once: one start; what it logged is also in $TMP/start.log
+start_once() {
+	_lines=$(cat "$TMP/log" 2>/dev/null | wc -l)
 	"$BANTIN" -d -c "$TMP/t.ini" 2>>"$TMP/log" &
 	PID=$!
-	_i=0
-	while [ $_i -lt 100 ]; do
-		if ! kill -0 "$PID" 2>/dev/null; then
-			echo "server exited during start-up:"; tail -n 20 "$TMP/log"
-			PID=; return 1
-		fi
-		# a new "ready" line: the log may hold an earlier start's
-		[ "$(grep -c 'ready' "$TMP/log" 2>/dev/null || true)" -gt "${_ready:-0}" ] && return 0
-		sleep 0.1; _i=$((_i + 1))
-	done
-	echo "server not ready after 10 s"; return 1
+	# the bound is for a loaded machine and ASan; the wait is not
+	wait_for 60 ready_or_gone
+	tail -n +$((_lines + 1)) "$TMP/log" >"$TMP/start.log"
+	grep -q ' ready: ' "$TMP/start.log" && return 0
+	if kill -0 "$PID" 2>/dev/null; then
+		echo "server not ready after 60 s"
+	else
+		echo "server exited during start-up:"; tail -n 20 "$TMP/start.log"
+		wait "$PID"; PID=
+	fi
+	return 1
+}
+
+# ready_or_gone: a new "ready" line (the log may hold an earlier
+# start's), or the server is no more
+ready_or_gone() {
+	tail -n +$((_lines + 1)) "$TMP/log" | grep -q ' ready: ' ||
+		! kill -0 "$PID" 2>/dev/null
 }
 
 # stop_server: SIGTERM our server and wait for it; 0 if it exited 0
@@ -136,15 +187,16 @@ stop_server() {
 teardown() {
 	_rc=$?
 	{ set +x; } 2>/dev/null
-	[ -n "$KEEP" ] && [ -n "$TMP" ] && cp -r "$TMP" /tmp/kept-$$ 2>/dev/null
+	[ -n "$KEEP" ] && [ -n "$TMP" ] && cp -r "$TMP" "$TMP.kept" &&
+		echo "kept in $TMP.kept"
 	set +e
+	# clients a test left running in the background (HELPERS: PIDs)
+	[ -n "$HELPERS" ] && kill $HELPERS 2>/dev/null
 	if [ -n "$PID" ]; then
 		kill -TERM "$PID" 2>/dev/null
-		_n=0
-		while kill -0 "$PID" 2>/dev/null && [ $_n -lt 50 ]; do
-			sleep 0.1; _n=$((_n + 1))
-		done
-		kill -KILL "$PID" 2>/dev/null; wait "$PID" 2>/dev/null
+		# its own grace is 15 s; a SIGKILL would lose ASan's report
+		wait_for 20 gone "$PID" || kill -KILL "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
 	fi
 	PID=
 	# a sanitizer report anywhere in the server log fails the test
@@ -170,7 +222,7 @@ gem() {
 
 # gopher SELECTOR: raw Gopher request over TCP; sets GOPHER
 gopher() {
-	GOPHER=$(printf '%s\r\n' "$1" | python3 -c '
+	GOPHER=$(printf '%s\r\n' "$1" | $PYTHON -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
 s.sendall(sys.stdin.buffer.read())
@@ -200,6 +252,49 @@ expect_body() {
 # expect_log TEXT: the server log contains TEXT (fixed string)
 expect_log() {
 	grep -qF -- "$1" "$TMP/log" || fail "log lacks '$1'"
+}
+
+# wait_for SECONDS COMMAND...: run COMMAND every 0.1 s until it
+# succeeds; 1 if it has not within SECONDS. The bound is for a loaded
+# machine; a poll ends as soon as the condition holds.
+wait_for() {
+	_end=$(( $(date +%s) + $1 )); shift
+	case $- in *x*) set +x; _x=1 ;; *) _x= ;; esac
+	until "$@"; do
+		[ "$(date +%s)" -lt $_end ] || { [ -n "$_x" ] && set -x; return 1; }
+		sleep 0.1
+	done
+	[ -n "$_x" ] && set -x
+	return 0
+}
+
+# status_is CODE REQUEST: gem REQUEST answers CODE
+status_is() {
+	gem "$2"; [ "$STATUS" = "$1" ]
+}
+
+# body_has TEXT REQUEST: the body of gem REQUEST contains TEXT
+body_has() {
+	gem "$2"; printf '%s' "$BODY" | grep -qF -- "$1"
+}
+
+# later_than SECONDS: the clock is past SECONDS (since the epoch)
+later_than() {
+	[ "$(date +%s)" -gt "$1" ]
+}
+
+# log_has TEXT: the server log contains TEXT (fixed string)
+log_has() {
+	grep -qF -- "$1" "$TMP/log"
+}
+
+# gone PID...: none of these processes runs any more (zombies are gone)
+gone() {
+	for _p; do
+		[ -e "/proc/$_p" ] && ! grep -q '^State:.*Z' "/proc/$_p/status" 2>/dev/null &&
+			return 1
+	done
+	return 0
 }
 
 alive() {

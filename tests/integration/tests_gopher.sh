@@ -2,7 +2,7 @@
 
 # menu_ok FILE: every line has four TAB-separated fields, ends with "."
 menu_ok() {
-	python3 -c '
+	$PYTHON -c '
 import sys
 data = sys.stdin.buffer.read()
 assert data.endswith(b".\r\n"), "no final ."
@@ -55,7 +55,7 @@ test_gopher_article_text() {
 	printf '%s' "$out" | grep -q "MỸ DUNG" || fail "no author"
 	printf '%s' "$out" | grep -q "Quận Bình Thạnh tổ chức" || fail "no body"
 	[ "$(tail -c 3 "$TMP/g" | od -An -c | tr -d ' ')" = '.\r\n' ] || fail "no final ."
-	python3 -c '
+	$PYTHON -c '
 import sys, unicodedata
 for l in sys.stdin.read().split("\r\n")[:-2]:
     w = sum(2 if unicodedata.east_asian_width(c) in "WF" else (0 if unicodedata.combining(c) else 1) for c in l)
@@ -108,19 +108,19 @@ test_gopher_caps_probe_http() {
 
 test_gopher_bad_input() {
 	setup; start_server
-	long=$(python3 -c "print('/' + 'a' * 1100)")
+	long=$($PYTHON -c "print('/' + 'a' * 1100)")
 	for sel in "$long" "/../outside.txt" "/%2e%2e/outside.txt" "/thoi-su/..%2f..%2foutside.txt" \
 	    "/%c0%ae%c0%ae/outside.txt" "/thoi-su/.hidden.gmi" "/_private.gmi"; do
 		gopher "$sel"
 		case $GOPHER in 3*) ;; *) fail "$sel: $(printf '%s' "$GOPHER" | head -c 60)" ;; esac
 		printf '%s' "$GOPHER" | grep -q 'outside the capsule\|secret' && fail "$sel leaked"
 	done
-	out=$(printf '/a\000b\r\n' | python3 -c '
+	out=$(printf '/a\000b\r\n' | $PYTHON -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.sendall(sys.stdin.buffer.read())
 print(s.recv(100).decode("latin-1"))' "$HP")
 	case $out in 3*) ;; *) fail "NUL: $out" ;; esac
-	out=$(printf '/\377\r\n' | python3 -c '
+	out=$(printf '/\377\r\n' | $PYTHON -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.sendall(sys.stdin.buffer.read())
 print(s.recv(100).decode("latin-1"))' "$HP")
