@@ -292,19 +292,23 @@ test_sighup_bad_config_keeps_running() {
 	stop_server || fail "exit status after failed reload"
 }
 
+reload_failed_twice() {
+	[ "$(grep -c 'reload failed' "$TMP/log")" -ge 2 ]
+}
+
 # every way a SIGHUP reload can fail after the configuration loads:
 # the old one keeps serving, and what the attempt built is released
 # (a listener it opened is closed; under ASan a leak fails the test)
 test_sighup_failed_reloads_release() {
 	setup; start_server
 	cp "$TMP/t.ini" "$TMP/good.ini"
-	NP=$(free_port)
-	while [ "$NP" = "$GP" ] || [ "$NP" = "$HP" ]; do NP=$(free_port); done
+	set -- $(free_ports 2)
+	NP=$1 NH=$2
 	# a certificate OpenSSL cannot read
 	printf 'not a certificate\n' >"$TMP/bad.pem"
 	sed "s|^cert = .*|cert = $TMP/bad.pem|" "$TMP/good.ini" >"$TMP/t.ini"
 	kill -HUP "$PID"
-	sleep 1
+	wait_for 30 log_has "reload failed: $TMP/bad.pem"
 	expect_log "reload failed: $TMP/bad.pem"
 	gem "gemini://localhost/"
 	expect_status 20 "kept after a bad certificate"
@@ -314,7 +318,7 @@ test_sighup_failed_reloads_release() {
 	    -e "s|^port = $GP\$|port = $NP|" "$TMP/good.ini" >"$TMP/t.ini"
 	grep -q "^port = $NP" "$TMP/t.ini" || fail "test ini not changed"
 	kill -HUP "$PID"
-	sleep 1
+	wait_for 30 reload_failed_twice
 	[ "$(grep -c 'reload failed' "$TMP/log")" -eq 2 ] || fail "second reload did not fail"
 	gem "gemini://localhost/"
 	expect_status 20 "kept after a listener failed"
@@ -322,12 +326,10 @@ test_sighup_failed_reloads_release() {
 	    fail "the failed reload left port $NP open"
 	# and a good one on that port goes through (with the Gopher port
 	# moved too: every listener of a changed set is opened anew)
-	NH=$(free_port)
-	while [ "$NH" = "$NP" ] || [ "$NH" = "$GP" ] || [ "$NH" = "$HP" ]; do NH=$(free_port); done
 	sed -e "s|^port = $GP\$|port = $NP|" -e "s|^port = $HP\$|port = $NH|" \
 	    "$TMP/good.ini" >"$TMP/t.ini"
 	kill -HUP "$PID"
-	sleep 1.5
+	wait_for 30 log_has "reloaded: generation 2"
 	expect_log "reloaded: generation 2"
 	GP=$NP
 	gem "gemini://localhost/"
