@@ -94,35 +94,60 @@ on_signal(int sig)
 	errno = saved;
 }
 
+/*
+ * One listener for (proto, addr, port) into srv: the running one's
+ * socket when old has it (a duplicate of its fd, so that a reload that
+ * changes one address keeps the others: binding them again would fail
+ * with EADDRINUSE while the old ones are open), else a new socket.
+ */
 static int
-open_listeners(const struct config *conf, struct server *srv, char *err,
-    size_t errlen)
+add_listener(struct server *srv, const struct server *old, enum proto proto,
+    const char *addr, int port, char *err, size_t errlen)
 {
-	int	 i, fd;
+	struct listener	*l = &srv->listeners[srv->nlisteners];
+	int		 i, fd = -1;
+
+	for (i = 0; old != NULL && i < old->nlisteners; i++)
+		if (old->listeners[i].proto == proto &&
+		    old->listeners[i].port == port &&
+		    strcmp(old->listeners[i].addr, addr) == 0) {
+			if ((fd = fcntl(old->listeners[i].fd, F_DUPFD_CLOEXEC,
+			    0)) == -1) {
+				snprintf(err, errlen, "%s port %d: %s", addr,
+				    port, strerror(errno));
+				return -1;
+			}
+			break;
+		}
+	if (fd == -1 && (fd = listen_open(addr, port, err, errlen)) == -1)
+		return -1;
+	l->fd = fd;
+	l->port = listen_port(fd);
+	snprintf(l->addr, sizeof(l->addr), "%s", addr);
+	l->proto = proto;
+	srv->nlisteners++;
+	return 0;
+}
+
+/* Every configured listener into srv, reusing old's where they match
+ * (old may be NULL). */
+static int
+open_listeners(const struct config *conf, struct server *srv,
+    const struct server *old, char *err, size_t errlen)
+{
+	int	 i;
 
 	srv->nlisteners = 0;
-	for (i = 0; i < conf->gemini_nlisten; i++) {
-		if ((fd = listen_open(conf->gemini_listen[i],
-		    conf->gemini_port, err, errlen)) == -1)
+	for (i = 0; i < conf->gemini_nlisten; i++)
+		if (add_listener(srv, old, PROTO_GEMINI,
+		    conf->gemini_listen[i], conf->gemini_port, err,
+		    errlen) == -1)
 			goto fail;
-		srv->listeners[srv->nlisteners].fd = fd;
-		srv->listeners[srv->nlisteners].port = listen_port(fd);
-		snprintf(srv->listeners[srv->nlisteners].addr,
-		    sizeof(srv->listeners[0].addr), "%s",
-		    conf->gemini_listen[i]);
-		srv->listeners[srv->nlisteners++].proto = PROTO_GEMINI;
-	}
-	for (i = 0; conf->gopher_enabled && i < conf->gopher_nlisten; i++) {
-		if ((fd = listen_open(conf->gopher_listen[i],
-		    conf->gopher_port, err, errlen)) == -1)
+	for (i = 0; conf->gopher_enabled && i < conf->gopher_nlisten; i++)
+		if (add_listener(srv, old, PROTO_GOPHER,
+		    conf->gopher_listen[i], conf->gopher_port, err,
+		    errlen) == -1)
 			goto fail;
-		srv->listeners[srv->nlisteners].fd = fd;
-		srv->listeners[srv->nlisteners].port = listen_port(fd);
-		snprintf(srv->listeners[srv->nlisteners].addr,
-		    sizeof(srv->listeners[0].addr), "%s",
-		    conf->gopher_listen[i]);
-		srv->listeners[srv->nlisteners++].proto = PROTO_GOPHER;
-	}
 	return 0;
 fail:
 	while (srv->nlisteners > 0)
@@ -377,8 +402,8 @@ reload(struct master *m, int reconf)
 			goto fail;
 		}
 		if (!same_listen(conf, m->conf)) {
-			if (open_listeners(conf, &nsrv, err, sizeof(err))
-			    == -1) {
+			if (open_listeners(conf, &nsrv, &m->srv, err,
+			    sizeof(err)) == -1) {
 				log_warnx("reload failed: %s", err);
 				goto fail;
 			}
@@ -659,7 +684,7 @@ master_run(struct config *conf)
 		log_warnx("catalog unavailable, reading every article: %s",
 		    err);
 	raise_nofile(conf);
-	if (open_listeners(conf, &m.srv, err, sizeof(err)) == -1)
+	if (open_listeners(conf, &m.srv, NULL, err, sizeof(err)) == -1)
 		fatalx("listen: %s", err);
 	if ((m.site = load_site(&m, conf)) == NULL)
 		fatalx("cannot load the site");
