@@ -10,10 +10,10 @@ case $JOBS in ''|*[!0-9]*|0) JOBS=1 ;; esac
 # tell their end on a FIFO, one short line each.
 pool() {
 	_run=$1 _report=$2; shift 2
-	_fifo=$(mktemp -u /tmp/bantin-pool.XXXXXX)
-	mkfifo "$_fifo" || return 1
-	exec 9<>"$_fifo"
-	rm -f "$_fifo"
+	_dir=$(mktemp -d /tmp/bantin-pool.XXXXXX) && mkfifo "$_dir/fifo" ||
+		{ echo "pool: cannot make a FIFO"; exit 1; }
+	exec 9<>"$_dir/fifo"
+	rm -rf "$_dir"
 	_busy=0
 	for _item; do
 		if [ $_busy -ge "$JOBS" ]; then

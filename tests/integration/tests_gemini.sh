@@ -190,7 +190,7 @@ test_generated_certificate() {
 # longer than the reader's: only a worker that never waits on them
 # answers in time.
 test_slow_client_does_not_block() {
-	WORKERS=1 REQ_TIMEOUT=30 setup; start_server
+	WORKERS=1 REQ_TIMEOUT=60 setup; start_server
 	$PYTHON - "$GP" "$TMP/held" <<'PY' &
 import socket, ssl, sys, time
 port = int(sys.argv[1])
@@ -207,7 +207,7 @@ time.sleep(120)
 PY
 	idle=$!; HELPERS=$idle
 	wait_for 30 test -e "$TMP/held" || fail "idle clients not connected"
-	gem "gemini://localhost/" --timeout 5
+	gem "gemini://localhost/" --timeout 15
 	expect_status 20 "while other clients idle"
 	kill $idle 2>/dev/null; wait $idle 2>/dev/null || true
 }
