@@ -83,7 +83,7 @@ $(B)/test_convert: $(B)/test_convert.o $(B)/convert.o $(B)/convert_md.o \
 $(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/convert.o \
 		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
 		$(B)/convert_html_meta.o $(B)/convert_txt.o \
-		$(B)/gemtext.o $(B)/utf8.o $(B)/buf.o
+		$(B)/gemtext.o $(B)/utf8.o $(B)/zone.o $(B)/buf.o
 $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
 		$(B)/buf.o
 $(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \

@@ -49,7 +49,7 @@ static int	 xml_text(struct buf *, const char *, size_t, int);
 static int	 xml_str(struct buf *, const char *, int);
 static int	 xml_url(struct buf *, const struct render_ctx *,
 		    const char *, const char *);
-static void	 rfc3339(time_t, char *, size_t);
+static void	 rfc3339(const struct article_meta *, char *, size_t);
 static int	 atom_entry(struct buf *, const struct render_ctx *,
 		    const struct article *, struct buf *);
 
@@ -766,23 +766,25 @@ xml_url(struct buf *b, const struct render_ctx *ctx, const char *path,
 }
 
 /*
- * RFC 3339 from a wall-clock time encoded as UTC (article.h). The
- * offset is the one of the server's time zone at that moment, which
- * is the newsroom's on a typical install; UTC gives "Z".
+ * RFC 3339 of an article's date: the wall clock in the site's zone
+ * with its offset there (site.h: a snapshot's dates carry it), so
+ * 16:00 in Hà Nội is "16:00:00+07:00"; UTC gives "Z".
  */
 static void
-rfc3339(time_t wall, char *out, size_t len)
+rfc3339(const struct article_meta *m, char *out, size_t len)
 {
-	struct tm	 tm, lt;
-	time_t		 t;
-	long		 off = 0;
+	struct tm	 tm;
+	time_t		 t = m->date;
+	long		 off = m->has_zone ? m->zone : 0;
 
-	if (gmtime_r(&wall, &tm) == NULL)
+	/* an offset with seconds (local mean time, before 1900) has no
+	 * RFC 3339 form: the instant in UTC */
+	if (off % 60 != 0) {
+		t -= off;
+		off = 0;
+	}
+	if (gmtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
-	lt = tm;
-	lt.tm_isdst = -1;
-	if ((t = mktime(&lt)) != (time_t)-1 && localtime_r(&t, &lt) != NULL)
-		off = lt.tm_gmtoff;
 	if (off == 0)
 		snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02dZ",
 		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
@@ -801,7 +803,7 @@ atom_entry(struct buf *b, const struct render_ctx *ctx,
 {
 	char	 t[64], err[256];
 
-	rfc3339(a->meta.date, t, sizeof(t));
+	rfc3339(&a->meta, t, sizeof(t));
 	if (buf_puts(b, "<entry>\n<id>") == -1 ||
 	    xml_url(b, ctx, a->path, "") == -1 ||
 	    buf_puts(b, "</id>\n<title type=\"text\">") == -1 ||
@@ -863,7 +865,7 @@ render_atom(struct buf *b, const struct render_ctx *ctx,
 		if (c == NULL || in_category(s->articles[i], c))
 			sel[n++] = s->articles[i];
 	if (n > 0)
-		rfc3339(sel[0]->meta.date, t, sizeof(t));
+		rfc3339(&sel[0]->meta, t, sizeof(t));
 	else
 		snprintf(t, sizeof(t), "1970-01-01T00:00:00Z");
 	if (buf_printf(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"

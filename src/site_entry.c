@@ -303,17 +303,6 @@ fail:
 	return -1;
 }
 
-/* Wall-clock time of an mtime, encoded as UTC like header dates. */
-static time_t
-local_wall(time_t t)
-{
-	struct tm	 tm;
-
-	if (localtime_r(&t, &tm) == NULL)
-		return t;
-	return t + tm.tm_gmtoff;
-}
-
 /* Into the index and the list; -1 on ENOMEM. */
 static int
 list_article(struct scan *sc, struct article *a)
@@ -489,6 +478,8 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 	a->meta.date = m.date;
 	a->meta.has_date = m.has_date;
 	a->meta.has_time = m.has_time;
+	a->meta.has_zone = m.has_zone;
+	a->meta.zone = m.zone;
 	if (m.title == NULL)
 		a->meta.title = a->slug;
 	else if ((a->meta.title = site_arena_strdup(sc->p, m.title)) == NULL)
@@ -502,8 +493,8 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 	    (m.tags != NULL && (a->meta.tags = site_arena_strdup(sc->p,
 	    m.tags)) == NULL))
 		goto fail;
-	if (!a->meta.has_date)
-		a->meta.date = local_wall(mtime);
+	/* the date in the site's zone (the mtime's when it has none) */
+	article_localize(&a->meta, mtime);
 	a->size = size;
 	a->mtime = mtime;
 	a->mtime_ns = (int)mts.tv_nsec;
