@@ -45,7 +45,7 @@ endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
-		memtrim sandbox zone
+		memtrim sandbox zone label
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -93,6 +93,7 @@ $(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
 $(B)/test_zone: $(B)/test_zone.o $(B)/zone.o
+$(B)/test_label: $(B)/test_label.o $(B)/label.o
 # The front ends' tests bring their own serve(): no content core.
 $(B)/test_gemini: $(B)/test_gemini.o $(B)/gemini.o $(B)/path.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o

@@ -28,6 +28,9 @@ struct page_info {		/* what a hit must redo */
 	int		 count;	/* counter_hit(counter, slot) */
 	int		 slot;	/* -1: the site only */
 	enum page_hole	 hole;
+	const char	*lang;	/* the number's language, a string
+				   that outlives the cache (label_lang);
+				   NULL: pagecache_emit's */
 };
 
 struct pagecache;
@@ -57,7 +60,8 @@ const struct page_entry	*pagecache_put(struct pagecache *, unsigned long serial,
 /*
  * Append the entry to out: its visit is counted first (when count is
  * set and counter is not NULL), then the number of this moment fills
- * the hole, formatted for lang. -1: out of memory.
+ * the hole, formatted for the page's language (info.lang), or lang.
+ * -1: out of memory.
  */
 int	pagecache_emit(const struct page_entry *, struct counter *, int count,
 	    const char *lang, struct buf *out);

@@ -58,6 +58,10 @@ struct reply {
 	int		 count;			/* it counted a visit, */
 	int		 slot;			/* of this slot (-1: site) */
 	int		 hole;			/* enum page_hole it shows */
+	const char	*lang;			/* the language of its labels
+						   and numbers, "vi" or "en"
+						   (label_lang); NULL: the
+						   site's */
 };
 
 void	reply_init(struct reply *);

@@ -233,7 +233,8 @@ pagecache_emit(const struct page_entry *e, struct counter *counter,
 	if (counter != NULL)
 		n = e->info.hole == PAGE_HOLE_SITE ? counter_site(counter) :
 		    counter_views(counter, e->info.slot);
-	counter_format(n, lang, num, sizeof(num));
+	counter_format(n, e->info.lang != NULL ? e->info.lang : lang, num,
+	    sizeof(num));
 	nlen = strlen(num);
 	if (buf_reserve(out, e->len + nlen) == -1)
 		return -1;

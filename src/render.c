@@ -72,6 +72,24 @@ render_label(const struct render_ctx *ctx, enum label l)
 	return label_default(l, ctx->lang);
 }
 
+const struct render_ctx *
+render_article_ctx(const struct render_ctx *ctx, const struct article *a,
+    struct render_ctx *tmp)
+{
+	const char	*ui;
+
+	if (a->meta.lang == NULL)
+		return ctx;
+	*tmp = *ctx;
+	tmp->lang_tag = a->meta.lang;
+	ui = label_lang(a->meta.lang);
+	if (ui != NULL && (ctx->lang == NULL || strcmp(ui, ctx->lang) != 0)) {
+		tmp->lang = ui;
+		memset(tmp->labels, 0, sizeof(tmp->labels));
+	}
+	return tmp;
+}
+
 static int
 is_vi(const struct render_ctx *ctx)
 {
@@ -97,10 +115,12 @@ per_page(const struct render_ctx *ctx)
 void
 render_meta(const struct render_ctx *ctx, char *out, size_t len)
 {
-	int	 r;
+	const char	*lang;
+	int		 r;
 
+	lang = ctx->lang_tag != NULL ? ctx->lang_tag : ctx->lang;
 	r = snprintf(out, len, "text/gemini; charset=utf-8; lang=%s",
-	    ctx->lang != NULL && *ctx->lang != '\0' ? ctx->lang : "en");
+	    lang != NULL && *lang != '\0' ? lang : "en");
 	if (r < 0 || (size_t)r >= len)
 		snprintf(out, len, "text/gemini; charset=utf-8");
 }
@@ -804,7 +824,15 @@ atom_entry(struct buf *b, const struct render_ctx *ctx,
 	char	 t[64], err[256];
 
 	rfc3339(&a->meta, t, sizeof(t));
-	if (buf_puts(b, "<entry>\n<id>") == -1 ||
+	if (buf_puts(b, "<entry") == -1)
+		return -1;
+	/* an article in another language than the feed's says so */
+	if (a->meta.lang != NULL && (ctx->lang == NULL ||
+	    strcmp(a->meta.lang, ctx->lang) != 0) &&
+	    (buf_puts(b, " xml:lang=\"") == -1 ||
+	    xml_str(b, a->meta.lang, 1) == -1 || buf_putc(b, '"') == -1))
+		return -1;
+	if (buf_puts(b, ">\n<id>") == -1 ||
 	    xml_url(b, ctx, a->path, "") == -1 ||
 	    buf_puts(b, "</id>\n<title type=\"text\">") == -1 ||
 	    xml_str(b, a->meta.title, 1) == -1 ||

@@ -175,6 +175,7 @@ serve(struct serve *sv, const struct request *req, struct reply *rep,
 		info.count = rep->count;
 		info.slot = rep->slot;
 		info.hole = rep->hole;
+		info.lang = rep->lang;
 		(void)pagecache_put(sv->pages, ctx->site->serial, req->proto,
 		    key, out->data + from, out->len - from, sv->marker, &info);
 	}
@@ -185,7 +186,8 @@ serve(struct serve *sv, const struct request *req, struct reply *rep,
 		n = counter_site(ctx->counter);
 	else if (ctx->counter != NULL && rep->hole == PAGE_HOLE_VIEWS)
 		n = counter_views(ctx->counter, rep->slot);
-	counter_format(n, ctx->lang, num, sizeof(num));
+	counter_format(n, rep->lang != NULL ? rep->lang : ctx->lang, num,
+	    sizeof(num));
 	if (pagecache_fill(out, from, sv->marker, num) == -1)
 		out_of_memory(out, from, req, rep, write, arg);
 }

@@ -36,6 +36,7 @@
 #include "buf.h"
 #include "catalog.h"
 #include "gemtext.h"
+#include "label.h"
 #include "log.h"
 #include "memo.h"
 #include "site.h"
@@ -468,6 +469,13 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 		}
 	}
 
+	/* lang goes into the reply's header and the feed: a tag, or none */
+	if (m.lang != NULL && !label_tag_ok(m.lang)) {
+		site_warn(sc, c->path, d->name, 0, "lang '%.32s' is not a "
+		    "language tag (such as vi or en-US): ignored", m.lang);
+		free(m.lang);
+		m.lang = NULL;
+	}
 	if ((a = site_arena_alloc(sc->p, sizeof(*a))) == NULL ||
 	    (a->path = site_arena_strdup(sc->p, path)) == NULL ||
 	    (a->src = site_arena_strdup(sc->p, d->src)) == NULL)
