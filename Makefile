@@ -9,7 +9,7 @@ PROG =		bantin
 CC ?=		cc
 PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
 
-CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
+CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
 		convert_html_meta.c convert_txt.c \
 		article.c article_news.c site_load.c site_walk.c \
@@ -45,7 +45,7 @@ endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
-		memtrim sandbox
+		memtrim sandbox zone label
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -75,7 +75,7 @@ $(B)/test_utf8: $(B)/test_utf8.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_gemtext: $(B)/test_gemtext.o $(B)/gemtext.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_path: $(B)/test_path.o $(B)/path.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_config: $(B)/test_config.o $(B)/config.o $(B)/label.o \
-		$(B)/log.o $(B)/buf.o
+		$(B)/zone.o $(B)/log.o $(B)/buf.o
 # test_config fails config_load's allocations one at a time: its own
 # wrappers stand in for the allocator in the objects it links
 $(B)/test_config: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
@@ -88,7 +88,7 @@ $(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/article_news.o \
 		$(B)/convert.o \
 		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
 		$(B)/convert_html_meta.o $(B)/convert_txt.o \
-		$(B)/gemtext.o $(B)/utf8.o $(B)/buf.o
+		$(B)/gemtext.o $(B)/utf8.o $(B)/zone.o $(B)/buf.o
 $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
 		$(B)/buf.o
 $(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
@@ -97,6 +97,8 @@ $(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
 $(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
+$(B)/test_zone: $(B)/test_zone.o $(B)/zone.o
+$(B)/test_label: $(B)/test_label.o $(B)/label.o
 # The front ends' tests bring their own serve(): no content core.
 $(B)/test_gemini: $(B)/test_gemini.o $(B)/gemini.o $(B)/path.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o

@@ -25,6 +25,10 @@ struct article_meta {		/* strings are malloc'd, NULL when absent */
 	time_t	 date;		/* wall-clock time encoded as UTC (timegm) */
 	int	 has_date;	/* date came from the header or file name */
 	int	 has_time;	/* the header gave HH:MM */
+	int	 has_zone;	/* zone is known: the source gave an offset
+				   (article_parse), or article_localize() */
+	long	 zone;		/* date's offset from UTC, seconds east: the
+				   instant is date - zone */
 };
 
 /* Format from a file name's extension, or -1 if not an article. */
@@ -62,5 +66,14 @@ int	article_byline(const char *body, size_t len, char **author);
 int	article_drop_dateline(struct buf *body, size_t start,
 	    const struct article_meta *m);
 size_t	article_dateline_len(const char *body, size_t len);
+
+/*
+ * Put m's date in the process's time zone (zone.h): the instant it
+ * stands for (date - zone when the source gave an offset; the wall
+ * clock read in that zone when not; mtime when m has no date) becomes
+ * the wall clock there, with its offset in zone, and has_zone is set.
+ * Doing it twice changes nothing.
+ */
+void	article_localize(struct article_meta *m, time_t mtime);
 
 #endif

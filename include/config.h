@@ -39,6 +39,8 @@ struct config {
 	char	*lang;
 	int	 per_page;
 	int	 rescan_interval;		/* seconds, 0 = off */
+	char	*time_zone;			/* IANA name, "" = the
+						   system's (zone.h) */
 	char	*labels[L_COUNT];		/* [labels], NULL = built in */
 	/* [counter] */
 	char	*counter_file;

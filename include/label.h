@@ -43,4 +43,16 @@ const char	*label_default(enum label, const char *lang);
 /* Index of an ini key, or -1. */
 int		 label_find(const char *key);
 
+#define LABEL_TAG_MAX	63	/* bytes in a language tag */
+
+/*
+ * 1 if tag looks like a language tag (BCP 47: "vi", "en-US",
+ * "zh-Hant-TW"): subtags of 1 to 8 ASCII letters or digits joined by
+ * '-', the first of letters only; at most LABEL_TAG_MAX bytes.
+ */
+int		 label_tag_ok(const char *tag);
+/* "vi" or "en" (static) when tag's language, its first subtag in any
+ * case, is one bantin has labels for; NULL for any other. */
+const char	*label_lang(const char *tag);
+
 #endif

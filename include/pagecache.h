@@ -29,6 +29,9 @@ struct page_info {		/* what a hit must redo */
 	int		 count;	/* counter_hit(counter, slot) */
 	int		 slot;	/* -1: the site only */
 	int		 holes;	/* enum page_hole bits */
+	const char	*lang;	/* the numbers' language, a string
+				   that outlives the cache (label_lang);
+				   NULL: pagecache_emit's */
 };
 
 /* The markers written for the numbers, or NULL for "write the number". */
@@ -65,7 +68,8 @@ const struct page_entry	*pagecache_put(struct pagecache *, unsigned long serial,
 /*
  * Append the entry to out: its visit is counted first (when count is
  * set and counter is not NULL), then the numbers of this moment fill
- * the holes, formatted for lang. -1: out of memory.
+ * the holes, formatted for the page's language (info.lang), or lang.
+ * -1: out of memory.
  */
 int	pagecache_emit(const struct page_entry *, struct counter *, int count,
 	    const char *lang, struct buf *out);

@@ -59,6 +59,10 @@ struct reply {
 	int		 slot;			/* of this slot (-1: site) */
 	int		 hole;			/* enum page_hole bits: the
 						   counters it shows */
+	const char	*lang;			/* the language of its labels
+						   and numbers, "vi" or "en"
+						   (label_lang); NULL: the
+						   site's */
 };
 
 void	reply_init(struct reply *);

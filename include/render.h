@@ -25,6 +25,8 @@ struct render_ctx {
 	const struct site	*site;
 	const char		*title;		/* [site] title */
 	const char		*lang;		/* "vi" or "en" */
+	const char		*lang_tag;	/* the page's own (lang=,
+						   xml:lang), NULL: lang */
 	const char		*hostname;
 	int			 per_page;	/* [site] per_page */
 	const char		*labels[L_COUNT]; /* NULL = built in */
@@ -35,6 +37,15 @@ struct render_ctx {
 };
 
 const char	*render_label(const struct render_ctx *, enum label);
+/*
+ * The context an article is rendered in: ctx, or tmp filled from it.
+ * An article's lang (a valid tag, site_entry.c) is its page's lang=;
+ * when it is a language bantin has labels for (label_lang) other than
+ * the site's, the labels and dates are the built-in ones of that
+ * language: [labels] overrides are written in the site's.
+ */
+const struct render_ctx *render_article_ctx(const struct render_ctx *ctx,
+	    const struct article *, struct render_ctx *tmp);
 
 /*
  * Every render_* appends one page to the buffer and returns 0, -1 when

@@ -39,7 +39,9 @@ struct article {
 	char			 *slug;		/* "2020-05-21-x" */
 	enum article_fmt	  fmt;
 	struct article_meta	  meta;		/* title always set; date is
-						   the local mtime when
+						   in the site's zone (zone
+						   its offset, has_zone
+						   set), the mtime's when
 						   !has_date. Owned by the
 						   site: never
 						   article_meta_free() it */
@@ -106,6 +108,8 @@ struct site {
 						   from the last snapshot */
 	unsigned long long	  stamp;	/* site_stamp() of the tree
 						   as this scan saw it */
+	char			 *zone;		/* the time zone its dates
+						   are in: zone_current() */
 	struct buf		  warnings;	/* one line per problem */
 	size_t			  nwarnings;
 	void			 *index;	/* path -> node hash, private */

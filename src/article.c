@@ -26,6 +26,7 @@
 #include "convert.h"
 #include "gemtext.h"
 #include "utf8.h"
+#include "zone.h"
 
 struct hdr {				/* one header line */
 	const char	*key, *val;
@@ -60,7 +61,7 @@ static size_t	 read_header(const char *, size_t, struct hdr *, size_t *,
 static int	 apply_header(struct article_meta *, const struct hdr *,
 		    size_t, char *, size_t);
 static int	 set_str(char **, const char *, size_t);
-static int	 parse_date(const char *, size_t, time_t *, int *);
+static int	 parse_date(const char *, size_t, struct article_meta *);
 static int	 name_date(const char *, time_t *);
 static int	 first_heading(const char *, size_t, char **);
 static int	 take_html_meta(struct article_meta *, struct convert_meta *);
@@ -279,8 +280,7 @@ apply_header(struct article_meta *m, const struct hdr *h, size_t nh,
 		if (h[i].klen == 4 && strncasecmp(h[i].key, "date", 4) == 0) {
 			if (h[i].vlen == 0)
 				continue;
-			if (parse_date(h[i].val, h[i].vlen, &m->date,
-			    &m->has_time) == -1) {
+			if (parse_date(h[i].val, h[i].vlen, m) == -1) {
 				snprintf(err, errlen,
 				    "line %d: bad date '%.*s'", h[i].line,
 				    (int)(h[i].vlen > 64 ? 64 : h[i].vlen),
@@ -349,17 +349,22 @@ days_from_civil(int y, int m, int d)
 
 /*
  * "YYYY-MM-DD", optionally followed by " HH:MM" or "THH:MM", seconds,
- * a fraction and a zone (ISO 8601 as HTML exports write it). The time
- * is kept as the wall clock the author wrote, encoded as UTC: a zone
- * designator is checked and ignored, so "11:15+07:00" shows as 11:15.
+ * a fraction and a zone (RFC 3339 and ISO 8601 as HTML exports write
+ * them: "Z", "+07:00", "+0700", "+07"). The time is kept as the wall
+ * clock the author wrote, encoded as UTC, and a zone as its offset
+ * (has_zone): "11:15+07:00" is 04:15 UTC. Without one, the date is a
+ * wall clock in the site's zone (article_localize). m is set only on
+ * success; has_date is the caller's.
  */
 static int
-parse_date(const char *s, size_t len, time_t *t, int *has_time)
+parse_date(const char *s, size_t len, struct article_meta *m)
 {
 	static const int	 mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31,
 				    30, 31, 30, 31 };
 	size_t			 i = 0;
+	long			 off = 0;
 	int			 y, mo, d, hh = 0, mi = 0, ss = 0, timed = 0;
+	int			 zoned = 0, sign, zh, zm = 0;
 
 	if ((y = num(s, len, &i, 4)) < 0 || i >= len || s[i++] != '-' ||
 	    (mo = num(s, len, &i, 2)) < 0 || i >= len || s[i++] != '-' ||
@@ -390,24 +395,48 @@ parse_date(const char *s, size_t len, time_t *t, int *has_time)
 		timed = 1;
 		if (i < len && s[i] == ' ')
 			i++;
-		if (i < len && s[i] == 'Z')
+		if (i < len && s[i] == 'Z') {
 			i++;
-		else if (i < len && (s[i] == '+' || s[i] == '-')) {
-			i++;
-			if (num(s, len, &i, 2) < 0)
+			zoned = 1;
+		} else if (i < len && (s[i] == '+' || s[i] == '-')) {
+			sign = s[i++] == '-' ? -1 : 1;
+			if ((zh = num(s, len, &i, 2)) < 0)
 				return -1;
-			if (i < len && s[i] == ':')
+			if (i < len && s[i] == ':') {
 				i++;
-			if (i < len && num(s, len, &i, 2) < 0)
+				if ((zm = num(s, len, &i, 2)) < 0)
+					return -1;
+			} else if (i < len && (zm = num(s, len, &i, 2)) < 0)
 				return -1;
+			if (zh > 23 || zm > 59)
+				return -1;
+			off = sign * (zh * 3600L + zm * 60L);
+			zoned = 1;
 		}
 	}
 	if (i != len)
 		return -1;
-	*t = (time_t)(days_from_civil(y, mo, d) * 86400LL + hh * 3600 +
+	m->date = (time_t)(days_from_civil(y, mo, d) * 86400LL + hh * 3600 +
 	    mi * 60 + ss);
-	*has_time = timed;
+	m->has_time = timed;
+	m->has_zone = zoned;
+	m->zone = off;
 	return 0;
+}
+
+void
+article_localize(struct article_meta *m, time_t mtime)
+{
+	time_t	 t;
+
+	if (!m->has_date)
+		t = mtime;
+	else if (m->has_zone)
+		t = m->date - m->zone;
+	else
+		t = zone_instant(m->date);
+	m->date = zone_wall(t, &m->zone);
+	m->has_zone = 1;
 }
 
 /* The YYYY-MM-DD prefix of a file name, if a '-' or the extension
@@ -415,11 +444,13 @@ parse_date(const char *s, size_t len, time_t *t, int *has_time)
 static int
 name_date(const char *name, time_t *t)
 {
-	int	 has_time;
+	struct article_meta	 m;
 
-	if (strlen(name) < 11 || (name[10] != '-' && name[10] != '.'))
+	if (strlen(name) < 11 || (name[10] != '-' && name[10] != '.') ||
+	    parse_date(name, 10, &m) == -1)
 		return -1;
-	return parse_date(name, 10, t, &has_time);
+	*t = m.date;
+	return 0;
 }
 
 /* The first heading of gemtext, copied; *title stays NULL if none. */
@@ -464,7 +495,7 @@ take_html_meta(struct article_meta *m, struct convert_meta *cm)
 	/* a date the CMS wrote in some other form is not worth an error:
 	 * the file name or mtime fallback applies */
 	if (cm->date != NULL && parse_date(cm->date, strlen(cm->date),
-	    &m->date, &m->has_time) == 0)
+	    m) == 0)
 		m->has_date = 1;
 	return 0;
 }

@@ -38,8 +38,9 @@
  * 7: sources an author did not mean to publish are refused (an empty
  *    file, an unclosed "---" header, HTML nested too deep); a byline
  *    is the author of a source that names none; a first paragraph
- *    that repeats the date and author is left out. */
-#define CATALOG_VERSION		7
+ *    that repeats the date and author is left out.
+ * 8: the offset a date was given with (zone); keys in the site's zone. */
+#define CATALOG_VERSION		8
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */
 #define KEY_MINUTE_MAX		(1LL << 50)	/* 2^50 * 4096 < 2^63 */
@@ -85,6 +86,7 @@ static const char *catalog_schema =
 	" date INTEGER NOT NULL DEFAULT 0,"
 	" has_date INTEGER NOT NULL DEFAULT 0,"
 	" has_time INTEGER NOT NULL DEFAULT 0,"
+	" zone INTEGER,"			/* seconds east; NULL: none */
 	" gen INTEGER NOT NULL DEFAULT 0,"	/* the scan that stored it */
 	" fkey INTEGER NOT NULL);"		/* FTS rowid, catalog.h */
 	"CREATE UNIQUE INDEX article_fkey ON article (fkey);"
@@ -105,7 +107,7 @@ static struct {
 } catalog_stmts[] = {
 	{ offsetof(struct catalog, st_get),
 	    "SELECT id, title, author, summary, lang, tags, date, has_date,"
-	    " has_time FROM article"
+	    " has_time, zone FROM article"
 	    " WHERE src = ?1 AND size = ?2 AND mtime = ?3" },
 	{ offsetof(struct catalog, st_seen),
 	    "INSERT OR IGNORE INTO temp.seen (id) VALUES (?1)" },
@@ -119,16 +121,17 @@ static struct {
 	    "DELETE FROM fts WHERE rowid = ?1" },
 	{ offsetof(struct catalog, st_upsert),
 	    "INSERT INTO article (src, urlpath, size, mtime, title, author,"
-	    " summary, lang, tags, date, has_date, has_time, gen, fkey)"
+	    " summary, lang, tags, date, has_date, has_time, gen, fkey, zone)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    " ?14)"
+	    " ?14, ?15)"
 	    " ON CONFLICT (src) DO UPDATE SET urlpath = excluded.urlpath,"
 	    " size = excluded.size, mtime = excluded.mtime,"
 	    " title = excluded.title, author = excluded.author,"
 	    " summary = excluded.summary, lang = excluded.lang,"
 	    " tags = excluded.tags, date = excluded.date,"
 	    " has_date = excluded.has_date, has_time = excluded.has_time,"
-	    " gen = excluded.gen, fkey = excluded.fkey RETURNING id" },
+	    " gen = excluded.gen, fkey = excluded.fkey, zone = excluded.zone"
+	    " RETURNING id" },
 	{ offsetof(struct catalog, st_fts_ins),
 	    "INSERT INTO fts (rowid, title, body) VALUES (?1, ?2, ?3)" },
 	{ offsetof(struct catalog, st_gc_fts),
@@ -924,6 +927,10 @@ catalog_get(struct catalog *cat, const char *src, long long size,
 		meta->date = (time_t)sqlite3_column_int64(st, 6);
 		meta->has_date = sqlite3_column_int(st, 7);
 		meta->has_time = sqlite3_column_int(st, 8);
+		if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+			meta->has_zone = 1;
+			meta->zone = (long)sqlite3_column_int64(st, 9);
+		}
 		rc = sqlite3_step(st);		/* src is unique */
 	}
 	sqlite3_reset(st);
@@ -1009,17 +1016,21 @@ catalog_put(struct catalog *cat, const char *src, const char *urlpath,
 }
 
 /*
- * The minute of an article's date (of the file's mtime when it has
- * none: UTC there, local wall time in the site, so an undated article
- * may sit off by the time zone among dated ones) times
- * CATALOG_KEY_SLOTS. Clamped so that any key fits in 63 bits.
+ * The minute of an article's date as the site shows it (in the zone
+ * of the scan, article_localize; of the file's mtime when it has none)
+ * times CATALOG_KEY_SLOTS. Clamped so that any key fits in 63 bits.
+ * A key is made when its entry is stored: after a change of
+ * [site] timezone, the keys of unchanged entries dated with an offset
+ * or by their mtime stay where the old zone put them.
  */
 static long long
 catalog_key_base(const struct article_meta *meta, long long mtime)
 {
-	long long	 secs, min;
+	struct article_meta	 local = *meta;
+	long long		 secs, min;
 
-	secs = meta->has_date ? (long long)meta->date : mtime / 1000000000;
+	article_localize(&local, (time_t)(mtime / 1000000000));
+	secs = (long long)local.date;
 	min = secs >= 0 ? secs / 60 : -((59 - secs) / 60);
 	if (min > KEY_MINUTE_MAX)
 		min = KEY_MINUTE_MAX;
@@ -1116,6 +1127,10 @@ catalog_put1(struct catalog *cat, const char *src, const char *urlpath,
 	sqlite3_bind_int(st, 12, meta->has_time);
 	sqlite3_bind_int64(st, 13, cat->gen);
 	sqlite3_bind_int64(st, 14, key);
+	if (meta->has_zone)
+		sqlite3_bind_int64(st, 15, meta->zone);
+	else
+		sqlite3_bind_null(st, 15);
 	rc = sqlite3_step(st);
 	id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	if (rc == SQLITE_ROW)

@@ -27,6 +27,7 @@
 #include "buf.h"
 #include "config.h"
 #include "label.h"
+#include "zone.h"
 
 static const char *const known[] = {
 	"server:hostname", "server:state_dir", "server:workers", "server:user",
@@ -34,7 +35,7 @@ static const char *const known[] = {
 	"gopher:enabled", "gopher:listen", "gopher:port", "gopher:host",
 	"gopher:advertised_port", "gopher:charset",
 	"site:root", "site:title", "site:lang", "site:per_page",
-	"site:rescan_interval",
+	"site:rescan_interval", "site:timezone",
 	"counter:file", "counter:flush_interval",
 	"limits:request_timeout", "limits:write_timeout",
 	"limits:max_connections",
@@ -254,7 +255,7 @@ config_load(const char *file, struct buf *errs)
 	dictionary	*d;
 	struct stat	 st;
 	const char	*s;
-	char		 cwd[PATH_MAX], key[128];
+	char		 cwd[PATH_MAX], key[128], why[256];
 	size_t		 rl;
 	long		 ncpu;
 	int		 i;
@@ -364,6 +365,10 @@ config_load(const char *file, struct buf *errs)
 	c->per_page = get_int(d, "site:per_page", 20, 1, 1000, &ck);
 	c->rescan_interval = get_int(d, "site:rescan_interval", 2, 0, 86400,
 	    &ck);
+	if (get_str(d, "site:timezone", "", &c->time_zone) == -1)
+		goto nomem;
+	if (zone_check(c->time_zone, why, sizeof(why)) == -1)
+		problem(&ck, "site:timezone", "%s", why);
 	for (i = 0; i < L_COUNT; i++) {
 		snprintf(key, sizeof(key), "labels:%s", label_key(i));
 		if (get_str(d, key, NULL, &c->labels[i]) == -1)
@@ -428,6 +433,7 @@ config_free(struct config *c)
 	free(c->root);
 	free(c->title);
 	free(c->lang);
+	free(c->time_zone);
 	for (i = 0; i < L_COUNT; i++)
 		free(c->labels[i]);
 	free(c->counter_file);
@@ -472,6 +478,7 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "site.lang = %s\n", c->lang);
 	buf_printf(b, "site.per_page = %d\n", c->per_page);
 	buf_printf(b, "site.rescan_interval = %d\n", c->rescan_interval);
+	buf_printf(b, "site.timezone = %s\n", c->time_zone);
 	for (i = 0; i < L_COUNT; i++)
 		if (c->labels[i] != NULL)
 			buf_printf(b, "labels.%s = %s\n", label_key(i),

@@ -405,8 +405,9 @@ static int
 plain_reply(struct buf *out, const struct gopher_ctx *ctx,
     const struct request *req, const struct reply *rep)
 {
-	const char	*m = rep->meta, *host;
-	size_t		 n;
+	struct gopher_ctx	 dctx;
+	const char		*m = rep->meta, *host;
+	size_t			 n;
 
 	switch (rep->status) {
 	case ST_OK:
@@ -415,7 +416,11 @@ plain_reply(struct buf *out, const struct gopher_ctx *ctx,
 			return gopher_menu(out, ctx, rep->body.data,
 			    rep->body.len);
 		case REPLY_DOCUMENT:
-			return gopher_text(out, ctx, rep->body.data,
+			/* in the page's language: an article's own */
+			dctx = *ctx;
+			if (rep->lang != NULL)
+				dctx.lang = rep->lang;
+			return gopher_text(out, &dctx, rep->body.data,
 			    rep->body.len);
 		case REPLY_DATA:
 			if (gopher_mime_type(m) == '0')

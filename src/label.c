@@ -4,9 +4,12 @@
  * label.c: the built-in UI strings in Vietnamese and English. The
  * table is indexed by enum label; config.c checks [labels] keys
  * against it and render.c picks an override or the built-in text.
+ * It also reads the language tags articles carry (lang:), to tell
+ * which of its languages, if any, an article is in.
  */
 
 #include <string.h>
+#include <strings.h>
 
 #include "label.h"
 
@@ -74,4 +77,49 @@ label_find(const char *key)
 		if (strcmp(labels[i].key, key) == 0)
 			return i;
 	return -1;
+}
+
+static int
+is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+int
+label_tag_ok(const char *tag)
+{
+	size_t	 i, n = 0, sub = 0;
+
+	for (i = 0; tag[i] != '\0'; i++) {
+		if (i == LABEL_TAG_MAX)
+			return 0;
+		if (tag[i] == '-') {
+			if (n == 0)
+				return 0;
+			n = 0;
+			sub++;
+			continue;
+		}
+		if (!is_alpha(tag[i]) && (sub == 0 || tag[i] < '0' ||
+		    tag[i] > '9'))
+			return 0;
+		if (++n > 8)
+			return 0;
+	}
+	return n > 0;
+}
+
+const char *
+label_lang(const char *tag)
+{
+	static const char *const	 langs[] = { "vi", "en" };
+	size_t				 i, n;
+
+	if (tag == NULL)
+		return NULL;
+	n = strcspn(tag, "-");
+	for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
+		if (n == strlen(langs[i]) && strncasecmp(tag, langs[i], n) == 0)
+			return langs[i];
+	return NULL;
 }

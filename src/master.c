@@ -41,6 +41,7 @@
 #include "server.h"
 #include "site.h"
 #include "tls.h"
+#include "zone.h"
 
 #define MASTER_MAX_WORKERS	64
 #define MASTER_STOP_GRACE	15	/* seconds before SIGKILL at stop */
@@ -204,11 +205,17 @@ load_site(struct master *m, const struct config *conf)
 	struct site	*site;
 	char		 err[512];
 
+	/* the scan reads dates in the configured zone (the workers
+	 * inherit it); a failed load goes back to the running one's */
+	if (zone_use(conf->time_zone) == -1) {
+		log_warn("site:timezone %s", conf->time_zone);
+		goto fail;
+	}
 	/* unchanged articles are taken from the running snapshot */
 	if ((site = site_reload(conf->root, m->catalog, m->site, err,
 	    sizeof(err))) == NULL) {
 		log_warnx("%s: %s", conf->root, err);
-		return NULL;
+		goto fail;
 	}
 	log_warnings(site);
 	/* the scan's garbage (parsers, converters) goes back to the
@@ -219,6 +226,10 @@ load_site(struct master *m, const struct config *conf)
 	    "from the catalog", conf->root, site->narticles, site->ncats,
 	    site->nfiles, site->nwarnings, site->nread, site->nkept);
 	return site;
+fail:
+	if (m->conf != NULL && m->conf != conf)
+		(void)zone_use(m->conf->time_zone);
+	return NULL;
 }
 
 static int

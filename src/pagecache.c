@@ -282,7 +282,8 @@ pagecache_emit(const struct page_entry *e, struct counter *counter,
 			n = e->hole[k].kind == PAGE_HOLE_SITE ?
 			    counter_site(counter) :
 			    counter_views(counter, e->info.slot);
-		counter_format(n, lang, num[k], sizeof(num[k]));
+		counter_format(n, e->info.lang != NULL ? e->info.lang : lang,
+		    num[k], sizeof(num[k]));
 		nlen[k] = strlen(num[k]);
 		total += nlen[k];
 	}

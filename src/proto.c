@@ -35,6 +35,7 @@ reply_clear(struct reply *r)
 	r->meta[0] = '\0';
 	r->cache = r->count = r->hole = 0;
 	r->slot = -1;
+	r->lang = NULL;
 	buf_reset(&r->body);
 }
 

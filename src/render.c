@@ -52,7 +52,7 @@ static int	 xml_text(struct buf *, const char *, size_t, int);
 static int	 xml_str(struct buf *, const char *, int);
 static int	 xml_url(struct buf *, const struct render_ctx *,
 		    const char *, const char *);
-static void	 rfc3339(time_t, char *, size_t);
+static void	 rfc3339(const struct article_meta *, char *, size_t);
 static int	 atom_entry(struct buf *, const struct render_ctx *,
 		    const struct article *, struct buf *);
 
@@ -73,6 +73,24 @@ render_label(const struct render_ctx *ctx, enum label l)
 	if (ctx->labels[l] != NULL)
 		return ctx->labels[l];
 	return label_default(l, ctx->lang);
+}
+
+const struct render_ctx *
+render_article_ctx(const struct render_ctx *ctx, const struct article *a,
+    struct render_ctx *tmp)
+{
+	const char	*ui;
+
+	if (a->meta.lang == NULL)
+		return ctx;
+	*tmp = *ctx;
+	tmp->lang_tag = a->meta.lang;
+	ui = label_lang(a->meta.lang);
+	if (ui != NULL && (ctx->lang == NULL || strcmp(ui, ctx->lang) != 0)) {
+		tmp->lang = ui;
+		memset(tmp->labels, 0, sizeof(tmp->labels));
+	}
+	return tmp;
 }
 
 static int
@@ -100,10 +118,12 @@ per_page(const struct render_ctx *ctx)
 void
 render_meta(const struct render_ctx *ctx, char *out, size_t len)
 {
-	int	 r;
+	const char	*lang;
+	int		 r;
 
+	lang = ctx->lang_tag != NULL ? ctx->lang_tag : ctx->lang;
 	r = snprintf(out, len, "text/gemini; charset=utf-8; lang=%s",
-	    ctx->lang != NULL && *ctx->lang != '\0' ? ctx->lang : "en");
+	    lang != NULL && *lang != '\0' ? lang : "en");
 	if (r < 0 || (size_t)r >= len)
 		snprintf(out, len, "text/gemini; charset=utf-8");
 }
@@ -811,23 +831,25 @@ xml_url(struct buf *b, const struct render_ctx *ctx, const char *path,
 }
 
 /*
- * RFC 3339 from a wall-clock time encoded as UTC (article.h). The
- * offset is the one of the server's time zone at that moment, which
- * is the newsroom's on a typical install; UTC gives "Z".
+ * RFC 3339 of an article's date: the wall clock in the site's zone
+ * with its offset there (site.h: a snapshot's dates carry it), so
+ * 16:00 in Hà Nội is "16:00:00+07:00"; UTC gives "Z".
  */
 static void
-rfc3339(time_t wall, char *out, size_t len)
+rfc3339(const struct article_meta *m, char *out, size_t len)
 {
-	struct tm	 tm, lt;
-	time_t		 t;
-	long		 off = 0;
+	struct tm	 tm;
+	time_t		 t = m->date;
+	long		 off = m->has_zone ? m->zone : 0;
 
-	if (gmtime_r(&wall, &tm) == NULL)
+	/* an offset with seconds (local mean time, before 1900) has no
+	 * RFC 3339 form: the instant in UTC */
+	if (off % 60 != 0) {
+		t -= off;
+		off = 0;
+	}
+	if (gmtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
-	lt = tm;
-	lt.tm_isdst = -1;
-	if ((t = mktime(&lt)) != (time_t)-1 && localtime_r(&t, &lt) != NULL)
-		off = lt.tm_gmtoff;
 	if (off == 0)
 		snprintf(out, len, "%04d-%02d-%02dT%02d:%02d:%02dZ",
 		    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
@@ -846,8 +868,16 @@ atom_entry(struct buf *b, const struct render_ctx *ctx,
 {
 	char	 t[64], err[256];
 
-	rfc3339(a->meta.date, t, sizeof(t));
-	if (buf_puts(b, "<entry>\n<id>") == -1 ||
+	rfc3339(&a->meta, t, sizeof(t));
+	if (buf_puts(b, "<entry") == -1)
+		return -1;
+	/* an article in another language than the feed's says so */
+	if (a->meta.lang != NULL && (ctx->lang == NULL ||
+	    strcmp(a->meta.lang, ctx->lang) != 0) &&
+	    (buf_puts(b, " xml:lang=\"") == -1 ||
+	    xml_str(b, a->meta.lang, 1) == -1 || buf_putc(b, '"') == -1))
+		return -1;
+	if (buf_puts(b, ">\n<id>") == -1 ||
 	    xml_url(b, ctx, a->path, "") == -1 ||
 	    buf_puts(b, "</id>\n<title type=\"text\">") == -1 ||
 	    xml_str(b, a->meta.title, 1) == -1 ||
@@ -908,7 +938,7 @@ render_atom(struct buf *b, const struct render_ctx *ctx,
 		if (c == NULL || in_category(s->articles[i], c))
 			sel[n++] = s->articles[i];
 	if (n > 0)
-		rfc3339(sel[0]->meta.date, t, sizeof(t));
+		rfc3339(&sel[0]->meta, t, sizeof(t));
 	else
 		snprintf(t, sizeof(t), "1970-01-01T00:00:00Z");
 	if (buf_printf(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"

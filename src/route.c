@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "counter.h"
+#include "label.h"
 #include "log.h"
 #include "memo.h"
 #include "mime.h"
@@ -63,6 +64,7 @@ page_begin(const struct render_ctx *ctx, const struct request *req,
 	r->status = ST_OK;
 	r->kind = kind;
 	render_meta(ctx, r->meta, sizeof(r->meta));
+	r->lang = label_lang(ctx->lang);
 	if (ctx->counter != NULL && !req->probe)
 		counter_hit(ctx->counter, slot);
 	/* a page is a function of the snapshot and the request, but for
@@ -261,9 +263,12 @@ static void
 route_article(const struct render_ctx *ctx, const struct request *req,
     const struct page_marks *marks, struct reply *r, const struct article *a)
 {
-	struct buf	 body = BUF_INIT;
-	char		 err[256];
+	struct render_ctx	 actx;
+	struct buf		 body = BUF_INIT;
+	char			 err[256];
 
+	/* in the article's own language: lang=, labels, dates */
+	ctx = render_article_ctx(ctx, a, &actx);
 	if (site_article_body(ctx->site, ctx->bodies, a, &body, err,
 	    sizeof(err)) == -1) {
 		log_warnx("%s: %s", a->src, err);

@@ -148,6 +148,7 @@ serve(struct serve *sv, const struct request *req, struct reply *rep,
 	const struct render_ctx	*ctx = &sv->rctx;
 	const struct page_entry	*e;
 	const struct page_marks	*marks;
+	const char		*lang;
 	struct page_info	 info;
 	unsigned long long	 n;
 	const char		*key = NULL;
@@ -179,22 +180,24 @@ serve(struct serve *sv, const struct request *req, struct reply *rep,
 		info.count = rep->count;
 		info.slot = rep->slot;
 		info.holes = rep->hole;
+		info.lang = rep->lang;
 		(void)pagecache_put(sv->pages, ctx->site->serial, req->proto,
 		    key, out->data + from, out->len - from, marks, &info);
 	}
 	/* only a page that shows a counter was rendered with markers */
 	if (marks == NULL || rep->hole == PAGE_HOLE_NONE)
 		return;
+	lang = rep->lang != NULL ? rep->lang : ctx->lang;
 	if (rep->hole & PAGE_HOLE_SITE) {
 		n = ctx->counter != NULL ? counter_site(ctx->counter) : 0;
-		counter_format(n, ctx->lang, num, sizeof(num));
+		counter_format(n, lang, num, sizeof(num));
 		if (pagecache_fill(out, from, marks->site, num) == -1)
 			goto nomem;
 	}
 	if (rep->hole & PAGE_HOLE_VIEWS) {
 		n = ctx->counter != NULL ?
 		    counter_views(ctx->counter, rep->slot) : 0;
-		counter_format(n, ctx->lang, num, sizeof(num));
+		counter_format(n, lang, num, sizeof(num));
 		if (pagecache_fill(out, from, marks->views, num) == -1)
 			goto nomem;
 	}

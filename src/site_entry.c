@@ -36,6 +36,7 @@
 #include "buf.h"
 #include "catalog.h"
 #include "gemtext.h"
+#include "label.h"
 #include "log.h"
 #include "memo.h"
 #include "site.h"
@@ -303,17 +304,6 @@ fail:
 	return -1;
 }
 
-/* Wall-clock time of an mtime, encoded as UTC like header dates. */
-static time_t
-local_wall(time_t t)
-{
-	struct tm	 tm;
-
-	if (localtime_r(&t, &tm) == NULL)
-		return t;
-	return t + tm.tm_gmtoff;
-}
-
 /* Into the index and the list; -1 on ENOMEM. */
 static int
 list_article(struct scan *sc, struct article *a)
@@ -479,6 +469,13 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 		}
 	}
 
+	/* lang goes into the reply's header and the feed: a tag, or none */
+	if (m.lang != NULL && !label_tag_ok(m.lang)) {
+		site_warn(sc, c->path, d->name, 0, "lang '%.32s' is not a "
+		    "language tag (such as vi or en-US): ignored", m.lang);
+		free(m.lang);
+		m.lang = NULL;
+	}
 	if ((a = site_arena_alloc(sc->p, sizeof(*a))) == NULL ||
 	    (a->path = site_arena_strdup(sc->p, path)) == NULL ||
 	    (a->src = site_arena_strdup(sc->p, d->src)) == NULL)
@@ -489,6 +486,8 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 	a->meta.date = m.date;
 	a->meta.has_date = m.has_date;
 	a->meta.has_time = m.has_time;
+	a->meta.has_zone = m.has_zone;
+	a->meta.zone = m.zone;
 	if (m.title == NULL)
 		a->meta.title = a->slug;
 	else if ((a->meta.title = site_arena_strdup(sc->p, m.title)) == NULL)
@@ -502,8 +501,8 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 	    (m.tags != NULL && (a->meta.tags = site_arena_strdup(sc->p,
 	    m.tags)) == NULL))
 		goto fail;
-	if (!a->meta.has_date)
-		a->meta.date = local_wall(mtime);
+	/* the date in the site's zone (the mtime's when it has none) */
+	article_localize(&a->meta, mtime);
 	a->size = size;
 	a->mtime = mtime;
 	a->mtime_ns = (int)mts.tv_nsec;

@@ -39,6 +39,7 @@
 #include "site_int.h"
 #include "site_walk.h"
 #include "utf8.h"
+#include "zone.h"
 
 static int	 finish(struct scan *);
 static struct site *build(const char *, struct catalog *,
@@ -244,16 +245,21 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	}
 	s->root = real;
 	real = NULL;
+	if ((s->zone = site_arena_strdup(sc.p, zone_current())) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	sc.rootfd = s->rootfd;
 	sc.rootreal = s->root;
 	/* "/" as a root: every resolved path starts with rootreal + "/" */
 	sc.rootlen = strcmp(s->root, "/") == 0 ? 0 : strlen(s->root);
 	sc.devs[0] = st.st_dev;
 	sc.inos[0] = st.st_ino;
-	/* the same folder, not only the same name */
+	/* the same folder, not only the same name; and dates in the same
+	 * zone, or each is read again (from the catalog) */
 	if (prev != NULL && (strcmp(prev->root, s->root) != 0 ||
 	    fstat(prev->rootfd, &pst) == -1 || pst.st_dev != st.st_dev ||
-	    pst.st_ino != st.st_ino))
+	    pst.st_ino != st.st_ino || strcmp(prev->zone, s->zone) != 0))
 		prev = NULL;
 	if (prev != NULL) {
 		/* room for as much as last time: no growing on the way */

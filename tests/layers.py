@@ -11,7 +11,7 @@ import sys
 # layer: files (without .c); a header x.h belongs to x.c, a private
 # header to the family named after it
 LAYERS = [
-    ("support", "buf log proto config sandbox memtrim label"),
+    ("support", "buf log proto config sandbox memtrim label zone"),
     ("blocks", "utf8 gemtext path mime scheme memo"),
     ("transport", "loop listen tls conn"),
     ("core", "convert convert_md convert_html convert_html_tree "

@@ -4,7 +4,7 @@
 # Usage: tools/deps.sh [bench]
 PKGS="gcc make pkg-config libssl-dev libmagic-dev libiniparser-dev
 liblowdown-dev libxml2-dev libutf8proc-dev libsqlite3-dev openssl
-python3 curl lynx procps"
+python3 curl lynx procps tzdata"
 [ "$1" = bench ] && PKGS="$PKGS molly-brown gophernicus systemd util-linux iproute2"
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

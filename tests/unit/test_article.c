@@ -15,6 +15,7 @@
 #include "article.h"
 #include "buf.h"
 #include "t.h"
+#include "zone.h"
 
 struct pcase {
 	const char	*name;		/* file name */
@@ -560,6 +561,96 @@ test_dateline(void)
 	buf_free(&body);
 }
 
+/* Zones: the offset a date is written with is kept, and the date put
+ * in the site's zone (article_localize) becomes that zone's clock. */
+static const struct {
+	const char	*src;		/* a header, or an HTML page */
+	int		 has_zone;
+	long		 zone;		/* as the source gave it */
+	const char	*hcm;		/* localized in Asia/Ho_Chi_Minh */
+	const char	*utc;		/* and in UTC */
+} zcases[] = {
+	{ "date: 2025-09-10 16:00\n\n", 0, 0,
+	  "2025-09-10 16:00", "2025-09-10 16:00" },
+	{ "date: 2025-09-10T16:00:00+07:00\n\n", 1, 25200,
+	  "2025-09-10 16:00", "2025-09-10 09:00" },
+	{ "date: 2025-09-10 16:00 +0700\n\n", 1, 25200,
+	  "2025-09-10 16:00", "2025-09-10 09:00" },
+	{ "date: 2025-09-10T16:00+07\n\n", 1, 25200,
+	  "2025-09-10 16:00", "2025-09-10 09:00" },
+	{ "date: 2025-09-10T23:30:00Z\n\n", 1, 0,
+	  "2025-09-11 06:30", "2025-09-10 23:30" },
+	{ "date: 2025-09-10T23:30:00.250-03:30\n\n", 1, -12600,
+	  "2025-09-11 10:00", "2025-09-11 03:00" },
+	{ "date: 2025-09-10T00:30-00:00\n\n", 1, 0,
+	  "2025-09-10 07:30", "2025-09-10 00:30" },
+	{ "date: 2025-09-10\n\n", 0, 0,
+	  "2025-09-10 00:00", "2025-09-10 00:00" },
+	{ "<html><head><meta property=\"article:published_time\" "
+	  "content=\"2025-09-10T16:00:00+07:00\"></head><body><p>x</p>"
+	  "</body></html>", 1, 25200,
+	  "2025-09-10 16:00", "2025-09-10 09:00" },
+	/* offsets past the clock's: a bad date */
+	{ "date: 2025-09-10T16:00+24:00\n\n", -1, 0, NULL, NULL },
+	{ "date: 2025-09-10T16:00+07:60\n\n", -1, 0, NULL, NULL },
+	{ "date: 2025-09-10T16:00+07:\n\n", -1, 0, NULL, NULL },
+	{ "date: 2025-09-10T16:00+7\n\n", -1, 0, NULL, NULL },
+};
+
+/* m put in zone: the wall clock want, offset off; twice is once */
+static void
+check_local(const struct article_meta *m, const char *zone, time_t mtime,
+    const char *want, long off)
+{
+	struct article_meta	 l = *m;
+	char			 date[32];
+	int			 i;
+
+	CHECK_INT(zone_use(zone), 0);
+	for (i = 0; i < 2; i++) {
+		article_localize(&l, mtime);
+		fmt_date(l.date, date, sizeof(date));
+		CHECK_STR(date, want);
+		CHECK_INT(l.has_zone, 1);
+		CHECK_INT(l.zone, off);
+	}
+}
+
+static void
+test_zone(void)
+{
+	struct article_meta	 m;
+	char			 err[256];
+	const char		*name;
+	size_t			 i;
+	int			 r;
+
+	for (i = 0; i < sizeof(zcases) / sizeof(zcases[0]); i++) {
+		name = zcases[i].src[0] == '<' ? "x.html" : "x.gmi";
+		r = article_parse(name, "/", zcases[i].src,
+		    strlen(zcases[i].src), &m, NULL, err, sizeof(err));
+		if (zcases[i].has_zone == -1) {
+			CHECK_INT(r, -1);
+			CHECK_HAS(err, "bad date");
+			continue;
+		}
+		CHECK_INT(r, 0);
+		CHECK_INT(m.has_zone, zcases[i].has_zone);
+		CHECK_INT(m.zone, zcases[i].zone);
+		check_local(&m, "Asia/Ho_Chi_Minh", 0, zcases[i].hcm, 25200);
+		check_local(&m, "UTC", 0, zcases[i].utc, 0);
+		article_meta_free(&m);
+	}
+	/* no date: the mtime, in the zone */
+	CHECK_INT(article_parse("x.gmi", "/", "x\n", 2, &m, NULL, err,
+	    sizeof(err)), 0);
+	check_local(&m, "Asia/Ho_Chi_Minh", 1757494800, "2025-09-10 16:00",
+	    25200);
+	CHECK_INT(m.has_date, 0);
+	article_meta_free(&m);
+	CHECK_INT(zone_use(""), 0);
+}
+
 static void
 test_fmt(void)
 {
@@ -577,5 +668,6 @@ main(void)
 	test_fields();
 	test_byline();
 	test_dateline();
+	test_zone();
 	return t_done("test_article");
 }

@@ -134,6 +134,12 @@ static const struct {
 	{ "[server]\ncolour = blue\n", "server:colour: unknown key" },
 	{ "[extra]\nx = 1\n", "extra: unknown section" },
 	{ "[site]\nlang = fr\n", "site:lang: 'fr' is not vi or en" },
+	{ "[site]\ntimezone = Asia/Ho_Chi_Minh\n", NULL },
+	{ "[site]\ntimezone = Mars/Olympus\n",
+	    "site:timezone: unknown time zone 'Mars/Olympus'" },
+	{ "[site]\ntimezone = ../../etc/passwd\n",
+	    "site:timezone: '../../etc/passwd' is not a time zone name" },
+	{ "[site]\ntimezone = ICT-7\n", "site:timezone: unknown time zone" },
 	{ "[gopher]\nenabled = maybe\n", "gopher:enabled: 'maybe'" },
 	{ "[gopher]\nport = 1965\n", "gopher:port: same as gemini:port" },
 	{ "[gopher]\ncharset = latin1\n", "gopher:charset:" },
@@ -243,6 +249,7 @@ main(void)
 		config_dump(c, &dump);
 		CHECK_HAS(dump.data, "gemini.port = 1965\n");
 		CHECK_HAS(dump.data, "labels.latest = Tin mới\n");
+		CHECK_HAS(dump.data, "site.timezone = \n");
 	}
 	config_free(c);
 	buf_reset(&errs);

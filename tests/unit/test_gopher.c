@@ -851,6 +851,20 @@ test_reply(void)
 		reply_clear(&rep);
 		buf_free(&rep.body);
 	}
+	/* an article in English on a Vietnamese site: its labels too */
+	CHECK_INT(gopher_parse("/tin/en", 7, &req, &errstr), 0);
+	reply_init(&rep);
+	rep.status = ST_OK;
+	rep.kind = REPLY_DOCUMENT;
+	rep.lang = "en";
+	buf_puts(&rep.body, "# News\n=> /tin/ News\n");
+	buf_reset(&b);
+	CHECK_INT(gopher_reply(&b, &vi_ctx, &req, &rep), 0);
+	CHECK_HAS(b.data, "\r\nReferences\r\n----------\r\n");
+	CHECK(strstr(b.data, "Liên kết") == NULL);
+	reply_clear(&rep);
+	CHECK(rep.lang == NULL);
+	buf_free(&rep.body);
 	buf_free(&b);
 	buf_free(&caps);
 }

@@ -21,15 +21,17 @@
 #define MARKV	"BANTINVfeedc0de"	/* an article's views */
 
 static const struct page_marks	 marks = { MARK, MARKV };
-static const struct page_info	 plain = { 0, -1, PAGE_HOLE_NONE };
-static const struct page_info	 site = { 1, -1, PAGE_HOLE_SITE };
+static const struct page_info	 plain = { 0, -1, PAGE_HOLE_NONE, NULL };
+static const struct page_info	 site = { 1, -1, PAGE_HOLE_SITE, NULL };
 static const struct page_info	 both = { 1, -1,
-				    PAGE_HOLE_SITE | PAGE_HOLE_VIEWS };
+				    PAGE_HOLE_SITE | PAGE_HOLE_VIEWS, NULL };
+/* a page in English on a Vietnamese site: its number in English */
+static const struct page_info	 site_en = { 1, -1, PAGE_HOLE_SITE, "en" };
 
 /*
  * What is kept, and what comes out of it: "@" in want stands for the
- * site counter after the hit, formatted in Vietnamese, "~" for the
- * views (of slot -1: none, 0).
+ * site counter after the hit, formatted in Vietnamese ("%": in
+ * English), "~" for the views (of slot -1: none, 0).
  */
 static void
 test_put_emit(void)
@@ -46,6 +48,7 @@ test_put_emit(void)
 		  "Số lượt truy cập: @\n=> /x/ X\n" },
 		{ MARK, &site, 1, "@" },
 		{ "a " MARK "\n", &site, 1, "a @\n" },
+		{ "Visits: " MARK "\n", &site_en, 1, "Visits: %\n" },
 		/* a counter page rendered without the marker (no counter) */
 		{ "Trang chủ\n", &site, 1, "Trang chủ\n" },
 		/* twice: an article may not carry our marker */
@@ -68,7 +71,7 @@ test_put_emit(void)
 	struct counter		*cnt;
 	struct buf		 out = BUF_INIT, want = BUF_INIT;
 	unsigned long long	 before;
-	char			 file[64], err[256], num[32];
+	char			 file[64], err[256], num[32], en[32];
 	const char		*p;
 	size_t			 i;
 	int			 n;
@@ -101,6 +104,7 @@ test_put_emit(void)
 		CHECK_INT(pagecache_emit(e, cnt, 1, "vi", &out), 0);
 		CHECK_INT(counter_site(cnt), before + cases[i].info->count);
 		counter_format(counter_site(cnt), "vi", num, sizeof(num));
+		counter_format(counter_site(cnt), "en", en, sizeof(en));
 		buf_reset(&want);
 		buf_puts(&want, "");
 		for (p = cases[i].want; *p != '\0'; p++)
@@ -108,6 +112,8 @@ test_put_emit(void)
 				buf_puts(&want, num);
 			else if (*p == '~')
 				buf_putc(&want, '0');
+			else if (*p == '%')
+				buf_puts(&want, en);
 			else
 				buf_putc(&want, *p);
 		CHECK_STR(out.data, want.data);
@@ -120,7 +126,7 @@ test_put_emit(void)
 		CHECK_INT(counter_site(cnt), before + cases[i].info->count);
 		pagecache_free(pc);
 	}
-	CHECK_INT(counter_site(cnt), 1234 + 4 + 4);
+	CHECK_INT(counter_site(cnt), 1234 + 5 + 4);
 	buf_free(&out);
 	buf_free(&want);
 	counter_free(cnt);

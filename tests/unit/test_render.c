@@ -28,6 +28,7 @@
 #include "search.h"
 #include "site.h"
 #include "t.h"
+#include "zone.h"
 
 #define FIXTURE		"tests/fixtures/site"
 
@@ -654,11 +655,11 @@ atom_entries(const struct buf *b)
 static void
 test_atom(void)
 {
-	struct render_ctx	 ctx;
+	struct render_ctx	 ctx, uctx;
+	struct site		*usite;
 	struct buf		 b = BUF_INIT;
+	char			 err[256];
 
-	setenv("TZ", "UTC", 1);
-	tzset();
 	ctx_init(&ctx, "vi");
 	CHECK_INT(render_atom(&b, &ctx, NULL), 0);
 	CHECK_INT(atom_entries(&b), 11);
@@ -666,7 +667,7 @@ test_atom(void)
 	    "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"vi\">\n"
 	    "<id>gemini://localhost/</id>\n", 118) == 0);
 	CHECK_HAS(b.data, "<title type=\"text\">Cổng thông tin huyện</title>");
-	CHECK_HAS(b.data, "<updated>2020-05-21T11:15:00Z</updated>\n"
+	CHECK_HAS(b.data, "<updated>2020-05-21T11:15:00+07:00</updated>\n"
 	    "<link rel=\"self\" type=\"application/atom+xml\" "
 	    "href=\"gemini://localhost/atom.xml\"/>\n"
 	    "<link rel=\"alternate\" type=\"text/gemini\" "
@@ -674,14 +675,16 @@ test_atom(void)
 	CHECK_HAS(b.data, "<entry>\n"
 	    "<id>gemini://localhost/thoi-su/2020-05-21-chi-bo-dai-hoi</id>\n"
 	    "<title type=\"text\">Chi bộ khu phố 3 tổ chức đại hội</title>\n"
-	    "<updated>2020-05-21T11:15:00Z</updated>\n"
-	    "<published>2020-05-21T11:15:00Z</published>\n"
+	    "<updated>2020-05-21T11:15:00+07:00</updated>\n"
+	    "<published>2020-05-21T11:15:00+07:00</published>\n"
 	    "<author><name>MỸ DUNG</name></author>\n"
 	    "<link rel=\"alternate\" type=\"text/gemini\" "
 	    "href=\"gemini://localhost/thoi-su/2020-05-21-chi-bo-dai-hoi\""
 	    "/>\n");
 	CHECK_HAS(b.data, "<content type=\"text\">");
-	CHECK_HAS(b.data, "<published>2019-09-05T00:00:00Z</published>");
+	CHECK_HAS(b.data, "<published>2019-09-05T00:00:00+07:00</published>");
+	/* the HTML page's +07:00 is kept */
+	CHECK_HAS(b.data, "<published>2020-04-30T07:00:00+07:00</published>");
 	/* gemtext in content: "=>" escaped as text, not markup */
 	CHECK(strstr(b.data, "<content type=\"text\"><") == NULL);
 
@@ -702,14 +705,24 @@ test_atom(void)
 	CHECK_INT(atom_entries(&b), 0);
 	CHECK_HAS(b.data, "<updated>1970-01-01T00:00:00Z</updated>");
 
-	/* wall-clock dates carry the server's zone offset */
-	setenv("TZ", "ICT-7", 1);
-	tzset();
-	buf_reset(&b);
-	CHECK_INT(render_atom(&b, &ctx, NULL), 0);
-	CHECK_HAS(b.data, "<published>2020-05-21T11:15:00+07:00</published>");
-	setenv("TZ", "UTC", 1);
-	tzset();
+	/* the same tree read in UTC: dates without an offset are UTC, the
+	 * HTML page's 07:00+07:00 is midnight UTC, not 07:00Z */
+	CHECK_INT(zone_use("UTC"), 0);
+	usite = site_load(FIXTURE, NULL, err, sizeof(err));
+	CHECK(usite != NULL);
+	if (usite != NULL) {
+		uctx = ctx;
+		uctx.site = usite;
+		buf_reset(&b);
+		CHECK_INT(render_atom(&b, &uctx, NULL), 0);
+		CHECK_HAS(b.data, "<published>2020-05-21T11:15:00Z"
+		    "</published>");
+		CHECK_HAS(b.data, "<published>2020-04-30T00:00:00Z"
+		    "</published>");
+		CHECK(strstr(b.data, "T07:00:00Z") == NULL);
+		site_free(usite);
+	}
+	CHECK_INT(zone_use("Asia/Ho_Chi_Minh"), 0);
 	buf_free(&b);
 }
 
@@ -868,6 +881,8 @@ main(void)
 {
 	char	 err[256];
 
+	/* the fixture's newsroom is in Hà Nội (its HTML gives +07:00) */
+	CHECK_INT(zone_use("Asia/Ho_Chi_Minh"), 0);
 	if ((site = site_load(FIXTURE, NULL, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "site_load %s: %s\n", FIXTURE, err);
 		CHECK(site != NULL);

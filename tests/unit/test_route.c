@@ -7,6 +7,8 @@
  * types.
  */
 
+#include <sys/stat.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +329,150 @@ test_counting(void)
 	unlink(file);
 }
 
+/*
+ * An article's lang: its reply's lang=, and the labels and dates of
+ * its language where bantin has them (the built-in ones: [labels] are
+ * the site's); listings keep the site's language; a tag that is none
+ * is a warning. On a Vietnamese site with one label overridden, then
+ * on an English one.
+ */
+static const struct {
+	const char	*site;		/* the site's lang */
+	const char	*path;
+	const char	*meta;		/* exact */
+	const char	*ui;		/* reply.lang */
+	const char	*has[2];
+	const char	*hasnt;
+} langcases[] = {
+	{ "vi", "/tin/en", "text/gemini; charset=utf-8; lang=en", "en",
+	  { "\n10 September 2025 16:00 · By: Lan\n", "\n=> / Home\n" },
+	  "Người viết" },
+	{ "vi", "/tin/html", "text/gemini; charset=utf-8; lang=en-GB", "en",
+	  { "\n1 July 2025 · By: Ann\n", "Previous article: " },
+	  "Trang chủ" },
+	{ "vi", "/tin/vi", "text/gemini; charset=utf-8; lang=vi-VN", "vi",
+	  { "\n2 Tháng Sáu 2025 · Người viết: Hoa\n", "=> / Trang chủ\n" },
+	  "Home" },
+	{ "vi", "/tin/fr", "text/gemini; charset=utf-8; lang=fr", "vi",
+	  { "\n3 Tháng Sáu 2025 · Người viết: Luc\n", "Bài sau: " },
+	  "By:" },
+	{ "vi", "/tin/bad", "text/gemini; charset=utf-8; lang=vi", "vi",
+	  { "\n4 Tháng Sáu 2025\n", "=> / Trang chủ\n" }, "Home" },
+	{ "vi", "/tin/", "text/gemini; charset=utf-8; lang=vi", "vi",
+	  { "=> /tin/en 2025-09-10 Online services\n", "Trang chủ" },
+	  "Home" },
+	{ "en", "/tin/vi", "text/gemini; charset=utf-8; lang=vi-VN", "vi",
+	  { "\n2 Tháng Sáu 2025 · Tác giả: Hoa\n", "=> / Trang chủ\n" },
+	  "Home" },
+	{ "en", "/tin/en", "text/gemini; charset=utf-8; lang=en", "en",
+	  { "\n10 September 2025 16:00 · Writer: Lan\n", "=> / Home\n" },
+	  "Trang chủ" },
+	{ "en", "/tin/fr", "text/gemini; charset=utf-8; lang=fr", "en",
+	  { "\n3 June 2025 · Writer: Luc\n", "=> / Home\n" }, NULL },
+};
+
+static int
+put_rel(const char *dir, const char *rel, const char *text)
+{
+	char	 path[512];
+	FILE	*f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static void
+test_lang(void)
+{
+	static const char *const files[] = { "en.md", "html.html", "vi.md",
+	    "fr.md", "bad.md" };
+	char			 dir[] = "/tmp/test_route.XXXXXX", sub[600],
+				 err[256];
+	struct render_ctx	 ctx;
+	struct request		 req;
+	struct reply		 r;
+	struct site		*s;
+	size_t			 i, j;
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0);
+		return;
+	}
+	snprintf(sub, sizeof(sub), "%s/tin", dir);
+	mkdir(sub, 0700);
+	put_rel(dir, "tin/en.md", "title: Online services\nlang: en\n"
+	    "date: 2025-09-10 16:00\nauthor: Lan\n\nText.\n");
+	put_rel(dir, "tin/html.html", "<html lang=\"en-GB\"><head><title>"
+	    "Ann's</title><meta name=\"author\" content=\"Ann\"><meta "
+	    "name=\"date\" content=\"2025-07-01\"></head><body><p>Text."
+	    "</p></body></html>\n");
+	put_rel(dir, "tin/vi.md", "title: Tin\nlang: vi-VN\n"
+	    "date: 2025-06-02\nauthor: Hoa\n\nx\n");
+	put_rel(dir, "tin/fr.md", "title: Nouvelles\nlang: fr\n"
+	    "date: 2025-06-03\nauthor: Luc\n\nx\n");
+	put_rel(dir, "tin/bad.md", "title: Sai\nlang: en_US\n"
+	    "date: 2025-06-04\n\nx\n");
+	if ((s = site_load(dir, NULL, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "site_load %s: %s\n", dir, err);
+		CHECK(0);
+		return;
+	}
+	CHECK_INT(s->narticles, 5);
+	CHECK_HAS(s->warnings.data, "tin/bad.md: lang 'en_US' is not a "
+	    "language tag (such as vi or en-US): ignored\n");
+	reply_init(&r);
+	for (i = 0; i < sizeof(langcases) / sizeof(langcases[0]); i++) {
+		ctx_init(&ctx);
+		ctx.site = s;
+		ctx.lang = langcases[i].site;
+		ctx.labels[L_BY] = strcmp(ctx.lang, "vi") == 0 ?
+		    "Người viết" : "Writer";
+		req_init(&req, langcases[i].path, 0, "");
+		reply_clear(&r);
+		route(&ctx, &req, NULL, &r);
+		CHECK_INT(r.status, ST_OK);
+		CHECK_STR(r.meta, langcases[i].meta);
+		CHECK_STR(r.lang, langcases[i].ui);
+		for (j = 0; j < 2; j++)
+			CHECK_HAS(r.body.data, langcases[i].has[j]);
+		if (langcases[i].hasnt != NULL &&
+		    strstr(r.body.data, langcases[i].hasnt) != NULL) {
+			fprintf(stderr, "%s on a %s site: [%s] in\n%s\n",
+			    langcases[i].path, langcases[i].site,
+			    langcases[i].hasnt, r.body.data);
+			CHECK(0);
+		}
+	}
+	/* the feed is the site's language; an entry in another says so */
+	ctx_init(&ctx);
+	ctx.site = s;
+	req_init(&req, "/tin/atom.xml", 0, "");
+	reply_clear(&r);
+	route(&ctx, &req, NULL, &r);
+	CHECK_INT(r.status, ST_OK);
+	CHECK_HAS(r.body.data, "<feed xmlns=\"http://www.w3.org/2005/Atom\" "
+	    "xml:lang=\"vi\">");
+	CHECK_HAS(r.body.data, "<entry xml:lang=\"en\">\n<id>gemini://"
+	    "localhost/tin/en</id>");
+	CHECK_HAS(r.body.data, "<entry xml:lang=\"en-GB\">\n");
+	CHECK_HAS(r.body.data, "<entry xml:lang=\"vi-VN\">\n");
+	CHECK_HAS(r.body.data, "<entry xml:lang=\"fr\">\n");
+	CHECK_HAS(r.body.data, "<entry>\n<id>gemini://localhost/tin/bad</id>");
+	reply_clear(&r);
+	buf_free(&r.body);
+	site_free(s);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(sub, sizeof(sub), "%s/tin/%s", dir, files[i]);
+		unlink(sub);
+	}
+	snprintf(sub, sizeof(sub), "%s/tin", dir);
+	rmdir(sub);
+	rmdir(dir);
+}
+
 static void
 test_kind(void)
 {
@@ -397,6 +543,7 @@ main(void)
 	test_table();
 	test_search_long();
 	test_counting();
+	test_lang();
 	test_kind();
 	site_free(site);
 	return t_done("test_route");

@@ -23,6 +23,7 @@
 #include "catalog.h"
 #include "site.h"
 #include "t.h"
+#include "zone.h"
 
 #ifndef FIXTURE
 #define FIXTURE	"tests/fixtures/site"
@@ -266,6 +267,8 @@ test_fixture(void)
 	CHECK_STR(a->meta.author, "THU HÀ");
 	CHECK_STR(a->meta.summary, "Huyện tổ chức lễ kỷ niệm.");
 	CHECK_STR(a->meta.lang, "vi");
+	CHECK_INT(a->meta.has_zone, 1);
+	CHECK_INT(a->meta.zone, 25200);
 
 	/* the date index */
 	CHECK_INT(s->ndays, sizeof(days) / sizeof(*days));
@@ -769,6 +772,110 @@ test_reload(void)
 	catalog_close(cat);
 }
 
+/*
+ * Dates in the site's zone: a date without an offset is read there, an
+ * offset (header or HTML) is kept, an undated article takes its mtime;
+ * each is shown as the wall clock in the zone, with its offset. A
+ * reload in another zone keeps nothing of the last snapshot and takes
+ * the offsets the sources gave from the catalog.
+ */
+static const struct {
+	const char	*zone;
+	const char	*path;
+	const char	*date;		/* "YYYY-MM-DD HH:MM" there */
+	long		 off;
+} zcases[] = {
+	{ "Asia/Ho_Chi_Minh", "/c/a", "2025-09-10 16:00", 25200 },
+	{ "Asia/Ho_Chi_Minh", "/c/b", "2025-09-10 16:00", 25200 },
+	{ "Asia/Ho_Chi_Minh", "/c/c", "2025-09-11 06:30", 25200 },
+	{ "Asia/Ho_Chi_Minh", "/c/d", "2025-09-10 15:00", 25200 },
+	{ "Asia/Ho_Chi_Minh", "/c/e", "2025-09-10 16:00", 25200 },
+	{ "Asia/Ho_Chi_Minh", "/c/f", "2025-09-10 00:00", 25200 },
+	{ "UTC", "/c/a", "2025-09-10 16:00", 0 },
+	{ "UTC", "/c/b", "2025-09-10 09:00", 0 },
+	{ "UTC", "/c/c", "2025-09-10 23:30", 0 },
+	{ "UTC", "/c/d", "2025-09-10 08:00", 0 },
+	{ "UTC", "/c/e", "2025-09-10 09:00", 0 },
+	{ "UTC", "/c/f", "2025-09-10 00:00", 0 },
+	{ "America/New_York", "/c/a", "2025-09-10 16:00", -14400 },
+	{ "America/New_York", "/c/b", "2025-09-10 05:00", -14400 },
+	{ "America/New_York", "/c/c", "2025-09-10 19:30", -14400 },
+	{ "America/New_York", "/c/d", "2025-09-10 04:00", -14400 },
+	{ "America/New_York", "/c/e", "2025-09-10 05:00", -14400 },
+	{ "America/New_York", "/c/f", "2025-09-10 00:00", -14400 },
+};
+
+static void
+test_zones(void)
+{
+	static const char *const zones[] = { "Asia/Ho_Chi_Minh",
+	    "Asia/Ho_Chi_Minh", "UTC", "America/New_York" };
+	struct catalog		*cat;
+	struct site		*s = NULL, *ns;
+	struct site_node	 n;
+	char			 err[256], db[1024], r[1024], date[32];
+	size_t			 i, j;
+
+	dir("zroot");
+	dir("zroot/c");
+	put("zroot/c/a.gmi", "date: 2025-09-10 16:00\n\n# A\n");
+	put("zroot/c/b.gmi", "date: 2025-09-10T16:00:00+07:00\n\n# B\n");
+	put("zroot/c/c.md", "---\ndate: 2025-09-10 23:30Z\n---\n# C\n");
+	put("zroot/c/d.html", "<html><head><title>D</title><meta property="
+	    "\"article:published_time\" content=\"2025-09-10T10:00:00+02:00"
+	    "\"></head><body><p>d</p></body></html>\n");
+	put("zroot/c/e.gmi", "# E, không ngày\n");
+	set_mtime("zroot/c/e.gmi", 1757494800);	/* 09:00 UTC */
+	put("zroot/c/f.txt", "date: 2025-09-10\n\nF\n");
+	snprintf(db, sizeof(db), "%s/zones.db", tmpdir);
+	snprintf(r, sizeof(r), "%s/zroot", tmpdir);
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "catalog_open: %s\n", err);
+		CHECK(0);
+		return;
+	}
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		CHECK_INT(zone_use(zones[i]), 0);
+		ns = site_reload(r, cat, s, err, sizeof(err));
+		CHECK(ns != NULL);
+		if (ns == NULL)
+			break;
+		CHECK_STR(ns->zone, zones[i]);
+		CHECK_INT(ns->narticles, 6);
+		/* the same zone keeps all; another reads all again, from
+		 * the catalog after the first load */
+		CHECK_INT(ns->nkept, i == 1 ? 6 : 0);
+		CHECK_INT(ns->nread, i == 0 ? 6 : 0);
+		site_free(s);
+		s = ns;
+		for (j = 0; j < sizeof(zcases) / sizeof(zcases[0]); j++) {
+			if (strcmp(zcases[j].zone, zones[i]) != 0)
+				continue;
+			CHECK_INT(site_find(s, zcases[j].path, &n),
+			    SITE_ARTICLE);
+			if (n.art == NULL)
+				continue;
+			fmt_date(n.art->meta.date, date, sizeof(date));
+			if (strcmp(date, zcases[j].date) != 0)
+				fprintf(stderr, "%s in %s\n", zcases[j].path,
+				    zones[i]);
+			CHECK_STR(date, zcases[j].date);
+			CHECK_INT(n.art->meta.has_zone, 1);
+			CHECK_INT(n.art->meta.zone, zcases[j].off);
+		}
+		/* days and order are the zone's: in Hà Nội, C is the 11th */
+		if (i == 0) {
+			CHECK_INT(s->ndays, 2);
+			CHECK_STR(s->articles[0]->path, "/c/c");
+			CHECK_INT(s->days[0].day, 11);
+		} else if (i == 2)
+			CHECK_INT(s->ndays, 1);
+	}
+	site_free(s);
+	catalog_close(cat);
+	CHECK_INT(zone_use(""), 0);
+}
+
 static void
 test_stamp(void)
 {
@@ -897,11 +1004,16 @@ main(void)
 		perror("mkdtemp");
 		return 1;
 	}
+	/* the fixture's newsroom is in Hà Nội: its HTML gives +07:00 */
+	CHECK_INT(zone_use("Asia/Ho_Chi_Minh"), 0);
 	test_fixture();
+	CHECK_INT(zone_use(""), 0);
+	CHECK_STR(zone_current(), "UTC");
 	test_scratch();
 	test_catalog();
 	test_broken();
 	test_reload();
+	test_zones();
 	test_stamp();
 	rc = t_done("test_site");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
