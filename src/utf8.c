@@ -253,6 +253,53 @@ invalid:
 	return -1;
 }
 
+static int
+slug_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+int
+utf8_slug(struct buf *b, const char *s, size_t len)
+{
+	size_t	 mark = b->len, r, w, cut = 0;
+	int	 dash = 0;
+
+	/* folded after what b holds, then made a slug in place: never
+	 * longer than the folded text */
+	if (utf8_fold(b, s, len) == -1) {
+		b->len = mark;
+		if (b->data != NULL)
+			b->data[mark] = '\0';
+		return -1;
+	}
+	for (r = w = mark; r < b->len; r++) {
+		if (!slug_char((unsigned char)b->data[r])) {
+			dash = w > mark;
+			continue;
+		}
+		if (dash && w - mark + 2 > UTF8_SLUG_MAX)
+			break;			/* full at a word's end */
+		if (w - mark == UTF8_SLUG_MAX) {
+			/* full inside a word: end at the last '-' if
+			 * that keeps most of it */
+			if (cut > UTF8_SLUG_MAX / 2)
+				w = mark + cut;
+			break;
+		}
+		if (dash) {
+			cut = w - mark;
+			b->data[w++] = '-';
+			dash = 0;
+		}
+		b->data[w++] = b->data[r];
+	}
+	b->len = w;
+	if (b->data != NULL)
+		b->data[w] = '\0';
+	return 0;
+}
+
 int
 utf8_ascii(struct buf *b, const char *s, size_t len)
 {

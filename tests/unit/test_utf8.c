@@ -43,6 +43,39 @@ static const struct {
 
 static const struct {
 	const char	*in;
+	const char	*slug;
+} slug_cases[] = {
+	{ "Đại hội", "dai-hoi" },
+	{ "  ĐẠI HỘI  Đảng!! ", "dai-hoi-dang" },
+	{ "đại hội", "dai-hoi" },
+	{ "Dai-Hoi", "dai-hoi" },
+	{ "COVID-19", "covid-19" },
+	{ "Kinh tế / Xã hội", "kinh-te-xa-hoi" },
+	{ "Nguyễn Thị Minh Khai", "nguyen-thi-minh-khai" },
+	{ "Straße", "strasse" },
+	{ "ﬁ", "fi" },
+	{ "a漢b", "a-b" },		/* no ASCII fold: a separator */
+	{ "漢字", "" },
+	{ "---", "" },
+	{ "", "" },
+	/* 64 bytes at most, whole words */
+	{ "mot hai ba bon nam sau bay tam chin muoi muoi mot muoi hai "
+	  "muoi ba",
+	  "mot-hai-ba-bon-nam-sau-bay-tam-chin-muoi-muoi-mot-muoi-hai-muoi" },
+	/* full inside a word: cut at the last '-' */
+	{ "mot hai ba bon nam sau bay tam chin muoi muoi mot muoi hai "
+	  "muoihai",
+	  "mot-hai-ba-bon-nam-sau-bay-tam-chin-muoi-muoi-mot-muoi-hai" },
+	/* a word too long: cut at 64 */
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+	/* full at a word's end: no '-' at the end */
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b",
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+};
+
+static const struct {
+	const char	*in;
 	size_t		 width;
 } width_cases[] = {
 	{ "abc", 3 },
@@ -74,6 +107,17 @@ main(void)
 		    strlen(ascii_cases[i].in)), 0);
 		CHECK_STR(b.data, ascii_cases[i].ascii);
 	}
+	for (i = 0; i < sizeof(slug_cases) / sizeof(slug_cases[0]); i++) {
+		buf_reset(&b);
+		buf_puts(&b, "x");
+		CHECK_INT(utf8_slug(&b, slug_cases[i].in,
+		    strlen(slug_cases[i].in)), 0);
+		CHECK_STR(b.data + 1, slug_cases[i].slug);
+		CHECK(b.len <= 1 + UTF8_SLUG_MAX);
+	}
+	buf_reset(&b);
+	CHECK_INT(utf8_slug(&b, "a\xff", 2), -1);
+	CHECK_INT(b.len, 0);
 	for (i = 0; i < sizeof(width_cases) / sizeof(width_cases[0]); i++)
 		CHECK_INT(utf8_width(width_cases[i].in,
 		    strlen(width_cases[i].in)), width_cases[i].width);
