@@ -432,6 +432,8 @@ site_article_tags(const struct site *s, const struct article *a,
 	const char		*p = a->meta.tags, *name;
 	size_t			 n = 0, i, len;
 
+	if (s == NULL || s->ntags == 0)
+		return 0;
 	if (max > SITE_TAGS_MAX)
 		max = SITE_TAGS_MAX;
 	while (n < max && site_tag_next(&p, &name, &len, &slug) == 1) {
