@@ -54,6 +54,8 @@ static int	 xml_str(struct buf *, const char *, int);
 static int	 xml_url(struct buf *, const struct render_ctx *,
 		    const char *, const char *);
 static void	 rfc3339(time_t, char *, size_t);
+static int	 atom_tags(struct buf *, const struct render_ctx *,
+		    const struct article *);
 static int	 atom_entry(struct buf *, const struct render_ctx *,
 		    const struct article *, struct buf *);
 
@@ -927,6 +929,31 @@ rfc3339(time_t wall, char *out, size_t len)
 		    (off < 0 ? -off : off) % 3600 / 60);
 }
 
+/*
+ * An entry's tags: <category term="dai-hoi" label="Đại hội"
+ * scheme="gemini://host/tags/"/>, the scheme and the term making the
+ * tag's page.
+ */
+static int
+atom_tags(struct buf *b, const struct render_ctx *ctx,
+    const struct article *a)
+{
+	const struct site_tag	*t[SITE_TAGS_MAX];
+	size_t			 i, n;
+
+	n = site_article_tags(ctx->site, a, t, SITE_TAGS_MAX);
+	for (i = 0; i < n; i++)
+		if (buf_puts(b, "<category term=\"") == -1 ||
+		    xml_str(b, t[i]->slug, 1) == -1 ||
+		    buf_puts(b, "\" label=\"") == -1 ||
+		    xml_str(b, t[i]->name, 1) == -1 ||
+		    buf_puts(b, "\" scheme=\"") == -1 ||
+		    xml_url(b, ctx, "/tags/", "") == -1 ||
+		    buf_puts(b, "\"/>\n") == -1)
+			return -1;
+	return 0;
+}
+
 static int
 atom_entry(struct buf *b, const struct render_ctx *ctx,
     const struct article *a, struct buf *body)
@@ -948,7 +975,7 @@ atom_entry(struct buf *b, const struct render_ctx *ctx,
 		return -1;
 	if (buf_puts(b, "<link rel=\"alternate\" type=\"text/gemini\" "
 	    "href=\"") == -1 || xml_url(b, ctx, a->path, "") == -1 ||
-	    buf_puts(b, "\"/>\n") == -1)
+	    buf_puts(b, "\"/>\n") == -1 || atom_tags(b, ctx, a) == -1)
 		return -1;
 	if (a->meta.summary != NULL && *a->meta.summary != '\0' &&
 	    (buf_puts(b, "<summary type=\"text\">") == -1 ||

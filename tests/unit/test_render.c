@@ -790,6 +790,15 @@ test_atom(void)
 	    "/>\n");
 	CHECK_HAS(b.data, "<content type=\"text\">");
 	CHECK_HAS(b.data, "<published>2019-09-05T00:00:00Z</published>");
+	/* tags: term and scheme make the tag's page, label its name */
+	CHECK_HAS(b.data, "href=\"gemini://localhost/thoi-su/"
+	    "2020-05-21-chi-bo-dai-hoi\"/>\n"
+	    "<category term=\"dai-hoi\" label=\"Đại hội\" "
+	    "scheme=\"gemini://localhost/tags/\"/>\n"
+	    "<category term=\"chi-bo\" label=\"chi bộ\" "
+	    "scheme=\"gemini://localhost/tags/\"/>\n");
+	CHECK_HAS(b.data, "<category term=\"ky-niem\" label=\"kỷ niệm\" ");
+	CHECK_INT(count_of(b.data, "<category "), 8);
 	/* gemtext in content: "=>" escaped as text, not markup */
 	CHECK(strstr(b.data, "<content type=\"text\"><") == NULL);
 
@@ -972,6 +981,8 @@ test_hostile(void)
 	CHECK_INT(render_atom(&b, &ctx, find_cat(s, "/tin/")), 0);
 	CHECK_INT(atom_entries(&b), 2);
 	CHECK_HAS(b.data, "Tin &lt;&amp;&gt;");
+	CHECK_HAS(b.data, "<category term=\"b-x\" "
+	    "label=\"&lt;b&gt;&amp;&quot;=&gt; /x\" ");
 
 	site_free(s);
 	snprintf(sub, sizeof(sub), "%s/tin/2021-01-02-html.html", dir);
