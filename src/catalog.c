@@ -3,12 +3,12 @@
  *
  * catalog.c: the persistent catalog in state_dir, an SQLite database
  * with one row of metadata per article source (keyed by its path, with
- * size and mtime) and an FTS5 index over title and body. A scan asks
- * the catalog first, so a restart reads only the files that changed.
- * The catalog is a cache: a damaged or foreign file is moved aside and
- * rebuilt, never a reason to refuse to serve. This file also holds the
- * "bantin" tokenizer that folds case and diacritics for search.c; it
- * knows nothing of the site model, sockets or rendering.
+ * size and mtime) and an FTS5 index over title, body and tags. A scan
+ * asks the catalog first, so a restart reads only the files that
+ * changed. The catalog is a cache: a damaged or foreign file is moved
+ * aside and rebuilt, never a reason to refuse to serve. This file also
+ * holds the "bantin" tokenizer that folds case and diacritics for
+ * search.c; it knows nothing of the site model, sockets or rendering.
  */
 
 #include <errno.h>
@@ -34,8 +34,9 @@
  * 3: mtime in nanoseconds; plain-text titles and sub-headings.
  * 4: the FTS rowid is article.fkey, in date order.
  * 5: the body is indexed without its leading "# title" line.
- * 6: an HTML page's header and footer <div>s are left out. */
-#define CATALOG_VERSION		6
+ * 6: an HTML page's header and footer <div>s are left out.
+ * 7: an article's tags are indexed (the FTS column tags). */
+#define CATALOG_VERSION		7
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */
 #define KEY_MINUTE_MAX		(1LL << 50)	/* 2^50 * 4096 < 2^63 */
@@ -87,7 +88,7 @@ static const char *catalog_schema =
 	"CREATE TABLE info (key TEXT PRIMARY KEY, value INTEGER);"
 	"INSERT INTO info VALUES ('generation', 0);"
 	/* a regular FTS5 table: it keeps the original text for snippet() */
-	"CREATE VIRTUAL TABLE fts USING fts5(title, body,"
+	"CREATE VIRTUAL TABLE fts USING fts5(title, body, tags,"
 	" tokenize = 'bantin', prefix = '2 3');"
 	/* catalog_tidy merges a level once it holds two segments (FTS5
 	 * waits for four); the setting is kept in the file */
@@ -124,7 +125,8 @@ static struct {
 	    " has_date = excluded.has_date, has_time = excluded.has_time,"
 	    " gen = excluded.gen, fkey = excluded.fkey RETURNING id" },
 	{ offsetof(struct catalog, st_fts_ins),
-	    "INSERT INTO fts (rowid, title, body) VALUES (?1, ?2, ?3)" },
+	    "INSERT INTO fts (rowid, title, body, tags)"
+	    " VALUES (?1, ?2, ?3, ?4)" },
 	{ offsetof(struct catalog, st_gc_fts),
 	    "DELETE FROM fts WHERE rowid IN (SELECT fkey FROM article"
 	    " WHERE id NOT IN (SELECT id FROM temp.seen))" },
@@ -1122,6 +1124,7 @@ catalog_put1(struct catalog *cat, const char *src, const char *urlpath,
 	bind_text(st, 2, meta->title != NULL ? meta->title : "");
 	sqlite3_bind_text64(st, 3, plain->data, plain->len, SQLITE_STATIC,
 	    SQLITE_UTF8);
+	bind_text(st, 4, meta->tags != NULL ? meta->tags : "");
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
