@@ -1,4 +1,5 @@
 /* test_utf8.c: validation, NFC, folding, transliteration, widths. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -55,6 +56,9 @@ static const struct {
 	{ "Straße", "strasse" },
 	{ "ﬁ", "fi" },
 	{ "a漢b", "a-b" },		/* no ASCII fold: a separator */
+	{ "Москва 2024", "2024" },
+	{ "Vie\xcc\x82\xcc\xa3t Nam", "viet-nam" },	/* marks apart */
+	{ "Hà Nội ﬁ", "ha-noi-fi" },	/* past the fold table */
 	{ "漢字", "" },
 	{ "---", "" },
 	{ "", "" },
@@ -118,6 +122,46 @@ main(void)
 	buf_reset(&b);
 	CHECK_INT(utf8_slug(&b, "a\xff", 2), -1);
 	CHECK_INT(b.len, 0);
+	/* the slug of every code point of the fold table between two
+	 * letters is the one its utf8_fold() text gives */
+	{
+		struct buf	 f = BUF_INIT, want = BUF_INIT;
+		utf8proc_ssize_t en;
+		char		 in[8];
+		size_t		 k;
+		int		 cp, bad = 0, dash;
+
+		for (cp = 0x80; cp < 0x2000; cp++) {
+			in[0] = 'x';
+			en = utf8proc_encode_char(cp,
+			    (utf8proc_uint8_t *)in + 1);
+			in[1 + en] = 'y';
+			buf_reset(&f);
+			buf_reset(&want);
+			buf_reset(&b);
+			if (utf8_fold(&f, in, (size_t)en + 2) == -1 ||
+			    utf8_slug(&b, in, (size_t)en + 2) == -1) {
+				bad++;
+				continue;
+			}
+			for (k = 0, dash = 0; k < f.len; k++) {
+				if ((f.data[k] >= 'a' && f.data[k] <= 'z') ||
+				    (f.data[k] >= '0' && f.data[k] <= '9')) {
+					if (dash && want.len > 0)
+						buf_putc(&want, '-');
+					buf_putc(&want, f.data[k]);
+					dash = 0;
+				} else
+					dash = 1;
+			}
+			if (strcmp(b.data, want.data) != 0 && bad++ < 5)
+				fprintf(stderr, "slug U+%04X: %s, want %s\n",
+				    cp, b.data, want.data);
+		}
+		CHECK_INT(bad, 0);
+		buf_free(&f);
+		buf_free(&want);
+	}
 	for (i = 0; i < sizeof(width_cases) / sizeof(width_cases[0]); i++)
 		CHECK_INT(utf8_width(width_cases[i].in,
 		    strlen(width_cases[i].in)), width_cases[i].width);
