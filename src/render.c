@@ -2,8 +2,8 @@
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
  * render.c: every page of the site as gemtext, built from the immutable
- * snapshot: home, category menus, articles, the date archive, search
- * results, statistics, and the Atom feeds. A page is a function of
+ * snapshot: home, category menus, articles, the date archive, tags,
+ * search results, statistics, the Atom feeds. A page is a function of
  * (ctx, arguments) only, so listings can be cached per snapshot; no
  * socket or protocol is known here. Every line goes through the gemtext
  * emitters, so a title, an author or a query can never become markup,

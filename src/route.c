@@ -3,8 +3,8 @@
  *
  * route.c: the one entry point both front ends call. A normalised
  * request path is resolved against the reserved names (/date/, /tags/,
- * /search, /stats, the feeds) and then the in-memory site model, never by
- * joining strings into a file-system path: the only file access is
+ * /search, /stats, the feeds) and then the in-memory site model, never
+ * by joining strings into a file-system path: the only file access is
  * openat(rootfd, src, O_NOFOLLOW) on a file the model lists. Successful
  * pages are counted here, before they are rendered, so a page shows the
  * count including its own view. The front ends turn the reply into
@@ -207,7 +207,8 @@ route_tags(const struct render_ctx *ctx, const struct request *req,
 		goto notfound;
 	if (buf_puts(&want, "/tags/") == -1 ||
 	    utf8_slug(&want, p, len) == -1 || want.len == strlen("/tags/") ||
-	    (t = site_tag_find(ctx->site, want.data + 6)) == NULL ||
+	    (t = site_tag_find(ctx->site, want.data + strlen("/tags/"))) ==
+	    NULL ||
 	    page > render_tag_pages(ctx, t))
 		goto notfound;
 	if ((page > 1 ? buf_printf(&want, "/page/%d/", page) :
