@@ -33,6 +33,8 @@ enum label {			/* UI strings; [labels] in the ini */
 	L_VIEW_COUNT,
 	L_QUERY,
 	L_MORE_THAN,		/* "more than" 1000 search hits */
+	L_TAGS,			/* /tags/, an article's tags */
+	L_TAG,			/* "Tag: <name>" on a tag's page */
 	L_COUNT
 };
 

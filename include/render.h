@@ -12,6 +12,7 @@
 #include "label.h"
 
 struct site;
+struct site_tag;
 struct category;
 struct article;
 struct counter;
@@ -62,6 +63,8 @@ const struct render_ctx *render_article_ctx(const struct render_ctx *ctx,
 /* Pages of a category menu at ctx->per_page (at least 1). */
 int	render_category_pages(const struct render_ctx *,
 	    const struct category *);
+/* Pages of a tag's listing, at least 1. */
+int	render_tag_pages(const struct render_ctx *, const struct site_tag *);
 /* "text/gemini; charset=utf-8; lang=<lang>" into out. */
 void	render_meta(const struct render_ctx *, char *out, size_t len);
 /* A short page: heading label, one message label, links back. */
@@ -79,6 +82,11 @@ int	render_category(struct buf *, const struct render_ctx *,
 int	render_article(struct buf *, const struct render_ctx *,
 	    const struct article *, const char *body, size_t bodylen,
 	    const struct page_marks *marks);
+/* /tags/: every tag with its number of articles */
+int	render_tags(struct buf *, const struct render_ctx *);
+/* /tags/<slug>/: the tag's articles, newest first, per_page a page */
+int	render_tag(struct buf *, const struct render_ctx *,
+	    const struct site_tag *, int page);
 /* y, m, d: 0 for the levels above: /date/, /date/Y/, /date/Y/M/ */
 int	render_date(struct buf *, const struct render_ctx *, int y, int m,
 	    int d);

@@ -29,7 +29,8 @@ enum scheme_page {		/* the reserved pages */
 	SCHEME_STATS,			/* /stats */
 	SCHEME_FEED,			/* [/<cat>]/atom.xml */
 	SCHEME_CAPS,			/* /caps.txt (Gopher) */
-	SCHEME_CAT_PAGE			/* /<cat>/page/N[/] */
+	SCHEME_CAT_PAGE,		/* /<cat>/page/N[/] */
+	SCHEME_TAGS			/* /tags[/<tag>/[page/N/]] */
 };
 
 #define SCHEME_FEED_TYPE	"application/atom+xml"

@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "article.h"
@@ -17,6 +18,8 @@ struct memo;
 #define SITE_ORDER_DEFAULT	1000	/* no order: after the ordered */
 #define SITE_DEPTH_MAX		16	/* folder nesting */
 #define SITE_SOURCE_MAX		(8 << 20) /* bytes in one article source */
+#define SITE_TAGS_MAX		32	/* tags of one article */
+#define SITE_TAG_NAME_MAX	100	/* bytes in a tag as written */
 
 struct category {
 	char			 *path;		/* "/thoi-su/" (with slash) */
@@ -68,6 +71,20 @@ struct site_day {			/* articles of one day, contiguous */
 	size_t			  count;
 };
 
+/*
+ * A tag: every article whose "tags" (header, or HTML keywords) name it.
+ * Spellings with the same slug ("Đại hội", "đại hội", "Dai hoi") are
+ * one tag, shown as the spelling most of its articles use (on a tie,
+ * the newest article's).
+ */
+struct site_tag {
+	char			 *slug;		/* "dai-hoi": /tags/dai-hoi/ */
+	char			 *name;		/* "Đại hội" */
+	uint32_t		 *arts;		/* in site->articles, newest
+						   first */
+	size_t			  narts;
+};
+
 enum site_node_type {
 	SITE_NONE,
 	SITE_CATEGORY,			/* node.cat */
@@ -100,6 +117,8 @@ struct site {
 	size_t			  npages;
 	struct site_day		 *days;		/* newest first */
 	size_t			  ndays;
+	struct site_tag		 *tags;		/* sorted by slug */
+	size_t			  ntags;
 	size_t			  nread;	/* sources read by site_load
 						   (the rest came from the
 						   catalog or the last
@@ -142,6 +161,14 @@ void		 site_free(struct site *);
  * file, never an article. Returns the node type; n may be NULL. */
 enum site_node_type site_find(const struct site *, const char *path,
 		    struct site_node *n);
+
+/* The tag of a slug ("dai-hoi"), or NULL. */
+const struct site_tag *site_tag_find(const struct site *, const char *slug);
+/* An article's tags, each once, in the order its source gives them:
+ * up to max of them into out (SITE_TAGS_MAX is all); how many. */
+size_t		 site_article_tags(const struct site *,
+		    const struct article *, const struct site_tag **out,
+		    size_t max);
 
 /* Read an article's source (openat on rootfd) and convert it, or take
  * the body kept in bodies (memo.h; NULL: none) and keep a new one. */

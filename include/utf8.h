@@ -20,6 +20,16 @@ int	utf8_nfc(struct buf *, const char *, size_t);
  */
 int	utf8_fold(struct buf *, const char *, size_t);
 
+/*
+ * Append the URL form of a name: folded as utf8_fold() does, then
+ * every run of characters other than a-z and 0-9 made one '-', none at
+ * either end, at most UTF8_SLUG_MAX bytes (cut at a '-' where one is
+ * near). "Đại hội Đảng" -> "dai-hoi-dang". A name with no letter or
+ * digit that folds to ASCII appends nothing. -1 on invalid UTF-8.
+ */
+#define UTF8_SLUG_MAX	64
+int	utf8_slug(struct buf *, const char *, size_t);
+
 /* Append an ASCII transliteration (diacritics removed, đ -> d, other
  * non-ASCII -> '?'), for vintage Gopher clients. */
 int	utf8_ascii(struct buf *, const char *, size_t);

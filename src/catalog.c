@@ -3,12 +3,12 @@
  *
  * catalog.c: the persistent catalog in state_dir, an SQLite database
  * with one row of metadata per article source (keyed by its path, with
- * size and mtime) and an FTS5 index over title and body. A scan asks
- * the catalog first, so a restart reads only the files that changed.
- * The catalog is a cache: a damaged or foreign file is moved aside and
- * rebuilt, never a reason to refuse to serve. This file also holds the
- * "bantin" tokenizer that folds case and diacritics for search.c; it
- * knows nothing of the site model, sockets or rendering.
+ * size and mtime) and an FTS5 index over title, body and tags. A scan
+ * asks the catalog first, so a restart reads only the files that
+ * changed. The catalog is a cache: a damaged or foreign file is moved
+ * aside and rebuilt, never a reason to refuse to serve. This file also
+ * holds the "bantin" tokenizer that folds case and diacritics for
+ * search.c; it knows nothing of the site model, sockets or rendering.
  */
 
 #include <errno.h>
@@ -39,8 +39,9 @@
  *    file, an unclosed "---" header, HTML nested too deep); a byline
  *    is the author of a source that names none; a first paragraph
  *    that repeats the date and author is left out.
- * 8: the offset a date was given with (zone); keys in the site's zone. */
-#define CATALOG_VERSION		8
+ * 8: the offset a date was given with (zone); keys in the site's zone.
+ * 9: an article's tags are indexed (the FTS column tags). */
+#define CATALOG_VERSION		9
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */
 #define KEY_MINUTE_MAX		(1LL << 50)	/* 2^50 * 4096 < 2^63 */
@@ -95,7 +96,7 @@ static const char *catalog_schema =
 	/* a regular FTS5 table, not a contentless one: it keeps the text
 	 * (catalog_plain), which search.c reads back by rowid to cut each
 	 * hit's excerpt */
-	"CREATE VIRTUAL TABLE fts USING fts5(title, body,"
+	"CREATE VIRTUAL TABLE fts USING fts5(title, body, tags,"
 	" tokenize = 'bantin', prefix = '2 3');"
 	/* catalog_tidy merges a level once it holds two segments (FTS5
 	 * waits for four); the setting is kept in the file */
@@ -133,7 +134,8 @@ static struct {
 	    " gen = excluded.gen, fkey = excluded.fkey, zone = excluded.zone"
 	    " RETURNING id" },
 	{ offsetof(struct catalog, st_fts_ins),
-	    "INSERT INTO fts (rowid, title, body) VALUES (?1, ?2, ?3)" },
+	    "INSERT INTO fts (rowid, title, body, tags)"
+	    " VALUES (?1, ?2, ?3, ?4)" },
 	{ offsetof(struct catalog, st_gc_fts),
 	    "DELETE FROM fts WHERE rowid IN (SELECT fkey FROM article"
 	    " WHERE id NOT IN (SELECT id FROM temp.seen))" },
@@ -1145,6 +1147,7 @@ catalog_put1(struct catalog *cat, const char *src, const char *urlpath,
 	bind_text(st, 2, meta->title != NULL ? meta->title : "");
 	sqlite3_bind_text64(st, 3, plain->data, plain->len, SQLITE_STATIC,
 	    SQLITE_UTF8);
+	bind_text(st, 4, meta->tags != NULL ? meta->tags : "");
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);

@@ -50,6 +50,8 @@ static const struct {
 	[L_VIEW_COUNT] =	{ "view_count", "lượt xem", "views" },
 	[L_QUERY] =		{ "query", "Từ khóa", "Query" },
 	[L_MORE_THAN] =		{ "more_than", "Hơn", "More than" },
+	[L_TAGS] =		{ "tags", "Thẻ", "Tags" },
+	[L_TAG] =		{ "tag", "Thẻ", "Tag" },
 };
 
 const char *

@@ -2,8 +2,8 @@
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
  * render.c: every page of the site as gemtext, built from the immutable
- * snapshot: home, category menus, articles, the date archive, search
- * results, statistics, and the Atom feeds. A page is a function of
+ * snapshot: home, category menus, articles, the date archive, tags,
+ * search results, statistics, the Atom feeds. A page is a function of
  * (ctx, arguments) only, so listings can be cached per snapshot; no
  * socket or protocol is known here. Every line goes through the gemtext
  * emitters, so a title, an author or a query can never become markup,
@@ -40,6 +40,10 @@ static int	 put_gemsub(struct buf *, const struct article *);
 static int	 put_cat(struct buf *, const struct render_ctx *,
 		    const struct category *);
 static int	 put_home(struct buf *, const struct render_ctx *);
+static int	 put_tag_link(struct buf *, const struct site_tag *,
+		    const char *, ...) __attribute__((format(printf, 3, 4)));
+static int	 put_article_tags(struct buf *, const struct render_ctx *,
+		    const struct article *);
 static int	 month_label(struct buf *, const struct render_ctx *, int,
 		    int);
 static int	 day_label(struct buf *, const struct render_ctx *, int, int,
@@ -53,6 +57,8 @@ static int	 xml_str(struct buf *, const char *, int);
 static int	 xml_url(struct buf *, const struct render_ctx *,
 		    const char *, const char *);
 static void	 rfc3339(const struct article_meta *, char *, size_t);
+static int	 atom_tags(struct buf *, const struct render_ctx *,
+		    const struct article *);
 static int	 atom_entry(struct buf *, const struct render_ctx *,
 		    const struct article *, struct buf *);
 
@@ -199,6 +205,25 @@ put_cat(struct buf *b, const struct render_ctx *ctx,
 	    render_label(ctx, L_ARTICLES));
 }
 
+/* "=> /tags/<slug>/ <label>" */
+static int
+put_tag_link(struct buf *b, const struct site_tag *t, const char *fmt,
+    ...)
+{
+	struct buf	 path = BUF_INIT, label = BUF_INIT;
+	va_list		 ap;
+	int		 rc = -1;
+
+	va_start(ap, fmt);
+	if (buf_printf(&path, "/tags/%s/", t->slug) == 0 &&
+	    buf_vprintf(&label, fmt, ap) == 0)
+		rc = put_link(b, path.data, "%s", label.data);
+	va_end(ap);
+	buf_free(&path);
+	buf_free(&label);
+	return rc;
+}
+
 static int
 put_home(struct buf *b, const struct render_ctx *ctx)
 {
@@ -287,6 +312,8 @@ render_home(struct buf *b, const struct render_ctx *ctx,
 	}
 	if (buf_putc(b, '\n') == -1 ||
 	    put_link(b, "/date/", "%s", render_label(ctx, L_ARCHIVE)) == -1 ||
+	    (s->ntags > 0 &&
+	    put_link(b, "/tags/", "%s", render_label(ctx, L_TAGS)) == -1) ||
 	    put_link(b, "/search", "%s", render_label(ctx, L_SEARCH)) == -1 ||
 	    put_link(b, "/stats", "%s", render_label(ctx, L_STATS)) == -1 ||
 	    put_link(b, "/atom.xml", "%s", render_label(ctx, L_FEED)) == -1)
@@ -315,25 +342,56 @@ render_home(struct buf *b, const struct render_ctx *ctx,
 	return 0;
 }
 
+/* Pages of a listing of n articles, at least 1. */
+static int
+listing_pages(const struct render_ctx *ctx, size_t n)
+{
+	size_t	 pp = per_page(ctx);
+
+	if (n == 0)
+		return 1;
+	n = (n + pp - 1) / pp;
+	return n > 1000000 ? 1000000 : (int)n;
+}
+
 int
 render_category_pages(const struct render_ctx *ctx,
     const struct category *c)
 {
-	size_t	 pp = per_page(ctx), n;
-
-	if (c->narticles == 0)
-		return 1;
-	n = (c->narticles + pp - 1) / pp;
-	return n > 1000000 ? 1000000 : (int)n;
+	return listing_pages(ctx, c->narticles);
 }
 
+/* A listing's page: "<base>" for the first, "<base>page/N/" */
 static int
-page_path(struct buf *b, const struct category *c, int page)
+page_path(struct buf *b, const char *base, int page)
 {
 	buf_reset(b);
 	if (page <= 1)
-		return buf_puts(b, c->path);
-	return buf_printf(b, "%spage/%d/", c->path, page);
+		return buf_puts(b, base);
+	return buf_printf(b, "%spage/%d/", base, page);
+}
+
+/* Links to the pages before and after, after a blank line. */
+static int
+put_paging(struct buf *b, const struct render_ctx *ctx, const char *base,
+    int page, int npage)
+{
+	struct buf	 p = BUF_INIT;
+	int		 rc = -1;
+
+	if (page > 1 || page < npage)
+		if (buf_putc(b, '\n') == -1)
+			goto done;
+	if (page > 1 && (page_path(&p, base, page - 1) == -1 ||
+	    put_link(b, p.data, "%s", render_label(ctx, L_PREV_PAGE)) == -1))
+		goto done;
+	if (page < npage && (page_path(&p, base, page + 1) == -1 ||
+	    put_link(b, p.data, "%s", render_label(ctx, L_NEXT_PAGE)) == -1))
+		goto done;
+	rc = 0;
+done:
+	buf_free(&p);
+	return rc;
 }
 
 int
@@ -372,14 +430,7 @@ render_category(struct buf *b, const struct render_ctx *ctx,
 			if (put_gemsub(b, c->articles[i]) == -1)
 				goto done;
 	}
-	if (page > 1 || page < npages)
-		if (buf_putc(b, '\n') == -1)
-			goto done;
-	if (page > 1 && (page_path(&p, c, page - 1) == -1 ||
-	    put_link(b, p.data, "%s", render_label(ctx, L_PREV_PAGE)) == -1))
-		goto done;
-	if (page < npages && (page_path(&p, c, page + 1) == -1 ||
-	    put_link(b, p.data, "%s", render_label(ctx, L_NEXT_PAGE)) == -1))
+	if (put_paging(b, ctx, c->path, page, npages) == -1)
 		goto done;
 	buf_reset(&p);
 	if (buf_putc(b, '\n') == -1 ||
@@ -392,6 +443,70 @@ render_category(struct buf *b, const struct render_ctx *ctx,
 	rc = put_home(b, ctx);
 done:
 	buf_free(&p);
+	return rc;
+}
+
+int
+render_tag_pages(const struct render_ctx *ctx, const struct site_tag *t)
+{
+	return listing_pages(ctx, t->narts);
+}
+
+/* /tags/: every tag, by slug, with its number of articles. */
+int
+render_tags(struct buf *b, const struct render_ctx *ctx)
+{
+	const struct site	*s = ctx->site;
+	size_t			 i;
+
+	if (put_heading(b, 1, render_label(ctx, L_TAGS)) == -1 ||
+	    buf_putc(b, '\n') == -1)
+		return -1;
+	for (i = 0; i < s->ntags; i++)
+		if (put_tag_link(b, &s->tags[i], "%s (%zu %s)",
+		    s->tags[i].name, s->tags[i].narts,
+		    render_label(ctx, L_ARTICLES)) == -1)
+			return -1;
+	if (s->ntags > 0 && buf_putc(b, '\n') == -1)
+		return -1;
+	return put_home(b, ctx);
+}
+
+/* /tags/<slug>/[page/N/]: a tag's articles, newest first. */
+int
+render_tag(struct buf *b, const struct render_ctx *ctx,
+    const struct site_tag *t, int page)
+{
+	const struct site	*s = ctx->site;
+	struct buf		 base = BUF_INIT;
+	size_t			 i, first, pp = per_page(ctx);
+	int			 n, rc = -1;
+
+	n = render_tag_pages(ctx, t);
+	if (page < 1 || page > n)
+		return RENDER_NOT_FOUND;
+	if (buf_printf(&base, "%s: %s", render_label(ctx, L_TAG),
+	    t->name) == -1 || put_heading(b, 1, base.data) == -1)
+		goto done;
+	if ((n > 1 ? put_text(b, "%zu %s" SEP "%s %d/%d", t->narts,
+	    render_label(ctx, L_ARTICLES), render_label(ctx, L_PAGE), page,
+	    n) : put_text(b, "%zu %s", t->narts,
+	    render_label(ctx, L_ARTICLES))) == -1 || buf_putc(b, '\n') == -1)
+		goto done;
+	first = (size_t)(page - 1) * pp;
+	for (i = first; i < t->narts && i < first + pp; i++)
+		if (t->arts[i] < s->narticles &&
+		    put_gemsub(b, s->articles[t->arts[i]]) == -1)
+			goto done;
+	buf_reset(&base);
+	if (buf_printf(&base, "/tags/%s/", t->slug) == -1 ||
+	    put_paging(b, ctx, base.data, page, n) == -1 ||
+	    buf_putc(b, '\n') == -1 ||
+	    put_link(b, "/tags/", "%s", render_label(ctx, L_TAGS)) == -1)
+		goto done;
+	rc = put_home(b, ctx);
+done:
+	buf_free(&base);
 	return rc;
 }
 
@@ -472,6 +587,25 @@ done:
 	return rc;
 }
 
+/* "Thẻ:" and a link to each of the article's tags, then a blank line;
+ * nothing for an article without tags. */
+static int
+put_article_tags(struct buf *b, const struct render_ctx *ctx,
+    const struct article *a)
+{
+	const struct site_tag	*t[SITE_TAGS_MAX];
+	size_t			 i, n;
+
+	if ((n = site_article_tags(ctx->site, a, t, SITE_TAGS_MAX)) == 0)
+		return 0;
+	if (put_text(b, "%s:", render_label(ctx, L_TAGS)) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (put_tag_link(b, t[i], "%s", t[i]->name) == -1)
+			return -1;
+	return buf_putc(b, '\n');
+}
+
 int
 render_article(struct buf *b, const struct render_ctx *ctx,
     const struct article *a, const char *body, size_t bodylen,
@@ -508,7 +642,7 @@ render_article(struct buf *b, const struct render_ctx *ctx,
 		;
 	if (it.in_pre && buf_puts(b, "```\n") == -1)
 		return -1;
-	if (buf_putc(b, '\n') == -1)
+	if (buf_putc(b, '\n') == -1 || put_article_tags(b, ctx, a) == -1)
 		return -1;
 	if (c != NULL && a->catidx + 1 < c->narticles &&
 	    c->articles[a->catidx] == a) {
@@ -862,6 +996,31 @@ rfc3339(const struct article_meta *m, char *out, size_t len)
 		    (off < 0 ? -off : off) % 3600 / 60);
 }
 
+/*
+ * An entry's tags: <category term="dai-hoi" label="Đại hội"
+ * scheme="gemini://host/tags/"/>, the scheme and the term making the
+ * tag's page.
+ */
+static int
+atom_tags(struct buf *b, const struct render_ctx *ctx,
+    const struct article *a)
+{
+	const struct site_tag	*t[SITE_TAGS_MAX];
+	size_t			 i, n;
+
+	n = site_article_tags(ctx->site, a, t, SITE_TAGS_MAX);
+	for (i = 0; i < n; i++)
+		if (buf_puts(b, "<category term=\"") == -1 ||
+		    xml_str(b, t[i]->slug, 1) == -1 ||
+		    buf_puts(b, "\" label=\"") == -1 ||
+		    xml_str(b, t[i]->name, 1) == -1 ||
+		    buf_puts(b, "\" scheme=\"") == -1 ||
+		    xml_url(b, ctx, "/tags/", "") == -1 ||
+		    buf_puts(b, "\"/>\n") == -1)
+			return -1;
+	return 0;
+}
+
 static int
 atom_entry(struct buf *b, const struct render_ctx *ctx,
     const struct article *a, struct buf *body)
@@ -891,7 +1050,7 @@ atom_entry(struct buf *b, const struct render_ctx *ctx,
 		return -1;
 	if (buf_puts(b, "<link rel=\"alternate\" type=\"text/gemini\" "
 	    "href=\"") == -1 || xml_url(b, ctx, a->path, "") == -1 ||
-	    buf_puts(b, "\"/>\n") == -1)
+	    buf_puts(b, "\"/>\n") == -1 || atom_tags(b, ctx, a) == -1)
 		return -1;
 	if (a->meta.summary != NULL && *a->meta.summary != '\0' &&
 	    (buf_puts(b, "<summary type=\"text\">") == -1 ||

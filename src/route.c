@@ -2,9 +2,9 @@
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
  * route.c: the one entry point both front ends call. A normalised
- * request path is resolved against the reserved names (/date/, /search,
- * /stats, the feeds) and then the in-memory site model, never by
- * joining strings into a file-system path: the only file access is
+ * request path is resolved against the reserved names (/date/, /tags/,
+ * /search, /stats, the feeds) and then the in-memory site model, never
+ * by joining strings into a file-system path: the only file access is
  * openat(rootfd, src, O_NOFOLLOW) on a file the model lists. Successful
  * pages are counted here, before they are rendered, so a page shows the
  * count including its own view. The front ends turn the reply into
@@ -48,6 +48,8 @@ static void	route_date(const struct render_ctx *, const struct request *,
 		    struct reply *);
 static void	route_search(const struct render_ctx *,
 		    const struct request *, struct reply *);
+static void	route_tags(const struct render_ctx *, const struct request *,
+		    struct reply *);
 static void	route_feed(const struct render_ctx *, struct reply *,
 		    const struct category *);
 static void	route_article(const struct render_ctx *,
@@ -165,6 +167,66 @@ route_date(const struct render_ctx *ctx, const struct request *req,
 	page_end(r, render_date(&r->body, ctx, v[0], v[1], v[2]));
 	return;
 notfound:
+	reply_status(r, ST_NOT_FOUND, "Not found");
+}
+
+/*
+ * /tags/, /tags/<slug>/ and /tags/<slug>/page/N/ (N > 1, no leading
+ * zero). Any other way to write a tag's page that names an existing
+ * page (no slash at the end, page/1/, the tag as written: "/tags/Đại
+ * hội") is sent to it, like categories' pages.
+ */
+static void
+route_tags(const struct render_ctx *ctx, const struct request *req,
+    struct reply *r)
+{
+	const struct site_tag	*t;
+	struct buf		 want = BUF_INIT;
+	const char		*p = req->path + strlen("/tags"), *rest, *q;
+	size_t			 len, n;
+	int			 page = 1;
+
+	if (strcmp(p, "/") == 0) {
+		page_begin(ctx, req, r, REPLY_MENU, -1);
+		page_end(r, render_tags(&r->body, ctx));
+		return;
+	}
+	if (*p == '\0') {
+		redirect(r, req->path, "/");
+		return;
+	}
+	p++;
+	len = strcspn(p, "/");
+	rest = p + len;
+	/* after the tag: "", "/", "/page/N" or "/page/N/" */
+	if (strncmp(rest, "/page/", 6) == 0) {
+		q = rest + 6;
+		n = strcspn(q, "/");
+		if (q[0] == '0' || scheme_num(q, n, &page) == -1 ||
+		    page > SCHEME_PAGE_MAX ||
+		    (q[n] != '\0' && strcmp(q + n, "/") != 0))
+			goto notfound;
+	} else if (*rest != '\0' && strcmp(rest, "/") != 0)
+		goto notfound;
+	if (buf_puts(&want, "/tags/") == -1 ||
+	    utf8_slug(&want, p, len) == -1 || want.len == strlen("/tags/") ||
+	    (t = site_tag_find(ctx->site, want.data + strlen("/tags/"))) ==
+	    NULL ||
+	    page > render_tag_pages(ctx, t))
+		goto notfound;
+	if ((page > 1 ? buf_printf(&want, "/page/%d/", page) :
+	    buf_putc(&want, '/')) == -1)
+		goto notfound;
+	if (strcmp(req->path, want.data) != 0)
+		redirect(r, want.data, "");
+	else {
+		page_begin(ctx, req, r, REPLY_MENU, -1);
+		page_end(r, render_tag(&r->body, ctx, t, page));
+	}
+	buf_free(&want);
+	return;
+notfound:
+	buf_free(&want);
 	reply_status(r, ST_NOT_FOUND, "Not found");
 }
 
@@ -386,6 +448,9 @@ route(const struct render_ctx *ctx, const struct request *req,
 	case SCHEME_SEARCH_PAGE:
 		route_search(ctx, req, r);
 		return;
+	case SCHEME_TAGS:
+		route_tags(ctx, req, r);
+		return;
 	case SCHEME_STATS:
 		page_begin(ctx, req, r, REPLY_MENU, -1);
 		r->cache = 0;		/* every number on it moves */
@@ -495,6 +560,7 @@ route_kind(const struct site *site, const char *url, const char **mime)
 	case SCHEME_HOME:
 	case SCHEME_STATS:
 	case SCHEME_DATE:
+	case SCHEME_TAGS:
 		return m.kind;
 	case SCHEME_FEED:
 		if (strcmp(m.prefix, "/") == 0 ||

@@ -2,10 +2,11 @@
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
  * site.c: the snapshot (site.h) and what it is kept in: the arena its
- * strings and structs live in, the path index (site_find), the scan's
- * warnings, the growth of its arrays, and site_free(). The bottom of
- * the site module, which site_load.c fills by way of site_walk.c and
- * site_entry.c; it calls none of them.
+ * strings and structs live in, the path index (site_find), the reading
+ * of tags and the look-up in the tag index that site_load.c builds, the
+ * scan's warnings, the growth of its arrays, and site_free(). The
+ * bottom of the site module, which site_load.c fills by way of
+ * site_walk.c and site_entry.c; it calls none of them.
  *
  *   site_load.c -> site_walk.c -> site_entry.c -> site.c
  */
@@ -365,6 +366,86 @@ site_find(const struct site *s, const char *path, struct site_node *n)
 		break;
 	}
 	return n->type;
+}
+
+/* Tags: the index is site_load.c's (finish_tags); these read it. */
+
+int
+site_tag_next(const char **p, const char **name, size_t *namelen,
+    struct buf *slug)
+{
+	static const char	 trim[] = " \t\r\n\"'[]";
+	const char		*s = *p, *e;
+	size_t			 n;
+
+	buf_reset(slug);
+	if (s == NULL)
+		return 0;
+	s += strspn(s, trim);
+	while (*s == ',')		/* "a,,b": no tag between */
+		s += 1 + strspn(s + 1, trim);
+	if (*s == '\0') {
+		*p = s;
+		return 0;
+	}
+	e = s + strcspn(s, ",");
+	*p = e;
+	for (n = (size_t)(e - s); n > 0 && strchr(trim, s[n - 1]) != NULL;
+	    n--)
+		;
+	*name = s;
+	*namelen = n;
+	if (n > SITE_TAG_NAME_MAX)
+		return 1;
+	if (utf8_slug(slug, s, n) == -1) {
+		buf_reset(slug);
+		/* not UTF-8 (cannot be, from the parser): unusable */
+		return utf8_valid(s, n) ? -1 : 1;
+	}
+	return 1;
+}
+
+const struct site_tag *
+site_tag_find(const struct site *s, const char *slug)
+{
+	size_t	 lo = 0, hi = s->ntags, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(slug, s->tags[mid].slug)) == 0)
+			return &s->tags[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+size_t
+site_article_tags(const struct site *s, const struct article *a,
+    const struct site_tag **out, size_t max)
+{
+	const struct site_tag	*t;
+	struct buf		 slug = BUF_INIT;
+	const char		*p = a->meta.tags, *name;
+	size_t			 n = 0, i, len;
+
+	if (s == NULL || s->ntags == 0)
+		return 0;
+	if (max > SITE_TAGS_MAX)
+		max = SITE_TAGS_MAX;
+	while (n < max && site_tag_next(&p, &name, &len, &slug) == 1) {
+		if (slug.len == 0 || (t = site_tag_find(s, slug.data)) == NULL)
+			continue;
+		for (i = 0; i < n && out[i] != t; i++)
+			;
+		if (i == n)
+			out[n++] = t;
+	}
+	buf_free(&slug);
+	return n;
 }
 
 /* Warnings: "path:line: reason", the path as the operator sees it. */

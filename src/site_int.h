@@ -75,6 +75,14 @@ int	 site_index_reserve(struct site_priv *, size_t n);
 void	 site_warn(struct scan *, const char *dirurl, const char *name,
 	    int line, const char *fmt, ...)
 	    __attribute__((format(printf, 5, 6)));
+/* The next tag of an article's "tags" value from *p on (commas
+ * between tags; spaces, quotes and brackets around one are not
+ * part of it): 1 with its text in name[0..namelen) and its slug in
+ * slug, which is empty for a tag the site cannot use (no letter or
+ * digit for a URL, or longer than SITE_TAG_NAME_MAX); 0 at the end;
+ * -1 on ENOMEM. */
+int	 site_tag_next(const char **p, const char **name, size_t *namelen,
+	    struct buf *slug);
 /* room for element n of arr: arr, moved, or NULL (ENOMEM) */
 void	*site_grow(void *arr, size_t n, size_t *cap, size_t size);
 

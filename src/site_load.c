@@ -3,15 +3,15 @@
  *
  * site_load.c: the immutable snapshot of the capsule tree: categories
  * (folders, nested), articles sorted newest first, attachments and
- * static pages, the date index, and a hash from URL path to node.
- * site_load() has site_walk.c scan the tree into it, then sorts the
- * articles, counts the days and hands each category its articles. The
- * snapshot holds metadata only; bodies are read again, through rootfd,
- * when an article is served, so that a 100,000-article site fits on a
- * Raspberry Pi. Strings and structs live in one arena that site_free()
- * drops at once (site.c), and the problems the scan met are kept as
- * warnings. Nothing here lists a folder, and nothing knows about
- * requests or protocols.
+ * static pages, the date index, the tag index, and a hash from URL
+ * path to node. site_load() has site_walk.c scan the tree into it, then
+ * sorts the articles, counts the days and hands each category and each
+ * tag its articles. The snapshot holds metadata only; bodies are read
+ * again, through rootfd, when an article is served, so that a
+ * 100,000-article site fits on a Raspberry Pi. Strings and structs
+ * live in one arena that site_free() drops at once (site.c), and the
+ * problems the scan met are kept as warnings. Nothing here lists a
+ * folder, and nothing knows about requests or protocols.
  *
  *   site_load.c -> site_walk.c -> site_entry.c -> site.c
  */
@@ -42,6 +42,7 @@
 #include "zone.h"
 
 static int	 finish(struct scan *);
+static int	 finish_tags(struct scan *);
 static struct site *build(const char *, struct catalog *,
 		    const struct site *, unsigned long, char *, size_t);
 
@@ -150,7 +151,260 @@ finish(struct scan *sc)
 		dd->first = i;
 		dd->count = 1;
 	}
+	return finish_tags(sc);
+}
+
+/*
+ * The tag index (struct site_tag), built once per snapshot so that no
+ * page looks at every article: two passes over the articles, sorted
+ * newest first by now. The first finds each article's tags by slug in
+ * a hash, counts their articles and spellings, and notes what it found
+ * in a stream of numbers (an article, then its tags); the second reads
+ * the stream back into arena arrays of the right size, so that every
+ * list comes out newest first. The rest is freed before the snapshot
+ * serves.
+ */
+#define TAG_ART		0x80000000u	/* in the stream: an article */
+
+struct tag_seen {
+	char		*slug;		/* in the arena */
+	size_t		 narts;
+	size_t		 last;		/* 1 + the last article counted */
+	size_t		 spell;		/* 1 + its last new spelling */
+	size_t		 pos;		/* in site->tags, once sorted */
+};
+
+struct tag_spell {			/* one way a tag is written */
+	const char	*name;		/* in an article's meta.tags */
+	size_t		 len;
+	size_t		 n;		/* articles that write it so */
+	size_t		 next;		/* 1 + the tag's spelling before */
+};
+
+struct tag_build {
+	struct tag_seen	*tags;		/* in order of first sight */
+	size_t		 ntags, tagcap;
+	struct tag_spell *spells;
+	size_t		 nspells, spellcap;
+	uint32_t	*hash;		/* 1 + a tag's number; 0: empty */
+	size_t		 hashcap;	/* a power of two */
+	uint32_t	*stream;
+	size_t		 nstream, streamcap;
+	struct buf	 slug;		/* the one in hand */
+};
+
+/* The number of the tag of slug in *id, a new one if need be and
+ * add is set: 0, 1 if there is none (!add), -1 on ENOMEM. */
+static int
+tag_get(struct scan *sc, struct tag_build *tb, const struct buf *slug,
+    int add, size_t *id)
+{
+	struct tag_seen	*t;
+	uint32_t	*h, v;
+	size_t		 i, cap;
+
+	if ((tb->ntags + 1) * 2 > tb->hashcap) {
+		cap = tb->hashcap ? tb->hashcap * 2 : 256;
+		if ((h = calloc(cap, sizeof(*h))) == NULL)
+			return -1;
+		for (v = 0; v < tb->ntags; v++) {
+			t = &tb->tags[v];
+			for (i = site_hash(SITE_HASH_SEED, t->slug,
+			    strlen(t->slug)) & (cap - 1); h[i] != 0;
+			    i = (i + 1) & (cap - 1))
+				;
+			h[i] = v + 1;
+		}
+		free(tb->hash);
+		tb->hash = h;
+		tb->hashcap = cap;
+	}
+	for (i = site_hash(SITE_HASH_SEED, slug->data, slug->len) &
+	    (tb->hashcap - 1); tb->hash[i] != 0;
+	    i = (i + 1) & (tb->hashcap - 1))
+		if (strcmp(tb->tags[tb->hash[i] - 1].slug, slug->data) == 0) {
+			*id = tb->hash[i] - 1;
+			return 0;
+		}
+	if (!add)
+		return 1;
+	if ((t = site_grow(tb->tags, tb->ntags, &tb->tagcap,
+	    sizeof(*t))) == NULL)
+		return -1;
+	tb->tags = t;
+	t = &tb->tags[tb->ntags];
+	memset(t, 0, sizeof(*t));
+	if ((t->slug = site_arena_strdup(sc->p, slug->data)) == NULL)
+		return -1;
+	*id = tb->ntags++;
+	tb->hash[i] = (uint32_t)*id + 1;
 	return 0;
+}
+
+/* One more article writes tag t as name[0..len). */
+static int
+tag_spelling(struct tag_build *tb, struct tag_seen *t, const char *name,
+    size_t len)
+{
+	struct tag_spell	*sp;
+	size_t			 k;
+
+	for (k = t->spell; k != 0; k = sp->next) {
+		sp = &tb->spells[k - 1];
+		if (sp->len == len && memcmp(sp->name, name, len) == 0) {
+			sp->n++;
+			return 0;
+		}
+	}
+	if ((sp = site_grow(tb->spells, tb->nspells, &tb->spellcap,
+	    sizeof(*sp))) == NULL)
+		return -1;
+	tb->spells = sp;
+	sp = &tb->spells[tb->nspells++];
+	sp->name = name;
+	sp->len = len;
+	sp->n = 1;
+	sp->next = t->spell;
+	t->spell = tb->nspells;
+	return 0;
+}
+
+static int
+stream_put(struct tag_build *tb, uint32_t v)
+{
+	uint32_t	*p;
+
+	if ((p = site_grow(tb->stream, tb->nstream, &tb->streamcap,
+	    sizeof(*p))) == NULL)
+		return -1;
+	tb->stream = p;
+	tb->stream[tb->nstream++] = v;
+	return 0;
+}
+
+/* The first pass: article i's tags into tb. */
+static int
+tags_of(struct scan *sc, struct tag_build *tb, size_t i)
+{
+	const struct article	*a = sc->s->articles[i];
+	struct tag_seen		*t;
+	const char		*p = a->meta.tags, *name;
+	size_t			 len, id, n = 0, show;
+	int			 r, got;
+
+	while ((r = site_tag_next(&p, &name, &len, &tb->slug)) == 1) {
+		if (tb->slug.len == 0) {
+			show = utf8_prefix_cols(name, len, 40);
+			site_warn(sc, "/", a->src, 0, "tag '%.*s%s' ignored: "
+			    "%s", (int)show, name, show < len ? "..." : "",
+			    len > SITE_TAG_NAME_MAX ? "too long" :
+			    "no letter or digit for its URL");
+			continue;
+		}
+		if ((got = tag_get(sc, tb, &tb->slug, n < SITE_TAGS_MAX,
+		    &id)) == -1)
+			return -1;
+		/* twice in one article: once */
+		if (got == 0 && tb->tags[id].last == i + 1)
+			continue;
+		if (n == SITE_TAGS_MAX) {
+			site_warn(sc, "/", a->src, 0, "more than %d tags: "
+			    "the rest are ignored", SITE_TAGS_MAX);
+			break;
+		}
+		t = &tb->tags[id];
+		if ((n++ == 0 && stream_put(tb, TAG_ART | (uint32_t)i) == -1) ||
+		    stream_put(tb, (uint32_t)id) == -1 ||
+		    tag_spelling(tb, t, name, len) == -1)
+			return -1;
+		t->last = i + 1;
+		t->narts++;
+	}
+	return r == -1 ? -1 : 0;
+}
+
+static int
+tag_cmp(const void *pa, const void *pb)
+{
+	const struct tag_seen	*a = *(struct tag_seen *const *)pa;
+	const struct tag_seen	*b = *(struct tag_seen *const *)pb;
+
+	return strcmp(a->slug, b->slug);
+}
+
+/* The most written spelling; the first seen (the newest) of a tie. */
+static const struct tag_spell *
+tag_name(const struct tag_build *tb, const struct tag_seen *t)
+{
+	const struct tag_spell	*sp, *best = NULL;
+	size_t			 k;
+
+	for (k = t->spell; k != 0; k = sp->next) {
+		sp = &tb->spells[k - 1];
+		if (best == NULL || sp->n >= best->n)
+			best = sp;
+	}
+	return best;
+}
+
+static int
+finish_tags(struct scan *sc)
+{
+	struct site		*s = sc->s;
+	struct tag_build	 tb;
+	struct tag_seen		**order = NULL;
+	const struct tag_spell	*sp;
+	struct site_tag		*st;
+	size_t			 i, cur = 0;
+	int			 r = -1;
+
+	memset(&tb, 0, sizeof(tb));
+	if (s->narticles >= TAG_ART)
+		return 0;
+	for (i = 0; i < s->narticles; i++)
+		if (s->articles[i]->meta.tags != NULL &&
+		    tags_of(sc, &tb, i) == -1)
+			goto done;
+	if (tb.ntags == 0) {
+		r = 0;
+		goto done;
+	}
+	if ((order = reallocarray(NULL, tb.ntags, sizeof(*order))) == NULL ||
+	    (s->tags = site_arena_alloc(sc->p,
+	    tb.ntags * sizeof(*s->tags))) == NULL)
+		goto done;
+	for (i = 0; i < tb.ntags; i++)
+		order[i] = &tb.tags[i];
+	qsort(order, tb.ntags, sizeof(*order), tag_cmp);
+	for (i = 0; i < tb.ntags; i++) {
+		order[i]->pos = i;
+		st = &s->tags[i];
+		sp = tag_name(&tb, order[i]);
+		st->slug = order[i]->slug;
+		if ((st->name = site_arena_cat(sc->p, "", sp->name,
+		    sp->len)) == NULL || (st->arts = site_arena_alloc(sc->p,
+		    order[i]->narts * sizeof(*st->arts))) == NULL)
+			goto done;
+	}
+	s->ntags = tb.ntags;
+	/* the second pass */
+	for (i = 0; i < tb.nstream; i++) {
+		if (tb.stream[i] & TAG_ART) {
+			cur = tb.stream[i] & ~TAG_ART;
+			continue;
+		}
+		st = &s->tags[tb.tags[tb.stream[i]].pos];
+		st->arts[st->narts++] = (uint32_t)cur;
+	}
+	r = 0;
+done:
+	free(order);
+	free(tb.tags);
+	free(tb.spells);
+	free(tb.hash);
+	free(tb.stream);
+	buf_free(&tb.slug);
+	return r;
 }
 
 /*

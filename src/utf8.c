@@ -253,6 +253,97 @@ invalid:
 	return -1;
 }
 
+struct slug {				/* a slug being written at mark */
+	size_t	 mark;
+	size_t	 n;			/* its bytes so far */
+	size_t	 cut;			/* where its last '-' is */
+	int	 dash;			/* a '-' is due before a letter */
+	int	 full;
+};
+
+/* One more folded character (0: one that is not ASCII); b has room. */
+static void
+slug_add(struct buf *b, struct slug *sl, int c)
+{
+	if (sl->full)
+		return;
+	if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+		sl->dash = sl->n > 0;
+		return;
+	}
+	if (sl->dash && sl->n + 2 > UTF8_SLUG_MAX) {
+		sl->full = 1;			/* full at a word's end */
+		return;
+	}
+	if (sl->n == UTF8_SLUG_MAX) {
+		/* full inside a word: end at the last '-' if that keeps
+		 * most of it */
+		if (sl->cut > UTF8_SLUG_MAX / 2)
+			sl->n = sl->cut;
+		sl->full = 1;
+		return;
+	}
+	if (sl->dash) {
+		sl->cut = sl->n;
+		b->data[sl->mark + sl->n++] = '-';
+		sl->dash = 0;
+	}
+	b->data[sl->mark + sl->n++] = (char)c;
+}
+
+/*
+ * Tags are slugged at every scan, so the common case is a loop over
+ * the fold table. A character the table has no single fold for takes
+ * utf8_fold(), the slug then made in place from the folded text (it
+ * is never longer).
+ */
+int
+utf8_slug(struct buf *b, const char *s, size_t len)
+{
+	struct slug	 sl;
+	size_t		 i, n;
+	int		 cp, f;
+
+	if (!fold_ready)
+		fold_init();
+	memset(&sl, 0, sizeof(sl));
+	sl.mark = b->len;
+	if (buf_reserve(b, UTF8_SLUG_MAX) == -1)
+		return -1;
+	for (i = 0; i < len && !sl.full; i += n) {
+		cp = (unsigned char)s[i];
+		n = 1;
+		if (cp >= 0x80) {
+			n = utf8_decode(s + i, len - i, &cp);
+			if (cp < 0 || cp >= FOLD_TABLE ||
+			    fold_table[cp] == FOLD_SLOW)
+				goto slow;
+			if ((f = fold_table[cp]) == FOLD_DROP)
+				continue;
+			cp = f < 0x80 ? f : 0;
+		} else if (cp == 0)
+			goto slow;
+		else if (cp >= 'A' && cp <= 'Z')
+			cp += 'a' - 'A';
+		slug_add(b, &sl, cp);
+	}
+	goto done;
+slow:
+	memset(&sl, 0, sizeof(sl));
+	sl.mark = b->len;
+	if (utf8_fold(b, s, len) == -1) {
+		b->len = sl.mark;
+		b->data[sl.mark] = '\0';
+		return -1;
+	}
+	for (i = sl.mark; i < b->len && !sl.full; i++)
+		slug_add(b, &sl, (unsigned char)b->data[i]);
+done:
+	b->len = sl.mark + sl.n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
 int
 utf8_ascii(struct buf *b, const char *s, size_t len)
 {

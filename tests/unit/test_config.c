@@ -154,6 +154,7 @@ static const struct {
 	{ "[gemini]\ncert = /nonexistent.pem\n",
 	    "gemini:key: cert and key must be set together" },
 	{ "[labels]\nlatest = Tin mới\n", NULL },
+	{ "[labels]\ntags = Từ khóa\ntag = Từ khóa\n", NULL },
 	{ "[labels]\nnonsense = x\n", "labels:nonsense: unknown label" },
 	{ "[limits]\nrequest_timeout = -1\n", "limits:request_timeout:" },
 };

@@ -397,6 +397,125 @@ test_article(void)
 }
 
 static void
+test_tags(void)
+{
+	static const char	 index_vi[] =
+	    "# Thẻ\n"
+	    "\n"
+	    "=> /tags/chi-bo/ chi bộ (2 bài)\n"
+	    "=> /tags/dai-hoi/ Đại hội (3 bài)\n"
+	    "=> /tags/giao-thong/ Giao thông (1 bài)\n"
+	    "=> /tags/ky-niem/ kỷ niệm (1 bài)\n"
+	    "=> /tags/le-hoi/ Lễ hội (1 bài)\n"
+	    "\n"
+	    "=> / Trang chủ\n";
+	static const char	 dai_hoi_p2[] =
+	    "# Thẻ: Đại hội\n"
+	    "3 bài · Trang 2/2\n"
+	    "\n"
+	    "=> /thoi-su/dia-phuong/2020-04-30-le-ky-niem 2020-04-30 "
+	    "Lễ kỷ niệm 45 năm giải phóng\n"
+	    "\n"
+	    "=> /tags/dai-hoi/ Trang trước\n"
+	    "\n"
+	    "=> /tags/ Thẻ\n"
+	    "=> / Trang chủ\n";
+	static const struct want	 dai_hoi_p1[] = {
+		{ "# Thẻ: Đại hội\n3 bài · Trang 1/2\n\n"
+		  "=> /thoi-su/2020-05-21-chi-bo-dai-hoi 2020-05-21 "
+		  "Chi bộ khu phố 3 tổ chức đại hội\n"
+		  "=> /thoi-su/dia-phuong/2020-05-19-xa-an-binh 2020-05-19 "
+		  "Xã An Bình ra quân làm đường\n\n"
+		  "=> /tags/dai-hoi/page/2/ Trang sau\n\n", 0 },
+		{ "Trang trước", 1 },
+		{ "le-ky-niem", 1 },
+	};
+	static const struct want	 art_vi[] = {
+		{ "\nThẻ:\n=> /tags/dai-hoi/ Đại hội\n"
+		  "=> /tags/chi-bo/ chi bộ\n\n"
+		  "=> /thoi-su/2020-05-20-hop-bao Bài trước: ", 0 },
+	};
+	struct render_ctx	 ctx;
+	const struct site_tag	*t;
+	struct site		 empty;
+	struct buf		 b = BUF_INIT;
+
+	ctx_init(&ctx, "vi");
+	CHECK_INT(render_tags(&b, &ctx), 0);
+	CHECK_STR(b.data, index_vi);
+	if ((t = site_tag_find(site, "dai-hoi")) == NULL) {
+		CHECK(t != NULL);
+		return;
+	}
+	ctx.per_page = 2;
+	CHECK_INT(render_tag_pages(&ctx, t), 2);
+	buf_reset(&b);
+	CHECK_INT(render_tag(&b, &ctx, t, 1), 0);
+	check_all(b.data, dai_hoi_p1, sizeof(dai_hoi_p1) /
+	    sizeof(dai_hoi_p1[0]));
+	buf_reset(&b);
+	CHECK_INT(render_tag(&b, &ctx, t, 2), 0);
+	CHECK_STR(b.data, dai_hoi_p2);
+	buf_reset(&b);
+	CHECK_INT(render_tag(&b, &ctx, t, 3), RENDER_NOT_FOUND);
+	CHECK_INT(render_tag(&b, &ctx, t, 0), RENDER_NOT_FOUND);
+	CHECK_INT(b.len, 0);
+	/* one page: no page number, no paging */
+	ctx.per_page = 3;
+	CHECK_INT(render_tag_pages(&ctx, t), 1);
+	CHECK_INT(render_tag(&b, &ctx, t, 1), 0);
+	CHECK_HAS(b.data, "# Thẻ: Đại hội\n3 bài\n\n");
+	CHECK(strstr(b.data, "Trang 1/") == NULL);
+	CHECK(strstr(b.data, "/page/") == NULL);
+
+	/* the article shows its tags, spelled as the tag is */
+	page_article(&ctx, "/thoi-su/2020-05-21-chi-bo-dai-hoi", &b);
+	check_all(b.data, art_vi, sizeof(art_vi) / sizeof(art_vi[0]));
+	page_article(&ctx, "/van-hoa/2020-05-21-le-hoi", &b);
+	CHECK_HAS(b.data, "\nThẻ:\n=> /tags/le-hoi/ Lễ hội\n"
+	    "=> /tags/chi-bo/ chi bộ\n\n");
+	page_article(&ctx, "/thoi-su/2020-05-20-hop-bao", &b);
+	CHECK(strstr(b.data, "Thẻ") == NULL);
+	/* the home page links to /tags/ */
+	buf_reset(&b);
+	CHECK_INT(render_home(&b, &ctx, NULL), 0);
+	CHECK_HAS(b.data, "\n=> /date/ Xem theo ngày\n=> /tags/ Thẻ\n");
+
+	/* English, and labels of one's own */
+	ctx_init(&ctx, "en");
+	buf_reset(&b);
+	CHECK_INT(render_tags(&b, &ctx), 0);
+	CHECK_HAS(b.data, "# Tags\n\n=> /tags/chi-bo/ chi bộ (2 articles)\n");
+	buf_reset(&b);
+	CHECK_INT(render_tag(&b, &ctx, t, 1), 0);
+	CHECK_HAS(b.data, "# Tag: Đại hội\n3 articles\n");
+	CHECK_HAS(b.data, "\n=> /tags/ Tags\n=> / Home\n");
+	page_article(&ctx, "/thoi-su/2020-05-21-chi-bo-dai-hoi", &b);
+	CHECK_HAS(b.data, "\nTags:\n=> /tags/dai-hoi/ Đại hội\n");
+	ctx_init(&ctx, "vi");
+	ctx.labels[L_TAGS] = "Từ khóa";
+	ctx.labels[L_TAG] = "Từ khóa";
+	buf_reset(&b);
+	CHECK_INT(render_tag(&b, &ctx, t, 1), 0);
+	CHECK_HAS(b.data, "# Từ khóa: Đại hội\n");
+	CHECK_HAS(b.data, "\n=> /tags/ Từ khóa\n");
+	page_article(&ctx, "/thoi-su/2020-05-21-chi-bo-dai-hoi", &b);
+	CHECK_HAS(b.data, "\nTừ khóa:\n=> /tags/dai-hoi/ Đại hội\n");
+
+	/* a site without tags: an empty index, no link home */
+	memset(&empty, 0, sizeof(empty));
+	ctx_init(&ctx, "vi");
+	ctx.site = &empty;
+	buf_reset(&b);
+	CHECK_INT(render_home(&b, &ctx, NULL), 0);
+	CHECK(strstr(b.data, "/tags/") == NULL);
+	buf_reset(&b);
+	CHECK_INT(render_tags(&b, &ctx), 0);
+	CHECK_STR(b.data, "# Thẻ\n\n=> / Trang chủ\n");
+	buf_free(&b);
+}
+
+static void
 test_date(void)
 {
 	static const struct {
@@ -685,6 +804,15 @@ test_atom(void)
 	CHECK_HAS(b.data, "<published>2019-09-05T00:00:00+07:00</published>");
 	/* the HTML page's +07:00 is kept */
 	CHECK_HAS(b.data, "<published>2020-04-30T07:00:00+07:00</published>");
+	/* tags: term and scheme make the tag's page, label its name */
+	CHECK_HAS(b.data, "href=\"gemini://localhost/thoi-su/"
+	    "2020-05-21-chi-bo-dai-hoi\"/>\n"
+	    "<category term=\"dai-hoi\" label=\"Đại hội\" "
+	    "scheme=\"gemini://localhost/tags/\"/>\n"
+	    "<category term=\"chi-bo\" label=\"chi bộ\" "
+	    "scheme=\"gemini://localhost/tags/\"/>\n");
+	CHECK_HAS(b.data, "<category term=\"ky-niem\" label=\"kỷ niệm\" ");
+	CHECK_INT(count_of(b.data, "<category "), 8);
 	/* gemtext in content: "=>" escaped as text, not markup */
 	CHECK(strstr(b.data, "<content type=\"text\"><") == NULL);
 
@@ -818,9 +946,11 @@ test_hostile(void)
 	write_file(sub, "2021-01-02-html.html", "<html><head><title>Tin\n"
 	    "=> gemini://evil/ evil &amp; &lt;b&gt;</title>\n"
 	    "<meta name=\"author\" content=\"X\n=> /evil\">"
+	    "<meta name=\"keywords\" content=\"Y\n=> /evil, z\">"
 	    "</head><body><p>Nội dung</p></body></html>\n");
 	write_file(sub, "2021-01-01-cr.gmi", "title: Bài\r=> gemini://evil/ "
-	    "cr\nauthor: <b>&\n\nNội dung\n");
+	    "cr\nauthor: <b>&\ntags: => gemini://evil/ evil, <b>&\"\r=> /x\n"
+	    "\nNội dung\n");
 	write_file(sub, "_category.ini", "[category]\ntitle = Tin <&> \"x\"\n");
 	if ((s = site_load(dir, NULL, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "site_load %s: %s\n", dir, err);
@@ -854,6 +984,20 @@ test_hostile(void)
 		CHECK(links_clean(b.data));
 		CHECK_HAS(b.data, "evil");	/* shown, as text */
 	}
+	/* tags: names are labels, slugs are plain */
+	CHECK_INT((int)s->ntags, 4);
+	buf_reset(&b);
+	CHECK_INT(render_tags(&b, &ctx), 0);
+	CHECK(links_clean(b.data));
+	CHECK_HAS(b.data, "\n=> /tags/gemini-evil-evil/ => gemini://evil/ "
+	    "evil (1 bài)\n");
+	CHECK_HAS(b.data, "\n=> /tags/b-x/ <b>&\" => /x (1 bài)\n");
+	CHECK_HAS(b.data, "\n=> /tags/y-evil/ Y => /evil (1 bài)\n");
+	for (i = 0; i < s->ntags; i++) {
+		buf_reset(&b);
+		CHECK_INT(render_tag(&b, &ctx, &s->tags[i], 1), 0);
+		CHECK(links_clean(b.data));
+	}
 	buf_reset(&b);
 	CHECK_INT(render_atom(&b, &ctx, NULL), 0);
 	CHECK_INT(atom_entries(&b), 2);
@@ -861,6 +1005,8 @@ test_hostile(void)
 	CHECK_INT(render_atom(&b, &ctx, find_cat(s, "/tin/")), 0);
 	CHECK_INT(atom_entries(&b), 2);
 	CHECK_HAS(b.data, "Tin &lt;&amp;&gt;");
+	CHECK_HAS(b.data, "<category term=\"b-x\" "
+	    "label=\"&lt;b&gt;&amp;&quot;=&gt; /x\" ");
 
 	site_free(s);
 	snprintf(sub, sizeof(sub), "%s/tin/2021-01-02-html.html", dir);
@@ -891,6 +1037,7 @@ main(void)
 	test_home();
 	test_category();
 	test_article();
+	test_tags();
 	test_date();
 	test_search();
 	test_counter_pages();

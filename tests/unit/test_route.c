@@ -133,6 +133,14 @@ test_table(void)
 		{ "/date/2020/05/21/x", 0, "", ST_NOT_FOUND, REPLY_NONE, "",
 		  NULL },
 		{ "/date/x.gmi", 0, "", ST_NOT_FOUND, REPLY_NONE, "", NULL },
+		/* tags: more paths in test_tags */
+		{ "/tags/", 0, "", ST_OK, REPLY_MENU, GMI,
+		  "\n=> /tags/dai-hoi/ Đại hội (3 bài)\n" },
+		{ "/tags", 0, "", ST_REDIRECT_PERM, REPLY_NONE, "/tags/",
+		  NULL },
+		{ "/tags/dai-hoi/", 0, "", ST_OK, REPLY_MENU, GMI,
+		  "# Thẻ: Đại hội\n" },
+		{ "/tags/x.gmi", 0, "", ST_NOT_FOUND, REPLY_NONE, "", NULL },
 		{ "/dates/", 0, "", ST_NOT_FOUND, REPLY_NONE, "", NULL },
 		{ "/search", 0, "", ST_INPUT, REPLY_NONE,
 		  "Nhập từ khóa tìm kiếm", NULL },
@@ -231,6 +239,81 @@ test_table(void)
 	buf_free(&r.body);
 }
 
+/* Tag pages at two articles a page: dai-hoi has three, two pages. */
+static void
+test_tags(void)
+{
+	static const struct {
+		const char	*path;
+		enum status	 st;
+		const char	*meta;	/* a redirect's target */
+		const char	*body;
+	} cases[] = {
+		{ "/tags/dai-hoi/", ST_OK, GMI,
+		  "# Thẻ: Đại hội\n3 bài · Trang 1/2\n\n"
+		  "=> /thoi-su/2020-05-21-chi-bo-dai-hoi 2020-05-21 " },
+		{ "/tags/dai-hoi/page/2/", ST_OK, GMI,
+		  "\n=> /thoi-su/dia-phuong/2020-04-30-le-ky-niem 2020-04-30 "
+		  "Lễ kỷ niệm 45 năm giải phóng\n\n"
+		  "=> /tags/dai-hoi/ Trang trước\n" },
+		{ "/tags/dai-hoi/page/2", ST_REDIRECT_PERM,
+		  "/tags/dai-hoi/page/2/", NULL },
+		{ "/tags/dai-hoi/page/1/", ST_REDIRECT_PERM, "/tags/dai-hoi/",
+		  NULL },
+		{ "/tags/dai-hoi/page/1", ST_REDIRECT_PERM, "/tags/dai-hoi/",
+		  NULL },
+		{ "/tags/dai-hoi", ST_REDIRECT_PERM, "/tags/dai-hoi/", NULL },
+		/* the tag as written leads to its slug */
+		{ "/tags/Đại hội/", ST_REDIRECT_PERM, "/tags/dai-hoi/", NULL },
+		{ "/tags/ĐẠI HỘI", ST_REDIRECT_PERM, "/tags/dai-hoi/", NULL },
+		{ "/tags/Dai-Hoi/page/2/", ST_REDIRECT_PERM,
+		  "/tags/dai-hoi/page/2/", NULL },
+		{ "/tags/le-hoi/", ST_OK, GMI, "# Thẻ: Lễ hội\n1 bài\n" },
+		{ "/tags/dai-hoi/page/3/", ST_NOT_FOUND, "", NULL },
+		{ "/tags/le-hoi/page/2/", ST_NOT_FOUND, "", NULL },
+		{ "/tags/Đại hội/page/3/", ST_NOT_FOUND, "", NULL },
+		{ "/tags/dai-hoi/page/0/", ST_NOT_FOUND, "", NULL },
+		{ "/tags/dai-hoi/page/02/", ST_NOT_FOUND, "", NULL },
+		{ "/tags/dai-hoi/page/", ST_NOT_FOUND, "", NULL },
+		{ "/tags/dai-hoi/page/2/x", ST_NOT_FOUND, "", NULL },
+		{ "/tags/dai-hoi/x", ST_NOT_FOUND, "", NULL },
+		{ "/tags/dai-hoi/atom.xml", ST_NOT_FOUND, "", NULL },
+		{ "/tags/khong-co/", ST_NOT_FOUND, "", NULL },
+		{ "/tags/---/", ST_NOT_FOUND, "", NULL },
+		{ "/tags//", ST_NOT_FOUND, "", NULL },
+		{ "/tags/\xff/", ST_NOT_FOUND, "", NULL },
+	};
+	struct render_ctx	 ctx;
+	struct request		 req;
+	struct reply		 r;
+	size_t			 i;
+
+	ctx_init(&ctx);
+	ctx.per_page = 2;
+	reply_init(&r);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		req_init(&req, cases[i].path, 0, "");
+		reply_clear(&r);
+		route(&ctx, &req, NULL, &r);
+		if (r.status != cases[i].st)
+			fprintf(stderr, "%s: %d [%s]\n", cases[i].path,
+			    status_gemini(r.status), r.meta);
+		CHECK_INT(r.status, cases[i].st);
+		if (cases[i].st == ST_REDIRECT_PERM)
+			CHECK_STR(r.meta, cases[i].meta);
+		else if (cases[i].st == ST_OK) {
+			CHECK_INT(r.kind, REPLY_MENU);
+			CHECK(r.cache);
+			CHECK(strncmp(r.meta, cases[i].meta,
+			    strlen(cases[i].meta)) == 0);
+		}
+		if (cases[i].body != NULL)
+			CHECK_HAS(r.body.data, cases[i].body);
+	}
+	reply_clear(&r);
+	buf_free(&r.body);
+}
+
 static void
 test_search_long(void)
 {
@@ -287,6 +370,9 @@ test_counting(void)
 		{ "/thoi-su", 0, 6, 2, NULL },
 		{ "/search", 0, 6, 2, NULL },
 		{ "/stats", 0, 7, 2, "\nSố lượt truy cập: 7\n" },
+		{ "/tags/", 0, 8, 2, NULL },
+		{ "/tags/dai-hoi/", 0, 9, 2, NULL },
+		{ "/tags/dai-hoi", 0, 9, 2, NULL },
 	};
 	struct render_ctx	 ctx;
 	struct request		 req;
@@ -487,6 +573,9 @@ test_kind(void)
 		{ "/thoi-su/page/2/", SCHEME_MENU, NULL },
 		{ "/date/", SCHEME_MENU, NULL },
 		{ "/date/2020/05/21/", SCHEME_MENU, NULL },
+		{ "/tags/", SCHEME_MENU, NULL },
+		{ "/tags/dai-hoi/", SCHEME_MENU, NULL },
+		{ "/tags/dai-hoi/page/2/", SCHEME_MENU, NULL },
 		{ "/stats", SCHEME_MENU, NULL },
 		{ "/search", SCHEME_SEARCH, NULL },
 		{ "/search?%C4%91&page=2", SCHEME_MENU, NULL },
@@ -541,6 +630,7 @@ main(void)
 		return t_done("test_route");
 	}
 	test_table();
+	test_tags();
 	test_search_long();
 	test_counting();
 	test_lang();

@@ -53,6 +53,14 @@ test_match(void)
 		{ "/thoi-su/page/", SCHEME_TREE, SCHEME_UNKNOWN, "", 0, 1 },
 		{ "/thoi-su/page/12345678/", SCHEME_TREE, SCHEME_UNKNOWN, "",
 		  0, 1 },
+		{ "/tags", SCHEME_TAGS, SCHEME_MENU, "", 0, 0 },
+		{ "/tags/", SCHEME_TAGS, SCHEME_MENU, "", 0, 0 },
+		{ "/tags/dai-hoi/", SCHEME_TAGS, SCHEME_MENU, "", 0, 0 },
+		{ "/tags/dai-hoi/page/2/", SCHEME_TAGS, SCHEME_MENU, "", 0,
+		  0 },
+		{ "/tags/x/atom.xml", SCHEME_TAGS, SCHEME_MENU, "", 0, 0 },
+		{ "/tagsx/", SCHEME_TREE, SCHEME_UNKNOWN, "", 0, 0 },
+		{ "/x/tags/", SCHEME_TREE, SCHEME_UNKNOWN, "", 0, 0 },
 		{ "/thoi-su/bai", SCHEME_TREE, SCHEME_UNKNOWN, "", 0, 0 },
 		{ "thoi-su/", SCHEME_TREE, SCHEME_UNKNOWN, "", 0, 0 },
 	};
@@ -90,6 +98,7 @@ test_reserved(void)
 		{ "atom.xml", 1, 1 },
 		{ "caps.txt", 1, 0 },
 		{ "page", 0, 1 },
+		{ "tags", 1, 0 },
 		{ "robots.txt", 0, 0 },		/* the tree's, unlisted */
 		{ "favicon.txt", 0, 0 },
 		{ "thoi-su", 0, 0 },

@@ -1479,6 +1479,97 @@ test_site(const char *dir)
 	}
 }
 
+/*
+ * Tags are searched with the title and body: a tag's words find its
+ * articles, with the excerpt from the body. A catalog from before tags
+ * were indexed (version 6) is rebuilt, so its articles' tags are
+ * found without an edit.
+ */
+static void
+test_tags(const char *dir)
+{
+	static const struct {
+		const char	*q, *want;
+	} cases[] = {
+		{ "giao thong nong thon", "/c/hop-dan" },
+		{ "Đại hội", "/c/hop-dan" },
+		{ "\"giao thông\"", "/c/hop-dan" },
+		{ "kinh te", "/c/tin-khac" },	/* HTML keywords */
+		{ "\"thong giao\"", "" },
+		{ "lang", "/c/hop-dan" },
+	};
+	static const struct {
+		const char	*name, *text;
+	} files[] = {
+		{ "c/hop-dan.gmi", "title: Họp dân\ntags: Đại hội, Giao thông "
+		  "nông thôn\n\nNội dung về đường làng.\n" },
+		{ "c/tin-khac.html", "<title>Tin khác</title><meta "
+		  "name=\"keywords\" content=\"Kinh tế, chợ\"><p>Một tin."
+		  "</p>\n" },
+	};
+	struct catalog		*cat;
+	struct search		*s;
+	struct site		*site;
+	struct search_hit	*h;
+	sqlite3			*db;
+	const char		*e;
+	char			 root[512], p[512], dbp[512], err[256];
+	size_t			 i, n, total;
+	int			 pass;
+
+	join(root, dir, "tcapsule");
+	join(dbp, dir, "tags.db");
+	mkdir(root, 0755);
+	mkdir(join(p, root, "c"), 0755);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		CHECK_INT(write_file(join(p, root, files[i].name),
+		    files[i].text, strlen(files[i].text)), 0);
+	for (pass = 0; pass < 2; pass++) {
+		if ((cat = catalog_open(dbp, err, sizeof(err))) == NULL ||
+		    (site = site_load(root, cat, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "tags: %s\n", err);
+			CHECK(0);
+			catalog_close(cat);
+			return;
+		}
+		catalog_close(cat);
+		if ((s = search_open(dbp, err, sizeof(err))) == NULL) {
+			CHECK(s != NULL);
+			site_free(site);
+			return;
+		}
+		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+			if (strcmp(site_run(s, site, cases[i].q),
+			    cases[i].want) != 0)
+				fprintf(stderr, "pass %d [%s]\n", pass,
+				    cases[i].q);
+			CHECK_STR(site_run(s, site, cases[i].q),
+			    cases[i].want);
+		}
+		/* words only in the tags: the body from its start */
+		CHECK_INT(search_query(s, site, "giao thong", 1, &h, &n, &total,
+		    &e), 0);
+		CHECK_INT(n, 1);
+		if (n == 1)
+			CHECK_STR(h[0].excerpt, "Nội dung về đường làng.");
+		search_hits_free(h, n);
+		search_close(s);
+		site_free(site);
+		if (pass == 1)
+			break;
+		/* as a catalog of version 6 was: no tags in the index */
+		CHECK_INT(sqlite3_open(dbp, &db), SQLITE_OK);
+		CHECK_INT(catalog_tokenizer_register(db), 0);
+		CHECK_INT(sqlite3_exec(db, "DROP TABLE fts;"
+		    " CREATE VIRTUAL TABLE fts USING fts5(title, body,"
+		    " tokenize = 'bantin', prefix = '2 3');"
+		    " INSERT INTO fts (rowid, title, body)"
+		    " SELECT fkey, title, '' FROM article;"
+		    " PRAGMA user_version = 6", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
+}
+
 static int
 rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -1511,6 +1602,7 @@ main(void)
 	test_keys(tmpdir);
 	test_damaged(tmpdir);
 	test_site(tmpdir);
+	test_tags(tmpdir);
 	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return t_done("test_search");
 }

@@ -100,12 +100,35 @@ static const char *const fixture_warnings[] = {
 	"bad name: unsafe folder name\n",
 	"caps.txt: reserved name, skipped\n",
 	"date: reserved name, skipped\n",
+	"tags: reserved name, skipped\n",
 	"thoi-su/dia-phuong/page: reserved name, skipped\n",
 	"thoi-su/atom.xml: reserved name, skipped\n",
 	"thoi-su/bad-date.md:2: bad date '2020-13-45'\n",
 	"thoi-su/loi-utf8.txt:3: invalid UTF-8 (byte 0xff)\n",
 	"thoi-su/trung.md: duplicate slug 'trung' (thoi-su/trung.gmi is "
 	    "served)\n",
+	"van-hoa/2020-05-21-le-hoi.gmi: tag '---' ignored: no letter or "
+	    "digit for its URL\n",
+};
+
+/* The fixture's tags, by slug; their articles newest first. */
+static const struct {
+	const char	*slug, *name;
+	const char	*arts[4];
+} fixture_tags[] = {
+	/* one article each way: the newest article's spelling */
+	{ "chi-bo", "chi bộ", { "/thoi-su/2020-05-21-chi-bo-dai-hoi",
+	  "/van-hoa/2020-05-21-le-hoi" } },
+	/* two of three write "Đại hội" (one in HTML keywords) */
+	{ "dai-hoi", "Đại hội", { "/thoi-su/2020-05-21-chi-bo-dai-hoi",
+	  "/thoi-su/dia-phuong/2020-05-19-xa-an-binh",
+	  "/thoi-su/dia-phuong/2020-04-30-le-ky-niem" } },
+	{ "giao-thong", "Giao thông",
+	  { "/thoi-su/dia-phuong/2020-05-19-xa-an-binh" } },
+	{ "ky-niem", "kỷ niệm",
+	  { "/thoi-su/dia-phuong/2020-04-30-le-ky-niem" } },
+	/* "Lễ hội, ..., lễ hội": one article, its first spelling */
+	{ "le-hoi", "Lễ hội", { "/van-hoa/2020-05-21-le-hoi" } },
 };
 
 struct findcase {
@@ -158,6 +181,8 @@ static const struct findcase finds[] = {
 	{ "/.an/an", SITE_NONE, NULL },
 	{ "/date/", SITE_NONE, NULL },
 	{ "/date/x", SITE_NONE, NULL },
+	{ "/tags/", SITE_NONE, NULL },
+	{ "/tags/x", SITE_NONE, NULL },
 	{ "/caps.txt", SITE_NONE, NULL },
 	{ "/bad name/", SITE_NONE, NULL },
 	{ "/Ảnh-đẹp/a.jpg", SITE_NONE, NULL },
@@ -343,6 +368,119 @@ test_fixture(void)
 		close(fd);
 	site_free(s);
 	site_free(NULL);
+}
+
+static void
+test_fixture_tags(void)
+{
+	const struct site_tag	*t, *got[SITE_TAGS_MAX];
+	struct site		*s;
+	struct site_node	 n;
+	char			 err[256];
+	size_t			 i, j;
+
+	if ((s = site_load(FIXTURE, NULL, err, sizeof(err))) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK_INT(s->ntags, sizeof(fixture_tags) / sizeof(*fixture_tags));
+	for (i = 0; i < s->ntags && i < sizeof(fixture_tags) /
+	    sizeof(*fixture_tags); i++) {
+		t = &s->tags[i];
+		CHECK_STR(t->slug, fixture_tags[i].slug);
+		CHECK_STR(t->name, fixture_tags[i].name);
+		CHECK(site_tag_find(s, fixture_tags[i].slug) == t);
+		for (j = 0; j < t->narts; j++)
+			CHECK_STR(s->articles[t->arts[j]]->path,
+			    fixture_tags[i].arts[j]);
+		CHECK(j < 4 && fixture_tags[i].arts[j] == NULL);
+	}
+	CHECK(site_tag_find(s, "khong-co") == NULL);
+	CHECK(site_tag_find(s, "") == NULL);
+	CHECK(site_tag_find(s, "Đại hội") == NULL);
+	/* an article's tags in its own order, each once */
+	CHECK_INT(site_find(s, "/van-hoa/2020-05-21-le-hoi", &n),
+	    SITE_ARTICLE);
+	CHECK_INT(site_article_tags(s, n.art, got, SITE_TAGS_MAX), 2);
+	CHECK_STR(got[0]->slug, "le-hoi");
+	CHECK_STR(got[1]->slug, "chi-bo");
+	CHECK_INT(site_article_tags(s, n.art, got, 1), 1);
+	CHECK_INT(site_find(s, "/thoi-su/2020-05-20-hop-bao", &n),
+	    SITE_ARTICLE);
+	CHECK_INT(site_article_tags(s, n.art, got, SITE_TAGS_MAX), 0);
+	site_free(s);
+}
+
+static void	 put(const char *, const char *);
+static void	 dir(const char *);
+static void	 set_mtime(const char *, time_t);
+
+/* Tags over a reload: the spellings a header may use, the limits, and
+ * an article kept from the last snapshot keeping its tags. */
+static void
+test_tags_reload(void)
+{
+	const struct site_tag	*t, *got[SITE_TAGS_MAX];
+	struct site		*s, *ns;
+	struct buf		 b = BUF_INIT;
+	char			 r[1024], err[256];
+	int			 i;
+
+	dir("troot");
+	dir("troot/c");
+	put("troot/c/a.gmi", "title: A\ndate: 2021-01-02\n"
+	    "tags: [\"Kinh tế\", 'Xã hội', kinh te,, ]\n\na\n");
+	buf_puts(&b, "title: B\ndate: 2021-01-01\ntags: ");
+	for (i = 0; i < 101; i++)
+		buf_putc(&b, 'x');
+	for (i = 1; i <= 40; i++)
+		buf_printf(&b, ", t%02d", i);
+	buf_puts(&b, "\n\nb\n");
+	put("troot/c/b.gmi", b.data);
+	buf_free(&b);
+	set_mtime("troot/c/a.gmi", 1600000000);
+	snprintf(r, sizeof(r), "%s/troot", tmpdir);
+	if ((s = site_load(r, NULL, err, sizeof(err))) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK_HAS(s->warnings.data, "c/b.gmi: tag 'xxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxx...' ignored: too long\n");
+	CHECK_HAS(s->warnings.data, "c/b.gmi: more than 32 tags: the rest "
+	    "are ignored\n");
+	CHECK_INT(s->nwarnings, 2);
+	CHECK_INT(s->ntags, 2 + SITE_TAGS_MAX);
+	CHECK((t = site_tag_find(s, "kinh-te")) != NULL);
+	if (t != NULL) {
+		CHECK_STR(t->name, "Kinh tế");
+		CHECK_INT(t->narts, 1);
+	}
+	CHECK(site_tag_find(s, "xa-hoi") != NULL);
+	CHECK(site_tag_find(s, "t32") != NULL);
+	CHECK(site_tag_find(s, "t33") == NULL);
+	CHECK_INT(site_article_tags(s, s->articles[1], got, SITE_TAGS_MAX),
+	    SITE_TAGS_MAX);
+
+	/* a's tags change; b is kept as it was, with its tags */
+	put("troot/c/a.gmi", "title: A\ndate: 2021-01-02\ntags: Xã hội\n\n"
+	    "a\n");
+	set_mtime("troot/c/a.gmi", 1600000100);
+	ns = site_reload(r, NULL, s, err, sizeof(err));
+	site_free(s);
+	if ((s = ns) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	CHECK_INT(s->nkept, 1);
+	CHECK(site_tag_find(s, "kinh-te") == NULL);
+	CHECK((t = site_tag_find(s, "xa-hoi")) != NULL);
+	if (t != NULL && t->narts == 1)
+		CHECK_STR(s->articles[t->arts[0]]->path, "/c/a");
+	CHECK((t = site_tag_find(s, "t01")) != NULL);
+	if (t != NULL && t->narts == 1)
+		CHECK_STR(s->articles[t->arts[0]]->path, "/c/b");
+	CHECK_INT(s->ntags, 1 + SITE_TAGS_MAX);
+	site_free(s);
 }
 
 /* Helpers for the scratch tree. */
@@ -1009,11 +1147,13 @@ main(void)
 	test_fixture();
 	CHECK_INT(zone_use(""), 0);
 	CHECK_STR(zone_current(), "UTC");
+	test_fixture_tags();
 	test_scratch();
 	test_catalog();
 	test_broken();
 	test_reload();
 	test_zones();
+	test_tags_reload();
 	test_stamp();
 	rc = t_done("test_site");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);

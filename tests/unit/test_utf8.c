@@ -1,4 +1,5 @@
 /* test_utf8.c: validation, NFC, folding, transliteration, widths. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -43,6 +44,42 @@ static const struct {
 
 static const struct {
 	const char	*in;
+	const char	*slug;
+} slug_cases[] = {
+	{ "Đại hội", "dai-hoi" },
+	{ "  ĐẠI HỘI  Đảng!! ", "dai-hoi-dang" },
+	{ "đại hội", "dai-hoi" },
+	{ "Dai-Hoi", "dai-hoi" },
+	{ "COVID-19", "covid-19" },
+	{ "Kinh tế / Xã hội", "kinh-te-xa-hoi" },
+	{ "Nguyễn Thị Minh Khai", "nguyen-thi-minh-khai" },
+	{ "Straße", "strasse" },
+	{ "ﬁ", "fi" },
+	{ "a漢b", "a-b" },		/* no ASCII fold: a separator */
+	{ "Москва 2024", "2024" },
+	{ "Vie\xcc\x82\xcc\xa3t Nam", "viet-nam" },	/* marks apart */
+	{ "Hà Nội ﬁ", "ha-noi-fi" },	/* past the fold table */
+	{ "漢字", "" },
+	{ "---", "" },
+	{ "", "" },
+	/* 64 bytes at most, whole words */
+	{ "mot hai ba bon nam sau bay tam chin muoi muoi mot muoi hai "
+	  "muoi ba",
+	  "mot-hai-ba-bon-nam-sau-bay-tam-chin-muoi-muoi-mot-muoi-hai-muoi" },
+	/* full inside a word: cut at the last '-' */
+	{ "mot hai ba bon nam sau bay tam chin muoi muoi mot muoi hai "
+	  "muoihai",
+	  "mot-hai-ba-bon-nam-sau-bay-tam-chin-muoi-muoi-mot-muoi-hai" },
+	/* a word too long: cut at 64 */
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+	/* full at a word's end: no '-' at the end */
+	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b",
+	  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" },
+};
+
+static const struct {
+	const char	*in;
 	size_t		 width;
 } width_cases[] = {
 	{ "abc", 3 },
@@ -73,6 +110,57 @@ main(void)
 		CHECK_INT(utf8_ascii(&b, ascii_cases[i].in,
 		    strlen(ascii_cases[i].in)), 0);
 		CHECK_STR(b.data, ascii_cases[i].ascii);
+	}
+	for (i = 0; i < sizeof(slug_cases) / sizeof(slug_cases[0]); i++) {
+		buf_reset(&b);
+		buf_puts(&b, "x");
+		CHECK_INT(utf8_slug(&b, slug_cases[i].in,
+		    strlen(slug_cases[i].in)), 0);
+		CHECK_STR(b.data + 1, slug_cases[i].slug);
+		CHECK(b.len <= 1 + UTF8_SLUG_MAX);
+	}
+	buf_reset(&b);
+	CHECK_INT(utf8_slug(&b, "a\xff", 2), -1);
+	CHECK_INT(b.len, 0);
+	/* the slug of every code point of the fold table between two
+	 * letters is the one its utf8_fold() text gives */
+	{
+		struct buf	 f = BUF_INIT, want = BUF_INIT;
+		utf8proc_ssize_t en;
+		char		 in[8];
+		size_t		 k;
+		int		 cp, bad = 0, dash;
+
+		for (cp = 0x80; cp < 0x2000; cp++) {
+			in[0] = 'x';
+			en = utf8proc_encode_char(cp,
+			    (utf8proc_uint8_t *)in + 1);
+			in[1 + en] = 'y';
+			buf_reset(&f);
+			buf_reset(&want);
+			buf_reset(&b);
+			if (utf8_fold(&f, in, (size_t)en + 2) == -1 ||
+			    utf8_slug(&b, in, (size_t)en + 2) == -1) {
+				bad++;
+				continue;
+			}
+			for (k = 0, dash = 0; k < f.len; k++) {
+				if ((f.data[k] >= 'a' && f.data[k] <= 'z') ||
+				    (f.data[k] >= '0' && f.data[k] <= '9')) {
+					if (dash && want.len > 0)
+						buf_putc(&want, '-');
+					buf_putc(&want, f.data[k]);
+					dash = 0;
+				} else
+					dash = 1;
+			}
+			if (strcmp(b.data, want.data) != 0 && bad++ < 5)
+				fprintf(stderr, "slug U+%04X: %s, want %s\n",
+				    cp, b.data, want.data);
+		}
+		CHECK_INT(bad, 0);
+		buf_free(&f);
+		buf_free(&want);
 	}
 	for (i = 0; i < sizeof(width_cases) / sizeof(width_cases[0]); i++)
 		CHECK_INT(utf8_width(width_cases[i].in,
