@@ -1,11 +1,11 @@
 /*
  * site_int.h: what the parts of the site module share, private to
- * site.c, site_walk.c, site_entry.c and site_store.c.
+ * site_load.c, site_walk.c, site_entry.c and site.c.
  *
- * site_load() (site.c) fills a struct scan and has site_walk.c walk the
+ * site_load() (site_load.c) fills a struct scan and has site_walk.c walk the
  * tree with it; the walk hands each file it keeps to site_entry.c. The
  * snapshot's memory (the arena), its path index and its warnings are
- * site_store.c's, behind the functions below.
+ * site.c's, behind the functions below.
  */
 #ifndef SITE_INT_H
 #define SITE_INT_H
