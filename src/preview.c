@@ -26,6 +26,7 @@
 #include "config.h"
 #include "preview.h"
 #include "site.h"
+#include "zone.h"
 
 #define PREVIEW_CATEGORY	"preview"	/* for a file outside the root */
 
@@ -142,9 +143,14 @@ print_article(FILE *out, const struct config *conf, const struct site *s,
 		memset(&tm, 0, sizeof(tm));
 	strftime(date, sizeof(date), a->meta.has_time ? "%Y-%m-%d %H:%M" :
 	    "%Y-%m-%d", &tm);
-	fprintf(out, "%-9s %s%s\n", "date:", date, a->meta.has_date ? "" :
-	    " (the file's modification time: no date in the header or "
-	    "the file name)");
+	fprintf(out, "%-9s %s", "date:", date);
+	if (a->meta.has_zone)
+		fprintf(out, " %c%02ld:%02ld", a->meta.zone < 0 ? '-' : '+',
+		    labs(a->meta.zone) / 3600, labs(a->meta.zone) % 3600 / 60);
+	fprintf(out, " (%s)%s\n", *zone_current() != '\0' ? zone_current() :
+	    "the system's zone", a->meta.has_date ? "" :
+	    ", the file's modification time: no date in the header or "
+	    "the file name");
 	field(out, "author:", a->meta.author);
 	fprintf(out, "%-9s %s\n", "lang:", a->meta.lang != NULL ?
 	    a->meta.lang : conf->lang);
@@ -194,6 +200,13 @@ preview_article(const struct config *conf, const char *file, FILE *out)
 		fprintf(stderr, "%s: %s\n", file, strerror(errno));
 		remove_tree(base, dir, NULL);
 		return -1;
+	}
+	/* dates are read and shown in the site's zone, as the master
+	 * scans them */
+	if (zone_use(conf->time_zone) == -1) {
+		fprintf(stderr, "site:timezone: %s: cannot be used\n",
+		    conf->time_zone);
+		goto done;
 	}
 	if ((s = site_load(base, NULL, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "%s: %s\n", file, err);

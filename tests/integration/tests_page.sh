@@ -110,13 +110,14 @@ archive = Theo ngày"
 # bantin -p: what the site makes of one file, before it is published;
 # exit 1 when it would be skipped; nothing left behind
 test_preview_article() {
-	setup
+	setup "$(printf '[site]\ntimezone = Asia/Ho_Chi_Minh')"
 	mkdir -p "$TMP/scratch"
 	TMPDIR=$TMP/scratch "$BANTIN" -c "$TMP/t.ini" -p "$TMP/capsule/thoi-su/2020-05-21-chi-bo-dai-hoi.md" >"$TMP/p" 2>&1 ||
 		fail "good article: exit $?"
 	for want in "file:     thoi-su/2020-05-21-chi-bo-dai-hoi.md" \
 	    "path:     /thoi-su/2020-05-21-chi-bo-dai-hoi" \
-	    "title:    Chi bộ hoàn thành Đại hội" "date:     2020-05-21 11:15" \
+	    "title:    Chi bộ hoàn thành Đại hội" \
+	    "date:     2020-05-21 11:15 +07:00 (Asia/Ho_Chi_Minh)" \
 	    "author:   MỸ DUNG" "lang:     vi" "--- gemtext ---" \
 	    "## Đảm bảo đúng yêu cầu"; do
 		grep -qF -- "$want" "$TMP/p" || { cat "$TMP/p"; fail "preview lacks '$want'"; }
