@@ -643,6 +643,33 @@ test_deep(void)
 			CHECK_HAS(out.data, "Sau.");
 		}
 	}
+	/* nested menus and stories: each weighed once (convert_html_weigh),
+	 * and judged as when each was walked again */
+	for (i = 0; i < 2; i++) {
+		buf_reset(&src);
+		buf_reset(&out);
+		buf_puts(&src, "<html><body><p>Ngoài.</p>");
+		for (k = 0; k < 60; k++)
+			buf_puts(&src, i == 0 ? "<div class=\"menu\"><p>Mục"
+			    "</p>" : "<article><p>Bài</p>");
+		for (k = 0; k < 60; k++)
+			buf_puts(&src, i == 0 ? "</div>" : "</article>");
+		buf_puts(&src, "<p>");
+		for (k = 0; k < 10; k++)
+			buf_puts(&src, "Một đoạn văn dài hơn mọi mục của trình "
+			    "đơn cộng lại, để trang có chữ của nó. ");
+		buf_puts(&src, "</p></body></html>");
+		CHECK_INT(convert_html(&out, src.data, src.len, BASE, NULL,
+		    err, sizeof(err)), 0);
+		if (i == 0) {		/* the menus go, the page stays */
+			CHECK(out.data != NULL &&
+			    strstr(out.data, "Mục") == NULL);
+			CHECK_HAS(out.data, "Ngoài.\n\nMột đoạn văn");
+		} else {	/* stories with less than 40% of the text */
+			CHECK_HAS(out.data, "Ngoài.\n\nBài\n\nBài");
+			CHECK_HAS(out.data, "Bài\n\nMột đoạn văn");
+		}
+	}
 	/* raw HTML in Markdown keeps what it can, as before */
 	buf_reset(&src);
 	buf_reset(&out);
