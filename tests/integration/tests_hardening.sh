@@ -1,5 +1,5 @@
-# tests_hardening.sh: issue 14's items, each as it was reproduced:
-# counter files that cannot be lost silently, and the fuzzers'
+# tests_hardening.sh: issue 14's items: counter files that cannot be
+# lost silently, TLS 1.2 with AEAD suites only, and the fuzzers'
 # reproducers served without a sanitizer report.
 
 hard_counters() { cat "$TMP/state/counters" 2>/dev/null; }
@@ -71,6 +71,48 @@ test_counters_old_file_upgraded() {
 	grep -q '^site 42$' "$TMP/state/counters" || fail "counts: $(hard_counters)"
 	grep -q '^5 /thoi-su/2020-05-21-chi-bo-dai-hoi$' "$TMP/state/counters" || fail "views lost"
 	tail -n 1 "$TMP/state/counters" | grep -qx 'end 1' || fail "no end line: $(hard_counters)"
+}
+
+# TLS 1.2: AEAD suites with ECDHE only, unless [gemini] ciphers says
+# otherwise; TLS 1.3 as it was
+s_client_ok() {
+	printf 'gemini://localhost/\r\n' | openssl s_client -quiet -connect "127.0.0.1:$GP" -servername localhost "$@" 2>/dev/null |
+		head -n 1 | tr -d '\r' | grep -q '^20 '
+}
+
+test_tls12_aead_only() {
+	setup; start_server
+	for c in ECDHE-ECDSA-AES128-GCM-SHA256 ECDHE-ECDSA-AES256-GCM-SHA384 ECDHE-ECDSA-CHACHA20-POLY1305; do
+		s_client_ok -tls1_2 -cipher "$c" || fail "$c refused"
+	done
+	for c in AES128-SHA ECDHE-ECDSA-AES128-SHA ECDHE-ECDSA-AES256-SHA384; do
+		! s_client_ok -tls1_2 -cipher "$c" || fail "$c (CBC) accepted"
+	done
+	out=$(openssl s_client -connect "127.0.0.1:$GP" -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA </dev/null 2>&1 || true)
+	echo "$out" | grep -q 'alert handshake failure' || fail "no handshake_failure alert"
+	s_client_ok -tls1_3 || fail "TLS 1.3 refused"
+	alive
+}
+
+test_tls12_ciphers_key() {
+	setup
+	sed -i 's/^\(key = .*\)$/\1\nciphers = ECDHE-ECDSA-AES128-SHA/' "$TMP/t.ini"
+	start_server
+	s_client_ok -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA || fail "the configured suite refused"
+	! s_client_ok -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256 || fail "a suite not in the list accepted"
+	s_client_ok -tls1_3 || fail "TLS 1.3 refused"
+	# a reload takes a new list
+	sed -i '/^ciphers = /d' "$TMP/t.ini"
+	kill -HUP "$PID"
+	wait_for 30 sh -c "! { printf 'gemini://localhost/\r\n' | openssl s_client -quiet -connect 127.0.0.1:$GP -tls1_2 -cipher ECDHE-ECDSA-AES128-SHA 2>/dev/null | grep -q '^20 '; }" ||
+		fail "the old list still served after SIGHUP"
+	s_client_ok -tls1_2 -cipher ECDHE-ECDSA-AES128-GCM-SHA256 || fail "default list not taken on reload"
+	stop_server
+	# a list OpenSSL finds nothing in is refused with the configuration
+	sed -i 's/^\(key = .*\)$/\1\nciphers = KHONG-CO:CUNG-KHONG/' "$TMP/t.ini"
+	if "$BANTIN" -c "$TMP/t.ini" -n >"$TMP/out" 2>&1; then fail "bad list accepted"; fi
+	grep -q "gemini:ciphers: 'KHONG-CO:CUNG-KHONG': OpenSSL knows no cipher in it" "$TMP/out" ||
+		fail "no gemini:ciphers problem: $(cat "$TMP/out")"
 }
 
 # the fuzzers' finding: an article whose body converts to nothing,
