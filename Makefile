@@ -2,6 +2,7 @@
 #   make          build ./bantin
 #   make run      install missing packages, build, serve capsule/
 #   make check    install missing packages, build, run every test
+#   make fuzz     build the fuzzing harnesses (tests/fuzz/run.sh runs them)
 #   make bench    side-by-side benchmarks (BENCHMARKS.md)
 # SANITIZE=1 builds with ASan + UBSan.
 
@@ -130,6 +131,12 @@ check: deps
 	$(MAKE) $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS)) $(PROG) $(UNIT_BINS)
 	JOBS=$(JOBS) sh tests/run.sh $(B)
 
+# fuzz builds the libFuzzer harnesses of tests/fuzz/ into build-fuzz/
+# (clang, ASan + UBSan); tests/fuzz/run.sh runs them
+fuzz:
+	@sh tools/deps.sh fuzz
+	$(MAKE) -f tests/fuzz/fuzz.mk $(if $(filter -j%,$(MAKEFLAGS)),,-j$(JOBS))
+
 bench: deps
 	sh tools/deps.sh bench
 	$(MAKE) $(PROG) bench/loadgen bench/bare
@@ -151,8 +158,8 @@ bench/bare: bench/bare.c $(BENCH_OBJS) $(FLAVOUR)
 	    -lssl -lcrypto
 
 clean:
-	rm -rf build build-san $(PROG) bench/loadgen bench/bare
+	rm -rf build build-san build-fuzz $(PROG) bench/loadgen bench/bare
 
-.PHONY: all deps run check bench bench-scale clean
+.PHONY: all deps run check fuzz bench bench-scale clean
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

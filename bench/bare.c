@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "listen.h"
 #include "log.h"
 #include "loop.h"
@@ -312,7 +313,7 @@ main(int argc, char *argv[])
 		    (char)('a' + i % 26);
 	bare_answer_len += BARE_BODY;
 
-	if (!plain && (bare_tls = tls_ctx_new(cert, key, err,
+	if (!plain && (bare_tls = tls_ctx_new(cert, key, CONFIG_CIPHERS, err,
 	    sizeof(err))) == NULL)
 		fatalx("%s", err);
 	if ((fd = listen_open(addr, port, err, sizeof(err))) == -1)

@@ -9,6 +9,9 @@
 struct buf;
 
 #define CONFIG_LISTEN_MAX	8
+/* TLS 1.2 suites, OpenSSL's syntax: forward secrecy and AEAD only
+ * (ECDHE with AES-GCM or ChaCha20-Poly1305); TLS 1.3 has only such */
+#define CONFIG_CIPHERS		"ECDHE+AESGCM:ECDHE+CHACHA20"
 #define CONFIG_WORKERS_MAX	64
 
 struct config {
@@ -25,6 +28,7 @@ struct config {
 	char	*cert;				/* resolved paths */
 	char	*key;
 	int	 cert_generate;			/* cert/key were empty */
+	char	*ciphers;			/* TLS 1.2, OpenSSL list */
 	/* [gopher] */
 	int	 gopher_enabled;
 	char	*gopher_listen[CONFIG_LISTEN_MAX];

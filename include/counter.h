@@ -11,8 +11,10 @@
 struct counter;
 struct site;
 
-/* Read the counter file (a missing file is zero counts). A damaged file
- * is refused: NULL with err "file:line: reason". */
+/* Read the counter file (a missing file is zero counts, unless
+ * "<file>.1" is there). A damaged file, an empty one and one cut short
+ * (no "end N" line counting its article lines) are refused: NULL with
+ * err "file:line: reason; <how to restore the last good file>". */
 struct counter	*counter_open(const char *file, char *err, size_t errlen);
 void		 counter_free(struct counter *);
 
@@ -37,8 +39,9 @@ unsigned long long counter_views(const struct counter *, int slot);
 unsigned long long counter_path_views(const struct counter *,
 		    const char *path);
 
-/* Master: write the file atomically (temp, fsync, rename, fsync dir).
- * On failure log once, keep the counts, return -1. */
+/* Master: write the file atomically (temp, fsync, rename, fsync dir),
+ * keeping the file it replaces as "<file>.1" when that is the one read
+ * or last written. On failure log once, keep the counts, return -1. */
 int		 counter_flush(struct counter *);
 
 /* Format n with the language's group separator: "31.717.415" (vi),

@@ -21,10 +21,12 @@ struct tls;
  * unless cert and key exist. Key mode 0600. */
 int		 tls_generate(const char *cert, const char *key,
 		    const char *hostname, char *err, size_t errlen);
-/* Server context: TLS 1.2 minimum, session tickets with keys shared by
- * every process forked after this call and rotated. */
+/* Server context: TLS 1.2 minimum with the cipher suites of ciphers
+ * (an OpenSSL list: CONFIG_CIPHERS by default), TLS 1.3 as OpenSSL
+ * has it; session tickets with keys shared by every process forked
+ * after this call and rotated. */
 struct tls_ctx	*tls_ctx_new(const char *cert, const char *key,
-		    char *err, size_t errlen);
+		    const char *ciphers, char *err, size_t errlen);
 void		 tls_ctx_free(struct tls_ctx *);
 
 struct tls	*tls_new(struct tls_ctx *, int fd);

@@ -6,6 +6,8 @@
  * the operator sees every problem at once, each as "section:key:
  * reason". It never changes anything on disk: a bad configuration is
  * refused before anything happens (start-up, -n, or a SIGHUP reload).
+ * It asks OpenSSL whether [gemini] ciphers names any cipher, so that a
+ * list tls.c could not use is refused here, with the rest.
  */
 
 #include <sys/stat.h>
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include <iniparser.h>
+#include <openssl/ssl.h>
 
 #include "buf.h"
 #include "config.h"
@@ -32,6 +35,7 @@
 static const char *const known[] = {
 	"server:hostname", "server:state_dir", "server:workers", "server:user",
 	"gemini:listen", "gemini:port", "gemini:cert", "gemini:key",
+	"gemini:ciphers",
 	"gopher:enabled", "gopher:listen", "gopher:port", "gopher:host",
 	"gopher:advertised_port", "gopher:charset",
 	"site:root", "site:title", "site:lang", "site:per_page",
@@ -201,6 +205,23 @@ join(const char *dir, const char *name)
 	return p;
 }
 
+/* Does OpenSSL make anything of the TLS 1.2 cipher list? */
+static void
+check_ciphers(const char *list, struct check *ck)
+{
+	SSL_CTX	*ctx;
+
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		problem(ck, "gemini:ciphers", "cannot be checked: OpenSSL "
+		    "failed");
+		return;
+	}
+	if (SSL_CTX_set_cipher_list(ctx, list) != 1)
+		problem(ck, "gemini:ciphers", "'%s': OpenSSL knows no cipher "
+		    "in it", list);
+	SSL_CTX_free(ctx);
+}
+
 /* -1 out of memory */
 static int
 check_unknown(dictionary *d, struct check *ck)
@@ -328,6 +349,10 @@ config_load(const char *file, struct buf *errs)
 			    strerror(errno));
 	}
 
+	if (get_str(d, "gemini:ciphers", CONFIG_CIPHERS, &c->ciphers) == -1)
+		goto nomem;
+	check_ciphers(c->ciphers, &ck);
+
 	/* [gopher] */
 	c->gopher_enabled = get_bool(d, "gopher:enabled", 1, &ck);
 	if (get_listen(d, "gopher:listen", "127.0.0.1 ::1", c->gopher_listen,
@@ -429,6 +454,7 @@ config_free(struct config *c)
 		free(c->gopher_listen[i]);
 	free(c->cert);
 	free(c->key);
+	free(c->ciphers);
 	free(c->gopher_host);
 	free(c->root);
 	free(c->title);
@@ -465,6 +491,7 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "gemini.port = %d\n", c->gemini_port);
 	buf_printf(b, "gemini.cert = %s\n", c->cert);
 	buf_printf(b, "gemini.key = %s\n", c->key);
+	buf_printf(b, "gemini.ciphers = %s\n", c->ciphers);
 	buf_printf(b, "gopher.enabled = %s\n", c->gopher_enabled ? "yes" :
 	    "no");
 	dump_list(b, "gopher.listen", c->gopher_listen, c->gopher_nlisten);

@@ -34,6 +34,7 @@ static int	scheme_len(const char *);
 static int	norm_path(struct buf *, const char *, int *);
 static void	strip_source_ext(struct buf *);
 static int	is_blank(const char *, size_t);
+static size_t	cell_width(const struct cw *, const struct cw_cell *);
 static void	table_render(struct cw *);
 static int	convert_tidy(struct buf *, const char *, size_t);
 
@@ -608,6 +609,8 @@ cw_pre(struct cw *w, const char *alt, const char *s, size_t len)
 		return;
 	}
 	cw_line(w, CW_TEXT);
+	if (len == 0)
+		s = "";		/* an empty block may come as (NULL, 0) */
 	/* only TAB survives among controls; "```" must not close early */
 	for (e = s + len; s < e; s = nl + 1) {
 		nl = memchr(s, '\n', (size_t)(e - s));
@@ -778,6 +781,14 @@ pad(struct buf *b, size_t n, int c, int *nomem)
 			*nomem = 1;
 }
 
+/* what an empty cell holds may be nowhere: cells.data is NULL while
+ * every cell of the table is empty */
+static size_t
+cell_width(const struct cw *w, const struct cw_cell *c)
+{
+	return c->len > 0 ? utf8_width(w->cells.data + c->off, c->len) : 0;
+}
+
 static void
 table_render(struct cw *w)
 {
@@ -798,7 +809,7 @@ table_render(struct cw *w)
 	for (r = 0; r < w->nrow; r++)
 		for (i = 0; i < w->row[r].n; i++) {
 			c = &w->cell[w->row[r].first + i];
-			cw = utf8_width(w->cells.data + c->off, c->len);
+			cw = cell_width(w, c);
 			if (cw > width[i])
 				width[i] = cw;
 		}
@@ -806,7 +817,7 @@ table_render(struct cw *w)
 		for (i = 0; i < ncols; i++) {
 			c = i < w->row[r].n ? &w->cell[w->row[r].first + i] :
 			    NULL;
-			cw = c ? utf8_width(w->cells.data + c->off, c->len) : 0;
+			cw = c ? cell_width(w, c) : 0;
 			if (i > 0 && buf_puts(&out, " | ") == -1)
 				w->nomem = 1;
 			left = 0;

@@ -203,6 +203,39 @@ html_charset(const char *s, size_t len, char *cs, size_t cslen)
 	return -1;
 }
 
+/* windows-1252's 0x80..0x9f; 0: no character (iconv's EILSEQ) */
+static const unsigned short	 cp1252_c1[32] = {
+	0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+	0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178
+};
+
+/*
+ * windows-1252 by its table: what iconv makes of it, without an
+ * iconv_open, which allocates some 12 KB and may load the converter's
+ * module again, for every page (most pages that are not UTF-8 are
+ * read so).
+ */
+static int
+cp1252_decode(struct buf *out, const char *s, size_t len)
+{
+	size_t	 i;
+	int	 c;
+
+	if (buf_reserve(out, len + len / 2) == -1)
+		return -1;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x80 && c < 0xa0)
+			c = cp1252_c1[c - 0x80] != 0 ? cp1252_c1[c - 0x80] :
+			    0xfffd;
+		if (convert_put_cp(out, c) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * Append s, in charset cs, as UTF-8; a byte that is not text in cs
  * becomes U+FFFD. -1 if iconv does not know cs. The conversion is done
@@ -217,6 +250,8 @@ html_decode(struct buf *out, const char *s, size_t len, const char *cs)
 	size_t		 il, ol, r;
 	int		 ret = -1;
 
+	if (strcmp(cs, "WINDOWS-1252") == 0)
+		return cp1252_decode(out, s, len);
 	if ((cd = iconv_open("UTF-8", cs)) == (iconv_t)-1)
 		return -1;
 	if (buf_append(&in, s, len) == -1)	/* iconv wants it writable */

@@ -8,10 +8,13 @@
  * sidebar or banner, by its role, class or id words); its weight is how
  * much visible text it holds, and the story is the weightiest <article>
  * or <main> when it holds most of the page's text. Only questions and
- * answers here: nothing is written, and the tree is never changed.
+ * answers here: nothing is written, and the tree is never changed but
+ * for the weights kept in its elements' _private fields.
  */
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -21,7 +24,8 @@
 #include "convert_html_int.h"
 #include "convert_int.h"
 
-static const struct {
+/* in strcmp order: convert_html_kind looks a name up with bsearch */
+static const struct html_tag {
 	const char	*name;
 	enum html_kind	 kind;
 } html_tags[] = {
@@ -84,6 +88,8 @@ static int		 has_word(const xmlNode *, const char *,
 	    sizeof(html_chrome_words) / sizeof(html_chrome_words[0]))
 static void		 html_best(xmlNode *, xmlNode **, size_t *, int,
 			    int);
+static int		 tag_cmp(const void *, const void *);
+static size_t		 weigh(xmlNode *, int, int *);
 
 int
 convert_html_is_el(const xmlNode *n, const char *name)
@@ -92,15 +98,22 @@ convert_html_is_el(const xmlNode *n, const char *name)
 	    strcmp((const char *)n->name, name) == 0;
 }
 
+static int
+tag_cmp(const void *name, const void *tag)
+{
+	return strcmp(name, ((const struct html_tag *)tag)->name);
+}
+
+/* Asked several times of every element: a binary search, not a scan
+ * of 86 names. */
 enum html_kind
 convert_html_kind(const xmlNode *n)
 {
-	size_t	 i;
+	const struct html_tag	*t;
 
-	for (i = 0; i < sizeof(html_tags) / sizeof(html_tags[0]); i++)
-		if (strcmp((const char *)n->name, html_tags[i].name) == 0)
-			return html_tags[i].kind;
-	return HK_INLINE;
+	t = bsearch(n->name, html_tags, sizeof(html_tags) /
+	    sizeof(html_tags[0]), sizeof(html_tags[0]), tag_cmp);
+	return t != NULL ? t->kind : HK_INLINE;
 }
 
 /* The attribute's value (free with xmlFree) or NULL. */
@@ -202,7 +215,8 @@ convert_html_chrome(const xmlNode *n)
 	    (has_chrome_word(n, "id") || has_chrome_word(n, "class"));
 }
 
-/* Bytes of visible, non-space text under n: how much it says. */
+/* Bytes of visible, non-space text under n: how much it says; from
+ * the weights convert_html_weigh keeps, where it kept one. */
 size_t
 convert_html_weight(const xmlNode *n, int depth)
 {
@@ -210,6 +224,8 @@ convert_html_weight(const xmlNode *n, int depth)
 	const char	*p;
 	size_t		 w = 0;
 
+	if (depth == 0 && n->type == XML_ELEMENT_NODE && n->_private != NULL)
+		return (size_t)(uintptr_t)n->_private - 1;
 	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 		for (p = (const char *)n->content; p != NULL && *p; p++)
 			if ((unsigned char)*p > ' ')
@@ -221,6 +237,69 @@ convert_html_weight(const xmlNode *n, int depth)
 		return 0;
 	for (c = n->children; c != NULL; c = c->next)
 		w += convert_html_weight(c, depth + 1);
+	return w;
+}
+
+/*
+ * The weight of an element is asked many times: of the page, of each
+ * candidate story, of each menu and of each table cell, and each asked
+ * for a walk of everything below it, so that a page of nested menus or
+ * cells cost the square of its size. convert_html_weigh walks the tree
+ * once, bottom up, and keeps the weight of each element in its
+ * _private field (libxml2 leaves that to the application) as weight +
+ * 1, where convert_html_weight(n, 0) finds it. The weight is the same
+ * number: an element is kept only when nothing counted lies deeper
+ * below it than convert_html_weight follows (CONVERT_MAX_DEPTH); one
+ * with more is weighed by a walk, as before.
+ */
+void
+convert_html_weigh(xmlNode *top)
+{
+	int	 height;
+
+	if (top != NULL && top->type == XML_ELEMENT_NODE)
+		(void)weigh(top, 0, &height);
+}
+
+/* n's weight, uncut; *height: how deep below n the deepest element
+ * that counts lies (0: none below it), or -1 if n does not count */
+static size_t
+weigh(xmlNode *n, int depth, int *height)
+{
+	xmlNode		*c;
+	const char	*p;
+	size_t		 w = 0, cw;
+	int		 h = 0, ch;
+
+	*height = -1;
+	if (convert_html_kind(n) == HK_DROP || convert_html_hidden(n)) {
+		n->_private = (void *)(uintptr_t)1;
+		return 0;
+	}
+	/* deeper than libxml2 builds a tree: too deep to keep anything */
+	if (depth >= 4 * CONVERT_MAX_DEPTH) {
+		*height = CONVERT_MAX_DEPTH;
+		return 0;
+	}
+	for (c = n->children; c != NULL; c = c->next) {
+		if (c->type == XML_TEXT_NODE ||
+		    c->type == XML_CDATA_SECTION_NODE) {
+			for (p = (const char *)c->content; p != NULL && *p;
+			    p++)
+				if ((unsigned char)*p > ' ')
+					w++;
+		} else if (c->type == XML_ELEMENT_NODE) {
+			cw = weigh(c, depth + 1, &ch);
+			if (ch >= 0) {
+				w += cw;
+				if (ch + 1 > h)
+					h = ch + 1;
+			}
+		}
+	}
+	if (h < CONVERT_MAX_DEPTH)
+		n->_private = (void *)(uintptr_t)(w + 1);
+	*height = h;
 	return w;
 }
 

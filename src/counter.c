@@ -17,6 +17,7 @@
  *	# bantin counters: site visits, then views per article path
  *	site 31717415
  *	63 /thoi-su/2020-05-21-chi-bo-dai-hoi
+ *	end 1
  *
  * - blank lines, and lines whose first non-blank character is "#", are
  *   ignored; fields are separated by ASCII spaces or tabs; a CR before
@@ -26,12 +27,28 @@
  * - "<N> <path>" is the view count of the article at path; a path
  *   starts with "/" and appears once; a space, "%" or a control
  *   character in it is written %XX ("/thoi-su/a%20b");
+ * - "end <N>" ends the file: N is the number of article lines above
+ *   it, and nothing but blank lines and comments may follow;
  * - N is a decimal number from 0 to 18446744073709551615.
  * Anything else refuses the whole file with "file:line: reason", since
- * a damaged file must never be taken for zeros. A missing or empty file
- * is all zeros (first start). bantin writes the site line, then the
- * paths in byte order, leaving out zero counts; counts of paths that
- * are no longer in the site (a renamed or removed article) are kept.
+ * a damaged file must never be taken for zeros: an empty file, one cut
+ * short (no end line, or a last line with no newline) and one that
+ * lost lines (the end line counts more) are refused too, and the
+ * message says how to restore the last good file. A missing file is
+ * all zeros (first start), unless the last good file is there.
+ *
+ * The last good file: before each flush replaces the file, the file
+ * as bantin read it or last wrote it (same inode, size and mtime) is
+ * kept as "<file>.1", a hard link. A file changed since is not.
+ *
+ * Files written before the end line existed are read once: a file with
+ * no end line is taken if it parses whole, has its site line and ends
+ * with a newline, and no "<file>.1" is beside it. bantin writes the
+ * end line from then on, and makes "<file>.1" at its second flush.
+ *
+ * bantin writes the site line, then the paths in byte order, leaving
+ * out zero counts, then the end line; counts of paths that are no
+ * longer in the site (a renamed or removed article) are kept.
  */
 
 #include <sys/mman.h>
@@ -90,6 +107,7 @@ struct entry {				/* the master's total for a path */
 
 struct counter {
 	char			*file;
+	char			*prev;		/* file.1, the last good one */
 	char			*dir;		/* its folder, to fsync */
 	unsigned long long	 site;		/* folded site total */
 	struct entry		*ents;
@@ -100,6 +118,17 @@ struct counter {
 	struct gen		*old;		/* draining, newest first */
 	unsigned		 ngen;		/* generations made */
 	int			 warned;	/* flush failure logged */
+	struct stat		 good;		/* the file known good */
+	int			 have_good;	/* ... read or written */
+	int			 warned_prev;	/* file.1 failure logged */
+};
+
+struct parsed {				/* what parse() saw */
+	size_t			 lines;		/* in the file */
+	size_t			 site_line;	/* 0: none */
+	size_t			 arts;		/* article lines */
+	size_t			 end_line;	/* 0: none */
+	unsigned long long	 end_n;		/* its count */
 };
 
 static uint64_t	 hash(const char *, size_t);
@@ -110,11 +139,19 @@ static int	 path_ok(const char *, size_t, const char **);
 static int	 parse_count(const char *, size_t, unsigned long long *,
 		    const char **);
 static size_t	 next_field(const char *, size_t, size_t *, size_t *);
-static int	 parse(struct counter *, const char *, size_t, char *,
+static int	 keyword_count(const struct counter *, size_t, const char *,
+		    const char *, size_t, unsigned long long *, char *,
 		    size_t);
+static int	 parse(struct counter *, const char *, size_t,
+		    struct parsed *, char *, size_t);
+static int	 check_whole(struct counter *, const char *, size_t,
+		    const struct parsed *, int *, char *, size_t);
+static void	 restore_hint(const struct counter *, char *, size_t);
+static void	 keep_prev(struct counter *, const char *);
 static void	 perr(char *, size_t, const char *, size_t, const char *,
 		    ...) __attribute__((format(printf, 5, 6)));
-static int	 read_file(const char *, struct buf *);
+static size_t	 count_lines(const char *, size_t);
+static int	 read_file(struct counter *, struct buf *);
 static void	 fold(struct counter *, struct gen *);
 static void	 gen_free(struct gen *);
 static int	 by_path(const void *, const void *);
@@ -370,9 +407,29 @@ perr(char *err, size_t errlen, const char *file, size_t line,
 	va_end(ap);
 }
 
+/* The count after "site" or "end" on a line. */
 static int
-parse(struct counter *c, const char *data, size_t len, char *err,
+keyword_count(const struct counter *c, size_t line, const char *kw,
+    const char *s, size_t len, unsigned long long *n, char *err,
     size_t errlen)
+{
+	const char	*errstr;
+
+	if (len == 0) {
+		perr(err, errlen, c->file, line, "missing count after \"%s\"",
+		    kw);
+		return -1;
+	}
+	if (parse_count(s, len, n, &errstr) == -1) {
+		perr(err, errlen, c->file, line, "%s", errstr);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
+    char *err, size_t errlen)
 {
 	const char		*p = data, *end = data + len, *nl, *l;
 	const char		*errstr;
@@ -382,6 +439,7 @@ parse(struct counter *c, const char *data, size_t len, char *err,
 	size_t			 ll, line = 0, site_line = 0, pos, s1, n1;
 	size_t			 s2, n2, s3, e;
 
+	memset(pi, 0, sizeof(*pi));
 	for (; p < end; p = nl + 1) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;	/* last line without a newline */
@@ -395,16 +453,36 @@ parse(struct counter *c, const char *data, size_t len, char *err,
 			return -1;
 		}
 		pos = 0;
+		pi->lines = line;
 		if ((n1 = next_field(l, ll, &pos, &s1)) == 0 ||
 		    l[s1] == '#')
 			continue;
+		if (pi->end_line != 0) {
+			perr(err, errlen, c->file, line, "text after the "
+			    "\"end\" line (line %zu)", pi->end_line);
+			return -1;
+		}
 		n2 = next_field(l, ll, &pos, &s2);
 		if (next_field(l, ll, &pos, &s3) != 0) {
 			perr(err, errlen, c->file, line,
 			    "unexpected text after the %s",
-			    n1 == 4 && memcmp(l + s1, "site", 4) == 0 ?
+			    (n1 == 4 && memcmp(l + s1, "site", 4) == 0) ||
+			    (n1 == 3 && memcmp(l + s1, "end", 3) == 0) ?
 			    "count" : "path");
 			return -1;
+		}
+		if (n1 == 3 && memcmp(l + s1, "end", 3) == 0) {
+			if (keyword_count(c, line, "end", l + s2, n2, &n,
+			    err, errlen) == -1)
+				return -1;
+			if (site_line == 0) {
+				perr(err, errlen, c->file, line,
+				    "\"end\" line before the \"site\" line");
+				return -1;
+			}
+			pi->end_line = line;
+			pi->end_n = n;
+			continue;
 		}
 		if (n1 == 4 && memcmp(l + s1, "site", 4) == 0) {
 			if (site_line != 0) {
@@ -413,15 +491,9 @@ parse(struct counter *c, const char *data, size_t len, char *err,
 				    "%zu)", site_line);
 				return -1;
 			}
-			if (n2 == 0) {
-				perr(err, errlen, c->file, line,
-				    "missing count after \"site\"");
+			if (keyword_count(c, line, "site", l + s2, n2, &n,
+			    err, errlen) == -1)
 				return -1;
-			}
-			if (parse_count(l + s2, n2, &n, &errstr) == -1) {
-				perr(err, errlen, c->file, line, "%s", errstr);
-				return -1;
-			}
 			c->site = n;
 			site_line = line;
 			continue;
@@ -461,19 +533,83 @@ parse(struct counter *c, const char *data, size_t len, char *err,
 		}
 		c->ents[e].total = n;
 		c->ents[e].line = line;
+		pi->arts++;
 	}
+	pi->site_line = site_line;
 	return 0;
 }
 
-/* The whole file into b; 1 if it does not exist, -1 with errno. */
+/*
+ * The file is whole: it ends with its end line, and that counts the
+ * article lines it has. A file with no end line is one written before
+ * it existed (*legacy) when it is whole as such a file was (its site
+ * line, a newline at the end) and no last good file lies beside it;
+ * otherwise it was cut short.
+ */
 static int
-read_file(const char *file, struct buf *b)
+check_whole(struct counter *c, const char *data, size_t len,
+    const struct parsed *pi, int *legacy, char *err, size_t errlen)
+{
+	*legacy = 0;
+	if (pi->end_line != 0) {
+		if (pi->end_n != pi->arts) {
+			perr(err, errlen, c->file, pi->end_line, "\"end %llu\" "
+			    "but %zu article lines: lines were lost (or, "
+			    "after an edit, correct the count)", pi->end_n,
+			    pi->arts);
+			return -1;
+		}
+		return 0;
+	}
+	if (pi->site_line != 0 && data[len - 1] == '\n' &&
+	    access(c->prev, F_OK) == -1 && errno == ENOENT) {
+		*legacy = 1;
+		return 0;
+	}
+	perr(err, errlen, c->file, pi->lines + 1, "no \"end\" line: the "
+	    "file was cut short");
+	return -1;
+}
+
+/* After a refusal: where the last good file is, and how to restore it. */
+static void
+restore_hint(const struct counter *c, char *err, size_t errlen)
+{
+	size_t	 n = strlen(err);
+
+	if (n + 1 >= errlen)
+		return;
+	if (access(c->prev, F_OK) == 0)
+		snprintf(err + n, errlen - n, "; the last good file is %s: "
+		    "check it, then cp %s %s", c->prev, c->prev, c->file);
+	else
+		snprintf(err + n, errlen - n, "; there is no %s: restore the "
+		    "file from a backup, or correct it by hand", c->prev);
+}
+
+/* The number of lines of data[0..len), the last one unended too. */
+static size_t
+count_lines(const char *data, size_t len)
+{
+	size_t	 i, n = 1;
+
+	for (i = 0; i + 1 < len; i++)
+		if (data[i] == '\n')
+			n++;
+	return n;
+}
+
+/* The whole file into b, its identity into c->good; 1 if it does not
+ * exist, -1 with errno. */
+static int
+read_file(struct counter *c, struct buf *b)
 {
 	int		 fd, saved;
 
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(c->file, O_RDONLY | O_CLOEXEC)) == -1)
 		return errno == ENOENT ? 1 : -1;
-	if (buf_read_fd(b, fd, (size_t)-1 / 2, 65536) == -1)
+	if (fstat(fd, &c->good) == -1 ||
+	    buf_read_fd(b, fd, (size_t)-1 / 2, 65536) == -1)
 		goto fail;
 	close(fd);
 	return 0;
@@ -525,12 +661,17 @@ counter_open(const char *file, char *err, size_t errlen)
 {
 	struct counter	*c;
 	struct buf	 b = BUF_INIT;
-	const char	*slash;
-	int		 r;
+	struct parsed	 pi;
+	const char	*slash, *last;
+	int		 r, legacy;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->file = strdup(file)) == NULL)
+	    (c->file = strdup(file)) == NULL ||
+	    asprintf(&c->prev, "%s.1", file) == -1) {
+		if (c != NULL)
+			c->prev = NULL;
 		goto nomem;
+	}
 	if ((slash = strrchr(file, '/')) == NULL)
 		c->dir = strdup(".");
 	else if (slash == file)
@@ -539,15 +680,53 @@ counter_open(const char *file, char *err, size_t errlen)
 		c->dir = strndup(file, (size_t)(slash - file));
 	if (c->dir == NULL)
 		goto nomem;
-	if ((r = read_file(file, &b)) == -1) {
+	if ((r = read_file(c, &b)) == -1) {
 		snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		goto fail;
 	}
-	if (r == 0 && parse(c, b.data, b.len, err, errlen) == -1)
-		goto fail;
+	if (r == 1) {
+		/* no file: a new site, unless its last good copy is there */
+		if (access(c->prev, F_OK) == 0) {
+			snprintf(err, errlen, "%s: missing, but %s is there: "
+			    "check it, then cp %s %s (or remove it too, to "
+			    "start the counts of a new site)", file, c->prev,
+			    c->prev, file);
+			goto fail;
+		}
+		goto done;
+	}
+	if (b.len == 0) {
+		perr(err, errlen, file, 1, "empty file: the counts were lost");
+		goto refused;
+	}
+	if (b.data[b.len - 1] != '\n') {
+		/* a last line with no newline is whole only if it ends it */
+		last = memrchr(b.data, '\n', b.len);
+		last = last != NULL ? last + 1 : b.data;
+		last += strspn(last, " \t");
+		if (strncmp(last, "end", 3) != 0 || (last[3] != ' ' &&
+		    last[3] != '\t')) {
+			perr(err, errlen, file, count_lines(b.data, b.len),
+			    "the file ends in the middle of this line: it was "
+			    "cut short");
+			goto refused;
+		}
+	}
+	if (parse(c, b.data, b.len, &pi, err, errlen) == -1 ||
+	    check_whole(c, b.data, b.len, &pi, &legacy, err, errlen) == -1)
+		goto refused;
+	if (legacy)
+		log_info("%s: no \"end\" line: read as a file of an older "
+		    "bantin, whole; written with one from now on", file);
+	else
+		c->have_good = 1;	/* c->good: read_file's fstat */
+ done:
 	buf_free(&b);
 	remove_stale(c);
 	return c;
+ refused:
+	restore_hint(c, err, errlen);
+	goto fail;
  nomem:
 	snprintf(err, errlen, "%s: out of memory", file);
  fail:
@@ -586,6 +765,7 @@ counter_free(struct counter *c)
 	free(c->ents);
 	free(c->tab);
 	free(c->file);
+	free(c->prev);
 	free(c->dir);
 	free(c);
 }
@@ -759,7 +939,8 @@ by_path(const void *a, const void *b)
 	return strcmp((*ea)->path, (*eb)->path);
 }
 
-/* The file's text: site line first, then paths in byte order. */
+/* The file's text: site line first, then paths in byte order, then
+ * the end line. */
 static int
 render(struct counter *c, struct buf *b)
 {
@@ -783,6 +964,9 @@ render(struct counter *c, struct buf *b)
 		if (buf_printf(b, "%llu ", v[i]->total) == -1 ||
 		    put_path(b, v[i]->path) == -1 || buf_putc(b, '\n') == -1)
 			goto out;
+	/* the end, and how many article lines there are above it */
+	if (buf_printf(b, "end %zu\n", n) == -1)
+		goto out;
 	rc = 0;
  out:
 	free(v);
@@ -806,10 +990,51 @@ write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/*
+ * Keep the file as it stands, if it is the one bantin read whole or
+ * last wrote, as file.1: a hard link made under the temporary name
+ * (which remove_stale clears) and renamed over file.1, so that file.1
+ * is always whole too. A file changed since bantin's last look is not
+ * kept: it could be a damaged one.
+ */
+static void
+keep_prev(struct counter *c, const char *tmp)
+{
+	struct stat	 st;
+
+	if (!c->have_good || lstat(c->file, &st) == -1)
+		return;
+	if (st.st_dev != c->good.st_dev || st.st_ino != c->good.st_ino ||
+	    st.st_size != c->good.st_size ||
+	    st.st_mtim.tv_sec != c->good.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != c->good.st_mtim.tv_nsec) {
+		log_warnx("%s: changed since bantin read or wrote it: not kept "
+		    "as %s, and replaced by the counts in memory", c->file,
+		    c->prev);
+		c->have_good = 0;
+		return;
+	}
+	(void)unlink(tmp);
+	if (link(c->file, tmp) == -1 || rename(tmp, c->prev) == -1) {
+		if (!c->warned_prev)
+			log_warn("%s: cannot keep the last good file as %s",
+			    c->file, c->prev);
+		c->warned_prev = 1;
+		(void)unlink(tmp);
+		return;
+	}
+	/* file.1 may already be this file (a flush that stopped after
+	 * keeping it): rename then does nothing, and tmp, still a link to
+	 * the live file, must go before anything is written to tmp */
+	(void)unlink(tmp);
+	c->warned_prev = 0;
+}
+
 int
 counter_flush(struct counter *c)
 {
 	struct buf	 b = BUF_INIT;
+	struct stat	 st;
 	struct gen	*g;
 	const char	*what = NULL;
 	char		*tmp = NULL;
@@ -839,8 +1064,11 @@ counter_flush(struct counter *c)
 		errno = ENOMEM;
 		goto fail;
 	}
-	/* O_NOFOLLOW: never write through a link planted in the folder */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	keep_prev(c, tmp);
+	/* a new file, always: never write through a link planted in the
+	 * folder, nor through one to the live file */
+	(void)unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0644);
 	if (fd == -1) {
 		what = "create";
@@ -851,7 +1079,7 @@ counter_flush(struct counter *c)
 		what = "write";
 		goto fail;
 	}
-	if (fsync(fd) == -1) {
+	if (fsync(fd) == -1 || fstat(fd, &st) == -1) {
 		what = "fsync";
 		goto fail;
 	}
@@ -866,6 +1094,8 @@ counter_flush(struct counter *c)
 		goto fail;
 	}
 	made = 0;
+	c->good = st;
+	c->have_good = 1;
 	/* the rename itself is durable only once the folder is synced */
 	if ((dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    fsync(dfd) == -1) {

@@ -407,8 +407,8 @@ reload(struct master *m, int reconf)
 		/* always: a certificate renewed in place is taken too */
 		if ((conf->cert_generate && tls_generate(conf->cert,
 		    conf->key, conf->hostname, err, sizeof(err)) == -1) ||
-		    (tls = tls_ctx_new(conf->cert, conf->key, err,
-		    sizeof(err))) == NULL) {
+		    (tls = tls_ctx_new(conf->cert, conf->key, conf->ciphers,
+		    err, sizeof(err))) == NULL) {
 			log_warnx("reload failed: %s", err);
 			goto fail;
 		}
@@ -684,8 +684,8 @@ master_run(struct config *conf)
 		    sizeof(err)) == -1)
 			fatalx("%s", err);
 	}
-	if ((m.tls = tls_ctx_new(conf->cert, conf->key, err, sizeof(err)))
-	    == NULL)
+	if ((m.tls = tls_ctx_new(conf->cert, conf->key, conf->ciphers, err,
+	    sizeof(err))) == NULL)
 		fatalx("%s", err);
 	if ((m.counter = counter_open(conf->counter_file, err, sizeof(err)))
 	    == NULL)

@@ -535,9 +535,10 @@ site_article_body(const struct site *s, struct memo *bodies,
 
 	if ((kept = memo_get(bodies, s->serial, a->idx, &len)) != NULL)
 		return buf_append(gemtext, kept, len);
+	/* a body that converts to nothing may leave gemtext without data */
 	if ((r = body_convert(s, a, gemtext, err, errlen)) == 0)
-		(void)memo_put(bodies, s->serial, a->idx,
-		    gemtext->data + mark, gemtext->len - mark);
+		(void)memo_put(bodies, s->serial, a->idx, gemtext->data !=
+		    NULL ? gemtext->data + mark : "", gemtext->len - mark);
 	return r;
 }
 

@@ -1,8 +1,14 @@
 /*
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
- * tls.c: every call into OpenSSL lives here. conn.c sees only
+ * tls.c: every call into OpenSSL lives here (config.c only asks it
+ * whether a cipher list names anything). conn.c sees only
  * TLS_OK / TLS_WANT_READ / TLS_WANT_WRITE / TLS_EOF / TLS_ERR.
+ *
+ * TLS 1.2 is offered with the suites of [gemini] ciphers only; the
+ * default takes ECDHE with AES-GCM or ChaCha20-Poly1305: no CBC, no
+ * static RSA key exchange (OpenSSL's default list has both). TLS 1.3
+ * keeps OpenSSL's suites, all of them AEAD.
  *
  * Session tickets: the ticket keys are derived from a random secret
  * made in the master before the workers are forked, and from the
@@ -267,7 +273,8 @@ ticket_cb(SSL *ssl, unsigned char key_name[16], unsigned char *iv,
 }
 
 struct tls_ctx *
-tls_ctx_new(const char *cert, const char *key, char *err, size_t errlen)
+tls_ctx_new(const char *cert, const char *key, const char *ciphers,
+    char *err, size_t errlen)
 {
 	struct tls_ctx	*t;
 	SSL_CTX		*ctx;
@@ -277,6 +284,10 @@ tls_ctx_new(const char *cert, const char *key, char *err, size_t errlen)
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	if (SSL_CTX_set_cipher_list(ctx, ciphers) != 1) {
+		ssl_err(err, errlen, "ciphers");
+		goto fail;
+	}
 	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE |
 	    SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
 	/* buffers are freed while a connection idles: lean held conns */

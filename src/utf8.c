@@ -105,12 +105,37 @@ map_append(struct buf *b, const char *s, size_t len, int opts)
 	return r;
 }
 
+/*
+ * NFC leaves ASCII as it is, and nothing composes or reorders across
+ * the start of an ASCII character: the text is normalised a line at a
+ * time (each from its "\n"), and a line all ASCII is copied. Markup and
+ * English are mostly such lines, and utf8proc_map costs an allocation
+ * and three passes over what it is given.
+ */
 int
 utf8_nfc(struct buf *b, const char *s, size_t len)
 {
+	size_t	 i, j, mark = b->len;
+	int	 ascii, r = 0;
+
 	if (!utf8_valid(s, len))
 		return -1;
-	return map_append(b, s, len, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	for (i = 0; i < len && r == 0; i = j) {
+		ascii = 1;
+		j = i;
+		do {
+			if ((unsigned char)s[j] >= 0x80)
+				ascii = 0;
+			j++;
+		} while (j < len && s[j] != '\n');
+		r = ascii ? buf_append(b, s + i, j - i) : map_append(b, s + i,
+		    j - i, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	}
+	if (r == -1 && b->data != NULL) {
+		b->len = mark;		/* all or nothing */
+		b->data[mark] = '\0';
+	}
+	return r;
 }
 
 /*

@@ -157,6 +157,11 @@ static const struct {
 	{ "[labels]\ntags = Từ khóa\ntag = Từ khóa\n", NULL },
 	{ "[labels]\nnonsense = x\n", "labels:nonsense: unknown label" },
 	{ "[limits]\nrequest_timeout = -1\n", "limits:request_timeout:" },
+	{ "[gemini]\nciphers = ECDHE-ECDSA-AES128-GCM-SHA256\n", NULL },
+	{ "[gemini]\nciphers = HIGH:!aNULL\n", NULL },
+	{ "[gemini]\nciphers = KHONG-CO\n",
+	    "gemini:ciphers: 'KHONG-CO': OpenSSL knows no cipher in it" },
+	{ "[gemini]\nciphers = !ALL\n", "gemini:ciphers:" },
 };
 
 /*
@@ -239,6 +244,7 @@ main(void)
 	CHECK(c != NULL);
 	if (c != NULL) {
 		CHECK_INT(c->gemini_port, 1965);
+		CHECK_STR(c->ciphers, CONFIG_CIPHERS);
 		CHECK_INT(c->gopher_port, 7070);
 		CHECK_STR(c->hostname, "localhost");
 		CHECK_STR(c->gopher_host, "localhost");

@@ -31,6 +31,7 @@ static void		 check_valid(const char *, const struct buf *);
 static void		 test_golden(void);
 static void		 test_link(void);
 static void		 test_prose(void);
+static void		 test_empty_blocks(void);
 static void		 test_cases(void);
 static void		 test_errors(void);
 static void		 test_table_width(void);
@@ -324,6 +325,41 @@ test_link(void)
 }
 
 /* Prose that looks like markup stays prose, in every format. */
+/*
+ * Blocks with nothing in them, from the fuzzer: lowdown hands an empty
+ * code block over as (NULL, 0), and a table of empty cells leaves the
+ * cells' text without data; both did arithmetic on a null pointer.
+ */
+static void
+test_empty_blocks(void)
+{
+	static const struct {
+		const char	*name;
+		const char	*in, *want;
+	} t[] = {
+		{ ".md", "```\n```\n", "" },
+		{ ".md", "```\n", "" },
+		{ ".md", "x\n\n```\n```\n\ny\n", "x\n\ny\n" },
+		{ ".md", "| | |\n|---|---|\n| | |\n",
+		    "```\n |\n-|-\n |\n```\n" },
+		{ ".html", "<table><tr><td></td></tr></table>", "" },
+		{ ".html", "<pre></pre><p>x</p>", "x\n" },
+		{ ".gmi", "```\n```\n", "```\n```\n" },
+	};
+	struct buf	 out = BUF_INIT;
+	char		 err[128];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_free(&out);		/* a buffer that never had data */
+		CHECK_INT(convert_as(t[i].name, &out, t[i].in,
+		    strlen(t[i].in), NULL, err, sizeof(err)), 0);
+		CHECK_STR(out.data != NULL ? out.data : "", t[i].want);
+		check_valid(t[i].in, &out);
+	}
+	buf_free(&out);
+}
+
 static void
 test_prose(void)
 {
@@ -607,6 +643,33 @@ test_deep(void)
 			CHECK_HAS(out.data, "Sau.");
 		}
 	}
+	/* nested menus and stories: each weighed once (convert_html_weigh),
+	 * and judged as when each was walked again */
+	for (i = 0; i < 2; i++) {
+		buf_reset(&src);
+		buf_reset(&out);
+		buf_puts(&src, "<html><body><p>Ngoài.</p>");
+		for (k = 0; k < 60; k++)
+			buf_puts(&src, i == 0 ? "<div class=\"menu\"><p>Mục"
+			    "</p>" : "<article><p>Bài</p>");
+		for (k = 0; k < 60; k++)
+			buf_puts(&src, i == 0 ? "</div>" : "</article>");
+		buf_puts(&src, "<p>");
+		for (k = 0; k < 10; k++)
+			buf_puts(&src, "Một đoạn văn dài hơn mọi mục của trình "
+			    "đơn cộng lại, để trang có chữ của nó. ");
+		buf_puts(&src, "</p></body></html>");
+		CHECK_INT(convert_html(&out, src.data, src.len, BASE, NULL,
+		    err, sizeof(err)), 0);
+		if (i == 0) {		/* the menus go, the page stays */
+			CHECK(out.data != NULL &&
+			    strstr(out.data, "Mục") == NULL);
+			CHECK_HAS(out.data, "Ngoài.\n\nMột đoạn văn");
+		} else {	/* stories with less than 40% of the text */
+			CHECK_HAS(out.data, "Ngoài.\n\nBài\n\nBài");
+			CHECK_HAS(out.data, "Bài\n\nMột đoạn văn");
+		}
+	}
 	/* raw HTML in Markdown keeps what it can, as before */
 	buf_reset(&src);
 	buf_reset(&out);
@@ -687,6 +750,7 @@ main(void)
 	test_golden();
 	test_link();
 	test_prose();
+	test_empty_blocks();
 	test_cases();
 	test_errors();
 	test_table_width();

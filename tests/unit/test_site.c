@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "catalog.h"
+#include "memo.h"
 #include "site.h"
 #include "t.h"
 #include "zone.h"
@@ -674,6 +675,58 @@ test_scratch(void)
 	buf_free(&body);
 }
 
+/*
+ * Bodies that convert to nothing (a fuzzer's finding): the body cache
+ * keeps the empty string and gives it back, from a buffer that never
+ * had data (memcpy from NULL killed the worker under UBSan).
+ */
+static void
+test_empty_body(void)
+{
+	static const char *const src[] = {
+		"title: Rỗng\n\n```\n",		/* a lone fence */
+		"title: Rỗng\n\n```\n```\n",
+		"title: Rỗng\n\n| | |\n|---|---|\n| | |\n",	/* empty table */
+	};
+	struct site		*s;
+	struct site_node	 n;
+	struct memo		*bodies;
+	struct buf		 body = BUF_INIT;
+	char			 err[256], path[1024];
+	size_t			 i, len = 0;
+	int			 k;
+
+	dir("rong");
+	dir("rong/cat");
+	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
+		snprintf(err, sizeof(err), "rong/cat/bai-%zu.md", i);
+		put(err, src[i]);
+	}
+	snprintf(path, sizeof(path), "%s/rong", tmpdir);
+	s = site_load(path, NULL, err, sizeof(err));
+	bodies = memo_new(4, 65536);
+	CHECK(s != NULL && bodies != NULL);
+	if (s == NULL)
+		return;
+	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
+		snprintf(err, sizeof(err), "/cat/bai-%zu", i);
+		CHECK_INT(site_find(s, err, &n), SITE_ARTICLE);
+		if (n.art == NULL)
+			continue;
+		for (k = 0; k < 2; k++) {	/* converted, then kept */
+			buf_free(&body);
+			CHECK_INT(site_article_body(s, bodies, n.art, &body,
+			    err, sizeof(err)), 0);
+			if (k == 0)
+				len = body.len;
+			CHECK_INT(body.len, len);
+		}
+	}
+	buf_free(&body);
+	memo_free(bodies);
+	site_free(s);
+}
+
 /* With a catalog, unchanged files (size, mtime) are not read again. */
 static void
 test_catalog(void)
@@ -1149,6 +1202,7 @@ main(void)
 	CHECK_STR(zone_current(), "UTC");
 	test_fixture_tags();
 	test_scratch();
+	test_empty_body();
 	test_catalog();
 	test_broken();
 	test_reload();

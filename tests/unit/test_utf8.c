@@ -88,9 +88,53 @@ static const struct {
 	{ "漢字", 4 },
 };
 
+/* utf8_nfc goes a line at a time and copies ASCII lines: the same as
+ * utf8proc over the whole text, marks at line starts and all */
+static const char *const nfc_cases[] = {
+	"Vi\x65\xcc\xa3\xcc\x82t Nam",	/* dot below before circumflex */
+	"a\n\xcc\x81" "b",			/* a mark starts a line */
+	"e\xcc\x81\n\n<\xcc\xb8=\xcc\xb8",	/* < and = compose with U+0338 */
+	"plain\nascii\n",
+	"\xcc\x81\xcc\xa3x",			/* marks only, reordered */
+	"Th\xe1\xbb\x9di s\xe1\xbb\xb1\nHo\xcc\x80" "a\n\n",
+	"\xea\xb0\x80\xe1\x86\xa8\nx",		/* Hangul LV + T */
+	"",
+};
+
+static void
+test_nfc_lines(void)
+{
+	struct buf		 b = BUF_INIT;
+	utf8proc_uint8_t	*want;
+	utf8proc_ssize_t	 n;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(nfc_cases) / sizeof(nfc_cases[0]); i++) {
+		buf_reset(&b);
+		CHECK_INT(utf8_nfc(&b, nfc_cases[i], strlen(nfc_cases[i])),
+		    0);
+		n = utf8proc_map((const utf8proc_uint8_t *)nfc_cases[i],
+		    (utf8proc_ssize_t)strlen(nfc_cases[i]), &want,
+		    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+		CHECK(n >= 0);
+		if (n < 0)
+			continue;
+		CHECK_INT(b.len, n);
+		CHECK_STR(b.data != NULL ? b.data : "", (char *)want);
+		free(want);
+	}
+	/* nothing appended when the text is not UTF-8 */
+	buf_reset(&b);
+	buf_puts(&b, "x");
+	CHECK_INT(utf8_nfc(&b, "ok\n\xff", 4), -1);
+	CHECK_STR(b.data, "x");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
+	test_nfc_lines();
 	struct buf	 b = BUF_INIT;
 	size_t		 i, n;
 

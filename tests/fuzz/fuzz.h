@@ -1,0 +1,75 @@
+/*
+ * fuzz.h: what the libFuzzer harnesses of tests/fuzz/ share. Each
+ * harness is one fuzz_<name>.c with LLVMFuzzerTestOneInput; a finding
+ * is a sanitizer report or an abort() from a check below, which holds
+ * a converter to what convert.h promises of its gemtext.
+ */
+#ifndef FUZZ_H
+#define FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define FUZZ_ASSERT(c) do {						\
+	if (!(c)) {							\
+		fprintf(stderr, "%s:%d: FUZZ_ASSERT(%s) failed\n",	\
+		    __FILE__, __LINE__, #c);				\
+		abort();						\
+	}								\
+} while (0)
+
+/* A NUL-terminated copy of the input (parsers that take C strings). */
+static inline char *
+fuzz_strndup(const uint8_t *data, size_t len)
+{
+	char	*s;
+
+	if ((s = malloc(len + 1)) == NULL)
+		abort();
+	if (len > 0)
+		memcpy(s, data, len);
+	s[len] = '\0';
+	return s;
+}
+
+/*
+ * What convert.h promises of every converter's gemtext: valid UTF-8
+ * with no NUL; nothing at all, or one newline at the end; never two
+ * blank lines in a row outside a preformatted block; every block
+ * closed.
+ */
+static inline void
+fuzz_check_gemtext(const char *s, size_t len)
+{
+	size_t	 i, start;
+	int	 pre = 0, blank = 0;
+
+	FUZZ_ASSERT(utf8_valid(s, len));
+	FUZZ_ASSERT(memchr(s, '\0', len) == NULL);
+	if (len == 0)
+		return;
+	FUZZ_ASSERT(s[len - 1] == '\n');
+	FUZZ_ASSERT(len < 2 || s[len - 2] != '\n');
+	for (start = 0, i = 0; i < len; i++) {
+		if (s[i] != '\n')
+			continue;
+		if (i - start >= 3 && memcmp(s + start, "```", 3) == 0)
+			pre = !pre;
+		if (!pre && i == start) {
+			FUZZ_ASSERT(!blank);
+			blank = 1;
+		} else
+			blank = 0;
+		start = i + 1;
+	}
+	FUZZ_ASSERT(!pre);
+}
+
+#endif

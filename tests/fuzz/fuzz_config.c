@@ -1,0 +1,40 @@
+/*
+ * fuzz_config.c: configuration files (config_load, through iniparser),
+ * written to a scratch file each run. A file is either refused with at
+ * least one problem line, or loads and dumps.
+ */
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "fuzz.h"
+
+static char	 file[64];
+static int	 fd = -1;
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+	struct config	*c;
+	struct buf	 errs = BUF_INIT, dump = BUF_INIT;
+
+	if (fd == -1) {
+		snprintf(file, sizeof(file), "%s/bantin-fuzz-config-XXXXXX",
+		    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+		if ((fd = mkstemp(file)) == -1)
+			abort();
+	}
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, data, len, 0) !=
+	    (ssize_t)len)
+		abort();
+	if ((c = config_load(file, &errs)) != NULL) {
+		FUZZ_ASSERT(errs.len == 0);
+		config_dump(c, &dump);
+		FUZZ_ASSERT(dump.len > 0);
+		config_free(c);
+	} else
+		FUZZ_ASSERT(errs.len > 0 && errs.data[errs.len - 1] == '\n');
+	buf_free(&errs);
+	buf_free(&dump);
+	return 0;
+}

@@ -1,0 +1,57 @@
+/*
+ * fuzz_counter.c: counter files (counter_open), written to a scratch
+ * folder each run. A file that is read must come back the same after
+ * a flush: the counts bantin writes are the counts it read.
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "counter.h"
+#include "fuzz.h"
+
+/* in memory where there is a tmpfs: a flush syncs twice */
+static char	 dir[64];
+static char	 file[sizeof(dir) + 16], prev[sizeof(dir) + 16];
+
+static void
+put(const uint8_t *data, size_t len)
+{
+	FILE	*f;
+
+	if ((f = fopen(file, "w")) == NULL ||
+	    fwrite(data, 1, len, f) != len || fclose(f) != 0)
+		abort();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
+{
+	struct counter		*c, *again;
+	unsigned long long	 site;
+	char			 err[1024];
+
+	if (file[0] == '\0') {
+		snprintf(dir, sizeof(dir), "%s/bantin-fuzz-counter-XXXXXX",
+		    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+		if (mkdtemp(dir) == NULL)
+			abort();
+		snprintf(file, sizeof(file), "%s/counters", dir);
+		snprintf(prev, sizeof(prev), "%s/counters.1", dir);
+	}
+	unlink(prev);
+	put(data, len);
+	if ((c = counter_open(file, err, sizeof(err))) == NULL) {
+		FUZZ_ASSERT(strncmp(err, file, strlen(file)) == 0);
+		return 0;
+	}
+	site = counter_site(c);
+	FUZZ_ASSERT(counter_flush(c) == 0);
+	counter_free(c);
+	again = counter_open(file, err, sizeof(err));
+	if (again == NULL)
+		fprintf(stderr, "read back: %s\n", err);
+	FUZZ_ASSERT(again != NULL);
+	FUZZ_ASSERT(counter_site(again) == site);
+	counter_free(again);
+	return 0;
+}
