@@ -58,7 +58,7 @@ int	convert_html_chrome(const xmlNode *);
 /* Bytes of visible, non-space text under n: how much it says. */
 size_t	convert_html_weight(const xmlNode *n, int depth);
 /* Weigh every element under top once, for convert_html_weight(n, 0)
- * to answer at once (the weights live in the elements' _private). */
+ * to answer at once (the weights live in the elements' psvi). */
 void	convert_html_weigh(xmlNode *top);
 /* Append the visible text under n, whitespace collapsed. */
 int	convert_html_text(struct buf *, const xmlNode *n, int depth);

@@ -9,7 +9,7 @@
  * much visible text it holds, and the story is the weightiest <article>
  * or <main> when it holds most of the page's text. Only questions and
  * answers here: nothing is written, and the tree is never changed but
- * for the weights kept in its elements' _private fields.
+ * for the weights kept in its elements' psvi fields.
  */
 
 #include <stddef.h>
@@ -224,8 +224,8 @@ convert_html_weight(const xmlNode *n, int depth)
 	const char	*p;
 	size_t		 w = 0;
 
-	if (depth == 0 && n->type == XML_ELEMENT_NODE && n->_private != NULL)
-		return (size_t)(uintptr_t)n->_private - 1;
+	if (depth == 0 && n->type == XML_ELEMENT_NODE && n->psvi != NULL)
+		return (size_t)(uintptr_t)n->psvi - 1;
 	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
 		for (p = (const char *)n->content; p != NULL && *p; p++)
 			if ((unsigned char)*p > ' ')
@@ -245,9 +245,10 @@ convert_html_weight(const xmlNode *n, int depth)
  * candidate story, of each menu and of each table cell, and each asked
  * for a walk of everything below it, so that a page of nested menus or
  * cells cost the square of its size. convert_html_weigh walks the tree
- * once, bottom up, and keeps the weight of each element in its
- * _private field (libxml2 leaves that to the application) as weight +
- * 1, where convert_html_weight(n, 0) finds it. The weight is the same
+ * once, bottom up, and keeps the weight of each element in its psvi
+ * field (libxml2 sets it only for schema validation, never for HTML;
+ * _private is the reader pick's) as weight + 1, where
+ * convert_html_weight(n, 0) finds it. The weight is the same
  * number: an element is kept only when nothing counted lies deeper
  * below it than convert_html_weight follows (CONVERT_MAX_DEPTH); one
  * with more is weighed by a walk, as before.
@@ -273,7 +274,7 @@ weigh(xmlNode *n, int depth, int *height)
 
 	*height = -1;
 	if (convert_html_kind(n) == HK_DROP || convert_html_hidden(n)) {
-		n->_private = (void *)(uintptr_t)1;
+		n->psvi = (void *)(uintptr_t)1;
 		return 0;
 	}
 	/* deeper than libxml2 builds a tree: too deep to keep anything */
@@ -298,7 +299,7 @@ weigh(xmlNode *n, int depth, int *height)
 		}
 	}
 	if (h < CONVERT_MAX_DEPTH)
-		n->_private = (void *)(uintptr_t)(w + 1);
+		n->psvi = (void *)(uintptr_t)(w + 1);
 	*height = h;
 	return w;
 }
