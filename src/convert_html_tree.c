@@ -21,6 +21,8 @@
 #include "convert_html_int.h"
 #include "convert_int.h"
 
+#define HTML_FORM_PAGE	200	/* bytes of text in a form that is a page */
+
 static const struct {
 	const char	*name;
 	enum html_kind	 kind;
@@ -92,6 +94,22 @@ convert_html_is_el(const xmlNode *n, const char *name)
 	    strcmp((const char *)n->name, name) == 0;
 }
 
+/*
+ * ASP.NET pages (most Vietnamese government portals) wrap the whole
+ * page in one <form>: a form with that much text is the page, not a
+ * search box or a comment form.
+ */
+static int
+page_form(const xmlNode *n)
+{
+	const xmlNode	*c;
+	size_t		 w = 0;
+
+	for (c = n->children; c != NULL && w < HTML_FORM_PAGE; c = c->next)
+		w += convert_html_weight(c, 1);
+	return w >= HTML_FORM_PAGE;
+}
+
 enum html_kind
 convert_html_kind(const xmlNode *n)
 {
@@ -99,7 +117,9 @@ convert_html_kind(const xmlNode *n)
 
 	for (i = 0; i < sizeof(html_tags) / sizeof(html_tags[0]); i++)
 		if (strcmp((const char *)n->name, html_tags[i].name) == 0)
-			return html_tags[i].kind;
+			return html_tags[i].kind == HK_DROP &&
+			    strcmp(html_tags[i].name, "form") == 0 &&
+			    page_form(n) ? HK_BLOCK : html_tags[i].kind;
 	return HK_INLINE;
 }
 

@@ -456,6 +456,20 @@ test_cases(void)
 		    "</blockquote><p>x</p>", "> Lời nói.\n> Người nói\n\nx\n" },
 		{ ".html", "<table><tr><td><p>Cột bố cục dài</p></td></tr>"
 		    "</table>", "Cột bố cục dài\n" },
+		/* ASP.NET wraps the whole page in a form: it is the page; a
+		 * search form stays out */
+		{ ".html", "<form id=\"Form\" action=\"x.aspx\"><input "
+		    "type=\"hidden\" value=\"x\"><p>Phường ra quân tổng vệ "
+		    "sinh các tuyến hẻm, thu gom 5 tấn rác.</p><p>Hơn 300 "
+		    "đoàn viên và người dân tham gia khơi thông cống rãnh, "
+		    "phát quang bụi rậm.</p><p>Ủy ban phường khen thưởng sáu "
+		    "tổ dân phố tiêu biểu.</p></form><form><input "
+		    "name=\"q\"><button>Tìm kiếm</button></form>",
+		    "Phường ra quân tổng vệ sinh "
+		    "các tuyến hẻm, thu gom 5 tấn rác.\n\nHơn 300 đoàn viên "
+		    "và người dân tham gia khơi thông cống rãnh, phát quang "
+		    "bụi rậm.\n\nỦy ban phường khen thưởng sáu tổ dân phố "
+		    "tiêu biểu.\n" },
 		{ ".html", "", "" },
 		/* Markdown */
 		{ ".md", "", "" },
