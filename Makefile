@@ -11,7 +11,7 @@ PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
 
 CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
-		convert_html_meta.c convert_txt.c \
+		convert_html_meta.c convert_html_pick.c convert_txt.c \
 		article.c site_load.c site_walk.c site_entry.c site.c \
 		catalog.c search.c counter.c render.c scheme.c route.c \
 		mime.c memo.c pagecache.c serve.c
@@ -78,11 +78,13 @@ $(B)/test_config: $(B)/test_config.o $(B)/config.o $(B)/label.o \
 		$(B)/log.o $(B)/buf.o
 $(B)/test_convert: $(B)/test_convert.o $(B)/convert.o $(B)/convert_md.o \
 		$(B)/convert_html.o $(B)/convert_html_tree.o \
-		$(B)/convert_html_meta.o $(B)/convert_txt.o $(B)/gemtext.o \
+		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \
+		$(B)/convert_txt.o $(B)/gemtext.o \
 		$(B)/utf8.o $(B)/buf.o
 $(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/convert.o \
 		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
-		$(B)/convert_html_meta.o $(B)/convert_txt.o \
+		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \
+		$(B)/convert_txt.o \
 		$(B)/gemtext.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
 		$(B)/buf.o

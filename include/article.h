@@ -22,6 +22,9 @@ struct article_meta {		/* strings are malloc'd, NULL when absent */
 	char	*summary;
 	char	*lang;
 	char	*tags;
+	char	*block;		/* HTML: where the story was found on a page
+				   without <article> or <main>, for the log;
+				   never kept in the catalog or a snapshot */
 	time_t	 date;		/* wall-clock time encoded as UTC (timegm) */
 	int	 has_date;	/* date came from the header or file name */
 	int	 has_time;	/* the header gave HH:MM */

@@ -25,6 +25,8 @@ struct convert_meta {		/* what an HTML source declares; malloc'd */
 	char	*date;		/* article:published_time, date, ..., as is */
 	char	*lang;		/* <html lang> */
 	char	*tags;		/* <meta name=keywords> */
+	char	*block;		/* the block the story was taken from, on a
+				   page without <article> or <main> */
 };
 
 /*

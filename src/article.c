@@ -84,6 +84,7 @@ article_meta_free(struct article_meta *m)
 	free(m->summary);
 	free(m->lang);
 	free(m->tags);
+	free(m->block);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -452,6 +453,8 @@ take_html_meta(struct article_meta *m, struct convert_meta *cm)
 	if (cm->date != NULL && parse_date(cm->date, strlen(cm->date),
 	    &m->date, &m->has_time) == 0)
 		m->has_date = 1;
+	m->block = cm->block;
+	cm->block = NULL;
 	return 0;
 }
 

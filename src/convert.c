@@ -57,6 +57,7 @@ convert_meta_free(struct convert_meta *m)
 	free(m->date);
 	free(m->lang);
 	free(m->tags);
+	free(m->block);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -7,7 +7,8 @@
  * gemtext writer, keeping the article and dropping the page around it:
  * scripts, styles, forms, frames, navigation, hidden elements and menus
  * (convert_html_tree.c says which element is which). When an <article>
- * or <main> holds most of the text, only it is converted. Lists,
+ * or <main> holds most of the text, only it is converted; a page with
+ * neither has its story found by convert_html_pick.c. Lists,
  * quotes, data tables, figures, links and images become their gemtext
  * forms; a layout table is walked as ordinary blocks. It also converts
  * the raw HTML met in Markdown. It never fetches anything
@@ -26,6 +27,7 @@
 #include "convert.h"
 #include "convert_html_int.h"
 #include "convert_int.h"
+#include "gemtext.h"
 #include "utf8.h"
 
 #define HTML_CELL_MAX	300	/* a longer cell makes a layout table */
@@ -40,6 +42,7 @@ struct html {
 	char		*caption;	/* the open figure's caption */
 	int		 caption_used;	/* ... already the image's label */
 	size_t		 total;		/* text weight of the whole page */
+	const struct html_pick *pick;	/* the story found, or NULL */
 };
 
 static void		 html_node(struct html *, xmlNode *);
@@ -62,6 +65,8 @@ static int		 has_img(const xmlNode *, int);
 static void		 html_anchor(struct html *, xmlNode *);
 static void		 html_img(struct html *, xmlNode *);
 static xmlDoc		*fragment(const char *, size_t);
+static void		 story_title(struct convert_meta *, const char *,
+			    size_t);
 
 static void
 html_children(struct html *h, xmlNode *n)
@@ -523,7 +528,8 @@ html_node(struct html *h, xmlNode *n)
 	if (n->type != XML_ELEMENT_NODE || h->depth >= CONVERT_MAX_DEPTH)
 		return;
 	kind = convert_html_kind(n);
-	if (kind == HK_DROP || convert_html_hidden(n))
+	if (kind == HK_DROP || convert_html_hidden(n) ||
+	    (h->pick != NULL && convert_html_pick_drop(h->pick, n)))
 		return;
 	if (kind != HK_MAIN && convert_html_noise(n) &&
 	    convert_html_weight(n, 0) * 2 < h->total)
@@ -634,8 +640,10 @@ convert_html(struct buf *out, const char *src, size_t len, const char *base,
 {
 	struct html		 h;
 	struct cw		 w;
+	struct html_pick	*pick = NULL;
 	xmlDoc			*doc;
-	xmlNode			*top, *body, *root;
+	xmlNode			*top, *body, *root, **roots;
+	size_t			 i, nroots, start;
 	int			 r = -1, nomem;
 
 	/* libxml2 gives no tree for blank or comment-only pages: no text */
@@ -652,20 +660,66 @@ convert_html(struct buf *out, const char *src, size_t len, const char *base,
 	cw_init(&w, base);
 	memset(&h, 0, sizeof(h));
 	h.w = &w;
+	start = out->len;
 	if ((body = convert_html_find(top, "body", 0)) == NULL)
 		body = top;
 	h.total = convert_html_weight(body, 0);
 	root = convert_html_root(body, h.total);
-	if (root != body)
+	if (root == body && (pick = convert_html_pick(body, &nomem)) != NULL) {
+		/* the story's blocks, as if they were its <article> */
+		h.pick = pick;
 		h.in_main = 1;
-	html_node(&h, root);
+		nroots = convert_html_pick_roots(pick, &roots);
+		for (i = 0; i < nroots; i++)
+			html_node(&h, roots[i]);
+	} else {
+		if (nomem)
+			w.nomem = 1;
+		if (root != body)
+			h.in_main = 1;
+		html_node(&h, root);
+	}
 	r = cw_finish(&w, out, err, errlen);
 	/* the walk changes nothing in the tree: the head is read after */
-	if (r == 0 && meta != NULL)
+	if (r == 0 && meta != NULL) {
 		convert_html_meta(top, meta);
+		/* only for the log: no memory for it is no failure */
+		if (pick != NULL) {
+			meta->block = strdup(convert_html_pick_what(pick));
+			story_title(meta, out->data + start, out->len - start);
+		}
+	}
+	convert_html_pick_free(pick, body);
 	cw_free(&w);
 	xmlFreeDoc(doc);
 	return r;
+}
+
+/*
+ * A <title> is often the story's and the site's ("Story - Site", "Site
+ * > Section > Story"). When the story found begins with a line that is
+ * one part of it, that line is the title.
+ */
+static void
+story_title(struct convert_meta *meta, const char *body, size_t len)
+{
+	struct gemtext_iter	 it;
+	struct gemtext_line	 l;
+	char			*t;
+
+	if (meta->title == NULL)
+		return;
+	gemtext_iter_init(&it, body, len);
+	while (gemtext_next(&it, &l) && l.type == GEMTEXT_TEXT &&
+	    l.textlen == 0)
+		;
+	if ((l.type != GEMTEXT_HEADING && l.type != GEMTEXT_TEXT) ||
+	    l.textlen == 0 || l.textlen >= strlen(meta->title) ||
+	    !gemtext_same_title(l.text, l.textlen, meta->title) ||
+	    (t = strndup(l.text, l.textlen)) == NULL)
+		return;
+	free(meta->title);
+	meta->title = t;
 }
 
 /* Parse a piece of HTML met in Markdown; NULL if nothing came of it. */

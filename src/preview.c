@@ -6,7 +6,8 @@
  * into a scratch tree at the folder it has (or will have) below the
  * site's root, and that tree goes through the site's own scan
  * (site_load), so every check, warning and fallback is the one the
- * running server applies. The metadata, the warnings and the gemtext
+ * running server applies. The metadata, the warnings, where the story
+ * was found on an HTML page that does not mark it, and the gemtext
  * body are printed; a file the scan would skip exits 1.
  */
 
@@ -24,6 +25,7 @@
 #include "article.h"
 #include "buf.h"
 #include "config.h"
+#include "gemtext.h"
 #include "preview.h"
 #include "site.h"
 
@@ -128,13 +130,41 @@ field(FILE *out, const char *name, const char *value)
 	    value : "-");
 }
 
+/* Where the converter found the story in an HTML page (-: the page's
+ * <article> or <main>, or the whole page). */
+static void
+print_block(FILE *out, const struct article *a, const char *copy)
+{
+	struct article_meta	 m;
+	struct buf		 src = BUF_INIT;
+	char			 err[256];
+	FILE			*f;
+	size_t			 n;
+	char			 chunk[8192];
+
+	if (a->fmt != FMT_HTML || (f = fopen(copy, "rb")) == NULL)
+		return;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (buf_append(&src, chunk, n) == -1)
+			break;
+	fclose(f);
+	if (article_parse(copy, a->cat->path, src.data != NULL ? src.data : "",
+	    src.len, &m, NULL, err, sizeof(err)) == 0) {
+		field(out, "block:", m.block != NULL ? m.block :
+		    "- (its <article> or <main>, or the whole page)");
+		article_meta_free(&m);
+	}
+	buf_free(&src);
+}
+
 static void
 print_article(FILE *out, const struct config *conf, const struct site *s,
-    const struct article *a)
+    const struct article *a, const char *copy)
 {
 	struct buf	 body = BUF_INIT;
 	struct tm	 tm;
 	char		 date[64], err[256];
+	size_t		 skip;
 
 	field(out, "path:", a->path);
 	field(out, "title:", a->meta.title);
@@ -150,14 +180,20 @@ print_article(FILE *out, const struct config *conf, const struct site *s,
 	    a->meta.lang : conf->lang);
 	field(out, "tags:", a->meta.tags);
 	field(out, "summary:", a->meta.summary);
+	print_block(out, a, copy);
 	if (site_article_body(s, NULL, a, &body, err, sizeof(err)) == -1) {
 		fprintf(out, "\nbody: %s\n", err);
 		buf_free(&body);
 		return;
 	}
-	fprintf(out, "\n--- gemtext ---\n%s", body.data != NULL ? body.data :
-	    "");
-	if (body.len > 0 && body.data[body.len - 1] != '\n')
+	/* as readers get it: the title is above, not again in the body */
+	skip = body.data != NULL ? gemtext_title_end(body.data, body.len,
+	    a->meta.title) : 0;
+	while (skip < body.len && body.data[skip] == '\n')
+		skip++;
+	fprintf(out, "\n--- gemtext ---\n%s", body.data != NULL ?
+	    body.data + skip : "");
+	if (body.len > skip && body.data[body.len - 1] != '\n')
 		fputc('\n', out);
 	buf_free(&body);
 }
@@ -206,7 +242,7 @@ preview_article(const struct config *conf, const char *file, FILE *out)
 		fprintf(out, "%-9s %.*s\n", "warning:", (int)(nl - p), p);
 	}
 	if (s->narticles == 1) {
-		print_article(out, conf, s, s->articles[0]);
+		print_article(out, conf, s, s->articles[0], copy);
 		r = 0;
 	} else {
 		fprintf(out, "skipped: the site would not publish this "

@@ -467,6 +467,8 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 			    reason);
 			goto skip;
 		}
+		if (m.block != NULL)
+			log_debug("%s: the story is %s", d->src, m.block);
 		if (sc->catalog != NULL && catalog_put(sc->catalog, d->src,
 		    path, (long long)size, mtime_ns(&mts), &m,
 		    sc->body.data != NULL ? sc->body.data : "",

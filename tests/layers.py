@@ -15,7 +15,8 @@ LAYERS = [
     ("blocks", "utf8 gemtext path mime scheme memo"),
     ("transport", "loop listen tls conn"),
     ("core", "convert convert_md convert_html convert_html_tree "
-             "convert_html_meta convert_txt article catalog site "
+             "convert_html_meta convert_html_pick convert_txt article "
+             "catalog site "
              "site_entry site_walk site_load search counter pagecache "
              "render route"),
     ("serve", "serve"),
