@@ -76,6 +76,7 @@ static void		 html_meta_fill(struct html_meta *,
 static int		 html_charset(const char *, size_t, char *, size_t);
 static int		 html_decode(struct buf *, const char *, size_t,
 			    const char *);
+static int		 looks_1258(const char *, size_t);
 
 static void
 html_meta_set(struct html_meta *m, int field, int prio, const char *v)
@@ -254,13 +255,41 @@ done:
 }
 
 /*
+ * Vietnamese in windows-1258 writes most tones as a combining mark
+ * after the vowel (bytes 0xCC, 0xEC, 0xD2, 0xDE, 0xF2); in Western
+ * windows-1252 text those are Ì ì Ò Þ ò, and hardly ever follow a
+ * vowel. An undeclared page where they do, for a quarter of its bytes
+ * above ASCII, is Vietnamese.
+ */
+static int
+looks_1258(const char *s, size_t len)
+{
+	static const char	 vowels[] = "aeiouyAEIOUY\xe2\xea\xf4\xe3"
+				    "\xf5\xfd\xc2\xca\xd4\xc3\xd5\xdd";
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, high = 0, tones = 0;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] < 0x80)
+			continue;
+		high++;
+		if (i > 0 && (p[i] == 0xcc || p[i] == 0xec || p[i] == 0xd2 ||
+		    p[i] == 0xde || p[i] == 0xf2) && p[i - 1] != '\0' &&
+		    strchr(vowels, p[i - 1]) != NULL)
+			tones++;
+	}
+	return tones >= 2 && tones * 4 >= high;
+}
+
+/*
  * Parse with the right charset. Bytes that are valid UTF-8 are read as
  * UTF-8 whatever the page says (a Latin-1 or windows-1258 page is
  * practically never valid UTF-8, while CMS templates often mislabel
  * UTF-8 pages). Otherwise the declared charset rules; iso-8859-1 and
  * ASCII labels mean windows-1252, as in browsers. An undeclared or
  * "utf-8" page with a few bad bytes is read as UTF-8 with U+FFFD for
- * them; one that is mostly not UTF-8 as windows-1252.
+ * them; one that is mostly not UTF-8 as windows-1258 if it looks
+ * Vietnamese (looks_1258), else as windows-1252.
  */
 xmlDoc *
 convert_html_parse(const char *s, size_t len, int *nomem)
@@ -297,7 +326,8 @@ convert_html_parse(const char *s, size_t len, int *nomem)
 			good++;
 	}
 	if (bad > good) {
-		if (html_decode(&u, s, len, "WINDOWS-1252") == -1)
+		if (html_decode(&u, s, len, looks_1258(s, len) ?
+		    "WINDOWS-1258" : "WINDOWS-1252") == -1)
 			goto done;
 		goto parse;
 	}

@@ -221,6 +221,13 @@ static const struct golden {
 	    { "Ngọc Lan", "Trần Thị Mai", "phản hồi tới", "Gửi phản hồi",
 	    "Chuyên mục", "Lưu trữ", "WordPress", "Tập huấn kỹ năng",
 	    "Vì sự tiến bộ", "Tên (bắt buộc)" } },
+	/* FrontPage, windows-1258 declared nowhere, font soup in a layout
+	 * table, a line of links closing the story */
+	{ "portal-nodecl-1258.html", {
+	    "Thông báo lịch tiêm phòng dại cho chó, mèo", NULL, NULL, NULL,
+	    NULL, NULL, "td: 462 of 565 characters" },
+	    { "Trang chủ", "Giới thiệu", "truy cập", "Về đầu trang",
+	    "Trở về", "Thiết kế", "Quận 5", "\xc3\x90" } },
 	{ "trang-web.txt", { 0 }, { "\xc2\xa0" } },
 	{ "bao-cao-wrapped.txt", { 0 }, { 0 } },
 	{ "tricky.gmi", { 0 }, { "\r", "\x07", "\x1b" } }
@@ -515,6 +522,13 @@ test_cases(void)
 		    "và người dân tham gia khơi thông cống rãnh, phát quang "
 		    "bụi rậm.\n\nỦy ban phường khen thưởng sáu tổ dân phố "
 		    "tiêu biểu.\n" },
+		/* undeclared and not UTF-8: Vietnamese tones after vowels
+		 * mean windows-1258, anything else windows-1252 */
+		{ ".html", "<p>Ti\xea\xecng Vi\xea\xf2t, ng\xfd\xf5\xcc" "i "
+		    "\xf0i\xea\xccu</p>", "Tiếng Việt, người điều\n" },
+		{ ".html", "<p>Caf\xe9 cr\xe8me br\xfbl\xe9" "e, o\xf9 est la "
+		    "biblioth\xe8que? Cos\xec, n\xe3o.</p>",
+		    "Café crème brûlée, où est la bibliothèque? Così, não.\n" },
 		{ ".html", "", "" },
 		/* Markdown */
 		{ ".md", "", "" },
