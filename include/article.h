@@ -9,6 +9,8 @@
 
 #include "buf.h"
 
+struct convert_links;
+
 enum article_fmt {
 	FMT_GMI,
 	FMT_MD,
@@ -44,6 +46,12 @@ int	article_fmt(const char *name);
 int	article_parse(const char *name, const char *base, const char *src,
 	    size_t len, struct article_meta *meta, struct buf *body,
 	    char *err, size_t errlen);
+/* The same, with the links of an HTML page to paths on the site
+ * resolved by links (convert.h; NULL: as article_parse). */
+int	article_parse_site(const char *name, const char *base,
+	    const struct convert_links *links, const char *src, size_t len,
+	    struct article_meta *meta, struct buf *body, char *err,
+	    size_t errlen);
 
 void	article_meta_free(struct article_meta *);
 

@@ -30,6 +30,21 @@ struct convert_meta {		/* what an HTML source declares; malloc'd */
 };
 
 /*
+ * What the caller knows of the site an HTML page is served in. A link
+ * to a path on the site ("/kinh-te/a", resolved as convert_link does),
+ * or to the page's own host (its <link rel=canonical>, og:url or <base
+ * href>: an old portal's absolute links), is handed to resolve with
+ * that path: 0 keeps it (a link to the page's host becomes the path),
+ * 1 links to the path resolve wrote into to instead, -1 drops the link
+ * (a link's words stay in the text, an image's label becomes a line of
+ * text). Any other link is left alone.
+ */
+struct convert_links {
+	int	(*resolve)(void *arg, const char *path, struct buf *to);
+	void	*arg;
+};
+
+/*
  * base is the URL path of the folder holding the source, with a
  * trailing slash ("/thoi-su/"): relative links resolve against it, and
  * a relative link to a sibling article source ("x.md") becomes that
@@ -45,6 +60,10 @@ int	convert_md(struct buf *out, const char *, size_t, const char *base,
 int	convert_txt(struct buf *out, const char *, size_t, const char *base,
 	    char *err, size_t errlen);
 int	convert_html(struct buf *out, const char *, size_t, const char *base,
+	    struct convert_meta *meta, char *err, size_t errlen);
+/* The same, with the site's links resolved (links may be NULL). */
+int	convert_html_site(struct buf *out, const char *, size_t,
+	    const char *base, const struct convert_links *links,
 	    struct convert_meta *meta, char *err, size_t errlen);
 
 /*

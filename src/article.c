@@ -463,6 +463,15 @@ article_parse(const char *name, const char *base, const char *src,
     size_t len, struct article_meta *meta, struct buf *body, char *err,
     size_t errlen)
 {
+	return article_parse_site(name, base, NULL, src, len, meta, body, err,
+	    errlen);
+}
+
+int
+article_parse_site(const char *name, const char *base,
+    const struct convert_links *links, const char *src, size_t len,
+    struct article_meta *meta, struct buf *body, char *err, size_t errlen)
+{
 	struct hdr		 h[HDR_MAX];
 	struct convert_meta	 cm;
 	struct buf		 tmp = BUF_INIT, *out;
@@ -487,7 +496,7 @@ article_parse(const char *name, const char *base, const char *src,
 
 	if (fmt == FMT_HTML) {
 		/* HTML declares its own charset: the converter decodes it */
-		if (convert_html(out, src, len, base, &cm, cerr,
+		if (convert_html_site(out, src, len, base, links, &cm, cerr,
 		    sizeof(cerr)) == -1)
 			goto convfail;
 		if (take_html_meta(meta, &cm) == -1)

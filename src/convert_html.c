@@ -638,11 +638,21 @@ int
 convert_html(struct buf *out, const char *src, size_t len, const char *base,
     struct convert_meta *meta, char *err, size_t errlen)
 {
+	return convert_html_site(out, src, len, base, NULL, meta, err,
+	    errlen);
+}
+
+int
+convert_html_site(struct buf *out, const char *src, size_t len,
+    const char *base, const struct convert_links *links,
+    struct convert_meta *meta, char *err, size_t errlen)
+{
 	struct html		 h;
 	struct cw		 w;
 	struct html_pick	*pick = NULL;
 	xmlDoc			*doc;
 	xmlNode			*top, *body, *root, **roots;
+	char			*self = NULL;
 	size_t			 i, nroots, start;
 	int			 r = -1, nomem;
 
@@ -658,6 +668,8 @@ convert_html(struct buf *out, const char *src, size_t len, const char *base,
 	}
 
 	cw_init(&w, base);
+	if ((w.site = links) != NULL)
+		w.self = self = convert_html_self(top);
 	memset(&h, 0, sizeof(h));
 	h.w = &w;
 	start = out->len;
@@ -691,6 +703,7 @@ convert_html(struct buf *out, const char *src, size_t len, const char *base,
 	}
 	convert_html_pick_free(pick, body);
 	cw_free(&w);
+	free(self);
 	xmlFreeDoc(doc);
 	return r;
 }

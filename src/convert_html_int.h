@@ -83,5 +83,8 @@ void	 convert_html_pick_free(struct html_pick *, xmlNode *body);
  * metadata into meta. */
 xmlDoc	*convert_html_parse(const char *, size_t, int *nomem);
 void	 convert_html_meta(const xmlNode *top, struct convert_meta *meta);
+/* The host the page says it is at (canonical, og:url, <base>),
+ * lowercased and malloc'd, or NULL. */
+char	*convert_html_self(const xmlNode *top);
 
 #endif

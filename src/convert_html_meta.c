@@ -367,3 +367,80 @@ convert_html_meta(const xmlNode *top, struct convert_meta *meta)
 	for (i = 0; i < META_N; i++)
 		free(m.val[i]);
 }
+
+/* The host a page says it lives at, in <link rel=canonical>, og:url or
+ * <base href> ("http://host/..."), lowercased and malloc'd; NULL if it
+ * says none. */
+static char *
+self_host(const char *url)
+{
+	const char	*p;
+	size_t		 n, i;
+	char		*h;
+
+	if (url == NULL)
+		return NULL;
+	if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return NULL;
+	n = strcspn(p, "/?#:@ \t\r\n");
+	if (n == 0 || (p[n] != '\0' && strchr("/?#", p[n]) == NULL) ||
+	    (h = strndup(p, n)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (h[i] >= 'A' && h[i] <= 'Z')
+			h[i] = (char)(h[i] - 'A' + 'a');
+	return h;
+}
+
+static void
+self_walk(const xmlNode *n, char **host, int *prio, int depth)
+{
+	const xmlNode	*c;
+	char		*v = NULL, *k;
+	int		 p = -1;
+
+	if (n->type != XML_ELEMENT_NODE || depth >= CONVERT_MAX_DEPTH ||
+	    convert_html_is_el(n, "body"))
+		return;
+	if (convert_html_is_el(n, "link") &&
+	    convert_html_attr_is(n, "rel", "canonical")) {
+		v = convert_html_prop(n, "href");
+		p = 0;
+	} else if (convert_html_is_el(n, "meta") &&
+	    (k = convert_html_prop(n, "property")) != NULL) {
+		if (strcasecmp(k, "og:url") == 0) {
+			v = convert_html_prop(n, "content");
+			p = 1;
+		}
+		xmlFree(k);
+	} else if (convert_html_is_el(n, "base")) {
+		v = convert_html_prop(n, "href");
+		p = 2;
+	}
+	if (v != NULL && (*host == NULL || p < *prio)) {
+		char	*h = self_host(v);
+
+		if (h != NULL) {
+			free(*host);
+			*host = h;
+			*prio = p;
+		}
+	}
+	xmlFree(v);
+	for (c = n->children; c != NULL; c = c->next)
+		self_walk(c, host, prio, depth + 1);
+}
+
+char *
+convert_html_self(const xmlNode *top)
+{
+	char	*host = NULL;
+	int	 prio = 3;
+
+	self_walk(top, &host, &prio, 0);
+	return host;
+}

@@ -17,7 +17,7 @@ test_portal_story_alone() {
 	expect_status 20
 	expect_body "# Quận Bình Lâm giải ngân 95% vốn đầu tư công"
 	expect_body "Theo báo cáo của Phòng Tài chính - Kế hoạch"
-	expect_body "=> /uploads/2023/12/cong-trinh.jpg Công trình trường tiểu học Phường 7"
+	expect_body "Công trình trường tiểu học Phường 7 hoàn thành trước tiến độ"
 	expect_body "## Những dự án về đích sớm"
 	expect_body "MINH KHOA"
 	for chrome in "Đăng nhập" "Liên hệ" "Văn hóa" "Chia sẻ" "Từ khóa" "Tin liên quan" "Ý kiến bạn đọc" "Xem nhiều" "Địa chỉ: 12 Lê Lợi" "/tag/"; do
@@ -34,4 +34,37 @@ test_portal_story_alone() {
 	# a page with <article> is read as before
 	"$BANTIN" -c "$TMP/t.ini" -p tests/fixtures/convert/cms-article.html >"$TMP/p" 2>&1 || fail "preview: exit $?"
 	grep -qF "block:    - (its <article> or <main>" "$TMP/p" || { cat "$TMP/p"; fail "preview of an <article> page"; }
+}
+
+# links to the old portal: to an article of the tree by its name,
+# rewritten; to nothing on the site, text, with one warning
+test_portal_no_dead_links() {
+	setup
+	mkdir -p "$TMP/capsule/kinh-te"
+	cp tests/fixtures/convert/portal-wrapper.html "$TMP/capsule/kinh-te/2023-12-04-giai-ngan.html"
+	printf 'title: Kế hoạch vốn năm 2024\ndate: 2024-01-05\n\nDự kiến 1.300 tỷ đồng.\n' >"$TMP/capsule/kinh-te/2024-01-05-ke-hoach-von-2024.md"
+	start_server
+	art=/kinh-te/2023-12-04-giai-ngan
+	gem "gemini://localhost$art"
+	expect_status 20
+	expect_body "=> /kinh-te/2024-01-05-ke-hoach-von-2024 kế hoạch vốn năm 2024"
+	expect_body "=> https://mof.gov.vn/quy-dinh quy định của Bộ Tài chính"
+	# the picture the tree lacks: its caption, as text
+	expect_body "Công trình trường tiểu học Phường 7 hoàn thành trước tiến độ. Ảnh: Minh Khoa"
+	! printf '%s\n' "$BODY" | grep -q "^=> /uploads/" || fail "dead picture linked"
+	# every link on the page answers
+	for p in $(printf '%s\n' "$BODY" | sed -n 's|^=> \(/[^ ]*\).*|\1|p'); do
+		gem "gemini://localhost$p"
+		case $STATUS in 10|20|31) ;; *) fail "$p answers $STATUS" ;; esac
+	done
+	gopher "$art"
+	printf '%s' "$GOPHER" | grep -q "/kinh-te/2024-01-05-ke-hoach-von-2024" || fail "gopher: link not rewritten"
+	expect_log "kinh-te/2023-12-04-giai-ngan.html: links to pages not on the site, shown as text: /uploads/2023/12/cong-trinh.jpg"
+	n=$(grep -c "links to pages not on the site" "$TMP/log")
+	[ "$n" = 1 ] || fail "$n warnings, want 1"
+	# the preview looks the links up in the tree, as the server does
+	"$BANTIN" -c "$TMP/t.ini" -p "$TMP/capsule/kinh-te/2023-12-04-giai-ngan.html" >"$TMP/p" 2>&1 || fail "preview: exit $?"
+	grep -qF "warning:  kinh-te/2023-12-04-giai-ngan.html: links to pages not on the site, shown as text: /uploads/2023/12/cong-trinh.jpg" "$TMP/p" || { cat "$TMP/p"; fail "preview: no warning"; }
+	[ "$(grep -c '^warning:' "$TMP/p")" = 1 ] || { cat "$TMP/p"; fail "preview: other warnings"; }
+	grep -qF "=> /kinh-te/2024-01-05-ke-hoach-von-2024 kế hoạch vốn năm 2024" "$TMP/p" || { cat "$TMP/p"; fail "preview: link not rewritten"; }
 }

@@ -36,6 +36,7 @@ static void		 test_errors(void);
 static void		 test_table_width(void);
 static void		 test_append(void);
 static void		 test_pick(void);
+static void		 test_site_links(void);
 
 static char *
 slurp(const char *path, size_t *len)
@@ -772,11 +773,90 @@ test_pick(void)
 	buf_free(&out);
 }
 
+/* A site that has /co and /anh/co.jpg, knows /cu as /moi, and
+ * nothing else; every path it is asked about is noted. */
+static int
+fake_site(void *arg, const char *path, struct buf *to)
+{
+	struct buf	*asked = arg;
+
+	(void)buf_printf(asked, "%s ", path);
+	if (strcmp(path, "/co") == 0 || strcmp(path, "/anh/co.jpg") == 0 ||
+	    strcmp(path, "/") == 0)
+		return 0;
+	if (strcmp(path, "/cu") == 0)
+		return buf_puts(to, "/moi") == -1 ? -1 : 1;
+	return -1;
+}
+
+static void
+test_site_links(void)
+{
+	static const struct {
+		const char	*in, *want, *asked;
+	} t[] = {
+		/* kept, rewritten, dropped (its words stay) */
+		{ "<p><a href=\"/co\">có</a>, <a href=\"/cu\">cũ</a>, <a "
+		  "href=\"/mat\">mất</a></p>", "có, cũ, mất\n\n=> /co có\n"
+		  "=> /moi cũ\n", "/co /cu /mat " },
+		/* relative links are asked about as paths; other hosts and
+		 * schemes are not asked about */
+		{ "<p><a href=\"../cu\">cũ</a> <a href=\"https://x.vn/cu\">"
+		  "x</a> <a href=\"mailto:a@x.vn\">thư</a></p>", "cũ x thư\n\n"
+		  "=> /moi cũ\n=> https://x.vn/cu x\n=> mailto:a@x.vn thư\n",
+		  "/cu " },
+		/* the page's own host (canonical) is the site; "www." aside */
+		{ "<html><head><link rel=\"canonical\" href=\"http://Cu.VN/"
+		  "a/b.html\"></head><body><p><a href=\"http://www.cu.vn/co#"
+		  "x\">có</a> <a href=\"https://cu.vn\">nhà</a> <a href=\""
+		  "http://cu.vn.khac.vn/co\">khác</a></p></body></html>",
+		  "có nhà khác\n\n=> /co có\n=> / nhà\n"
+		  "=> http://cu.vn.khac.vn/co khác\n", "/co / " },
+		/* og:url and <base> say it too */
+		{ "<html><head><meta property=\"og:url\" content=\"https://"
+		  "cu.vn/x\"></head><body><p><a href=\"https://cu.vn/mat\">"
+		  "mất</a></p></body></html>", "mất\n", "/mat " },
+		/* a picture the site has not: its words, as a paragraph; a
+		 * figure's caption once */
+		{ "<p>a</p><img src=\"/anh/co.jpg\" alt=\"Có\"><img src=\""
+		  "/anh/mat.jpg\" alt=\"Mất\"><figure><img src=\"mat2.jpg\">"
+		  "<figcaption>Chú thích</figcaption></figure><p>b <img src=\""
+		  "/anh/mat3.jpg\" alt=\"x\"></p>", "a\n\n=> /anh/co.jpg Có\n"
+		  "\nMất\n\nChú thích\n\nb\n", "/anh/co.jpg /anh/mat.jpg "
+		  "/thoi-su/mat2.jpg /anh/mat3.jpg " }
+	};
+	struct convert_links	 lk;
+	struct buf		 out = BUF_INIT, asked = BUF_INIT;
+	char			 err[128];
+	size_t			 i;
+
+	lk.resolve = fake_site;
+	lk.arg = &asked;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&out);
+		buf_reset(&asked);
+		CHECK_INT(convert_html_site(&out, t[i].in, strlen(t[i].in),
+		    BASE, &lk, NULL, err, sizeof(err)), 0);
+		CHECK_STR(out.data ? out.data : "", t[i].want);
+		CHECK_STR(asked.data ? asked.data : "", t[i].asked);
+		check_valid(t[i].in, &out);
+	}
+	/* without a site, as before */
+	buf_reset(&out);
+	CHECK_INT(convert_html_site(&out, t[0].in, strlen(t[0].in), BASE,
+	    NULL, NULL, err, sizeof(err)), 0);
+	CHECK_STR(out.data, "có, cũ, mất\n\n=> /co có\n=> /cu cũ\n"
+	    "=> /mat mất\n");
+	buf_free(&out);
+	buf_free(&asked);
+}
+
 int
 main(void)
 {
 	test_golden();
 	test_pick();
+	test_site_links();
 	test_link();
 	test_prose();
 	test_cases();
