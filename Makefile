@@ -11,14 +11,15 @@ PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
 
 CORE =		buf.c log.c utf8.c gemtext.c label.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
-		convert_html_meta.c convert_html_pick.c convert_txt.c \
+		convert_html_meta.c convert_html_pick.c convert_html_page.c \
+		convert_txt.c \
 		article.c site_load.c site_walk.c site_entry.c site.c \
 		catalog.c search.c counter.c render.c scheme.c route.c \
 		mime.c memo.c pagecache.c serve.c
 FRONT =		gemini.c gopher.c gopher_render.c
 TRANSPORT =	loop.c listen.c tls.c conn.c
 SUPPORT =	config.c sandbox.c memtrim.c
-SRCS =		main.c master.c server.c preview.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
+SRCS =		main.c master.c server.c preview.c import.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
 
 B =		build
 OBJS =		$(SRCS:%.c=$(B)/%.o)
@@ -45,7 +46,7 @@ endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
-		memtrim sandbox
+		memtrim sandbox import
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -79,12 +80,12 @@ $(B)/test_config: $(B)/test_config.o $(B)/config.o $(B)/label.o \
 $(B)/test_convert: $(B)/test_convert.o $(B)/convert.o $(B)/convert_md.o \
 		$(B)/convert_html.o $(B)/convert_html_tree.o \
 		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \
-		$(B)/convert_txt.o $(B)/gemtext.o \
+		$(B)/convert_html_page.o $(B)/convert_txt.o $(B)/gemtext.o \
 		$(B)/utf8.o $(B)/buf.o
 $(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/convert.o \
 		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
 		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \
-		$(B)/convert_txt.o \
+		$(B)/convert_html_page.o $(B)/convert_txt.o \
 		$(B)/gemtext.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
 		$(B)/buf.o
@@ -94,6 +95,11 @@ $(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
 $(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
+$(B)/test_import: $(B)/test_import.o $(B)/import.o $(B)/convert.o \
+		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
+		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \
+		$(B)/convert_html_page.o $(B)/convert_txt.o $(B)/gemtext.o \
+		$(B)/scheme.o $(B)/path.o $(B)/utf8.o $(B)/buf.o
 # The front ends' tests bring their own serve(): no content core.
 $(B)/test_gemini: $(B)/test_gemini.o $(B)/gemini.o $(B)/path.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o

@@ -67,6 +67,41 @@ int	convert_html_site(struct buf *out, const char *, size_t,
 	    struct convert_meta *meta, char *err, size_t errlen);
 
 /*
+ * What an import needs to know of a page saved from a web portal,
+ * besides its conversion. Strings and lists are malloc'd.
+ */
+struct convert_page {
+	struct convert_meta	 meta;	/* as convert_html() reads it */
+	char	*lead;		/* the story's first lines, as gemtext */
+	char	*self;		/* the host the page says it is at */
+	char	*section;	/* <meta property=article:section>, or a
+				   rel="category" link's words */
+	char	*date;		/* <time datetime>, or the words of an
+				   element whose class or id says date */
+	char	**menu;		/* "href TAB words" of the page's links */
+	size_t	 nmenu;
+	char	**crumbs;	/* the breadcrumb's steps, home left out */
+	size_t	 ncrumbs;
+	char	**tags;		/* words of rel=tag and /tag/ links */
+	size_t	 ntags;
+	char	**links;	/* what the story links to and shows (href,
+				   img src and its lazy loaders' copies), as
+				   written, once each */
+	size_t	 nlinks;
+	int	 story;		/* a story was found (<article>, <main>, or
+				   the pick) */
+	size_t	 chars;		/* its visible characters */
+	size_t	 linkchars;	/* ... in links */
+	size_t	 heads;		/* its headings that are links: teasers */
+	int	 password;	/* a password field: a login page */
+};
+
+/* Parse a saved page into pg (which need not be zeroed). Returns 0,
+ * or -1 for want of memory. */
+int	convert_html_page(const char *, size_t, struct convert_page *pg);
+void	convert_page_free(struct convert_page *);
+
+/*
  * Resolve href against base as above and append it: dot segments go,
  * never above "/"; a fragment goes; "scheme:..." stays as it is and
  * "//host/..." becomes "https://host/...". Returns -1, appending

@@ -50,6 +50,10 @@ int	convert_html_is_el(const xmlNode *, const char *name);
 char	*convert_html_prop(const xmlNode *, const char *name);
 int	convert_html_attr_is(const xmlNode *, const char *name,
 	    const char *value);
+/* Is one of the words in n's attribute attr, split at '-', '_' and
+ * spaces (any case)? */
+int	convert_html_has_word(const xmlNode *, const char *attr,
+	    const char *const *words, size_t nwords);
 /* Elements a browser would not show; menus, sidebars and the like. */
 int	convert_html_hidden(const xmlNode *);
 int	convert_html_noise(const xmlNode *);

@@ -78,8 +78,7 @@ static const char *const html_noise_role[] = {
 	"menubar", "navigation", "search"
 };
 
-static int		 has_word(const xmlNode *, const char *,
-			    const char *const *, size_t);
+#define has_word		convert_html_has_word
 #define has_noise_word(n, attr)	has_word((n), (attr), html_noise_words,	\
 	    sizeof(html_noise_words) / sizeof(html_noise_words[0]))
 #define has_chrome_word(n, attr) has_word((n), (attr), html_chrome_words, \
@@ -145,9 +144,9 @@ convert_html_attr_is(const xmlNode *n, const char *name, const char *value)
 
 /* Is one of the nwords words in n's attribute attr (split at '-', '_'
  * and spaces)? */
-static int
-has_word(const xmlNode *n, const char *attr, const char *const *words,
-    size_t nwords)
+int
+convert_html_has_word(const xmlNode *n, const char *attr,
+    const char *const *words, size_t nwords)
 {
 	char	*v, *p;
 	size_t	 len, i;

@@ -37,6 +37,7 @@ static void		 test_table_width(void);
 static void		 test_append(void);
 static void		 test_pick(void);
 static void		 test_site_links(void);
+static void		 test_page(void);
 
 static char *
 slurp(const char *path, size_t *len)
@@ -851,12 +852,116 @@ test_site_links(void)
 	buf_free(&asked);
 }
 
+/* What an import learns of a saved page (convert_html_page). */
+static void
+test_page(void)
+{
+	static const struct {
+		const char	*in;
+		int		 story;
+		size_t		 heads;
+		int		 password;
+		const char	*section, *date, *crumbs, *tags, *links;
+		const char	*menu;		/* one of them */
+	} t[] = {
+		/* the issue's page: breadcrumb, section, tags, the date of
+		 * the story (not the top bar's), what its story links to */
+		{ "portal-wrapper.html", 1, 0, 0, "Kinh tế", "04/12/2023 08:30",
+		  "Kinh tế|", "đầu tư công|giải ngân|",
+		  "/uploads/2023/12/cong-trinh.jpg|/kinh-te/ke-hoach-von-2024|"
+		  "https://mof.gov.vn/quy-dinh|", "/kinh-te/\tKinh tế" },
+		/* WordPress: rel="category", rel="tag" */
+		{ "portal-blog.html", 1, 0, 0, "Hoạt động", NULL, "",
+		  "hội thi|20-10|", NULL,
+		  "http://hoiphunu-p9.example.vn/category/thong-bao/\tThông "
+		  "báo" },
+		/* <article> with <time> */
+		{ "cms-article.html", 1, 0, 0, NULL, "2023-09-02T09:05",
+		  "Thời sự|", "", NULL, "/lien-he\tLiên hệ" },
+		/* DotNetNuke: the date in a span */
+		{ "portal-aspnet.html", 1, 0, 0, NULL, NULL, "", "", NULL,
+		  "/tin-tuc/tabid/55/Default.aspx\tTin tức - Sự kiện" }
+	};
+	static const struct {
+		const char	*in;
+		int		 story;
+		size_t		 heads;
+		int		 password;
+	} u[] = {
+		/* a listing of teasers */
+		{ "<div class=\"list\"><h3><a href=\"a.html\">Tin một</a></h3>"
+		  "<p>" P1 "</p><h3><a href=\"b.html\">Tin hai</a></h3><p>" P2
+		  "</p><h3><a href=\"c.html\">Tin ba</a></h3><p>" P3 "</p>"
+		  "</div>", 1, 3, 0 },
+		/* a login form */
+		{ "<div id=\"main\">" STORY "<form><input name=\"u\"><input "
+		  "type=\"password\"></form></div>", 1, 0, 1 },
+		/* a menu and nothing else */
+		{ "<ul><li><a href=\"/a\">A</a></li><li><a href=\"/b\">B</a>"
+		  "</li></ul>", 0, 0, 0 }
+	};
+	struct convert_page	 pg;
+	struct buf		 b = BUF_INIT;
+	char			 path[256], *src;
+	size_t			 i, k, len;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		(void)snprintf(path, sizeof(path), FIX "%s", t[i].in);
+		if ((src = slurp(path, &len)) == NULL) {
+			CHECK(0);
+			continue;
+		}
+		CHECK_INT(convert_html_page(src, len, &pg), 0);
+		CHECK_INT(pg.story, t[i].story);
+		CHECK_INT(pg.heads, t[i].heads);
+		CHECK_INT(pg.password, t[i].password);
+		check_meta(pg.section, t[i].section, t[i].in);
+		if (t[i].date == NULL)
+			check_meta(pg.date, NULL, t[i].in);
+		else
+			CHECK_HAS(pg.date, t[i].date);
+		buf_reset(&b);
+		for (k = 0; k < pg.ncrumbs; k++)
+			(void)buf_printf(&b, "%s|", pg.crumbs[k]);
+		CHECK_STR(b.data != NULL ? b.data : "", t[i].crumbs);
+		buf_reset(&b);
+		for (k = 0; k < pg.ntags; k++)
+			(void)buf_printf(&b, "%s|", pg.tags[k]);
+		CHECK_STR(b.data != NULL ? b.data : "", t[i].tags);
+		if (t[i].links != NULL) {
+			buf_reset(&b);
+			for (k = 0; k < pg.nlinks; k++)
+				(void)buf_printf(&b, "%s|", pg.links[k]);
+			CHECK_STR(b.data, t[i].links);
+		}
+		for (k = 0; k < pg.nmenu; k++)
+			if (strcmp(pg.menu[k], t[i].menu) == 0)
+				break;
+		if (k == pg.nmenu)
+			fprintf(stderr, "%s: no [%s] in the menu\n", t[i].in,
+			    t[i].menu);
+		CHECK(k < pg.nmenu);
+		convert_page_free(&pg);
+		free(src);
+	}
+	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+		CHECK_INT(convert_html_page(u[i].in, strlen(u[i].in), &pg), 0);
+		CHECK_INT(pg.story, u[i].story);
+		CHECK_INT(pg.heads, u[i].heads);
+		CHECK_INT(pg.password, u[i].password);
+		CHECK(pg.story == 0 || pg.chars > 0);
+		convert_page_free(&pg);
+	}
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	test_golden();
 	test_pick();
 	test_site_links();
+	test_page();
 	test_link();
 	test_prose();
 	test_cases();
