@@ -12,14 +12,15 @@ PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
 
 CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
-		convert_html_meta.c convert_txt.c \
+		convert_html_meta.c convert_html_pick.c convert_html_page.c \
+		convert_txt.c \
 		article.c article_news.c site_load.c site_walk.c \
 		site_entry.c site.c catalog.c search.c counter.c render.c \
 		scheme.c route.c mime.c memo.c pagecache.c serve.c
 FRONT =		gemini.c gopher.c gopher_render.c
 TRANSPORT =	loop.c listen.c tls.c conn.c
 SUPPORT =	config.c sandbox.c memtrim.c
-SRCS =		main.c master.c server.c preview.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
+SRCS =		main.c master.c server.c preview.c import.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
 
 B =		build
 OBJS =		$(SRCS:%.c=$(B)/%.o)
@@ -46,7 +47,7 @@ endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
-		memtrim sandbox zone label
+		memtrim sandbox zone label import
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -83,12 +84,14 @@ $(B)/test_config: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
 		-Wl,--wrap=strdup,--wrap=asprintf,--wrap=free
 $(B)/test_convert: $(B)/test_convert.o $(B)/convert.o $(B)/convert_md.o \
 		$(B)/convert_html.o $(B)/convert_html_tree.o \
-		$(B)/convert_html_meta.o $(B)/convert_txt.o $(B)/gemtext.o \
+		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \
+		$(B)/convert_html_page.o $(B)/convert_txt.o $(B)/gemtext.o \
 		$(B)/utf8.o $(B)/buf.o
 $(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/article_news.o \
 		$(B)/convert.o \
 		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
-		$(B)/convert_html_meta.o $(B)/convert_txt.o \
+		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \
+		$(B)/convert_html_page.o $(B)/convert_txt.o \
 		$(B)/gemtext.o $(B)/utf8.o $(B)/zone.o $(B)/buf.o
 $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
 		$(B)/buf.o
@@ -100,6 +103,11 @@ $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
 $(B)/test_zone: $(B)/test_zone.o $(B)/zone.o
 $(B)/test_label: $(B)/test_label.o $(B)/label.o
+$(B)/test_import: $(B)/test_import.o $(B)/import.o $(B)/convert.o \
+		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
+		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \
+		$(B)/convert_html_page.o $(B)/convert_txt.o $(B)/gemtext.o \
+		$(B)/scheme.o $(B)/path.o $(B)/utf8.o $(B)/buf.o
 # The front ends' tests bring their own serve(): no content core.
 $(B)/test_gemini: $(B)/test_gemini.o $(B)/gemini.o $(B)/path.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o

@@ -9,6 +9,8 @@
 
 #include "buf.h"
 
+struct convert_links;
+
 enum article_fmt {
 	FMT_GMI,
 	FMT_MD,
@@ -22,6 +24,9 @@ struct article_meta {		/* strings are malloc'd, NULL when absent */
 	char	*summary;
 	char	*lang;
 	char	*tags;
+	char	*block;		/* HTML: where the story was found on a page
+				   without <article> or <main>, for the log;
+				   never kept in the catalog or a snapshot */
 	time_t	 date;		/* wall-clock time encoded as UTC (timegm) */
 	int	 has_date;	/* date came from the header or file name */
 	int	 has_time;	/* the header gave HH:MM */
@@ -45,6 +50,12 @@ int	article_fmt(const char *name);
 int	article_parse(const char *name, const char *base, const char *src,
 	    size_t len, struct article_meta *meta, struct buf *body,
 	    char *err, size_t errlen);
+/* The same, with the links of an HTML page to paths on the site
+ * resolved by links (convert.h; NULL: as article_parse). */
+int	article_parse_site(const char *name, const char *base,
+	    const struct convert_links *links, const char *src, size_t len,
+	    struct article_meta *meta, struct buf *body, char *err,
+	    size_t errlen);
 
 void	article_meta_free(struct article_meta *);
 

@@ -25,6 +25,23 @@ struct convert_meta {		/* what an HTML source declares; malloc'd */
 	char	*date;		/* article:published_time, date, ..., as is */
 	char	*lang;		/* <html lang> */
 	char	*tags;		/* <meta name=keywords> */
+	char	*block;		/* the block the story was taken from, on a
+				   page without <article> or <main> */
+};
+
+/*
+ * What the caller knows of the site an HTML page is served in. A link
+ * to a path on the site ("/kinh-te/a", resolved as convert_link does),
+ * or to the page's own host (its <link rel=canonical>, og:url or <base
+ * href>: an old portal's absolute links), is handed to resolve with
+ * that path: 0 keeps it (a link to the page's host becomes the path),
+ * 1 links to the path resolve wrote into to instead, -1 drops the link
+ * (a link's words stay in the text, an image's label becomes a line of
+ * text). Any other link is left alone.
+ */
+struct convert_links {
+	int	(*resolve)(void *arg, const char *path, struct buf *to);
+	void	*arg;
 };
 
 /*
@@ -44,6 +61,45 @@ int	convert_txt(struct buf *out, const char *, size_t, const char *base,
 	    char *err, size_t errlen);
 int	convert_html(struct buf *out, const char *, size_t, const char *base,
 	    struct convert_meta *meta, char *err, size_t errlen);
+/* The same, with the site's links resolved (links may be NULL). */
+int	convert_html_site(struct buf *out, const char *, size_t,
+	    const char *base, const struct convert_links *links,
+	    struct convert_meta *meta, char *err, size_t errlen);
+
+/*
+ * What an import needs to know of a page saved from a web portal,
+ * besides its conversion. Strings and lists are malloc'd.
+ */
+struct convert_page {
+	struct convert_meta	 meta;	/* as convert_html() reads it */
+	char	*lead;		/* the story's first lines, as gemtext */
+	char	*self;		/* the host the page says it is at */
+	char	*section;	/* <meta property=article:section>, or a
+				   rel="category" link's words */
+	char	*date;		/* <time datetime>, or the words of an
+				   element whose class or id says date */
+	char	**menu;		/* "href TAB words" of the page's links */
+	size_t	 nmenu;
+	char	**crumbs;	/* the breadcrumb's steps, home left out */
+	size_t	 ncrumbs;
+	char	**tags;		/* words of rel=tag and /tag/ links */
+	size_t	 ntags;
+	char	**links;	/* what the story links to and shows (href,
+				   img src and its lazy loaders' copies), as
+				   written, once each */
+	size_t	 nlinks;
+	int	 story;		/* a story was found (<article>, <main>, or
+				   the pick) */
+	size_t	 chars;		/* its visible characters */
+	size_t	 linkchars;	/* ... in links */
+	size_t	 heads;		/* its headings that are links: teasers */
+	int	 password;	/* a password field: a login page */
+};
+
+/* Parse a saved page into pg (which need not be zeroed). Returns 0,
+ * or -1 for want of memory. */
+int	convert_html_page(const char *, size_t, struct convert_page *pg);
+void	convert_page_free(struct convert_page *);
 
 /*
  * Resolve href against base as above and append it: dot segments go,

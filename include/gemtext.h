@@ -44,8 +44,13 @@ int	gemtext_next(struct gemtext_iter *, struct gemtext_line *);
  * "```" is prefixed with a space (U+0020) so that it stays text.
  * gemtext_link: "=> url label\n"; spaces in url are percent-encoded.
  */
-/* Bytes up to the end of a leading "# <title>" line (blank lines
- * before it allowed), or 0 when the body does not start so. */
+/* Does h say title, case, marks and punctuation aside, or the part of
+ * title before or after a separator (" - ", " | ", " « ", " > "...),
+ * as in "Story - Site name"? */
+int	gemtext_same_title(const char *h, size_t hlen, const char *title);
+/* Bytes up to the end of the body's first non-blank line when it is
+ * a heading (any level) or text that says the title (as above), or 0
+ * when the body does not start so. */
 size_t	gemtext_title_end(const char *body, size_t len, const char *title);
 int	gemtext_text(struct buf *, const char *, size_t);
 int	gemtext_link(struct buf *, const char *url, const char *label);

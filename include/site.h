@@ -176,6 +176,22 @@ int		 site_article_body(const struct site *, struct memo *bodies,
 		    const struct article *, struct buf *gemtext, char *err,
 		    size_t errlen);
 
+/*
+ * Where a link to path on the site leads (convert.h's resolve): 0 to
+ * a page, folder or file the site serves; 1 to the article it names by
+ * its file name or slug, without the YYYY-MM-DD- prefix or a CMS's
+ * "-123" id ("/kinh-te/quan-thu-ngan-sach.html" finds
+ * /kinh-te/2023-11-20-quan-thu-ngan-sach), in its folder or else
+ * anywhere, whose path is appended to to; -1 to nothing.
+ */
+int		 site_link(const struct site *, const char *path,
+		    struct buf *to);
+/* Does the article whose slug this is answer to a link to path, by
+ * the rule above? */
+int		 site_slug_answers(const char *slug, const char *path);
+/* the warning an HTML article gets for its dead links */
+#define SITE_DEAD_LINKS	"links to pages not on the site, shown as text"
+
 /* Open a file the site lists (its src) read-only below rootfd, never
  * through a symbolic link. Returns the fd or -1 with errno set. */
 int		 site_open(const struct site *, const char *src);

@@ -90,6 +90,7 @@ article_meta_free(struct article_meta *m)
 	free(m->summary);
 	free(m->lang);
 	free(m->tags);
+	free(m->block);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -497,6 +498,8 @@ take_html_meta(struct article_meta *m, struct convert_meta *cm)
 	if (cm->date != NULL && parse_date(cm->date, strlen(cm->date),
 	    m) == 0)
 		m->has_date = 1;
+	m->block = cm->block;
+	cm->block = NULL;
 	return 0;
 }
 
@@ -504,6 +507,15 @@ int
 article_parse(const char *name, const char *base, const char *src,
     size_t len, struct article_meta *meta, struct buf *body, char *err,
     size_t errlen)
+{
+	return article_parse_site(name, base, NULL, src, len, meta, body, err,
+	    errlen);
+}
+
+int
+article_parse_site(const char *name, const char *base,
+    const struct convert_links *links, const char *src, size_t len,
+    struct article_meta *meta, struct buf *body, char *err, size_t errlen)
 {
 	struct hdr		 h[HDR_MAX];
 	struct convert_meta	 cm;
@@ -539,7 +551,7 @@ article_parse(const char *name, const char *base, const char *src,
 
 	if (fmt == FMT_HTML) {
 		/* HTML declares its own charset: the converter decodes it */
-		if (convert_html(out, src, len, base, &cm, cerr,
+		if (convert_html_site(out, src, len, base, links, &cm, cerr,
 		    sizeof(cerr)) == -1)
 			goto convfail;
 		if (take_html_meta(meta, &cm) == -1)

@@ -29,6 +29,7 @@ static void	flush_links(struct cw *);
 static int	has_line(const struct buf *, const struct buf *);
 static int	link_line(struct cw *, struct buf *, const char *,
 		    const char *);
+static int	on_site(struct cw *, struct buf *);
 static void	pad(struct buf *, size_t, int, int *);
 static int	scheme_len(const char *);
 static int	norm_path(struct buf *, const char *, int *);
@@ -59,6 +60,7 @@ convert_meta_free(struct convert_meta *m)
 	free(m->date);
 	free(m->lang);
 	free(m->tags);
+	free(m->block);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -530,7 +532,68 @@ has_line(const struct buf *b, const struct buf *line)
 	return 0;
 }
 
-/* The "=> url label" line for href, or an empty buffer if unusable. */
+/* Bytes of "http://host" or "https://host" at the start of url, when
+ * host is self ("www." aside) and a path, query or nothing follows. */
+static size_t
+self_prefix(const char *url, const char *self)
+{
+	size_t	 n, len;
+
+	if (strncasecmp(url, "http://", 7) == 0)
+		n = 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		n = 8;
+	else
+		return 0;
+	if (strncasecmp(url + n, "www.", 4) == 0)
+		n += 4;
+	if (strncasecmp(self, "www.", 4) == 0)
+		self += 4;
+	len = strlen(self);
+	if (len == 0 || strncasecmp(url + n, self, len) != 0 ||
+	    strchr("/?#", url[n + len]) == NULL)
+		return 0;
+	return n + len;
+}
+
+/*
+ * A link to a path on the site, or to the page's own host, as the
+ * caller's resolver says (convert.h): url kept, or rewritten to a
+ * path; 1 when it is to be dropped, -1 for want of memory.
+ */
+static int
+on_site(struct cw *w, struct buf *url)
+{
+	struct buf	 path = BUF_INIT, to = BUF_INIT;
+	size_t		 n = 0;
+	int		 r = -1, k;
+
+	if (w->self != NULL)
+		n = self_prefix(url->data, w->self);
+	if (n == 0 && url->data[0] != '/')
+		return 0;
+	/* a path on the site, as convert_link makes them: no fragment */
+	if ((url->data[n] != '/' && buf_putc(&path, '/') == -1) ||
+	    buf_append(&path, url->data + n, strcspn(url->data + n, "#")) ==
+	    -1)
+		goto done;
+	k = w->site->resolve(w->site->arg, path.data, &to);
+	if (k == -1) {
+		r = 1;
+		goto done;
+	}
+	buf_reset(url);
+	if (buf_puts(url, k == 1 && to.len > 0 ? to.data : path.data) == -1)
+		goto done;
+	r = 0;
+done:
+	buf_free(&path);
+	buf_free(&to);
+	return r;
+}
+
+/* The "=> url label" line for href, or an empty buffer if unusable;
+ * 1 (and an empty buffer) for a link the site says is dead. */
 static int
 link_line(struct cw *w, struct buf *ln, const char *href, const char *label)
 {
@@ -538,6 +601,8 @@ link_line(struct cw *w, struct buf *ln, const char *href, const char *label)
 	int		 r = 0;
 
 	if (href == NULL || convert_link(&url, href, w->base) == -1)
+		goto done;
+	if (w->site != NULL && (r = on_site(w, &url)) != 0)
 		goto done;
 	if (label != NULL && convert_collapse(&lab, label,
 	    strlen(label)) == -1)
@@ -574,9 +639,23 @@ cw_image(struct cw *w, const char *src, const char *alt)
 		cw_link(w, src, alt);
 		return;
 	}
-	if (link_line(w, &ln, src, alt) == -1)
+	switch (link_line(w, &ln, src, alt)) {
+	case -1:
 		w->nomem = 1;
-	else if (ln.len > 0) {
+		break;
+	case 1:
+		/* a picture the site does not have: its words, if any, as
+		 * a paragraph (not a caption of the picture above) */
+		if (alt != NULL) {
+			if (w->quote == 0)
+				w->gap = 1;
+			cw_text(w, alt, strlen(alt));
+			cw_end_block(w);
+		}
+		break;
+	default:
+		if (ln.len == 0)
+			break;
 		sep(w);
 		if (buf_append(&w->raw, ln.data, ln.len) == -1)
 			w->nomem = 1;

@@ -7,7 +7,8 @@
  * gemtext writer, keeping the article and dropping the page around it:
  * scripts, styles, forms, frames, navigation, hidden elements and menus
  * (convert_html_tree.c says which element is which). When an <article>
- * or <main> holds most of the text, only it is converted. Lists,
+ * or <main> holds most of the text, only it is converted; a page with
+ * neither has its story found by convert_html_pick.c. Lists,
  * quotes, data tables, figures, links and images become their gemtext
  * forms; a layout table is walked as ordinary blocks. It also converts
  * the raw HTML met in Markdown. It never fetches anything
@@ -30,6 +31,7 @@
 #include "convert.h"
 #include "convert_html_int.h"
 #include "convert_int.h"
+#include "gemtext.h"
 #include "utf8.h"
 
 #define HTML_CELL_MAX	300	/* a longer cell makes a layout table */
@@ -46,6 +48,7 @@ struct html {
 	size_t		 total;		/* text weight of the whole page */
 	long		 deep;		/* line of the first element too
 					   deep to follow; 0: none */
+	const struct html_pick *pick;	/* the story found, or NULL */
 };
 
 static void		 html_node(struct html *, xmlNode *);
@@ -69,6 +72,8 @@ static void		 html_anchor(struct html *, xmlNode *);
 static void		 html_img(struct html *, xmlNode *);
 static xmlDoc		*fragment(const char *, size_t);
 static long		 parse_cut(void);
+static void		 story_title(struct convert_meta *, const char *,
+			    size_t);
 
 static void
 html_children(struct html *h, xmlNode *n)
@@ -530,7 +535,8 @@ html_node(struct html *h, xmlNode *n)
 	if (n->type != XML_ELEMENT_NODE)
 		return;
 	kind = convert_html_kind(n);
-	if (kind == HK_DROP || convert_html_hidden(n))
+	if (kind == HK_DROP || convert_html_hidden(n) ||
+	    (h->pick != NULL && convert_html_pick_drop(h->pick, n)))
 		return;
 	if (h->depth >= CONVERT_MAX_DEPTH) {
 		if (h->deep == 0)
@@ -644,10 +650,22 @@ int
 convert_html(struct buf *out, const char *src, size_t len, const char *base,
     struct convert_meta *meta, char *err, size_t errlen)
 {
+	return convert_html_site(out, src, len, base, NULL, meta, err,
+	    errlen);
+}
+
+int
+convert_html_site(struct buf *out, const char *src, size_t len,
+    const char *base, const struct convert_links *links,
+    struct convert_meta *meta, char *err, size_t errlen)
+{
 	struct html		 h;
 	struct cw		 w;
+	struct html_pick	*pick = NULL;
 	xmlDoc			*doc;
-	xmlNode			*top, *body, *root;
+	xmlNode			*top, *body, *root, **roots;
+	char			*self = NULL;
+	size_t			 i, nroots, start;
 	long			 deep;
 	int			 r = -1, nomem;
 
@@ -671,25 +689,49 @@ convert_html(struct buf *out, const char *src, size_t len, const char *base,
 	}
 
 	cw_init(&w, base);
+	if ((w.site = links) != NULL)
+		w.self = self = convert_html_self(top);
 	memset(&h, 0, sizeof(h));
 	h.w = &w;
+	start = out->len;
 	if ((body = convert_html_find(top, "body", 0)) == NULL)
 		body = top;
 	convert_html_weigh(top);
 	h.total = convert_html_weight(body, 0);
 	root = convert_html_root(body, h.total);
-	if (root != body)
+	if (root == body && (pick = convert_html_pick(body, &nomem)) != NULL) {
+		/* the story's blocks, as if they were its <article> */
+		h.pick = pick;
 		h.in_main = 1;
-	html_node(&h, root);
+		nroots = convert_html_pick_roots(pick, &roots);
+		for (i = 0; i < nroots; i++)
+			html_node(&h, roots[i]);
+	} else {
+		if (nomem)
+			w.nomem = 1;
+		if (root != body)
+			h.in_main = 1;
+		html_node(&h, root);
+	}
 	if ((deep = h.deep) > 0) {
+		convert_html_pick_free(pick, body);
 		cw_free(&w);
+		free(self);
 		goto deep;
 	}
 	r = cw_finish(&w, out, err, errlen);
 	/* the walk changes nothing in the tree: the head is read after */
-	if (r == 0 && meta != NULL)
+	if (r == 0 && meta != NULL) {
 		convert_html_meta(top, meta);
+		/* only for the log: no memory for it is no failure */
+		if (pick != NULL) {
+			meta->block = strdup(convert_html_pick_what(pick));
+			story_title(meta, out->data + start, out->len - start);
+		}
+	}
+	convert_html_pick_free(pick, body);
 	cw_free(&w);
+	free(self);
 	xmlFreeDoc(doc);
 	return r;
 deep:
@@ -714,6 +756,33 @@ parse_cut(void)
 	    strstr(e->message, "depth") == NULL)
 		return 0;
 	return e->line > 0 ? e->line : 1;
+}
+
+/*
+ * A <title> is often the story's and the site's ("Story - Site", "Site
+ * > Section > Story"). When the story found begins with a line that is
+ * one part of it, that line is the title.
+ */
+static void
+story_title(struct convert_meta *meta, const char *body, size_t len)
+{
+	struct gemtext_iter	 it;
+	struct gemtext_line	 l;
+	char			*t;
+
+	if (meta->title == NULL)
+		return;
+	gemtext_iter_init(&it, body, len);
+	while (gemtext_next(&it, &l) && l.type == GEMTEXT_TEXT &&
+	    l.textlen == 0)
+		;
+	if ((l.type != GEMTEXT_HEADING && l.type != GEMTEXT_TEXT) ||
+	    l.textlen == 0 || l.textlen >= strlen(meta->title) ||
+	    !gemtext_same_title(l.text, l.textlen, meta->title) ||
+	    (t = strndup(l.text, l.textlen)) == NULL)
+		return;
+	free(meta->title);
+	meta->title = t;
 }
 
 /* Parse a piece of HTML met in Markdown; NULL if nothing came of it. */

@@ -50,6 +50,10 @@ int	convert_html_is_el(const xmlNode *, const char *name);
 char	*convert_html_prop(const xmlNode *, const char *name);
 int	convert_html_attr_is(const xmlNode *, const char *name,
 	    const char *value);
+/* Is one of the words in n's attribute attr, split at '-', '_' and
+ * spaces (any case)? */
+int	convert_html_has_word(const xmlNode *, const char *attr,
+	    const char *const *words, size_t nwords);
 /* Elements a browser would not show; menus, sidebars and the like. */
 int	convert_html_hidden(const xmlNode *);
 int	convert_html_noise(const xmlNode *);
@@ -67,10 +71,27 @@ xmlNode	*convert_html_find(xmlNode *n, const char *name, int depth);
 /* What to convert of body: the story's element, or body itself. */
 xmlNode	*convert_html_root(xmlNode *body, size_t total);
 
+/* convert_html_pick.c: the story's blocks on a page without <article>
+ * or <main>, found the way reader modes do; NULL when no block stands
+ * out (and *nomem says whether for want of memory). The pick marks the
+ * elements of body (their _private pointer) until it is freed. */
+struct html_pick;
+struct html_pick *convert_html_pick(xmlNode *body, int *nomem);
+/* The blocks to walk, in page order (elements, or loose text). */
+size_t	 convert_html_pick_roots(const struct html_pick *, xmlNode ***);
+/* Furniture inside them, to leave out. */
+int	 convert_html_pick_drop(const struct html_pick *, const xmlNode *);
+/* "div.detail and 2 blocks beside it: 2841 of 5120 characters" */
+const char *convert_html_pick_what(const struct html_pick *);
+void	 convert_html_pick_free(struct html_pick *, xmlNode *body);
+
 /* convert_html_meta.c: a page's bytes parsed in the right charset (NULL:
  * no tree, and *nomem says whether for want of memory); the page's
  * metadata into meta. */
 xmlDoc	*convert_html_parse(const char *, size_t, int *nomem);
 void	 convert_html_meta(const xmlNode *top, struct convert_meta *meta);
+/* The host the page says it is at (canonical, og:url, <base>),
+ * lowercased and malloc'd, or NULL. */
+char	*convert_html_self(const xmlNode *top);
 
 #endif

@@ -76,6 +76,7 @@ static void		 html_meta_fill(struct html_meta *,
 static int		 html_charset(const char *, size_t, char *, size_t);
 static int		 html_decode(struct buf *, const char *, size_t,
 			    const char *);
+static int		 looks_1258(const char *, size_t);
 
 static void
 html_meta_set(struct html_meta *m, int field, int prio, const char *v)
@@ -289,13 +290,41 @@ done:
 }
 
 /*
+ * Vietnamese in windows-1258 writes most tones as a combining mark
+ * after the vowel (bytes 0xCC, 0xEC, 0xD2, 0xDE, 0xF2); in Western
+ * windows-1252 text those are Ì ì Ò Þ ò, and hardly ever follow a
+ * vowel. An undeclared page where they do, for a quarter of its bytes
+ * above ASCII, is Vietnamese.
+ */
+static int
+looks_1258(const char *s, size_t len)
+{
+	static const char	 vowels[] = "aeiouyAEIOUY\xe2\xea\xf4\xe3"
+				    "\xf5\xfd\xc2\xca\xd4\xc3\xd5\xdd";
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i, high = 0, tones = 0;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] < 0x80)
+			continue;
+		high++;
+		if (i > 0 && (p[i] == 0xcc || p[i] == 0xec || p[i] == 0xd2 ||
+		    p[i] == 0xde || p[i] == 0xf2) && p[i - 1] != '\0' &&
+		    strchr(vowels, p[i - 1]) != NULL)
+			tones++;
+	}
+	return tones >= 2 && tones * 4 >= high;
+}
+
+/*
  * Parse with the right charset. Bytes that are valid UTF-8 are read as
  * UTF-8 whatever the page says (a Latin-1 or windows-1258 page is
  * practically never valid UTF-8, while CMS templates often mislabel
  * UTF-8 pages). Otherwise the declared charset rules; iso-8859-1 and
  * ASCII labels mean windows-1252, as in browsers. An undeclared or
  * "utf-8" page with a few bad bytes is read as UTF-8 with U+FFFD for
- * them; one that is mostly not UTF-8 as windows-1252.
+ * them; one that is mostly not UTF-8 as windows-1258 if it looks
+ * Vietnamese (looks_1258), else as windows-1252.
  */
 xmlDoc *
 convert_html_parse(const char *s, size_t len, int *nomem)
@@ -332,7 +361,8 @@ convert_html_parse(const char *s, size_t len, int *nomem)
 			good++;
 	}
 	if (bad > good) {
-		if (html_decode(&u, s, len, "WINDOWS-1252") == -1)
+		if (html_decode(&u, s, len, looks_1258(s, len) ?
+		    "WINDOWS-1258" : "WINDOWS-1252") == -1)
 			goto done;
 		goto parse;
 	}
@@ -371,4 +401,81 @@ convert_html_meta(const xmlNode *top, struct convert_meta *meta)
 	html_meta_fill(&m, meta);
 	for (i = 0; i < META_N; i++)
 		free(m.val[i]);
+}
+
+/* The host a page says it lives at, in <link rel=canonical>, og:url or
+ * <base href> ("http://host/..."), lowercased and malloc'd; NULL if it
+ * says none. */
+static char *
+self_host(const char *url)
+{
+	const char	*p;
+	size_t		 n, i;
+	char		*h;
+
+	if (url == NULL)
+		return NULL;
+	if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return NULL;
+	n = strcspn(p, "/?#:@ \t\r\n");
+	if (n == 0 || (p[n] != '\0' && strchr("/?#", p[n]) == NULL) ||
+	    (h = strndup(p, n)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (h[i] >= 'A' && h[i] <= 'Z')
+			h[i] = (char)(h[i] - 'A' + 'a');
+	return h;
+}
+
+static void
+self_walk(const xmlNode *n, char **host, int *prio, int depth)
+{
+	const xmlNode	*c;
+	char		*v = NULL, *k;
+	int		 p = -1;
+
+	if (n->type != XML_ELEMENT_NODE || depth >= CONVERT_MAX_DEPTH ||
+	    convert_html_is_el(n, "body"))
+		return;
+	if (convert_html_is_el(n, "link") &&
+	    convert_html_attr_is(n, "rel", "canonical")) {
+		v = convert_html_prop(n, "href");
+		p = 0;
+	} else if (convert_html_is_el(n, "meta") &&
+	    (k = convert_html_prop(n, "property")) != NULL) {
+		if (strcasecmp(k, "og:url") == 0) {
+			v = convert_html_prop(n, "content");
+			p = 1;
+		}
+		xmlFree(k);
+	} else if (convert_html_is_el(n, "base")) {
+		v = convert_html_prop(n, "href");
+		p = 2;
+	}
+	if (v != NULL && (*host == NULL || p < *prio)) {
+		char	*h = self_host(v);
+
+		if (h != NULL) {
+			free(*host);
+			*host = h;
+			*prio = p;
+		}
+	}
+	xmlFree(v);
+	for (c = n->children; c != NULL; c = c->next)
+		self_walk(c, host, prio, depth + 1);
+}
+
+char *
+convert_html_self(const xmlNode *top)
+{
+	char	*host = NULL;
+	int	 prio = 3;
+
+	self_walk(top, &host, &prio, 0);
+	return host;
 }

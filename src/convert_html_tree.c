@@ -24,6 +24,8 @@
 #include "convert_html_int.h"
 #include "convert_int.h"
 
+#define HTML_FORM_PAGE	200	/* bytes of text in a form that is a page */
+
 /* in strcmp order: convert_html_kind looks a name up with bsearch */
 static const struct html_tag {
 	const char	*name;
@@ -80,8 +82,7 @@ static const char *const html_noise_role[] = {
 	"menubar", "navigation", "search"
 };
 
-static int		 has_word(const xmlNode *, const char *,
-			    const char *const *, size_t);
+#define has_word		convert_html_has_word
 #define has_noise_word(n, attr)	has_word((n), (attr), html_noise_words,	\
 	    sizeof(html_noise_words) / sizeof(html_noise_words[0]))
 #define has_chrome_word(n, attr) has_word((n), (attr), html_chrome_words, \
@@ -96,6 +97,22 @@ convert_html_is_el(const xmlNode *n, const char *name)
 {
 	return n != NULL && n->type == XML_ELEMENT_NODE &&
 	    strcmp((const char *)n->name, name) == 0;
+}
+
+/*
+ * ASP.NET pages (most Vietnamese government portals) wrap the whole
+ * page in one <form>: a form with that much text is the page, not a
+ * search box or a comment form.
+ */
+static int
+page_form(const xmlNode *n)
+{
+	const xmlNode	*c;
+	size_t		 w = 0;
+
+	for (c = n->children; c != NULL && w < HTML_FORM_PAGE; c = c->next)
+		w += convert_html_weight(c, 1);
+	return w >= HTML_FORM_PAGE;
 }
 
 static int
@@ -113,7 +130,10 @@ convert_html_kind(const xmlNode *n)
 
 	t = bsearch(n->name, html_tags, sizeof(html_tags) /
 	    sizeof(html_tags[0]), sizeof(html_tags[0]), tag_cmp);
-	return t != NULL ? t->kind : HK_INLINE;
+	if (t == NULL)
+		return HK_INLINE;
+	return t->kind == HK_DROP && strcmp(t->name, "form") == 0 &&
+	    page_form(n) ? HK_BLOCK : t->kind;
 }
 
 /* The attribute's value (free with xmlFree) or NULL. */
@@ -138,9 +158,9 @@ convert_html_attr_is(const xmlNode *n, const char *name, const char *value)
 
 /* Is one of the nwords words in n's attribute attr (split at '-', '_'
  * and spaces)? */
-static int
-has_word(const xmlNode *n, const char *attr, const char *const *words,
-    size_t nwords)
+int
+convert_html_has_word(const xmlNode *n, const char *attr,
+    const char *const *words, size_t nwords)
 {
 	char	*v, *p;
 	size_t	 len, i;

@@ -40,11 +40,15 @@ struct cw_row {
 	int	 header;	/* a heading row (th, thead, md header) */
 };
 
+struct convert_links;
+
 struct cw {
 	struct buf	 raw;		/* gemtext written so far */
 	struct buf	 line;		/* the line being gathered */
 	struct buf	 links;		/* link lines owed after the block */
 	const char	*base;		/* folder URL path for convert_link */
+	const struct convert_links *site; /* NULL: links stay as they are */
+	const char	*self;		/* the page's own host, or NULL */
 	int		 gap;		/* a blank line is owed */
 	int		 space;		/* collapsed whitespace pending */
 	int		 soft;		/* >0: block ends only add a space */

@@ -207,35 +207,98 @@ gemtext_quote(struct buf *b, const char *s, size_t len)
 }
 
 /*
- * Converters often keep the source's title as the first heading. If
- * the body's first non-blank line is "# <title>", return the bytes up
- * to the end of that line so that a page does not show the title twice, nor search
- * index it twice.
+ * Converters often keep the source's title as the first heading, and a
+ * web page's <h1> (or the line a CMS prints it on) repeats its
+ * <title>. If the body's first non-blank line is a heading (of any
+ * level) or a line of text that says the title (gemtext_same_title),
+ * return the bytes up to the end of that line so that a page does not
+ * show the title twice, nor search index it twice.
  */
 size_t
 gemtext_title_end(const char *body, size_t len, const char *title)
 {
 	struct gemtext_iter	 it;
 	struct gemtext_line	 l;
-	size_t			 i, tlen;
+	size_t			 i;
 
-	while (*title == ' ' || *title == '\t')
-		title++;
-	tlen = strlen(title);
-	while (tlen > 0 && (title[tlen - 1] == ' ' || title[tlen - 1] == '\t'))
-		tlen--;
 	gemtext_iter_init(&it, body, len);
 	while (gemtext_next(&it, &l)) {
 		if (l.type == GEMTEXT_TEXT) {
 			for (i = 0; i < l.textlen; i++)
 				if (l.text[i] != ' ' && l.text[i] != '\t')
-					return 0;
-			continue;
+					break;
+			if (i == l.textlen)
+				continue;
 		}
-		if (l.type == GEMTEXT_HEADING && l.level == 1 &&
-		    l.textlen == tlen && memcmp(l.text, title, tlen) == 0)
+		if ((l.type == GEMTEXT_HEADING || l.type == GEMTEXT_TEXT) &&
+		    gemtext_same_title(l.text, l.textlen, title))
 			return (size_t)(it.p - body);
 		return 0;
 	}
 	return 0;
+}
+
+/* The words of s, folded (case, marks, "đ") and joined by single
+ * spaces: "Đại hội - Chi bộ!" -> "dai hoi chi bo". */
+static int
+title_key(struct buf *key, const char *s, size_t len)
+{
+	struct buf	 f = BUF_INIT;
+	size_t		 i;
+	int		 sp = 0, r = -1;
+	unsigned char	 c;
+
+	buf_reset(key);
+	if (utf8_fold(&f, s, len) == -1)
+		goto done;
+	for (i = 0; i < f.len; i++) {
+		c = (unsigned char)f.data[i];
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c >= 0x80) {
+			if (sp && key->len > 0 && buf_putc(key, ' ') == -1)
+				goto done;
+			if (buf_putc(key, c) == -1)
+				goto done;
+			sp = 0;
+		} else
+			sp = 1;
+	}
+	r = buf_append(key, "", 0);
+done:
+	buf_free(&f);
+	return r;
+}
+
+int
+gemtext_same_title(const char *h, size_t hlen, const char *title)
+{
+	static const char *const seps[] = {
+		" - ", " | ", " – ", " — ", " :: ", " » ", " « ", " > "
+	};
+	struct buf	 hk = BUF_INIT, tk = BUF_INIT;
+	const char	*p;
+	size_t		 i, tlen = strlen(title);
+	int		 r = 0;
+
+	if (title_key(&hk, h, hlen) == -1 || hk.len == 0 ||
+	    title_key(&tk, title, tlen) == -1)
+		goto done;
+	if (strcmp(hk.data, tk.data) == 0) {
+		r = 1;
+		goto done;
+	}
+	for (i = 0; i < sizeof(seps) / sizeof(seps[0]) && !r; i++)
+		for (p = title; (p = strstr(p, seps[i])) != NULL && !r; p++) {
+			if (title_key(&tk, title, (size_t)(p - title)) == 0 &&
+			    strcmp(hk.data, tk.data) == 0)
+				r = 1;
+			else if (title_key(&tk, p + strlen(seps[i]),
+			    tlen - (size_t)(p - title) - strlen(seps[i])) ==
+			    0 && strcmp(hk.data, tk.data) == 0)
+				r = 1;
+		}
+done:
+	buf_free(&hk);
+	buf_free(&tk);
+	return r;
 }

@@ -4,7 +4,8 @@
  * main.c: start-up order only. Arguments, then the configuration
  * (refused as a whole, with every problem listed, before anything
  * changes on disk), then logging, then the master process; or, with
- * -p, the preview of one article.
+ * -p, the preview of one article; or, with -I, the import of an old
+ * portal's saved pages into the tree.
  */
 
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "import.h"
 #include "log.h"
 #include "master.h"
 #include "preview.h"
@@ -20,9 +22,12 @@
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: bantin [-dnv] [-c file] [-p article]\n"
+	fprintf(stderr, "usage: bantin [-dnv] [-c file] [-I dir] "
+	    "[-p article]\n"
 	    "  -c file  configuration (default conf/bantin.ini)\n"
 	    "  -d       stay in the foreground, log to stderr\n"
+	    "  -I dir   import the saved pages of an old portal into the "
+	    "site, and exit\n"
 	    "  -n       check the configuration and exit; -nn also dumps it\n"
 	    "  -p file  show what the site makes of an article, and exit\n"
 	    "           (1 if it would be skipped)\n"
@@ -36,15 +41,19 @@ main(int argc, char *argv[])
 	struct config	*conf;
 	struct buf	 errs = BUF_INIT, dump = BUF_INIT;
 	const char	*file = "conf/bantin.ini", *article = NULL;
+	const char	*mirror = NULL;
 	int		 ch, fg = 0, check = 0, verbose = 0, r;
 
-	while ((ch = getopt(argc, argv, "c:dnp:v")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dI:np:v")) != -1) {
 		switch (ch) {
 		case 'c':
 			file = optarg;
 			break;
 		case 'd':
 			fg = 1;
+			break;
+		case 'I':
+			mirror = optarg;
 			break;
 		case 'n':
 			check++;
@@ -66,6 +75,11 @@ main(int argc, char *argv[])
 		fprintf(stderr, "%s", errs.data ? errs.data : "");
 		fprintf(stderr, "%s: configuration refused\n", file);
 		return 1;
+	}
+	if (mirror != NULL) {
+		r = import_portal(conf->root, mirror, stdout);
+		config_free(conf);
+		return r == -1 ? 1 : 0;
 	}
 	if (article != NULL) {
 		r = preview_article(conf, article, stdout);

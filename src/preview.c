@@ -6,12 +6,16 @@
  * into a scratch tree at the folder it has (or will have) below the
  * site's root, and that tree goes through the site's own scan
  * (site_load), so every check, warning and fallback is the one the
- * running server applies. The metadata, the warnings and the gemtext
- * body are printed; a file the scan would skip exits 1.
+ * running server applies; only its links to the site are looked up in
+ * the site's tree on disk, which the scratch tree lacks. The metadata,
+ * the warnings, where the story was found on an HTML page that does
+ * not mark it, and the gemtext body are printed; a file the scan would
+ * skip exits 1.
  */
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -24,7 +28,11 @@
 #include "article.h"
 #include "buf.h"
 #include "config.h"
+#include "convert.h"
+#include "gemtext.h"
+#include "path.h"
 #include "preview.h"
+#include "scheme.h"
 #include "site.h"
 #include "zone.h"
 
@@ -129,14 +137,108 @@ field(FILE *out, const char *name, const char *value)
 	    value : "-");
 }
 
-static void
-print_article(FILE *out, const struct config *conf, const struct site *s,
-    const struct article *a)
-{
-	struct buf	 body = BUF_INIT;
-	struct tm	 tm;
-	char		 date[64], err[256];
+/*
+ * The file is scanned alone in its scratch tree, so its links to the
+ * site are looked up in the site's own tree on disk: a file or folder
+ * by that name, an article source for that path, or an article of the
+ * link's folder that answers to its name (site_slug_answers).
+ */
+struct disk_links {
+	const char	*root;
+	struct buf	 dead;		/* ", "-separated */
+	size_t		 ndead;
+};
 
+static int
+disk_has(const char *root, const char *path, const char *ext)
+{
+	struct stat	 st;
+	char		 p[PATH_MAX];
+
+	return snprintf(p, sizeof(p), "%s%s%s", root, path, ext) <
+	    (int)sizeof(p) && stat(p, &st) == 0;
+}
+
+static int
+disk_link(void *arg, const char *path, struct buf *to)
+{
+	static const char *const exts[] = {
+		"", ".gmi", ".md", ".txt", ".html", ".htm"
+	};
+	struct disk_links	*dl = arg;
+	struct scheme_match	 m;
+	struct dirent		*de;
+	DIR			*d;
+	char			 norm[PATH_MAX], dir[PATH_MAX], *dot;
+	const char		*errstr;
+	size_t			 i;
+	int			 r = -1;
+
+	if (path_normalize(path, strcspn(path, "?#"), norm, sizeof(norm),
+	    &errstr) == 0) {
+		if (scheme_match(norm, &m) != SCHEME_TREE)
+			return 0;
+		for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+			if (disk_has(dl->root, norm, exts[i]))
+				return 0;
+		(void)snprintf(dir, sizeof(dir), "%s", norm);
+		if (strlen(dir) > 1 && dir[strlen(dir) - 1] == '/')
+			dir[strlen(dir) - 1] = '\0';
+		*(strrchr(dir, '/') + 1) = '\0';
+		(void)snprintf(norm, sizeof(norm), "%s%s", dl->root, dir);
+		if ((d = opendir(norm)) != NULL) {
+			while (r == -1 && (de = readdir(d)) != NULL) {
+				if (de->d_name[0] == '.' ||
+				    de->d_name[0] == '_' ||
+				    article_fmt(de->d_name) == -1)
+					continue;
+				*(dot = strrchr(de->d_name, '.')) = '\0';
+				if (site_slug_answers(de->d_name, path))
+					r = buf_printf(to, "%s%s", dir,
+					    de->d_name) == -1 ? -1 : 1;
+			}
+			closedir(d);
+		}
+	}
+	if (r == -1 && dl->ndead++ < 8)
+		(void)buf_printf(&dl->dead, "%s%s", dl->ndead > 1 ? ", " : "",
+		    path);
+	return r;
+}
+
+/*
+ * What the site will make of it, as the server converts it: the block
+ * its story was found in (an HTML page without <article> or <main>),
+ * the links that lead nowhere (as the scan would warn) and the body.
+ */
+static void
+print_article(FILE *out, const struct config *conf, const struct article *a,
+    const char *dir, const char *copy)
+{
+	struct article_meta	 m;
+	struct disk_links	 dl = { conf->root, BUF_INIT, 0 };
+	const struct convert_links lk = { disk_link, &dl };
+	struct buf		 src = BUF_INIT, body = BUF_INIT;
+	struct tm		 tm;
+	char			 date[64], err[256], chunk[8192];
+	size_t			 n, skip;
+	FILE			*f;
+	int			 r = -1;
+
+	if ((f = fopen(copy, "rb")) != NULL) {
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			if (buf_append(&src, chunk, n) == -1)
+				break;
+		fclose(f);
+		r = article_parse_site(copy, a->cat->path, &lk,
+		    src.data != NULL ? src.data : "", src.len, &m, &body, err,
+		    sizeof(err));
+	} else
+		(void)snprintf(err, sizeof(err), "%s", strerror(errno));
+	if (dl.ndead > 0)
+		fprintf(out, "%-9s %s%s: " SITE_DEAD_LINKS ": %s%s\n",
+		    "warning:", dir, strrchr(copy, '/'), dl.dead.data,
+		    dl.ndead > 8 ? " and more" : "");
 	field(out, "path:", a->path);
 	field(out, "title:", a->meta.title);
 	if (gmtime_r(&a->meta.date, &tm) == NULL)
@@ -156,16 +258,27 @@ print_article(FILE *out, const struct config *conf, const struct site *s,
 	    a->meta.lang : conf->lang);
 	field(out, "tags:", a->meta.tags);
 	field(out, "summary:", a->meta.summary);
-	if (site_article_body(s, NULL, a, &body, err, sizeof(err)) == -1) {
+	if (r == -1) {
 		fprintf(out, "\nbody: %s\n", err);
-		buf_free(&body);
-		return;
+		goto done;
 	}
-	fprintf(out, "\n--- gemtext ---\n%s", body.data != NULL ? body.data :
-	    "");
-	if (body.len > 0 && body.data[body.len - 1] != '\n')
+	if (a->fmt == FMT_HTML)
+		field(out, "block:", m.block != NULL ? m.block :
+		    "- (its <article> or <main>, or the whole page)");
+	article_meta_free(&m);
+	/* as readers get it: the title is above, not again in the body */
+	skip = body.data != NULL ? gemtext_title_end(body.data, body.len,
+	    a->meta.title) : 0;
+	while (skip < body.len && body.data[skip] == '\n')
+		skip++;
+	fprintf(out, "\n--- gemtext ---\n%s", body.data != NULL ?
+	    body.data + skip : "");
+	if (body.len > skip && body.data[body.len - 1] != '\n')
 		fputc('\n', out);
+done:
+	buf_free(&src);
 	buf_free(&body);
+	buf_free(&dl.dead);
 }
 
 int
@@ -216,10 +329,14 @@ preview_article(const struct config *conf, const char *file, FILE *out)
 	for (p = s->warnings.data; p != NULL && *p != '\0'; p = nl + 1) {
 		if ((nl = strchr(p, '\n')) == NULL)
 			break;
-		fprintf(out, "%-9s %.*s\n", "warning:", (int)(nl - p), p);
+		/* the scratch tree has none of the site: said below */
+		if (memmem(p, (size_t)(nl - p), SITE_DEAD_LINKS,
+		    strlen(SITE_DEAD_LINKS)) == NULL)
+			fprintf(out, "%-9s %.*s\n", "warning:", (int)(nl - p),
+			    p);
 	}
 	if (s->narticles == 1) {
-		print_article(out, conf, s, s->articles[0]);
+		print_article(out, conf, s->articles[0], dir, copy);
 		r = 0;
 	} else {
 		fprintf(out, "skipped: the site would not publish this "

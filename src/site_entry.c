@@ -6,7 +6,10 @@
  * the last snapshot or the catalog when size and mtime are unchanged),
  * an attachment, a static page titled by its first heading, or a
  * category's settings from _category.ini; and an article's body,
- * converted again when it is served (site_article_body). Files are
+ * converted again when it is served (site_article_body), its links to
+ * paths on the site resolved against the snapshot (site_link): kept,
+ * rewritten to the article they name, or dropped as text, which the
+ * scan warns about once the walk is done (site_check_links). Files are
  * opened below rootfd and never through a symbolic link. A file that
  * cannot be used is a warning and is skipped, never a failed load.
  * Nothing here lists a folder or decides what a folder is.
@@ -35,18 +38,36 @@
 #include "article.h"
 #include "buf.h"
 #include "catalog.h"
+#include "convert.h"
 #include "gemtext.h"
 #include "label.h"
 #include "log.h"
 #include "memo.h"
+#include "path.h"
+#include "scheme.h"
 #include "site.h"
 #include "site_entry.h"
 #include "site_int.h"
 #include "utf8.h"
 
+#define LINKS_KEPT	32	/* unresolved links remembered an article */
+#define LINKS_SHOWN	8	/* ... and named in its warning */
+
+struct scan_links {		/* an article's links, as the scan reads it */
+	struct scan	*sc;
+	struct buf	 paths;		/* TAB path, for each not found */
+	size_t		 n;
+};
+
+struct serve_links {
+	const struct site *s;
+};
+
 static int	 open_below(int, const char *);
 static int	 body_convert(const struct site *, const struct article *,
 		    struct buf *, char *, size_t);
+static int	 scan_link(void *, const char *, struct buf *);
+static int	 serve_link(void *, const char *, struct buf *);
 
 /* NULL if a file name may be served, else why not: it must be UTF-8
  * and hold nothing a link or a Gopher selector would break on. */
@@ -385,6 +406,8 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 	struct article_meta	 m;
 	struct article		*a;
 	const struct article	*pa;
+	struct scan_links	 sl = { NULL, BUF_INIT, 0 };
+	const struct convert_links lk = { scan_link, &sl };
 	const char		*why, *reason, *owner;
 	char			 err[256], *end;
 	char			*path = NULL;
@@ -439,9 +462,10 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 		}
 		sc->s->nread++;
 		buf_reset(&sc->body);
-		if (article_parse(d->name, c->path, sc->src.data, sc->src.len,
-		    &m, sc->catalog != NULL ? &sc->body : NULL, err,
-		    sizeof(err)) == -1) {
+		sl.sc = sc;
+		if (article_parse_site(d->name, c->path, &lk, sc->src.data,
+		    sc->src.len, &m, sc->catalog != NULL ? &sc->body : NULL,
+		    err, sizeof(err)) == -1) {
 			/* "line N: reason" -> "path:N: reason" */
 			line = 0;
 			reason = err;
@@ -457,6 +481,14 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 			    reason);
 			goto skip;
 		}
+		if (m.block != NULL)
+			log_debug("%s: the story is %s", d->src, m.block);
+		/* checked once every article is known */
+		if (sl.paths.len > 0 && (buf_printf(&sc->links, "%s\t%s",
+		    c->path, d->name) == -1 || buf_append(&sc->links,
+		    sl.paths.data, sl.paths.len) == -1 ||
+		    buf_putc(&sc->links, '\n') == -1))
+			goto fail;
 		if (sc->catalog != NULL && catalog_put(sc->catalog, d->src,
 		    path, (long long)size, mtime_ns(&mts), &m,
 		    sc->body.data != NULL ? sc->body.data : "",
@@ -515,6 +547,7 @@ skip:
 	r = 0;
 fail:
 	article_meta_free(&m);
+	buf_free(&sl.paths);
 	free(path);
 	return r;
 }
@@ -562,6 +595,8 @@ body_convert(const struct site *s, const struct article *a,
     struct buf *gemtext, char *err, size_t errlen)
 {
 	struct article_meta	 m;
+	struct serve_links	 sv = { s };
+	const struct convert_links lk = { serve_link, &sv };
 	struct buf		 src = BUF_INIT;
 	char			*name = NULL;
 	int			 r = -1;
@@ -576,12 +611,220 @@ body_convert(const struct site *s, const struct article *a,
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	r = article_parse(name, a->cat->path, src.data != NULL ? src.data :
-	    "", src.len, &m, gemtext, err, errlen);
+	r = article_parse_site(name, a->cat->path, &lk, src.data != NULL ?
+	    src.data : "", src.len, &m, gemtext, err, errlen);
 	if (r == 0)
 		article_meta_free(&m);
 done:
 	free(name);
 	buf_free(&src);
 	return r;
+}
+
+/* A served article's links: as the snapshot says (site_link). */
+static int
+serve_link(void *arg, const char *path, struct buf *to)
+{
+	const struct serve_links	*sv = arg;
+
+	return site_link(sv->s, path, to);
+}
+
+/*
+ * While the tree is walked, a link is to something already met (or a
+ * reserved page), or it is remembered and checked when the walk is
+ * done. Nothing is decided yet: the scan's body is for the catalog's
+ * search text, whose links do not matter.
+ */
+static int
+scan_link(void *arg, const char *path, struct buf *to)
+{
+	struct scan_links	*sl = arg;
+	struct scheme_match	 m;
+	char			 norm[1024];
+	const char		*errstr, *p;
+	size_t			 q = strcspn(path, "?#"), n;
+
+	(void)to;
+	if (path_normalize(path, q, norm, sizeof(norm), &errstr) == 0 &&
+	    (scheme_match(norm, &m) != SCHEME_TREE ||
+	    site_index_owner(sl->sc->p, norm) != NULL))
+		return 0;
+	n = strlen(path);
+	for (p = sl->paths.data; p != NULL && (p = strstr(p, path)) != NULL;
+	    p++)
+		if (p[-1] == '\t' && (p[n] == '\t' || p[n] == '\0'))
+			return 0;		/* already remembered */
+	if (sl->n++ < LINKS_KEPT && (buf_putc(&sl->paths, '\t') == -1 ||
+	    buf_puts(&sl->paths, path) == -1))
+		return 0;	/* then it is not warned about: no harm */
+	return 0;
+}
+
+/* Does slug say name[0..len): the same, or the same after a
+ * YYYY-MM-DD- prefix? */
+static int
+slug_is(const char *slug, const char *name, size_t len)
+{
+	size_t	 n = strlen(slug);
+
+	if (n == len && memcmp(slug, name, len) == 0)
+		return 1;
+	return n == len + 11 && slug[4] == '-' && slug[7] == '-' &&
+	    slug[10] == '-' && slug[0] >= '0' && slug[0] <= '9' &&
+	    memcmp(slug + 11, name, len) == 0;
+}
+
+/* Without a CMS's numeric id at its end ("tin-moi-123" -> "tin-moi"):
+ * the shorter length, or 0 when it has none. */
+static size_t
+without_id(const char *name, size_t len)
+{
+	size_t	 k;
+
+	for (k = len; k > 0 && name[k - 1] >= '0' && name[k - 1] <= '9'; k--)
+		;
+	if (k == len || k < 2 || (name[k - 1] != '-' && name[k - 1] != '_'))
+		return 0;
+	return k - 1;
+}
+
+/*
+ * The path, query aside, normalised into norm and cut after its
+ * folder ("/kinh-te/"); the name it ends with, without an extension
+ * ("a" of "a.html"), into name. -1 if it has no usable name.
+ */
+static int
+link_name(const char *path, char *norm, size_t normlen, char *name,
+    size_t namelen, size_t *len)
+{
+	const char	*errstr;
+	size_t		 n, i, k;
+
+	if (path_normalize(path, strcspn(path, "?#"), norm, normlen,
+	    &errstr) == -1)
+		return -1;
+	n = strlen(norm);
+	while (n > 1 && norm[n - 1] == '/')
+		n--;
+	for (i = n; i > 0 && norm[i - 1] != '/'; i--)
+		;
+	if (n - i >= namelen)
+		return -1;
+	memcpy(name, norm + i, n - i);
+	n -= i;
+	for (k = n; k > 0 && name[k - 1] != '.'; k--)
+		;
+	if (k > 1 && n - k >= 1 && n - k <= 5)
+		n = k - 1;
+	norm[i] = '\0';
+	*len = n;
+	return n > 0 ? 0 : -1;
+}
+
+int
+site_slug_answers(const char *slug, const char *path)
+{
+	char	 norm[1024], name[256];
+	size_t	 len;
+
+	if (link_name(path, norm, sizeof(norm), name, sizeof(name),
+	    &len) == -1)
+		return 0;
+	do {
+		if (slug_is(slug, name, len))
+			return 1;
+	} while ((len = without_id(name, len)) > 0);
+	return 0;
+}
+
+static const struct article *
+slug_find(struct article *const *arts, size_t n, const char *name,
+    size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (slug_is(arts[i]->slug, name, len))
+			return arts[i];
+	return NULL;
+}
+
+int
+site_link(const struct site *s, const char *path, struct buf *to)
+{
+	struct scheme_match	 m;
+	struct site_node	 node;
+	const struct category	*cat = NULL;
+	const struct article	*a = NULL;
+	char			 norm[1024], name[256];
+	const char		*errstr;
+	size_t			 len;
+
+	if (path_normalize(path, strcspn(path, "?#"), norm, sizeof(norm),
+	    &errstr) == -1)
+		return -1;
+	if (scheme_match(norm, &m) != SCHEME_TREE ||
+	    site_find(s, norm, NULL) != SITE_NONE)
+		return 0;
+	if (link_name(path, norm, sizeof(norm), name, sizeof(name),
+	    &len) == -1)
+		return -1;
+	/* in the folder it was in, if the site has that category, else
+	 * anywhere; then without a CMS's id */
+	if (site_find(s, norm, &node) == SITE_CATEGORY)
+		cat = node.cat;
+	do {
+		if (cat != NULL)
+			a = slug_find(cat->articles, cat->narticles, name,
+			    len);
+		if (a == NULL)
+			a = slug_find(s->articles, s->narticles, name, len);
+	} while (a == NULL && (len = without_id(name, len)) > 0);
+	if (a == NULL)
+		return -1;
+	return buf_puts(to, a->path) == -1 ? -1 : 1;
+}
+
+/* One warning per article whose links lead nowhere on the site. */
+void
+site_check_links(struct scan *sc)
+{
+	struct buf	 dead = BUF_INIT, to = BUF_INIT;
+	char		*line, *nl, *dir, *name, *path, *next;
+	size_t		 ndead;
+
+	for (line = sc->links.data; line != NULL && *line != '\0';
+	    line = nl + 1) {
+		if ((nl = strchr(line, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		dir = line;
+		if ((name = strchr(dir, '\t')) == NULL)
+			continue;
+		*name++ = '\0';
+		if ((path = strchr(name, '\t')) == NULL)
+			continue;
+		*path++ = '\0';
+		buf_reset(&dead);
+		for (ndead = 0; path != NULL; path = next) {
+			if ((next = strchr(path, '\t')) != NULL)
+				*next++ = '\0';
+			buf_reset(&to);
+			if (site_link(sc->s, path, &to) != -1)
+				continue;
+			if (ndead++ < LINKS_SHOWN)
+				(void)buf_printf(&dead, "%s%s",
+				    ndead > 1 ? ", " : "", path);
+		}
+		if (ndead > LINKS_SHOWN)
+			(void)buf_printf(&dead, " and %zu more",
+			    ndead - LINKS_SHOWN);
+		if (ndead > 0)
+			site_warn(sc, dir, name, 0, SITE_DEAD_LINKS ": %s",
+			    dead.data != NULL ? dead.data : "");
+	}
+	buf_free(&dead);
+	buf_free(&to);
+	buf_free(&sc->links);
 }

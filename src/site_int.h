@@ -48,6 +48,11 @@ struct scan {				/* also walks for site_stamp() */
 	size_t		 artcap, filecap, pagecap;
 	struct buf	 src;		/* a source file, reused */
 	struct buf	 body;		/* its gemtext, for the catalog */
+	struct buf	 links;		/* HTML articles' links not found
+					   as they were read, checked
+					   once the walk is done: lines
+					   of "dirurl TAB name (TAB
+					   path)..." */
 };
 
 #define SITE_HASH_SEED	2166136261u	/* FNV-1a */

@@ -6,7 +6,8 @@
  * static pages, the date index, the tag index, and a hash from URL
  * path to node. site_load() has site_walk.c scan the tree into it, then
  * sorts the articles, counts the days and hands each category and each
- * tag its articles. The snapshot holds metadata only; bodies are read
+ * tag its articles, and has the links of the HTML pages it read
+ * checked (site_entry.c). The snapshot holds metadata only; bodies are read
  * again, through rootfd, when an article is served, so that a
  * 100,000-article site fits on a Raspberry Pi. Strings and structs
  * live in one arena that site_free() drops at once (site.c), and the
@@ -557,6 +558,7 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 			/* rebuilt during the scan: fill it again, whole */
 			buf_free(&sc.src);
 			buf_free(&sc.body);
+			buf_free(&sc.links);
 			site_free(s);
 			return build(root, catalog, NULL, serial, err,
 			    errlen);
@@ -568,6 +570,8 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	/* every article known: the links that lead nowhere */
+	site_check_links(&sc);
 	buf_free(&sc.src);
 	buf_free(&sc.body);
 	return s;
@@ -575,6 +579,7 @@ fail:
 	free(real);
 	buf_free(&sc.src);
 	buf_free(&sc.body);
+	buf_free(&sc.links);
 	site_free(s);
 	return NULL;
 }

@@ -15,12 +15,13 @@ LAYERS = [
     ("blocks", "utf8 gemtext path mime scheme memo"),
     ("transport", "loop listen tls conn"),
     ("core", "convert convert_md convert_html convert_html_tree "
-             "convert_html_meta convert_txt article article_news catalog site "
+             "convert_html_meta convert_html_pick convert_html_page "
+             "convert_txt article article_news catalog site "
              "site_entry site_walk site_load search counter pagecache "
              "render route"),
     ("serve", "serve"),
     ("front", "gopher_render gemini gopher"),
-    ("processes", "server master preview main"),
+    ("processes", "server master preview import main"),
 ]
 PRIVATE = {"convert_int": "convert", "convert_html_int": "convert_html",
            "site_int": "site", "site_walk": "site_walk",

@@ -37,6 +37,9 @@ static void		 test_errors(void);
 static void		 test_table_width(void);
 static void		 test_append(void);
 static void		 test_deep(void);
+static void		 test_pick(void);
+static void		 test_site_links(void);
+static void		 test_page(void);
 
 static char *
 slurp(const char *path, size_t *len)
@@ -165,20 +168,70 @@ static const struct golden {
 	    "Cầu Rạch Ông Tám dài 120 m, rộng 12 m, nối Phường 7 và "
 	    "Phường 9, chính thức thông xe sáng 2/9.",
 	    "2023-09-02T09:05:00+07:00", "vi-VN",
-	    "cầu Rạch Ông Tám, giao thông, Phường 7, Phường 9" },
+	    "cầu Rạch Ông Tám, giao thông, Phường 7, Phường 9", NULL },
 	    { "gtag", "Tìm kiếm", "Trang chủ", "Chia sẻ", "Quảng cáo",
 	    "Nội dung ẩn", "Đọc nhiều", "Giấy phép", "bình luận",
 	    "pixel" } },
 	{ "portal-1258.html", {
 	    "Đại hội Chi bộ khu phố 3 nhiệm kỳ 2020 - 2025 - Cổng thông "
 	    "tin Phường 7", NULL, NULL, "21/05/2020", NULL,
-	    "đại hội, chi bộ, khu phố 3" },
+	    "đại hội, chi bộ, khu phố 3", "td: 526 of 574 characters" },
 	    { "31717415", "Tìm kiếm", "Trang chủ", "Văn bản", "javascript",
 	    "ads.example.com", "MM_preload", "font:" } },
 	{ "latin1.html", {
 	    "Thông báo lịch tiếp dân tháng 6", "Văn phòng UBND phường",
-	    NULL, "2019-06-03", NULL, NULL },
+	    NULL, "2019-06-03", NULL, NULL, NULL },
 	    { "Trang chủ", "\xc2\x93" } },
+	/* the issue's page: a #wrapper of divs, the story among a top
+	 * bar, a breadcrumb, share and tag boxes, related news, a comment
+	 * form, a sidebar and a footer */
+	{ "portal-wrapper.html", {
+	    "Quận Bình Lâm giải ngân 95% vốn đầu tư công", "Minh Khoa",
+	    "Đến hết tháng 11, quận đã giải ngân 95% kế hoạch vốn đầu tư "
+	    "công năm 2023.", "2023-12-04T08:30:00+07:00", NULL, NULL,
+	    "div.content-detail and 3 blocks beside it: 819 of 1133 "
+	    "characters" },
+	    { "Đăng nhập", "Liên hệ", "Trang chủ", "Facebook", "Từ khóa",
+	    "Tin liên quan", "Ý kiến bạn đọc", "Xem nhiều", "Dịch vụ công",
+	    "Địa chỉ" } },
+	/* ASP.NET (DotNetNuke): the whole page in a <form>, no charset
+	 * declared, the story in spans with &nbsp; soup; the <title> is
+	 * "Site > Section > Story" */
+	{ "portal-aspnet.html", {
+	    "Ra quân tổng vệ sinh môi trường", NULL,
+	    "Sáng Chủ nhật 12/3, hơn 300 đoàn viên, hội viên ra quân tổng "
+	    "vệ sinh các tuyến hẻm.", NULL, NULL,
+	    "vệ sinh môi trường, phường 7", "div.article: 588 of 891 "
+	    "characters" },
+	    { "Đăng nhập", "Đăng ký", "Trang chủ", "Liên kết website",
+	    "truy cập", "Các tin khác", "Ngày hội đọc sách", "Bản quyền",
+	    "Quản trị", "VIEWSTATE" } },
+	/* Joomla 1.5: layout tables, the title in a cell, modules of
+	 * links without a telling class, <font> soup */
+	{ "portal-joomla.html", {
+	    "Trường THCS Lê Lợi khai giảng năm học 2019 - 2020", NULL,
+	    "Trường THCS Lê Lợi khai giảng năm học mới", NULL, "vi-vn",
+	    "trường học, khai giảng", "tr in table.contentpaneopen and 3 "
+	    "blocks beside it: 552 of 884 characters" },
+	    { "Danh mục", "Thời tiết", "Trang chủ", "Các bài khác",
+	    "Hội nghị cán bộ", "Tin mới", "Thăm dò", "Bình chọn", "Copyright",
+	    "printButton" } },
+	/* an old blog theme: long comments full of commas are not the
+	 * story; "Story « Site" gives the title */
+	{ "portal-blog.html", {
+	    "Hội thi nấu ăn ngày Phụ nữ Việt Nam", NULL, NULL, NULL, "vi",
+	    NULL, "div.entry and 2 blocks beside it: 628 of 1363 "
+	    "characters" },
+	    { "Ngọc Lan", "Trần Thị Mai", "phản hồi tới", "Gửi phản hồi",
+	    "Chuyên mục", "Lưu trữ", "WordPress", "Tập huấn kỹ năng",
+	    "Vì sự tiến bộ", "Tên (bắt buộc)" } },
+	/* FrontPage, windows-1258 declared nowhere, font soup in a layout
+	 * table, a line of links closing the story */
+	{ "portal-nodecl-1258.html", {
+	    "Thông báo lịch tiêm phòng dại cho chó, mèo", NULL, NULL, NULL,
+	    NULL, NULL, "td: 462 of 565 characters" },
+	    { "Trang chủ", "Giới thiệu", "truy cập", "Về đầu trang",
+	    "Trở về", "Thiết kế", "Quận 5", "\xc3\x90" } },
 	{ "trang-web.txt", { 0 }, { "\xc2\xa0" } },
 	{ "bao-cao-wrapped.txt", { 0 }, { 0 } },
 	{ "tricky.gmi", { 0 }, { "\r", "\x07", "\x1b" } }
@@ -242,6 +295,7 @@ test_golden(void)
 			check_meta(m.date, g->meta.date, g->file);
 			check_meta(m.lang, g->meta.lang, g->file);
 			check_meta(m.tags, g->meta.tags, g->file);
+			check_meta(m.block, g->meta.block, g->file);
 		}
 		convert_meta_free(&m);
 		free(src);
@@ -493,6 +547,27 @@ test_cases(void)
 		    "</blockquote><p>x</p>", "> Lời nói.\n> Người nói\n\nx\n" },
 		{ ".html", "<table><tr><td><p>Cột bố cục dài</p></td></tr>"
 		    "</table>", "Cột bố cục dài\n" },
+		/* ASP.NET wraps the whole page in a form: it is the page; a
+		 * search form stays out */
+		{ ".html", "<form id=\"Form\" action=\"x.aspx\"><input "
+		    "type=\"hidden\" value=\"x\"><p>Phường ra quân tổng vệ "
+		    "sinh các tuyến hẻm, thu gom 5 tấn rác.</p><p>Hơn 300 "
+		    "đoàn viên và người dân tham gia khơi thông cống rãnh, "
+		    "phát quang bụi rậm.</p><p>Ủy ban phường khen thưởng sáu "
+		    "tổ dân phố tiêu biểu.</p></form><form><input "
+		    "name=\"q\"><button>Tìm kiếm</button></form>",
+		    "Phường ra quân tổng vệ sinh "
+		    "các tuyến hẻm, thu gom 5 tấn rác.\n\nHơn 300 đoàn viên "
+		    "và người dân tham gia khơi thông cống rãnh, phát quang "
+		    "bụi rậm.\n\nỦy ban phường khen thưởng sáu tổ dân phố "
+		    "tiêu biểu.\n" },
+		/* undeclared and not UTF-8: Vietnamese tones after vowels
+		 * mean windows-1258, anything else windows-1252 */
+		{ ".html", "<p>Ti\xea\xecng Vi\xea\xf2t, ng\xfd\xf5\xcc" "i "
+		    "\xf0i\xea\xccu</p>", "Tiếng Việt, người điều\n" },
+		{ ".html", "<p>Caf\xe9 cr\xe8me br\xfbl\xe9" "e, o\xf9 est la "
+		    "biblioth\xe8que? Cos\xec, n\xe3o.</p>",
+		    "Café crème brûlée, où est la bibliothèque? Così, não.\n" },
 		{ ".html", "", "" },
 		/* Markdown */
 		{ ".md", "", "" },
@@ -744,10 +819,287 @@ test_append(void)
 	buf_free(&out);
 }
 
+/*
+ * Finding the story on a page that does not mark it: one rule a case.
+ * P1..P3 are paragraphs long enough to count; block is the start of
+ * what the converter says it chose (NULL: no pick).
+ */
+#define P1	"Ủy ban nhân dân phường tổ chức hội nghị tổng kết, đánh giá " \
+		"kết quả thực hiện nhiệm vụ năm, đề ra phương hướng năm tới."
+#define P2	"Hội nghị biểu dương 12 tập thể, 25 cá nhân tiêu biểu, trao " \
+		"giấy khen cho các khu phố hoàn thành tốt nhiệm vụ."
+#define P3	"Các đại biểu thống nhất tập trung cải cách hành chính, chỉnh " \
+		"trang đô thị, chăm lo an sinh xã hội."
+#define STORY	"<p>" P1 "</p><p>" P2 "</p><p>" P3 "</p>"
+#define STORY_G	P1 "\n\n" P2 "\n\n" P3 "\n"
+
+static void
+test_pick(void)
+{
+	static const struct {
+		const char	*in, *want, *block;
+	} t[] = {
+		/* an <article> is the story, as before: nothing picked */
+		{ "<div class=\"menu\"><a href=\"/\">Trang chủ</a></div>"
+		  "<article>" STORY "</article>", STORY_G, NULL },
+		/* too little to tell: the whole page, as before */
+		{ "<div><a href=\"/\">Trang chủ</a></div><p>Ngắn.</p>",
+		  "Trang chủ\n\n=> / Trang chủ\n\nNgắn.\n", NULL },
+		/* comments say more, with more commas: furniture all the same */
+		{ "<div class=\"noi-dung\">" STORY "</div>"
+		  "<div class=\"binh-luan\"><p>" P1 "</p><p>" P2 "</p><p>" P3
+		  "</p><p>" P1 "</p></div>", STORY_G, "div.noi-dung: " },
+		/* a layout table: the cell with the story, not the menus */
+		{ "<table><tr><td><a href=\"/a\">Tin tức</a><br><a "
+		  "href=\"/b\">Văn bản</a></td><td>" STORY "</td><td>Số "
+		  "lượt truy cập: 31717415</td></tr></table>", STORY_G, "td: " },
+		/* the title and lead before the story stay; the share and
+		 * tag boxes after it, and the comment form's heading, go */
+		{ "<div class=\"box\"><h1>Hội nghị tổng kết năm</h1>"
+		  "<div class=\"sapo\"><b>Sáng 5/1, phường tổng kết.</b></div>"
+		  "<div class=\"detail\">" STORY "</div>"
+		  "<div class=\"chia-se\"><a href=\"https://fb.com/x\">"
+		  "Facebook</a></div><div class=\"tu-khoa\">Từ khóa: <a "
+		  "href=\"/tag/a\">hội nghị</a></div><h3>Ý kiến bạn đọc</h3>"
+		  "<form><textarea></textarea></form></div>",
+		  "# Hội nghị tổng kết năm\n\nSáng 5/1, phường tổng kết.\n\n"
+		  STORY_G, "div.detail and 2 blocks beside it: " },
+		/* inside the story: a list of links to other pages goes, a
+		 * list of documents stays */
+		{ "<div id=\"main\">" STORY "<ul><li><a href=\"/x\">Tin "
+		  "khác một</a></li><li><a href=\"/y\">Tin khác hai</a></li>"
+		  "</ul><ul><li><a href=\"qd-12.pdf\">Quyết định 12</a></li>"
+		  "</ul><div class=\"tin-lien-quan\"><p>" P2 "</p></div>"
+		  "</div>", STORY_G "\n* Quyết định 12\n\n=> /thoi-su/qd-12.pdf "
+		  "Quyết định 12\n", "div#main: " },
+		/* a short line right after the story is its signature; one
+		 * after a box is that box's title */
+		{ "<div><div class=\"detail\">" STORY "</div><div>MỸ DUNG"
+		  "</div><div class=\"share\">x</div><div>Tin cùng "
+		  "chuyên mục</div></div>", STORY_G "\nMỸ DUNG\n",
+		  "div.detail and 1 block beside it: " },
+		/* a figure before the story is its picture */
+		{ "<div><div><img src=\"anh.jpg\" alt=\"Toàn cảnh\"></div>"
+		  "<div class=\"content\">" STORY "</div></div>",
+		  "=> /thoi-su/anh.jpg Toàn cảnh\n\n" STORY_G,
+		  "div.content and 1 block beside it: " },
+		/* ASP.NET: the page is one <form>; a search form stays out */
+		{ "<form id=\"Form\"><input type=\"hidden\" value=\"x\">"
+		  "<div class=\"menu\"><a href=\"/\">Trang chủ</a></div>"
+		  "<div class=\"ct\">" STORY "</div></form><form><input "
+		  "name=\"q\"><button>Tìm kiếm</button></form>", STORY_G,
+		  "div.ct: " }
+	};
+	struct convert_meta	 m;
+	struct buf		 out = BUF_INIT;
+	char			 err[128];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&out);
+		memset(&m, 0, sizeof(m));
+		CHECK_INT(convert_html(&out, t[i].in, strlen(t[i].in), BASE,
+		    &m, err, sizeof(err)), 0);
+		CHECK_STR(out.data ? out.data : "", t[i].want);
+		check_valid(t[i].in, &out);
+		if (t[i].block == NULL)
+			check_meta(m.block, NULL, "pick");
+		else if (m.block == NULL ||
+		    strncmp(m.block, t[i].block, strlen(t[i].block)) != 0)
+			CHECK_STR(m.block, t[i].block);
+		convert_meta_free(&m);
+	}
+	buf_free(&out);
+}
+
+/* A site that has /co and /anh/co.jpg, knows /cu as /moi, and
+ * nothing else; every path it is asked about is noted. */
+static int
+fake_site(void *arg, const char *path, struct buf *to)
+{
+	struct buf	*asked = arg;
+
+	(void)buf_printf(asked, "%s ", path);
+	if (strcmp(path, "/co") == 0 || strcmp(path, "/anh/co.jpg") == 0 ||
+	    strcmp(path, "/") == 0)
+		return 0;
+	if (strcmp(path, "/cu") == 0)
+		return buf_puts(to, "/moi") == -1 ? -1 : 1;
+	return -1;
+}
+
+static void
+test_site_links(void)
+{
+	static const struct {
+		const char	*in, *want, *asked;
+	} t[] = {
+		/* kept, rewritten, dropped (its words stay) */
+		{ "<p><a href=\"/co\">có</a>, <a href=\"/cu\">cũ</a>, <a "
+		  "href=\"/mat\">mất</a></p>", "có, cũ, mất\n\n=> /co có\n"
+		  "=> /moi cũ\n", "/co /cu /mat " },
+		/* relative links are asked about as paths; other hosts and
+		 * schemes are not asked about */
+		{ "<p><a href=\"../cu\">cũ</a> <a href=\"https://x.vn/cu\">"
+		  "x</a> <a href=\"mailto:a@x.vn\">thư</a></p>", "cũ x thư\n\n"
+		  "=> /moi cũ\n=> https://x.vn/cu x\n=> mailto:a@x.vn thư\n",
+		  "/cu " },
+		/* the page's own host (canonical) is the site; "www." aside */
+		{ "<html><head><link rel=\"canonical\" href=\"http://Cu.VN/"
+		  "a/b.html\"></head><body><p><a href=\"http://www.cu.vn/co#"
+		  "x\">có</a> <a href=\"https://cu.vn\">nhà</a> <a href=\""
+		  "http://cu.vn.khac.vn/co\">khác</a></p></body></html>",
+		  "có nhà khác\n\n=> /co có\n=> / nhà\n"
+		  "=> http://cu.vn.khac.vn/co khác\n", "/co / " },
+		/* og:url and <base> say it too */
+		{ "<html><head><meta property=\"og:url\" content=\"https://"
+		  "cu.vn/x\"></head><body><p><a href=\"https://cu.vn/mat\">"
+		  "mất</a></p></body></html>", "mất\n", "/mat " },
+		/* a picture the site has not: its words, as a paragraph; a
+		 * figure's caption once */
+		{ "<p>a</p><img src=\"/anh/co.jpg\" alt=\"Có\"><img src=\""
+		  "/anh/mat.jpg\" alt=\"Mất\"><figure><img src=\"mat2.jpg\">"
+		  "<figcaption>Chú thích</figcaption></figure><p>b <img src=\""
+		  "/anh/mat3.jpg\" alt=\"x\"></p>", "a\n\n=> /anh/co.jpg Có\n"
+		  "\nMất\n\nChú thích\n\nb\n", "/anh/co.jpg /anh/mat.jpg "
+		  "/thoi-su/mat2.jpg /anh/mat3.jpg " }
+	};
+	struct convert_links	 lk;
+	struct buf		 out = BUF_INIT, asked = BUF_INIT;
+	char			 err[128];
+	size_t			 i;
+
+	lk.resolve = fake_site;
+	lk.arg = &asked;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		buf_reset(&out);
+		buf_reset(&asked);
+		CHECK_INT(convert_html_site(&out, t[i].in, strlen(t[i].in),
+		    BASE, &lk, NULL, err, sizeof(err)), 0);
+		CHECK_STR(out.data ? out.data : "", t[i].want);
+		CHECK_STR(asked.data ? asked.data : "", t[i].asked);
+		check_valid(t[i].in, &out);
+	}
+	/* without a site, as before */
+	buf_reset(&out);
+	CHECK_INT(convert_html_site(&out, t[0].in, strlen(t[0].in), BASE,
+	    NULL, NULL, err, sizeof(err)), 0);
+	CHECK_STR(out.data, "có, cũ, mất\n\n=> /co có\n=> /cu cũ\n"
+	    "=> /mat mất\n");
+	buf_free(&out);
+	buf_free(&asked);
+}
+
+/* What an import learns of a saved page (convert_html_page). */
+static void
+test_page(void)
+{
+	static const struct {
+		const char	*in;
+		int		 story;
+		size_t		 heads;
+		int		 password;
+		const char	*section, *date, *crumbs, *tags, *links;
+		const char	*menu;		/* one of them */
+	} t[] = {
+		/* the issue's page: breadcrumb, section, tags, the date of
+		 * the story (not the top bar's), what its story links to */
+		{ "portal-wrapper.html", 1, 0, 0, "Kinh tế", "04/12/2023 08:30",
+		  "Kinh tế|", "đầu tư công|giải ngân|",
+		  "/uploads/2023/12/cong-trinh.jpg|/kinh-te/ke-hoach-von-2024|"
+		  "https://mof.gov.vn/quy-dinh|", "/kinh-te/\tKinh tế" },
+		/* WordPress: rel="category", rel="tag" */
+		{ "portal-blog.html", 1, 0, 0, "Hoạt động", NULL, "",
+		  "hội thi|20-10|", NULL,
+		  "http://hoiphunu-p9.example.vn/category/thong-bao/\tThông "
+		  "báo" },
+		/* <article> with <time> */
+		{ "cms-article.html", 1, 0, 0, NULL, "2023-09-02T09:05",
+		  "Thời sự|", "", NULL, "/lien-he\tLiên hệ" },
+		/* DotNetNuke: the date in a span */
+		{ "portal-aspnet.html", 1, 0, 0, NULL, NULL, "", "", NULL,
+		  "/tin-tuc/tabid/55/Default.aspx\tTin tức - Sự kiện" }
+	};
+	static const struct {
+		const char	*in;
+		int		 story;
+		size_t		 heads;
+		int		 password;
+	} u[] = {
+		/* a listing of teasers */
+		{ "<div class=\"list\"><h3><a href=\"a.html\">Tin một</a></h3>"
+		  "<p>" P1 "</p><h3><a href=\"b.html\">Tin hai</a></h3><p>" P2
+		  "</p><h3><a href=\"c.html\">Tin ba</a></h3><p>" P3 "</p>"
+		  "</div>", 1, 3, 0 },
+		/* a login form */
+		{ "<div id=\"main\">" STORY "<form><input name=\"u\"><input "
+		  "type=\"password\"></form></div>", 1, 0, 1 },
+		/* a menu and nothing else */
+		{ "<ul><li><a href=\"/a\">A</a></li><li><a href=\"/b\">B</a>"
+		  "</li></ul>", 0, 0, 0 }
+	};
+	struct convert_page	 pg;
+	struct buf		 b = BUF_INIT;
+	char			 path[256], *src;
+	size_t			 i, k, len;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		(void)snprintf(path, sizeof(path), FIX "%s", t[i].in);
+		if ((src = slurp(path, &len)) == NULL) {
+			CHECK(0);
+			continue;
+		}
+		CHECK_INT(convert_html_page(src, len, &pg), 0);
+		CHECK_INT(pg.story, t[i].story);
+		CHECK_INT(pg.heads, t[i].heads);
+		CHECK_INT(pg.password, t[i].password);
+		check_meta(pg.section, t[i].section, t[i].in);
+		if (t[i].date == NULL)
+			check_meta(pg.date, NULL, t[i].in);
+		else
+			CHECK_HAS(pg.date, t[i].date);
+		buf_reset(&b);
+		for (k = 0; k < pg.ncrumbs; k++)
+			(void)buf_printf(&b, "%s|", pg.crumbs[k]);
+		CHECK_STR(b.data != NULL ? b.data : "", t[i].crumbs);
+		buf_reset(&b);
+		for (k = 0; k < pg.ntags; k++)
+			(void)buf_printf(&b, "%s|", pg.tags[k]);
+		CHECK_STR(b.data != NULL ? b.data : "", t[i].tags);
+		if (t[i].links != NULL) {
+			buf_reset(&b);
+			for (k = 0; k < pg.nlinks; k++)
+				(void)buf_printf(&b, "%s|", pg.links[k]);
+			CHECK_STR(b.data, t[i].links);
+		}
+		for (k = 0; k < pg.nmenu; k++)
+			if (strcmp(pg.menu[k], t[i].menu) == 0)
+				break;
+		if (k == pg.nmenu)
+			fprintf(stderr, "%s: no [%s] in the menu\n", t[i].in,
+			    t[i].menu);
+		CHECK(k < pg.nmenu);
+		convert_page_free(&pg);
+		free(src);
+	}
+	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++) {
+		CHECK_INT(convert_html_page(u[i].in, strlen(u[i].in), &pg), 0);
+		CHECK_INT(pg.story, u[i].story);
+		CHECK_INT(pg.heads, u[i].heads);
+		CHECK_INT(pg.password, u[i].password);
+		CHECK(pg.story == 0 || pg.chars > 0);
+		convert_page_free(&pg);
+	}
+	buf_free(&b);
+}
+
 int
 main(void)
 {
 	test_golden();
+	test_pick();
+	test_site_links();
+	test_page();
 	test_link();
 	test_prose();
 	test_empty_blocks();

@@ -46,9 +46,18 @@ static const struct {
 	{ "\n  \n# Hội chợ\nx\n", "Hội chợ", 18 },
 	{ "# Hội chợ\nx\n", " Hội chợ ", 14 },
 	{ "# Hội chợ khác\nx\n", "Hội chợ", 0 },
-	{ "## Hội chợ\nx\n", "Hội chợ", 0 },
 	{ "Mở đầu.\n# Hội chợ\n", "Hội chợ", 0 },
 	{ "", "Hội chợ", 0 },
+	/* any level, loosely: case, marks, punctuation, the site's name */
+	{ "## Hội chợ\nx\n", "Hội chợ", 15 },
+	{ "### HỘI CHỢ!\nx\n", "Hội chợ", 17 },
+	{ "# Hoi cho\nx\n", "Hội chợ", 10 },
+	{ "# Hội chợ\nx\n", "Hội chợ - Cổng thông tin Phường 7", 14 },
+	{ "# Hội chợ\nx\n", "Cổng thông tin | Hội chợ", 14 },
+	{ "# Hội chợ xuân\nx\n", "Hội chợ - Tết", 0 },
+	{ "# Hội\nx\n", "Hội chợ", 0 },
+	{ "# \nx\n", "", 0 },
+	{ "=> /a.jpg Hội chợ\n# Hội chợ\n", "Hội chợ", 0 },
 };
 
 int

@@ -1182,6 +1182,70 @@ test_broken(void)
 	catalog_close(cat);
 }
 
+/*
+ * An HTML page's links to paths on the site (issue 19): kept when the
+ * site has the page, rewritten to the article its name says (without
+ * the date prefix, an extension or a CMS id, also from the old site's
+ * absolute links), else text, with one warning for the article.
+ */
+static void
+test_links(void)
+{
+	static const char page[] =
+	    "<html><head><title>Giải ngân vốn</title>"
+	    "<link rel=\"canonical\" href=\"http://www.cu.example.vn/kinh-te/"
+	    "giai-ngan-77.html\"></head><body><div class=\"noi-dung\">"
+	    "<p>Xem <a href=\"/kinh-te/quan-thu-ngan-sach.html\">thu ngân "
+	    "sách</a>, <a href=\"/kinh-te/2023-11-20-quan-thu-ngan-sach\">"
+	    "bài cũ</a>, <a href=\"http://cu.example.vn/kinh-te/quan-thu-"
+	    "ngan-sach-123.html\">bản cũ</a>, <a href=\"/dang-nhap\">đăng "
+	    "nhập</a>, <a href=\"/tag/dau-tu-cong\">đầu tư công</a>, <a "
+	    "href=\"../the-thao/tin-khac\">tin khác</a>, <a href=\"/search"
+	    "\">tìm</a>, <a href=\"/kinh-te/\">kinh tế</a> và <a href=\""
+	    "https://mof.gov.vn/\">Bộ Tài chính</a>.</p>"
+	    "<img src=\"anh/x.jpg\" alt=\"Ảnh có\">"
+	    "<img src=\"/uploads/y.jpg\" alt=\"Ảnh mất\"></div></body></html>";
+	struct site		*s;
+	struct site_node	 n;
+	struct buf		 body = BUF_INIT;
+	char			 err[256], path[1100];
+
+	dir("links");
+	dir("links/kinh-te");
+	dir("links/kinh-te/anh");
+	dir("links/thoi-su");
+	put("links/kinh-te/2023-11-20-quan-thu-ngan-sach.md",
+	    "title: Quận thu ngân sách\n\nĐạt 102%.\n");
+	put("links/kinh-te/2023-12-04-giai-ngan.html", page);
+	put("links/kinh-te/anh/x.jpg", "jpg");
+	put("links/thoi-su/2023-01-01-b.html", "<p>Xem <a href=\"/kinh-te/"
+	    "\">kinh tế</a>.</p>");
+	snprintf(path, sizeof(path), "%s/links", tmpdir);
+	if ((s = site_load(path, NULL, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "site_load: %s\n", err);
+		CHECK(0);
+		return;
+	}
+	CHECK_INT(s->nwarnings, 1);
+	CHECK_STR(s->warnings.data, "kinh-te/2023-12-04-giai-ngan.html: "
+	    "links to pages not on the site, shown as text: /dang-nhap, "
+	    "/tag/dau-tu-cong, /the-thao/tin-khac, /uploads/y.jpg\n");
+	CHECK_INT(site_find(s, "/kinh-te/2023-12-04-giai-ngan", &n),
+	    SITE_ARTICLE);
+	CHECK_INT(site_article_body(s, NULL, n.art, &body, err,
+	    sizeof(err)), 0);
+	CHECK_STR(body.data, "Xem thu ngân sách, bài cũ, bản cũ, đăng nhập, "
+	    "đầu tư công, tin khác, tìm, kinh tế và Bộ Tài chính.\n\n"
+	    "=> /kinh-te/2023-11-20-quan-thu-ngan-sach thu ngân sách\n"
+	    "=> /kinh-te/2023-11-20-quan-thu-ngan-sach bài cũ\n"
+	    "=> /kinh-te/2023-11-20-quan-thu-ngan-sach bản cũ\n"
+	    "=> /search tìm\n=> /kinh-te/ kinh tế\n"
+	    "=> https://mof.gov.vn/ Bộ Tài chính\n\n"
+	    "=> /kinh-te/anh/x.jpg Ảnh có\n\nẢnh mất\n");
+	buf_free(&body);
+	site_free(s);
+}
+
 int
 main(void)
 {
@@ -1209,6 +1273,7 @@ main(void)
 	test_zones();
 	test_tags_reload();
 	test_stamp();
+	test_links();
 	rc = t_done("test_site");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
