@@ -3,7 +3,7 @@
 #
 # bench/report.py: turns the measurements of bench/run.sh into
 # BENCHMARKS.md (tables, ratios to the peers and to the ceiling, and
-# the issue-5 targets met or missed), and lets bench/scale.sh put its
+# the targets met or missed), and lets bench/scale.sh put its
 # "Scale" section into the same file. Each script owns its section and
 # keeps the other's, so the two can be run in either order.
 #
@@ -255,7 +255,7 @@ def verdict(ok):
 
 
 def targets(res, idle, hold_s, out):
-    """The issue-5 targets, at concurrency 16 unless named."""
+    """The targets, at concurrency 16 unless named."""
     rows = []
 
     def cpu(server, page="static", tls="13", mode="full", conc="16",
@@ -416,7 +416,7 @@ def cmd_run(a):
                "lsb-release package is installed) in that shared memory, "
                "so the script runs once, not per request.")
     out.append("")
-    out.append("## Targets (issue 5)")
+    out.append("## Targets")
     out.append("")
     out.append("Concurrency 16 and TLS 1.3 unless named.")
     out.append("")
