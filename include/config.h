@@ -63,6 +63,11 @@ struct config {
  * was any. */
 struct config	*config_load(const char *file, struct buf *errs);
 void		 config_free(struct config *);
+/* The parsed configuration as bytes and back (for the unprivileged
+ * master: privsep.c); config_unpack returns NULL on a malformed or
+ * truncated message, or out of memory. */
+int		 config_pack(const struct config *, struct buf *);
+struct config	*config_unpack(const void *, size_t);
 /* The normalised configuration, one "section.key = value" a line. */
 void		 config_dump(const struct config *, struct buf *);
 

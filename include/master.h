@@ -1,14 +1,32 @@
 /*
- * master.h: the supervising process.
+ * master.h: the supervising process, unprivileged.
  */
 #ifndef MASTER_H
 #define MASTER_H
 
+struct buf;
 struct config;
+struct listener;
 
-/* Start everything for conf and supervise until SIGTERM/SIGINT.
- * Takes conf (a reload replaces it) and frees it. Returns the exit
- * status. */
-int	master_run(struct config *conf);
+/* Messages on the master's channels (msg.h). */
+enum master_msg {
+	MASTER_MSG_CONF = 1,	/* parent -> master: master_pack's bytes;
+				   the listeners' and the key channel's
+				   descriptors */
+	MASTER_MSG_DONE,	/* master -> parent: one byte, 1 if that
+				   configuration now runs */
+	MASTER_MSG_CHANNEL	/* master -> key process: a worker's
+				   channel */
+};
+
+/* The bytes of a MASTER_MSG_CONF: the listeners (their descriptors go
+ * with the message, then the key channel's), the configuration and the
+ * certificate chain's PEM text. */
+int	master_pack(struct buf *, const struct config *,
+	    const struct listener *, int nlisteners, const struct buf *chain);
+/* Serve what the parent sends over ctl until SIGTERM/SIGINT or the
+ * parent's end; the first message must be a configuration. Returns the
+ * exit status. */
+int	master_run(int ctl);
 
 #endif

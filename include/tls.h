@@ -25,7 +25,9 @@ int		 tls_generate(const char *cert, const char *key,
  * (an OpenSSL list: CONFIG_CIPHERS by default), TLS 1.3 as OpenSSL
  * has it; session tickets with keys shared by every process forked
  * after this call and rotated. */
-struct tls_ctx	*tls_ctx_new(const char *cert, const char *key,
+/* A context for the certificate chain's PEM text; the private key
+ * stays in the key process (tls_key.h). */
+struct tls_ctx	*tls_ctx_new(const char *chain, size_t len,
 		    const char *ciphers, char *err, size_t errlen);
 void		 tls_ctx_free(struct tls_ctx *);
 

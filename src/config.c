@@ -15,6 +15,8 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -437,34 +439,139 @@ done:
 	return c;
 }
 
+/*
+ * Every field of struct config, for config_free and for config_pack:
+ * the privileged parent parses the file and hands the result to the
+ * unprivileged master, which may not be able to read it. A new field
+ * goes here too; test_config's round trip compares config_dump of
+ * both sides, so one left out is caught.
+ */
+#define F_STR(f)	{ offsetof(struct config, f), 1, 1 }
+#define F_INT(f)	{ offsetof(struct config, f), 0, 1 }
+#define F_STRS(f, n)	{ offsetof(struct config, f), 1, n }
+static const struct field {
+	size_t	 off;
+	int	 str;		/* char *, else int */
+	int	 n;		/* an array of n */
+} fields[] = {
+	F_STR(file),
+	F_STR(hostname), F_STR(state_dir), F_INT(workers), F_STR(user),
+	F_STRS(gemini_listen, CONFIG_LISTEN_MAX), F_INT(gemini_nlisten),
+	F_INT(gemini_port), F_STR(cert), F_STR(key), F_INT(cert_generate),
+	F_STR(ciphers),
+	F_INT(gopher_enabled), F_STRS(gopher_listen, CONFIG_LISTEN_MAX),
+	F_INT(gopher_nlisten), F_INT(gopher_port), F_STR(gopher_host),
+	F_INT(gopher_adv_port), F_INT(gopher_ascii),
+	F_STR(root), F_STR(title), F_STR(lang), F_INT(per_page),
+	F_INT(rescan_interval), F_STR(time_zone), F_STRS(labels, L_COUNT),
+	F_STR(counter_file), F_INT(flush_interval),
+	F_INT(request_timeout), F_INT(write_timeout), F_INT(max_connections),
+	F_STR(catalog),
+};
+
+#define FIELD_STR(c, fl, i)	(((char **)(void *)((char *)(c) + \
+	(fl)->off))[i])
+#define FIELD_INT(c, fl, i)	(((int *)(void *)((char *)(c) + \
+	(fl)->off))[i])
+#define FIELD_CSTR(c, fl, i)	(((char *const *)(const void *)( \
+	(const char *)(c) + (fl)->off))[i])
+#define FIELD_CINT(c, fl, i)	(((const int *)(const void *)( \
+	(const char *)(c) + (fl)->off))[i])
+
 void
 config_free(struct config *c)
 {
+	size_t	 f;
 	int	 i;
 
 	if (c == NULL)
 		return;
-	free(c->file);
-	free(c->hostname);
-	free(c->state_dir);
-	free(c->user);
-	for (i = 0; i < c->gemini_nlisten; i++)
-		free(c->gemini_listen[i]);
-	for (i = 0; i < c->gopher_nlisten; i++)
-		free(c->gopher_listen[i]);
-	free(c->cert);
-	free(c->key);
-	free(c->ciphers);
-	free(c->gopher_host);
-	free(c->root);
-	free(c->title);
-	free(c->lang);
-	free(c->time_zone);
-	for (i = 0; i < L_COUNT; i++)
-		free(c->labels[i]);
-	free(c->counter_file);
-	free(c->catalog);
+	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+		for (i = 0; fields[f].str && i < fields[f].n; i++)
+			free(FIELD_STR(c, &fields[f], i));
 	free(c);
+}
+
+/* Each field in order: an int as 4 bytes; a string as a byte saying
+ * whether it is set, then its length in 4 bytes and its bytes. Both
+ * sides are the same binary, so byte order and sizes agree. */
+int
+config_pack(const struct config *c, struct buf *b)
+{
+	const char	*s;
+	uint32_t	 len;
+	size_t		 f;
+	int		 i, v;
+
+	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+		for (i = 0; i < fields[f].n; i++) {
+			if (!fields[f].str) {
+				v = FIELD_CINT(c, &fields[f], i);
+				if (buf_append(b, &v, sizeof(v)) == -1)
+					return -1;
+				continue;
+			}
+			s = FIELD_CSTR(c, &fields[f], i);
+			if (buf_putc(b, s != NULL) == -1)
+				return -1;
+			if (s == NULL)
+				continue;
+			len = (uint32_t)strlen(s);
+			if (buf_append(b, &len, sizeof(len)) == -1 ||
+			    buf_append(b, s, len) == -1)
+				return -1;
+		}
+	return 0;
+}
+
+/* take n bytes from *p (left *left), or fail */
+static int
+take(const char **p, size_t *left, void *out, size_t n)
+{
+	if (*left < n)
+		return -1;
+	memcpy(out, *p, n);
+	*p += n;
+	*left -= n;
+	return 0;
+}
+
+struct config *
+config_unpack(const void *data, size_t len)
+{
+	struct config	*c;
+	const char	*p = data;
+	uint32_t	 slen;
+	size_t		 f;
+	char		 set;
+	int		 i;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
+		for (i = 0; i < fields[f].n; i++) {
+			if (!fields[f].str) {
+				if (take(&p, &len, &FIELD_INT(c, &fields[f],
+				    i), sizeof(int)) == -1)
+					goto fail;
+				continue;
+			}
+			if (take(&p, &len, &set, 1) == -1)
+				goto fail;
+			if (!set)
+				continue;
+			if (take(&p, &len, &slen, sizeof(slen)) == -1 ||
+			    slen > len || (FIELD_STR(c, &fields[f], i) =
+			    strndup(p, slen)) == NULL)
+				goto fail;
+			p += slen;
+			len -= slen;
+		}
+	if (len == 0)
+		return c;
+fail:
+	config_free(c);
+	return NULL;
 }
 
 static void

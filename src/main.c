@@ -16,7 +16,7 @@
 #include "config.h"
 #include "import.h"
 #include "log.h"
-#include "master.h"
+#include "privsep.h"
 #include "preview.h"
 
 static void __attribute__((noreturn))
@@ -101,6 +101,6 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	log_init(fg, verbose);
-	r = master_run(conf);
+	r = privsep_run(conf);
 	return r;
 }

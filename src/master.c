@@ -1,10 +1,13 @@
 /*
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
- * master.c: the master process. It loads the certificate, counters,
- * catalog and site, binds the listeners, then forks the workers and
- * supervises them: a worker that dies is replaced; SIGHUP (or a change
- * in the content tree) builds a new snapshot and starts a fresh
+ * master.c: the master process, unprivileged. The privileged parent
+ * (privsep.c) hands it the configuration, the certificate chain, the
+ * listening sockets and a channel to the key process (master_pack);
+ * it loads the counters, catalog and site, then forks the workers and
+ * supervises them: a worker that dies is replaced; a new configuration
+ * from the parent (its SIGHUP) or a change in the content tree builds
+ * a new snapshot and starts a fresh
  * generation of workers on it while the old one drains, so no request
  * sees half a site; SIGTERM/SIGINT stops the workers, waits for their
  * replies to finish, flushes the counters and exits. Signal handlers
@@ -19,10 +22,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <malloc.h>
-#include <pwd.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +40,11 @@
 #include "loop.h"
 #include "master.h"
 #include "memtrim.h"
+#include "msg.h"
 #include "server.h"
 #include "site.h"
 #include "tls.h"
+#include "tls_key.h"
 #include "zone.h"
 
 #define MASTER_MAX_WORKERS	64
@@ -75,9 +79,11 @@ struct master {
 	time_t			 respawn_after;
 	int			 tidy_steps;	/* since the index was compact */
 	long long		 tidy_us;
+	int			 ctl;		/* to the parent */
+	int			 reg;		/* to the key process */
 };
 
-static volatile sig_atomic_t	 sig_hup, sig_term, sig_chld;
+static volatile sig_atomic_t	 sig_term, sig_chld;
 static int			 sig_pipe[2] = { -1, -1 };
 
 static void
@@ -85,102 +91,12 @@ on_signal(int sig)
 {
 	int	 saved = errno;
 
-	if (sig == SIGHUP)
-		sig_hup = 1;
-	else if (sig == SIGCHLD)
+	if (sig == SIGCHLD)
 		sig_chld = 1;
 	else
 		sig_term = 1;
 	(void)write(sig_pipe[1], "x", 1);
 	errno = saved;
-}
-
-/*
- * One listener for (proto, addr, port) into srv: the running one's
- * socket when old has it (a duplicate of its fd, so that a reload that
- * changes one address keeps the others: binding them again would fail
- * with EADDRINUSE while the old ones are open), else a new socket.
- */
-static int
-add_listener(struct server *srv, const struct server *old, enum proto proto,
-    const char *addr, int port, char *err, size_t errlen)
-{
-	struct listener	*l = &srv->listeners[srv->nlisteners];
-	int		 i, fd = -1;
-
-	for (i = 0; old != NULL && i < old->nlisteners; i++)
-		if (old->listeners[i].proto == proto &&
-		    old->listeners[i].port == port &&
-		    strcmp(old->listeners[i].addr, addr) == 0) {
-			if ((fd = fcntl(old->listeners[i].fd, F_DUPFD_CLOEXEC,
-			    0)) == -1) {
-				snprintf(err, errlen, "%s port %d: %s", addr,
-				    port, strerror(errno));
-				return -1;
-			}
-			break;
-		}
-	if (fd == -1 && (fd = listen_open(addr, port, err, errlen)) == -1)
-		return -1;
-	l->fd = fd;
-	l->port = listen_port(fd);
-	snprintf(l->addr, sizeof(l->addr), "%s", addr);
-	l->proto = proto;
-	srv->nlisteners++;
-	return 0;
-}
-
-/* Every configured listener into srv, reusing old's where they match
- * (old may be NULL). */
-static int
-open_listeners(const struct config *conf, struct server *srv,
-    const struct server *old, char *err, size_t errlen)
-{
-	int	 i;
-
-	srv->nlisteners = 0;
-	for (i = 0; i < conf->gemini_nlisten; i++)
-		if (add_listener(srv, old, PROTO_GEMINI,
-		    conf->gemini_listen[i], conf->gemini_port, err,
-		    errlen) == -1)
-			goto fail;
-	for (i = 0; conf->gopher_enabled && i < conf->gopher_nlisten; i++)
-		if (add_listener(srv, old, PROTO_GOPHER,
-		    conf->gopher_listen[i], conf->gopher_port, err,
-		    errlen) == -1)
-			goto fail;
-	return 0;
-fail:
-	while (srv->nlisteners > 0)
-		close(srv->listeners[--srv->nlisteners].fd);
-	return -1;
-}
-
-static void
-close_listeners(struct server *srv)
-{
-	while (srv->nlisteners > 0)
-		close(srv->listeners[--srv->nlisteners].fd);
-}
-
-static int
-same_listen(const struct config *a, const struct config *b)
-{
-	int	 i;
-
-	if (a->gemini_port != b->gemini_port ||
-	    a->gopher_port != b->gopher_port ||
-	    a->gopher_enabled != b->gopher_enabled ||
-	    a->gemini_nlisten != b->gemini_nlisten ||
-	    a->gopher_nlisten != b->gopher_nlisten)
-		return 0;
-	for (i = 0; i < a->gemini_nlisten; i++)
-		if (strcmp(a->gemini_listen[i], b->gemini_listen[i]) != 0)
-			return 0;
-	for (i = 0; i < a->gopher_nlisten; i++)
-		if (strcmp(a->gopher_listen[i], b->gopher_listen[i]) != 0)
-			return 0;
-	return 1;
 }
 
 static void
@@ -237,7 +153,17 @@ spawn(struct master *m, int slot, int id)
 {
 	sigset_t	 all, old;
 	pid_t		 pid;
+	int		 ch[2];
 
+	/* the worker's own channel to the key process: the key process
+	 * gets one end, the worker the other */
+	if (msg_pair(ch) == -1) {
+		log_warn("socketpair");
+		return -1;
+	}
+	if (msg_send(m->reg, MASTER_MSG_CHANNEL, NULL, 0, &ch[1], 1) == -1)
+		log_warn("worker %d: no key process, no TLS handshakes", id);
+	close(ch[1]);
 	/* no signal may reach the child before it has its own handlers:
 	 * the master's would run there and be lost */
 	sigfillset(&all);
@@ -245,15 +171,20 @@ spawn(struct master *m, int slot, int id)
 	switch ((pid = fork())) {
 	case -1:
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		close(ch[0]);
 		log_warn("fork");
 		return -1;
 	case 0:
 		close(sig_pipe[0]);
 		close(sig_pipe[1]);
+		close(m->ctl);
+		close(m->reg);
+		tls_key_channel(ch[0]);
 		server_worker(&m->srv, id, &old);
 		/* NOTREACHED */
 	default:
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		close(ch[0]);
 		m->workers[slot].pid = pid;
 		m->workers[slot].gen = m->gen;
 		m->workers[slot].id = id;
@@ -366,82 +297,139 @@ flush(struct master *m)
 	m->last_flush = time(NULL);
 }
 
-/* config_load's problems, one log line each */
 static void
-log_config_errors(const char *file, const struct buf *errs)
+close_listeners(struct server *srv)
 {
-	const char	*p, *nl;
+	while (srv->nlisteners > 0)
+		close(srv->listeners[--srv->nlisteners].fd);
+}
 
-	for (p = errs->data; p != NULL && *p != '\0'; p = nl + 1) {
-		if ((nl = strchr(p, '\n')) == NULL)
-			break;
-		log_warnx("%s: %.*s", file, (int)(nl - p), p);
+/* what a message from the parent brings (master_pack) */
+struct reconf {
+	struct config	*conf;
+	struct tls_ctx	*tls;
+	struct server	 srv;		/* its listeners */
+	int		 reg;		/* to the key process */
+};
+
+static void
+reconf_free(struct reconf *rc)
+{
+	close_listeners(&rc->srv);
+	if (rc->reg != -1)
+		close(rc->reg);
+	tls_ctx_free(rc->tls);
+	config_free(rc->conf);
+	memset(rc, 0, sizeof(*rc));
+	rc->reg = -1;
+}
+
+int
+master_pack(struct buf *b, const struct config *conf,
+    const struct listener *ls, int nls, const struct buf *chain)
+{
+	uint32_t	 len;
+	size_t		 at;
+
+	buf_reset(b);
+	if (buf_append(b, &nls, sizeof(nls)) == -1 ||
+	    buf_append(b, ls, nls * sizeof(*ls)) == -1)
+		return -1;
+	at = b->len;
+	len = 0;
+	if (buf_append(b, &len, sizeof(len)) == -1 ||
+	    config_pack(conf, b) == -1)
+		return -1;
+	len = (uint32_t)(b->len - at - sizeof(len));
+	memcpy(b->data + at, &len, sizeof(len));
+	return buf_append(b, chain->data, chain->len);
+}
+
+/* The parent's message into rc: it owns the descriptors from here on,
+ * whatever happens. -1 and a reason in err. */
+static int
+unpack(struct reconf *rc, const struct buf *b, const int *fds, int nfds,
+    char *err, size_t errlen)
+{
+	const char	*p = b->data;
+	size_t		 left = b->len;
+	uint32_t	 clen;
+	int		 i, n = -1;
+
+	memset(rc, 0, sizeof(*rc));
+	rc->reg = -1;
+	if (left >= sizeof(n))
+		memcpy(&n, p, sizeof(n));
+	if (n < 0 || n > SERVER_LISTEN_MAX || n + 1 != nfds ||
+	    left < sizeof(n) + n * sizeof(struct listener) + sizeof(clen)) {
+		for (i = 0; i < nfds; i++)
+			close(fds[i]);
+		snprintf(err, errlen, "a malformed message from the parent");
+		return -1;
 	}
+	p += sizeof(n);
+	memcpy(rc->srv.listeners, p, n * sizeof(struct listener));
+	for (i = 0; i < n; i++)
+		rc->srv.listeners[i].fd = fds[i];
+	rc->srv.nlisteners = n;
+	rc->reg = fds[n];
+	p += n * sizeof(struct listener);
+	memcpy(&clen, p, sizeof(clen));
+	p += sizeof(clen);
+	left = b->len - (size_t)(p - b->data);
+	if (clen > left || (rc->conf = config_unpack(p, clen)) == NULL) {
+		snprintf(err, errlen, "a malformed configuration from the "
+		    "parent");
+		goto fail;
+	}
+	p += clen;
+	if ((rc->tls = tls_ctx_new(p, left - clen, rc->conf->ciphers, err,
+	    errlen)) == NULL)
+		goto fail;
+	return 0;
+fail:
+	reconf_free(rc);
+	return -1;
 }
 
 /*
- * Build the new snapshot (and configuration, for SIGHUP) first; only
- * if all of it loads, switch to it and start new workers on it. A
- * failure logs why and frees what was built, in one place: conf, tls
- * and the listeners in nsrv are new only where they differ from the
- * running ones.
+ * Build the new snapshot (and take the new configuration, certificate,
+ * listeners and key channel of rc, from the parent) first; only if all
+ * of it loads, switch to it and start new workers on it. A failure
+ * logs why and frees rc: the running generation goes on as it was.
  */
-static void
-reload(struct master *m, int reconf)
+static int
+reload(struct master *m, struct reconf *rc)
 {
-	struct config	*conf = m->conf, *old_conf = NULL;
-	struct tls_ctx	*tls = m->tls, *old_tls = NULL;
-	struct server	 nsrv;
+	struct config	*conf = rc != NULL ? rc->conf : m->conf;
 	struct site	*site, *old_site;
-	struct buf	 errs = BUF_INIT;
-	char		 err[512];
+	struct config	*old_conf = NULL;
+	struct tls_ctx	*old_tls = NULL;
 
-	memset(&nsrv, 0, sizeof(nsrv));
-	if (reconf) {
-		if ((conf = config_load(m->conf->file, &errs)) == NULL) {
-			log_config_errors(m->conf->file, &errs);
-			log_warnx("reload failed: keeping the running "
-			    "configuration");
-			goto fail;
-		}
-		/* always: a certificate renewed in place is taken too */
-		if ((conf->cert_generate && tls_generate(conf->cert,
-		    conf->key, conf->hostname, err, sizeof(err)) == -1) ||
-		    (tls = tls_ctx_new(conf->cert, conf->key, conf->ciphers,
-		    err, sizeof(err))) == NULL) {
-			log_warnx("reload failed: %s", err);
-			goto fail;
-		}
-		if (!same_listen(conf, m->conf)) {
-			if (open_listeners(conf, &nsrv, &m->srv, err,
-			    sizeof(err)) == -1) {
-				log_warnx("reload failed: %s", err);
-				goto fail;
-			}
-		} else
-			nsrv.nlisteners = -1;	/* keep the current ones */
-	}
 	if ((site = load_site(m, conf)) == NULL) {
 		log_warnx("reload failed: keeping the running site");
-		goto fail;
+		if (rc != NULL)
+			reconf_free(rc);
+		return -1;
 	}
 	/* commit: nothing below can fail the reload */
 	flush(m);
 	if (m->counter != NULL)
 		counter_bind(m->counter, site);
-	if (conf != m->conf) {
+	if (rc != NULL) {
 		old_conf = m->conf;
-		m->conf = conf;
-		if (nsrv.nlisteners >= 0) {
-			close_listeners(&m->srv);
-			memcpy(m->srv.listeners, nsrv.listeners,
-			    sizeof(nsrv.listeners));
-			m->srv.nlisteners = nsrv.nlisteners;
-		}
-		if (tls != m->tls) {
-			old_tls = m->tls;
-			m->tls = tls;
-		}
+		m->conf = rc->conf;
+		old_tls = m->tls;
+		m->tls = rc->tls;
+		close_listeners(&m->srv);
+		memcpy(m->srv.listeners, rc->srv.listeners,
+		    sizeof(rc->srv.listeners));
+		m->srv.nlisteners = rc->srv.nlisteners;
+		/* the old workers keep their own channels to the old key
+		 * process, which ends with the last of them */
+		if (m->reg != -1)
+			close(m->reg);
+		m->reg = rc->reg;
 	}
 	old_site = m->site;
 	m->site = site;
@@ -459,15 +447,55 @@ reload(struct master *m, int reconf)
 	 * seen by the next check */
 	m->stamp = site->stamp;
 	log_info("reloaded: generation %d", m->gen);
-	return;
-fail:
-	if (nsrv.nlisteners > 0)
-		close_listeners(&nsrv);
-	if (tls != m->tls)
-		tls_ctx_free(tls);
-	if (conf != m->conf)
-		config_free(conf);
-	buf_free(&errs);
+	return 0;
+}
+
+/* tell the parent how a configuration it sent went */
+static void
+answer_parent(struct master *m, int ok)
+{
+	char	 c = ok ? 1 : 0;
+
+	if (msg_send(m->ctl, MASTER_MSG_DONE, &c, 1, NULL, 0) == -1)
+		log_warn("master: to the parent");
+}
+
+/* A message from the parent: a new configuration (its SIGHUP), or its
+ * end, which ends us too. */
+static void
+ctl_cb(struct loop *l, int fd, int ev, void *arg)
+{
+	struct master	*m = arg;
+	struct reconf	 rc;
+	struct buf	 b = BUF_INIT;
+	char		 err[512];
+	int		 fds[MSG_FDS], nfds, type, r;
+
+	(void)ev;
+	if ((r = msg_recv(fd, &type, &b, fds, &nfds)) <= 0) {
+		if (r == -1 && errno != EMSGSIZE)
+			return;
+		if (r == 0 && !m->stopping) {
+			log_warnx("the parent is gone: stopping");
+			loop_del(l, fd);
+			sig_term = 1;
+			(void)write(sig_pipe[1], "x", 1);
+		}
+		goto done;
+	}
+	if (type != MASTER_MSG_CONF || m->stopping) {
+		while (nfds > 0)
+			close(fds[--nfds]);
+		goto done;
+	}
+	if (unpack(&rc, &b, fds, nfds, err, sizeof(err)) == -1) {
+		log_warnx("reload failed: %s", err);
+		answer_parent(m, 0);
+		goto done;
+	}
+	answer_parent(m, reload(m, &rc) == 0);
+done:
+	buf_free(&b);
 }
 
 static void
@@ -526,11 +554,6 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 		m->stop_deadline = time(NULL) + MASTER_STOP_GRACE;
 		signal_gen(m, 0, SIGTERM);
 		signal_gen(m, 1, SIGTERM);
-	}
-	if (sig_hup && !m->stopping) {
-		sig_hup = 0;
-		log_info("SIGHUP: reloading");
-		reload(m, 1);
 	}
 	if (m->stopping && count_gen(m, 0) + count_gen(m, 1) == 0)
 		loop_stop(l);
@@ -617,7 +640,7 @@ tick_cb(struct loop *l, void *arg)
 		m->scan_backoff = (time_t)(walk_ms * MASTER_SCAN_SHARE / 1000);
 		if (changed) {
 			log_info("content changed: reloading");
-			reload(m, 0);
+			reload(m, NULL);
 		}
 	}
 	tidy(m);
@@ -638,35 +661,20 @@ raise_nofile(const struct config *conf)
 		log_warn("setrlimit");
 }
 
-static void
-drop_privileges(const struct config *conf)
-{
-	struct passwd	*pw;
-
-	if (conf->user[0] == '\0' || geteuid() != 0)
-		return;
-	if ((pw = getpwnam(conf->user)) == NULL)
-		fatalx("server:user: no such user %s", conf->user);
-	/* the state folder holds what we keep writing: make it ours */
-	if (chown(conf->state_dir, pw->pw_uid, pw->pw_gid) == -1)
-		log_warn("chown %s", conf->state_dir);
-	if (setgroups(1, &pw->pw_gid) == -1 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
-		fatal("cannot drop privileges to %s", conf->user);
-}
-
 int
-master_run(struct config *conf)
+master_run(int ctl)
 {
 	struct master		 m;
+	struct reconf		 rc;
 	struct sigaction	 sa;
-	struct buf		 ports = BUF_INIT;
+	struct buf		 ports = BUF_INIT, b = BUF_INIT;
+	struct config		*conf;
 	char			 err[512];
-	int			 i;
+	int			 i, fds[MSG_FDS], nfds, type;
 
 	memset(&m, 0, sizeof(m));
-	m.conf = conf;
+	m.ctl = ctl;
+	m.reg = -1;
 	/*
 	 * Big blocks (a folder's listing while scanning, the article
 	 * list) are mapped and unmapped, always: by default malloc raises
@@ -677,16 +685,24 @@ master_run(struct config *conf)
 	mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 
-	if (mkdir(conf->state_dir, 0700) == -1 && errno != EEXIST)
-		fatal("mkdir %s", conf->state_dir);
-	if (conf->cert_generate) {
-		if (tls_generate(conf->cert, conf->key, conf->hostname, err,
-		    sizeof(err)) == -1)
-			fatalx("%s", err);
-	}
-	if ((m.tls = tls_ctx_new(conf->cert, conf->key, conf->ciphers, err,
-	    sizeof(err))) == NULL)
+	/* the parent's SIGHUP reaches us as a message, SIGTERM as is */
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+
+	if (msg_recv(ctl, &type, &b, fds, &nfds) != 1 ||
+	    type != MASTER_MSG_CONF)
+		fatalx("master: no configuration from the parent");
+	if (unpack(&rc, &b, fds, nfds, err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	buf_free(&b);
+	m.conf = conf = rc.conf;
+	m.tls = rc.tls;
+	m.reg = rc.reg;
+	m.srv.nlisteners = rc.srv.nlisteners;
+	memcpy(m.srv.listeners, rc.srv.listeners, sizeof(rc.srv.listeners));
 	if ((m.counter = counter_open(conf->counter_file, err, sizeof(err)))
 	    == NULL)
 		fatalx("%s", err);
@@ -695,31 +711,24 @@ master_run(struct config *conf)
 		log_warnx("catalog unavailable, reading every article: %s",
 		    err);
 	raise_nofile(conf);
-	if (open_listeners(conf, &m.srv, NULL, err, sizeof(err)) == -1)
-		fatalx("listen: %s", err);
 	if ((m.site = load_site(&m, conf)) == NULL)
 		fatalx("cannot load the site");
 	m.stamp = m.site->stamp;
 	m.last_scan = m.last_flush = time(NULL);
 	counter_bind(m.counter, m.site);
-	drop_privileges(conf);
 
 	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
 		fatal("pipe");
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_signal;
 	sa.sa_flags = SA_RESTART;
-	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
 
 	server_setup(&m.srv, m.conf, m.site, m.counter, m.tls);
 	trim_code();
 	start_generation(&m);
+	answer_parent(&m, 1);
 
 	for (i = 0; i < m.srv.nlisteners; i++)
 		buf_printf(&ports, " %s %s port %d",
@@ -733,6 +742,7 @@ master_run(struct config *conf)
 	if ((m.loop = loop_new()) == NULL)
 		fatal("epoll");
 	loop_add(m.loop, sig_pipe[0], LOOP_READ, pipe_cb, &m);
+	loop_add(m.loop, ctl, LOOP_READ, ctl_cb, &m);
 	loop_tick(m.loop, 1000, tick_cb, &m);
 	loop_run(m.loop);
 
@@ -746,6 +756,8 @@ master_run(struct config *conf)
 	catalog_close(m.catalog);
 	site_free(m.site);
 	close_listeners(&m.srv);
+	if (m.reg != -1)
+		close(m.reg);
 	tls_ctx_free(m.tls);
 	loop_free(m.loop);
 	return 0;

@@ -38,6 +38,7 @@
 #include <openssl/x509v3.h>
 
 #include "tls.h"
+#include "tls_key.h"
 
 #define TLS_TICKET_PERIOD	(12 * 3600)	/* key rotation, seconds */
 #define TLS_CERT_DAYS		(365 * 30)	/* clients pin it: long */
@@ -64,16 +65,7 @@ struct tls {
 static unsigned char	 ticket_secret[32];
 static int		 ticket_secret_set;
 
-static void
-ssl_err(char *err, size_t errlen, const char *what)
-{
-	unsigned long	 e = ERR_get_error();
-	char		 msg[256];
-
-	ERR_error_string_n(e, msg, sizeof(msg));
-	snprintf(err, errlen, "%s: %s", what, e ? msg : strerror(errno));
-	ERR_clear_error();
-}
+#define ssl_err	tls_key_sslerr
 
 /* write PEM output to path atomically, with the given mode */
 static int
@@ -272,8 +264,51 @@ ticket_cb(SSL *ssl, unsigned char key_name[16], unsigned char *iv,
 	return renew ? 2 : 1;
 }
 
+/*
+ * The certificate and its chain from their PEM text, and a key object
+ * whose private operations the key process does (tls_key.c): no
+ * private key is ever in this process.
+ */
+static int
+use_chain(SSL_CTX *ctx, const char *pem, size_t len, char *err,
+    size_t errlen)
+{
+	BIO		*bio;
+	X509		*x = NULL;
+	EVP_PKEY	*pk = NULL;
+	int		 ret = -1;
+
+	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL ||
+	    (x = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL)) == NULL ||
+	    SSL_CTX_use_certificate(ctx, x) != 1) {
+		ssl_err(err, errlen, "certificate");
+		goto done;
+	}
+	X509_free(x);
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
+		if (SSL_CTX_add0_chain_cert(ctx, x) != 1) {
+			ssl_err(err, errlen, "certificate chain");
+			goto done;
+		}
+	ERR_clear_error();		/* the end of the text */
+	if ((pk = tls_key_proxy(SSL_CTX_get0_certificate(ctx), err, errlen))
+	    == NULL)
+		goto done;
+	if (SSL_CTX_use_PrivateKey(ctx, pk) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		ssl_err(err, errlen, "key does not match certificate");
+		goto done;
+	}
+	ret = 0;
+done:
+	EVP_PKEY_free(pk);
+	X509_free(x);
+	BIO_free(bio);
+	return ret;
+}
+
 struct tls_ctx *
-tls_ctx_new(const char *cert, const char *key, const char *ciphers,
+tls_ctx_new(const char *chain, size_t len, const char *ciphers,
     char *err, size_t errlen)
 {
 	struct tls_ctx	*t;
@@ -304,18 +339,8 @@ tls_ctx_new(const char *cert, const char *key, const char *ciphers,
 	SSL_CTX_set_read_ahead(ctx, 1);
 	SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"bantin",
 	    6);
-	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
-		ssl_err(err, errlen, cert);
+	if (use_chain(ctx, chain, len, err, errlen) == -1)
 		goto fail;
-	}
-	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
-		ssl_err(err, errlen, key);
-		goto fail;
-	}
-	if (SSL_CTX_check_private_key(ctx) != 1) {
-		ssl_err(err, errlen, "key does not match certificate");
-		goto fail;
-	}
 	/* once per master: tickets stay valid across reloads */
 	if (!ticket_secret_set) {
 		if (RAND_bytes(ticket_secret, sizeof(ticket_secret)) != 1) {

@@ -207,6 +207,35 @@ nomem_each(const char *ini)
 	return n - 1;
 }
 
+/* packed and unpacked (as the parent hands it to the master), a
+ * configuration dumps the same; every truncation of it is refused */
+static void
+round_trip(const struct config *c)
+{
+	struct config	*u;
+	struct buf	 pack = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+	size_t		 cut;
+
+	CHECK(config_pack(c, &pack) == 0);
+	u = config_unpack(pack.data, pack.len);
+	CHECK(u != NULL);
+	if (u != NULL) {
+		config_dump(c, &a);
+		config_dump(u, &b);
+		CHECK_STR(b.data, a.data);
+		CHECK_STR(u->file, c->file);
+		CHECK_STR(u->catalog, c->catalog);
+	}
+	config_free(u);
+	for (cut = 0; cut < pack.len; cut += 1 + cut / 8)
+		CHECK(config_unpack(pack.data, cut) == NULL);
+	buf_putc(&pack, 'x');
+	CHECK(config_unpack(pack.data, pack.len) == NULL);
+	buf_free(&pack);
+	buf_free(&a);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -225,6 +254,8 @@ main(void)
 			if (c == NULL)
 				fprintf(stderr, "case %zu: %s", i, errs.data);
 			CHECK(c != NULL);
+			if (c != NULL)
+				round_trip(c);
 		} else {
 			CHECK(c == NULL);
 			CHECK_HAS(errs.data, cases[i].problem);
@@ -257,6 +288,7 @@ main(void)
 		CHECK_HAS(dump.data, "gemini.port = 1965\n");
 		CHECK_HAS(dump.data, "labels.latest = Tin mới\n");
 		CHECK_HAS(dump.data, "site.timezone = \n");
+		round_trip(c);
 	}
 	config_free(c);
 	buf_reset(&errs);

@@ -1,0 +1,536 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * privsep.c: the privileged parent, in the way of OpenBSD's httpd and
+ * gmid. It does what needs privilege and nothing else: it reads the
+ * configuration, the certificate and the private key, binds the ports
+ * and makes the state folder the user's. Then it runs two kinds of
+ * unprivileged children:
+ *
+ *  - the master (master.c), which gets the configuration, the
+ *    certificate chain and the listening sockets in a message and does
+ *    everything else: the site, the catalog, the counters, and the
+ *    workers that answer requests;
+ *  - the key process, the only one that holds the private key
+ *    (tls_key.c): each worker asks it for the handshake's signature.
+ *
+ * The master is forked before the key is read, so neither it nor any
+ * worker it forks ever has the key in its memory. SIGHUP reads the
+ * configuration, certificate and key again (as root, so a key only
+ * root may read still reloads), binds what is new, starts a key
+ * process for the new key, and sends the master the lot; the master
+ * answers whether it took it, and until it has, everything old stays
+ * open. A key process that dies is replaced the same way. SIGTERM or
+ * SIGINT stops the master, which stops its workers and flushes the
+ * counters; the parent ends with it.
+ */
+
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "listen.h"
+#include "log.h"
+#include "master.h"
+#include "msg.h"
+#include "privsep.h"
+#include "sandbox.h"
+#include "server.h"
+#include "tls.h"
+#include "tls_key.h"
+
+struct lset {
+	struct listener	 l[SERVER_LISTEN_MAX];
+	int		 n;
+};
+
+struct parent {
+	struct config	*conf;
+	struct lset	 ls;
+	int		 ctl;		/* to the master */
+	pid_t		 master;
+	pid_t		 key;		/* the current key process */
+	int		 master_status;
+	int		 stopping;
+};
+
+static volatile sig_atomic_t	 sig_hup, sig_term, sig_chld;
+static int			 sig_pipe[2] = { -1, -1 };
+
+static void
+on_signal(int sig)
+{
+	int	 saved = errno;
+
+	if (sig == SIGHUP)
+		sig_hup = 1;
+	else if (sig == SIGCHLD)
+		sig_chld = 1;
+	else
+		sig_term = 1;
+	(void)write(sig_pipe[1], "x", 1);
+	errno = saved;
+}
+
+static void
+close_listeners(struct lset *set)
+{
+	while (set->n > 0)
+		close(set->l[--set->n].fd);
+}
+
+/*
+ * One listener for (proto, addr, port) into set: the running one's
+ * socket when old has it (a duplicate of its fd, so that a reload that
+ * changes one address keeps the others: binding them again would fail
+ * with EADDRINUSE while the old ones are open), else a new socket.
+ */
+static int
+add_listener(struct lset *set, const struct lset *old, enum proto proto,
+    const char *addr, int port, char *err, size_t errlen)
+{
+	struct listener	*l = &set->l[set->n];
+	int		 i, fd = -1;
+
+	for (i = 0; old != NULL && i < old->n; i++)
+		if (old->l[i].proto == proto &&
+		    old->l[i].port == port &&
+		    strcmp(old->l[i].addr, addr) == 0) {
+			if ((fd = fcntl(old->l[i].fd, F_DUPFD_CLOEXEC,
+			    0)) == -1) {
+				snprintf(err, errlen, "%s port %d: %s", addr,
+				    port, strerror(errno));
+				return -1;
+			}
+			break;
+		}
+	if (fd == -1 && (fd = listen_open(addr, port, err, errlen)) == -1)
+		return -1;
+	l->fd = fd;
+	l->port = listen_port(fd);
+	snprintf(l->addr, sizeof(l->addr), "%s", addr);
+	l->proto = proto;
+	set->n++;
+	return 0;
+}
+
+/* Every configured listener into set, reusing old's where they match
+ * (old may be NULL). */
+static int
+open_listeners(const struct config *conf, struct lset *set,
+    const struct lset *old, char *err, size_t errlen)
+{
+	int	 i;
+
+	set->n = 0;
+	for (i = 0; i < conf->gemini_nlisten; i++)
+		if (add_listener(set, old, PROTO_GEMINI,
+		    conf->gemini_listen[i], conf->gemini_port, err,
+		    errlen) == -1)
+			goto fail;
+	for (i = 0; conf->gopher_enabled && i < conf->gopher_nlisten; i++)
+		if (add_listener(set, old, PROTO_GOPHER,
+		    conf->gopher_listen[i], conf->gopher_port, err,
+		    errlen) == -1)
+			goto fail;
+	return 0;
+fail:
+	close_listeners(set);
+	return -1;
+}
+
+
+static int
+same_listen(const struct config *a, const struct config *b)
+{
+	int	 i;
+
+	if (a->gemini_port != b->gemini_port ||
+	    a->gopher_port != b->gopher_port ||
+	    a->gopher_enabled != b->gopher_enabled ||
+	    a->gemini_nlisten != b->gemini_nlisten ||
+	    a->gopher_nlisten != b->gopher_nlisten)
+		return 0;
+	for (i = 0; i < a->gemini_nlisten; i++)
+		if (strcmp(a->gemini_listen[i], b->gemini_listen[i]) != 0)
+			return 0;
+	for (i = 0; i < a->gopher_nlisten; i++)
+		if (strcmp(a->gopher_listen[i], b->gopher_listen[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* config_load's problems, one log line each */
+static void
+log_config_errors(const char *file, const struct buf *errs)
+{
+	const char	*p, *nl;
+
+	for (p = errs->data; p != NULL && *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		log_warnx("%s: %.*s", file, (int)(nl - p), p);
+	}
+}
+
+/* A child becomes conf's user (when we are root and one is set). */
+static void
+drop(const struct config *conf)
+{
+	struct passwd	*pw;
+
+	if (conf->user[0] == '\0' || geteuid() != 0)
+		return;
+	if ((pw = getpwnam(conf->user)) == NULL)
+		fatalx("server:user: no such user %s", conf->user);
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		fatal("cannot drop privileges to %s", conf->user);
+}
+
+/* The state folder holds what the master keeps writing: the user's. */
+static void
+own_state(const struct config *conf)
+{
+	struct passwd	*pw;
+
+	if (mkdir(conf->state_dir, 0700) == -1 && errno != EEXIST)
+		fatal("mkdir %s", conf->state_dir);
+	if (conf->user[0] == '\0' || geteuid() != 0)
+		return;
+	if ((pw = getpwnam(conf->user)) == NULL)
+		fatalx("server:user: no such user %s", conf->user);
+	if (chown(conf->state_dir, pw->pw_uid, pw->pw_gid) == -1)
+		log_warn("chown %s", conf->state_dir);
+}
+
+/* fork with every signal held: a child must not run our handlers */
+static pid_t
+fork_child(sigset_t *old)
+{
+	sigset_t	 all;
+	pid_t		 pid;
+
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, old);
+	if ((pid = fork()) != 0)
+		sigprocmask(SIG_SETMASK, old, NULL);
+	return pid;
+}
+
+/* In a child: the parent's descriptors closed, its handlers undone. */
+static void
+leave_parent(struct parent *p, const sigset_t *mask)
+{
+	struct sigaction	 sa;
+
+	close(sig_pipe[0]);
+	close(sig_pipe[1]);
+	if (p->ctl != -1)
+		close(p->ctl);
+	close_listeners(&p->ls);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+}
+
+/*
+ * Read conf's certificate and key (making them first if they are to
+ * be generated) and fork a key process on them. Returns the master's
+ * end of its channel, or -1 and a reason in err. The key leaves this
+ * process's memory before we return.
+ */
+static int
+start_key(struct parent *p, const struct config *conf, struct buf *chain,
+    char *err, size_t errlen)
+{
+	struct sigaction	 sa;
+	struct tls_key		*key;
+	sigset_t		 mask;
+	pid_t			 pid;
+	int			 ch[2];
+
+	if (conf->cert_generate && tls_generate(conf->cert, conf->key,
+	    conf->hostname, err, errlen) == -1)
+		return -1;
+	if ((key = tls_key_load(conf->cert, conf->key, chain, err, errlen))
+	    == NULL)
+		return -1;
+	if (msg_pair(ch) == -1) {
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		tls_key_free(key);
+		return -1;
+	}
+	switch ((pid = fork_child(&mask))) {
+	case -1:
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(ch[0]);
+		close(ch[1]);
+		tls_key_free(key);
+		return -1;
+	case 0:
+		leave_parent(p, &mask);
+		close(ch[1]);
+		log_setprefix("key process");
+		/* it ends when the master and its workers are done with
+		 * it; a terminal's ^C or hangup is theirs to act on */
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = SIG_IGN;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		sigaction(SIGPIPE, &sa, NULL);
+		drop(conf);
+		if (sandbox_enter(NULL, NULL) == -1)
+			log_warn("sandbox");
+		tls_key_serve(key, ch[0]);
+		tls_key_free(key);
+		_exit(0);
+	}
+	tls_key_free(key);
+	close(ch[0]);
+	p->key = pid;
+	return ch[1];
+}
+
+/*
+ * Send the master conf, the certificate chain, the listeners of set
+ * and the key channel reg, and wait for its answer: 1 it runs them, 0
+ * it kept what it had, -1 it is gone.
+ */
+static int
+send_conf(struct parent *p, const struct config *conf,
+    const struct lset *set, const struct buf *chain, int reg)
+{
+	struct buf	 b = BUF_INIT;
+	int		 fds[SERVER_LISTEN_MAX + 1], nfds, i, type, r;
+
+	for (i = 0; i < set->n; i++)
+		fds[i] = set->l[i].fd;
+	fds[set->n] = reg;
+	if (master_pack(&b, conf, set->l, set->n, chain) == -1 ||
+	    msg_send(p->ctl, MASTER_MSG_CONF, b.data, b.len, fds, set->n + 1)
+	    == -1) {
+		log_warn("to the master");
+		buf_free(&b);
+		return 0;
+	}
+	/* the master answers after its scan: that may take a while on a
+	 * big tree, and there is nothing else for us to do meanwhile */
+	while ((r = msg_recv(p->ctl, &type, &b, fds, &nfds)) == 1 &&
+	    type != MASTER_MSG_DONE)
+		while (nfds > 0)
+			close(fds[--nfds]);
+	r = r == 1 ? (b.len == 1 && b.data[0] == 1) : -1;
+	buf_free(&b);
+	return r;
+}
+
+/*
+ * SIGHUP (reconf) or a key process to replace: the configuration (when
+ * reconf), certificate and key read again, what is new bound, and all
+ * of it sent to the master. Until it says it took them, the running
+ * ones stay as they are; a failure logs why and changes nothing.
+ */
+static void
+reload(struct parent *p, int reconf)
+{
+	struct config	*conf = p->conf;
+	struct lset	 nls;
+	struct buf	 errs = BUF_INIT, chain = BUF_INIT;
+	char		 err[512];
+	pid_t		 old_key = p->key;
+	int		 reg = -1, r;
+
+	nls.n = -1;
+	if (reconf) {
+		if ((conf = config_load(p->conf->file, &errs)) == NULL) {
+			log_config_errors(p->conf->file, &errs);
+			log_warnx("reload failed: keeping the running "
+			    "configuration");
+			goto fail;
+		}
+		if (strcmp(conf->user, p->conf->user) != 0)
+			log_warnx("server:user: a new user takes a restart; "
+			    "still %s", p->conf->user[0] != '\0' ?
+			    p->conf->user : "unchanged");
+		if (!same_listen(conf, p->conf) && open_listeners(conf, &nls,
+		    &p->ls, err, sizeof(err)) == -1) {
+			log_warnx("reload failed: %s", err);
+			goto fail;
+		}
+		own_state(conf);
+	}
+	if ((reg = start_key(p, conf, &chain, err, sizeof(err))) == -1) {
+		log_warnx("reload failed: %s", err);
+		goto fail;
+	}
+	r = send_conf(p, conf, nls.n >= 0 ? &nls : &p->ls, &chain, reg);
+	close(reg);
+	if (r != 1) {
+		/* the new key process ends when the master lets go of its
+		 * channel; the old one still serves */
+		p->key = old_key;
+		if (r == 0)
+			log_warnx("reload failed: the master kept the "
+			    "running configuration");
+		goto fail;
+	}
+	if (nls.n >= 0) {
+		close_listeners(&p->ls);
+		p->ls = nls;
+	}
+	if (conf != p->conf) {
+		config_free(p->conf);
+		p->conf = conf;
+	}
+	buf_free(&chain);
+	buf_free(&errs);
+	return;
+fail:
+	if (nls.n > 0)
+		close_listeners(&nls);
+	if (conf != p->conf)
+		config_free(conf);
+	buf_free(&chain);
+	buf_free(&errs);
+}
+
+static void
+reap(struct parent *p)
+{
+	pid_t	 pid;
+	int	 status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == p->master) {
+			p->master = 0;
+			p->master_status = WIFEXITED(status) ?
+			    WEXITSTATUS(status) : 1;
+			if (!p->stopping)
+				log_warnx("the master (pid %d) %s %d; "
+				    "stopping", (int)pid, WIFSIGNALED(status) ?
+				    "was killed by signal" : "exited with",
+				    WIFSIGNALED(status) ? WTERMSIG(status) :
+				    WEXITSTATUS(status));
+		} else if (pid == p->key && !p->stopping) {
+			p->key = 0;
+			log_warnx("the key process (pid %d) ended; starting "
+			    "another", (int)pid);
+			reload(p, 0);
+		}
+	}
+}
+
+int
+privsep_run(struct config *conf)
+{
+	struct parent		 p;
+	struct sigaction	 sa;
+	struct buf		 chain = BUF_INIT;
+	struct pollfd		 pfd[2];
+	sigset_t		 mask;
+	char			 junk[64], err[512];
+	int			 ctl[2], reg, r, type, fds[MSG_FDS];
+	int			 nfds = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.conf = conf;
+	p.ctl = -1;
+	own_state(conf);
+	if (open_listeners(conf, &p.ls, NULL, err, sizeof(err)) == -1)
+		fatalx("listen: %s", err);
+	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) == -1 || msg_pair(ctl)
+	    == -1)
+		fatal("pipe");
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	/* the master first, before any key is in our memory */
+	switch ((p.master = fork_child(&mask))) {
+	case -1:
+		fatal("fork");
+	case 0:
+		leave_parent(&p, &mask);
+		close(ctl[0]);
+		drop(conf);
+		exit(master_run(ctl[1]));
+	}
+	close(ctl[1]);
+	p.ctl = ctl[0];
+	if ((reg = start_key(&p, conf, &chain, err, sizeof(err))) == -1) {
+		kill(p.master, SIGTERM);
+		fatalx("%s", err);
+	}
+	r = send_conf(&p, conf, &p.ls, &chain, reg);
+	close(reg);
+	if (r != 1) {
+		kill(p.master, SIGTERM);
+		log_warnx("the master did not start");
+		return 1;
+	}
+
+	pfd[0].fd = sig_pipe[0];
+	pfd[0].events = POLLIN;
+	pfd[1].fd = p.ctl;
+	pfd[1].events = POLLIN;
+	while (p.master != 0) {
+		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+			fatal("poll");
+		while (read(sig_pipe[0], junk, sizeof(junk)) > 0)
+			;
+		if (sig_chld) {
+			sig_chld = 0;
+			reap(&p);
+		}
+		if (sig_term && !p.stopping) {
+			p.stopping = 1;
+			if (p.master != 0)
+				kill(p.master, SIGTERM);
+		}
+		if (sig_hup && !p.stopping) {
+			sig_hup = 0;
+			log_info("SIGHUP: reloading");
+			reload(&p, 1);
+		}
+		/* the master's end: its exit status follows as SIGCHLD */
+		if (pfd[1].fd != -1 && pfd[1].revents != 0 &&
+		    msg_recv(p.ctl, &type, &chain, fds, &nfds) != 1)
+			pfd[1].fd = -1;
+		while (nfds > 0)
+			close(fds[--nfds]);
+	}
+	buf_free(&chain);
+	close_listeners(&p.ls);
+	close(p.ctl);
+	config_free(p.conf);
+	return p.stopping ? p.master_status : (p.master_status ?
+	    p.master_status : 1);
+}

@@ -1,0 +1,422 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * tls_key.c: the TLS private key is held by one small process, the key
+ * process, and by nothing that reads from the network. The privileged
+ * parent reads it (tls_key_load) and forks the key process, which
+ * drops its privileges, confines itself and answers signing requests
+ * (tls_key_serve). A worker's SSL_CTX holds the certificate and a key
+ * object made from the certificate's public key whose private
+ * operations (RSA's private encryption and decryption, ECDSA's sign)
+ * are sent to the key process over the worker's own channel, a
+ * SOCK_SEQPACKET socketpair, one request and one answer a message
+ * (tls_key_proxy). A worker that is taken over can ask for signatures
+ * while it lives, as a relayd or gmid worker can, but cannot take the
+ * key away: it is not in its memory, and outlives no key rotation.
+ *
+ * The forwarding uses OpenSSL's RSA_METHOD and EC_KEY_METHOD. OpenSSL
+ * 3 marks them deprecated in favour of providers; it still runs keys
+ * with such a method on its own path, and a provider would be a key
+ * manager and a signature implementation, several times this code, for
+ * the same two calls. Ed25519 keys have no such method: they are
+ * refused with a reason (Gemini clients seldom meet them).
+ */
+
+#define OPENSSL_SUPPRESS_DEPRECATED	/* RSA_METHOD, EC_KEY_METHOD */
+
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "buf.h"
+#include "log.h"
+#include "msg.h"
+#include "tls_key.h"
+
+#define KEY_DATA_MAX	2048		/* an RSA block of 16,384 bits */
+#define KEY_CHANNELS	(4 * 64 + 8)	/* workers of two generations */
+#define KEY_FILE_MAX	(1024 * 1024)
+
+enum key_op {
+	KEY_RSA_ENC = 1,		/* RSA private encryption (sign) */
+	KEY_RSA_DEC,			/* RSA private decryption */
+	KEY_EC_SIGN			/* ECDSA over a digest */
+};
+
+struct key_req {
+	uint32_t	 op;
+	int32_t		 padding;	/* RSA's */
+	uint32_t	 len;
+	unsigned char	 data[KEY_DATA_MAX];
+};
+
+struct key_rep {
+	int32_t		 len;		/* -1: refused */
+	unsigned char	 data[KEY_DATA_MAX];
+};
+
+#define KEY_REQ_HEAD	offsetof(struct key_req, data)
+#define KEY_REP_HEAD	offsetof(struct key_rep, data)
+
+struct tls_key {
+	RSA		*rsa;		/* one of the two */
+	EC_KEY		*ec;
+};
+
+static int		 key_fd = -1;	/* a worker's channel */
+
+void
+tls_key_sslerr(char *err, size_t errlen, const char *what)
+{
+	unsigned long	 e = ERR_get_error();
+	char		 msg[256];
+
+	ERR_error_string_n(e, msg, sizeof(msg));
+	snprintf(err, errlen, "%s: %s", what, e ? msg : strerror(errno));
+	ERR_clear_error();
+}
+
+/* --- the parent --- */
+
+/* the whole file into b; what it held is wiped by the caller */
+static int
+slurp(const char *path, struct buf *b)
+{
+	FILE	*f;
+	int	 r;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	setvbuf(f, NULL, _IONBF, 0);	/* no stdio copy of a key */
+	r = buf_read_fd(b, fileno(f), KEY_FILE_MAX, 4096);
+	fclose(f);
+	return r;
+}
+
+struct tls_key *
+tls_key_load(const char *cert, const char *key, struct buf *chain,
+    char *err, size_t errlen)
+{
+	struct tls_key	*k = NULL;
+	struct buf	 kb = BUF_INIT;
+	EVP_PKEY	*pkey = NULL;
+	X509		*x = NULL;
+	BIO		*bio = NULL;
+
+	buf_reset(chain);
+	if (slurp(cert, chain) == -1 || chain->len == 0) {
+		snprintf(err, errlen, "%s: %s", cert, chain->len == 0 &&
+		    errno == 0 ? "empty" : strerror(errno));
+		goto done;
+	}
+	if ((bio = BIO_new_mem_buf(chain->data, (int)chain->len)) == NULL ||
+	    (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) == NULL) {
+		tls_key_sslerr(err, errlen, cert);
+		goto done;
+	}
+	BIO_free(bio);
+	bio = NULL;
+	if (slurp(key, &kb) == -1) {
+		snprintf(err, errlen, "%s: %s", key, strerror(errno));
+		goto done;
+	}
+	if ((bio = BIO_new_mem_buf(kb.data, (int)kb.len)) == NULL ||
+	    (pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) == NULL) {
+		tls_key_sslerr(err, errlen, key);
+		goto done;
+	}
+	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA &&
+	    EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC) {
+		snprintf(err, errlen, "%s: a %s key; only RSA and EC keys "
+		    "can be kept out of the workers", key,
+		    OBJ_nid2sn(EVP_PKEY_get_base_id(pkey)));
+		goto done;
+	}
+	if (X509_check_private_key(x, pkey) != 1) {
+		tls_key_sslerr(err, errlen,
+		    "key does not match certificate");
+		goto done;
+	}
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		goto done;
+	}
+	if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA)
+		k->rsa = EVP_PKEY_get1_RSA(pkey);
+	else
+		k->ec = EVP_PKEY_get1_EC_KEY(pkey);
+	if (k->rsa == NULL && k->ec == NULL) {
+		tls_key_sslerr(err, errlen, key);
+		free(k);
+		k = NULL;
+	}
+done:
+	if (kb.data != NULL)
+		OPENSSL_cleanse(kb.data, kb.cap);
+	buf_free(&kb);
+	BIO_free(bio);
+	X509_free(x);
+	EVP_PKEY_free(pkey);
+	return k;
+}
+
+void
+tls_key_free(struct tls_key *k)
+{
+	if (k == NULL)
+		return;
+	RSA_free(k->rsa);
+	EC_KEY_free(k->ec);
+	free(k);
+}
+
+/* --- the key process --- */
+
+static int
+answer(struct tls_key *k, const struct key_req *q, size_t n,
+    struct key_rep *a)
+{
+	unsigned int	 siglen;
+	int		 r = -1;
+
+	if (n < KEY_REQ_HEAD || q->len > KEY_DATA_MAX ||
+	    n != KEY_REQ_HEAD + q->len)
+		return -1;
+	switch (q->op) {
+	case KEY_RSA_ENC:
+	case KEY_RSA_DEC:
+		if (k->rsa == NULL || (size_t)RSA_size(k->rsa) > KEY_DATA_MAX)
+			break;
+		r = q->op == KEY_RSA_ENC ?
+		    RSA_private_encrypt((int)q->len, q->data, a->data,
+		    k->rsa, q->padding) :
+		    RSA_private_decrypt((int)q->len, q->data, a->data,
+		    k->rsa, q->padding);
+		break;
+	case KEY_EC_SIGN:
+		if (k->ec == NULL || (size_t)ECDSA_size(k->ec) > KEY_DATA_MAX)
+			break;
+		if (ECDSA_sign(0, q->data, (int)q->len, a->data, &siglen,
+		    k->ec) == 1)
+			r = (int)siglen;
+		break;
+	}
+	ERR_clear_error();
+	return r;
+}
+
+/* one request on a channel: 0, or -1 when the channel is done */
+static int
+serve_one(struct tls_key *k, int fd)
+{
+	struct key_req	 q;
+	struct key_rep	 a;
+	ssize_t		 n;
+
+	do
+		n = read(fd, &q, sizeof(q));
+	while (n == -1 && errno == EINTR);
+	if (n <= 0)
+		return -1;
+	a.len = answer(k, &q, (size_t)n, &a);
+	n = KEY_REP_HEAD + (a.len > 0 ? (size_t)a.len : 0);
+	OPENSSL_cleanse(&q, sizeof(q));
+	return write(fd, &a, (size_t)n) == n ? 0 : -1;
+}
+
+void
+tls_key_serve(struct tls_key *k, int reg)
+{
+	struct pollfd	 pfd[1 + KEY_CHANNELS];
+	struct buf	 b = BUF_INIT;
+	int		 fds[MSG_FDS], nfds, n = 1, i, j, type, r;
+
+	pfd[0].fd = reg;
+	pfd[0].events = POLLIN;
+	while (n > 1 || pfd[0].fd != -1) {
+		if (poll(pfd, n, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			log_warn("poll");
+			break;
+		}
+		for (i = n - 1; i >= 1; i--)
+			if (pfd[i].revents != 0 &&
+			    serve_one(k, pfd[i].fd) == -1) {
+				close(pfd[i].fd);
+				pfd[i] = pfd[--n];
+			}
+		if (pfd[0].fd == -1 || pfd[0].revents == 0)
+			continue;
+		if ((r = msg_recv(reg, &type, &b, fds, &nfds)) <= 0) {
+			if (r == -1)
+				log_warn("key process: master");
+			close(reg);
+			pfd[0].fd = -1;	/* the master is done with us */
+			continue;
+		}
+		for (j = 0; j < nfds; j++) {
+			if (n == 1 + KEY_CHANNELS) {
+				log_warnx("key process: too many channels");
+				close(fds[j]);
+				continue;
+			}
+			pfd[n].fd = fds[j];
+			pfd[n].events = POLLIN;
+			pfd[n++].revents = 0;
+		}
+	}
+	buf_free(&b);
+}
+
+/* --- a worker --- */
+
+void
+tls_key_channel(int fd)
+{
+	key_fd = fd;
+}
+
+/* ask the key process; the answer's length, or -1 */
+static int
+ask(enum key_op op, int padding, const unsigned char *from, int flen,
+    unsigned char *to, int tomax)
+{
+	struct key_req	 q;
+	struct key_rep	 a;
+	ssize_t		 n;
+
+	if (key_fd == -1 || flen < 0 || flen > KEY_DATA_MAX)
+		return -1;
+	q.op = op;
+	q.padding = padding;
+	q.len = (uint32_t)flen;
+	memcpy(q.data, from, (size_t)flen);
+	n = (ssize_t)(KEY_REQ_HEAD + (size_t)flen);
+	if (write(key_fd, &q, (size_t)n) != n)
+		return -1;
+	do
+		n = read(key_fd, &a, sizeof(a));
+	while (n == -1 && errno == EINTR);
+	if (n < (ssize_t)KEY_REP_HEAD || a.len < 0 || a.len > tomax ||
+	    (size_t)n != KEY_REP_HEAD + (size_t)a.len)
+		return -1;
+	memcpy(to, a.data, (size_t)a.len);
+	return a.len;
+}
+
+static int
+rsa_enc(int flen, const unsigned char *from, unsigned char *to, RSA *rsa,
+    int padding)
+{
+	return ask(KEY_RSA_ENC, padding, from, flen, to, RSA_size(rsa));
+}
+
+static int
+rsa_dec(int flen, const unsigned char *from, unsigned char *to, RSA *rsa,
+    int padding)
+{
+	return ask(KEY_RSA_DEC, padding, from, flen, to, RSA_size(rsa));
+}
+
+static int
+ec_sign(int type, const unsigned char *dgst, int dlen, unsigned char *sig,
+    unsigned int *siglen, const BIGNUM *kinv, const BIGNUM *r, EC_KEY *ec)
+{
+	int	 n;
+
+	(void)type;
+	(void)kinv;
+	(void)r;
+	if ((n = ask(KEY_EC_SIGN, 0, dgst, dlen, sig, ECDSA_size(ec))) < 0)
+		return 0;
+	*siglen = (unsigned int)n;
+	return 1;
+}
+
+/* the methods, made once a process and kept: a key object holds them */
+static RSA_METHOD *
+rsa_method(void)
+{
+	static RSA_METHOD	*m;
+
+	if (m == NULL && (m = RSA_meth_dup(RSA_get_default_method())) !=
+	    NULL) {
+		RSA_meth_set1_name(m, "bantin key process");
+		RSA_meth_set_priv_enc(m, rsa_enc);
+		RSA_meth_set_priv_dec(m, rsa_dec);
+	}
+	return m;
+}
+
+static EC_KEY_METHOD *
+ec_method(void)
+{
+	static EC_KEY_METHOD	*m;
+	int			(*setup)(EC_KEY *, BN_CTX *, BIGNUM **,
+				    BIGNUM **);
+	ECDSA_SIG		*(*sig)(const unsigned char *, int,
+				    const BIGNUM *, const BIGNUM *, EC_KEY *);
+
+	if (m == NULL && (m = EC_KEY_METHOD_new(EC_KEY_get_default_method()))
+	    != NULL) {
+		EC_KEY_METHOD_get_sign(m, NULL, &setup, &sig);
+		EC_KEY_METHOD_set_sign(m, ec_sign, setup, sig);
+	}
+	return m;
+}
+
+EVP_PKEY *
+tls_key_proxy(X509 *cert, char *err, size_t errlen)
+{
+	EVP_PKEY	*pub, *pk = NULL;
+	RSA		*rsa = NULL;
+	EC_KEY		*ec = NULL;
+
+	if ((pub = X509_get0_pubkey(cert)) == NULL) {
+		tls_key_sslerr(err, errlen, "certificate's public key");
+		return NULL;
+	}
+	if ((pk = EVP_PKEY_new()) == NULL)
+		goto fail;
+	switch (EVP_PKEY_get_base_id(pub)) {
+	case EVP_PKEY_RSA:
+		/* a copy of the public key, with our method */
+		if ((rsa = EVP_PKEY_get1_RSA(pub)) == NULL ||
+		    rsa_method() == NULL ||
+		    !RSA_set_method(rsa, rsa_method()) ||
+		    !EVP_PKEY_assign_RSA(pk, rsa))
+			goto fail;
+		return pk;
+	case EVP_PKEY_EC:
+		if ((ec = EVP_PKEY_get1_EC_KEY(pub)) == NULL ||
+		    ec_method() == NULL ||
+		    !EC_KEY_set_method(ec, ec_method()) ||
+		    !EVP_PKEY_assign_EC_KEY(pk, ec))
+			goto fail;
+		return pk;
+	default:
+		snprintf(err, errlen, "a %s certificate: only RSA and EC "
+		    "keys can be kept out of the workers",
+		    OBJ_nid2sn(EVP_PKEY_get_base_id(pub)));
+		EVP_PKEY_free(pk);
+		return NULL;
+	}
+fail:
+	tls_key_sslerr(err, errlen, "key object");
+	RSA_free(rsa);
+	EC_KEY_free(ec);
+	EVP_PKEY_free(pk);
+	return NULL;
+}
