@@ -156,7 +156,7 @@ bench-scale: deps
 
 # The load generator stands alone; the bare responder is built from
 # bantin's own transport objects, so it is the ceiling for this code.
-BENCH_OBJS =	$(B)/tls.o $(B)/loop.o $(B)/listen.o $(B)/buf.o $(B)/log.o
+BENCH_OBJS =	$(B)/tls.o $(B)/tls_key.o $(B)/msg.o $(B)/loop.o $(B)/listen.o $(B)/buf.o $(B)/log.o
 
 bench/loadgen: bench/loadgen.c $(FLAVOUR)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ bench/loadgen.c -lssl -lcrypto

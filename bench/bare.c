@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "config.h"
 #include "listen.h"
 #include "log.h"
@@ -272,7 +274,8 @@ main(int argc, char *argv[])
 	const char	*addr = "127.0.0.1", *cert = NULL, *key = NULL;
 	char		 err[512];
 	size_t		 i;
-	int		 ch, fd, plain = 0, port = 0, r;
+	struct buf	 chain = BUF_INIT;
+	int		 ch, fd = -1, plain = 0, port = 0, r;
 
 	while ((ch = getopt(argc, argv, "a:c:k:p:P")) != -1) {
 		switch (ch) {
@@ -313,9 +316,16 @@ main(int argc, char *argv[])
 		    (char)('a' + i % 26);
 	bare_answer_len += BARE_BODY;
 
-	if (!plain && (bare_tls = tls_ctx_new(cert, key, CONFIG_CIPHERS, err,
-	    sizeof(err))) == NULL)
-		fatalx("%s", err);
+	/* the ceiling: the key in this process, no key process */
+	if (!plain && ((fd = open(cert, O_RDONLY | O_CLOEXEC)) == -1 ||
+	    buf_read_fd(&chain, fd, 1 << 20, 4096) == -1 ||
+	    (bare_tls = tls_ctx_new(chain.data, chain.len, CONFIG_CIPHERS,
+	    err, sizeof(err))) == NULL ||
+	    tls_ctx_own_key(bare_tls, key, err, sizeof(err)) == -1))
+		fatalx("%s: %s", cert, err);
+	if (fd != -1)
+		close(fd);
+	buf_free(&chain);
 	if ((fd = listen_open(addr, port, err, sizeof(err))) == -1)
 		fatalx("%s", err);
 	if ((l = loop_new()) == NULL)

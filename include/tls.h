@@ -29,6 +29,10 @@ int		 tls_generate(const char *cert, const char *key,
  * stays in the key process (tls_key.h). */
 struct tls_ctx	*tls_ctx_new(const char *chain, size_t len,
 		    const char *ciphers, char *err, size_t errlen);
+/* The private key in this process instead (bench/bare: the ceiling
+ * that bantin's key process is measured against). */
+int		 tls_ctx_own_key(struct tls_ctx *, const char *key, char *err,
+		    size_t errlen);
 void		 tls_ctx_free(struct tls_ctx *);
 
 struct tls	*tls_new(struct tls_ctx *, int fd);

@@ -25,6 +25,9 @@
  * counters; the parent ends with it.
  */
 
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -232,12 +235,18 @@ fork_child(sigset_t *old)
 	return pid;
 }
 
-/* In a child: the parent's descriptors closed, its handlers undone. */
+/* In a child: the parent's descriptors closed, its handlers undone,
+ * and a name of its own for ps and top. */
 static void
-leave_parent(struct parent *p, const sigset_t *mask)
+leave_parent(struct parent *p, const sigset_t *mask, const char *name)
 {
 	struct sigaction	 sa;
 
+#ifdef PR_SET_NAME
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+#else
+	(void)name;
+#endif
 	close(sig_pipe[0]);
 	close(sig_pipe[1]);
 	if (p->ctl != -1)
@@ -288,7 +297,7 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 		tls_key_free(key);
 		return -1;
 	case 0:
-		leave_parent(p, &mask);
+		leave_parent(p, &mask, "bantin-key");
 		close(ch[1]);
 		log_setprefix("key process");
 		/* it ends when the master and its workers are done with
@@ -478,7 +487,7 @@ privsep_run(struct config *conf)
 	case -1:
 		fatal("fork");
 	case 0:
-		leave_parent(&p, &mask);
+		leave_parent(&p, &mask, "bantin-master");
 		close(ctl[0]);
 		drop(conf);
 		exit(master_run(ctl[1]));

@@ -260,6 +260,7 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 	log_setprefix(prefix);
 	/* the master's death ends us too */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	prctl(PR_SET_NAME, "bantin-worker", 0, 0, 0);
 	if (getppid() == 1)
 		_exit(0);
 

@@ -1,8 +1,9 @@
 /*
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
- * tls.c: every call into OpenSSL lives here (config.c only asks it
- * whether a cipher list names anything). conn.c sees only
+ * tls.c: every call into OpenSSL lives here and in tls_key.c (the
+ * private key and its process); config.c only asks OpenSSL whether a
+ * cipher list names anything. conn.c sees only
  * TLS_OK / TLS_WANT_READ / TLS_WANT_WRITE / TLS_EOF / TLS_ERR.
  *
  * TLS 1.2 is offered with the suites of [gemini] ciphers only; the
@@ -357,6 +358,18 @@ tls_ctx_new(const char *chain, size_t len, const char *ciphers,
 fail:
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+int
+tls_ctx_own_key(struct tls_ctx *t, const char *key, char *err,
+    size_t errlen)
+{
+	if (SSL_CTX_use_PrivateKey_file(t->ctx, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(t->ctx) != 1) {
+		ssl_err(err, errlen, key);
+		return -1;
+	}
+	return 0;
 }
 
 void

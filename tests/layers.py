@@ -11,9 +11,9 @@ import sys
 # layer: files (without .c); a header x.h belongs to x.c, a private
 # header to the family named after it
 LAYERS = [
-    ("support", "buf log proto config sandbox memtrim label zone"),
+    ("support", "buf log proto config sandbox memtrim label zone msg"),
     ("blocks", "utf8 gemtext path mime scheme memo"),
-    ("transport", "loop listen tls conn"),
+    ("transport", "loop listen tls_key tls conn"),
     ("core", "convert convert_md convert_html convert_html_tree "
              "convert_html_meta convert_html_pick convert_html_page "
              "convert_txt article article_news catalog site "
@@ -21,7 +21,7 @@ LAYERS = [
              "render route"),
     ("serve", "serve"),
     ("front", "gopher_render gemini gopher"),
-    ("processes", "server master preview import main"),
+    ("processes", "server master privsep preview import main"),
 ]
 PRIVATE = {"convert_int": "convert", "convert_html_int": "convert_html",
            "site_int": "site", "site_walk": "site_walk",

@@ -175,6 +175,13 @@ ready_or_gone() {
 		! kill -0 "$PID" 2>/dev/null
 }
 
+# The processes under our server ($PID, the privileged parent): the
+# master, its workers, and the key process(es), by the names they give
+# themselves
+master_pid() { pgrep -P "$PID" -x bantin-master; }
+worker_pids() { _m=$(master_pid) && pgrep -P "$_m" -x bantin-worker; }
+key_pids() { pgrep -P "$PID" -x bantin-key; }
+
 # stop_server: SIGTERM our server and wait for it; 0 if it exited 0
 stop_server() {
 	[ -n "$PID" ] || return 0

@@ -216,8 +216,10 @@ test_counters_kill9_file_parses() {
 		for j in 1 2 3; do gem "gemini://localhost/"; done
 		# a flush has written this round's visits
 		wait_for 30 site_at_least $((3 * i + 3)) || fail "round $i not flushed"
-		workers=$(pgrep -P "$PID")
-		kill -KILL "$PID"; wait "$PID" 2>/dev/null || true
+		# the master holds the counts: it dies, and the parent
+		# ends with it
+		m=$(master_pid); workers=$(pgrep -P "$m")
+		kill -KILL "$m"; wait "$PID" 2>/dev/null || true
 		PID=
 		# the workers stop when the master dies (PR_SET_PDEATHSIG) and
 		# hold the listening sockets until then

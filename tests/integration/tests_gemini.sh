@@ -228,7 +228,7 @@ holds_more() { [ $(( $(sockets "$1") - $2 )) -ge "$3" ]; }
 
 test_max_connections_no_busy_loop() {
 	MAXCONN=4 WORKERS=1 setup; start_server
-	w=$(pgrep -P "$PID" | head -n 1)
+	w=$(worker_pids | head -n 1)
 	base=$(sockets "$w")
 	# 12 connections, each with the first byte of a ClientHello: the
 	# kernel hands them to the worker at once (a silent one it keeps
@@ -251,16 +251,16 @@ time.sleep(120)' "$GP" &
 
 # replaced PID: the server has its two workers again, PID not one of them
 replaced() {
-	pgrep -P "$PID" >"$TMP/workers"
+	worker_pids >"$TMP/workers"
 	! grep -qx "$1" "$TMP/workers" && [ "$(wc -l <"$TMP/workers")" -eq 2 ]
 }
 
 test_worker_restart() {
 	WORKERS=2 setup; start_server
-	w=$(pgrep -P "$PID" | head -n 1)
+	w=$(worker_pids | head -n 1)
 	kill -KILL "$w"
 	wait_for 30 replaced "$w"
-	[ "$(pgrep -P "$PID" | wc -l)" -eq 2 ] || fail "worker not replaced"
+	[ "$(worker_pids | wc -l)" -eq 2 ] || fail "worker not replaced"
 	expect_log "restarting"
 	gem "gemini://localhost/"
 	expect_status 20

@@ -1,0 +1,153 @@
+# tests_privsep.sh: the privileged parent, the unprivileged master and
+# workers, and the key process that alone holds the TLS private key.
+
+# uid PID: the process's real user id
+uid_of() { awk '/^Uid:/ { print $2 }' "/proc/$1/status"; }
+
+# key_scalar FILE: the EC private key's 32 bytes, as hex
+key_scalar() {
+	openssl ec -in "$1" -outform DER 2>/dev/null | $PYTHON -c '
+import sys
+d = sys.stdin.buffer.read()
+i = d.find(b"\x02\x01\x01\x04\x20")
+print(d[i + 5:i + 37].hex() if i >= 0 else "")'
+}
+
+# holds_bytes PID HEX: the process's memory holds those bytes (root
+# reads any process's memory, a non-dumpable one too)
+holds_bytes() {
+	$PYTHON - "$1" "$2" <<'PY'
+import re, sys
+pid, needle = sys.argv[1], bytes.fromhex(sys.argv[2])
+found = False
+with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+    for line in maps:
+        m = re.match(r"([0-9a-f]+)-([0-9a-f]+) (r)", line)
+        if not m or "[vvar]" in line or "[vsyscall]" in line:
+            continue
+        lo, hi = int(m.group(1), 16), int(m.group(2), 16)
+        try:
+            mem.seek(lo)
+            if needle in mem.read(hi - lo):
+                found = True
+                break
+        except OSError:
+            pass
+sys.exit(0 if found else 1)
+PY
+}
+
+# as root, with user = nobody: a tree the user may read, a key only
+# root may
+privsep_setup() {
+	setup "[server]
+user = nobody
+$1"
+	chmod 755 "$TMP"
+	chmod 600 "$TMP/key.pem"
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] && return 0
+	echo "skipped: needs root (user = nobody)"
+	return 1
+}
+
+test_privsep_users() {
+	need_root || return 0
+	privsep_setup; start_server
+	[ "$(uid_of "$PID")" -eq 0 ] || fail "the parent is not root"
+	nobody=$(id -u nobody)
+	m=$(master_pid); k=$(key_pids); w=$(worker_pids)
+	[ -n "$m" ] && [ -n "$k" ] && [ -n "$w" ] || fail "processes: master '$m' key '$k' workers '$w'"
+	for p in $m $k $w; do
+		[ "$(uid_of "$p")" -eq "$nobody" ] || fail "pid $p runs as $(uid_of "$p")"
+	done
+	gem "gemini://localhost/"; expect_status 20
+	gopher ""; printf '%s' "$GOPHER" | grep -q "^1" || fail "gopher menu"
+}
+
+# SIGHUP with user = nobody: a new certificate and key (readable by
+# root only), a changed configuration and a changed tree all take
+test_privsep_reload_takes_everything() {
+	need_root || return 0
+	RESCAN=0 privsep_setup; start_server
+	fp1=$($GEMGET --cert-der "$GP" gemini://localhost/)
+	gen_cert "$TMP"; chmod 600 "$TMP/key.pem"
+	sed -i 's/^title = .*/title = Tin mới nạp lại/' "$TMP/t.ini"
+	mkdir -p "$TMP/capsule/moi"
+	printf '# Bài mới sau SIGHUP\n\nNội dung.\n' >"$TMP/capsule/moi/2024-01-02-bai-moi.gmi"
+	kill -HUP "$PID"
+	wait_for 60 grep -q 'reloaded: generation 2' "$TMP/log" || fail "no reload: $(tail -n 5 "$TMP/log")"
+	! grep -q 'reload failed' "$TMP/log" || fail "$(grep 'reload failed' "$TMP/log")"
+	fp2=$($GEMGET --cert-der "$GP" gemini://localhost/)
+	[ -n "$fp2" ] && [ "$fp1" != "$fp2" ] || fail "the old certificate is still served"
+	gem "gemini://localhost/"; expect_status 20; expect_body "Tin mới nạp lại"
+	gem "gemini://localhost/moi/2024-01-02-bai-moi"; expect_status 20
+	expect_body "Bài mới sau SIGHUP"
+	[ "$(uid_of "$(master_pid)")" -eq "$(id -u nobody)" ] || fail "master uid"
+}
+
+# no worker and no master holds the private key; the key process does
+# (which shows the search would find it)
+test_key_only_in_key_process() {
+	need_root || return 0
+	privsep_setup; start_server
+	gem "gemini://localhost/"; expect_status 20
+	hex=$(key_scalar "$TMP/key.pem")
+	[ ${#hex} -eq 64 ] || fail "no key scalar: '$hex'"
+	k=$(key_pids)
+	holds_bytes "$k" "$hex" || fail "not found in the key process: the search is broken"
+	for p in $(master_pid) $(worker_pids); do
+		! holds_bytes "$p" "$hex" || fail "pid $p ($(cat /proc/$p/comm)) holds the private key"
+	done
+}
+
+# the key process killed: the parent starts another, and handshakes
+# work again with the same certificate
+test_key_process_replaced() {
+	WORKERS=1 setup; start_server
+	fp1=$($GEMGET --cert-der "$GP" gemini://localhost/)
+	k=$(key_pids)
+	kill -KILL "$k"
+	wait_for 60 grep -q "the key process (pid $k) ended; starting another" "$TMP/log" ||
+		fail "not replaced: $(tail -n 5 "$TMP/log")"
+	wait_for 60 grep -q 'reloaded: generation 2' "$TMP/log" || fail "no new generation"
+	gem "gemini://localhost/"; expect_status 20
+	[ "$($GEMGET --cert-der "$GP" gemini://localhost/)" = "$fp1" ] || fail "certificate changed"
+	[ "$(key_pids | wc -l)" -eq 1 ] || fail "key processes: $(key_pids)"
+}
+
+# a key that does not match the certificate: the reload is refused,
+# and the running certificate and key go on serving
+test_reload_bad_key_keeps_running() {
+	setup; start_server
+	fp1=$($GEMGET --cert-der "$GP" gemini://localhost/)
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$TMP/key.pem" 2>/dev/null
+	kill -HUP "$PID"
+	wait_for 60 grep -q 'reload failed: key does not match certificate' "$TMP/log" ||
+		fail "no refusal: $(tail -n 5 "$TMP/log")"
+	gem "gemini://localhost/"; expect_status 20
+	[ "$($GEMGET --cert-der "$GP" gemini://localhost/)" = "$fp1" ] || fail "certificate changed"
+}
+
+# an RSA certificate signs through the key process too (TLS 1.3's
+# RSA-PSS and TLS 1.2's PKCS#1)
+test_rsa_key_through_key_process() {
+	setup
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+	    -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
+	start_server
+	gem "gemini://localhost/"; expect_status 20 "TLS 1.3, RSA-PSS"
+	gem "gemini://localhost/" --tls12; expect_status 20 "TLS 1.2, RSA"
+}
+
+# the master gone: the parent stops, and says why
+test_master_death_stops_parent() {
+	setup; start_server
+	kill -KILL "$(master_pid)"
+	wait_for 60 gone "$PID" || fail "the parent outlived the master"
+	wait "$PID" && fail "exit status 0 after the master died"
+	PID=
+	expect_log "the master (pid"
+}
