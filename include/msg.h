@@ -9,7 +9,8 @@
 
 struct buf;
 
-#define MSG_MAX		(256 * 1024)	/* bytes of one message */
+#define MSG_MAX		(128 * 1024)	/* bytes of one message: under the
+					   socket buffer's default size */
 #define MSG_FDS		32		/* descriptors of one message */
 
 /* A SOCK_SEQPACKET socketpair, close-on-exec; -1 and errno. */

@@ -503,7 +503,8 @@ privsep_run(struct config *conf)
 	if (r != 1) {
 		kill(p.master, SIGTERM);
 		log_warnx("the master did not start");
-		return 1;
+		p.master_status = 1;
+		goto done;
 	}
 
 	pfd[0].fd = sig_pipe[0];
@@ -536,10 +537,13 @@ privsep_run(struct config *conf)
 		while (nfds > 0)
 			close(fds[--nfds]);
 	}
+	/* a master that stopped without being told to is a failure */
+	if (!p.stopping && p.master_status == 0)
+		p.master_status = 1;
+done:
 	buf_free(&chain);
 	close_listeners(&p.ls);
 	close(p.ctl);
 	config_free(p.conf);
-	return p.stopping ? p.master_status : (p.master_status ?
-	    p.master_status : 1);
+	return p.master_status;
 }

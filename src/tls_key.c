@@ -24,6 +24,9 @@
 
 #define OPENSSL_SUPPRESS_DEPRECATED	/* RSA_METHOD, EC_KEY_METHOD */
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -47,6 +50,7 @@
 #define KEY_DATA_MAX	2048		/* an RSA block of 16,384 bits */
 #define KEY_CHANNELS	(4 * 64 + 8)	/* workers of two generations */
 #define KEY_FILE_MAX	(1024 * 1024)
+#define KEY_WAIT_SECS	5		/* for an answer */
 
 enum key_op {
 	KEY_RSA_ENC = 1,		/* RSA private encryption (sign) */
@@ -285,6 +289,13 @@ tls_key_serve(struct tls_key *k, int reg)
 void
 tls_key_channel(int fd)
 {
+	/* a key process that hangs must not hang the worker with it:
+	 * the handshake fails after this long, the others go on */
+	struct timeval	 tv = { KEY_WAIT_SECS, 0 };
+
+	if (fd != -1 && setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)) == -1)
+		log_warn("key channel");
 	key_fd = fd;
 }
 
