@@ -47,7 +47,7 @@ endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
-		memtrim sandbox zone label import
+		memtrim sandbox zone label import log
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -103,6 +103,7 @@ $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
 $(B)/test_zone: $(B)/test_zone.o $(B)/zone.o
 $(B)/test_label: $(B)/test_label.o $(B)/label.o
+$(B)/test_log: $(B)/test_log.o $(B)/log.o
 $(B)/test_import: $(B)/test_import.o $(B)/import.o $(B)/convert.o \
 		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
 		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \

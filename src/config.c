@@ -34,6 +34,7 @@
 
 static const char *const known[] = {
 	"server:hostname", "server:state_dir", "server:workers", "server:user",
+	"server:log", "server:access_log",
 	"gemini:listen", "gemini:port", "gemini:cert", "gemini:key",
 	"gemini:ciphers",
 	"gopher:enabled", "gopher:listen", "gopher:port", "gopher:host",
@@ -45,6 +46,10 @@ static const char *const known[] = {
 	"limits:max_connections",
 	NULL
 };
+
+/* [server] log and access_log: the values that are not a file */
+static const char *const log_words[] = { "", "syslog", "stderr", NULL };
+static const char *const access_words[] = { "", NULL };
 
 static const char *const sections[] = {
 	"server", "gemini", "gopher", "site", "counter", "limits", "labels",
@@ -205,6 +210,44 @@ join(const char *dir, const char *name)
 	return p;
 }
 
+/*
+ * A log file's path into *out, resolved against cwd: its folder must
+ * be there (whether the file can be written is found at start, by the
+ * user bantin runs as). words are values that are not paths here.
+ * -1 out of memory.
+ */
+static int
+get_log(dictionary *d, const char *key, const char *cwd,
+    const char *const *words, char **out, struct check *ck)
+{
+	const char	*s = get(d, key, "");
+	char		*slash;
+	struct stat	 st;
+	int		 i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(s, words[i]) == 0)
+			return (*out = strdup(s)) == NULL ? -1 : 0;
+	if (strcmp(s, "syslog") == 0 || strcmp(s, "stderr") == 0) {
+		problem(ck, key, "'%s': a file's path is wanted here", s);
+		return (*out = strdup("")) == NULL ? -1 : 0;
+	}
+	if ((*out = join(cwd, s)) == NULL)
+		return -1;
+	if ((slash = strrchr(*out, '/')) == NULL || slash[1] == '\0') {
+		problem(ck, key, "'%s' is not a file's path", s);
+		return 0;
+	}
+	*slash = '\0';
+	if (stat(**out ? *out : "/", &st) == -1)
+		problem(ck, key, "%s: %s", **out ? *out : "/",
+		    strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		problem(ck, key, "%s: not a folder", *out);
+	*slash = '/';
+	return 0;
+}
+
 /* Does OpenSSL make anything of the TLS 1.2 cipher list? */
 static void
 check_ciphers(const char *list, struct check *ck)
@@ -321,7 +364,10 @@ config_load(const char *file, struct buf *errs)
 		if (c->workers > CONFIG_WORKERS_MAX)
 			c->workers = CONFIG_WORKERS_MAX;
 	}
-	if (get_str(d, "server:user", "", &c->user) == -1)
+	if (get_str(d, "server:user", "", &c->user) == -1 ||
+	    get_log(d, "server:log", cwd, log_words, &c->log, &ck) == -1 ||
+	    get_log(d, "server:access_log", cwd, access_words,
+	    &c->access_log, &ck) == -1)
 		goto nomem;
 
 	/* [gemini] */
@@ -448,6 +494,8 @@ config_free(struct config *c)
 	free(c->hostname);
 	free(c->state_dir);
 	free(c->user);
+	free(c->log);
+	free(c->access_log);
 	for (i = 0; i < c->gemini_nlisten; i++)
 		free(c->gemini_listen[i]);
 	for (i = 0; i < c->gopher_nlisten; i++)
@@ -487,6 +535,8 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "server.state_dir = %s\n", c->state_dir);
 	buf_printf(b, "server.workers = %d\n", c->workers);
 	buf_printf(b, "server.user = %s\n", c->user);
+	buf_printf(b, "server.log = %s\n", c->log);
+	buf_printf(b, "server.access_log = %s\n", c->access_log);
 	dump_list(b, "gemini.listen", c->gemini_listen, c->gemini_nlisten);
 	buf_printf(b, "gemini.port = %d\n", c->gemini_port);
 	buf_printf(b, "gemini.cert = %s\n", c->cert);

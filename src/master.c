@@ -507,11 +507,23 @@ reap(struct master *m)
 	}
 }
 
+/* A new generation on the running snapshot, when a failed reload
+ * started none: the old one would write to the files logrotate moved
+ * away until the next reload. */
+static void
+renew_workers(struct master *m)
+{
+	signal_gen(m, 0, SIGTERM);
+	start_generation(m);
+	log_info("log files reopened: generation %d", m->gen);
+}
+
 static void
 pipe_cb(struct loop *l, int fd, int ev, void *arg)
 {
 	struct master		*m = arg;
 	char			 junk[64];
+	int			 reopened, gen;
 
 	(void)ev;
 	while (read(fd, junk, sizeof(junk)) > 0)
@@ -529,8 +541,14 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 	}
 	if (sig_hup && !m->stopping) {
 		sig_hup = 0;
+		/* logrotate moved the files away: new ones, for the master
+		 * now and for the workers forked from now on */
+		reopened = log_reopen();
 		log_info("SIGHUP: reloading");
+		gen = m->gen;
 		reload(m, 1);
+		if (reopened && m->gen == gen)
+			renew_workers(m);
 	}
 	if (m->stopping && count_gen(m, 0) + count_gen(m, 1) == 0)
 		loop_stop(l);
