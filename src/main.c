@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "certcheck.h"
 #include "config.h"
 #include "import.h"
 #include "log.h"
@@ -92,6 +93,12 @@ main(int argc, char *argv[])
 			config_dump(conf, &dump);
 			fputs(dump.data, stdout);
 			buf_free(&dump);
+		}
+		/* what start-up would refuse in the certificate */
+		if (certcheck_print(conf, stderr) > 0) {
+			fprintf(stderr, "%s: configuration refused\n", file);
+			config_free(conf);
+			return 1;
 		}
 		printf("configuration OK\n");
 		config_free(conf);

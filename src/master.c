@@ -31,6 +31,7 @@
 
 #include "buf.h"
 #include "catalog.h"
+#include "certcheck.h"
 #include "config.h"
 #include "counter.h"
 #include "listen.h"
@@ -405,9 +406,15 @@ reload(struct master *m, int reconf)
 			goto fail;
 		}
 		/* always: a certificate renewed in place is taken too */
-		if ((conf->cert_generate && tls_generate(conf->cert,
-		    conf->key, conf->hostname, err, sizeof(err)) == -1) ||
-		    (tls = tls_ctx_new(conf->cert, conf->key, conf->ciphers,
+		if (certcheck_generate(conf, err, sizeof(err)) == -1) {
+			log_warnx("reload failed: %s", err);
+			goto fail;
+		}
+		if (certcheck_log(conf) == -1) {
+			log_warnx("reload failed: certificate refused");
+			goto fail;
+		}
+		if ((tls = tls_ctx_new(conf->cert, conf->key, conf->ciphers,
 		    err, sizeof(err))) == NULL) {
 			log_warnx("reload failed: %s", err);
 			goto fail;
@@ -697,11 +704,10 @@ master_run(struct config *conf)
 
 	if (mkdir(conf->state_dir, 0700) == -1 && errno != EEXIST)
 		fatal("mkdir %s", conf->state_dir);
-	if (conf->cert_generate) {
-		if (tls_generate(conf->cert, conf->key, conf->hostname, err,
-		    sizeof(err)) == -1)
-			fatalx("%s", err);
-	}
+	if (certcheck_generate(conf, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (certcheck_log(conf) == -1)
+		fatalx("certificate refused");
 	if ((m.tls = tls_ctx_new(conf->cert, conf->key, conf->ciphers, err,
 	    sizeof(err))) == NULL)
 		fatalx("%s", err);

@@ -2,7 +2,8 @@
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
  * tls.c: every call into OpenSSL lives here (config.c only asks it
- * whether a cipher list names anything). conn.c sees only
+ * whether a cipher list names anything, certcheck.c reads certificates
+ * and keys to check them before they are used). conn.c sees only
  * TLS_OK / TLS_WANT_READ / TLS_WANT_WRITE / TLS_EOF / TLS_ERR.
  *
  * TLS 1.2 is offered with the suites of [gemini] ciphers only; the
