@@ -193,10 +193,13 @@ validity(X509 *x, const char *path, certcheck_say *fn, void *arg)
 	if (ok && left <= 0)
 		say(fn, arg, 0, "gemini:cert", path, "ended on %s: clients "
 		    "may refuse it; renew it", when);
+	else if (ok && left < DAY)
+		say(fn, arg, 0, "gemini:cert", path, "ends on %s, in less "
+		    "than a day: renew it", when);
 	else if (ok && left < CERTCHECK_DAYS * DAY)
 		say(fn, arg, 0, "gemini:cert", path, "ends on %s, in %lld "
-		    "days (less than %d): renew it", when, left / DAY,
-		    CERTCHECK_DAYS);
+		    "day%s (less than %d): renew it", when, left / DAY,
+		    left < 2 * DAY ? "" : "s", CERTCHECK_DAYS);
 }
 
 int

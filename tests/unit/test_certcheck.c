@@ -126,6 +126,10 @@ static const struct {
 	/* dates: warnings only */
 	{ "localhost", "localhost", NULL, -DAY, 10 * DAY + 3600, 0, 0, NULL,
 	    ", in 10 days (less than 30): renew it" },
+	{ "localhost", "localhost", NULL, -DAY, DAY + 3600, 0, 0, NULL,
+	    ", in 1 day (less than 30): renew it" },
+	{ "localhost", "localhost", NULL, -DAY, 3600, 0, 0, NULL,
+	    ", in less than a day: renew it" },
 	{ "localhost", "localhost", NULL, -DAY, 31 * DAY, 0, 0, NULL, NULL },
 	{ "localhost", "localhost", NULL, -10 * DAY, -DAY, 0, 0, NULL,
 	    "/cert.pem: ended on " },
