@@ -18,7 +18,7 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		site_entry.c site.c catalog.c search.c counter.c render.c \
 		scheme.c route.c mime.c memo.c pagecache.c serve.c
 FRONT =		gemini.c gopher.c gopher_render.c
-TRANSPORT =	loop.c listen.c tls_key.c tls.c conn.c
+TRANSPORT =	loop.c listen.c tls_key.c tls.c conn.c certcheck.c
 SUPPORT =	config.c sandbox.c memtrim.c msg.c
 SRCS =		main.c privsep.c master.c server.c preview.c import.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
 
@@ -47,7 +47,7 @@ endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
-		memtrim sandbox zone label import tls_key
+		memtrim sandbox zone label import tls_key log certcheck
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -105,6 +105,9 @@ $(B)/test_zone: $(B)/test_zone.o $(B)/zone.o
 $(B)/test_label: $(B)/test_label.o $(B)/label.o
 $(B)/test_tls_key: $(B)/test_tls_key.o $(B)/tls_key.o $(B)/msg.o $(B)/log.o \
 		$(B)/buf.o
+$(B)/test_log: $(B)/test_log.o $(B)/log.o
+$(B)/test_certcheck: $(B)/test_certcheck.o $(B)/certcheck.o $(B)/tls.o \
+		$(B)/log.o
 $(B)/test_import: $(B)/test_import.o $(B)/import.o $(B)/convert.o \
 		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
 		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \

@@ -301,7 +301,8 @@ main(int argc, char *argv[])
 	if (optind != argc || port < 0 || port > 65535 ||
 	    (!plain && (cert == NULL || key == NULL)))
 		usage();
-	log_init(1, 0);
+	if (log_open("stderr", NULL, 1, 0, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	log_setprefix("bare");
 	signal(SIGPIPE, SIG_IGN);
 

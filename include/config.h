@@ -21,6 +21,10 @@ struct config {
 	char	*state_dir;
 	int	 workers;			/* resolved: >= 1 */
 	char	*user;				/* "" = do not drop */
+	char	*log;				/* "syslog", "stderr", a
+						   resolved path; "" = stderr
+						   with -d, else syslog */
+	char	*access_log;			/* resolved path, "" = off */
 	/* [gemini] */
 	char	*gemini_listen[CONFIG_LISTEN_MAX];
 	int	 gemini_nlisten;

@@ -13,6 +13,7 @@
 #include "proto.h"
 
 #define GEMINI_URL_MAX	1024		/* bytes, without CRLF */
+#define GEMINI_PORT	1965		/* left out of URLs */
 
 struct conn_front;
 struct serve;

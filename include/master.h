@@ -15,13 +15,16 @@ enum master_msg {
 				   descriptors */
 	MASTER_MSG_DONE,	/* master -> parent: one byte, 1 if that
 				   configuration now runs */
-	MASTER_MSG_CHANNEL	/* master -> key process: a worker's
+	MASTER_MSG_CHANNEL,	/* master -> key process: a worker's
 				   channel */
+	MASTER_MSG_LOGS		/* parent -> master: the log files,
+				   reopened (log_files), when no new
+				   configuration follows */
 };
 
 /* The bytes of a MASTER_MSG_CONF: the listeners (their descriptors go
- * with the message, then the key channel's), the configuration and the
- * certificate chain's PEM text. */
+ * with the message, then the key channel's, then the log files'), the
+ * configuration and the certificate chain's PEM text. */
 int	master_pack(struct buf *, const struct config *,
 	    const struct listener *, int nlisteners, const struct buf *chain);
 /* Serve what the parent sends over ctl until SIGTERM/SIGINT or the

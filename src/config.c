@@ -36,6 +36,7 @@
 
 static const char *const known[] = {
 	"server:hostname", "server:state_dir", "server:workers", "server:user",
+	"server:log", "server:access_log",
 	"gemini:listen", "gemini:port", "gemini:cert", "gemini:key",
 	"gemini:ciphers",
 	"gopher:enabled", "gopher:listen", "gopher:port", "gopher:host",
@@ -47,6 +48,10 @@ static const char *const known[] = {
 	"limits:max_connections",
 	NULL
 };
+
+/* [server] log and access_log: the values that are not a file */
+static const char *const log_words[] = { "", "syslog", "stderr", NULL };
+static const char *const access_words[] = { "", NULL };
 
 static const char *const sections[] = {
 	"server", "gemini", "gopher", "site", "counter", "limits", "labels",
@@ -207,6 +212,44 @@ join(const char *dir, const char *name)
 	return p;
 }
 
+/*
+ * A log file's path into *out, resolved against cwd: its folder must
+ * be there (whether the file can be written is found at start, by the
+ * user bantin runs as). words are values that are not paths here.
+ * -1 out of memory.
+ */
+static int
+get_log(dictionary *d, const char *key, const char *cwd,
+    const char *const *words, char **out, struct check *ck)
+{
+	const char	*s = get(d, key, "");
+	char		*slash;
+	struct stat	 st;
+	int		 i;
+
+	for (i = 0; words[i] != NULL; i++)
+		if (strcmp(s, words[i]) == 0)
+			return (*out = strdup(s)) == NULL ? -1 : 0;
+	if (strcmp(s, "syslog") == 0 || strcmp(s, "stderr") == 0) {
+		problem(ck, key, "'%s': a file's path is wanted here", s);
+		return (*out = strdup("")) == NULL ? -1 : 0;
+	}
+	if ((*out = join(cwd, s)) == NULL)
+		return -1;
+	if ((slash = strrchr(*out, '/')) == NULL || slash[1] == '\0') {
+		problem(ck, key, "'%s' is not a file's path", s);
+		return 0;
+	}
+	*slash = '\0';
+	if (stat(**out ? *out : "/", &st) == -1)
+		problem(ck, key, "%s: %s", **out ? *out : "/",
+		    strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		problem(ck, key, "%s: not a folder", *out);
+	*slash = '/';
+	return 0;
+}
+
 /* Does OpenSSL make anything of the TLS 1.2 cipher list? */
 static void
 check_ciphers(const char *list, struct check *ck)
@@ -323,7 +366,10 @@ config_load(const char *file, struct buf *errs)
 		if (c->workers > CONFIG_WORKERS_MAX)
 			c->workers = CONFIG_WORKERS_MAX;
 	}
-	if (get_str(d, "server:user", "", &c->user) == -1)
+	if (get_str(d, "server:user", "", &c->user) == -1 ||
+	    get_log(d, "server:log", cwd, log_words, &c->log, &ck) == -1 ||
+	    get_log(d, "server:access_log", cwd, access_words,
+	    &c->access_log, &ck) == -1)
 		goto nomem;
 
 	/* [gemini] */
@@ -456,6 +502,7 @@ static const struct field {
 } fields[] = {
 	F_STR(file),
 	F_STR(hostname), F_STR(state_dir), F_INT(workers), F_STR(user),
+	F_STR(log), F_STR(access_log),
 	F_STRS(gemini_listen, CONFIG_LISTEN_MAX), F_INT(gemini_nlisten),
 	F_INT(gemini_port), F_STR(cert), F_STR(key), F_INT(cert_generate),
 	F_STR(ciphers),
@@ -594,6 +641,8 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "server.state_dir = %s\n", c->state_dir);
 	buf_printf(b, "server.workers = %d\n", c->workers);
 	buf_printf(b, "server.user = %s\n", c->user);
+	buf_printf(b, "server.log = %s\n", c->log);
+	buf_printf(b, "server.access_log = %s\n", c->access_log);
 	dump_list(b, "gemini.listen", c->gemini_listen, c->gemini_nlisten);
 	buf_printf(b, "gemini.port = %d\n", c->gemini_port);
 	buf_printf(b, "gemini.cert = %s\n", c->cert);

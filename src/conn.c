@@ -469,6 +469,8 @@ conn_close(struct conn *c)
 		    c->status, safe.data != NULL ? safe.data : "-", c->bytes,
 		    (double)(now_ms() - c->start));
 		buf_free(&safe);
+		log_access(c->fe->name, c->peer, c->status, c->logpath,
+		    c->bytes);
 	}
 	/* close(2) takes the fd out of epoll: no epoll_ctl needed */
 	if (c->registered)

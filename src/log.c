@@ -1,14 +1,30 @@
 /*
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
- * log.c: the one place that decides where messages go. With -d they go
- * to stderr with a timestamp, otherwise to syslog(3). log_warn adds
- * strerror(errno), log_warnx does not; fatal/fatalx log and exit(1) and
- * belong on the start-up path only. Before log_init() everything goes
- * to stderr, so that configuration errors reach the operator.
+ * log.c: the one place that decides where messages go: syslog(3), or a
+ * file descriptor, stderr's or a file's, with a timestamp on each line
+ * ([server] log). log_warn adds strerror(errno), log_warnx does not;
+ * fatal/fatalx log and exit(1) and belong on the start-up path only.
+ * Before log_open() everything goes to stderr, so that configuration
+ * errors reach the operator; log_open() refuses a destination it
+ * cannot use, so that bantin never runs mute.
+ *
+ * The access log ([server] access_log), when on, gets one line per
+ * request in the combined log format of web servers, for log analysers.
+ *
+ * Files are opened once, by the process that reads the configuration,
+ * with O_APPEND, and inherited by the workers it forks: each write(2)
+ * of whole lines is appended whole, so lines of several processes
+ * never mix within a line. log_reopen() (SIGHUP, after logrotate's
+ * rename) opens them again for the master and the workers it forks
+ * from then on; workers never open a file (Landlock forbids them).
  */
 
+#include <sys/socket.h>
+#include <sys/un.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,31 +35,268 @@
 #include "log.h"
 
 #define LOG_BUF_MAX	16384	/* batched lines, flushed per loop pass */
+#define LOG_LINE_MAX	2200	/* a message line, timestamp and prefix */
+#define LOG_ORIGINS	4	/* front ends the access log knows */
 
-static int		 log_fg = 1;
+/* a destination written with write(2): stderr's copy, or a file */
+struct logfd {
+	int	 fd;		/* -1: none */
+	char	*path;		/* a file's, to reopen; NULL: not a file */
+	char	 buf[LOG_BUF_MAX];
+	size_t	 len;		/* batched bytes in buf */
+};
+
+static struct logfd	 log_out = { STDERR_FILENO, NULL, "", 0 };
+static struct logfd	 log_acc = { -1, NULL, "", 0 };
+static int		 log_syslog;
 static int		 log_batch;
-static char		 log_buf[LOG_BUF_MAX];
-static size_t		 log_len;
 static int		 log_verbose;
 static const char	*log_prefix;
+static struct {
+	char	 front[16];
+	char	 origin[300];
+}			 log_origins[LOG_ORIGINS];
 
 static void	vlog(int, const char *, va_list);
 static void	vlog_errno(int, int, const char *, va_list);
 
-void
-log_init(int foreground, int verbose)
+static int
+open_append(const char *path)
 {
-	log_fg = foreground;
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOCTTY, 0640);
+}
+
+/* connect a socket of type to sun; 0, or -1 with errno */
+static int
+try_connect(int type, const struct sockaddr_un *sun)
+{
+	int	 fd, r, saved;
+
+	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	r = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
+}
+
+/* Is a syslog daemon listening? syslog(3) never says: it drops what
+ * it cannot send. Ask its socket as syslog(3) will, datagram first. */
+static int
+syslog_reachable(const char *sock, char *err, size_t errlen)
+{
+	struct sockaddr_un	 sun;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock);
+	if (try_connect(SOCK_DGRAM, &sun) == 0 ||
+	    (errno == EPROTOTYPE && try_connect(SOCK_STREAM, &sun) == 0))
+		return 1;
+	snprintf(err, errlen, "%s: %s (no syslog daemon?)", sock,
+	    strerror(errno));
+	return 0;
+}
+
+/* dest into l: "stderr" (a copy of fd 2, which daemon(3) may close)
+ * or a file's path; -1 with err */
+static int
+open_fd(struct logfd *l, const char *key, const char *dest, char *err,
+    size_t errlen)
+{
+	int	 fd;
+
+	if (strcmp(dest, "stderr") == 0)
+		fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	else if ((l->path = strdup(dest)) == NULL)
+		fd = -1;
+	else
+		fd = open_append(dest);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s: %s", key, dest,
+		    strerror(errno));
+		free(l->path);
+		l->path = NULL;
+		return -1;
+	}
+	l->fd = fd;
+	l->len = 0;
+	return 0;
+}
+
+int
+log_open(const char *dest, const char *access, int foreground, int verbose,
+    char *err, size_t errlen)
+{
+	char	 why[256];
+
 	log_verbose = verbose;
-	if (!foreground)
-		openlog("bantin", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	tzset();
+	if (dest == NULL || *dest == '\0')
+		dest = foreground ? "stderr" : "syslog";
+	if (access != NULL && *access != '\0' &&
+	    open_fd(&log_acc, "server:access_log", access, err, errlen) == -1)
+		return -1;
+	if (strcmp(dest, "syslog") != 0) {
+		if (open_fd(&log_out, "server:log", dest, err, errlen) == 0)
+			return 0;
+	} else if (syslog_reachable(_PATH_LOG, why, sizeof(why))) {
+		openlog("bantin", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+		log_syslog = 1;
+		return 0;
+	} else
+		snprintf(err, errlen, "server:log: syslog: %s", why);
+	if (log_acc.fd != -1) {
+		close(log_acc.fd);
+		free(log_acc.path);
+		log_acc.fd = -1;
+		log_acc.path = NULL;
+	}
+	return -1;
+}
+
+/* A file again at its path; on failure the old one is kept, so that a
+ * rotation gone wrong loses no line. 1 if it changed. */
+static int
+reopen(struct logfd *l)
+{
+	int	 fd;
+
+	if (l->path == NULL)
+		return 0;
+	if ((fd = open_append(l->path)) == -1) {
+		log_warn("reopening %s (still writing to the old file)",
+		    l->path);
+		return 0;
+	}
+	log_flush();
+	close(l->fd);
+	l->fd = fd;
+	return 1;
+}
+
+int
+log_reopen(void)
+{
+	int	 r;
+
+	r = reopen(&log_out);
+	return reopen(&log_acc) || r;
+}
+
+int
+log_files(int fds[2])
+{
+	int	 n = 0;
+
+	if (log_out.path != NULL)
+		fds[n++] = log_out.fd;
+	if (log_acc.path != NULL)
+		fds[n++] = log_acc.fd;
+	return n;
+}
+
+/* fd in place of l's file, at l's descriptor: what a fork inherits */
+static void
+adopt(struct logfd *l, int fd)
+{
+	log_flush();
+	if (l->fd == -1 || dup2(fd, l->fd) == -1)
+		log_warn("taking a reopened log file");
+	close(fd);
+}
+
+int
+log_adopt(const int *fds, int n)
+{
+	int	 i = 0;
+
+	if (n != (log_out.path != NULL) + (log_acc.path != NULL)) {
+		while (n > 0)
+			close(fds[--n]);
+		return -1;
+	}
+	if (log_out.path != NULL)
+		adopt(&log_out, fds[i++]);
+	if (log_acc.path != NULL)
+		adopt(&log_acc, fds[i++]);
+	return 0;
 }
 
 void
 log_setprefix(const char *p)
 {
 	log_prefix = p;
+}
+
+void
+log_access_origin(const char *front, const char *host, int port,
+    int default_port)
+{
+	int	 i;
+
+	for (i = 0; i < LOG_ORIGINS; i++)
+		if (log_origins[i].front[0] == '\0' ||
+		    strcmp(log_origins[i].front, front) == 0)
+			break;
+	if (i == LOG_ORIGINS)
+		return;
+	snprintf(log_origins[i].front, sizeof(log_origins[i].front), "%s",
+	    front);
+	if (port == default_port)
+		snprintf(log_origins[i].origin, sizeof(log_origins[i].origin),
+		    "%s://%s", front, host);
+	else
+		snprintf(log_origins[i].origin, sizeof(log_origins[i].origin),
+		    "%s://%s:%d", front, host, port);
+}
+
+/* write(2) until all is out or the file fails (a full disk: the line
+ * is lost, there is nowhere to say so) */
+static void
+write_all(int fd, const char *p, size_t len)
+{
+	ssize_t	 n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+drain(struct logfd *l)
+{
+	if (l->len > 0 && l->fd != -1)
+		write_all(l->fd, l->buf, l->len);
+	l->len = 0;
+}
+
+/* one whole line into l: held while batching, else one write(2) */
+static void
+put_line(struct logfd *l, const char *line, size_t len, int now)
+{
+	if (!log_batch) {
+		write_all(l->fd, line, len);
+		return;
+	}
+	if (l->len + len > sizeof(l->buf))
+		drain(l);
+	if (len > sizeof(l->buf)) {
+		write_all(l->fd, line, len);
+		return;
+	}
+	memcpy(l->buf + l->len, line, len);
+	l->len += len;
+	if (now)
+		drain(l);
 }
 
 static void
@@ -57,77 +310,129 @@ vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 {
 	static char	 ts[32];
 	static time_t	 ts_when = -1;
-	char		 msg[2048];
+	char		 msg[2048], line[LOG_LINE_MAX];
 	struct tm	 tm;
 	time_t		 now;
 	size_t		 n;
+	int		 r;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (saved != 0) {
 		n = strlen(msg);
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
 	}
-	if (!log_fg) {
+	if (log_syslog) {
 		if (log_prefix != NULL)
 			syslog(pri, "%s: %s", log_prefix, msg);
 		else
 			syslog(pri, "%s", msg);
 		return;
 	}
-	/* the access log writes a line per request: format the time once
-	 * a second, not once a line */
+	/* a line per request: format the time once a second, not once a
+	 * line */
 	if ((now = time(NULL)) != ts_when) {
 		localtime_r(&now, &tm);
 		strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
 		ts_when = now;
 	}
-	if (log_batch) {
-		/* whole lines only, so that workers do not interleave */
-		char	 line[2200];
-		int	 r;
-
-		r = snprintf(line, sizeof(line), "%s%s%s%s %s\n", ts,
-		    log_prefix ? " " : "", log_prefix ? log_prefix : "",
-		    log_prefix ? ":" : "", msg);
-		if (r < 0)
-			return;
-		if ((size_t)r >= sizeof(line))
-			r = sizeof(line) - 1;
-		if (log_len + (size_t)r > sizeof(log_buf))
-			log_flush();
-		memcpy(log_buf + log_len, line, (size_t)r);
-		log_len += (size_t)r;
-		if (pri <= LOG_WARNING)
-			log_flush();	/* problems are not held back */
+	r = snprintf(line, sizeof(line), "%s%s%s%s %s\n", ts,
+	    log_prefix ? " " : "", log_prefix ? log_prefix : "",
+	    log_prefix ? ":" : "", msg);
+	if (r < 0)
 		return;
+	if ((size_t)r >= sizeof(line)) {
+		r = sizeof(line) - 1;
+		line[r - 1] = '\n';
 	}
-	/* one write(2) per line so that workers do not interleave */
-	if (log_prefix != NULL)
-		dprintf(STDERR_FILENO, "%s %s: %s\n", ts, log_prefix, msg);
-	else
-		dprintf(STDERR_FILENO, "%s %s\n", ts, msg);
+	/* problems are not held back */
+	put_line(&log_out, line, (size_t)r, pri <= LOG_WARNING);
+}
+
+/*
+ * RFC 3986's characters of a path and query, kept; every other byte
+ * as %XX: a space, a quote or a byte of UTF-8 never ends the request
+ * field or the line. The first '?' is the query's; a later one was in
+ * the path or query itself.
+ */
+static size_t
+url_escape(char *out, size_t outlen, const char *in)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	static const char	 keep[] = "-._~!$&'()*+,;=:@/";
+	const unsigned char	*p;
+	size_t			 n = 0;
+	int			 query = 0;
+
+	for (p = (const unsigned char *)in; *p != '\0'; p++) {
+		if (n + 4 > outlen)
+			break;
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr(keep, *p) != NULL ||
+		    (*p == '?' && !query)) {
+			query |= *p == '?';
+			out[n++] = (char)*p;
+			continue;
+		}
+		out[n++] = '%';
+		out[n++] = hex[*p >> 4];
+		out[n++] = hex[*p & 15];
+	}
+	out[n] = '\0';
+	return n;
+}
+
+int
+log_access_line(char *out, size_t len, time_t when, const char *peer,
+    const char *origin, const char *target, int status, size_t bytes)
+{
+	char		 url[1024], ts[40];
+	struct tm	 tm;
+	int		 r;
+
+	/* a request that never got a path (a timeout, a bad line): "-" */
+	if (target[0] == '/')
+		url_escape(url, sizeof(url), target);
+	else {
+		origin = "";
+		snprintf(url, sizeof(url), "-");
+	}
+	localtime_r(&when, &tm);
+	strftime(ts, sizeof(ts), "%d/%b/%Y:%H:%M:%S %z", &tm);
+	r = snprintf(out, len, "%s - - [%s] \"%s%s\" %d %zu \"-\" \"-\"\n",
+	    peer, ts, origin, url, status, bytes);
+	return r < 0 || (size_t)r >= len ? -1 : r;
+}
+
+void
+log_access(const char *front, const char *peer, int status,
+    const char *target, size_t bytes)
+{
+	char		 line[LOG_LINE_MAX];
+	const char	*origin = "";
+	int		 i, r;
+
+	if (log_acc.fd == -1)
+		return;
+	for (i = 0; i < LOG_ORIGINS; i++)
+		if (strcmp(log_origins[i].front, front) == 0)
+			origin = log_origins[i].origin;
+	if ((r = log_access_line(line, sizeof(line), time(NULL), peer, origin,
+	    target, status, bytes)) > 0)
+		put_line(&log_acc, line, (size_t)r, 0);
 }
 
 void
 log_batched(int on)
 {
 	log_flush();
-	log_batch = on && log_fg;
+	log_batch = on;
 }
 
 void
 log_flush(void)
 {
-	size_t	 off = 0;
-	ssize_t	 n;
-
-	while (off < log_len) {
-		n = write(STDERR_FILENO, log_buf + off, log_len - off);
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
-	log_len = 0;
+	drain(&log_out);
+	drain(&log_acc);
 }
 
 void

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "certcheck.h"
 #include "config.h"
 #include "import.h"
 #include "log.h"
@@ -42,6 +43,7 @@ main(int argc, char *argv[])
 	struct buf	 errs = BUF_INIT, dump = BUF_INIT;
 	const char	*file = "conf/bantin.ini", *article = NULL;
 	const char	*mirror = NULL;
+	char		 err[512];
 	int		 ch, fg = 0, check = 0, verbose = 0, r;
 
 	while ((ch = getopt(argc, argv, "c:dI:np:v")) != -1) {
@@ -92,15 +94,26 @@ main(int argc, char *argv[])
 			fputs(dump.data, stdout);
 			buf_free(&dump);
 		}
+		/* what start-up would refuse in the certificate */
+		if (certcheck_print(conf, stderr) > 0) {
+			fprintf(stderr, "%s: configuration refused\n", file);
+			config_free(conf);
+			return 1;
+		}
 		printf("configuration OK\n");
 		config_free(conf);
 		return 0;
+	}
+	/* before daemon(3), while stderr can still say why not */
+	if (log_open(conf->log, conf->access_log, fg, verbose, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", file, err);
+		return 1;
 	}
 	if (!fg && daemon(1, 0) == -1) {
 		perror("daemon");
 		return 1;
 	}
-	log_init(fg, verbose);
 	r = privsep_run(conf);
 	return r;
 }

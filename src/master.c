@@ -310,11 +310,15 @@ struct reconf {
 	struct tls_ctx	*tls;
 	struct server	 srv;		/* its listeners */
 	int		 reg;		/* to the key process */
+	int		 logs[2];	/* the log files, reopened */
+	int		 nlogs;
 };
 
 static void
 reconf_free(struct reconf *rc)
 {
+	while (rc->nlogs > 0)
+		close(rc->logs[--rc->nlogs]);
 	close_listeners(&rc->srv);
 	if (rc->reg != -1)
 		close(rc->reg);
@@ -360,7 +364,7 @@ unpack(struct reconf *rc, const struct buf *b, const int *fds, int nfds,
 	rc->reg = -1;
 	if (left >= sizeof(n))
 		memcpy(&n, p, sizeof(n));
-	if (n < 0 || n > SERVER_LISTEN_MAX || n + 1 != nfds ||
+	if (n < 0 || n > SERVER_LISTEN_MAX || nfds < n + 1 || nfds > n + 3 ||
 	    left < sizeof(n) + n * sizeof(struct listener) + sizeof(clen)) {
 		for (i = 0; i < nfds; i++)
 			close(fds[i]);
@@ -373,6 +377,8 @@ unpack(struct reconf *rc, const struct buf *b, const int *fds, int nfds,
 		rc->srv.listeners[i].fd = fds[i];
 	rc->srv.nlisteners = n;
 	rc->reg = fds[n];
+	for (i = n + 1; i < nfds; i++)
+		rc->logs[rc->nlogs++] = fds[i];
 	p += n * sizeof(struct listener);
 	memcpy(&clen, p, sizeof(clen));
 	p += sizeof(clen);
@@ -460,6 +466,17 @@ answer_parent(struct master *m, int ok)
 		log_warn("master: to the parent");
 }
 
+/* A new generation on the running snapshot, when a failed reload
+ * started none: the old one would write to the files logrotate moved
+ * away until the next reload. */
+static void
+renew_workers(struct master *m)
+{
+	signal_gen(m, 0, SIGTERM);
+	start_generation(m);
+	log_info("log files reopened: generation %d", m->gen);
+}
+
 /* A message from the parent: a new configuration (its SIGHUP), or its
  * end, which ends us too. */
 static void
@@ -469,7 +486,7 @@ ctl_cb(struct loop *l, int fd, int ev, void *arg)
 	struct reconf	 rc;
 	struct buf	 b = BUF_INIT;
 	char		 err[512];
-	int		 fds[MSG_FDS], nfds, type, r;
+	int		 fds[MSG_FDS], nfds, type, r, ok, reopened;
 
 	(void)ev;
 	if ((r = msg_recv(fd, &type, &b, fds, &nfds)) <= 0) {
@@ -483,9 +500,16 @@ ctl_cb(struct loop *l, int fd, int ev, void *arg)
 		}
 		goto done;
 	}
-	if (type != MASTER_MSG_CONF || m->stopping) {
+	if (m->stopping || (type != MASTER_MSG_CONF &&
+	    type != MASTER_MSG_LOGS)) {
 		while (nfds > 0)
 			close(fds[--nfds]);
+		goto done;
+	}
+	if (type == MASTER_MSG_LOGS) {
+		/* rotated, and no new configuration came of it */
+		if (log_adopt(fds, nfds) == 0)
+			renew_workers(m);
 		goto done;
 	}
 	if (unpack(&rc, &b, fds, nfds, err, sizeof(err)) == -1) {
@@ -493,7 +517,14 @@ ctl_cb(struct loop *l, int fd, int ev, void *arg)
 		answer_parent(m, 0);
 		goto done;
 	}
-	answer_parent(m, reload(m, &rc) == 0);
+	reopened = rc.nlogs > 0 && log_adopt(rc.logs, rc.nlogs) == 0;
+	rc.nlogs = 0;
+	ok = reload(m, &rc) == 0;
+	/* the workers of a failed reload would go on writing to the
+	 * files logrotate moved away */
+	if (!ok && reopened)
+		renew_workers(m);
+	answer_parent(m, ok);
 done:
 	buf_free(&b);
 }

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "certcheck.h"
 #include "config.h"
 #include "listen.h"
 #include "log.h"
@@ -278,9 +279,12 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 	pid_t			 pid;
 	int			 ch[2];
 
-	if (conf->cert_generate && tls_generate(conf->cert, conf->key,
-	    conf->hostname, err, errlen) == -1)
+	if (certcheck_generate(conf, err, errlen) == -1)
 		return -1;
+	if (certcheck_log(conf) == -1) {
+		snprintf(err, errlen, "certificate refused");
+		return -1;
+	}
 	if ((key = tls_key_load(conf->cert, conf->key, chain, err, errlen))
 	    == NULL)
 		return -1;
@@ -331,13 +335,14 @@ send_conf(struct parent *p, const struct config *conf,
     const struct lset *set, const struct buf *chain, int reg)
 {
 	struct buf	 b = BUF_INIT;
-	int		 fds[SERVER_LISTEN_MAX + 1], nfds, i, type, r;
+	int		 fds[MSG_FDS], nfds, i, type, r;
 
 	for (i = 0; i < set->n; i++)
 		fds[i] = set->l[i].fd;
 	fds[set->n] = reg;
+	nfds = set->n + 1 + log_files(fds + set->n + 1);
 	if (master_pack(&b, conf, set->l, set->n, chain) == -1 ||
-	    msg_send(p->ctl, MASTER_MSG_CONF, b.data, b.len, fds, set->n + 1)
+	    msg_send(p->ctl, MASTER_MSG_CONF, b.data, b.len, fds, nfds)
 	    == -1) {
 		log_warn("to the master");
 		buf_free(&b);
@@ -368,10 +373,13 @@ reload(struct parent *p, int reconf)
 	struct buf	 errs = BUF_INIT, chain = BUF_INIT;
 	char		 err[512];
 	pid_t		 old_key = p->key;
-	int		 reg = -1, r;
+	int		 reg = -1, r, fds[2], reopened = 0;
 
 	nls.n = -1;
 	if (reconf) {
+		/* logrotate moved the files away: new ones, here and (in
+		 * the message, or on their own) for the master */
+		reopened = log_reopen();
 		if ((conf = config_load(p->conf->file, &errs)) == NULL) {
 			log_config_errors(p->conf->file, &errs);
 			log_warnx("reload failed: keeping the running "
@@ -395,6 +403,7 @@ reload(struct parent *p, int reconf)
 	}
 	r = send_conf(p, conf, nls.n >= 0 ? &nls : &p->ls, &chain, reg);
 	close(reg);
+	reopened = 0;			/* they went with it */
 	if (r != 1) {
 		/* the new key process ends when the master lets go of its
 		 * channel; the old one still serves */
@@ -416,6 +425,9 @@ reload(struct parent *p, int reconf)
 	buf_free(&errs);
 	return;
 fail:
+	if (reopened && msg_send(p->ctl, MASTER_MSG_LOGS, NULL, 0, fds,
+	    log_files(fds)) == -1)
+		log_warn("to the master");
 	if (nls.n > 0)
 		close_listeners(&nls);
 	if (conf != p->conf)

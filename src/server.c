@@ -79,6 +79,12 @@ server_setup(struct server *srv, const struct config *conf,
 	srv->gopher.ctx.lang = conf->lang;
 	srv->gopher.ctx.title = conf->title;
 	srv->gopher.sv = &srv->serve;
+
+	/* the access log writes each request as the URL it asked for */
+	log_access_origin(gemini_conn_front.name, conf->hostname,
+	    conf->gemini_port, GEMINI_PORT);
+	log_access_origin(gopher_conn_front.name, conf->gopher_host,
+	    conf->gopher_adv_port, GOPHER_PORT);
 }
 
 static void

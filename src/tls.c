@@ -3,7 +3,8 @@
  *
  * tls.c: every call into OpenSSL lives here and in tls_key.c (the
  * private key and its process); config.c only asks OpenSSL whether a
- * cipher list names anything. conn.c sees only
+ * cipher list names anything, certcheck.c reads certificates and keys
+ * to check them before they are used. conn.c sees only
  * TLS_OK / TLS_WANT_READ / TLS_WANT_WRITE / TLS_EOF / TLS_ERR.
  *
  * TLS 1.2 is offered with the suites of [gemini] ciphers only; the

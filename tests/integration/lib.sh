@@ -87,7 +87,7 @@ EOT
 # gen_cert DIR: an ECDSA P-256 certificate for localhost, made now
 gen_cert() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-	    -nodes -days 1 -subj /CN=localhost -keyout "$1/key.pem" \
+	    -nodes -days 365 -subj /CN=localhost -keyout "$1/key.pem" \
 	    -out "$1/cert.pem" 2>/dev/null
 }
 
@@ -150,14 +150,17 @@ start_server() {
 	done
 }
 
-# start_once: one start; what it logged is also in $TMP/start.log
+# start_once: one start; what it logged is also in $TMP/start.log. Its
+# stderr goes to $TMP/log; its log too, unless SERVER_LOG names the
+# file [server] log sends it to.
 start_once() {
-	_lines=$(cat "$TMP/log" 2>/dev/null | wc -l)
+	_slog=${SERVER_LOG:-$TMP/log}
+	_lines=$(cat "$_slog" 2>/dev/null | wc -l)
 	"$BANTIN" -d -c "$TMP/t.ini" 2>>"$TMP/log" &
 	PID=$!
 	# the bound is for a loaded machine and ASan; the wait is not
 	wait_for 60 ready_or_gone
-	tail -n +$((_lines + 1)) "$TMP/log" >"$TMP/start.log"
+	tail -n +$((_lines + 1)) "$_slog" >"$TMP/start.log"
 	grep -q ' ready: ' "$TMP/start.log" && return 0
 	if kill -0 "$PID" 2>/dev/null; then
 		echo "server not ready after 60 s"
@@ -171,7 +174,7 @@ start_once() {
 # ready_or_gone: a new "ready" line (the log may hold an earlier
 # start's), or the server is no more
 ready_or_gone() {
-	tail -n +$((_lines + 1)) "$TMP/log" | grep -q ' ready: ' ||
+	tail -n +$((_lines + 1)) "$_slog" 2>/dev/null | grep -q ' ready: ' ||
 		! kill -0 "$PID" 2>/dev/null
 }
 

@@ -153,6 +153,17 @@ static const struct {
 	    "gemini:cert: /nonexistent.pem:" },
 	{ "[gemini]\ncert = /nonexistent.pem\n",
 	    "gemini:key: cert and key must be set together" },
+	{ "[server]\nlog = syslog\naccess_log = /tmp/bantin-access.log\n",
+	    NULL },
+	{ "[server]\nlog = stderr\n", NULL },
+	{ "[server]\nlog = /tmp/bantin.log\n", NULL },
+	{ "[server]\nlog = /nonexistent/bantin.log\n",
+	    "server:log: /nonexistent: No such file or directory" },
+	{ "[server]\nlog = /\n", "server:log: '/' is not a file's path" },
+	{ "[server]\naccess_log = syslog\n",
+	    "server:access_log: 'syslog': a file's path is wanted here" },
+	{ "[server]\naccess_log = /dev/null/access.log\n",
+	    "server:access_log: /dev/null: not a folder" },
 	{ "[labels]\nlatest = Tin mới\n", NULL },
 	{ "[labels]\ntags = Từ khóa\ntag = Từ khóa\n", NULL },
 	{ "[labels]\nnonsense = x\n", "labels:nonsense: unknown label" },
@@ -303,6 +314,7 @@ main(void)
 	fclose(fopen(keyf, "w"));
 	snprintf(ini, sizeof(ini), "[server]\nhostname = example.org\n"
 	    "user = nobody\nstate_dir = state\n"
+	    "log = bantin.log\naccess_log = /tmp/access.log\n"
 	    "[gemini]\nlisten = 127.0.0.1 ::1\ncert = %s\nkey = %s\n"
 	    "[gopher]\nlisten = 127.0.0.1 ::1\nhost = gopher.example.org\n"
 	    "[site]\ntitle = Tin\nlang = en\n"

@@ -1,0 +1,322 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * certcheck.c: the certificate and key checked before they are used,
+ * so that -n says what start-up would refuse (a key that is not the
+ * certificate's used to pass -n and stop start-up with OpenSSL's "key
+ * values mismatch"), and so that a certificate made for another name,
+ * or about to end, is said out loud rather than found by clients.
+ * Host names are matched as clients match them: OpenSSL's
+ * X509_check_host (the DNS names, else the CN; wildcards) or
+ * X509_check_ip_asc for an address.
+ *
+ * A generated certificate is the server's own: when server:hostname
+ * changes, it is made again for the new name (tls_generate), the old
+ * pair kept beside it as .old, rather than kept for a name no client
+ * asks for.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "certcheck.h"
+#include "config.h"
+#include "log.h"
+#include "tls.h"
+
+#define DAY	86400
+
+/* one finding, "key: path: reason" */
+static void	say(certcheck_say *, void *, int, const char *, const char *,
+		    const char *, ...) __attribute__((format(printf, 6, 7)));
+
+static void
+say(certcheck_say *fn, void *arg, int error, const char *key,
+    const char *path, const char *fmt, ...)
+{
+	char	 line[1024];
+	int	 n;
+	va_list	 ap;
+
+	n = snprintf(line, sizeof(line), "%s: %s: ", key, path);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	fn(arg, error, line);
+}
+
+/* a passphrase is never asked for: -n and start-up do not wait on a
+ * terminal */
+static int
+no_passphrase(char *buf, int size, int rw, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rw;
+	(void)u;
+	return 0;
+}
+
+/* The first PEM certificate (the server's own, in a chain) or the
+ * private key of path; NULL with why. */
+static void *
+read_pem(const char *path, int key, char *why, size_t len)
+{
+	FILE	*f;
+	void	*obj;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(why, len, "%s", strerror(errno));
+		return NULL;
+	}
+	if (key)
+		obj = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
+	else
+		obj = PEM_read_X509(f, NULL, no_passphrase, NULL);
+	fclose(f);
+	ERR_clear_error();
+	if (obj == NULL)
+		snprintf(why, len, "%s", key ? "no PEM private key in it "
+		    "(or one that wants a passphrase)" :
+		    "no PEM certificate in it");
+	return obj;
+}
+
+static int
+covers(X509 *x, const char *host)
+{
+	unsigned char	 ip[16];
+
+	if (inet_pton(AF_INET, host, ip) == 1 ||
+	    inet_pton(AF_INET6, host, ip) == 1)
+		return X509_check_ip_asc(x, host, 0) == 1;
+	return X509_check_host(x, host, 0, 0, NULL) == 1;
+}
+
+/* name, of len bytes, after ", " when out has some: printable ASCII */
+static void
+add_name(char *out, size_t outlen, const unsigned char *name, size_t len)
+{
+	size_t	 n = strlen(out), i;
+
+	if (n > 0 && n + 2 < outlen) {
+		memcpy(out + n, ", ", 2);
+		n += 2;
+	}
+	for (i = 0; i < len && n + 1 < outlen; i++)
+		out[n++] = name[i] > ' ' && name[i] < 127 ? (char)name[i] :
+		    '?';
+	out[n] = '\0';
+}
+
+/* the names x is for, as covers() reads them: DNS and IP names, else
+ * the CN */
+static void
+names(X509 *x, char *out, size_t len)
+{
+	GENERAL_NAMES		*gens;
+	const GENERAL_NAME	*g;
+	char			 ip[INET6_ADDRSTRLEN];
+	unsigned char		 cn[256];
+	int			 i, n;
+
+	out[0] = '\0';
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	for (i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
+		g = sk_GENERAL_NAME_value(gens, i);
+		if (g->type == GEN_DNS)
+			add_name(out, len, ASN1_STRING_get0_data(g->d.dNSName),
+			    (size_t)ASN1_STRING_length(g->d.dNSName));
+		else if (g->type == GEN_IPADD && inet_ntop(
+		    ASN1_STRING_length(g->d.iPAddress) == 4 ? AF_INET :
+		    AF_INET6, ASN1_STRING_get0_data(g->d.iPAddress), ip,
+		    sizeof(ip)) != NULL)
+			add_name(out, len, (unsigned char *)ip, strlen(ip));
+	}
+	GENERAL_NAMES_free(gens);
+	if (out[0] == '\0' && (n = X509_NAME_get_text_by_NID(
+	    X509_get_subject_name(x), NID_commonName, (char *)cn,
+	    sizeof(cn))) > 0)
+		add_name(out, len, cn, (size_t)n);
+	if (out[0] == '\0')
+		snprintf(out, len, "no name");
+}
+
+/* "2026-06-01 12:00 UTC" */
+static void
+date(const ASN1_TIME *t, char *out, size_t len)
+{
+	struct tm	 tm;
+
+	if (ASN1_TIME_to_tm(t, &tm) != 1 ||
+	    strftime(out, len, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(out, len, "a date OpenSSL cannot read");
+}
+
+/* seconds from now to t (negative: past); 0 with ok unset if unknown */
+static long long
+from_now(const ASN1_TIME *t, int *ok)
+{
+	int	 day, sec;
+
+	*ok = ASN1_TIME_diff(&day, &sec, NULL, t) == 1;
+	return *ok ? (long long)day * DAY + sec : 0;
+}
+
+static void
+validity(X509 *x, const char *path, certcheck_say *fn, void *arg)
+{
+	char		 when[64];
+	long long	 left;
+	int		 ok;
+
+	left = from_now(X509_get0_notBefore(x), &ok);
+	if (ok && left > 0) {
+		date(X509_get0_notBefore(x), when, sizeof(when));
+		say(fn, arg, 0, "gemini:cert", path, "not valid until %s: "
+		    "clients refuse it until then", when);
+	}
+	left = from_now(X509_get0_notAfter(x), &ok);
+	date(X509_get0_notAfter(x), when, sizeof(when));
+	if (ok && left <= 0)
+		say(fn, arg, 0, "gemini:cert", path, "ended on %s: clients "
+		    "may refuse it; renew it", when);
+	else if (ok && left < DAY)
+		say(fn, arg, 0, "gemini:cert", path, "ends on %s, in less "
+		    "than a day: renew it", when);
+	else if (ok && left < CERTCHECK_DAYS * DAY)
+		say(fn, arg, 0, "gemini:cert", path, "ends on %s, in %lld "
+		    "day%s (less than %d): renew it", when, left / DAY,
+		    left < 2 * DAY ? "" : "s", CERTCHECK_DAYS);
+}
+
+int
+certcheck(const struct config *conf, certcheck_say *fn, void *arg)
+{
+	X509		*x;
+	EVP_PKEY	*k;
+	char		 why[256], has[512];
+	int		 nerr = 0;
+
+	/* start-up makes a generated pair that is not there */
+	if (conf->cert_generate && (access(conf->cert, F_OK) == -1 ||
+	    access(conf->key, F_OK) == -1))
+		return 0;
+	if ((x = read_pem(conf->cert, 0, why, sizeof(why))) == NULL) {
+		say(fn, arg, 1, "gemini:cert", conf->cert, "%s", why);
+		return 1;
+	}
+	if (!covers(x, conf->hostname)) {
+		names(x, has, sizeof(has));
+		if (conf->cert_generate) {
+			say(fn, arg, 0, "gemini:cert", conf->cert, "made for "
+			    "%s, not for server:hostname %s: start-up makes a "
+			    "new one (the old one kept as %s.old)", has,
+			    conf->hostname, conf->cert);
+			X509_free(x);
+			return 0;
+		}
+		say(fn, arg, 1, "gemini:cert", conf->cert, "does not cover "
+		    "server:hostname %s: it is for %s", conf->hostname, has);
+		nerr++;
+	}
+	if ((k = read_pem(conf->key, 1, why, sizeof(why))) == NULL) {
+		say(fn, arg, 1, "gemini:key", conf->key, "%s", why);
+		nerr++;
+	} else if (X509_check_private_key(x, k) != 1) {
+		say(fn, arg, 1, "gemini:key", conf->key, "not the key of the "
+		    "certificate %s", conf->cert);
+		nerr++;
+	}
+	ERR_clear_error();
+	validity(x, conf->cert, fn, arg);
+	EVP_PKEY_free(k);
+	X509_free(x);
+	return nerr;
+}
+
+static void
+say_print(void *arg, int error, const char *line)
+{
+	fprintf(arg, "%s%s\n", error ? "" : "warning: ", line);
+}
+
+int
+certcheck_print(const struct config *conf, FILE *f)
+{
+	return certcheck(conf, say_print, f);
+}
+
+static void
+say_log(void *arg, int error, const char *line)
+{
+	(void)arg;
+	(void)error;
+	log_warnx("%s", line);
+}
+
+int
+certcheck_log(const struct config *conf)
+{
+	return certcheck(conf, say_log, NULL) > 0 ? -1 : 0;
+}
+
+/* path moved to path.old; a missing path is not an error */
+static int
+keep_old(const char *path, char *err, size_t errlen)
+{
+	char	 old[4096];
+	int	 r;
+
+	r = snprintf(old, sizeof(old), "%s.old", path);
+	if (r < 0 || (size_t)r >= sizeof(old)) {
+		snprintf(err, errlen, "%s: name too long", path);
+		return -1;
+	}
+	if (rename(path, old) == -1 && errno != ENOENT) {
+		snprintf(err, errlen, "%s: %s", old, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+certcheck_generate(const struct config *conf, char *err, size_t errlen)
+{
+	X509	*x;
+	char	 why[256], has[512];
+
+	if (!conf->cert_generate)
+		return 0;
+	if (access(conf->cert, F_OK) == 0 &&
+	    (x = read_pem(conf->cert, 0, why, sizeof(why))) != NULL) {
+		if (!covers(x, conf->hostname)) {
+			names(x, has, sizeof(has));
+			/* both go: tls_generate makes a new pair */
+			if (keep_old(conf->key, err, errlen) == -1 ||
+			    keep_old(conf->cert, err, errlen) == -1) {
+				X509_free(x);
+				return -1;
+			}
+			log_info("%s: made for %s, not for server:hostname "
+			    "%s: making a new one; the old one is kept as "
+			    "%s.old", conf->cert, has, conf->hostname,
+			    conf->cert);
+		}
+		X509_free(x);
+	}
+	return tls_generate(conf->cert, conf->key, conf->hostname, err,
+	    errlen);
+}
