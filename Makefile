@@ -7,6 +7,16 @@
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
+# the one version: bantin -V, the installed manual pages, the package
+VERSION !=	cat VERSION
+
+PREFIX =	/usr/local
+# /etc for a system's own prefix, /usr; PREFIX/etc otherwise
+SYSCONFDIR =	$(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SBINDIR =	$(PREFIX)/sbin
+MANDIR =	$(PREFIX)/share/man
+UNITDIR =	$(PREFIX)/lib/systemd/system
+CONFDIR =	$(SYSCONFDIR)/bantin
 CC ?=		cc
 PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
 
@@ -50,7 +60,7 @@ UNIT =		buf utf8 gemtext path config convert article site render \
 		memtrim sandbox zone label import
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
-all: $(PROG)
+all: $(PROG) $(B)/bantin-installed
 
 # ./bantin is linked from build/ or build-san/: the flavour of the last
 # link is kept in a file that changes when the flavour does, so that
@@ -64,6 +74,28 @@ $(PROG): $(OBJS) $(FLAVOUR)
 
 $(B)/%.o: src/%.c | $(B)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# ./bantin reads conf/bantin.ini by default, as the checkout's folder
+# has it; the binary make install puts in place reads
+# $(CONFDIR)/bantin.ini. Only main.o differs between the two. The
+# paths written into installed files are kept in a file that changes
+# when they do, so that a make install with other paths remakes them.
+PATHS =		$(B)/paths
+_ :=		$(shell mkdir -p $(B); \
+		    [ "$$(cat $(PATHS) 2>/dev/null)" = "$(SBINDIR) $(CONFDIR)" ] || \
+		    echo "$(SBINDIR) $(CONFDIR)" > $(PATHS))
+MAIN_DEFS =	-DBANTIN_VERSION='"$(VERSION)"'
+
+$(B)/main.o: CFLAGS += $(MAIN_DEFS) -DBANTIN_CONF='"conf/bantin.ini"'
+$(B)/main.o: VERSION
+
+$(B)/main-installed.o: src/main.c VERSION $(PATHS) | $(B)
+	$(CC) $(CFLAGS) $(MAIN_DEFS) -DBANTIN_CONF='"$(CONFDIR)/bantin.ini"' \
+	    -MMD -MP -c -o $@ src/main.c
+
+$(B)/bantin-installed: $(filter-out $(B)/main.o,$(OBJS)) \
+		$(B)/main-installed.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/%.o: tests/unit/%.c | $(B)
 	$(CC) $(CFLAGS) -Itests/unit -MMD -MP -c -o $@ $<
@@ -170,4 +202,4 @@ clean:
 
 .PHONY: all deps run check fuzz bench bench-scale clean
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(B)/main-installed.d
