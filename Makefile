@@ -4,6 +4,8 @@
 #   make check    install missing packages, build, run every test
 #   make fuzz     build the fuzzing harnesses (tests/fuzz/run.sh runs them)
 #   make bench    side-by-side benchmarks (BENCHMARKS.md)
+#   make install  the binary, manual pages, bantin.ini and bantin.service
+#                 (PREFIX, SYSCONFDIR, DESTDIR); make uninstall
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
@@ -197,9 +199,62 @@ bench/bare: bench/bare.c $(BENCH_OBJS) $(FLAVOUR)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ bench/bare.c $(BENCH_OBJS) \
 	    -lssl -lcrypto
 
+# The installed files: the manual pages name the version and paths,
+# bantin.ini takes a service's values, the unit the binary's path.
+INST_SED =	-e 's|^\.Os$$|.Os bantin $(VERSION)|' \
+		-e 's|/etc/bantin/|$(CONFDIR)/|g' \
+		-e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CONFDIR@|$(CONFDIR)|g'
+INST =		$(B)/inst
+INST_FILES =	$(INST)/bantin.8 $(INST)/bantin.ini.5 $(INST)/bantin.ini \
+		$(INST)/bantin.service
+
+$(INST)/bantin.8 $(INST)/bantin.ini.5: $(INST)/%: man/% VERSION $(PATHS)
+	@mkdir -p $(INST)
+	sed $(INST_SED) man/$* >$@
+$(INST)/bantin.service: dist/bantin.service $(PATHS)
+	@mkdir -p $(INST)
+	sed $(INST_SED) dist/bantin.service >$@
+$(INST)/bantin.ini: conf/bantin.ini dist/bantin.ini.sed
+	@mkdir -p $(INST)
+	sed -f dist/bantin.ini.sed conf/bantin.ini >$@
+
+# An existing bantin.ini is the operator's: never replaced.
+install: $(B)/bantin-installed $(INST_FILES)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(CONFDIR) $(DESTDIR)$(UNITDIR)
+	install -m 755 $(B)/bantin-installed $(DESTDIR)$(SBINDIR)/bantin
+	install -m 644 $(INST)/bantin.8 $(DESTDIR)$(MANDIR)/man8/bantin.8
+	install -m 644 $(INST)/bantin.ini.5 \
+	    $(DESTDIR)$(MANDIR)/man5/bantin.ini.5
+	install -m 644 $(INST)/bantin.service \
+	    $(DESTDIR)$(UNITDIR)/bantin.service
+	@if [ -e $(DESTDIR)$(CONFDIR)/bantin.ini ]; then \
+		echo "kept $(DESTDIR)$(CONFDIR)/bantin.ini;" \
+		    "the new one is $(INST)/bantin.ini"; \
+	else \
+		echo install -m 644 $(INST)/bantin.ini \
+		    $(DESTDIR)$(CONFDIR)/bantin.ini; \
+		install -m 644 $(INST)/bantin.ini \
+		    $(DESTDIR)$(CONFDIR)/bantin.ini; \
+	fi
+
+# bantin.ini goes only as it was installed; the state folder and the
+# content tree are the site's, never removed here
+uninstall: $(INST)/bantin.ini
+	rm -f $(DESTDIR)$(SBINDIR)/bantin $(DESTDIR)$(MANDIR)/man8/bantin.8 \
+	    $(DESTDIR)$(MANDIR)/man5/bantin.ini.5 \
+	    $(DESTDIR)$(UNITDIR)/bantin.service
+	@if cmp -s $(INST)/bantin.ini $(DESTDIR)$(CONFDIR)/bantin.ini; then \
+		echo rm -f $(DESTDIR)$(CONFDIR)/bantin.ini; \
+		rm -f $(DESTDIR)$(CONFDIR)/bantin.ini; \
+		rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(CONFDIR)/bantin.ini ]; then \
+		echo "kept $(DESTDIR)$(CONFDIR)/bantin.ini: it was changed"; \
+	fi
+
 clean:
 	rm -rf build build-san build-fuzz $(PROG) bench/loadgen bench/bare
 
-.PHONY: all deps run check fuzz bench bench-scale clean
+.PHONY: all deps run check fuzz bench bench-scale clean install uninstall
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(B)/main-installed.d
