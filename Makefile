@@ -6,6 +6,7 @@
 #   make bench    side-by-side benchmarks (BENCHMARKS.md)
 #   make install  the binary, manual pages, bantin.ini and bantin.service
 #                 (PREFIX, SYSCONFDIR, DESTDIR); make uninstall
+#   make deb      bantin_VERSION_ARCH.deb (tools/deb.sh)
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
@@ -252,9 +253,14 @@ uninstall: $(INST)/bantin.ini
 		echo "kept $(DESTDIR)$(CONFDIR)/bantin.ini: it was changed"; \
 	fi
 
-clean:
-	rm -rf build build-san build-fuzz $(PROG) bench/loadgen bench/bare
+deb:
+	+sh tools/deb.sh
 
-.PHONY: all deps run check fuzz bench bench-scale clean install uninstall
+clean:
+	rm -rf build build-san build-fuzz build-deb $(PROG) bench/loadgen \
+	    bench/bare
+
+.PHONY: all deps run check fuzz bench bench-scale clean install uninstall \
+	deb
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(B)/main-installed.d

@@ -3,8 +3,9 @@
 # commented bantin.ini and the systemd unit under DESTDIR, and the
 # installed binary serves both protocols with the installed
 # configuration, pointed at a generated tree and loopback ports; the
-# unit passes systemd-analyze; make uninstall removes what make install
-# put, but a bantin.ini the operator changed.
+# unit passes systemd-analyze; make deb builds a package lintian
+# accepts, whose binary serves the same way; make uninstall removes
+# what make install put, but a bantin.ini the operator changed.
 
 # bantin_make TARGET [VAR=value...]: make in the checkout, as a
 # process of its own (not a part of the make check that runs the
@@ -139,4 +140,111 @@ test_install() {
 		fail "make uninstall"
 	[ "$(cd "$R" && find . ! -type d)" = ./etc/bantin/bantin.ini ] ||
 		fail "uninstall left $(cd "$R" && find . ! -type d)"
+}
+
+test_deb() {
+	if ! command -v dpkg-deb >/dev/null || ! command -v dpkg-shlibdeps >/dev/null; then
+		echo "no dpkg-dev: the package is not built"
+		return 0
+	fi
+	setup
+	v=$(cat VERSION)
+	a=$(dpkg --print-architecture)
+	# its own build from clean, then lintian when it is installed
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL sh tools/deb.sh "$TMP" \
+	    >"$TMP/deb.out" 2>&1 || { tail -n 30 "$TMP/deb.out"; fail "deb.sh"; }
+	grep -v '^cc \|^    \|^install \|^sed \|^make' "$TMP/deb.out" | tail -n 5
+	D=$TMP/bantin_${v}_$a.deb
+	[ -f "$D" ] || fail "no $D"
+	command -v lintian >/dev/null || echo "no lintian: the package is not checked"
+	dpkg-deb -c "$D" | awk '{print $6}' | grep -v '/$' >"$TMP/files"
+	printf '%s\n' ./etc/bantin/bantin.ini ./lib/systemd/system/bantin.service \
+	    ./usr/sbin/bantin ./usr/share/doc/bantin/changelog.gz \
+	    ./usr/share/doc/bantin/copyright ./usr/share/lintian/overrides/bantin \
+	    ./usr/share/man/man5/bantin.ini.5.gz ./usr/share/man/man8/bantin.8.gz |
+	    diff - "$TMP/files" || fail "the package's files"
+	[ "$(dpkg-deb -f "$D" Version)" = "$v" ] || fail "Version"
+	dpkg-deb -f "$D" Depends | grep -q "libssl3.*, adduser" || fail "Depends"
+	dpkg-deb --ctrl-tarfile "$D" | tar -xO ./conffiles |
+	    grep -qx /etc/bantin/bantin.ini || fail "conffiles"
+	mkdir "$TMP/ctrl"
+	dpkg-deb -e "$D" "$TMP/ctrl"
+	for s in postinst prerm postrm; do
+		sh -n "$TMP/ctrl/$s" || fail "$s"
+	done
+	grep -q "adduser --system" "$TMP/ctrl/postinst" || fail "postinst: no user"
+	dpkg-deb -x "$D" "$TMP/pkg"
+	[ "$("$TMP/pkg/usr/sbin/bantin" -V)" = "bantin $v" ] || fail "package -V"
+	serve_installed "$TMP/pkg"
+	if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null ||
+	    ! unshare -m -n true 2>/dev/null; then
+		echo "not root, or no namespaces or ip: no dpkg -i"
+		return 0
+	fi
+	unshare -m -n sh -c ". tests/integration/lib.sh;
+	    . tests/integration/tests_install.sh; TMP='$TMP'; PID=;
+	    trap scratch_stop EXIT; set -ex; dpkg_scratch '$D'"
+}
+
+# scratch_stop: the server of dpkg_scratch, should a check fail while
+# it runs (it would keep the namespace, and its mounts, alive)
+scratch_stop() {
+	_rc=$?
+	if [ -n "$PID" ]; then
+		kill -TERM "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+	fi
+	exit $_rc
+}
+
+# dpkg_scratch DEB, in mount and network namespaces of its own (unshare
+# -m -n): DEB installed with dpkg -i into a copy of this system, an
+# overlay over / (the system itself is never written), as on a fresh
+# Debian: its scripts make the user and folders. Its bantin starts as
+# bantin.service starts it, as the user bantin with no capability but
+# CAP_NET_BIND_SERVICE, with the configuration as installed: ports
+# 1965 and 70 of every address, which here are only the namespace's
+# loopback's. Then the package is purged.
+dpkg_scratch() {
+	M=$TMP/merged
+	mkdir -p "$TMP/upper" "$TMP/work" "$M"
+	ip link set lo up
+	mount -t overlay overlay \
+	    -o "lowerdir=/,upperdir=$TMP/upper,workdir=$TMP/work" "$M"
+	mount --bind /proc "$M/proc"
+	mount --bind /dev "$M/dev"
+	mount -t tmpfs tmpfs "$M/tmp"
+	cp "$1" "$M/tmp/bantin.deb"
+	chroot "$M" dpkg -i /tmp/bantin.deb >"$TMP/dpkg.out" 2>&1 ||
+		{ cat "$TMP/dpkg.out"; fail "dpkg -i"; }
+	chroot "$M" getent passwd bantin | grep -q ':/var/lib/bantin:' ||
+		fail "no user bantin"
+	[ "$(chroot "$M" stat -c '%U %a' /var/lib/bantin)" = "bantin 700" ] ||
+		fail "state folder"
+	[ -L "$M/etc/systemd/system/multi-user.target.wants/bantin.service" ] ||
+		fail "the service is not enabled"
+	cp -r "$TMP/capsule/." "$M/srv/bantin/"
+	_lines=0
+	chroot "$M" setpriv --reuid=bantin --regid=bantin --init-groups \
+	    --bounding-set=-all,+net_bind_service \
+	    --inh-caps=-all,+net_bind_service \
+	    --ambient-caps=+net_bind_service \
+	    /usr/sbin/bantin -d 2>"$TMP/log" &
+	PID=$!
+	wait_for 60 ready_or_gone
+	grep -q ' ready: .*gemini \* port 1965 gopher \* port 70' "$TMP/log" ||
+		{ cat "$TMP/log"; fail "not ready"; }
+	GP=1965 HP=70
+	gem "gemini://localhost/"
+	expect_status 20
+	expect_body "# Bản tin quận Bình Lâm"
+	gopher /
+	printf '%s' "$GOPHER" | grep -q "^1Thời sự (2 bài)	/thoi-su/	localhost	70" ||
+		fail "gopher on port 70"
+	stop_server || fail "stop: exit $?"
+	chroot "$M" dpkg --purge bantin >"$TMP/dpkg.out" 2>&1 ||
+		{ cat "$TMP/dpkg.out"; fail "dpkg --purge"; }
+	[ ! -e "$M/var/lib/bantin" ] || fail "purge left the state folder"
+	[ -e "$M/srv/bantin/gioi-thieu.gmi" ] || fail "purge took the content"
+	umount "$M/tmp" "$M/dev" "$M/proc" "$M"
 }
