@@ -4,9 +4,22 @@
 #   make check    install missing packages, build, run every test
 #   make fuzz     build the fuzzing harnesses (tests/fuzz/run.sh runs them)
 #   make bench    side-by-side benchmarks (BENCHMARKS.md)
+#   make install  the binary, manual pages, bantin.ini and bantin.service
+#                 (PREFIX, SYSCONFDIR, DESTDIR); make uninstall
+#   make deb      bantin_VERSION_ARCH.deb (tools/deb.sh)
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
+# the one version: bantin -V, the installed manual pages, the package
+VERSION !=	cat VERSION
+
+PREFIX =	/usr/local
+# /etc for a system's own prefix, /usr; PREFIX/etc otherwise
+SYSCONFDIR =	$(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+SBINDIR =	$(PREFIX)/sbin
+MANDIR =	$(PREFIX)/share/man
+UNITDIR =	$(PREFIX)/lib/systemd/system
+CONFDIR =	$(SYSCONFDIR)/bantin
 CC ?=		cc
 PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
 
@@ -50,7 +63,7 @@ UNIT =		buf utf8 gemtext path config convert article site render \
 		memtrim sandbox zone label import tls_key log certcheck
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
-all: $(PROG)
+all: $(PROG) $(B)/bantin-installed
 
 # ./bantin is linked from build/ or build-san/: the flavour of the last
 # link is kept in a file that changes when the flavour does, so that
@@ -64,6 +77,28 @@ $(PROG): $(OBJS) $(FLAVOUR)
 
 $(B)/%.o: src/%.c | $(B)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# ./bantin reads conf/bantin.ini by default, as the checkout's folder
+# has it; the binary make install puts in place reads
+# $(CONFDIR)/bantin.ini. Only main.o differs between the two. The
+# paths written into installed files are kept in a file that changes
+# when they do, so that a make install with other paths remakes them.
+PATHS =		$(B)/paths
+_ :=		$(shell mkdir -p $(B); \
+		    [ "$$(cat $(PATHS) 2>/dev/null)" = "$(SBINDIR) $(CONFDIR)" ] || \
+		    echo "$(SBINDIR) $(CONFDIR)" > $(PATHS))
+MAIN_DEFS =	-DBANTIN_VERSION='"$(VERSION)"'
+
+$(B)/main.o: CFLAGS += $(MAIN_DEFS) -DBANTIN_CONF='"conf/bantin.ini"'
+$(B)/main.o: VERSION
+
+$(B)/main-installed.o: src/main.c VERSION $(PATHS) | $(B)
+	$(CC) $(CFLAGS) $(MAIN_DEFS) -DBANTIN_CONF='"$(CONFDIR)/bantin.ini"' \
+	    -MMD -MP -c -o $@ src/main.c
+
+$(B)/bantin-installed: $(filter-out $(B)/main.o,$(OBJS)) \
+		$(B)/main-installed.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/%.o: tests/unit/%.c | $(B)
 	$(CC) $(CFLAGS) -Itests/unit -MMD -MP -c -o $@ $<
@@ -170,9 +205,67 @@ bench/bare: bench/bare.c $(BENCH_OBJS) $(FLAVOUR)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ bench/bare.c $(BENCH_OBJS) \
 	    -lssl -lcrypto
 
+# The installed files: the manual pages name the version and paths,
+# bantin.ini takes a service's values, the unit the binary's path.
+INST_SED =	-e 's|^\.Os$$|.Os bantin $(VERSION)|' \
+		-e 's|/etc/bantin/|$(CONFDIR)/|g' \
+		-e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CONFDIR@|$(CONFDIR)|g'
+INST =		$(B)/inst
+INST_FILES =	$(INST)/bantin.8 $(INST)/bantin.ini.5 $(INST)/bantin.ini \
+		$(INST)/bantin.service
+
+$(INST)/bantin.8 $(INST)/bantin.ini.5: $(INST)/%: man/% VERSION $(PATHS)
+	@mkdir -p $(INST)
+	sed $(INST_SED) man/$* >$@
+$(INST)/bantin.service: dist/bantin.service $(PATHS)
+	@mkdir -p $(INST)
+	sed $(INST_SED) dist/bantin.service >$@
+$(INST)/bantin.ini: conf/bantin.ini dist/bantin.ini.sed
+	@mkdir -p $(INST)
+	sed -f dist/bantin.ini.sed conf/bantin.ini >$@
+
+# An existing bantin.ini is the operator's: never replaced.
+install: $(B)/bantin-installed $(INST_FILES)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(CONFDIR) $(DESTDIR)$(UNITDIR)
+	install -m 755 $(B)/bantin-installed $(DESTDIR)$(SBINDIR)/bantin
+	install -m 644 $(INST)/bantin.8 $(DESTDIR)$(MANDIR)/man8/bantin.8
+	install -m 644 $(INST)/bantin.ini.5 \
+	    $(DESTDIR)$(MANDIR)/man5/bantin.ini.5
+	install -m 644 $(INST)/bantin.service \
+	    $(DESTDIR)$(UNITDIR)/bantin.service
+	@if [ -e $(DESTDIR)$(CONFDIR)/bantin.ini ]; then \
+		echo "kept $(DESTDIR)$(CONFDIR)/bantin.ini;" \
+		    "the new one is $(INST)/bantin.ini"; \
+	else \
+		echo install -m 644 $(INST)/bantin.ini \
+		    $(DESTDIR)$(CONFDIR)/bantin.ini; \
+		install -m 644 $(INST)/bantin.ini \
+		    $(DESTDIR)$(CONFDIR)/bantin.ini; \
+	fi
+
+# bantin.ini goes only as it was installed; the state folder and the
+# content tree are the site's, never removed here
+uninstall: $(INST)/bantin.ini
+	rm -f $(DESTDIR)$(SBINDIR)/bantin $(DESTDIR)$(MANDIR)/man8/bantin.8 \
+	    $(DESTDIR)$(MANDIR)/man5/bantin.ini.5 \
+	    $(DESTDIR)$(UNITDIR)/bantin.service
+	@if cmp -s $(INST)/bantin.ini $(DESTDIR)$(CONFDIR)/bantin.ini; then \
+		echo rm -f $(DESTDIR)$(CONFDIR)/bantin.ini; \
+		rm -f $(DESTDIR)$(CONFDIR)/bantin.ini; \
+		rmdir $(DESTDIR)$(CONFDIR) 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(CONFDIR)/bantin.ini ]; then \
+		echo "kept $(DESTDIR)$(CONFDIR)/bantin.ini: it was changed"; \
+	fi
+
+deb:
+	+sh tools/deb.sh
+
 clean:
-	rm -rf build build-san build-fuzz $(PROG) bench/loadgen bench/bare
+	rm -rf build build-san build-fuzz build-deb $(PROG) bench/loadgen \
+	    bench/bare
 
-.PHONY: all deps run check fuzz bench bench-scale clean
+.PHONY: all deps run check fuzz bench bench-scale clean install uninstall \
+	deb
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(B)/main-installed.d

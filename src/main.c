@@ -20,20 +20,34 @@
 #include "privsep.h"
 #include "preview.h"
 
+/*
+ * The Makefile sets both: the version from the file VERSION, and the
+ * default configuration, conf/bantin.ini for the checkout's ./bantin
+ * and $(SYSCONFDIR)/bantin/bantin.ini for the binary make install
+ * puts in place. A daemon started as root must not pick its
+ * configuration from whatever folder it was started in.
+ */
+#if !defined(BANTIN_VERSION) || !defined(BANTIN_CONF)
+#error "BANTIN_VERSION and BANTIN_CONF come from the Makefile"
+#endif
+
+/* -h asks for this text: stdout and 0; a wrong option gets stderr, 1 */
 static void __attribute__((noreturn))
-usage(void)
+usage(int status)
 {
-	fprintf(stderr, "usage: bantin [-dnv] [-c file] [-I dir] "
-	    "[-p article]\n"
-	    "  -c file  configuration (default conf/bantin.ini)\n"
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: bantin [-dhnVv] [-c file] [-I dir] [-p article]\n"
+	    "  -c file  configuration (default " BANTIN_CONF ")\n"
 	    "  -d       stay in the foreground, log to stderr\n"
+	    "  -h       print this help and exit\n"
 	    "  -I dir   import the saved pages of an old portal into the "
 	    "site, and exit\n"
 	    "  -n       check the configuration and exit; -nn also dumps it\n"
 	    "  -p file  show what the site makes of an article, and exit\n"
 	    "           (1 if it would be skipped)\n"
+	    "  -V       print the version and exit\n"
 	    "  -v       verbose logging\n");
-	exit(1);
+	exit(status);
 }
 
 int
@@ -41,12 +55,12 @@ main(int argc, char *argv[])
 {
 	struct config	*conf;
 	struct buf	 errs = BUF_INIT, dump = BUF_INIT;
-	const char	*file = "conf/bantin.ini", *article = NULL;
+	const char	*file = BANTIN_CONF, *article = NULL;
 	const char	*mirror = NULL;
 	char		 err[512];
 	int		 ch, fg = 0, check = 0, verbose = 0, r;
 
-	while ((ch = getopt(argc, argv, "c:dI:np:v")) != -1) {
+	while ((ch = getopt(argc, argv, "c:dhI:np:Vv")) != -1) {
 		switch (ch) {
 		case 'c':
 			file = optarg;
@@ -54,6 +68,8 @@ main(int argc, char *argv[])
 		case 'd':
 			fg = 1;
 			break;
+		case 'h':
+			usage(0);
 		case 'I':
 			mirror = optarg;
 			break;
@@ -63,15 +79,18 @@ main(int argc, char *argv[])
 		case 'p':
 			article = optarg;
 			break;
+		case 'V':
+			printf("bantin %s\n", BANTIN_VERSION);
+			return 0;
 		case 'v':
 			verbose++;
 			break;
 		default:
-			usage();
+			usage(1);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(1);
 
 	if ((conf = config_load(file, &errs)) == NULL) {
 		fprintf(stderr, "%s", errs.data ? errs.data : "");

@@ -95,7 +95,9 @@ on_signal(int sig)
 		sig_chld = 1;
 	else
 		sig_term = 1;
-	(void)write(sig_pipe[1], "x", 1);
+	if (write(sig_pipe[1], "x", 1) == -1) {
+		/* full: a wake-up is waiting already */
+	}
 	errno = saved;
 }
 
@@ -496,7 +498,9 @@ ctl_cb(struct loop *l, int fd, int ev, void *arg)
 			log_warnx("the parent is gone: stopping");
 			loop_del(l, fd);
 			sig_term = 1;
-			(void)write(sig_pipe[1], "x", 1);
+			if (write(sig_pipe[1], "x", 1) == -1) {
+				/* full: a wake-up is waiting already */
+			}
 		}
 		goto done;
 	}

@@ -27,6 +27,8 @@
 
 #ifdef __linux__
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #endif
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -85,7 +87,9 @@ on_signal(int sig)
 		sig_chld = 1;
 	else
 		sig_term = 1;
-	(void)write(sig_pipe[1], "x", 1);
+	if (write(sig_pipe[1], "x", 1) == -1) {
+		/* full: a wake-up is waiting already */
+	}
 	errno = saved;
 }
 
@@ -190,12 +194,25 @@ log_config_errors(const char *file, const struct buf *errs)
 	}
 }
 
-/* A child becomes conf's user (when we are root and one is set). */
+/*
+ * A child becomes conf's user (when we are root and one is set), and
+ * gives up any capability it was started with: a service manager may
+ * give the parent CAP_NET_BIND_SERVICE to bind port 70 without root,
+ * and the master, key process and workers bind nothing.
+ */
 static void
 drop(const struct config *conf)
 {
 	struct passwd	*pw;
 
+#ifdef __linux__
+	struct __user_cap_header_struct	 h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct	 d[2];
+
+	memset(d, 0, sizeof(d));
+	if (geteuid() != 0 && syscall(SYS_capset, &h, d) == -1)
+		log_debug("capset: %s", strerror(errno));
+#endif
 	if (conf->user[0] == '\0' || geteuid() != 0)
 		return;
 	if ((pw = getpwnam(conf->user)) == NULL)

@@ -154,7 +154,9 @@ worker_signal(int sig)
 	(void)sig;
 	worker_stop = 1;
 	if (worker_pipe[1] != -1)
-		(void)write(worker_pipe[1], "x", 1);
+		if (write(worker_pipe[1], "x", 1) == -1) {
+			/* full: a wake-up is waiting already */
+		}
 	errno = saved;
 }
 

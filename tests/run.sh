@@ -39,20 +39,24 @@ for t in "$B"/test_*; do
 done
 pool run_unit report_unit $units
 
-# the include rules of docs/layers.md, checked against the code
-python3 tests/layers.py >"$OUT/layers" 2>&1
-report_layers() {
-	line=$(tail -n 1 "$OUT/layers")
-	p=$(printf '%s\n' "$line" | sed -n 's/^layers: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
-	f=$(printf '%s\n' "$line" | sed -n 's/^layers: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+# check NAME: run tests/NAME.py, whose last line is "NAME: N passed, N
+# failed", and count it in
+check() {
+	python3 "tests/$1.py" >"$OUT/$1" 2>&1
+	line=$(tail -n 1 "$OUT/$1")
+	p=$(printf '%s\n' "$line" | sed -n "s/^$1: \\([0-9]*\\) passed, \\([0-9]*\\) failed\$/\\1/p")
+	f=$(printf '%s\n' "$line" | sed -n "s/^$1: \\([0-9]*\\) passed, \\([0-9]*\\) failed\$/\\2/p")
 	if [ -z "$p" ] || [ "$f" -ne 0 ]; then
-		cat "$OUT/layers"
+		cat "$OUT/$1"
 		[ -z "$p" ] && p=0 f=1
 	fi
-	echo "layers: $p passed, $f failed"
+	echo "$1: $p passed, $f failed"
 	pass=$((pass + p)) fail=$((fail + f))
 }
-report_layers
+# the include rules of docs/layers.md, checked against the code
+check layers
+# bantin.ini(5) against config.c and conf/bantin.ini
+check manpages
 
 # the integration suite's lines as they come; its summary is added in
 sh tests/integration/run.sh 2>&1 | while IFS= read -r l; do

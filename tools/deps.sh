@@ -1,13 +1,16 @@
 #!/bin/sh
 # Install the Debian/Ubuntu packages bantin needs to build and test,
 # only those missing; through sudo when not root. Elsewhere, print them.
-# Usage: tools/deps.sh [bench|fuzz]
+# Usage: tools/deps.sh [bench|fuzz|package]
 PKGS="gcc make pkg-config libssl-dev libmagic-dev libiniparser-dev
 liblowdown-dev libxml2-dev libutf8proc-dev libsqlite3-dev openssl
-python3 curl lynx procps tzdata"
+python3 curl lynx procps tzdata mandoc"
 [ "$1" = bench ] && PKGS="$PKGS molly-brown gophernicus systemd util-linux iproute2"
 # clang, its sanitizer and libFuzzer runtimes, llvm-symbolizer for traces
 [ "$1" = fuzz ] && PKGS="$PKGS clang libclang-rt-dev llvm"
+# make deb and its checks: dpkg-buildflags and dpkg-shlibdeps, lintian,
+# systemd-analyze for the unit, ip for the namespace dpkg -i is tried in
+[ "$1" = package ] && PKGS="$PKGS dpkg-dev lintian systemd iproute2"
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
 	echo "bantin: not a Debian-like system; install the equivalents of:"
