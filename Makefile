@@ -142,6 +142,7 @@ $(B)/test_tls_key: $(B)/test_tls_key.o $(B)/tls_key.o $(B)/msg.o $(B)/log.o \
 		$(B)/buf.o
 $(B)/test_log: $(B)/test_log.o $(B)/log.o
 $(B)/test_certcheck: $(B)/test_certcheck.o $(B)/certcheck.o $(B)/tls.o \
+		$(B)/tls_key.o $(B)/msg.o $(B)/buf.o \
 		$(B)/log.o
 $(B)/test_import: $(B)/test_import.o $(B)/import.o $(B)/convert.o \
 		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
