@@ -224,7 +224,7 @@ dpkg_scratch() {
 	[ -L "$M/etc/systemd/system/multi-user.target.wants/bantin.service" ] ||
 		fail "the service is not enabled"
 	cp -r "$TMP/capsule/." "$M/srv/bantin/"
-	_lines=0
+	_lines=0 _slog=$TMP/log
 	chroot "$M" setpriv --reuid=bantin --regid=bantin --init-groups \
 	    --bounding-set=-all,+net_bind_service \
 	    --inh-caps=-all,+net_bind_service \
