@@ -4,6 +4,7 @@
 #   make check    install missing packages, build, run every test
 #   make fuzz     build the fuzzing harnesses (tests/fuzz/run.sh runs them)
 #   make bench    side-by-side benchmarks (BENCHMARKS.md)
+#   make check-cross  the arm64 and armhf builds tested under qemu-user
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
@@ -197,10 +198,17 @@ $(CROSS_ARCHS:%=cross-%): cross-%: deps-cross
 check-cross: $(CROSS_ARCHS:%=cross-%)
 	sh tests/cross.sh $(CROSS_ARCHS)
 
+# bantin as a small board runs it: one core, one worker, 10,000 articles
+# (bench/board.sh, the "Board" section of BENCHMARKS.md)
+bench-board: deps
+	$(MAKE) $(PROG) bench/loadgen
+	sh bench/board.sh
+
 clean: clean-cross
 clean-cross:
 	rm -rf $(CROSS_ARCHS:%=build-%)
 
-.PHONY: deps-cross $(CROSS_ARCHS:%=cross-%) check-cross clean-cross
+.PHONY: deps-cross $(CROSS_ARCHS:%=cross-%) check-cross clean-cross \
+		bench-board
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)
