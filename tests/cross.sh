@@ -31,9 +31,9 @@ for a; do
 	    >"$OUT/bantin-$a"
 	chmod +x "$OUT/bantin-$a"
 	echo "== $a ($q)"
-	EMULATOR=$q BANTIN=$OUT/bantin-$a INTEGRATION="test_board_smoke
-	    test_board_file_over_4gb" sh tests/run.sh "build-$a" |
-	    tee "$OUT/$a.log"
+	BANTIN_EMULATOR=$q BANTIN=$OUT/bantin-$a \
+	    BANTIN_INTEGRATION="test_board_smoke test_board_file_over_4gb" \
+	    sh tests/run.sh "build-$a" | tee "$OUT/$a.log"
 	line=$(tail -n 1 "$OUT/$a.log")
 	p=$(printf '%s\n' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	f=$(printf '%s\n' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
