@@ -1,10 +1,12 @@
 # Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
 #
-# bench/lib.sh: what bench/run.sh and bench/scale.sh share: a private
-# temp dir cleaned on exit, the list of processes we started (and only
-# those are ever killed), the certificate, bantin's configuration, and
-# reading a server's CPU time and memory from /proc over every process
-# of its tree (master, workers, per-connection children).
+# bench/lib.sh: what bench/run.sh, scale.sh and board.sh share: a
+# private temp dir cleaned on exit, the list of processes we started
+# (and only those are ever killed), the certificate, bantin's
+# configuration, reading a server's CPU time and memory from /proc over
+# every process of its tree (master, workers, per-connection children),
+# and, for scale.sh and board.sh, a tree's place, bantin started on it
+# and the latency of its pages.
 # Sourced, not run; POSIX sh.
 
 ROOT=${BANTIN_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -153,4 +155,163 @@ lg_parse()
 	LG_e_timeout=0 LG_e_dropped=0 LG_held=0 LG_bytes=0
 	eval "$(printf '%s\n' "$1" | tail -1 | tr ' ' '\n' |
 	    grep -E '^[a-z_0-9]+=[0-9.]+$' | sed 's/^/LG_/')"
+}
+
+# pick_trees FILES [DIR]: where bench trees go, in TREES (and WHERE, to
+# report): DIR if given, else tmpfs when it has room for FILES files
+# (about 4 KB each; creating many files on a slow disk measures the
+# disk, not bantin), else the temp dir
+pick_trees()
+{
+	TREES=$TMP
+	WHERE="the temp dir on disk ($TMP)"
+	if [ -n "$2" ]; then
+		TREES=$(mktemp -d "$2/bantin-bench.XXXXXX") || exit 1
+		EXTRA_DIRS="$EXTRA_DIRS $TREES"
+		WHERE="$2"
+	elif [ -d /dev/shm ] && [ -w /dev/shm ] &&
+	    [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt \
+	    $(( $1 * 6 + 262144 )) ]; then
+		TREES=$(mktemp -d /dev/shm/bantin-bench.XXXXXX) || exit 1
+		EXTRA_DIRS="$EXTRA_DIRS $TREES"
+		WHERE="tmpfs (/dev/shm)"
+	fi
+}
+
+now()
+{
+	date +%s.%N
+}
+
+elapsed()	# start [end]: seconds, 3 decimals
+{
+	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.3f", b - a }'
+}
+
+# start_bantin name tree: start it, wait for "ready"; sets BPID, GEM,
+# GOPH and START_S (seconds from exec to ready)
+start_bantin()
+{
+	s_name=$1
+	if [ ! -f "$TMP/$s_name.ini" ]; then
+		GEM=$(free_port)
+		GOPH=$(free_port)
+		mkdir -p "$TMP/state-$s_name"
+		bantin_conf "$TMP/$s_name.ini" "$2" "$TMP/state-$s_name" \
+		    "$GEM" "$GOPH"
+		eval "PORTS_$s_name=\"$GEM $GOPH\""
+	fi
+	eval "set -- \$PORTS_$s_name"
+	GEM=$1
+	GOPH=$2
+	s_log="$TMP/$s_name.log.$(date +%s%N)"
+	t=$(now)
+	taskset -c $SERVER_CORE "$BANTIN" -d -c "$TMP/$s_name.ini" \
+	    > "$s_log" 2>&1 &
+	BPID=$!
+	started $BPID
+	i=0
+	while ! grep -q ' ready' "$s_log"; do
+		if ! kill -0 $BPID 2>/dev/null || [ $i -ge 45000 ]; then
+			echo "bench: bantin did not start:" >&2
+			tail -20 "$s_log" >&2
+			exit 1
+		fi
+		sleep 0.02
+		i=$((i + 1))
+	done
+	START_S=$(elapsed "$t")
+	LOG=$s_log
+	grep -v ' ready' "$s_log" | sed 's/^/  bantin: /'
+}
+
+# after a first start the master merges the new search index's
+# segments (catalog_tidy) a slice of each second: wait for its log line,
+# so that what follows is measured on a settled server. Prints the
+# seconds from ready to merged.
+merged()
+{
+	t=$(now)
+	i=0
+	while ! grep -q 'search index merged' "$LOG"; do
+		if ! kill -0 $BPID 2>/dev/null || [ $i -ge 3000 ]; then
+			echo "bench: the index was not merged in 300 s" >&2
+			break
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	elapsed "$t"
+}
+
+# lg_p50_p99 what "output": "p50 p99" (ms) of a loadgen -m run of REQS
+# requests; its errors are reported and counted in $TMP/errors (a
+# subshell runs us: the count is kept in a file)
+lg_p50_p99()
+{
+	lg_parse "$2"
+	if [ "$LG_err" -gt 0 ]; then
+		echo "bench: $1: $LG_err errors: $2" >&2
+		echo "$1: $LG_err of $REQS" >> "$TMP/errors"
+	fi
+	awk -v a="$LG_p50_us" -v b="$LG_p99_us" \
+	    'BEGIN { printf "%.2f %.2f", a / 1000, b / 1000 }'
+}
+
+# p50 and p99 ("p50 p99", ms) of REQS sequential requests (c=1), after
+# 10 to warm up: lat gemini|gopher path
+lat()
+{
+	# a few requests first, so that no cold cache is measured
+	if [ "$1" = gemini ]; then
+		taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" -n 10 \
+		    "gemini://localhost$2" >/dev/null
+	else
+		taskset -c $CLIENT_CORE "$LOADGEN" -m -P -p "$GOPH" -n 10 \
+		    "$2" >/dev/null
+	fi
+	if [ "$1" = gemini ]; then
+		out=$(taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" \
+		    -c 1 -n "$REQS" -x "20 " "gemini://localhost$2")
+	else
+		out=$(taskset -c $CLIENT_CORE "$LOADGEN" -m -P -p "$GOPH" \
+		    -c 1 -n "$REQS" -b 100 "$2")
+	fi
+	lg_p50_p99 "$1 $2" "$out"
+}
+
+# search p50 and p99 ("p50 p99", ms) over REQS requests from the file
+# $TMP/queries, every one different: a page cache in front of search
+# would answer a repeated query without searching. The first 10 lines
+# warm up (other queries), the next REQS are measured.
+lat_search()
+{
+	head -n 10 "$TMP/queries" > "$TMP/q.warm"
+	tail -n +11 "$TMP/queries" | head -n "$REQS" > "$TMP/q.run"
+	taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" -f -n 10 \
+	    "$TMP/q.warm" >/dev/null
+	out=$(taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" -f \
+	    -c 1 -n "$REQS" -x "20 " "$TMP/q.run")
+	lg_p50_p99 search "$out"
+}
+
+newest()	# tree category: path of its newest dated article
+{
+	ls "$1/$2" | grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}-.*\.(md|gmi|txt)$' |
+	    sort | tail -1 | sed "s|^|/$2/|; s|\.[a-z]*\$||"
+}
+
+
+verdict()	# condition-as-awk-expression
+{
+	awk "BEGIN { print ($1) ? \"**met**\" : \"**not met**\" }"
+}
+ratio()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b;
+	    else print "–" }'
+}
+mb()
+{
+	awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'
 }

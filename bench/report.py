@@ -3,12 +3,13 @@
 #
 # bench/report.py: turns the measurements of bench/run.sh into
 # BENCHMARKS.md (tables, ratios to the peers and to the ceiling, and
-# the targets met or missed), and lets bench/scale.sh put its
-# "Scale" section into the same file. Each script owns its section and
-# keeps the other's, so the two can be run in either order.
+# the targets met or missed), and lets bench/scale.sh and bench/board.sh
+# put their "Scale" and "Board" sections into the same file. Each
+# script owns its sections and keeps the others', so they can be run
+# in any order.
 #
 #   report.py run --results R --idle I --out F [--duration S] ...
-#   report.py section --title "## Scale" --body FILE --out F
+#   report.py section --title "## Scale"|"## Board" --body FILE --out F
 
 import argparse
 import csv
@@ -18,7 +19,8 @@ import re
 import subprocess
 import time
 
-SCALE_TITLE = "## Scale"
+# the sections of bench/scale.sh and bench/board.sh, after run's own
+TAIL_TITLES = ("## Scale", "## Board")
 
 
 def cpu_model():
@@ -50,19 +52,32 @@ def openssl_version():
         return "OpenSSL (unknown version)"
 
 
+def tail_title(part):
+    """The title of the other scripts' section that part is, or None."""
+    first = part.split("\n", 1)[0].strip()
+    for t in TAIL_TITLES:
+        if first == t or first.startswith(t + " "):
+            return t
+    return None
+
+
 def split_sections(text):
-    """The file's text before the Scale section, and that section."""
-    m = re.search(r"^" + re.escape(SCALE_TITLE) + r"\b.*$", text, re.M)
-    if not m:
-        return text.rstrip("\n") + "\n", ""
-    rest = text[m.start():]
-    # the section runs to the next "## " heading, if any
-    n = re.search(r"^## ", rest[len(SCALE_TITLE):], re.M)
-    if n:
-        end = len(SCALE_TITLE) + n.start()
-        return (text[:m.start()] + rest[end:]).rstrip("\n") + "\n", \
-            rest[:end].rstrip("\n") + "\n"
-    return text[:m.start()].rstrip("\n") + "\n", rest.rstrip("\n") + "\n"
+    """The file's text without the sections of the other scripts, and
+    those sections by title."""
+    head, tails = [], {}
+    for part in re.split(r"(?m)^(?=## )", text):
+        t = tail_title(part)
+        if t:
+            tails[t] = part.rstrip("\n") + "\n"
+        else:
+            head.append(part)
+    return "".join(head).rstrip("\n") + "\n", tails
+
+
+def join_sections(head, tails):
+    """head, then the other scripts' sections in their order."""
+    return head + "".join("\n" + tails[t] for t in TAIL_TITLES
+                          if t in tails)
 
 
 def read_out(path):
@@ -445,10 +460,8 @@ def cmd_run(a):
     for name, (kb, n) in idle.items():
         out.append("| %s | %d | %s |" % (name, kb, n))
     out.append("")
-    text = "\n".join(out)
-    _, scale = split_sections(read_out(a.out))
-    if scale:
-        text += "\n" + scale
+    _, tails = split_sections(read_out(a.out))
+    text = join_sections("\n".join(out), tails)
     write_out(a.out, text)
     print(text)
 
@@ -459,8 +472,9 @@ def cmd_section(a):
     text = read_out(a.out)
     if not text:
         text = "# Benchmarks\n\nRun `make bench` for the main tables.\n"
-    head, _ = split_sections(text)
-    write_out(a.out, head + "\n" + body)
+    head, tails = split_sections(text)
+    tails[a.title] = body
+    write_out(a.out, join_sections(head, tails))
 
 
 def main():
@@ -476,6 +490,7 @@ def main():
     r.add_argument("--rounds", default="1")
     r.add_argument("--command", default="make bench")
     s = sub.add_parser("section")
+    s.add_argument("--title", choices=TAIL_TITLES, default=TAIL_TITLES[0])
     s.add_argument("--body", required=True)
     s.add_argument("--out", required=True)
     a = ap.parse_args()

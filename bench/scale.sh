@@ -31,139 +31,13 @@ MD=$TMP/scale.md
 ulimit -n 65536 2>/dev/null
 
 # where the trees go: tmpfs when it has room (about 4 KB per file)
-TREES=$TMP
-WHERE="the temp dir on disk ($TMP)"
-if [ -n "${BENCH_SCALE_DIR:-}" ]; then
-	TREES=$(mktemp -d "$BENCH_SCALE_DIR/bantin-scale.XXXXXX") || exit 1
-	EXTRA_DIRS="$TREES"
-	WHERE="$BENCH_SCALE_DIR"
-elif [ -d /dev/shm ] && [ -w /dev/shm ] &&
-    [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt \
-    $(( (N + SMALL) * 6 + 262144 )) ]; then
-	TREES=$(mktemp -d /dev/shm/bantin-scale.XXXXXX) || exit 1
-	EXTRA_DIRS="$TREES"
-	WHERE="tmpfs (/dev/shm)"
-fi
+pick_trees $(( N + SMALL )) "${BENCH_SCALE_DIR:-}"
 make_cert "$TMP"
 
-now()
+lat_p50()	# gemini|gopher path: the p50 of lat
 {
-	date +%s.%N
-}
-
-elapsed()	# start [end]: seconds, 3 decimals
-{
-	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.3f", b - a }'
-}
-
-# start_bantin name tree: start it, wait for "ready"; sets BPID, GEM,
-# GOPH and START_S (seconds from exec to ready)
-start_bantin()
-{
-	s_name=$1
-	if [ ! -f "$TMP/$s_name.ini" ]; then
-		GEM=$(free_port)
-		GOPH=$(free_port)
-		mkdir -p "$TMP/state-$s_name"
-		bantin_conf "$TMP/$s_name.ini" "$2" "$TMP/state-$s_name" \
-		    "$GEM" "$GOPH"
-		eval "PORTS_$s_name=\"$GEM $GOPH\""
-	fi
-	eval "set -- \$PORTS_$s_name"
-	GEM=$1
-	GOPH=$2
-	s_log="$TMP/$s_name.log.$(date +%s%N)"
-	t=$(now)
-	taskset -c $SERVER_CORE "$BANTIN" -d -c "$TMP/$s_name.ini" \
-	    > "$s_log" 2>&1 &
-	BPID=$!
-	started $BPID
-	i=0
-	while ! grep -q ' ready' "$s_log"; do
-		if ! kill -0 $BPID 2>/dev/null || [ $i -ge 45000 ]; then
-			echo "bench: bantin did not start:" >&2
-			tail -20 "$s_log" >&2
-			exit 1
-		fi
-		sleep 0.02
-		i=$((i + 1))
-	done
-	START_S=$(elapsed "$t")
-	LOG=$s_log
-	grep -v ' ready' "$s_log" | sed 's/^/  bantin: /'
-}
-
-# after a first start the master merges the new search index's
-# segments (catalog_tidy) a slice of each second: wait for its log line,
-# so that what follows is measured on a settled server. Prints the
-# seconds from ready to merged.
-merged()
-{
-	t=$(now)
-	i=0
-	while ! grep -q 'search index merged' "$LOG"; do
-		if ! kill -0 $BPID 2>/dev/null || [ $i -ge 3000 ]; then
-			echo "bench: the index was not merged in 300 s" >&2
-			break
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	elapsed "$t"
-}
-
-# p50 of REQS sequential requests (c=1): lat gemini|gopher path
-lat()
-{
-	# a few requests first, so that no cold cache is measured
-	if [ "$1" = gemini ]; then
-		taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" -n 10 \
-		    "gemini://localhost$2" >/dev/null
-	else
-		taskset -c $CLIENT_CORE "$LOADGEN" -m -P -p "$GOPH" -n 10 \
-		    "$2" >/dev/null
-	fi
-	if [ "$1" = gemini ]; then
-		out=$(taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" \
-		    -c 1 -n "$REQS" -x "20 " "gemini://localhost$2")
-	else
-		out=$(taskset -c $CLIENT_CORE "$LOADGEN" -m -P -p "$GOPH" \
-		    -c 1 -n "$REQS" -b 100 "$2")
-	fi
-	lg_parse "$out"
-	if [ "$LG_err" -gt 0 ]; then
-		echo "bench: $1 $2: $LG_err errors: $out" >&2
-		# a subshell runs us: keep the count in a file
-		echo "$1 $2: $LG_err of $REQS" >> "$TMP/errors"
-	fi
-	awk -v u="$LG_p50_us" 'BEGIN { printf "%.2f", u / 1000 }'
-}
-
-# search p50 and p99 ("p50 p99", ms) over REQS requests from the file
-# $TMP/queries, every one different: a page cache in front of search
-# would answer a repeated query without searching. The first 10 lines
-# warm up (other queries), the next REQS are measured.
-lat_search()
-{
-	head -n 10 "$TMP/queries" > "$TMP/q.warm"
-	tail -n +11 "$TMP/queries" | head -n "$REQS" > "$TMP/q.run"
-	taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" -f -n 10 \
-	    "$TMP/q.warm" >/dev/null
-	out=$(taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" -f \
-	    -c 1 -n "$REQS" -x "20 " "$TMP/q.run")
-	lg_parse "$out"
-	if [ "$LG_err" -gt 0 ]; then
-		echo "bench: search: $LG_err errors: $out" >&2
-		echo "search: $LG_err of $REQS" >> "$TMP/errors"
-	fi
-	awk -v a="$LG_p50_us" -v b="$LG_p99_us" \
-	    'BEGIN { printf "%.2f %.2f", a / 1000, b / 1000 }'
-}
-
-newest()	# tree category: path of its newest dated article
-{
-	ls "$1/$2" | grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2}-.*\.(md|gmi|txt)$' |
-	    sort | tail -1 | sed "s|^|/$2/|; s|\.[a-z]*\$||"
+	set -- $(lat "$@")
+	echo "$1"
 }
 
 # retitle file marker: put marker in front of the article's title
@@ -239,8 +113,8 @@ while [ $r -le "$ROUNDS" ]; do
 				GEM=$1 GOPH=$2 tree="$TREES/big"
 			fi
 			path=$(path_of "$tree" $p)
-			eval "${side}_gem_${k}_$r=$(lat gemini "$path")"
-			eval "${side}_gop_${k}_$r=$(lat gopher "$path")"
+			eval "${side}_gem_${k}_$r=$(lat_p50 gemini "$path")"
+			eval "${side}_gop_${k}_$r=$(lat_p50 gopher "$path")"
 		done
 	done
 	r=$((r + 1))
@@ -306,19 +180,6 @@ TREE_KB=$(du -sk "$TREES/big" | awk '{ print $1 }')
 T1=$(date +%s)
 
 # ---- report -----------------------------------------------------------
-verdict()	# condition-as-awk-expression
-{
-	awk "BEGIN { print ($1) ? \"**met**\" : \"**not met**\" }"
-}
-ratio()
-{
-	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b;
-	    else print "–" }'
-}
-mb()
-{
-	awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'
-}
 WORST=$(for p in article category category-p5; do
 	v=$(echo $p | tr - _)
 	eval "echo \$B_gem_$v \$S_gem_$v; echo \$B_gop_$v \$S_gop_$v"

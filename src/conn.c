@@ -37,6 +37,7 @@
 #include "utf8.h"
 
 #define CONN_FILE_CHUNK		16384	/* bytes read per TLS file write */
+#define CONN_SENDFILE_MAX	(1 << 30) /* bytes per sendfile call */
 #define CONN_LINGER_MS		2000	/* drain a talker before close */
 #define CONN_LINGER_BYTES	65536	/* replies longer than this linger */
 
@@ -229,8 +230,11 @@ conn_write(struct conn *c)
 		if (c->outoff == c->out.len && c->filefd != -1 &&
 		    c->fileleft > 0) {
 			if (c->tls == NULL) {
-				wn = sendfile(c->fd, c->filefd, NULL,
-				    (size_t)c->fileleft);
+				/* a gigabyte a call: where size_t has 32
+				 * bits, the rest of a 4 GB file would wrap */
+				n = c->fileleft > CONN_SENDFILE_MAX ?
+				    CONN_SENDFILE_MAX : (size_t)c->fileleft;
+				wn = sendfile(c->fd, c->filefd, NULL, n);
 				if (wn > 0) {
 					c->fileleft -= wn;
 					c->bytes += (size_t)wn;

@@ -393,7 +393,7 @@ iso_date(const char *s, char *out)
 
 	if (s == NULL || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
 		return -1;
-	(void)snprintf(t, sizeof(t), "%s", s);
+	(void)snprintf(t, sizeof(t), "%.*s", (int)sizeof(t) - 1, s);
 	if (t[10] == 'T')
 		t[10] = ' ';
 	return import_text_date(t, out);

@@ -15,10 +15,24 @@
  * Only mappings with no written page are touched: a private mapping's
  * written pages are anonymous copies (RELRO, .data), and dropping them
  * would lose the writes; smaps counts them as Anonymous.
+ *
+ * All of that holds only if /proc/self/smaps describes this process.
+ * Under an emulator (qemu-user) it describes the emulator: the guest's
+ * code shows as read-only data, its written pages may not show as
+ * Anonymous, and on a 32-bit guest every address is off by the
+ * emulator's base, so that a release lands on the pages beside the
+ * ones meant (the relocated GOT among them: the next library call
+ * jumps to nowhere). So each trim first checks two things it knows:
+ * the page of its own code must be in an executable file mapping, and
+ * a page of its own data it has just written must be in a writable
+ * private mapping that counts Anonymous pages. Otherwise it does
+ * nothing: the pages stay mapped, which costs resident set and nothing
+ * else.
  */
 
 #include <sys/mman.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,47 +41,50 @@
 
 struct region {
 	unsigned long	 start, end;
-	int		 candidate;	/* private, read-only, a file */
+	char		 perms[8];	/* "r-xp" */
+	int		 file;		/* a path: not [heap], [vdso], anon */
 	long		 rss, anon;
 };
 
-static long
-release(const struct region *r)
-{
-	if (!r->candidate || r->rss == 0 || r->anon != 0)
-		return 0;
-	if (madvise((void *)r->start, r->end - r->start, MADV_DONTNEED) == -1)
-		return 0;
-	return r->rss;
-}
+/* what a walk over smaps does with each region */
+typedef void	(*region_fn)(const struct region *, void *);
 
-long
-memtrim_code(void)
+struct trust {
+	unsigned long	 code, data;
+	int		 code_ok, data_ok;
+};
+
+/* written before each check: its page must show as an anonymous copy */
+static volatile int	 witness = 1;
+
+/*
+ * Call fn for each region smaps lists. A region starts with its header
+ * line ("start-end perms offset dev inode [path]"); the lines after it
+ * ("Rss:   12 kB") describe it. Lines of any length (long paths).
+ */
+static void
+walk(FILE *f, region_fn fn, void *arg)
 {
-	FILE		*f;
 	struct region	 r;
-	char		 line[512], perms[8], path[256];
+	char		*line = NULL, perms[8], path[2];
+	size_t		 cap = 0;
 	unsigned long	 a, b;
-	long		 kb, total = 0;
+	long		 kb;
 	int		 n, have = 0;
 
-	if ((f = fopen("/proc/self/smaps", "re")) == NULL)
-		return -1;
-	memset(&r, 0, sizeof(r));
-	while (fgets(line, sizeof(line), f) != NULL) {
+	while (getline(&line, &cap, f) != -1) {
 		path[0] = '\0';
-		n = sscanf(line, "%lx-%lx %7s %*s %*s %*s %255s", &a, &b,
+		n = sscanf(line, "%lx-%lx %7s %*s %*s %*s %1s", &a, &b,
 		    perms, path);
 		if (n >= 3 && strlen(perms) == 4) {
 			if (have)
-				total += release(&r);
+				fn(&r, arg);
 			memset(&r, 0, sizeof(r));
 			have = 1;
 			r.start = a;
 			r.end = b;
-			/* a file by its path: not [heap], [vdso], deleted */
-			r.candidate = perms[1] == '-' && perms[3] == 'p' &&
-			    n == 4 && path[0] == '/';
+			memcpy(r.perms, perms, sizeof(r.perms));
+			r.file = n == 4 && path[0] == '/';
 			continue;
 		}
 		if (sscanf(line, "Rss: %ld kB", &kb) == 1)
@@ -76,7 +93,63 @@ memtrim_code(void)
 			r.anon = kb;
 	}
 	if (have)
-		total += release(&r);
+		fn(&r, arg);
+	free(line);
+}
+
+static void
+check(const struct region *r, void *arg)
+{
+	struct trust	*t = arg;
+
+	if (t->code >= r->start && t->code < r->end)
+		t->code_ok = r->perms[2] == 'x' && r->file;
+	if (t->data >= r->start && t->data < r->end)
+		t->data_ok = r->perms[1] == 'w' && r->perms[3] == 'p' &&
+		    r->anon > 0;
+}
+
+int
+memtrim_trusted(FILE *smaps, unsigned long code, unsigned long data)
+{
+	struct trust	 t;
+
+	memset(&t, 0, sizeof(t));
+	t.code = code;
+	t.data = data;
+	walk(smaps, check, &t);
+	return t.code_ok && t.data_ok;
+}
+
+/* a private, read-only file mapping with no written page */
+static void
+release(const struct region *r, void *arg)
+{
+	long	*total = arg;
+
+	if (r->perms[1] != '-' || r->perms[3] != 'p' || !r->file ||
+	    r->rss == 0 || r->anon != 0)
+		return;
+	if (madvise((void *)r->start, r->end - r->start, MADV_DONTNEED) == 0)
+		*total += r->rss;
+}
+
+long
+memtrim_code(void)
+{
+	FILE	*f;
+	long	 total = 0;
+
+	if ((f = fopen("/proc/self/smaps", "re")) == NULL)
+		return -1;
+	witness++;
+	if (!memtrim_trusted(f, (unsigned long)(uintptr_t)memtrim_code,
+	    (unsigned long)(uintptr_t)&witness)) {
+		fclose(f);
+		return -1;
+	}
+	rewind(f);
+	walk(f, release, &total);
 	fclose(f);
 	return total;
 }

@@ -2,7 +2,9 @@
 # Run every test: the unit-test binaries in $1 (the build folder), then
 # the integration suite against ./bantin, JOBS at a time (default: one
 # per core), each result printed as it ends. Ends with "N passed, N
-# failed".
+# failed". For the cross builds (tests/cross.sh): BANTIN_EMULATOR runs
+# each unit test (qemu-arm-static), BANTIN is the server to test, and
+# BANTIN_INTEGRATION names the integration tests to run (default: all).
 B=${1:-build}
 cd "$(dirname "$0")/.." || exit 1
 . tests/pool.sh
@@ -10,7 +12,7 @@ OUT=$(mktemp -d /tmp/bantin-check.XXXXXX) || exit 1
 trap 'rm -rf "$OUT"' EXIT
 
 run_unit() {
-	"$1" >"$OUT/${1##*/}" 2>&1
+	$BANTIN_EMULATOR "$1" >"$OUT/${1##*/}" 2>&1
 }
 
 # report_unit BINARY STATUS SECONDS: its last line is "...: N passed, N failed"
@@ -59,7 +61,7 @@ check layers
 check manpages
 
 # the integration suite's lines as they come; its summary is added in
-sh tests/integration/run.sh 2>&1 | while IFS= read -r l; do
+sh tests/integration/run.sh $BANTIN_INTEGRATION 2>&1 | while IFS= read -r l; do
 	case $l in
 	[0-9]*" passed, "[0-9]*" failed") printf '%s\n' "$l" >"$OUT/integration" ;;
 	*) printf '%s\n' "$l" ;;
