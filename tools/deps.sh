@@ -3,7 +3,8 @@
 # only those missing; through sudo when not root. Elsewhere, print them.
 # Usage: tools/deps.sh [bench|fuzz]
 PKGS="gcc make pkg-config libssl-dev libmagic-dev libiniparser-dev
-liblowdown-dev libxml2-dev libutf8proc-dev libsqlite3-dev openssl
+liblowdown-dev libxml2-dev libutf8proc-dev libsqlite3-dev libseccomp-dev
+openssl
 python3 curl lynx procps tzdata"
 [ "$1" = bench ] && PKGS="$PKGS molly-brown gophernicus systemd util-linux iproute2"
 # clang, its sanitizer and libFuzzer runtimes, llvm-symbolizer for traces
