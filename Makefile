@@ -102,7 +102,7 @@ $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
 $(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
 		$(B)/utf8.o $(B)/log.o $(B)/buf.o
 $(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
-$(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o
+$(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o $(B)/log.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
 $(B)/test_zone: $(B)/test_zone.o $(B)/zone.o

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "master.h"
 #include "preview.h"
+#include "sandbox.h"
 
 static void __attribute__((noreturn))
 usage(void)
@@ -41,7 +42,7 @@ main(int argc, char *argv[])
 	struct config	*conf;
 	struct buf	 errs = BUF_INIT, dump = BUF_INIT;
 	const char	*file = "conf/bantin.ini", *article = NULL;
-	const char	*mirror = NULL;
+	const char	*mirror = NULL, *lacks;
 	int		 ch, fg = 0, check = 0, verbose = 0, r;
 
 	while ((ch = getopt(argc, argv, "c:dI:np:v")) != -1) {
@@ -101,6 +102,10 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	log_init(fg, verbose);
+	/* once, not at each worker's start: workers restart */
+	if ((lacks = sandbox_lacks()) != NULL)
+		log_info("this kernel lacks %s: workers run without it",
+		    lacks);
 	r = master_run(conf);
 	return r;
 }
