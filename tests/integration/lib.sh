@@ -199,9 +199,11 @@ teardown() {
 		wait "$PID" 2>/dev/null
 	fi
 	PID=
-	# a sanitizer report anywhere in the server log fails the test
-	if [ -n "$TMP" ] && grep -q 'ERROR: AddressSanitizer\|LeakSanitizer\|runtime error:' "$TMP/log" 2>/dev/null; then
-		grep -A 12 'ERROR: AddressSanitizer\|LeakSanitizer\|runtime error:' "$TMP/log" | head -n 30
+	# a sanitizer report, or a worker stopped by its system call
+	# filter, anywhere in the server log fails the test
+	_bad='ERROR: AddressSanitizer\|LeakSanitizer\|runtime error:\|refused by the filter'
+	if [ -n "$TMP" ] && grep -q "$_bad" "$TMP/log" 2>/dev/null; then
+		grep -A 12 "$_bad" "$TMP/log" | head -n 30
 		_rc=1
 	fi
 	[ -n "$TMP" ] && rm -rf "$TMP"
@@ -295,6 +297,12 @@ gone() {
 			return 1
 	done
 	return 0
+}
+
+# replaced PID: the server has its two workers again, PID not one of them
+replaced() {
+	pgrep -P "$PID" >"$TMP/workers"
+	! grep -qx "$1" "$TMP/workers" && [ "$(wc -l <"$TMP/workers")" -eq 2 ]
 }
 
 alive() {
