@@ -22,7 +22,8 @@ MANDIR =	$(PREFIX)/share/man
 UNITDIR =	$(PREFIX)/lib/systemd/system
 CONFDIR =	$(SYSCONFDIR)/bantin
 CC ?=		cc
-PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3
+PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3 \
+		libseccomp
 
 CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
@@ -45,16 +46,19 @@ WARN =		-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		-Wsign-compare -Wcast-qual
 PKG_CFLAGS !=	pkg-config --cflags $(PKGS) 2>/dev/null || true
 PKG_LIBS !=	pkg-config --libs libssl libcrypto libmagic libxml-2.0 \
-		    libutf8proc sqlite3 2>/dev/null || \
-		    echo -lssl -lcrypto -lmagic -lxml2 -lutf8proc -lsqlite3
+		    libutf8proc sqlite3 libseccomp 2>/dev/null || \
+		    echo -lssl -lcrypto -lmagic -lxml2 -lutf8proc -lsqlite3 \
+		    -lseccomp
 CFLAGS ?=	-O2 -g
 CFLAGS +=	-std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
 		-I/usr/include/iniparser -I/usr/include/libxml2 $(PKG_CFLAGS)
 LDLIBS =	$(PKG_LIBS) -llowdown -liniparser -lm
 
+# BANTIN_SANITIZE: the worker's system call filter lets LeakSanitizer's
+# tracer run at exit (sandbox.c)
 ifeq ($(SANITIZE),1)
 CFLAGS +=	-fsanitize=address,undefined -fno-omit-frame-pointer \
-		-fno-sanitize-recover=undefined
+		-fno-sanitize-recover=undefined -DBANTIN_SANITIZE
 LDFLAGS +=	-fsanitize=address,undefined
 B =		build-san
 endif
@@ -134,7 +138,7 @@ $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
 $(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
 		$(B)/utf8.o $(B)/log.o $(B)/buf.o
 $(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
-$(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o
+$(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o $(B)/log.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
 $(B)/test_zone: $(B)/test_zone.o $(B)/zone.o

@@ -56,6 +56,7 @@ static struct {
 	char	 front[16];
 	char	 origin[300];
 }			 log_origins[LOG_ORIGINS];
+static long		 log_gmtoff;	/* of the last stamp: log_sigsafe */
 
 static void	vlog(int, const char *, va_list);
 static void	vlog_errno(int, int, const char *, va_list);
@@ -334,6 +335,7 @@ vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 		localtime_r(&now, &tm);
 		strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
 		ts_when = now;
+		log_gmtoff = tm.tm_gmtoff;
 	}
 	r = snprintf(line, sizeof(line), "%s%s%s%s %s\n", ts,
 	    log_prefix ? " " : "", log_prefix ? log_prefix : "",
@@ -502,4 +504,107 @@ fatalx(const char *fmt, ...)
 	va_end(ap);
 	log_flush();
 	exit(1);
+}
+
+/* s and the decimal digits of n, at least width of them, at out[*at] */
+static void
+put(char *out, size_t size, size_t *at, const char *s, unsigned long n,
+    int width)
+{
+	char	 d[24];
+	int	 i = 0;
+
+	while (s != NULL && *s != '\0' && *at + 1 < size)
+		out[(*at)++] = *s++;
+	if (width == 0)
+		return;
+	do {
+		d[i++] = (char)('0' + n % 10);
+		n /= 10;
+	} while ((n > 0 || i < width) && i < (int)sizeof(d));
+	while (i > 0 && *at + 1 < size)
+		out[(*at)++] = d[--i];
+}
+
+/*
+ * The stamp of now, as vlog writes it, without localtime(3): the
+ * offset of the last stamp, then days to a date of the Gregorian
+ * calendar (in eras of 400 years of 146097 days, from 1 March 0000).
+ */
+static void
+put_stamp(char *out, size_t size, size_t *at)
+{
+	long long	 t = (long long)time(NULL) + log_gmtoff;
+	long long	 days = (t >= 0 ? t : t - 86399) / 86400;
+	long long	 secs = t - days * 86400, z, era, doe, yoe, y;
+	unsigned	 doy, mp, d, m;
+
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = (unsigned)(doe - (365 * yoe + yoe / 4 - yoe / 100));
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	put(out, size, at, NULL, (unsigned long)(y + (m <= 2)), 4);
+	put(out, size, at, "-", m, 2);
+	put(out, size, at, "-", d, 2);
+	put(out, size, at, " ", (unsigned long)(secs / 3600), 2);
+	put(out, size, at, ":", (unsigned long)(secs / 60 % 60), 2);
+	put(out, size, at, ":", (unsigned long)(secs % 60), 2);
+}
+
+/* to syslog's socket, as a datagram of its own: syslog(3) takes locks */
+static void
+sigsafe_syslog(const char *line, size_t len)
+{
+	struct sockaddr_un	 sun;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, _PATH_LOG, sizeof(_PATH_LOG));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+		(void)send(fd, line, len, 0);
+	close(fd);
+}
+
+/*
+ * One line, from a signal handler that is about to _exit: only
+ * async-signal-safe calls. Lines a worker holds back go first, so
+ * that the order is kept.
+ */
+void
+log_sigsafe(const char *msg)
+{
+	char	 line[512];
+	size_t	 at = 0;
+
+	if (log_syslog) {
+		put(line, sizeof(line), &at, "<", LOG_DAEMON | LOG_ERR, 1);
+		put(line, sizeof(line), &at, ">bantin[", (unsigned long)
+		    getpid(), 1);
+		put(line, sizeof(line), &at, "]: ", 0, 0);
+	} else {
+		log_flush();
+		put_stamp(line, sizeof(line), &at);
+		put(line, sizeof(line), &at, " ", 0, 0);
+	}
+	if (log_prefix != NULL) {
+		put(line, sizeof(line), &at, log_prefix, 0, 0);
+		put(line, sizeof(line), &at, ": ", 0, 0);
+	}
+	put(line, sizeof(line), &at, msg, 0, 0);
+	if (log_syslog) {
+		sigsafe_syslog(line, at);
+		return;
+	}
+	line[at++] = '\n';
+	if (write(log_out.fd, line, at) == -1) {
+		/* nowhere left to say it */
+	}
 }

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "privsep.h"
 #include "preview.h"
+#include "sandbox.h"
 
 /*
  * The Makefile sets both: the version from the file VERSION, and the
@@ -56,7 +57,7 @@ main(int argc, char *argv[])
 	struct config	*conf;
 	struct buf	 errs = BUF_INIT, dump = BUF_INIT;
 	const char	*file = BANTIN_CONF, *article = NULL;
-	const char	*mirror = NULL;
+	const char	*mirror = NULL, *lacks;
 	char		 err[512];
 	int		 ch, fg = 0, check = 0, verbose = 0, r;
 
@@ -133,6 +134,10 @@ main(int argc, char *argv[])
 		perror("daemon");
 		return 1;
 	}
+	/* once, not at each worker's start: workers restart */
+	if ((lacks = sandbox_lacks()) != NULL)
+		log_info("this kernel lacks %s: workers run without it",
+		    lacks);
 	r = privsep_run(conf);
 	return r;
 }

@@ -41,6 +41,7 @@
 #include "master.h"
 #include "memtrim.h"
 #include "msg.h"
+#include "sandbox.h"
 #include "server.h"
 #include "site.h"
 #include "tls.h"
@@ -554,7 +555,11 @@ reap(struct master *m)
 		}
 		if (m->stopping)
 			continue;
-		if (WIFSIGNALED(status))
+		if (sandbox_filtered(status))
+			log_warnx("worker %d (pid %d) stopped by its system "
+			    "call filter; restarting", m->workers[i].id,
+			    (int)pid);
+		else if (WIFSIGNALED(status))
 			log_warnx("worker %d (pid %d) killed by signal %d; "
 			    "restarting", m->workers[i].id, (int)pid,
 			    WTERMSIG(status));

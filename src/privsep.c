@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -69,6 +70,8 @@ struct parent {
 	int		 ctl;		/* to the master */
 	pid_t		 master;
 	pid_t		 key;		/* the current key process */
+	time_t		 key_respawn;	/* not before: one that dies at once
+					   must not spin the parent */
 	int		 master_status;
 	int		 stopping;
 };
@@ -474,6 +477,9 @@ reap(struct parent *p)
 			p->key = 0;
 			log_warnx("the key process (pid %d) ended; starting "
 			    "another", (int)pid);
+			if (time(NULL) < p->key_respawn)
+				sleep(1);
+			p->key_respawn = time(NULL) + 1;
 			reload(p, 0);
 		}
 	}

@@ -232,12 +232,12 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
  * counter file that live there too: the master alone uses them.
  */
 static void
-confine(struct server *srv, int id)
+confine(struct server *srv)
 {
 	static char	 files[3][4096], tmp[4096];
 	static const char *const suffix[3] = { "", "-wal", "-shm" };
 	const char	*readable[2], *writable[5];
-	int		 i, n = 0, rc;
+	int		 i, n = 0;
 
 	readable[0] = srv->conf->root;
 	readable[1] = NULL;
@@ -251,11 +251,9 @@ confine(struct server *srv, int id)
 		writable[n++] = tmp;
 	}
 	writable[n] = NULL;
-	if ((rc = sandbox_enter(readable, writable)) == -1)
+	/* what the kernel lacks, the master logged once (sandbox_lacks) */
+	if (sandbox_enter(readable, writable) == -1)
 		log_warn("sandbox");
-	else if (rc == 1 && id == 0)
-		log_info("no Landlock in this kernel: workers are not "
-		    "confined to their folders");
 }
 
 void
@@ -314,7 +312,7 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 	    1) / srv->conf->workers;
 	srv->conns.event = conn_event;
 	srv->conns.arg = srv;
-	confine(srv, id);
+	confine(srv);
 	if (worker_stop)
 		_exit(0);
 	accepting(srv, 1);

@@ -184,6 +184,7 @@ ready_or_gone() {
 master_pid() { pgrep -P "$PID" -x bantin-master; }
 worker_pids() { _m=$(master_pid) && pgrep -P "$_m" -x bantin-worker; }
 key_pids() { pgrep -P "$PID" -x bantin-key; }
+has_workers() { [ -n "$(worker_pids)" ]; }
 
 # stop_server: SIGTERM our server and wait for it; 0 if it exited 0
 stop_server() {
@@ -209,9 +210,11 @@ teardown() {
 		wait "$PID" 2>/dev/null
 	fi
 	PID=
-	# a sanitizer report anywhere in the server log fails the test
-	if [ -n "$TMP" ] && grep -q 'ERROR: AddressSanitizer\|LeakSanitizer\|runtime error:' "$TMP/log" 2>/dev/null; then
-		grep -A 12 'ERROR: AddressSanitizer\|LeakSanitizer\|runtime error:' "$TMP/log" | head -n 30
+	# a sanitizer report, or a worker stopped by its system call
+	# filter, anywhere in the server log fails the test
+	_bad='ERROR: AddressSanitizer\|LeakSanitizer\|runtime error:\|refused by the filter'
+	if [ -n "$TMP" ] && grep -q "$_bad" "$TMP/log" 2>/dev/null; then
+		grep -A 12 "$_bad" "$TMP/log" | head -n 30
 		_rc=1
 	fi
 	[ -n "$TMP" ] && rm -rf "$TMP"
@@ -305,6 +308,12 @@ gone() {
 			return 1
 	done
 	return 0
+}
+
+# replaced PID: the server has its two workers again, PID not one of them
+replaced() {
+	worker_pids >"$TMP/workers"
+	! grep -qx "$1" "$TMP/workers" && [ "$(wc -l <"$TMP/workers")" -eq 2 ]
 }
 
 alive() {

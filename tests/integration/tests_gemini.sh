@@ -249,12 +249,6 @@ time.sleep(120)' "$GP" &
 	expect_status 20 "after the cap is released"
 }
 
-# replaced PID: the server has its two workers again, PID not one of them
-replaced() {
-	worker_pids >"$TMP/workers"
-	! grep -qx "$1" "$TMP/workers" && [ "$(wc -l <"$TMP/workers")" -eq 2 ]
-}
-
 test_worker_restart() {
 	WORKERS=2 setup; start_server
 	w=$(worker_pids | head -n 1)
