@@ -18,7 +18,7 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		site_entry.c site.c catalog.c search.c counter.c render.c \
 		scheme.c route.c mime.c memo.c pagecache.c serve.c
 FRONT =		gemini.c gopher.c gopher_render.c
-TRANSPORT =	loop.c listen.c tls.c conn.c
+TRANSPORT =	loop.c listen.c tls.c iplimit.c conn.c
 SUPPORT =	config.c sandbox.c memtrim.c
 SRCS =		main.c master.c server.c preview.c import.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
 
@@ -47,7 +47,7 @@ endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
-		memtrim sandbox zone label import
+		memtrim sandbox zone label import iplimit
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG)
@@ -101,6 +101,7 @@ $(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
 $(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
+$(B)/test_iplimit: $(B)/test_iplimit.o $(B)/iplimit.o
 $(B)/test_zone: $(B)/test_zone.o $(B)/zone.o
 $(B)/test_label: $(B)/test_label.o $(B)/label.o
 $(B)/test_import: $(B)/test_import.o $(B)/import.o $(B)/convert.o \
