@@ -33,6 +33,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "counter.h"
+#include "iplimit.h"
 #include "listen.h"
 #include "log.h"
 #include "loop.h"
@@ -484,6 +485,10 @@ reap(struct master *m)
 			continue;
 		old = m->workers[i].gen != m->gen;
 		m->workers[i].pid = 0;
+		/* it closed none of its connections: their counts per
+		 * address go, and the live workers count theirs again */
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			iplimit_reset(m->srv.per_ip);
 		if (old) {
 			if (count_gen(m, 1) == 0 && m->counter != NULL)
 				counter_retire(m->counter);
@@ -695,6 +700,11 @@ master_run(struct config *conf)
 		log_warnx("catalog unavailable, reading every article: %s",
 		    err);
 	raise_nofile(conf);
+	/* one table of counts per address for every worker of every
+	 * generation, inherited at fork; it lives as long as we do */
+	if ((m.srv.per_ip = iplimit_new(iplimit_size(conf->max_connections)))
+	    == NULL)
+		log_warn("no shared memory: no limits per address");
 	if (open_listeners(conf, &m.srv, NULL, err, sizeof(err)) == -1)
 		fatalx("listen: %s", err);
 	if ((m.site = load_site(&m, conf)) == NULL)
@@ -746,6 +756,7 @@ master_run(struct config *conf)
 	catalog_close(m.catalog);
 	site_free(m.site);
 	close_listeners(&m.srv);
+	iplimit_free(m.srv.per_ip);
 	tls_ctx_free(m.tls);
 	loop_free(m.loop);
 	return 0;
