@@ -4,6 +4,7 @@
 #   make check    install missing packages, build, run every test
 #   make fuzz     build the fuzzing harnesses (tests/fuzz/run.sh runs them)
 #   make bench    side-by-side benchmarks (BENCHMARKS.md)
+#   make bench-slow  a reader's latency under a slow-client attack
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
@@ -155,6 +156,11 @@ bench-scale: deps
 	$(MAKE) $(PROG) bench/loadgen
 	sh bench/scale.sh
 
+bench-slow: deps
+	sh tools/deps.sh bench
+	$(MAKE) $(PROG) bench/loadgen
+	sh bench/slow.sh
+
 # The load generator stands alone; the bare responder is built from
 # bantin's own transport objects, so it is the ceiling for this code.
 BENCH_OBJS =	$(B)/tls.o $(B)/loop.o $(B)/listen.o $(B)/buf.o $(B)/log.o
@@ -169,6 +175,6 @@ bench/bare: bench/bare.c $(BENCH_OBJS) $(FLAVOUR)
 clean:
 	rm -rf build build-san build-fuzz $(PROG) bench/loadgen bench/bare
 
-.PHONY: all deps run check fuzz bench bench-scale clean
+.PHONY: all deps run check fuzz bench bench-scale bench-slow clean
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -3,12 +3,13 @@
 #
 # bench/report.py: turns the measurements of bench/run.sh into
 # BENCHMARKS.md (tables, ratios to the peers and to the ceiling, and
-# the targets met or missed), and lets bench/scale.sh put its
-# "Scale" section into the same file. Each script owns its section and
-# keeps the other's, so the two can be run in either order.
+# the targets met or missed), and lets bench/scale.sh and bench/slow.sh
+# put their "Scale" and "Slow clients" sections into the same file.
+# Each script owns its section and keeps the others', so they can be
+# run in any order.
 #
 #   report.py run --results R --idle I --out F [--duration S] ...
-#   report.py section --title "## Scale" --body FILE --out F
+#   report.py section [--title "## Scale"] --body FILE --out F
 
 import argparse
 import csv
@@ -18,7 +19,9 @@ import re
 import subprocess
 import time
 
-SCALE_TITLE = "## Scale"
+# the sections other scripts write, in the order they are kept at the
+# end of the file
+SECTIONS = ("## Scale", "## Slow clients")
 
 
 def cpu_model():
@@ -51,18 +54,28 @@ def openssl_version():
 
 
 def split_sections(text):
-    """The file's text before the Scale section, and that section."""
-    m = re.search(r"^" + re.escape(SCALE_TITLE) + r"\b.*$", text, re.M)
-    if not m:
-        return text.rstrip("\n") + "\n", ""
-    rest = text[m.start():]
-    # the section runs to the next "## " heading, if any
-    n = re.search(r"^## ", rest[len(SCALE_TITLE):], re.M)
-    if n:
-        end = len(SCALE_TITLE) + n.start()
-        return (text[:m.start()] + rest[end:]).rstrip("\n") + "\n", \
-            rest[:end].rstrip("\n") + "\n"
-    return text[:m.start()].rstrip("\n") + "\n", rest.rstrip("\n") + "\n"
+    """The file's text without the sections of SECTIONS, and those
+    sections, by title. Each runs from its title to the next "## "
+    heading or the end."""
+    found = {}
+    for title in SECTIONS:
+        m = re.search(r"^" + re.escape(title) + r"\b.*$", text, re.M)
+        if not m:
+            continue
+        rest = text[m.start():]
+        n = re.search(r"^## ", rest[len(title):], re.M)
+        end = len(title) + n.start() if n else len(rest)
+        found[title] = rest[:end].rstrip("\n") + "\n"
+        text = text[:m.start()] + rest[end:]
+    return text.rstrip("\n") + "\n", found
+
+
+def join_sections(head, found):
+    """head, then the sections found, in the order of SECTIONS."""
+    for title in SECTIONS:
+        if title in found:
+            head += "\n" + found[title]
+    return head
 
 
 def read_out(path):
@@ -446,9 +459,8 @@ def cmd_run(a):
         out.append("| %s | %d | %s |" % (name, kb, n))
     out.append("")
     text = "\n".join(out)
-    _, scale = split_sections(read_out(a.out))
-    if scale:
-        text += "\n" + scale
+    _, found = split_sections(read_out(a.out))
+    text = join_sections(text, found)
     write_out(a.out, text)
     print(text)
 
@@ -459,8 +471,9 @@ def cmd_section(a):
     text = read_out(a.out)
     if not text:
         text = "# Benchmarks\n\nRun `make bench` for the main tables.\n"
-    head, _ = split_sections(text)
-    write_out(a.out, head + "\n" + body)
+    head, found = split_sections(text)
+    found[a.title] = body
+    write_out(a.out, join_sections(head, found))
 
 
 def main():
@@ -476,6 +489,7 @@ def main():
     r.add_argument("--rounds", default="1")
     r.add_argument("--command", default="make bench")
     s = sub.add_parser("section")
+    s.add_argument("--title", default=SECTIONS[0], choices=SECTIONS)
     s.add_argument("--body", required=True)
     s.add_argument("--out", required=True)
     a = ap.parse_args()

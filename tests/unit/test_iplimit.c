@@ -294,7 +294,7 @@ shared(void)
 	struct iplimit_addr	 a;
 	unsigned		 epoch, before;
 	pid_t			 pid;
-	int			 status, slot;
+	int			 status = -1, slot;
 
 	t = iplimit_new(iplimit_size(1024));
 	CHECK(t != NULL);
