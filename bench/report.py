@@ -579,30 +579,31 @@ def cmd_slow(a):
     print(body)
 
 
+def measured(p, duration, rounds):
+    """The arguments of a subcommand that reports measurements."""
+    p.add_argument("--results", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--seconds", type=int, default=0)
+    p.add_argument("--duration", default=duration)
+    p.add_argument("--rounds", default=rounds)
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run")
-    r.add_argument("--results", required=True)
+    measured(r, "3", "1")
     r.add_argument("--idle", required=True)
-    r.add_argument("--out", required=True)
-    r.add_argument("--seconds", type=int, default=0)
-    r.add_argument("--duration", default="3")
     r.add_argument("--hold-secs", default="4")
-    r.add_argument("--rounds", default="1")
     r.add_argument("--command", default="make bench")
     s = sub.add_parser("section")
     s.add_argument("--title", default=SECTIONS[0], choices=SECTIONS)
     s.add_argument("--body", required=True)
     s.add_argument("--out", required=True)
     w = sub.add_parser("slow")
-    w.add_argument("--results", required=True)
+    measured(w, "4", "3")
     w.add_argument("--logs", required=True)
-    w.add_argument("--out", required=True)
-    w.add_argument("--seconds", type=int, default=0)
     w.add_argument("--n", default="1000")
-    w.add_argument("--duration", default="4")
-    w.add_argument("--rounds", default="3")
     w.add_argument("--src", default="127.0.0.2")
     a = ap.parse_args()
     if a.cmd == "run":
