@@ -8,6 +8,7 @@
 #                 (PREFIX, SYSCONFDIR, DESTDIR); make uninstall
 #   make deb      bantin_VERSION_ARCH.deb (tools/deb.sh)
 #   make check-cross  the arm64 and armhf builds tested under qemu-user
+#   make bench-slow  a reader's latency under a slow-client attack
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
@@ -33,7 +34,7 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		site_entry.c site.c catalog.c search.c counter.c render.c \
 		scheme.c route.c mime.c memo.c pagecache.c serve.c
 FRONT =		gemini.c gopher.c gopher_render.c
-TRANSPORT =	loop.c listen.c tls_key.c tls.c conn.c certcheck.c
+TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c conn.c certcheck.c
 SUPPORT =	config.c sandbox.c memtrim.c msg.c
 SRCS =		main.c privsep.c master.c server.c preview.c import.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
 
@@ -65,7 +66,7 @@ endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
-		memtrim sandbox zone label import tls_key log certcheck
+		memtrim sandbox zone label import tls_key log certcheck iplimit
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG) $(B)/bantin-installed
@@ -141,6 +142,7 @@ $(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
 $(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o $(B)/log.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
+$(B)/test_iplimit: $(B)/test_iplimit.o $(B)/iplimit.o
 $(B)/test_zone: $(B)/test_zone.o $(B)/zone.o
 $(B)/test_label: $(B)/test_label.o $(B)/label.o
 $(B)/test_tls_key: $(B)/test_tls_key.o $(B)/tls_key.o $(B)/msg.o $(B)/log.o \
@@ -199,6 +201,11 @@ bench: deps
 bench-scale: deps
 	$(MAKE) $(PROG) bench/loadgen
 	sh bench/scale.sh
+
+bench-slow: deps
+	sh tools/deps.sh bench
+	$(MAKE) $(PROG) bench/loadgen
+	sh bench/slow.sh
 
 # The load generator stands alone; the bare responder is built from
 # bantin's own transport objects, so it is the ceiling for this code.
@@ -272,7 +279,7 @@ clean:
 	    bench/bare
 
 .PHONY: all deps run check fuzz bench bench-scale clean install uninstall \
-	deb
+	deb bench-slow
 
 # Small boards: bantin built for 64-bit (arm64) and 32-bit (armhf) ARM
 # with Debian's cross compilers and multiarch libraries (tools/deps.sh

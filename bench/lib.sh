@@ -122,8 +122,11 @@ make_cert()	# dir: ECDSA P-256 key and self-signed cert for localhost
 	chmod 644 "$1/cert.pem" "$1/key.pem"
 }
 
-# bantin_conf file root state gemini-port gopher-port [extra lines]:
-# the bundled defaults, but our ports on 127.0.0.1 and our paths
+# bantin_conf file root state gemini-port gopher-port [limits]: the
+# bundled defaults, but our ports on 127.0.0.1 and our paths, and no
+# limits per address unless given ([limits] lines): the load comes from
+# one address, 127.0.0.1, as fast as it can and 1,000 connections at a
+# time, where a reader never does
 bantin_conf()
 {
 	cat > "$1" <<EOF
@@ -144,8 +147,38 @@ port = $5
 root = $2
 title = Bản tin Quận Bình Thạnh
 lang = vi
-$6
+[limits]
+${6:-rate_per_ip = 0
+max_connections_per_ip = 0}
 EOF
+}
+
+# start_molly: molly-brown serving $TMP/molly/ on port 1965, with our
+# certificate, in a network namespace with only loopback (this build
+# binds every address whatever its configuration says); MOLLY: its
+# pid, for nsenter -t $MOLLY -n
+start_molly()
+{
+	cat > "$TMP/molly.conf" <<EOF
+Port = 1965
+Hostname = "localhost"
+CertPath = "$TMP/cert.pem"
+KeyPath = "$TMP/key.pem"
+DocBase = "$TMP/molly/"
+AccessLog = "/dev/null"
+ErrorLog = "$TMP/molly.err"
+EOF
+	unshare -n sh -c "ip link set lo up && exec taskset -c $SERVER_CORE \
+	    molly-brown -c '$TMP/molly.conf'" > "$TMP/molly.log" 2>&1 &
+	MOLLY=$!
+	started $MOLLY
+	i=0
+	until nsenter -t $MOLLY -n ss -ltn 2>/dev/null | grep -q ':1965 ' ||
+	    [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 0.2
 }
 
 # lg_parse "output": set LG_ok, LG_rps, ... from loadgen -m

@@ -3,13 +3,14 @@
 #
 # bench/report.py: turns the measurements of bench/run.sh into
 # BENCHMARKS.md (tables, ratios to the peers and to the ceiling, and
-# the targets met or missed), and lets bench/scale.sh and bench/board.sh
-# put their "Scale" and "Board" sections into the same file. Each
-# script owns its sections and keeps the others', so they can be run
-# in any order.
+# the targets met or missed), and lets bench/scale.sh, bench/board.sh
+# and bench/slow.sh put their "Scale", "Board" and "Slow clients"
+# sections into the same file. Each script owns its section and keeps
+# the others', so they can be run in any order.
 #
 #   report.py run --results R --idle I --out F [--duration S] ...
 #   report.py section --title "## Scale"|"## Board" --body FILE --out F
+#   report.py slow --results R --logs L --out F [--n N] ...
 
 import argparse
 import csv
@@ -19,8 +20,9 @@ import re
 import subprocess
 import time
 
-# the sections of bench/scale.sh and bench/board.sh, after run's own
-TAIL_TITLES = ("## Scale", "## Board")
+# the sections other scripts write, in the order they are kept at the
+# end of the file
+SECTIONS = ("## Scale", "## Board", "## Slow clients")
 
 
 def cpu_model():
@@ -52,32 +54,29 @@ def openssl_version():
         return "OpenSSL (unknown version)"
 
 
-def tail_title(part):
-    """The title of the other scripts' section that part is, or None."""
-    first = part.split("\n", 1)[0].strip()
-    for t in TAIL_TITLES:
-        if first == t or first.startswith(t + " "):
-            return t
-    return None
-
-
 def split_sections(text):
-    """The file's text without the sections of the other scripts, and
-    those sections by title."""
-    head, tails = [], {}
-    for part in re.split(r"(?m)^(?=## )", text):
-        t = tail_title(part)
-        if t:
-            tails[t] = part.rstrip("\n") + "\n"
-        else:
-            head.append(part)
-    return "".join(head).rstrip("\n") + "\n", tails
+    """The file's text without the sections of SECTIONS, and those
+    sections, by title. Each runs from its title to the next "## "
+    heading or the end."""
+    found = {}
+    for title in SECTIONS:
+        m = re.search(r"^" + re.escape(title) + r"\b.*$", text, re.M)
+        if not m:
+            continue
+        rest = text[m.start():]
+        n = re.search(r"^## ", rest[len(title):], re.M)
+        end = len(title) + n.start() if n else len(rest)
+        found[title] = rest[:end].rstrip("\n") + "\n"
+        text = text[:m.start()] + rest[end:]
+    return text.rstrip("\n") + "\n", found
 
 
-def join_sections(head, tails):
-    """head, then the other scripts' sections in their order."""
-    return head + "".join("\n" + tails[t] for t in TAIL_TITLES
-                          if t in tails)
+def join_sections(head, found):
+    """head, then the sections found, in the order of SECTIONS."""
+    for title in SECTIONS:
+        if title in found:
+            head += "\n" + found[title]
+    return head
 
 
 def read_out(path):
@@ -460,42 +459,161 @@ def cmd_run(a):
     for name, (kb, n) in idle.items():
         out.append("| %s | %d | %s |" % (name, kb, n))
     out.append("")
-    _, tails = split_sections(read_out(a.out))
-    text = join_sections("\n".join(out), tails)
+    text = "\n".join(out)
+    _, found = split_sections(read_out(a.out))
+    text = join_sections(text, found)
     write_out(a.out, text)
     print(text)
 
 
-def cmd_section(a):
-    with open(a.body, encoding="utf-8") as f:
-        body = f.read().rstrip("\n") + "\n"
-    text = read_out(a.out)
+def put_section(path, title, body):
+    """Write body as the section title of the file, keeping the rest."""
+    text = read_out(path)
     if not text:
         text = "# Benchmarks\n\nRun `make bench` for the main tables.\n"
-    head, tails = split_sections(text)
-    tails[a.title] = body
-    write_out(a.out, join_sections(head, tails))
+    head, found = split_sections(text)
+    found[title] = body.rstrip("\n") + "\n"
+    write_out(path, join_sections(head, found))
+
+
+def cmd_section(a):
+    with open(a.body, encoding="utf-8") as f:
+        put_section(a.out, a.title, f.read())
+
+
+def slow_groups(path):
+    """bench/slow.sh's rows folded by setting: the requests and errors
+    summed over the rounds, the median p50 and p99, the last note."""
+    groups = {}
+    with open(path, encoding="utf-8") as f:
+        for r in csv.DictReader(f, delimiter="\t"):
+            key = (r["server"], r["max"], r["limits"], r["attack"],
+                   r["proto"])
+            groups.setdefault(key, []).append(r)
+    out = []
+    for key, rs in groups.items():
+        out.append(dict(zip(("server", "max", "limits", "attack", "proto"),
+                            key),
+                        ok=sum(int(num(r["ok"])) for r in rs),
+                        err=sum(int(num(r["err"])) for r in rs),
+                        p50=median([num(r["p50_us"]) for r in rs]),
+                        p99=median([num(r["p99_us"]) for r in rs]),
+                        rounds=len(rs), note=rs[-1]["note"]))
+    return out
+
+
+def cmd_slow(a):
+    rows = slow_groups(a.results)
+    logs = []
+    try:
+        with open(a.logs, encoding="utf-8") as f:
+            logs = list(csv.DictReader(f, delimiter="\t"))
+    except OSError:
+        pass
+    out = ["## Slow clients", ""]
+    out.append("Produced by `make bench-slow` (bench/slow.sh) on %s, in "
+               "%d s, on %s, %d cores." % (
+                   time.strftime("%Y-%m-%d %H:%M %Z"), a.seconds,
+                   cpu_model(), os.cpu_count() or 0))
+    out.append("The attack: bench/slow.py holds %s connections from %s to "
+               "the Gemini port, each stuck in the first bytes of its "
+               "ClientHello, and opens again once a second every one the "
+               "server closed. The reader: bench/loadgen from 127.0.0.1, "
+               "one request at a time for %s s, the home page, each a new "
+               "connection (Gemini: a full TLS 1.3 handshake). Server on "
+               "core 0; attacker and reader on core 1, so what the "
+               "attacker spends opening connections again is felt by the "
+               "reader too. bantin runs with its limits per address (on: "
+               "the defaults, 32 connections per address and a 5 s "
+               "handshake, but no rate limit, since the reader is one "
+               "address asking as fast as it can) and without them (off: "
+               "max_connections_per_ip = 0, handshake_timeout = "
+               "request_timeout = 10 s, as before the limits existed), "
+               "with the default max_connections (1024, more than the "
+               "attack holds) and with 256 (fewer); molly-brown, the "
+               "Gemini peer of `make bench`, takes the same attack. Each "
+               "setting ran %s rounds, with and without the attack in "
+               "turn: the medians of p50 and p99 are given, and the "
+               "requests of all rounds. A request that failed (no reply "
+               "within 10 s, or a refused connection) is counted under "
+               "errors, not in p50 and p99 (– when none was answered). "
+               "The rounds of a setting share the machine's load; between "
+               "settings it moves (the machine is shared), so compare the "
+               "rows with and without the attack within a setting." % (
+                   a.n, a.src, a.duration, a.rounds))
+    out.append("")
+    out.append("| target | measured | result |")
+    out.append("|---|---|---|")
+    met = total = 0
+    for r in rows:
+        if r["server"] != "bantin" or r["limits"] != "on" or \
+                r["attack"] == "0":
+            continue
+        ok = r["ok"] > 0 and r["p99"] < 50000 and r["err"] == 0
+        met += ok
+        total += 1
+        out.append("| %s, %s slow connections, limits on, max_connections "
+                   "%s: p99 < 50 ms, no error | p99 %s ms, %d errors in %d "
+                   "| %s |" % (r["proto"], r["attack"], r["max"],
+                               ms(r["p99"]), r["err"], r["ok"] + r["err"],
+                               verdict(ok)))
+    out.append("")
+    out.append("%d of %d targets met." % (met, total))
+    out.append("")
+    out.append("| server | max_connections | limits | slow connections | "
+               "protocol | requests | errors | p50 ms | p99 ms | attack: "
+               "connections opened, closed by the server (last round) |")
+    out.append("|---|---:|---|---:|---|---:|---:|---:|---:|---|")
+    for r in rows:
+        out.append("| %s | %s | %s | %s | %s | %d | %d | %s | %s | %s |" % (
+            r["server"], r["max"], r["limits"], r["attack"], r["proto"],
+            r["ok"] + r["err"], r["err"],
+            ms(r["p50"]) if r["ok"] else "–",
+            ms(r["p99"]) if r["ok"] else "–", r["note"]))
+    if logs:
+        out.append("")
+        out.append("bantin's log lines (each a worker's, 10 s apart at "
+                   "most): " + "; ".join(
+                       "max_connections %s, limits %s: %s of refusals, %s "
+                       "of handshakes cut" % (l["max"], l["limits"],
+                                              l["refused"], l["cut"])
+                       for l in logs) + ".")
+    body = "\n".join(out) + "\n"
+    put_section(a.out, "## Slow clients", body)
+    print(body)
+
+
+def measured(p, duration, rounds):
+    """The arguments of a subcommand that reports measurements."""
+    p.add_argument("--results", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--seconds", type=int, default=0)
+    p.add_argument("--duration", default=duration)
+    p.add_argument("--rounds", default=rounds)
 
 
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
     r = sub.add_parser("run")
-    r.add_argument("--results", required=True)
+    measured(r, "3", "1")
     r.add_argument("--idle", required=True)
-    r.add_argument("--out", required=True)
-    r.add_argument("--seconds", type=int, default=0)
-    r.add_argument("--duration", default="3")
     r.add_argument("--hold-secs", default="4")
-    r.add_argument("--rounds", default="1")
     r.add_argument("--command", default="make bench")
     s = sub.add_parser("section")
-    s.add_argument("--title", choices=TAIL_TITLES, default=TAIL_TITLES[0])
+    s.add_argument("--title", default=SECTIONS[0], choices=SECTIONS)
     s.add_argument("--body", required=True)
     s.add_argument("--out", required=True)
+    w = sub.add_parser("slow")
+    measured(w, "4", "3")
+    w.add_argument("--logs", required=True)
+    w.add_argument("--n", default="1000")
+    w.add_argument("--src", default="127.0.0.2")
     a = ap.parse_args()
     if a.cmd == "run":
         cmd_run(a)
+    elif a.cmd == "slow":
+        cmd_slow(a)
     else:
         cmd_section(a)
 

@@ -284,27 +284,8 @@ fi
 if want molly; then
 	mkdir -p "$TMP/molly"
 	cp "$TMP/capsule/static.gmi" "$TMP/molly/static.gmi"
-	cat > "$TMP/molly.conf" <<EOF
-Port = 1965
-Hostname = "localhost"
-CertPath = "$TMP/cert.pem"
-KeyPath = "$TMP/key.pem"
-DocBase = "$TMP/molly/"
-AccessLog = "/dev/null"
-ErrorLog = "$TMP/molly.err"
-EOF
-	unshare -n sh -c "ip link set lo up && exec taskset -c $SERVER_CORE \
-	    molly-brown -c '$TMP/molly.conf'" > "$TMP/molly.log" 2>&1 &
-	P=$!
-	started $P
-	i=0
-	until nsenter -t $P -n ss -ltn 2>/dev/null | grep -q ':1965 ' ||
-	    [ $i -ge 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	sleep 0.2
-	server molly-brown $P 1965 - $P
+	start_molly
+	server molly-brown $MOLLY 1965 - $MOLLY
 fi
 
 # gophernicus, one process per connection under systemd-socket-activate,

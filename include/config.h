@@ -13,6 +13,12 @@ struct buf;
  * (ECDHE with AES-GCM or ChaCha20-Poly1305); TLS 1.3 has only such */
 #define CONFIG_CIPHERS		"ECDHE+AESGCM:ECDHE+CHACHA20"
 #define CONFIG_WORKERS_MAX	64
+/* [limits] per address, and the TLS handshake's deadline (seconds):
+ * conf/bantin.ini says why these */
+#define CONFIG_PER_IP		32
+#define CONFIG_RATE		10
+#define CONFIG_BURST		60
+#define CONFIG_HANDSHAKE	5
 
 struct config {
 	char	*file;				/* the ini it came from */
@@ -57,6 +63,10 @@ struct config {
 	int	 request_timeout;
 	int	 write_timeout;
 	int	 max_connections;
+	int	 max_connections_per_ip;	/* 0 = no cap */
+	int	 rate_per_ip;			/* requests/s, 0 = no limit */
+	int	 rate_burst;
+	int	 handshake_timeout;		/* <= request_timeout */
 	/* derived */
 	char	*catalog;			/* state_dir/catalog.db */
 };

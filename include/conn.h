@@ -1,17 +1,20 @@
 /*
  * conn.h: client connections, from accept to close. The transport
  * knows nothing of the server above it: its owner hands it a struct
- * conn_set (the loop, the TLS context, the limits and one callback
- * for when accepting must stop or may go on) and, per listener, a
- * struct conn_front with the front end's context pointer, in the way
- * an event library hands a callback its client data.
+ * conn_set (the loop, the TLS context, the limits, the table of
+ * counts per address it shares with the other workers, and one
+ * callback for when accepting must stop or may go on) and, per
+ * listener, a struct conn_front with the front end's context pointer,
+ * in the way an event library hands a callback its client data.
  */
 #ifndef CONN_H
 #define CONN_H
 
+#include <netinet/in.h>
 #include <stddef.h>
 
 #include "buf.h"
+#include "iplimit.h"
 #include "proto.h"
 
 struct conn;
@@ -41,6 +44,10 @@ struct conn_front {
 			    struct request *, struct reply *, struct buf *out);
 	/* what to send when the request deadline passes */
 	void		(*timeout)(void *arg, struct buf *out);
+	/* a request over the address's rate: fill rep (for the log) and
+	 * tell the client to wait this many seconds */
+	void		(*slow_down)(void *arg, int seconds, struct reply *,
+			    struct buf *out);
 };
 
 enum conn_event {		/* what conn.c tells its owner */
@@ -54,14 +61,25 @@ struct conn_set {
 	/* set by the owner */
 	struct loop	*loop;
 	struct tls_ctx	*tls;
+	int		 handshake_timeout;	/* seconds, from accept (TLS) */
 	int		 request_timeout;	/* seconds, from accept */
 	int		 write_timeout;		/* seconds, from progress */
 	int		 max;			/* open connections at most */
+	struct iplimit	*per_ip;		/* every worker's; NULL: none */
+	struct iplimit_rule rule;		/* per address: cap and rate */
 	void		(*event)(void *arg, enum conn_event);
 	void		*arg;
 	/* conn.c's own */
 	struct conn	*list;
 	int		 n;			/* open connections */
+	long long	 until;			/* draining: no deadline later */
+	unsigned	 epoch;			/* per_ip's, when we counted */
+	/* since the last log line about them (one every 10 s at most) */
+	int		 refused;		/* over rule.max_conns */
+	int		 uncounted;		/* no room in per_ip */
+	int		 cut;			/* handshake deadline passed */
+	char		 refused_from[INET6_ADDRSTRLEN];
+	long long	 logged;		/* ms, monotonic */
 };
 
 void	conn_accept(struct conn_set *, int listenfd, const struct conn_front *,

@@ -30,6 +30,7 @@ enum status {
 	ST_REDIRECT,		/* 30 */
 	ST_REDIRECT_PERM,	/* 31: meta is the target */
 	ST_TEMP_FAIL,		/* 40 */
+	ST_SLOW_DOWN,		/* 44: meta is the seconds to wait */
 	ST_PERM_FAIL,		/* 50 */
 	ST_NOT_FOUND,		/* 51 */
 	ST_GONE,		/* 52 */

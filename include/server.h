@@ -16,6 +16,7 @@
 #include "serve.h"
 
 struct counter;
+struct iplimit;
 struct loop;
 struct site;
 struct tls_ctx;
@@ -34,6 +35,8 @@ struct server {
 	struct site		*site;
 	struct counter		*counter;
 	struct tls_ctx		*tls;
+	struct iplimit		*per_ip;	/* shared, made by the master
+						   once: NULL = no limits */
 	struct listener		 listeners[SERVER_LISTEN_MAX];
 	int			 nlisteners;
 	struct loop		*loop;

@@ -45,7 +45,8 @@ static const char *const known[] = {
 	"site:rescan_interval", "site:timezone",
 	"counter:file", "counter:flush_interval",
 	"limits:request_timeout", "limits:write_timeout",
-	"limits:max_connections",
+	"limits:max_connections", "limits:max_connections_per_ip",
+	"limits:rate_per_ip", "limits:rate_burst", "limits:handshake_timeout",
 	NULL
 };
 
@@ -463,6 +464,21 @@ config_load(const char *file, struct buf *errs)
 	    &ck);
 	c->max_connections = get_int(d, "limits:max_connections", 1024, 1,
 	    1000000, &ck);
+	c->max_connections_per_ip = get_int(d,
+	    "limits:max_connections_per_ip", CONFIG_PER_IP, 0, 1000000, &ck);
+	c->rate_per_ip = get_int(d, "limits:rate_per_ip", CONFIG_RATE, 0,
+	    1000000, &ck);
+	c->rate_burst = get_int(d, "limits:rate_burst", CONFIG_BURST, 1,
+	    1000000, &ck);
+	/* the handshake is part of the request: its deadline is no later
+	 * (unset, it is the shorter of the two) */
+	c->handshake_timeout = get_int(d, "limits:handshake_timeout",
+	    CONFIG_HANDSHAKE < c->request_timeout ? CONFIG_HANDSHAKE :
+	    c->request_timeout, 1, 3600, &ck);
+	if (c->handshake_timeout > c->request_timeout)
+		problem(&ck, "limits:handshake_timeout", "%d is longer than "
+		    "request_timeout (%d)", c->handshake_timeout,
+		    c->request_timeout);
 
 	if ((c->catalog = join(c->state_dir, "catalog.db")) == NULL)
 		goto nomem;
@@ -513,6 +529,8 @@ static const struct field {
 	F_INT(rescan_interval), F_STR(time_zone), F_STRS(labels, L_COUNT),
 	F_STR(counter_file), F_INT(flush_interval),
 	F_INT(request_timeout), F_INT(write_timeout), F_INT(max_connections),
+	F_INT(max_connections_per_ip), F_INT(rate_per_ip), F_INT(rate_burst),
+	F_INT(handshake_timeout),
 	F_STR(catalog),
 };
 
@@ -671,4 +689,9 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "limits.request_timeout = %d\n", c->request_timeout);
 	buf_printf(b, "limits.write_timeout = %d\n", c->write_timeout);
 	buf_printf(b, "limits.max_connections = %d\n", c->max_connections);
+	buf_printf(b, "limits.max_connections_per_ip = %d\n",
+	    c->max_connections_per_ip);
+	buf_printf(b, "limits.rate_per_ip = %d\n", c->rate_per_ip);
+	buf_printf(b, "limits.rate_burst = %d\n", c->rate_burst);
+	buf_printf(b, "limits.handshake_timeout = %d\n", c->handshake_timeout);
 }

@@ -9,9 +9,16 @@
  * Each state returns when it would block, after setting the loop
  * interest. A connection owns its socket, TLS state, buffers and any
  * open file; conn_close() is the only teardown and works from any
- * state. Every connection has a deadline: accept + request_timeout
- * until the request line is in (a client that drips bytes does not
- * extend it), then write_timeout from the last progress while writing.
+ * state. Every connection has a deadline: accept + handshake_timeout
+ * until the TLS handshake is done, accept + request_timeout until the
+ * request line is in (a client that drips bytes does not extend it),
+ * then write_timeout from the last progress while writing.
+ *
+ * Per client address (iplimit.c, one table for every worker): a
+ * connection over max_connections_per_ip is closed as soon as it is
+ * accepted, before any TLS work, and a request over the rate gets the
+ * front end's slow-down reply instead of an answer. Every connection
+ * counted at accept is given back in conn_close(), the one teardown.
  */
 
 #include <sys/ioctl.h>
@@ -40,6 +47,7 @@
 #define CONN_SENDFILE_MAX	(1 << 30) /* bytes per sendfile call */
 #define CONN_LINGER_MS		2000	/* drain a talker before close */
 #define CONN_LINGER_BYTES	65536	/* replies longer than this linger */
+#define CONN_LOG_MS		10000	/* refusals: a log line at most */
 
 enum conn_state {
 	CONN_HANDSHAKE,
@@ -68,7 +76,12 @@ struct conn {
 	int			 linger;	/* unread input: drain first */
 	int			 registered;	/* in the loop's epoll set */
 	size_t			 bytes;		/* sent, for the log */
+	/* the client, as conn_peer() set it: counted under addr, logged
+	 * as peer */
+	struct iplimit_addr	 addr;
 	char			 peer[INET6_ADDRSTRLEN];
+	int			 slot;		/* in set->per_ip, or < 0 */
+	unsigned		 epoch;		/* per_ip's, when counted */
 	char			 logpath[256];
 	struct conn		*prev, *next;
 };
@@ -85,6 +98,56 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* a deadline, but none past the end of a drain */
+static void
+set_deadline(struct conn *c, long long at)
+{
+	c->deadline = c->set->until != 0 && at > c->set->until ?
+	    c->set->until : at;
+}
+
+/*
+ * The client's address, the one place it is set: from accept(2) for
+ * now. Behind a proxy, the PROXY protocol's header names the client:
+ * its reader is to call this with that address, then conn_admit().
+ */
+static void
+conn_peer(struct conn *c, const struct sockaddr *sa)
+{
+	const void	*in;
+
+	if (iplimit_key(sa, &c->addr) == -1)
+		memset(&c->addr, 0, sizeof(c->addr));
+	if (sa->sa_family == AF_INET)
+		in = &((const struct sockaddr_in *)(const void *)sa)->sin_addr;
+	else
+		in = &((const struct sockaddr_in6 *)(const void *)sa)->
+		    sin6_addr;
+	if (inet_ntop(sa->sa_family, in, c->peer, sizeof(c->peer)) == NULL)
+		snprintf(c->peer, sizeof(c->peer), "-");
+}
+
+/* Count c against its address's cap: 0 when it is over it. */
+static int
+conn_admit(struct conn *c)
+{
+	struct conn_set	*set = c->set;
+
+	c->slot = IPLIMIT_UNCOUNTED;
+	if (set->per_ip == NULL || set->rule.max_conns <= 0)
+		return 1;
+	c->slot = iplimit_open(set->per_ip, &c->addr, set->rule.max_conns,
+	    now_ms(), &c->epoch);
+	if (c->slot == IPLIMIT_REFUSED) {
+		set->refused++;
+		memcpy(set->refused_from, c->peer, sizeof(c->peer));
+		return 0;
+	}
+	if (c->slot == IPLIMIT_UNCOUNTED)
+		set->uncounted++;
+	return 1;
 }
 
 void
@@ -123,18 +186,21 @@ conn_accept(struct conn_set *set, int lfd, const struct conn_front *fe,
 		c->fe_arg = fe_arg;
 		c->fd = fd;
 		c->filefd = -1;
+		conn_peer(c, (struct sockaddr *)&ss);
+		if (!conn_admit(c)) {
+			/* over the cap: not a byte read, no TLS state */
+			close(fd);
+			free(c);
+			continue;
+		}
 		c->start = now_ms();
-		c->deadline = c->start + set->request_timeout * 1000LL;
+		set_deadline(c, c->start + (fe->tls && set->handshake_timeout >
+		    0 && set->handshake_timeout < set->request_timeout ?
+		    set->handshake_timeout : set->request_timeout) * 1000LL);
 		buf_init(&c->out);
-		if (ss.ss_family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
-			    c->peer, sizeof(c->peer));
-		else
-			inet_ntop(AF_INET6,
-			    &((struct sockaddr_in6 *)&ss)->sin6_addr, c->peer,
-			    sizeof(c->peer));
 		if (fe->tls) {
 			if ((c->tls = tls_new(set->tls, fd)) == NULL) {
+				iplimit_close(set->per_ip, c->slot, c->epoch);
 				close(fd);
 				free(c);
 				continue;
@@ -238,8 +304,8 @@ conn_write(struct conn *c)
 				if (wn > 0) {
 					c->fileleft -= wn;
 					c->bytes += (size_t)wn;
-					c->deadline = now_ms() +
-					    c->set->write_timeout * 1000LL;
+					set_deadline(c, now_ms() +
+					    c->set->write_timeout * 1000LL);
 					continue;
 				}
 				if (wn == -1 && errno == EAGAIN) {
@@ -286,7 +352,7 @@ conn_write(struct conn *c)
 		}
 		c->outoff += n;
 		c->bytes += n;
-		c->deadline = now_ms() + c->set->write_timeout * 1000LL;
+		set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
 	}
 }
 
@@ -313,6 +379,8 @@ conn_step(struct conn *c)
 			conn_close(c);
 			return;
 		}
+		/* the request's own deadline, from accept as before */
+		set_deadline(c, c->start + c->set->request_timeout * 1000LL);
 		c->state = CONN_READ;
 		/* FALLTHROUGH */
 	case CONN_READ:
@@ -362,7 +430,7 @@ conn_step(struct conn *c)
 			return;
 		}
 		c->state = CONN_WRITE;
-		c->deadline = now_ms() + c->set->write_timeout * 1000LL;
+		set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
 		/* FALLTHROUGH */
 	case CONN_WRITE:
 		rv = conn_write(c);
@@ -407,7 +475,7 @@ conn_step(struct conn *c)
 		 * its bytes, so that a reset does not destroy the reply */
 		shutdown(c->fd, SHUT_WR);
 		c->state = CONN_LINGER;
-		c->deadline = now_ms() + CONN_LINGER_MS;
+		set_deadline(c, now_ms() + CONN_LINGER_MS);
 		want(c, LOOP_READ);
 		/* FALLTHROUGH */
 	case CONN_LINGER:
@@ -432,13 +500,24 @@ conn_step(struct conn *c)
 static int
 conn_request(struct conn *c, const char *line, size_t len, int how)
 {
+	struct conn_set	*set = c->set;
 	struct request	*req;
 	struct reply	 rep;
+	int		 wait;
 
+	reply_init(&rep);
+	if ((wait = iplimit_request(set->per_ip, &c->addr, &set->rule,
+	    now_ms())) > 0) {
+		/* over the address's rate: the line is not even parsed */
+		c->fe->slow_down(c->fe_arg, wait, &rep, &c->out);
+		c->status = status_gemini(rep.status);
+		snprintf(c->logpath, sizeof(c->logpath), "(slow down)");
+		buf_free(&rep.body);
+		return 0;
+	}
 	/* struct request is large: keep it off the per-connection state */
 	if ((req = calloc(1, sizeof(*req))) == NULL)
 		return -1;
-	reply_init(&rep);
 	c->fe->handle(c->fe_arg, line, len, how, req, &rep, &c->out);
 	c->status = status_gemini(rep.status);
 	snprintf(c->logpath, sizeof(c->logpath), "%.200s%s%.50s",
@@ -457,7 +536,8 @@ conn_request(struct conn *c, const char *line, size_t len, int how)
 
 /*
  * The only teardown, from any state: log the request if there was one,
- * close the file, free TLS and buffers, close the socket.
+ * give back the address's count, close the file, free TLS and buffers,
+ * close the socket.
  */
 static void
 conn_close(struct conn *c)
@@ -476,6 +556,7 @@ conn_close(struct conn *c)
 		log_access(c->fe->name, c->peer, c->status, c->logpath,
 		    c->bytes);
 	}
+	iplimit_close(set->per_ip, c->slot, c->epoch);
 	/* close(2) takes the fd out of epoll: no epoll_ctl needed */
 	if (c->registered)
 		loop_forget(set->loop, c->fd);
@@ -496,16 +577,69 @@ conn_close(struct conn *c)
 	set->event(set->arg, CONN_ROOM);
 }
 
+/*
+ * The master forgot every count (a worker died holding connections,
+ * iplimit.c): count ours again, with no cap, since they are open.
+ */
+static void
+conn_recount(struct conn_set *set, unsigned epoch, long long now)
+{
+	struct conn	*c;
+	int		 n = 0;
+
+	for (c = set->list; c != NULL; c = c->next)
+		if (c->slot >= 0 && c->epoch != epoch) {
+			c->slot = iplimit_open(set->per_ip, &c->addr, 0, now,
+			    &c->epoch);
+			n++;
+		}
+	if (n > 0)
+		log_info("counts per address reset: %d open connection%s "
+		    "counted again", n, n == 1 ? "" : "s");
+	set->epoch = epoch;
+}
+
+/* What the limits turned away or cut, one line each at most every
+ * CONN_LOG_MS (all, when force): never a line per connection. */
+static void
+conn_log_limits(struct conn_set *set, long long now, int force)
+{
+	if (set->refused + set->uncounted + set->cut == 0 ||
+	    (!force && now - set->logged < CONN_LOG_MS))
+		return;
+	if (set->refused > 0)
+		log_warnx("refused %d connection%s over "
+		    "max_connections_per_ip (%d), the last from %s",
+		    set->refused, set->refused == 1 ? "" : "s",
+		    set->rule.max_conns, set->refused_from);
+	if (set->cut > 0)
+		log_info("closed %d connection%s still in the TLS handshake "
+		    "after handshake_timeout (%d s)", set->cut,
+		    set->cut == 1 ? "" : "s", set->handshake_timeout);
+	if (set->uncounted > 0)
+		log_warnx("the table of addresses is full: %d connection%s "
+		    "not counted against max_connections_per_ip",
+		    set->uncounted, set->uncounted == 1 ? "" : "s");
+	set->refused = set->uncounted = set->cut = 0;
+	set->logged = now;
+}
+
 void
 conn_tick(struct conn_set *set)
 {
 	struct conn	*c, *next;
 	long long	 now = now_ms();
+	unsigned	 epoch;
 
+	if (set->per_ip != NULL &&
+	    (epoch = iplimit_epoch(set->per_ip)) != set->epoch)
+		conn_recount(set, epoch, now);
 	for (c = set->list; c != NULL; c = next) {
 		next = c->next;
 		if (now < c->deadline)
 			continue;
+		if (c->state == CONN_HANDSHAKE && set->until == 0)
+			set->cut++;
 		if (c->state == CONN_READ && c->status == 0 &&
 		    c->fe->timeout != NULL) {
 			/* no header sent yet: say why before closing */
@@ -519,17 +653,17 @@ conn_tick(struct conn_set *set)
 		}
 		conn_close(c);
 	}
+	conn_log_limits(set, now, 0);
 }
 
 void
 conn_drain(struct conn_set *set, int ms)
 {
 	struct conn	*c;
-	long long	 until = now_ms() + ms;
 
+	set->until = now_ms() + ms;
 	for (c = set->list; c != NULL; c = c->next)
-		if (c->deadline > until)
-			c->deadline = until;
+		set_deadline(c, c->deadline);
 }
 
 void
@@ -537,4 +671,5 @@ conn_close_all(struct conn_set *set)
 {
 	while (set->list != NULL)
 		conn_close(set->list);
+	conn_log_limits(set, now_ms(), 1);
 }

@@ -24,9 +24,11 @@
 static void	gemini_handle(void *, const char *, size_t, int,
 		    struct request *, struct reply *, struct buf *);
 static void	gemini_timeout(void *, struct buf *);
+static void	gemini_slow_down(void *, int, struct reply *, struct buf *);
 
 const struct conn_front gemini_conn_front = {
-	"gemini", 1, GEMINI_URL_MAX, 1, gemini_handle, gemini_timeout
+	"gemini", 1, GEMINI_URL_MAX, 1, gemini_handle, gemini_timeout,
+	gemini_slow_down
 };
 
 static int
@@ -206,4 +208,12 @@ gemini_timeout(void *arg, struct buf *out)
 {
 	(void)arg;
 	buf_puts(out, "59 request timeout\r\n");
+}
+
+/* 44: the meta is the seconds to wait (spec: "Status codes") */
+static void
+gemini_slow_down(void *arg, int seconds, struct reply *rep, struct buf *out)
+{
+	reply_status(rep, ST_SLOW_DOWN, "%d", seconds);
+	gemini_write(arg, NULL, rep, out);
 }

@@ -40,11 +40,13 @@ static int	plain_reply(struct buf *, const struct gopher_ctx *,
 static void	gopher_handle(void *, const char *, size_t, int,
 		    struct request *, struct reply *, struct buf *);
 static void	gopher_timeout(void *, struct buf *);
+static void	gopher_slow_down(void *, int, struct reply *, struct buf *);
 
 const struct conn_front gopher_conn_front = {
 	/* selector, TAB, query: the selector alone is capped in
 	 * gopher_parse */
-	"gopher", 0, CONN_IN_MAX - 2, 0, gopher_handle, gopher_timeout
+	"gopher", 0, CONN_IN_MAX - 2, 0, gopher_handle, gopher_timeout,
+	gopher_slow_down
 };
 
 /* --- requests --- */
@@ -394,6 +396,7 @@ status_msg(enum status st, const char *lang)
 	case ST_TEMP_FAIL:
 		return vi ? "Lỗi tạm thời, xin thử lại sau" :
 		    "Temporary failure, try again later";
+
 	default:
 		break;
 	}
@@ -616,4 +619,21 @@ gopher_timeout(void *arg, struct buf *out)
 	struct gopher_front	*g = arg;
 
 	gopher_error(out, &g->ctx, "request timeout");
+}
+
+/* Gopher has no status: an error item says what to do, and when */
+static void
+gopher_slow_down(void *arg, int seconds, struct reply *rep, struct buf *out)
+{
+	struct gopher_front	*g = arg;
+	char			 msg[128];
+
+	reply_status(rep, ST_SLOW_DOWN, "%d", seconds);
+	if (g->ctx.lang != NULL && strcmp(g->ctx.lang, "vi") == 0)
+		snprintf(msg, sizeof(msg), "Quá nhiều yêu cầu, xin thử lại "
+		    "sau %d giây", seconds);
+	else
+		snprintf(msg, sizeof(msg), "Too many requests: try again in "
+		    "%d s", seconds);
+	gopher_error(out, &g->ctx, msg);
 }

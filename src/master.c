@@ -35,6 +35,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "counter.h"
+#include "iplimit.h"
 #include "listen.h"
 #include "log.h"
 #include "loop.h"
@@ -548,6 +549,10 @@ reap(struct master *m)
 			continue;
 		old = m->workers[i].gen != m->gen;
 		m->workers[i].pid = 0;
+		/* it closed none of its connections: their counts per
+		 * address go, and the live workers count theirs again */
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			iplimit_reset(m->srv.per_ip);
 		if (old) {
 			if (count_gen(m, 1) == 0 && m->counter != NULL)
 				counter_retire(m->counter);
@@ -751,6 +756,11 @@ master_run(int ctl)
 		log_warnx("catalog unavailable, reading every article: %s",
 		    err);
 	raise_nofile(conf);
+	/* one table of counts per address for every worker of every
+	 * generation, inherited at fork; it lives as long as we do */
+	if ((m.srv.per_ip = iplimit_new(iplimit_size(conf->max_connections)))
+	    == NULL)
+		log_warn("no shared memory: no limits per address");
 	if ((m.site = load_site(&m, conf)) == NULL)
 		fatalx("cannot load the site");
 	m.stamp = m.site->stamp;
@@ -798,6 +808,7 @@ master_run(int ctl)
 	close_listeners(&m.srv);
 	if (m.reg != -1)
 		close(m.reg);
+	iplimit_free(m.srv.per_ip);
 	tls_ctx_free(m.tls);
 	loop_free(m.loop);
 	return 0;

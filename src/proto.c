@@ -60,6 +60,7 @@ status_gemini(enum status st)
 	case ST_REDIRECT:	return 30;
 	case ST_REDIRECT_PERM:	return 31;
 	case ST_TEMP_FAIL:	return 40;
+	case ST_SLOW_DOWN:	return 44;
 	case ST_PERM_FAIL:	return 50;
 	case ST_NOT_FOUND:	return 51;
 	case ST_GONE:		return 52;

@@ -306,10 +306,16 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 	memset(&srv->conns, 0, sizeof(srv->conns));
 	srv->conns.loop = srv->loop;
 	srv->conns.tls = srv->tls;
+	srv->conns.handshake_timeout = srv->conf->handshake_timeout;
 	srv->conns.request_timeout = srv->conf->request_timeout;
 	srv->conns.write_timeout = srv->conf->write_timeout;
 	srv->conns.max = (srv->conf->max_connections + srv->conf->workers -
 	    1) / srv->conf->workers;
+	/* per address, over all workers: the master's table */
+	srv->conns.per_ip = srv->per_ip;
+	srv->conns.rule.max_conns = srv->conf->max_connections_per_ip;
+	srv->conns.rule.rate = srv->conf->rate_per_ip;
+	srv->conns.rule.burst = srv->conf->rate_burst;
 	srv->conns.event = conn_event;
 	srv->conns.arg = srv;
 	confine(srv);

@@ -91,7 +91,9 @@ gen_cert() {
 	    -out "$1/cert.pem" 2>/dev/null
 }
 
-# gen_config [extra ini text]: writes $TMP/t.ini for the current ports
+# gen_config [extra ini text]: writes $TMP/t.ini for the current ports.
+# The tests send many requests at once from 127.0.0.1: no rate limit
+# per address unless RATE is set; PER_IP and HANDSHAKE set the others.
 gen_config() {
 	cat >"$TMP/t.ini" <<EOT
 [server]
@@ -118,6 +120,9 @@ flush_interval = ${FLUSH:-1}
 [limits]
 request_timeout = ${REQ_TIMEOUT:-10}
 max_connections = ${MAXCONN:-1024}
+rate_per_ip = ${RATE:-0}
+${PER_IP:+max_connections_per_ip = $PER_IP}
+${HANDSHAKE:+handshake_timeout = $HANDSHAKE}
 $1
 EOT
 }

@@ -168,6 +168,22 @@ static const struct {
 	{ "[labels]\ntags = Từ khóa\ntag = Từ khóa\n", NULL },
 	{ "[labels]\nnonsense = x\n", "labels:nonsense: unknown label" },
 	{ "[limits]\nrequest_timeout = -1\n", "limits:request_timeout:" },
+	{ "[limits]\nmax_connections_per_ip = 0\nrate_per_ip = 0\n", NULL },
+	{ "[limits]\nmax_connections_per_ip = -1\n",
+	    "limits:max_connections_per_ip: -1 is out of range" },
+	{ "[limits]\nrate_per_ip = x\n",
+	    "limits:rate_per_ip: 'x' is not a number" },
+	{ "[limits]\nrate_burst = 0\n", "limits:rate_burst: 0 is out of range" },
+	{ "[limits]\nhandshake_timeout = 0\n",
+	    "limits:handshake_timeout: 0 is out of range" },
+	/* the handshake is part of the request: no later deadline */
+	{ "[limits]\nhandshake_timeout = 11\n",
+	    "limits:handshake_timeout: 11 is longer than request_timeout (10)" },
+	{ "[limits]\nhandshake_timeout = 10\n", NULL },
+	{ "[limits]\nrequest_timeout = 2\nhandshake_timeout = 3\n",
+	    "limits:handshake_timeout: 3 is longer than request_timeout (2)" },
+	/* unset, it follows a shorter request_timeout */
+	{ "[limits]\nrequest_timeout = 2\n", NULL },
 	{ "[gemini]\nciphers = ECDHE-ECDSA-AES128-GCM-SHA256\n", NULL },
 	{ "[gemini]\nciphers = HIGH:!aNULL\n", NULL },
 	{ "[gemini]\nciphers = KHONG-CO\n",
@@ -292,6 +308,11 @@ main(void)
 		CHECK_STR(c->gopher_host, "localhost");
 		CHECK_INT(c->flush_interval, 10);
 		CHECK_INT(c->request_timeout, 10);
+		CHECK_INT(c->handshake_timeout, CONFIG_HANDSHAKE);
+		CHECK(c->handshake_timeout < c->request_timeout);
+		CHECK_INT(c->max_connections_per_ip, 32);
+		CHECK_INT(c->rate_per_ip, CONFIG_RATE);
+		CHECK_INT(c->rate_burst, CONFIG_BURST);
 		CHECK(c->workers >= 1);
 		CHECK(c->cert_generate);
 		CHECK_STR(c->labels[L_LATEST], "Tin mới");
@@ -300,6 +321,27 @@ main(void)
 		CHECK_HAS(dump.data, "labels.latest = Tin mới\n");
 		CHECK_HAS(dump.data, "site.timezone = \n");
 		round_trip(c);
+	}
+	config_free(c);
+	buf_reset(&errs);
+	c = config_load(write_ini("[limits]\nrequest_timeout = 2\n"), &errs);
+	CHECK(c != NULL && c->handshake_timeout == 2);
+	config_free(c);
+	buf_reset(&errs);
+	c = config_load(write_ini("[limits]\nmax_connections_per_ip = 4\n"
+	    "rate_per_ip = 0\nrate_burst = 5\nhandshake_timeout = 1\n"),
+	    &errs);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_INT(c->max_connections_per_ip, 4);
+		CHECK_INT(c->rate_per_ip, 0);
+		CHECK_INT(c->rate_burst, 5);
+		CHECK_INT(c->handshake_timeout, 1);
+		buf_reset(&dump);
+		config_dump(c, &dump);
+		CHECK_HAS(dump.data, "limits.max_connections_per_ip = 4\n"
+		    "limits.rate_per_ip = 0\nlimits.rate_burst = 5\n"
+		    "limits.handshake_timeout = 1\n");
 	}
 	config_free(c);
 	buf_reset(&errs);

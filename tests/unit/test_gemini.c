@@ -70,6 +70,14 @@ test_front(void)
 	buf_reset(&out);
 	gemini_conn_front.timeout(&g, &out);
 	CHECK_STR(out.data, "59 request timeout\r\n");
+	/* over the rate: 44 and the seconds, logged as 44; nothing served */
+	buf_reset(&out);
+	reply_init(&rep);
+	before = nserved;
+	gemini_conn_front.slow_down(&g, 3, &rep, &out);
+	CHECK_STR(out.data, "44 3\r\n");
+	CHECK_INT(status_gemini(rep.status), 44);
+	CHECK_INT(nserved, before);
 	buf_free(&out);
 }
 

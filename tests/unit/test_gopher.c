@@ -437,6 +437,21 @@ test_front(void)
 	buf_reset(&out);
 	gopher_conn_front.timeout(&g, &out);
 	CHECK(out.data != NULL && out.data[0] == '3');
+	/* over the rate: an error item that says how long to wait, in
+	 * the site's language, logged as 44 */
+	buf_reset(&out);
+	reply_init(&rep);
+	before = nserved;
+	gopher_conn_front.slow_down(&g, 2, &rep, &out);
+	CHECK_STR(out.data, "3Quá nhiều yêu cầu, xin thử lại sau 2 giây"
+	    "\t\terror.host\t1\r\n.\r\n");
+	CHECK_INT(status_gemini(rep.status), 44);
+	CHECK_INT(nserved, before);
+	g.ctx.lang = "en";
+	buf_reset(&out);
+	gopher_conn_front.slow_down(&g, 1, &rep, &out);
+	CHECK_STR(out.data, "3Too many requests: try again in 1 s"
+	    "\t\terror.host\t1\r\n.\r\n");
 	buf_free(&out);
 }
 
