@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -424,7 +425,11 @@ main(void)
 		run(&scripts[i]);
 	shared();
 	spread();
-	killed_holding();
+	/* qemu-user does not emulate robust futexes (set_robust_list): a
+	 * holder's death is never seen there, so the case would hang; it
+	 * is the kernel's behaviour, tested in every native run */
+	if (getenv("BANTIN_EMULATOR") == NULL)
+		killed_holding();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_family = AF_UNIX;
 	CHECK_INT(iplimit_key(&sa, &a), -1);
