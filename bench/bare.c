@@ -26,7 +26,9 @@
 #include "listen.h"
 #include "log.h"
 #include "loop.h"
+#include "msg.h"
 #include "tls.h"
+#include "tls_key.h"
 
 #define BARE_BODY	4096
 #define BARE_REQ_MAX	1026		/* Gemini: 1024 + CRLF */
@@ -67,7 +69,7 @@ static int	bare_want(struct loop *, struct bare_conn *, enum tls_result);
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: bare [-P] [-a addr] [-p port] "
+	fprintf(stderr, "usage: bare [-KP] [-a addr] [-p port] "
 	    "[-c cert -k key]\n");
 	exit(2);
 }
@@ -267,6 +269,38 @@ bare_tick(struct loop *l, void *arg)
 			bare_close(l, bare_conns[fd]);
 }
 
+/*
+ * -K: the key in a key process of its own, as bantin keeps it
+ * (tls_key.c), so that what the round trip costs can be measured
+ * apart from everything else bantin does.
+ */
+static int
+key_process(const char *cert, const char *key, char *err, size_t errlen)
+{
+	struct tls_key	*k;
+	struct buf	 chain = BUF_INIT;
+	int		 reg[2], ch[2];
+
+	if ((k = tls_key_load(cert, key, &chain, err, errlen)) == NULL)
+		return -1;
+	buf_free(&chain);
+	if (msg_pair(reg) == -1 || msg_pair(ch) == -1)
+		return -1;
+	if (fork() == 0) {
+		close(reg[1]);
+		close(ch[0]);
+		tls_key_serve(k, reg[0]);
+		_exit(0);
+	}
+	tls_key_free(k);
+	close(reg[0]);
+	if (msg_send(reg[1], 3, NULL, 0, &ch[1], 1) == -1)
+		return -1;
+	close(ch[1]);
+	tls_key_channel(ch[0]);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -275,15 +309,18 @@ main(int argc, char *argv[])
 	char		 err[512];
 	size_t		 i;
 	struct buf	 chain = BUF_INIT;
-	int		 ch, fd = -1, plain = 0, port = 0, r;
+	int		 ch, fd = -1, plain = 0, port = 0, r, keyproc = 0;
 
-	while ((ch = getopt(argc, argv, "a:c:k:p:P")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:Kk:p:P")) != -1) {
 		switch (ch) {
 		case 'a':
 			addr = optarg;
 			break;
 		case 'c':
 			cert = optarg;
+			break;
+		case 'K':
+			keyproc = 1;
 			break;
 		case 'k':
 			key = optarg;
@@ -322,7 +359,9 @@ main(int argc, char *argv[])
 	    buf_read_fd(&chain, fd, 1 << 20, 4096) == -1 ||
 	    (bare_tls = tls_ctx_new(chain.data, chain.len, CONFIG_CIPHERS,
 	    err, sizeof(err))) == NULL ||
-	    tls_ctx_own_key(bare_tls, key, err, sizeof(err)) == -1))
+	    (!keyproc && tls_ctx_own_key(bare_tls, key, err, sizeof(err)) ==
+	    -1) || (keyproc && key_process(cert, key, err, sizeof(err)) ==
+	    -1)))
 		fatalx("%s: %s", cert, err);
 	if (fd != -1)
 		close(fd);
