@@ -37,6 +37,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -52,6 +53,7 @@
 #include "listen.h"
 #include "log.h"
 #include "master.h"
+#include "memtrim.h"
 #include "msg.h"
 #include "privsep.h"
 #include "sandbox.h"
@@ -333,6 +335,9 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 		sigaction(SIGHUP, &sa, NULL);
 		sigaction(SIGPIPE, &sa, NULL);
 		drop(conf);
+		/* it only signs: the rest of what it inherited goes back */
+		malloc_trim(0);
+		(void)memtrim_code();
 		if (sandbox_enter(NULL, NULL) == -1)
 			log_warn("sandbox");
 		tls_key_serve(key, ch[0]);
@@ -541,6 +546,11 @@ privsep_run(struct config *conf)
 		p.master_status = 1;
 		goto done;
 	}
+
+	/* the parent idles from here: what start-up touched of the heap
+	 * and of the libraries' code goes back (memtrim.c) */
+	malloc_trim(0);
+	(void)memtrim_code();
 
 	pfd[0].fd = sig_pipe[0];
 	pfd[0].events = POLLIN;
