@@ -67,7 +67,6 @@ struct tls {
 static unsigned char	 ticket_secret[32];
 static int		 ticket_secret_set;
 
-#define ssl_err	tls_key_sslerr
 
 /* write PEM output to path atomically, with the given mode */
 static int
@@ -132,7 +131,7 @@ tls_generate(const char *cert, const char *key, const char *hostname,
 	if (access(cert, F_OK) == 0 && access(key, F_OK) == 0)
 		return 0;
 	if ((pkey = EVP_EC_gen("P-256")) == NULL) {
-		ssl_err(err, errlen, "EC key generation");
+		tls_key_sslerr(err, errlen, "EC key generation");
 		goto done;
 	}
 	if ((x = X509_new()) == NULL)
@@ -169,7 +168,7 @@ tls_generate(const char *cert, const char *key, const char *hostname,
 	ret = 0;
 	goto done;
 sslfail:
-	ssl_err(err, errlen, "certificate generation");
+	tls_key_sslerr(err, errlen, "certificate generation");
 done:
 	X509_EXTENSION_free(ext);
 	BN_free(bn);
@@ -283,13 +282,13 @@ use_chain(SSL_CTX *ctx, const char *pem, size_t len, char *err,
 	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL ||
 	    (x = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL)) == NULL ||
 	    SSL_CTX_use_certificate(ctx, x) != 1) {
-		ssl_err(err, errlen, "certificate");
+		tls_key_sslerr(err, errlen, "certificate");
 		goto done;
 	}
 	X509_free(x);
 	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
 		if (SSL_CTX_add0_chain_cert(ctx, x) != 1) {
-			ssl_err(err, errlen, "certificate chain");
+			tls_key_sslerr(err, errlen, "certificate chain");
 			goto done;
 		}
 	ERR_clear_error();		/* the end of the text */
@@ -298,7 +297,7 @@ use_chain(SSL_CTX *ctx, const char *pem, size_t len, char *err,
 		goto done;
 	if (SSL_CTX_use_PrivateKey(ctx, pk) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
-		ssl_err(err, errlen, "key does not match certificate");
+		tls_key_sslerr(err, errlen, "key does not match certificate");
 		goto done;
 	}
 	ret = 0;
@@ -317,12 +316,12 @@ tls_ctx_new(const char *chain, size_t len, const char *ciphers,
 	SSL_CTX		*ctx;
 
 	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
-		ssl_err(err, errlen, "SSL_CTX_new");
+		tls_key_sslerr(err, errlen, "SSL_CTX_new");
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	if (SSL_CTX_set_cipher_list(ctx, ciphers) != 1) {
-		ssl_err(err, errlen, "ciphers");
+		tls_key_sslerr(err, errlen, "ciphers");
 		goto fail;
 	}
 	SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE |
@@ -346,7 +345,7 @@ tls_ctx_new(const char *chain, size_t len, const char *ciphers,
 	/* once per master: tickets stay valid across reloads */
 	if (!ticket_secret_set) {
 		if (RAND_bytes(ticket_secret, sizeof(ticket_secret)) != 1) {
-			ssl_err(err, errlen, "RAND_bytes");
+			tls_key_sslerr(err, errlen, "RAND_bytes");
 			goto fail;
 		}
 		ticket_secret_set = 1;
@@ -367,7 +366,7 @@ tls_ctx_own_key(struct tls_ctx *t, const char *key, char *err,
 {
 	if (SSL_CTX_use_PrivateKey_file(t->ctx, key, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_check_private_key(t->ctx) != 1) {
-		ssl_err(err, errlen, key);
+		tls_key_sslerr(err, errlen, key);
 		return -1;
 	}
 	return 0;
