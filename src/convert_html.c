@@ -726,7 +726,9 @@ convert_html_site(struct buf *out, const char *src, size_t len,
 		/* only for the log: no memory for it is no failure */
 		if (pick != NULL) {
 			meta->block = strdup(convert_html_pick_what(pick));
-			story_title(meta, out->data + start, out->len - start);
+			if (out->len > start)
+				story_title(meta, out->data + start,
+				    out->len - start);
 		}
 	}
 	convert_html_pick_free(pick, body);
