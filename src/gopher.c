@@ -98,6 +98,17 @@ url_allowed(const char *u, size_t len)
 	return 0;
 }
 
+/* The search's selector, "search" or "/search" (a trailing "/" too) */
+static int
+is_search(const char *sel, size_t n)
+{
+	if (n > 0 && sel[0] == '/')
+		sel++, n--;
+	if (n > 0 && sel[n - 1] == '/')
+		n--;
+	return n == 6 && memcmp(sel, "search", 6) == 0;
+}
+
 int
 gopher_parse(const char *line, size_t len, struct request *req,
     const char **errstr)
@@ -106,6 +117,7 @@ gopher_parse(const char *line, size_t len, struct request *req,
 	const char	*q, *p;
 	char		 tmp[GOPHER_SELECTOR_MAX + 2];
 	size_t		 n;
+	int		 search;
 
 	memset(req, 0, sizeof(*req));
 	req->proto = PROTO_GOPHER;
@@ -136,11 +148,14 @@ gopher_parse(const char *line, size_t len, struct request *req,
 	}
 	if (f2 != NULL) {
 		n = (size_t)(f2end - f2);
-		if (n > 0 && f2[0] == '+') {
+		/* a search's query may begin with a marker's character:
+		 * there, only the marker alone is one */
+		search = is_search(sel, (size_t)(selend - sel));
+		if (n > 0 && f2[0] == '+' && (n == 1 || !search)) {
 			req->probe = GOPHER_PROBE_DATA;
 			f2 = NULL;
 		} else if (n > 0 && (f2[0] == '!' || f2[0] == '$') &&
-		    (n == 1 || f2[1] == '+')) {
+		    (n == 1 || (f2[1] == '+' && (n == 2 || !search)))) {
 			req->probe = GOPHER_PROBE_ATTR;
 			f2 = NULL;
 		} else if (f2end < end) {
