@@ -23,14 +23,15 @@ struct ticket_secret {
 };
 
 /*
- * The secret of path into s: the file must be a regular file that
- * neither its group nor others may read or write (mode 0600 or 0400,
- * as ssh wants of a private key), holding either hex digits (white
- * space between them allowed: `openssl rand -hex 32`, `xxd -p`) or
- * raw bytes (`head -c 32 /dev/urandom`), at least TICKET_SECRET_MIN
- * bytes of secret and at most TICKET_SECRET_MAX. Other text (a
- * passphrase, base64) is refused: its bytes are not random. -1 with
- * "gemini:ticket_secret: path: reason" in err; s is cleared then.
+ * The secret of path into s; path "" (the setting's default) is none,
+ * s->len 0. The file must be a regular file that neither its group
+ * nor others may read or write (mode 0600 or 0400, as ssh wants of a
+ * private key), holding either hex digits (white space between them
+ * allowed: `openssl rand -hex 32`, `xxd -p`) or raw bytes (`head -c 32
+ * /dev/urandom`), at least TICKET_SECRET_MIN bytes of secret and at
+ * most TICKET_SECRET_MAX. Other text (a passphrase, base64) is
+ * refused: its bytes are not random. -1 with "gemini:ticket_secret:
+ * path: reason" in err; s is cleared then.
  */
 int	ticket_secret_read(const char *path, struct ticket_secret *s,
 	    char *err, size_t errlen);

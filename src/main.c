@@ -60,8 +60,6 @@ check_ticket_secret(const struct config *conf)
 	char			 err[1024];
 	int			 r;
 
-	if (conf->ticket_secret[0] == '\0')
-		return 0;
 	if ((r = ticket_secret_read(conf->ticket_secret, &s, err,
 	    sizeof(err))) == -1)
 		fprintf(stderr, "%s\n", err);

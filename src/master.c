@@ -351,8 +351,11 @@ master_pack(struct buf *b, const struct config *conf,
 		return -1;
 	len = (uint32_t)(b->len - at - sizeof(len));
 	memcpy(b->data + at, &len, sizeof(len));
+	/* room for the rest at once: a buffer moved by realloc would
+	 * leave a copy of the secret behind, in memory not wiped */
 	len = (uint32_t)slen;
-	if (buf_append(b, &len, sizeof(len)) == -1 ||
+	if (buf_reserve(b, sizeof(len) + slen + chain->len) == -1 ||
+	    buf_append(b, &len, sizeof(len)) == -1 ||
 	    (slen > 0 && buf_append(b, secret, slen) == -1))
 		return -1;
 	return buf_append(b, chain->data, chain->len);

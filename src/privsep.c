@@ -16,14 +16,14 @@
  *
  * The master is forked before the key is read, so neither it nor any
  * worker it forks ever has the key in its memory. The session ticket
- * secret's file ([gemini] ticket_secret), read with the key, goes to
- * the master in the message: the workers encrypt tickets with it.
- * SIGHUP reads the configuration, certificate, key and ticket secret
- * again (as root, so a key only root may read still reloads), binds
- * what is new, starts a key process for the new key, and sends the
- * master the lot; the master
- * answers whether it took it, and until it has, everything old stays
- * open. A key process that dies is replaced the same way. SIGTERM or
+ * secret's file ([gemini] ticket_secret), read after the key process
+ * is forked, goes to the master in the message: the workers encrypt
+ * tickets with it. SIGHUP reads the configuration, certificate, key
+ * and ticket secret again (as root, so a key only root may read still
+ * reloads), binds what is new, starts a key process for the new key,
+ * and sends the master the lot; the master answers whether it took
+ * it, and until it has, everything old stays open. A key process that
+ * dies is replaced the same way, with the running secret. SIGTERM or
  * SIGINT stops the master, which stops its workers and flushes the
  * counters; the parent ends with it.
  */
@@ -80,6 +80,10 @@ struct parent {
 					   must not spin the parent */
 	int		 master_status;
 	int		 stopping;
+	/* the running ticket secret: when a key process is started
+	 * again, the master gets this one again (a file changed
+	 * meanwhile waits for SIGHUP) */
+	struct ticket_secret secret;
 };
 
 static volatile sig_atomic_t	 sig_hup, sig_term, sig_chld;
@@ -290,15 +294,15 @@ leave_parent(struct parent *p, const sigset_t *mask, const char *name)
 }
 
 /*
- * Read conf's ticket secret into secret (none: its len is 0), then its
- * certificate and key (making them first if they are to be generated),
- * and fork a key process on them. Returns the master's end of its
- * channel, or -1 and a reason in err. The key leaves this process's
- * memory before we return; the secret, the key process's.
+ * Read conf's certificate and key (making them first if they are to
+ * be generated) and fork a key process on them. Returns the master's
+ * end of its channel, or -1 and a reason in err. The key leaves this
+ * process's memory before we return, and the running ticket secret
+ * leaves the key process's.
  */
 static int
 start_key(struct parent *p, const struct config *conf, struct buf *chain,
-    struct ticket_secret *secret, char *err, size_t errlen)
+    char *err, size_t errlen)
 {
 	struct sigaction	 sa;
 	struct tls_key		*key;
@@ -306,10 +310,6 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 	pid_t			 pid;
 	int			 ch[2];
 
-	ticket_secret_clear(secret);
-	if (conf->ticket_secret[0] != '\0' &&
-	    ticket_secret_read(conf->ticket_secret, secret, err, errlen) == -1)
-		return -1;
 	if (certcheck_generate(conf, err, errlen) == -1)
 		return -1;
 	if (certcheck_log(conf) == -1) {
@@ -334,7 +334,7 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 	case 0:
 		leave_parent(p, &mask, "bantin-key");
 		close(ch[1]);
-		ticket_secret_clear(secret);	/* it only signs */
+		ticket_secret_clear(&p->secret);	/* it only signs */
 		log_setprefix("key process");
 		/* it ends when the master and its workers are done with
 		 * it; a terminal's ^C or hangup is theirs to act on */
@@ -363,13 +363,13 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 /*
  * Send the master conf, the ticket secret, the certificate chain, the
  * listeners of set and the key channel reg, and wait for its answer: 1
- * it runs them, 0 it kept what it had, -1 it is gone. The secret is
- * wiped from the message and from secret once sent.
+ * it runs them, 0 it kept what it had, -1 it is gone. The message is
+ * wiped once sent.
  */
 static int
 send_conf(struct parent *p, const struct config *conf,
     const struct lset *set, const struct buf *chain,
-    struct ticket_secret *secret, int reg)
+    const struct ticket_secret *secret, int reg)
 {
 	struct buf	 b = BUF_INIT;
 	int		 fds[MSG_FDS], nfds, i, type, r;
@@ -383,7 +383,6 @@ send_conf(struct parent *p, const struct config *conf,
 	    fds, nfds) == -1;
 	if (b.data != NULL)
 		explicit_bzero(b.data, b.cap);
-	ticket_secret_clear(secret);
 	if (r) {
 		log_warn("to the master");
 		buf_free(&b);
@@ -441,13 +440,20 @@ reload(struct parent *p, int reconf)
 		}
 		own_state(conf);
 	}
-	if ((reg = start_key(p, conf, &chain, &secret, err, sizeof(err)))
-	    == -1) {
+	if ((reg = start_key(p, conf, &chain, err, sizeof(err))) == -1) {
 		log_warnx("reload failed: %s", err);
 		goto fail;
 	}
-	r = send_conf(p, conf, nls.n >= 0 ? &nls : &p->ls, &chain, &secret,
-	    reg);
+	/* read after the fork: a key process never has it */
+	if (reconf && ticket_secret_read(conf->ticket_secret, &secret, err,
+	    sizeof(err)) == -1) {
+		log_warnx("reload failed: %s", err);
+		close(reg);		/* the new key process ends */
+		p->key = old_key;
+		goto fail;
+	}
+	r = send_conf(p, conf, nls.n >= 0 ? &nls : &p->ls, &chain,
+	    reconf ? &secret : &p->secret, reg);
 	close(reg);
 	reopened = 0;			/* they went with it */
 	if (r != 1) {
@@ -466,6 +472,10 @@ reload(struct parent *p, int reconf)
 	if (conf != p->conf) {
 		config_free(p->conf);
 		p->conf = conf;
+	}
+	if (reconf) {
+		p->secret = secret;
+		ticket_secret_clear(&secret);
 	}
 	buf_free(&chain);
 	buf_free(&errs);
@@ -518,7 +528,6 @@ privsep_run(struct config *conf)
 	struct parent		 p;
 	struct sigaction	 sa;
 	struct buf		 chain = BUF_INIT;
-	struct ticket_secret	 secret;
 	struct pollfd		 pfd[2];
 	sigset_t		 mask;
 	char			 junk[64], err[512];
@@ -557,12 +566,13 @@ privsep_run(struct config *conf)
 	}
 	close(ctl[1]);
 	p.ctl = ctl[0];
-	if ((reg = start_key(&p, conf, &chain, &secret, err, sizeof(err)))
-	    == -1) {
+	if ((reg = start_key(&p, conf, &chain, err, sizeof(err))) == -1 ||
+	    ticket_secret_read(conf->ticket_secret, &p.secret, err,
+	    sizeof(err)) == -1) {
 		kill(p.master, SIGTERM);
 		fatalx("%s", err);
 	}
-	r = send_conf(&p, conf, &p.ls, &chain, &secret, reg);
+	r = send_conf(&p, conf, &p.ls, &chain, &p.secret, reg);
 	close(reg);
 	if (r != 1) {
 		kill(p.master, SIGTERM);
@@ -610,6 +620,7 @@ privsep_run(struct config *conf)
 	if (!p.stopping && p.master_status == 0)
 		p.master_status = 1;
 done:
+	ticket_secret_clear(&p.secret);
 	buf_free(&chain);
 	close_listeners(&p.ls);
 	close(p.ctl);

@@ -191,6 +191,8 @@ ticket_secret_read(const char *path, struct ticket_secret *s, char *err,
 	int		 r;
 
 	ticket_secret_clear(s);
+	if (*path == '\0')
+		return 0;		/* none: a random secret (tls.h) */
 	r = file_bytes(path, buf, &len, why, sizeof(why));
 	if (r == 0)
 		r = decode(buf, len, s, path, why, sizeof(why));

@@ -233,9 +233,11 @@ ticket_cb(SSL *ssl, unsigned char key_name[16], unsigned char *iv,
 	struct ticket_keys	*k = NULL;
 	OSSL_PARAM		 params[3];
 	char			 digest[] = "SHA256";
-	long			 period = (long)(time(NULL) / TLS_TICKET_PERIOD);
+	long			 period;
 	int			 i, renew = 0;
 	static EVP_CIPHER	*aes256;
+
+	period = (long)(time(NULL) / TLS_TICKET_PERIOD);
 
 	/* an explicit fetch, once: the implicit one costs every handshake */
 	if (aes256 == NULL &&

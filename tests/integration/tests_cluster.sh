@@ -255,9 +255,15 @@ test_cluster_tickets_resume() {
 	[ "$out" = "resumed 8/8" ] || fail "on B: $out"
 }
 
+# one_key_process: the instance in_instance names has one key process
+one_key_process() {
+	[ "$(key_pids | wc -l)" -eq 1 ]
+}
+
 # another secret on one instance: no resumption across; a reload that
 # brings the shared one back restores it; a reload to a file others may
-# read is refused, and the running secret stays
+# read is refused, and the running secret stays, also when a key
+# process is started again
 test_cluster_tickets_other_secret() {
 	cluster_setup 2
 	(umask 077 && openssl rand -hex 32 >"$TMP/i2/ticket.key")
@@ -282,6 +288,17 @@ test_cluster_tickets_other_secret() {
 		fail "reload not refused: $(tail -n 5 "$TMP/i2/log")"
 	out=$($CLUSTER resume "$GP_1" "$GP_2")
 	[ "$out" = resumed ] || fail "after a refused reload, A's session on B: $out"
+
+	# the key process the refused reload started has ended; the one
+	# started when the running one dies comes with the running secret
+	wait_for 60 in_instance 2 one_key_process || fail "key processes: $(in_instance 2 key_pids)"
+	old=$(in_instance 2 worker_pids) k=$(in_instance 2 key_pids)
+	kill -KILL $k
+	wait_for 60 instance_log_has 2 "reloaded: generation 3" ||
+		fail "key process not replaced: $(tail -n 5 "$TMP/i2/log")"
+	wait_for 60 gone $old || fail "old workers still there"
+	out=$($CLUSTER resume "$GP_1" "$GP_2")
+	[ "$out" = resumed ] || fail "after a new key process, A's session on B: $out"
 }
 
 # a file start-up must not take is refused by -n and at start, by name

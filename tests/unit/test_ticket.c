@@ -135,6 +135,11 @@ test_not_files(void)
 	char			 err[1024], big[TICKET_FILE_MAX + 2];
 	size_t			 i;
 
+	/* none set: none read, and no error */
+	s.len = 1;
+	CHECK_INT(ticket_secret_read("", &s, err, sizeof(err)), 0);
+	CHECK_INT(s.len, 0);
+
 	unlink(path);
 	CHECK_INT(ticket_secret_read(path, &s, err, sizeof(err)), -1);
 	check_refused(err, "No such file or directory");
