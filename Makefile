@@ -34,7 +34,8 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		site_entry.c site.c catalog.c search.c counter.c render.c \
 		scheme.c route.c mime.c memo.c pagecache.c serve.c
 FRONT =		gemini.c gopher.c gopher_render.c
-TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c conn.c certcheck.c
+TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c conn.c certcheck.c \
+		ticket.c
 SUPPORT =	config.c sandbox.c memtrim.c msg.c
 SRCS =		main.c privsep.c master.c server.c preview.c import.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
 
@@ -66,7 +67,8 @@ endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
-		memtrim sandbox zone label import tls_key log certcheck iplimit
+		memtrim sandbox zone label import tls_key log certcheck iplimit \
+		ticket
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG) $(B)/bantin-installed
@@ -148,6 +150,7 @@ $(B)/test_label: $(B)/test_label.o $(B)/label.o
 $(B)/test_tls_key: $(B)/test_tls_key.o $(B)/tls_key.o $(B)/msg.o $(B)/log.o \
 		$(B)/buf.o
 $(B)/test_log: $(B)/test_log.o $(B)/log.o
+$(B)/test_ticket: $(B)/test_ticket.o $(B)/ticket.o
 $(B)/test_certcheck: $(B)/test_certcheck.o $(B)/certcheck.o $(B)/tls.o \
 		$(B)/tls_key.o $(B)/msg.o $(B)/buf.o \
 		$(B)/log.o

@@ -39,6 +39,8 @@ struct config {
 	char	*key;
 	int	 cert_generate;			/* cert/key were empty */
 	char	*ciphers;			/* TLS 1.2, OpenSSL list */
+	char	*ticket_secret;			/* resolved path, "" = a
+						   random secret (tls.h) */
 	/* [gopher] */
 	int	 gopher_enabled;
 	char	*gopher_listen[CONFIG_LISTEN_MAX];

@@ -24,7 +24,8 @@ int		 tls_generate(const char *cert, const char *key,
 /* Server context: TLS 1.2 minimum with the cipher suites of ciphers
  * (an OpenSSL list: CONFIG_CIPHERS by default), TLS 1.3 as OpenSSL
  * has it; session tickets with keys shared by every process forked
- * after this call and rotated. */
+ * after this call and rotated, from a random secret made once per
+ * process (every context of the process has the same). */
 /* A context for the certificate chain's PEM text; the private key
  * stays in the key process (tls_key.h). */
 struct tls_ctx	*tls_ctx_new(const char *chain, size_t len,
@@ -33,6 +34,11 @@ struct tls_ctx	*tls_ctx_new(const char *chain, size_t len,
  * that bantin's key process is measured against). */
 int		 tls_ctx_own_key(struct tls_ctx *, const char *key, char *err,
 		    size_t errlen);
+/* The ticket keys from this secret (the bytes of [gemini]
+ * ticket_secret's file, ticket.h) instead: every instance given the
+ * same resumes the sessions of the others. -1 with err. */
+int		 tls_ctx_tickets(struct tls_ctx *, const void *secret,
+		    size_t len, char *err, size_t errlen);
 void		 tls_ctx_free(struct tls_ctx *);
 
 struct tls	*tls_new(struct tls_ctx *, int fd);

@@ -38,7 +38,7 @@ static const char *const known[] = {
 	"server:hostname", "server:state_dir", "server:workers", "server:user",
 	"server:log", "server:access_log",
 	"gemini:listen", "gemini:port", "gemini:cert", "gemini:key",
-	"gemini:ciphers",
+	"gemini:ciphers", "gemini:ticket_secret",
 	"gopher:enabled", "gopher:listen", "gopher:port", "gopher:host",
 	"gopher:advertised_port", "gopher:charset",
 	"site:root", "site:title", "site:lang", "site:per_page",
@@ -401,6 +401,12 @@ config_load(const char *file, struct buf *errs)
 	if (get_str(d, "gemini:ciphers", CONFIG_CIPHERS, &c->ciphers) == -1)
 		goto nomem;
 	check_ciphers(c->ciphers, &ck);
+	/* only a path here: the parent reads and checks the file (ticket.c)
+	 * at start and at each reload, -n too, as it does the key */
+	s = get(d, "gemini:ticket_secret", "");
+	if ((c->ticket_secret = *s == '\0' ? strdup("") : join(cwd, s)) ==
+	    NULL)
+		goto nomem;
 
 	/* [gopher] */
 	c->gopher_enabled = get_bool(d, "gopher:enabled", 1, &ck);
@@ -521,7 +527,7 @@ static const struct field {
 	F_STR(log), F_STR(access_log),
 	F_STRS(gemini_listen, CONFIG_LISTEN_MAX), F_INT(gemini_nlisten),
 	F_INT(gemini_port), F_STR(cert), F_STR(key), F_INT(cert_generate),
-	F_STR(ciphers),
+	F_STR(ciphers), F_STR(ticket_secret),
 	F_INT(gopher_enabled), F_STRS(gopher_listen, CONFIG_LISTEN_MAX),
 	F_INT(gopher_nlisten), F_INT(gopher_port), F_STR(gopher_host),
 	F_INT(gopher_adv_port), F_INT(gopher_ascii),
@@ -666,6 +672,7 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "gemini.cert = %s\n", c->cert);
 	buf_printf(b, "gemini.key = %s\n", c->key);
 	buf_printf(b, "gemini.ciphers = %s\n", c->ciphers);
+	buf_printf(b, "gemini.ticket_secret = %s\n", c->ticket_secret);
 	buf_printf(b, "gopher.enabled = %s\n", c->gopher_enabled ? "yes" :
 	    "no");
 	dump_list(b, "gopher.listen", c->gopher_listen, c->gopher_nlisten);

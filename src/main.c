@@ -20,6 +20,7 @@
 #include "privsep.h"
 #include "preview.h"
 #include "sandbox.h"
+#include "ticket.h"
 
 /*
  * The Makefile sets both: the version from the file VERSION, and the
@@ -49,6 +50,21 @@ usage(int status)
 	    "  -V       print the version and exit\n"
 	    "  -v       verbose logging\n");
 	exit(status);
+}
+
+/* -n: the ticket secret's file, as start-up reads it; 1 if refused */
+static int
+check_ticket_secret(const struct config *conf)
+{
+	struct ticket_secret	 s;
+	char			 err[1024];
+	int			 r;
+
+	if ((r = ticket_secret_read(conf->ticket_secret, &s, err,
+	    sizeof(err))) == -1)
+		fprintf(stderr, "%s\n", err);
+	ticket_secret_clear(&s);
+	return r == -1;
 }
 
 int
@@ -114,8 +130,10 @@ main(int argc, char *argv[])
 			fputs(dump.data, stdout);
 			buf_free(&dump);
 		}
-		/* what start-up would refuse in the certificate */
-		if (certcheck_print(conf, stderr) > 0) {
+		/* what start-up would refuse in the certificate and the
+		 * ticket secret */
+		if (certcheck_print(conf, stderr) + check_ticket_secret(conf)
+		    > 0) {
 			fprintf(stderr, "%s: configuration refused\n", file);
 			config_free(conf);
 			return 1;

@@ -334,7 +334,8 @@ reconf_free(struct reconf *rc)
 
 int
 master_pack(struct buf *b, const struct config *conf,
-    const struct listener *ls, int nls, const struct buf *chain)
+    const struct listener *ls, int nls, const void *secret, size_t slen,
+    const struct buf *chain)
 {
 	uint32_t	 len;
 	size_t		 at;
@@ -350,19 +351,26 @@ master_pack(struct buf *b, const struct config *conf,
 		return -1;
 	len = (uint32_t)(b->len - at - sizeof(len));
 	memcpy(b->data + at, &len, sizeof(len));
+	/* room for the rest at once: a buffer moved by realloc would
+	 * leave a copy of the secret behind, in memory not wiped */
+	len = (uint32_t)slen;
+	if (buf_reserve(b, sizeof(len) + slen + chain->len) == -1 ||
+	    buf_append(b, &len, sizeof(len)) == -1 ||
+	    (slen > 0 && buf_append(b, secret, slen) == -1))
+		return -1;
 	return buf_append(b, chain->data, chain->len);
 }
 
 /* The parent's message into rc: it owns the descriptors from here on,
  * whatever happens. -1 and a reason in err. */
 static int
-unpack(struct reconf *rc, const struct buf *b, const int *fds, int nfds,
+unpack(struct reconf *rc, struct buf *b, const int *fds, int nfds,
     char *err, size_t errlen)
 {
-	const char	*p = b->data;
+	char		*p = b->data, *secret;
 	size_t		 left = b->len;
-	uint32_t	 clen;
-	int		 i, n = -1;
+	uint32_t	 clen, slen = 0;
+	int		 i, n = -1, r;
 
 	memset(rc, 0, sizeof(*rc));
 	rc->reg = -1;
@@ -393,8 +401,23 @@ unpack(struct reconf *rc, const struct buf *b, const int *fds, int nfds,
 		goto fail;
 	}
 	p += clen;
-	if ((rc->tls = tls_ctx_new(p, left - clen, rc->conf->ciphers, err,
-	    errlen)) == NULL)
+	left -= clen;
+	/* the ticket secret's length and bytes, then the chain */
+	if (left >= sizeof(slen))
+		memcpy(&slen, p, sizeof(slen));
+	if (left < sizeof(slen) || slen > left - sizeof(slen)) {
+		snprintf(err, errlen, "a malformed message from the parent");
+		goto fail;
+	}
+	secret = p + sizeof(slen);
+	p = secret + slen;
+	left -= sizeof(slen) + slen;
+	r = (rc->tls = tls_ctx_new(p, left, rc->conf->ciphers, err, errlen))
+	    == NULL || (slen > 0 && tls_ctx_tickets(rc->tls, secret, slen,
+	    err, errlen) == -1);
+	/* the workers forked later must not find it in freed memory */
+	explicit_bzero(secret, slen);
+	if (r)
 		goto fail;
 	return 0;
 fail:

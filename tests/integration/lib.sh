@@ -155,6 +155,21 @@ start_server() {
 	done
 }
 
+# refused WHAT TEXT: -n and a start both refuse $TMP/t.ini, saying TEXT
+# (on stderr: -n prints it, a start logs it there with -d)
+refused() {
+	if "$BANTIN" -n -c "$TMP/t.ini" >"$TMP/n.out" 2>"$TMP/n.err"; then
+		fail "-n accepted $1"
+	fi
+	grep -qF -- "$2" "$TMP/n.err" || fail "-n, $1: $(cat "$TMP/n.err")"
+	grep -q 't.ini: configuration refused$' "$TMP/n.err" || fail "-n, $1: not refused"
+	! grep -q 'configuration OK' "$TMP/n.out" || fail "-n, $1: said OK"
+	if timeout 60 "$BANTIN" -d -c "$TMP/t.ini" 2>"$TMP/refused"; then
+		fail "started with $1"
+	fi
+	grep -qF -- "$2" "$TMP/refused" || fail "start, $1: $(cat "$TMP/refused")"
+}
+
 # start_once: one start; what it logged is also in $TMP/start.log. Its
 # stderr goes to $TMP/log; its log too, unless SERVER_LOG names the
 # file [server] log sends it to.

@@ -303,6 +303,7 @@ main(void)
 	if (c != NULL) {
 		CHECK_INT(c->gemini_port, 1965);
 		CHECK_STR(c->ciphers, CONFIG_CIPHERS);
+		CHECK_STR(c->ticket_secret, "");
 		CHECK_INT(c->gopher_port, 7070);
 		CHECK_STR(c->hostname, "localhost");
 		CHECK_STR(c->gopher_host, "localhost");
@@ -320,6 +321,20 @@ main(void)
 		CHECK_HAS(dump.data, "gemini.port = 1965\n");
 		CHECK_HAS(dump.data, "labels.latest = Tin mới\n");
 		CHECK_HAS(dump.data, "site.timezone = \n");
+		round_trip(c);
+	}
+	config_free(c);
+	/* only a path, resolved: the parent reads the file (ticket.c) */
+	buf_reset(&errs);
+	c = config_load(write_ini("[gemini]\nticket_secret = etc/ticket.key\n"),
+	    &errs);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK(c->ticket_secret[0] == '/');
+		CHECK_HAS(c->ticket_secret, "/etc/ticket.key");
+		buf_reset(&dump);
+		config_dump(c, &dump);
+		CHECK_HAS(dump.data, "gemini.ticket_secret = /");
 		round_trip(c);
 	}
 	config_free(c);
