@@ -3,12 +3,13 @@
 protocol for uploads, "titan://host/path;size=N;mime=M;token=T" and
 CRLF, then N bytes; the reply is a Gemini header).
 
-usage: titan.py [options] PORT URL [FILE]
+usage: titan.py [options] PORT URL
 Uploads FILE (or nothing: size=0, a removal) to URL over TLS at
 127.0.0.1:PORT, with the parameters added to URL unless --raw, and
 prints the reply. A gemini:// URL is fetched instead (with the same
 certificate), for the publish page.
 Options:
+  --file FILE             the body (none: size=0)
   --cert FILE --key FILE  the client certificate (none by default)
   --mime TYPE             the mime parameter
   --token T               the token parameter
@@ -68,8 +69,9 @@ def main():
     mime, token = opt(args, "--mime"), opt(args, "--token")
     size, cut = opt(args, "--size"), opt(args, "--cut")
     raw, resume = flag(args, "--raw"), flag(args, "--resume")
+    path = opt(args, "--file")
     port, url = int(args[0]), args[1]
-    body = open(args[2], "rb").read() if len(args) > 2 else b""
+    body = open(path, "rb").read() if path else b""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE      # Gemini uses TOFU, not CAs
