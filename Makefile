@@ -166,7 +166,8 @@ $(B)/test_gopher: $(B)/test_gopher.o $(B)/gopher.o $(B)/gopher_render.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_site $(B)/test_render $(B)/test_route $(B)/test_search: \
 		$(CORE_OBJS)
-$(B)/test_authors: $(B)/test_authors.o $(B)/authors.o $(B)/utf8.o $(B)/buf.o
+$(B)/test_authors: $(B)/test_authors.o $(B)/authors.o $(B)/path.o \
+		$(B)/utf8.o $(B)/buf.o
 $(B)/test_titan: $(B)/test_titan.o $(B)/titan.o $(B)/gemini.o $(B)/conn.o \
 		$(B)/tls.o $(B)/tls_key.o $(B)/loop.o $(B)/iplimit.o \
 		$(B)/msg.o $(CORE_OBJS)

@@ -26,24 +26,13 @@
 
 #include "authors.h"
 #include "buf.h"
+#include "path.h"
 #include "utf8.h"
 
 struct line {				/* the words of one line */
 	const char	*fp, *name, *cats;
 	size_t		 fplen, namelen, catslen;
 };
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* 64 hex digits, colons anywhere between pairs ignored: NULL or why not */
 static const char *
@@ -55,7 +44,7 @@ parse_fp(const char *s, size_t len, unsigned char fp[AUTHORS_FP_LEN])
 	for (i = 0; i < len; i++) {
 		if (s[i] == ':' && hi == -1)
 			continue;
-		if ((v = hexval((unsigned char)s[i])) == -1)
+		if ((v = path_hexval((unsigned char)s[i])) == -1)
 			return "the fingerprint is not hex digits";
 		if (n == AUTHORS_FP_LEN)
 			return "the fingerprint is longer than 64 hex digits "
@@ -73,32 +62,21 @@ parse_fp(const char *s, size_t len, unsigned char fp[AUTHORS_FP_LEN])
 	return NULL;
 }
 
-/* One category folder: segments of [A-Za-z0-9._-], none hidden. */
+/* One category folder: segments path_safe_name() takes. */
 static int
 good_cat(const char *s, size_t len)
 {
-	size_t	 i;
-	int	 start = 1;
+	const char	*end = s + len, *slash;
 
-	if (len == 0 || s[0] == '/' || s[len - 1] == '/')
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '/') {
-			if (start)
-				return 0;
-			start = 1;
-			continue;
-		}
-		if (start && (s[i] == '.' || s[i] == '_'))
+	for (;;) {
+		if ((slash = memchr(s, '/', (size_t)(end - s))) == NULL)
+			slash = end;
+		if (!path_safe_name(s, (size_t)(slash - s)))
 			return 0;
-		start = 0;
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
-		    s[i] == '_' || s[i] == '.'))
-			return 0;
+		if (slash == end)
+			return 1;
+		s = slash + 1;
 	}
-	return 1;
 }
 
 static const char *

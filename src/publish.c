@@ -426,8 +426,12 @@ with_author(const struct titan_target *t, const char *data, size_t len,
 	size_t		 off = 0;
 
 	if (t->fmt == FMT_HTML) {
-		if ((at = strcasestr(data, "<head")) != NULL &&
-		    (at = strchr(at, '>')) != NULL)
+		/* after <head ...>, not <header> */
+		for (at = data; (at = strcasestr(at, "<head")) != NULL; at++)
+			if (at[5] == '>' || at[5] == ' ' || at[5] == '\t' ||
+			    at[5] == '\n' || at[5] == '\r')
+				break;
+		if (at != NULL && (at = strchr(at, '>')) != NULL)
 			off = (size_t)(at + 1 - data);
 		if (buf_append(out, data, off) == -1 ||
 		    buf_puts(out, "<meta name=\"author\" content=\"") == -1)

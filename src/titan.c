@@ -148,22 +148,11 @@ titan_parse(const char *line, size_t len, const struct gemini_host *h,
 	return 0;
 }
 
-/* A folder's or file's name an upload may make: ASCII letters,
- * digits, "-", "_", "." and not hidden. */
+/* A folder's or file's name an upload may make */
 static int
 good_name(const char *s, size_t len)
 {
-	size_t	 i;
-
-	if (len == 0 || len > TITAN_NAME_MAX || s[0] == '.' || s[0] == '_')
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
-		    s[i] == '_' || s[i] == '.'))
-			return 0;
-	return 1;
+	return len <= TITAN_NAME_MAX && path_safe_name(s, len);
 }
 
 static const struct {

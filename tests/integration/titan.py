@@ -23,14 +23,7 @@ import socket
 import ssl
 import sys
 
-
-def opt(args, name, default=None):
-    if name in args:
-        i = args.index(name)
-        val = args[i + 1]
-        del args[i:i + 2]
-        return val
-    return default
+from gemget import opt     # the same options' way, beside this file
 
 
 def flag(args, name):
