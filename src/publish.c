@@ -199,9 +199,15 @@ void
 publish_gone(struct publish *pub, int slot)
 {
 	struct chan	*c;
+	struct done	*d;
 
 	if (slot < 0 || slot >= PUBLISH_SLOTS || pub->chans[slot].fd == -1)
 		return;
+	/* its connections went with it: an answer to one of them must not
+	 * reach the next worker in the slot, whose numbers start again */
+	for (d = pub->done; d != NULL; d = d->next)
+		if (d->slot == slot)
+			d->slot = -1;
 	c = &pub->chans[slot];
 	if (c->watched)
 		loop_del(pub->loop, c->fd);
@@ -234,8 +240,9 @@ answer(struct publish *pub, int slot, unsigned long id, int status,
 	vsnprintf(d.meta, sizeof(d.meta), fmt, ap);
 	va_end(ap);
 	/* a worker that died meanwhile has no connection to answer */
-	if (pub->chans[slot].fd != -1 && msg_send(pub->chans[slot].fd,
-	    TITAN_MSG_DONE, &d, sizeof(d), NULL, 0) == -1)
+	if (slot != -1 && pub->chans[slot].fd != -1 &&
+	    msg_send(pub->chans[slot].fd, TITAN_MSG_DONE, &d, sizeof(d), NULL,
+	    0) == -1)
 		log_warn("titan: to a worker");
 }
 
