@@ -32,12 +32,13 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		convert_txt.c \
 		article.c article_news.c site_load.c site_walk.c \
 		site_entry.c site.c catalog.c search.c counter.c render.c \
-		scheme.c route.c mime.c memo.c pagecache.c serve.c
-FRONT =		gemini.c gopher.c gopher_render.c
+		scheme.c route.c mime.c memo.c pagecache.c serve.c authors.c
+FRONT =		gemini.c gopher.c gopher_render.c titan.c
 TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c conn.c certcheck.c \
 		ticket.c
 SUPPORT =	config.c sandbox.c memtrim.c msg.c
-SRCS =		main.c privsep.c master.c server.c preview.c import.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
+SRCS =		main.c privsep.c master.c server.c preview.c import.c publish.c \
+		$(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
 
 B =		build
 OBJS =		$(SRCS:%.c=$(B)/%.o)
@@ -68,7 +69,7 @@ endif
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
 		memtrim sandbox zone label import tls_key log certcheck iplimit \
-		ticket
+		ticket authors titan
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG) $(B)/bantin-installed
@@ -167,6 +168,11 @@ $(B)/test_gopher: $(B)/test_gopher.o $(B)/gopher.o $(B)/gopher_render.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_site $(B)/test_render $(B)/test_route $(B)/test_search: \
 		$(CORE_OBJS)
+$(B)/test_authors: $(B)/test_authors.o $(B)/authors.o $(B)/path.o \
+		$(B)/utf8.o $(B)/buf.o
+$(B)/test_titan: $(B)/test_titan.o $(B)/titan.o $(B)/gemini.o $(B)/conn.o \
+		$(B)/tls.o $(B)/tls_key.o $(B)/loop.o $(B)/iplimit.o \
+		$(B)/msg.o $(CORE_OBJS)
 $(B)/test_site: $(B)/test_site.o
 $(B)/test_render: $(B)/test_render.o
 $(B)/test_route: $(B)/test_route.o

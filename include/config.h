@@ -19,6 +19,12 @@ struct buf;
 #define CONFIG_RATE		10
 #define CONFIG_BURST		60
 #define CONFIG_HANDSHAKE	5
+/* [titan] uploads, bytes: an article (the scan reads at most
+ * SITE_SOURCE_MAX of one) and an attachment */
+#define CONFIG_TITAN_SIZE	(1024 * 1024)
+#define CONFIG_TITAN_SIZE_MAX	(8 * 1024 * 1024)
+#define CONFIG_TITAN_FILE	(16 * 1024 * 1024)
+#define CONFIG_TITAN_FILE_MAX	(256 * 1024 * 1024)
 
 struct config {
 	char	*file;				/* the ini it came from */
@@ -69,6 +75,12 @@ struct config {
 	int	 rate_per_ip;			/* requests/s, 0 = no limit */
 	int	 rate_burst;
 	int	 handshake_timeout;		/* <= request_timeout */
+	/* [titan] */
+	int	 titan_enabled;
+	char	*titan_authors;			/* resolved path, "" = none */
+	int	 titan_max_size;		/* bytes of an article */
+	int	 titan_max_file_size;		/* bytes of an attachment */
+	char	*titan_token;			/* "" = none asked for */
 	/* derived */
 	char	*catalog;			/* state_dir/catalog.db */
 };

@@ -5,6 +5,7 @@
 #define TLS_H
 
 #include <stddef.h>
+#include <time.h>
 
 enum tls_result {
 	TLS_OK,
@@ -16,6 +17,12 @@ enum tls_result {
 
 struct tls_ctx;
 struct tls;
+
+struct tls_peer {		/* a client's certificate */
+	unsigned char	 sha256[32];	/* of its DER */
+	time_t		 not_before;
+	time_t		 not_after;
+};
 
 /* Make a self-signed ECDSA P-256 certificate for hostname (CN and SAN)
  * unless cert and key exist. Key mode 0600. */
@@ -51,5 +58,13 @@ enum tls_result	 tls_write(struct tls *, const void *, size_t, size_t *);
 /* Send close_notify (once; non-blocking, best effort). */
 enum tls_result	 tls_shutdown(struct tls *);
 void		 tls_free(struct tls *);
+
+/* Ask every client for a certificate in its handshake and take any
+ * (Gemini's identities are self-signed): a client sends one only when
+ * its user chose an identity for the site. For Titan. */
+void		 tls_ctx_ask_cert(struct tls_ctx *);
+/* The certificate the client sent (kept in a resumed session too):
+ * 0, or -1 when there is none. */
+int		 tls_peer(struct tls *, struct tls_peer *);
 
 #endif

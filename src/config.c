@@ -47,6 +47,8 @@ static const char *const known[] = {
 	"limits:request_timeout", "limits:write_timeout",
 	"limits:max_connections", "limits:max_connections_per_ip",
 	"limits:rate_per_ip", "limits:rate_burst", "limits:handshake_timeout",
+	"titan:enabled", "titan:authors", "titan:max_size",
+	"titan:max_file_size", "titan:token",
 	NULL
 };
 
@@ -56,7 +58,7 @@ static const char *const access_words[] = { "", NULL };
 
 static const char *const sections[] = {
 	"server", "gemini", "gopher", "site", "counter", "limits", "labels",
-	NULL
+	"titan", NULL
 };
 
 /* where the checks report: a line in errs for each problem, counted
@@ -310,6 +312,32 @@ check_unknown(dictionary *d, struct check *ck)
 }
 
 /*
+ * [titan]: publishing over Titan. The authors file is the master's to
+ * read and check (authors.c), at start and at each reload; here only
+ * that it is named when Titan is on. -1 out of memory.
+ */
+static int
+get_titan(dictionary *d, struct config *c, const char *cwd,
+    struct check *ck)
+{
+	const char	*s;
+
+	c->titan_enabled = get_bool(d, "titan:enabled", 0, ck);
+	s = get(d, "titan:authors", "");
+	if ((c->titan_authors = *s == '\0' ? strdup("") : join(cwd, s)) ==
+	    NULL)
+		return -1;
+	if (c->titan_enabled && *s == '\0')
+		problem(ck, "titan:authors", "a file of authors is needed "
+		    "when Titan is enabled");
+	c->titan_max_size = get_int(d, "titan:max_size", CONFIG_TITAN_SIZE,
+	    1, CONFIG_TITAN_SIZE_MAX, ck);
+	c->titan_max_file_size = get_int(d, "titan:max_file_size",
+	    CONFIG_TITAN_FILE, 1, CONFIG_TITAN_FILE_MAX, ck);
+	return get_str(d, "titan:token", "", &c->titan_token);
+}
+
+/*
  * Every allocation is checked: this runs again at each SIGHUP, and an
  * out-of-memory there refuses the reload ("file: out of memory") and
  * frees what was made, like any other problem.
@@ -486,6 +514,9 @@ config_load(const char *file, struct buf *errs)
 		    "request_timeout (%d)", c->handshake_timeout,
 		    c->request_timeout);
 
+	if (get_titan(d, c, cwd, &ck) == -1)
+		goto nomem;
+
 	if ((c->catalog = join(c->state_dir, "catalog.db")) == NULL)
 		goto nomem;
 
@@ -537,6 +568,8 @@ static const struct field {
 	F_INT(request_timeout), F_INT(write_timeout), F_INT(max_connections),
 	F_INT(max_connections_per_ip), F_INT(rate_per_ip), F_INT(rate_burst),
 	F_INT(handshake_timeout),
+	F_INT(titan_enabled), F_STR(titan_authors), F_INT(titan_max_size),
+	F_INT(titan_max_file_size), F_STR(titan_token),
 	F_STR(catalog),
 };
 
@@ -701,4 +734,11 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "limits.rate_per_ip = %d\n", c->rate_per_ip);
 	buf_printf(b, "limits.rate_burst = %d\n", c->rate_burst);
 	buf_printf(b, "limits.handshake_timeout = %d\n", c->handshake_timeout);
+	buf_printf(b, "titan.enabled = %s\n", c->titan_enabled ? "yes" : "no");
+	buf_printf(b, "titan.authors = %s\n", c->titan_authors);
+	buf_printf(b, "titan.max_size = %d\n", c->titan_max_size);
+	buf_printf(b, "titan.max_file_size = %d\n", c->titan_max_file_size);
+	/* a secret: whether there is one, not what it is */
+	buf_printf(b, "titan.token = %s\n", c->titan_token[0] != '\0' ?
+	    "(set)" : "");
 }

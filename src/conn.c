@@ -5,6 +5,7 @@
  * machine, stepped by conn_step() whenever the socket is ready:
  *
  *   HANDSHAKE (TLS only) -> READ -> WRITE -> SHUTDOWN -> LINGER -> closed
+ *                            READ -> UPLOAD -> AWAIT -> WRITE (a body)
  *
  * Each state returns when it would block, after setting the loop
  * interest. A connection owns its socket, TLS state, buffers and any
@@ -12,7 +13,8 @@
  * state. Every connection has a deadline: accept + handshake_timeout
  * until the TLS handshake is done, accept + request_timeout until the
  * request line is in (a client that drips bytes does not extend it),
- * then write_timeout from the last progress while writing.
+ * then write_timeout from the last progress while writing, or while
+ * reading an upload's body, or waiting for the process that stores it.
  *
  * Per client address (iplimit.c, one table for every worker): a
  * connection over max_connections_per_ip is closed as soon as it is
@@ -54,7 +56,9 @@ enum conn_state {
 	CONN_READ,
 	CONN_WRITE,
 	CONN_SHUTDOWN,
-	CONN_LINGER
+	CONN_LINGER,
+	CONN_UPLOAD,		/* an upload's bytes after its line */
+	CONN_AWAIT		/* its answer, from conn_answer() */
 };
 
 struct conn {
@@ -83,6 +87,11 @@ struct conn {
 	int			 slot;		/* in set->per_ip, or < 0 */
 	unsigned		 epoch;		/* per_ip's, when counted */
 	char			 logpath[256];
+	unsigned long		 id;		/* conn_id() */
+	size_t			 used;		/* of in, by the line */
+	size_t			 want;		/* an upload's body: bytes */
+	struct buf		 body;
+	void			*upctx;		/* the front end's, for it */
 	struct conn		*prev, *next;
 };
 
@@ -90,6 +99,7 @@ static void	conn_step(struct conn *);
 static void	conn_close(struct conn *);
 static void	conn_io(struct loop *, int, int, void *);
 static int	conn_request(struct conn *, const char *, size_t, int);
+static void	conn_body(struct conn *);
 
 static long long
 now_ms(void)
@@ -186,6 +196,7 @@ conn_accept(struct conn_set *set, int lfd, const struct conn_front *fe,
 		c->fe_arg = fe_arg;
 		c->fd = fd;
 		c->filefd = -1;
+		c->id = ++set->ids;
 		conn_peer(c, (struct sockaddr *)&ss);
 		if (!conn_admit(c)) {
 			/* over the cap: not a byte read, no TLS state */
@@ -246,20 +257,17 @@ want(struct conn *c, int events)
 	}
 }
 
-/* read into c->in; 1 = got bytes, 0 = would block, -1 = EOF/error */
+/* read into p, *n bytes; 1 = got bytes, 0 = would block, -1 = EOF/error */
 static int
-conn_read(struct conn *c)
+conn_read_to(struct conn *c, char *p, size_t len, size_t *n)
 {
 	enum tls_result	 r;
-	size_t		 n;
 	ssize_t		 rn;
 
-	if (c->inlen >= sizeof(c->in))
-		return 1;
 	if (c->tls == NULL) {
-		rn = read(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
+		rn = read(c->fd, p, len);
 		if (rn > 0) {
-			c->inlen += (size_t)rn;
+			*n = (size_t)rn;
 			return 1;
 		}
 		if (rn == -1 && (errno == EAGAIN || errno == EINTR)) {
@@ -268,10 +276,9 @@ conn_read(struct conn *c)
 		}
 		return -1;
 	}
-	r = tls_read(c->tls, c->in + c->inlen, sizeof(c->in) - c->inlen, &n);
+	r = tls_read(c->tls, p, len, n);
 	switch (r) {
 	case TLS_OK:
-		c->inlen += n;
 		return 1;
 	case TLS_WANT_READ:
 		want(c, LOOP_READ);
@@ -282,6 +289,21 @@ conn_read(struct conn *c)
 	default:
 		return -1;
 	}
+}
+
+/* read into c->in; 1 = got bytes, 0 = would block, -1 = EOF/error */
+static int
+conn_read(struct conn *c)
+{
+	size_t	 n;
+	int	 r;
+
+	if (c->inlen >= sizeof(c->in))
+		return 1;
+	if ((r = conn_read_to(c, c->in + c->inlen, sizeof(c->in) - c->inlen,
+	    &n)) == 1)
+		c->inlen += n;
+	return r;
 }
 
 /* write out, then the file; 1 = all sent, 0 = would block, -1 = error */
@@ -388,8 +410,8 @@ conn_step(struct conn *c)
 			nl = memchr(c->in, '\n', c->inlen);
 			if (nl != NULL) {
 				len = (size_t)(nl - c->in);
-				c->linger = (size_t)(nl - c->in) + 1 <
-				    c->inlen;
+				c->used = (size_t)(nl - c->in) + 1;
+				c->linger = c->used < c->inlen;
 				if (len > 0 && c->in[len - 1] == '\r')
 					len--;
 				else if (c->fe->need_crlf) {
@@ -427,6 +449,11 @@ conn_step(struct conn *c)
 		}
 		if (rv == -1) {
 			conn_close(c);
+			return;
+		}
+		if (rv == CONN_BODY) {
+			c->state = CONN_UPLOAD;
+			conn_body(c);
 			return;
 		}
 		c->state = CONN_WRITE;
@@ -493,6 +520,14 @@ conn_step(struct conn *c)
 			return;
 		}
 		return;
+	case CONN_UPLOAD:
+		conn_body(c);
+		return;
+	case CONN_AWAIT:
+		/* no interest is asked for while waiting: the socket
+		 * failed or hung up */
+		conn_close(c);
+		return;
 	}
 }
 
@@ -503,7 +538,7 @@ conn_request(struct conn *c, const char *line, size_t len, int how)
 	struct conn_set	*set = c->set;
 	struct request	*req;
 	struct reply	 rep;
-	int		 wait;
+	int		 wait, rv;
 
 	reply_init(&rep);
 	if ((wait = iplimit_request(set->per_ip, &c->addr, &set->rule,
@@ -518,8 +553,15 @@ conn_request(struct conn *c, const char *line, size_t len, int how)
 	/* struct request is large: keep it off the per-connection state */
 	if ((req = calloc(1, sizeof(*req))) == NULL)
 		return -1;
-	c->fe->handle(c->fe_arg, line, len, how, req, &rep, &c->out);
-	c->status = status_gemini(rep.status);
+	rv = CONN_LINE;
+	if (c->fe->upload != NULL && how == CONN_REQ_OK)
+		rv = c->fe->upload->begin(c->fe_arg, c, line, len, req, &rep,
+		    &c->out, &c->want, &c->upctx);
+	if (rv == CONN_LINE)
+		c->fe->handle(c->fe_arg, line, len, how, req, &rep, &c->out);
+	/* an upload's status is its answer's, later */
+	if (rv != CONN_BODY)
+		c->status = status_gemini(rep.status);
 	snprintf(c->logpath, sizeof(c->logpath), "%.200s%s%.50s",
 	    req->path[0] ? req->path : "-", req->has_query ? "?" : "",
 	    req->has_query ? req->query : "");
@@ -531,6 +573,118 @@ conn_request(struct conn *c, const char *line, size_t len, int how)
 	reply_clear(&rep);
 	buf_free(&rep.body);
 	free(req);
+	return rv == CONN_BODY ? CONN_BODY : 0;
+}
+
+/* The front end is done with its upload's state. */
+static void
+conn_upload_end(struct conn *c)
+{
+	if (c->upctx != NULL)
+		c->fe->upload->end(c->fe_arg, c->upctx);
+	c->upctx = NULL;
+	buf_free(&c->body);
+}
+
+/*
+ * Read an upload's body: first what came with the line, then the rest,
+ * each read within write_timeout of the last (only an author gets this
+ * far: the front end checked the certificate and the size first).
+ * 1 = whole, 0 = would block, -1 = EOF/error.
+ */
+static int
+conn_body_read(struct conn *c)
+{
+	size_t	 n;
+	int	 r;
+
+	if (c->body.data == NULL) {
+		if (buf_reserve(&c->body, c->want + 1) == -1)
+			return -1;
+		n = c->inlen - c->used < c->want ? c->inlen - c->used :
+		    c->want;
+		memcpy(c->body.data, c->in + c->used, n);
+		c->body.len = n;
+		/* bytes past the body: drain them before closing */
+		c->linger = c->inlen - c->used > n;
+		set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
+	}
+	while (c->body.len < c->want) {
+		if ((r = conn_read_to(c, c->body.data + c->body.len,
+		    c->want - c->body.len, &n)) != 1)
+			return r;
+		c->body.len += n;
+		set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
+	}
+	c->body.data[c->body.len] = '\0';
+	return 1;
+}
+
+/* CONN_UPLOAD: the whole body to the front end, then its answer out, or a
+ * wait for it; a body cut short (EOF, an error) is dropped with the
+ * connection, so nothing of it is kept anywhere. */
+static void
+conn_body(struct conn *c)
+{
+	struct reply	 rep;
+	int		 rv;
+
+	if ((rv = conn_body_read(c)) == 0)
+		return;
+	if (rv == -1) {
+		conn_close(c);
+		return;
+	}
+	reply_init(&rep);
+	rv = c->fe->upload->body(c->fe_arg, c, c->upctx, c->body.data,
+	    c->body.len, &rep, &c->out);
+	buf_free(&rep.body);
+	conn_upload_end(c);
+	if (rv == CONN_WAIT) {
+		/* nothing to read or write until conn_answer() */
+		c->state = CONN_AWAIT;
+		if (c->registered)
+			loop_mod(c->set->loop, c->fd, 0);
+		set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
+		return;
+	}
+	c->status = status_gemini(rep.status);
+	c->state = CONN_WRITE;
+	set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
+	conn_step(c);
+}
+
+unsigned long
+conn_id(const struct conn *c)
+{
+	return c->id;
+}
+
+int
+conn_cert(const struct conn *c, struct tls_peer *p)
+{
+	return c->tls != NULL ? tls_peer(c->tls, p) : -1;
+}
+
+int
+conn_answer(struct conn_set *set, unsigned long id, const char *bytes,
+    size_t len, int status)
+{
+	struct conn	*c;
+
+	for (c = set->list; c != NULL; c = c->next)
+		if (c->id == id && c->state == CONN_AWAIT)
+			break;
+	if (c == NULL)
+		return -1;
+	if (buf_append(&c->out, bytes, len) == -1) {
+		conn_close(c);
+		return 0;
+	}
+	c->status = status;
+	c->state = CONN_WRITE;
+	set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
+	conn_step(c);
 	return 0;
 }
 
@@ -557,6 +711,7 @@ conn_close(struct conn *c)
 		    c->bytes);
 	}
 	iplimit_close(set->per_ip, c->slot, c->epoch);
+	conn_upload_end(c);
 	/* close(2) takes the fd out of epoll: no epoll_ctl needed */
 	if (c->registered)
 		loop_forget(set->loop, c->fd);
@@ -640,12 +795,15 @@ conn_tick(struct conn_set *set)
 			continue;
 		if (c->state == CONN_HANDSHAKE && set->until == 0)
 			set->cut++;
-		if (c->state == CONN_READ && c->status == 0 &&
+		if ((c->state == CONN_READ || c->state == CONN_UPLOAD ||
+		    c->state == CONN_AWAIT) && c->status == 0 &&
 		    c->fe->timeout != NULL) {
 			/* no header sent yet: say why before closing */
 			c->fe->timeout(c->fe_arg, &c->out);
 			c->status = 59;
-			snprintf(c->logpath, sizeof(c->logpath), "(timeout)");
+			if (c->logpath[0] == '\0')
+				snprintf(c->logpath, sizeof(c->logpath),
+				    "(timeout)");
 			c->state = CONN_WRITE;
 			c->deadline = now + 2000;
 			conn_step(c);

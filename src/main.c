@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "authors.h"
 #include "buf.h"
 #include "certcheck.h"
 #include "config.h"
@@ -65,6 +66,22 @@ check_ticket_secret(const struct config *conf)
 		fprintf(stderr, "%s\n", err);
 	ticket_secret_clear(&s);
 	return r == -1;
+}
+
+/* -n: the authors file, as the master will read it */
+static int
+check_authors(const struct config *conf)
+{
+	struct authors	*as;
+	struct buf	 errs = BUF_INIT;
+
+	if (!conf->titan_enabled)
+		return 0;
+	if ((as = authors_load(conf->titan_authors, &errs)) == NULL)
+		fprintf(stderr, "%s", errs.data != NULL ? errs.data : "");
+	buf_free(&errs);
+	authors_free(as);
+	return as == NULL ? -1 : 0;
 }
 
 int
@@ -130,10 +147,11 @@ main(int argc, char *argv[])
 			fputs(dump.data, stdout);
 			buf_free(&dump);
 		}
-		/* what start-up would refuse in the certificate and the
-		 * ticket secret */
+		/* what start-up would refuse in the certificate, the
+		 * ticket secret and the authors file (the master reads
+		 * it, as this user) */
 		if (certcheck_print(conf, stderr) + check_ticket_secret(conf)
-		    > 0) {
+		    + (check_authors(conf) == -1) > 0) {
 			fprintf(stderr, "%s: configuration refused\n", file);
 			config_free(conf);
 			return 1;

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "authors.h"
 #include "buf.h"
 #include "catalog.h"
 #include "config.h"
@@ -42,6 +43,7 @@
 #include "master.h"
 #include "memtrim.h"
 #include "msg.h"
+#include "publish.h"
 #include "sandbox.h"
 #include "server.h"
 #include "site.h"
@@ -83,6 +85,7 @@ struct master {
 	long long		 tidy_us;
 	int			 ctl;		/* to the parent */
 	int			 reg;		/* to the key process */
+	struct publish		*pub;		/* Titan's uploads */
 };
 
 static volatile sig_atomic_t	 sig_term, sig_chld;
@@ -157,7 +160,7 @@ spawn(struct master *m, int slot, int id)
 {
 	sigset_t	 all, old;
 	pid_t		 pid;
-	int		 ch[2];
+	int		 ch[2], tc;
 
 	/* the worker's own channel to the key process: the key process
 	 * gets one end, the worker the other */
@@ -168,6 +171,7 @@ spawn(struct master *m, int slot, int id)
 	if (msg_send(m->reg, MASTER_MSG_CHANNEL, NULL, 0, &ch[1], 1) == -1)
 		log_warn("worker %d: no key process, no TLS handshakes", id);
 	close(ch[1]);
+	tc = publish_channel(m->pub, slot);
 	/* no signal may reach the child before it has its own handlers:
 	 * the master's would run there and be lost */
 	sigfillset(&all);
@@ -176,6 +180,9 @@ spawn(struct master *m, int slot, int id)
 	case -1:
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(ch[0]);
+		if (tc != -1)
+			close(tc);
+		publish_gone(m->pub, slot);
 		log_warn("fork");
 		return -1;
 	case 0:
@@ -183,12 +190,16 @@ spawn(struct master *m, int slot, int id)
 		close(sig_pipe[1]);
 		close(m->ctl);
 		close(m->reg);
+		publish_child(m->pub);
+		m->srv.titan_chan = tc;
 		tls_key_channel(ch[0]);
 		server_worker(&m->srv, id, &old);
 		/* NOTREACHED */
 	default:
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(ch[0]);
+		if (tc != -1)
+			close(tc);
 		m->workers[slot].pid = pid;
 		m->workers[slot].gen = m->gen;
 		m->workers[slot].id = id;
@@ -419,6 +430,9 @@ unpack(struct reconf *rc, struct buf *b, const int *fds, int nfds,
 	explicit_bzero(secret, slen);
 	if (r)
 		goto fail;
+	/* Titan's authors are known by their certificates */
+	if (rc->conf->titan_enabled)
+		tls_ctx_ask_cert(rc->tls);
 	return 0;
 fail:
 	reconf_free(rc);
@@ -438,9 +452,14 @@ reload(struct master *m, struct reconf *rc)
 	struct site	*site, *old_site;
 	struct config	*old_conf = NULL;
 	struct tls_ctx	*old_tls = NULL;
+	struct authors	*authors = NULL;
 
-	if ((site = load_site(m, conf)) == NULL) {
-		log_warnx("reload failed: keeping the running site");
+	if ((rc != NULL && publish_authors(conf, &authors) == -1) ||
+	    (site = load_site(m, conf)) == NULL) {
+		log_warnx("reload failed: keeping the running %s",
+		    rc != NULL && authors == NULL && conf->titan_enabled ?
+		    "configuration" : "site");
+		authors_free(authors);
 		if (rc != NULL)
 			reconf_free(rc);
 		return -1;
@@ -463,6 +482,8 @@ reload(struct master *m, struct reconf *rc)
 		if (m->reg != -1)
 			close(m->reg);
 		m->reg = rc->reg;
+		publish_use(m->pub, authors);
+		m->srv.titan.authors = publish_table(m->pub);
 	}
 	old_site = m->site;
 	m->site = site;
@@ -572,6 +593,7 @@ reap(struct master *m)
 			continue;
 		old = m->workers[i].gen != m->gen;
 		m->workers[i].pid = 0;
+		publish_gone(m->pub, i);
 		/* it closed none of its connections: their counts per
 		 * address go, and the live workers count theirs again */
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -714,6 +736,38 @@ tick_cb(struct loop *l, void *arg)
 	tidy(m);
 }
 
+/*
+ * After each pass over the loop: the uploads the workers handed over
+ * in it are written (publish.c); one reload makes them all live, then
+ * each is answered, so that the reader the author is sent to gets the
+ * new snapshot's page.
+ */
+static void
+after_cb(struct loop *l, void *arg)
+{
+	struct master	*m = arg;
+
+	(void)l;
+	if (m->stopping || !publish_due(m->pub))
+		return;
+	publish_answer(m->pub, reload(m, NULL) == 0);
+}
+
+/* Titan's authors at start: a file refused stops start-up. */
+static void
+titan_start(struct master *m)
+{
+	struct authors	*authors;
+
+	if ((m->pub = publish_new((const struct config *const *)&m->conf,
+	    &m->site)) == NULL)
+		fatalx("out of memory");
+	if (publish_authors(m->conf, &authors) == -1)
+		fatalx("titan:authors: %s: refused", m->conf->titan_authors);
+	publish_use(m->pub, authors);
+	m->srv.titan.authors = publish_table(m->pub);
+}
+
 /* raise the fd limit to what max_connections needs, plus a reserve */
 static void
 raise_nofile(const struct config *conf)
@@ -788,6 +842,7 @@ master_run(int ctl)
 		fatalx("cannot load the site");
 	m.stamp = m.site->stamp;
 	m.last_scan = m.last_flush = time(NULL);
+	titan_start(&m);
 	counter_bind(m.counter, m.site);
 
 	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
@@ -817,6 +872,8 @@ master_run(int ctl)
 	loop_add(m.loop, sig_pipe[0], LOOP_READ, pipe_cb, &m);
 	loop_add(m.loop, ctl, LOOP_READ, ctl_cb, &m);
 	loop_tick(m.loop, 1000, tick_cb, &m);
+	publish_watch(m.pub, m.loop);
+	loop_after(m.loop, after_cb, &m);
 	loop_run(m.loop);
 
 	flush(&m);
@@ -832,6 +889,7 @@ master_run(int ctl)
 	if (m.reg != -1)
 		close(m.reg);
 	iplimit_free(m.srv.per_ip);
+	publish_free(m.pub);
 	tls_ctx_free(m.tls);
 	loop_free(m.loop);
 	return 0;

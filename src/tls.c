@@ -681,3 +681,56 @@ tls_free(struct tls *c)
 	SSL_free(c->ssl);
 	free(c);
 }
+
+/*
+ * Client certificates (Titan and /publish). Gemini clients make their
+ * own self-signed identities, so any certificate is taken here, as
+ * gmid and molly-brown do: what matters is the key it proves, named by
+ * its fingerprint, and the dates, which the caller checks. Clients
+ * send one only when their user chose an identity for the site, so
+ * readers are never asked anything.
+ */
+static int
+accept_any(int ok, X509_STORE_CTX *store)
+{
+	(void)ok;
+	(void)store;
+	return 1;
+}
+
+void
+tls_ctx_ask_cert(struct tls_ctx *t)
+{
+	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, accept_any);
+}
+
+static time_t
+asn1_time(const ASN1_TIME *a)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (a == NULL || ASN1_TIME_to_tm(a, &tm) != 1)
+		return 0;
+	return timegm(&tm);
+}
+
+/* A resumed session carries the certificate of the handshake it came
+ * from (OpenSSL keeps it in the session, and so in the ticket). */
+int
+tls_peer(struct tls *c, struct tls_peer *p)
+{
+	X509		*x;
+	unsigned int	 n = sizeof(p->sha256);
+
+	if ((x = SSL_get0_peer_certificate(c->ssl)) == NULL)
+		return -1;
+	if (X509_digest(x, EVP_sha256(), p->sha256, &n) != 1 ||
+	    n != sizeof(p->sha256)) {
+		ERR_clear_error();
+		return -1;
+	}
+	p->not_before = asn1_time(X509_get0_notBefore(x));
+	p->not_after = asn1_time(X509_get0_notAfter(x));
+	return 0;
+}

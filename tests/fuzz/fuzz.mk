@@ -5,6 +5,7 @@
 # tests/fuzz/run.sh runs them.
 
 FUZZ =		gemini gopher path config counter article md html txt \
+		titan authors \
 		gemtext gopher_render
 FB =		build-fuzz
 FCC =		clang
