@@ -19,6 +19,16 @@ struct buf;
 #define CONFIG_RATE		10
 #define CONFIG_BURST		60
 #define CONFIG_HANDSHAKE	5
+/* [server] proxy_from: entries at most */
+#define CONFIG_PROXY_FROM	32
+
+/* An address or a prefix that may send a PROXY header. IPv4 is kept
+ * as ::ffff:a.b.c.d (bits + 96), so that an IPv4 peer of a dual-stack
+ * socket matches it too (proxy.c, proxy_trusted). */
+struct config_net {
+	unsigned char	 addr[16];
+	int		 bits;			/* 0-128 */
+};
 
 struct config {
 	char	*file;				/* the ini it came from */
@@ -31,6 +41,8 @@ struct config {
 						   resolved path; "" = stderr
 						   with -d, else syslog */
 	char	*access_log;			/* resolved path, "" = off */
+	struct config_net proxy_from[CONFIG_PROXY_FROM];
+	int	 proxy_nfrom;
 	/* [gemini] */
 	char	*gemini_listen[CONFIG_LISTEN_MAX];
 	int	 gemini_nlisten;
@@ -39,6 +51,7 @@ struct config {
 	char	*key;
 	int	 cert_generate;			/* cert/key were empty */
 	char	*ciphers;			/* TLS 1.2, OpenSSL list */
+	int	 gemini_proxy;			/* a PROXY header first */
 	/* [gopher] */
 	int	 gopher_enabled;
 	char	*gopher_listen[CONFIG_LISTEN_MAX];
@@ -47,6 +60,7 @@ struct config {
 	char	*gopher_host;			/* advertised host */
 	int	 gopher_adv_port;		/* advertised port */
 	int	 gopher_ascii;			/* charset = ascii */
+	int	 gopher_proxy;			/* a PROXY header first */
 	/* [site] */
 	char	*root;
 	char	*title;
