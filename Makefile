@@ -34,7 +34,8 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		site_entry.c site.c catalog.c search.c counter.c render.c \
 		scheme.c route.c mime.c memo.c pagecache.c serve.c
 FRONT =		gemini.c gopher.c gopher_render.c
-TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c conn.c certcheck.c
+TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c proxy.c conn.c \
+		certcheck.c
 SUPPORT =	config.c sandbox.c memtrim.c msg.c
 SRCS =		main.c privsep.c master.c server.c preview.c import.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
 
@@ -66,7 +67,8 @@ endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
-		memtrim sandbox zone label import tls_key log certcheck iplimit
+		memtrim sandbox zone label import tls_key log certcheck iplimit \
+		proxy
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG) $(B)/bantin-installed
@@ -143,6 +145,7 @@ $(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o $(B)/log.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
 $(B)/test_iplimit: $(B)/test_iplimit.o $(B)/iplimit.o
+$(B)/test_proxy: $(B)/test_proxy.o $(B)/proxy.o
 $(B)/test_zone: $(B)/test_zone.o $(B)/zone.o
 $(B)/test_label: $(B)/test_label.o $(B)/label.o
 $(B)/test_tls_key: $(B)/test_tls_key.o $(B)/tls_key.o $(B)/msg.o $(B)/log.o \

@@ -5,7 +5,7 @@
 # tests/fuzz/run.sh runs them.
 
 FUZZ =		gemini gopher path config counter article md html txt \
-		gemtext gopher_render
+		gemtext gopher_render proxy
 FB =		build-fuzz
 FCC =		clang
 WARN =		-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
