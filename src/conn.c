@@ -392,27 +392,31 @@ conn_proxy_refuse(struct conn *c, const char *why)
 }
 
 /*
- * The PROXY header, before TLS or the request line. It is peeked at,
- * so that no byte after it is taken from what OpenSSL or conn_read()
- * reads next, and then read to its end; a header not whole yet is
- * read as far as it goes (all header, proxy_parse promises), or the
- * level-triggered loop would wake us again for the same bytes. A peer
- * not in proxy_from is only looked at: its first bytes must not be a
- * header. 1 = go on (as the client the header named, counted), 0 =
- * would block, -1 = close.
+ * The PROXY header, before TLS or the request line. Over TLS it is
+ * peeked at, so that no byte after it is taken from what OpenSSL reads
+ * next, and then read to its end; Gopher's bytes after it are the
+ * selector's, read at once and kept in c->in for conn_read(). A header
+ * not whole yet is taken off the socket as far as it goes (all header,
+ * proxy_parse promises), or the level-triggered loop would wake us
+ * again for the same bytes. A peer not in proxy_from is only looked
+ * at: its first bytes must not be a header. 1 = go on (as the client
+ * the header named, counted), 0 = would block, -1 = close.
  */
 static int
 conn_proxy(struct conn *c)
 {
 	struct proxy_hdr	 h;
-	size_t			 room;
+	enum proxy_result	 r;
+	size_t			 room, got;
 	ssize_t			 n;
+	int			 peek = c->tls != NULL;
 
 	for (;;) {
-		room = (c->proxy == CONN_PP_HEADER ? PROXY_MAX :
-		    PROXY_SIG_LEN) - c->inlen;
-		n = recvfrom(c->fd, c->in + c->inlen, room, MSG_PEEK, NULL,
-		    NULL);
+		room = !peek ? sizeof(c->in) : c->proxy == CONN_PP_HEADER ?
+		    PROXY_MAX : PROXY_SIG_LEN;
+		n = peek ? recvfrom(c->fd, c->in + c->inlen, room - c->inlen,
+		    MSG_PEEK, NULL, NULL) : read(c->fd, c->in + c->inlen,
+		    room - c->inlen);
 		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
 			want(c, LOOP_READ);
 			return 0;
@@ -420,32 +424,34 @@ conn_proxy(struct conn *c)
 		if (n <= 0)	/* a health check may connect and go */
 			return c->inlen > 0 ? conn_proxy_refuse(c,
 			    "the connection ended in the header") : -1;
-		if (c->proxy == CONN_PP_REFUSE)
-			return proxy_sent(c->in, (size_t)n) ?
-			    conn_proxy_refuse(c, "a header from an address "
-			    "not in proxy_from") : 1;
-		switch (proxy_parse(c->in, c->inlen + (size_t)n, &h)) {
-		case PROXY_MORE:
-			if (read(c->fd, c->in + c->inlen, (size_t)n) != n)
-				return -1;
-			c->inlen += (size_t)n;
-			continue;
-		case PROXY_BAD:
-			return conn_proxy_refuse(c, h.why);
-		case PROXY_DONE:
-			break;
+		got = c->inlen + (size_t)n;
+		if (c->proxy == CONN_PP_REFUSE) {
+			if (proxy_sent(c->in, got))
+				return conn_proxy_refuse(c, "a header from an "
+				    "address not in proxy_from");
+			c->inlen = peek ? 0 : got;
+			return 1;
 		}
-		n = (ssize_t)(h.len - c->inlen);
-		if (read(c->fd, c->in + c->inlen, (size_t)n) != n)
+		if ((r = proxy_parse(c->in, got, &h)) == PROXY_BAD)
+			return conn_proxy_refuse(c, h.why);
+		if (r == PROXY_MORE)
+			h.len = got;
+		if (peek && read(c->fd, c->in + c->inlen, h.len - c->inlen) !=
+		    (ssize_t)(h.len - c->inlen))
 			return -1;
-		c->inlen = 0;
+		c->inlen = h.len;
+		if (r == PROXY_MORE)
+			continue;
+		/* what came after the header (Gopher's) is the request's */
+		c->inlen = peek ? 0 : got - h.len;
+		memmove(c->in, c->in + h.len, c->inlen);
 		if (!h.local)
 			conn_peer(c, (struct sockaddr *)&h.src);
 		if (!conn_admit(c))
 			return -1;
 		/* the handshake's deadline was the header's; Gopher's
 		 * request has its own */
-		if (c->tls == NULL)
+		if (!peek)
 			set_deadline(c, c->start + c->set->request_timeout *
 			    1000LL);
 		return 1;
