@@ -9,6 +9,7 @@
 #   make deb      bantin_VERSION_ARCH.deb (tools/deb.sh)
 #   make check-cross  the arm64 and armhf builds tested under qemu-user
 #   make bench-slow  a reader's latency under a slow-client attack
+#   make bench-proxy  what the PROXY header costs (make bench runs it)
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
@@ -200,6 +201,12 @@ bench: deps
 	sh tools/deps.sh bench
 	$(MAKE) $(PROG) bench/loadgen bench/bare
 	sh bench/run.sh
+	BENCH_PROXY_CMD="make bench" sh bench/proxy.sh
+
+# what the PROXY protocol's header costs, alone (make bench runs it)
+bench-proxy: deps
+	$(MAKE) $(PROG) bench/loadgen
+	sh bench/proxy.sh
 
 bench-scale: deps
 	$(MAKE) $(PROG) bench/loadgen
@@ -282,7 +289,7 @@ clean:
 	    bench/bare
 
 .PHONY: all deps run check fuzz bench bench-scale clean install uninstall \
-	deb bench-slow
+	deb bench-slow bench-proxy
 
 # Small boards: bantin built for 64-bit (arm64) and 32-bit (armhf) ARM
 # with Debian's cross compilers and multiarch libraries (tools/deps.sh
