@@ -9,6 +9,7 @@
 #   make deb      bantin_VERSION_ARCH.deb (tools/deb.sh)
 #   make check-cross  the arm64 and armhf builds tested under qemu-user
 #   make bench-slow  a reader's latency under a slow-client attack
+#   make bench-proxy  what the PROXY header costs (make bench runs it)
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
@@ -34,8 +35,8 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		site_entry.c site.c catalog.c search.c counter.c render.c \
 		scheme.c route.c mime.c memo.c pagecache.c serve.c authors.c
 FRONT =		gemini.c gopher.c gopher_render.c titan.c
-TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c conn.c certcheck.c \
-		ticket.c
+TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c proxy.c conn.c \
+		certcheck.c ticket.c
 SUPPORT =	config.c sandbox.c memtrim.c msg.c
 SRCS =		main.c privsep.c master.c server.c preview.c import.c publish.c \
 		$(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
@@ -69,7 +70,7 @@ endif
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
 		memtrim sandbox zone label import tls_key log certcheck iplimit \
-		ticket authors titan
+		ticket authors titan proxy
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG) $(B)/bantin-installed
@@ -146,6 +147,7 @@ $(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o $(B)/log.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
 $(B)/test_iplimit: $(B)/test_iplimit.o $(B)/iplimit.o
+$(B)/test_proxy: $(B)/test_proxy.o $(B)/proxy.o
 $(B)/test_zone: $(B)/test_zone.o $(B)/zone.o
 $(B)/test_label: $(B)/test_label.o $(B)/label.o
 $(B)/test_tls_key: $(B)/test_tls_key.o $(B)/tls_key.o $(B)/msg.o $(B)/log.o \
@@ -206,6 +208,12 @@ bench: deps
 	sh tools/deps.sh bench
 	$(MAKE) $(PROG) bench/loadgen bench/bare
 	sh bench/run.sh
+	BENCH_PROXY_CMD="make bench" sh bench/proxy.sh
+
+# what the PROXY protocol's header costs, alone (make bench runs it)
+bench-proxy: deps
+	$(MAKE) $(PROG) bench/loadgen
+	sh bench/proxy.sh
 
 bench-scale: deps
 	$(MAKE) $(PROG) bench/loadgen
@@ -288,7 +296,7 @@ clean:
 	    bench/bare
 
 .PHONY: all deps run check fuzz bench bench-scale clean install uninstall \
-	deb bench-slow
+	deb bench-slow bench-proxy
 
 # Small boards: bantin built for 64-bit (arm64) and 32-bit (armhf) ARM
 # with Debian's cross compilers and multiarch libraries (tools/deps.sh

@@ -3,13 +3,13 @@
 #
 # bench/report.py: turns the measurements of bench/run.sh into
 # BENCHMARKS.md (tables, ratios to the peers and to the ceiling, and
-# the targets met or missed), and lets bench/scale.sh, bench/board.sh
-# and bench/slow.sh put their "Scale", "Board" and "Slow clients"
-# sections into the same file. Each script owns its section and keeps
+# the targets met or missed), and lets bench/proxy.sh, bench/scale.sh,
+# bench/board.sh and bench/slow.sh put their "PROXY protocol", "Scale",
+# "Board" and "Slow clients" sections into the same file. Each script owns its section and keeps
 # the others', so they can be run in any order.
 #
 #   report.py run --results R --idle I --out F [--duration S] ...
-#   report.py section --title "## Scale"|"## Board" --body FILE --out F
+#   report.py section --title "## Scale"|"## Board"|... --body FILE --out F
 #   report.py slow --results R --logs L --out F [--n N] ...
 
 import argparse
@@ -22,7 +22,7 @@ import time
 
 # the sections other scripts write, in the order they are kept at the
 # end of the file
-SECTIONS = ("## Scale", "## Board", "## Slow clients")
+SECTIONS = ("## PROXY protocol", "## Scale", "## Board", "## Slow clients")
 
 
 def cpu_model():
@@ -603,7 +603,7 @@ def main():
     r.add_argument("--hold-secs", default="4")
     r.add_argument("--command", default="make bench")
     s = sub.add_parser("section")
-    s.add_argument("--title", default=SECTIONS[0], choices=SECTIONS)
+    s.add_argument("--title", default="## Scale", choices=SECTIONS)
     s.add_argument("--body", required=True)
     s.add_argument("--out", required=True)
     w = sub.add_parser("slow")

@@ -25,6 +25,16 @@ struct buf;
 #define CONFIG_TITAN_SIZE_MAX	(8 * 1024 * 1024)
 #define CONFIG_TITAN_FILE	(16 * 1024 * 1024)
 #define CONFIG_TITAN_FILE_MAX	(256 * 1024 * 1024)
+/* [server] proxy_from: entries at most */
+#define CONFIG_PROXY_FROM	32
+
+/* An address or a prefix that may send a PROXY header. IPv4 is kept
+ * as ::ffff:a.b.c.d (bits + 96), so that an IPv4 peer of a dual-stack
+ * socket matches it too (proxy.c, proxy_trusted). */
+struct config_net {
+	unsigned char	 addr[16];
+	int		 bits;			/* 0-128 */
+};
 
 struct config {
 	char	*file;				/* the ini it came from */
@@ -37,6 +47,8 @@ struct config {
 						   resolved path; "" = stderr
 						   with -d, else syslog */
 	char	*access_log;			/* resolved path, "" = off */
+	struct config_net proxy_from[CONFIG_PROXY_FROM];
+	int	 proxy_nfrom;
 	/* [gemini] */
 	char	*gemini_listen[CONFIG_LISTEN_MAX];
 	int	 gemini_nlisten;
@@ -47,6 +59,7 @@ struct config {
 	char	*ciphers;			/* TLS 1.2, OpenSSL list */
 	char	*ticket_secret;			/* resolved path, "" = a
 						   random secret (tls.h) */
+	int	 gemini_proxy;			/* a PROXY header first */
 	/* [gopher] */
 	int	 gopher_enabled;
 	char	*gopher_listen[CONFIG_LISTEN_MAX];
@@ -55,6 +68,7 @@ struct config {
 	char	*gopher_host;			/* advertised host */
 	int	 gopher_adv_port;		/* advertised port */
 	int	 gopher_ascii;			/* charset = ascii */
+	int	 gopher_proxy;			/* a PROXY header first */
 	/* [site] */
 	char	*root;
 	char	*title;

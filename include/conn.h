@@ -19,6 +19,7 @@
 #include "tls.h"
 
 struct conn;
+struct config_net;
 struct loop;
 struct tls_ctx;
 
@@ -95,6 +96,9 @@ struct conn_set {
 	int		 max;			/* open connections at most */
 	struct iplimit	*per_ip;		/* every worker's; NULL: none */
 	struct iplimit_rule rule;		/* per address: cap and rate */
+	/* who may send a PROXY header, on listeners that take one */
+	const struct config_net *proxy_from;
+	int		 proxy_nfrom;
 	void		(*event)(void *arg, enum conn_event);
 	void		*arg;
 	/* conn.c's own */
@@ -107,12 +111,17 @@ struct conn_set {
 	int		 uncounted;		/* no room in per_ip */
 	int		 cut;			/* handshake deadline passed */
 	char		 refused_from[INET6_ADDRSTRLEN];
+	int		 proxy_bad;		/* closed at a PROXY header */
+	const char	*proxy_why;		/* the last one's reason, */
+	char		 proxy_peer[INET6_ADDRSTRLEN];	/* and its peer */
 	long long	 logged;		/* ms, monotonic */
 	unsigned long	 ids;			/* the last conn_id() given */
 };
 
+/* proxy: the listener takes a PROXY header from the addresses of
+ * proxy_from (and refuses one from any other) */
 void	conn_accept(struct conn_set *, int listenfd, const struct conn_front *,
-	    void *front_arg);
+	    void *front_arg, int proxy);
 void	conn_tick(struct conn_set *);	/* deadlines, once a second */
 void	conn_close_all(struct conn_set *);
 /* Stopping: no connection may take longer than ms from now. */

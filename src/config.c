@@ -36,11 +36,11 @@
 
 static const char *const known[] = {
 	"server:hostname", "server:state_dir", "server:workers", "server:user",
-	"server:log", "server:access_log",
+	"server:log", "server:access_log", "server:proxy_from",
 	"gemini:listen", "gemini:port", "gemini:cert", "gemini:key",
-	"gemini:ciphers", "gemini:ticket_secret",
+	"gemini:ciphers", "gemini:ticket_secret", "gemini:proxy_protocol",
 	"gopher:enabled", "gopher:listen", "gopher:port", "gopher:host",
-	"gopher:advertised_port", "gopher:charset",
+	"gopher:advertised_port", "gopher:charset", "gopher:proxy_protocol",
 	"site:root", "site:title", "site:lang", "site:per_page",
 	"site:rescan_interval", "site:timezone",
 	"counter:file", "counter:flush_interval",
@@ -186,6 +186,73 @@ get_listen(dictionary *d, const char *key, const char *def, char **list,
 	if (r == 0 && *n == 0 && required)
 		problem(ck, key, "no address to listen on");
 	return r;
+}
+
+/*
+ * One entry of proxy_from, the len bytes at s: "192.0.2.7", "10.0.0.0/8",
+ * "2001:db8::/32". NULL if good, else what is wrong with it. A prefix
+ * with bits set past its length is refused rather than cut: in a list
+ * of whom to believe, "10.0.0.1/8" is a typo more often than a wish.
+ */
+static const char *
+parse_net(const char *s, size_t len, struct config_net *net)
+{
+	char		 a[INET6_ADDRSTRLEN + 4], *slash, *end;
+	unsigned char	 v4[4];
+	long		 bits;
+	int		 max, i;
+
+	memset(net, 0, sizeof(*net));
+	if (len >= sizeof(a))
+		return "is not an IP address";
+	memcpy(a, s, len);
+	a[len] = '\0';
+	if ((slash = strchr(a, '/')) != NULL)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, a, v4) == 1) {
+		net->addr[10] = net->addr[11] = 0xff;
+		memcpy(net->addr + 12, v4, sizeof(v4));
+		max = 32;
+	} else if (inet_pton(AF_INET6, a, net->addr) == 1)
+		max = 128;
+	else
+		return "is not an IP address";
+	bits = max;
+	if (slash != NULL) {
+		bits = strtol(slash, &end, 10);
+		if (!isdigit((unsigned char)*slash) || *end != '\0' ||
+		    bits > max)
+			return max == 32 ? "is not a prefix: /0 to /32" :
+			    "is not a prefix: /0 to /128";
+	}
+	net->bits = (int)bits + 128 - max;
+	for (i = net->bits; i < 128; i++)
+		if (net->addr[i / 8] & (0x80 >> (i % 8)))
+			return "has bits set past its prefix length";
+	return NULL;
+}
+
+/* the addresses and prefixes of key, separated by spaces or commas */
+static void
+get_nets(dictionary *d, const char *key, struct config_net *nets, int *n,
+    struct check *ck)
+{
+	struct config_net	 net;
+	const char		*s = get(d, key, ""), *why;
+	size_t			 len;
+
+	*n = 0;
+	for (; *(s += strspn(s, " ,\t")) != '\0'; s += len) {
+		len = strcspn(s, " ,\t");
+		if ((why = parse_net(s, len, &net)) != NULL)
+			problem(ck, key, "'%.*s' %s", (int)len, s, why);
+		else if (*n == CONFIG_PROXY_FROM) {
+			problem(ck, key, "more than %d entries",
+			    CONFIG_PROXY_FROM);
+			break;
+		} else
+			nets[(*n)++] = net;
+	}
 }
 
 static int
@@ -400,6 +467,7 @@ config_load(const char *file, struct buf *errs)
 	    get_log(d, "server:access_log", cwd, access_words,
 	    &c->access_log, &ck) == -1)
 		goto nomem;
+	get_nets(d, "server:proxy_from", c->proxy_from, &c->proxy_nfrom, &ck);
 
 	/* [gemini] */
 	if (get_listen(d, "gemini:listen", "127.0.0.1 ::1", c->gemini_listen,
@@ -435,6 +503,7 @@ config_load(const char *file, struct buf *errs)
 	if ((c->ticket_secret = *s == '\0' ? strdup("") : join(cwd, s)) ==
 	    NULL)
 		goto nomem;
+	c->gemini_proxy = get_bool(d, "gemini:proxy_protocol", 0, &ck);
 
 	/* [gopher] */
 	c->gopher_enabled = get_bool(d, "gopher:enabled", 1, &ck);
@@ -457,6 +526,18 @@ config_load(const char *file, struct buf *errs)
 		    s);
 	if (c->gopher_enabled && c->gopher_port == c->gemini_port)
 		problem(&ck, "gopher:port", "same as gemini:port");
+	c->gopher_proxy = get_bool(d, "gopher:proxy_protocol", 0, &ck);
+	/* no default list of proxies: one that would believe loopback
+	 * only would treat a balancer on another host as the client of
+	 * every connection, silently, and count them all as one */
+	if (c->proxy_nfrom == 0 && c->gemini_proxy)
+		problem(&ck, "gemini:proxy_protocol", "yes, but "
+		    "server:proxy_from names no proxy (127.0.0.1 for one "
+		    "on this machine)");
+	if (c->proxy_nfrom == 0 && c->gopher_proxy && c->gopher_enabled)
+		problem(&ck, "gopher:proxy_protocol", "yes, but "
+		    "server:proxy_from names no proxy (127.0.0.1 for one "
+		    "on this machine)");
 
 	/* [site] */
 	if ((c->root = join(cwd, get(d, "site:root", "capsule"))) == NULL)
@@ -548,20 +629,24 @@ done:
 #define F_STR(f)	{ offsetof(struct config, f), 1, 1 }
 #define F_INT(f)	{ offsetof(struct config, f), 0, 1 }
 #define F_STRS(f, n)	{ offsetof(struct config, f), 1, n }
+/* bytes as they are: a struct or an array of them, with no pointer */
+#define F_BYTES(f)	{ offsetof(struct config, f), 2, \
+	sizeof(((struct config *)NULL)->f) }
 static const struct field {
 	size_t	 off;
-	int	 str;		/* char *, else int */
-	int	 n;		/* an array of n */
+	int	 str;		/* char *, else int (2: bytes) */
+	int	 n;		/* an array of n (2: n bytes) */
 } fields[] = {
 	F_STR(file),
 	F_STR(hostname), F_STR(state_dir), F_INT(workers), F_STR(user),
-	F_STR(log), F_STR(access_log),
+	F_STR(log), F_STR(access_log), F_BYTES(proxy_from),
+	F_INT(proxy_nfrom),
 	F_STRS(gemini_listen, CONFIG_LISTEN_MAX), F_INT(gemini_nlisten),
 	F_INT(gemini_port), F_STR(cert), F_STR(key), F_INT(cert_generate),
-	F_STR(ciphers), F_STR(ticket_secret),
+	F_STR(ciphers), F_STR(ticket_secret), F_INT(gemini_proxy),
 	F_INT(gopher_enabled), F_STRS(gopher_listen, CONFIG_LISTEN_MAX),
 	F_INT(gopher_nlisten), F_INT(gopher_port), F_STR(gopher_host),
-	F_INT(gopher_adv_port), F_INT(gopher_ascii),
+	F_INT(gopher_adv_port), F_INT(gopher_ascii), F_INT(gopher_proxy),
 	F_STR(root), F_STR(title), F_STR(lang), F_INT(per_page),
 	F_INT(rescan_interval), F_STR(time_zone), F_STRS(labels, L_COUNT),
 	F_STR(counter_file), F_INT(flush_interval),
@@ -591,7 +676,7 @@ config_free(struct config *c)
 	if (c == NULL)
 		return;
 	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
-		for (i = 0; fields[f].str && i < fields[f].n; i++)
+		for (i = 0; fields[f].str == 1 && i < fields[f].n; i++)
 			free(FIELD_STR(c, &fields[f], i));
 	free(c);
 }
@@ -609,6 +694,12 @@ config_pack(const struct config *c, struct buf *b)
 
 	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
 		for (i = 0; i < fields[f].n; i++) {
+			if (fields[f].str == 2) {
+				if (buf_append(b, (const char *)c +
+				    fields[f].off, (size_t)fields[f].n) == -1)
+					return -1;
+				break;
+			}
 			if (!fields[f].str) {
 				v = FIELD_CINT(c, &fields[f], i);
 				if (buf_append(b, &v, sizeof(v)) == -1)
@@ -654,6 +745,12 @@ config_unpack(const void *data, size_t len)
 		return NULL;
 	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
 		for (i = 0; i < fields[f].n; i++) {
+			if (fields[f].str == 2) {
+				if (take(&p, &len, (char *)c + fields[f].off,
+				    (size_t)fields[f].n) == -1)
+					goto fail;
+				break;
+			}
 			if (!fields[f].str) {
 				if (take(&p, &len, &FIELD_INT(c, &fields[f],
 				    i), sizeof(int)) == -1)
@@ -689,6 +786,31 @@ dump_list(struct buf *b, const char *key, char *const *l, int n)
 	buf_putc(b, '\n');
 }
 
+/* as parse_net reads them: IPv4 as IPv4, no /N for a whole address */
+static void
+dump_nets(struct buf *b, const char *key, const struct config_net *nets,
+    int n)
+{
+	static const unsigned char	 v4[12] = { [10] = 0xff,
+					    [11] = 0xff };
+	char				 a[INET6_ADDRSTRLEN];
+	int				 i, bits, mapped;
+
+	buf_printf(b, "%s =", key);
+	for (i = 0; i < n; i++) {
+		mapped = nets[i].bits >= 96 &&
+		    memcmp(nets[i].addr, v4, sizeof(v4)) == 0;
+		bits = mapped ? nets[i].bits - 96 : nets[i].bits;
+		if (inet_ntop(mapped ? AF_INET : AF_INET6, mapped ?
+		    nets[i].addr + 12 : nets[i].addr, a, sizeof(a)) == NULL)
+			continue;
+		buf_printf(b, " %s", a);
+		if (bits != (mapped ? 32 : 128))
+			buf_printf(b, "/%d", bits);
+	}
+	buf_putc(b, '\n');
+}
+
 void
 config_dump(const struct config *c, struct buf *b)
 {
@@ -700,12 +822,15 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "server.user = %s\n", c->user);
 	buf_printf(b, "server.log = %s\n", c->log);
 	buf_printf(b, "server.access_log = %s\n", c->access_log);
+	dump_nets(b, "server.proxy_from", c->proxy_from, c->proxy_nfrom);
 	dump_list(b, "gemini.listen", c->gemini_listen, c->gemini_nlisten);
 	buf_printf(b, "gemini.port = %d\n", c->gemini_port);
 	buf_printf(b, "gemini.cert = %s\n", c->cert);
 	buf_printf(b, "gemini.key = %s\n", c->key);
 	buf_printf(b, "gemini.ciphers = %s\n", c->ciphers);
 	buf_printf(b, "gemini.ticket_secret = %s\n", c->ticket_secret);
+	buf_printf(b, "gemini.proxy_protocol = %s\n", c->gemini_proxy ?
+	    "yes" : "no");
 	buf_printf(b, "gopher.enabled = %s\n", c->gopher_enabled ? "yes" :
 	    "no");
 	dump_list(b, "gopher.listen", c->gopher_listen, c->gopher_nlisten);
@@ -714,6 +839,8 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "gopher.advertised_port = %d\n", c->gopher_adv_port);
 	buf_printf(b, "gopher.charset = %s\n", c->gopher_ascii ? "ascii" :
 	    "utf-8");
+	buf_printf(b, "gopher.proxy_protocol = %s\n", c->gopher_proxy ?
+	    "yes" : "no");
 	buf_printf(b, "site.root = %s\n", c->root);
 	buf_printf(b, "site.title = %s\n", c->title);
 	buf_printf(b, "site.lang = %s\n", c->lang);

@@ -4,7 +4,7 @@
  * conn.c: a client connection from accept to close. One explicit state
  * machine, stepped by conn_step() whenever the socket is ready:
  *
- *   HANDSHAKE (TLS only) -> READ -> WRITE -> SHUTDOWN -> LINGER -> closed
+ *   [PROXY] -> HANDSHAKE (TLS only) -> READ -> WRITE -> SHUTDOWN -> LINGER
  *                            READ -> UPLOAD -> AWAIT -> WRITE (a body)
  *
  * Each state returns when it would block, after setting the loop
@@ -21,6 +21,13 @@
  * accepted, before any TLS work, and a request over the rate gets the
  * front end's slow-down reply instead of an answer. Every connection
  * counted at accept is given back in conn_close(), the one teardown.
+ *
+ * Behind a load balancer (a listener with proxy_protocol), PROXY reads
+ * the header a peer of proxy_from sends first (proxy.c), within the
+ * handshake deadline, and the client it names is the connection's
+ * address from then on: it is counted then, not at accept, so that the
+ * balancer's own address is never capped. A header from any other peer
+ * closes the connection; a peer that sends none is a direct client.
  */
 
 #include <sys/ioctl.h>
@@ -42,6 +49,7 @@
 #include "log.h"
 #include "loop.h"
 #include "proto.h"
+#include "proxy.h"
 #include "tls.h"
 #include "utf8.h"
 
@@ -51,7 +59,14 @@
 #define CONN_LINGER_BYTES	65536	/* replies longer than this linger */
 #define CONN_LOG_MS		10000	/* refusals: a log line at most */
 
+enum conn_proxy {		/* on a listener behind a balancer */
+	CONN_PP_NONE,			/* not such a listener */
+	CONN_PP_HEADER,			/* a peer of proxy_from: read one */
+	CONN_PP_REFUSE			/* any other: it must not send one */
+};
+
 enum conn_state {
+	CONN_PROXY,
 	CONN_HANDSHAKE,
 	CONN_READ,
 	CONN_WRITE,
@@ -68,6 +83,7 @@ struct conn {
 	int			 fd;
 	struct tls		*tls;
 	enum conn_state		 state;
+	enum conn_proxy		 proxy;
 	char			 in[CONN_IN_MAX];
 	size_t			 inlen;
 	struct buf		 out;
@@ -119,9 +135,9 @@ set_deadline(struct conn *c, long long at)
 }
 
 /*
- * The client's address, the one place it is set: from accept(2) for
- * now. Behind a proxy, the PROXY protocol's header names the client:
- * its reader is to call this with that address, then conn_admit().
+ * The client's address, the one place it is set: from accept(2), and
+ * again from the PROXY header behind a balancer (conn_proxy), before
+ * conn_admit() counts it.
  */
 static void
 conn_peer(struct conn *c, const struct sockaddr *sa)
@@ -162,7 +178,7 @@ conn_admit(struct conn *c)
 
 void
 conn_accept(struct conn_set *set, int lfd, const struct conn_front *fe,
-    void *fe_arg)
+    void *fe_arg, int proxy)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 slen;
@@ -198,15 +214,22 @@ conn_accept(struct conn_set *set, int lfd, const struct conn_front *fe,
 		c->filefd = -1;
 		c->id = ++set->ids;
 		conn_peer(c, (struct sockaddr *)&ss);
-		if (!conn_admit(c)) {
+		c->proxy = !proxy ? CONN_PP_NONE : proxy_trusted(
+		    set->proxy_from, set->proxy_nfrom, (struct sockaddr *)&ss) ?
+		    CONN_PP_HEADER : CONN_PP_REFUSE;
+		/* a balancer's: counted once its header names the client */
+		if (c->proxy == CONN_PP_HEADER)
+			c->slot = IPLIMIT_UNCOUNTED;
+		else if (!conn_admit(c)) {
 			/* over the cap: not a byte read, no TLS state */
 			close(fd);
 			free(c);
 			continue;
 		}
 		c->start = now_ms();
-		set_deadline(c, c->start + (fe->tls && set->handshake_timeout >
-		    0 && set->handshake_timeout < set->request_timeout ?
+		set_deadline(c, c->start + ((fe->tls || c->proxy ==
+		    CONN_PP_HEADER) && set->handshake_timeout > 0 &&
+		    set->handshake_timeout < set->request_timeout ?
 		    set->handshake_timeout : set->request_timeout) * 1000LL);
 		buf_init(&c->out);
 		if (fe->tls) {
@@ -219,6 +242,8 @@ conn_accept(struct conn_set *set, int lfd, const struct conn_front *fe,
 			c->state = CONN_HANDSHAKE;
 		} else
 			c->state = CONN_READ;
+		if (c->proxy != CONN_PP_NONE)
+			c->state = CONN_PROXY;
 		/* not in epoll yet: with TCP_DEFER_ACCEPT the request is
 		 * usually here already, and a connection answered at once
 		 * never costs an epoll_ctl; want() adds it when it blocks */
@@ -378,6 +403,83 @@ conn_write(struct conn *c)
 	}
 }
 
+/* A PROXY header refused: close, with no reply, counted for the log. */
+static int
+conn_proxy_refuse(struct conn *c, const char *why)
+{
+	c->set->proxy_bad++;
+	c->set->proxy_why = why;
+	memcpy(c->set->proxy_peer, c->peer, sizeof(c->peer));
+	return -1;
+}
+
+/*
+ * The PROXY header, before TLS or the request line. Over TLS it is
+ * peeked at, so that no byte after it is taken from what OpenSSL reads
+ * next, and then read to its end; Gopher's bytes after it are the
+ * selector's, read at once and kept in c->in for conn_read(). A header
+ * not whole yet is taken off the socket as far as it goes (all header,
+ * proxy_parse promises), or the level-triggered loop would wake us
+ * again for the same bytes. A peer not in proxy_from is only looked
+ * at: its first bytes must not be a header. 1 = go on (as the client
+ * the header named, counted), 0 = would block, -1 = close.
+ */
+static int
+conn_proxy(struct conn *c)
+{
+	struct proxy_hdr	 h;
+	enum proxy_result	 r;
+	size_t			 room, got;
+	ssize_t			 n;
+	int			 peek = c->tls != NULL;
+
+	for (;;) {
+		room = !peek ? sizeof(c->in) : c->proxy == CONN_PP_HEADER ?
+		    PROXY_MAX : PROXY_SIG_LEN;
+		n = peek ? recvfrom(c->fd, c->in + c->inlen, room - c->inlen,
+		    MSG_PEEK, NULL, NULL) : read(c->fd, c->in + c->inlen,
+		    room - c->inlen);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+			want(c, LOOP_READ);
+			return 0;
+		}
+		if (n <= 0)	/* a health check may connect and go */
+			return c->inlen > 0 ? conn_proxy_refuse(c,
+			    "the connection ended in the header") : -1;
+		got = c->inlen + (size_t)n;
+		if (c->proxy == CONN_PP_REFUSE) {
+			if (proxy_sent(c->in, got))
+				return conn_proxy_refuse(c, "a header from an "
+				    "address not in proxy_from");
+			c->inlen = peek ? 0 : got;
+			return 1;
+		}
+		if ((r = proxy_parse(c->in, got, &h)) == PROXY_BAD)
+			return conn_proxy_refuse(c, h.why);
+		if (r == PROXY_MORE)
+			h.len = got;
+		if (peek && read(c->fd, c->in + c->inlen, h.len - c->inlen) !=
+		    (ssize_t)(h.len - c->inlen))
+			return -1;
+		c->inlen = h.len;
+		if (r == PROXY_MORE)
+			continue;
+		/* what came after the header (Gopher's) is the request's */
+		c->inlen = peek ? 0 : got - h.len;
+		memmove(c->in, c->in + h.len, c->inlen);
+		if (!h.local)
+			conn_peer(c, (struct sockaddr *)&h.src);
+		if (!conn_admit(c))
+			return -1;
+		/* the handshake's deadline was the header's; Gopher's
+		 * request has its own */
+		if (!peek)
+			set_deadline(c, c->start + c->set->request_timeout *
+			    1000LL);
+		return 1;
+	}
+}
+
 static void
 conn_step(struct conn *c)
 {
@@ -387,6 +489,15 @@ conn_step(struct conn *c)
 	int		 rv;
 
 	switch (c->state) {
+	case CONN_PROXY:
+		if ((rv = conn_proxy(c)) != 1) {
+			if (rv == -1)
+				conn_close(c);
+			return;
+		}
+		c->state = c->tls != NULL ? CONN_HANDSHAKE : CONN_READ;
+		conn_step(c);
+		return;
 	case CONN_HANDSHAKE:
 		r = tls_handshake(c->tls);
 		if (r == TLS_WANT_READ) {
@@ -759,7 +870,7 @@ conn_recount(struct conn_set *set, unsigned epoch, long long now)
 static void
 conn_log_limits(struct conn_set *set, long long now, int force)
 {
-	if (set->refused + set->uncounted + set->cut == 0 ||
+	if (set->refused + set->uncounted + set->cut + set->proxy_bad == 0 ||
 	    (!force && now - set->logged < CONN_LOG_MS))
 		return;
 	if (set->refused > 0)
@@ -775,7 +886,11 @@ conn_log_limits(struct conn_set *set, long long now, int force)
 		log_warnx("the table of addresses is full: %d connection%s "
 		    "not counted against max_connections_per_ip",
 		    set->uncounted, set->uncounted == 1 ? "" : "s");
-	set->refused = set->uncounted = set->cut = 0;
+	if (set->proxy_bad > 0)
+		log_warnx("closed %d connection%s at a PROXY header, the last "
+		    "from %s: %s", set->proxy_bad, set->proxy_bad == 1 ? "" :
+		    "s", set->proxy_peer, set->proxy_why);
+	set->refused = set->uncounted = set->cut = set->proxy_bad = 0;
 	set->logged = now;
 }
 
@@ -795,6 +910,10 @@ conn_tick(struct conn_set *set)
 			continue;
 		if (c->state == CONN_HANDSHAKE && set->until == 0)
 			set->cut++;
+		if (c->state == CONN_PROXY && c->proxy == CONN_PP_HEADER &&
+		    set->until == 0)
+			conn_proxy_refuse(c, "no whole header within "
+			    "handshake_timeout");
 		if ((c->state == CONN_READ || c->state == CONN_UPLOAD ||
 		    c->state == CONN_AWAIT) && c->status == 0 &&
 		    c->fe->timeout != NULL) {

@@ -110,10 +110,10 @@ accept_cb(struct loop *l, int fd, int ev, void *arg)
 			continue;
 		if (srv->listeners[i].proto == PROTO_GEMINI)
 			conn_accept(&srv->conns, fd, &srv->gemini_fe,
-			    &srv->gemini);
+			    &srv->gemini, srv->conf->gemini_proxy);
 		else
 			conn_accept(&srv->conns, fd, &gopher_conn_front,
-			    &srv->gopher);
+			    &srv->gopher, srv->conf->gopher_proxy);
 	}
 }
 
@@ -350,6 +350,8 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 	srv->conns.rule.max_conns = srv->conf->max_connections_per_ip;
 	srv->conns.rule.rate = srv->conf->rate_per_ip;
 	srv->conns.rule.burst = srv->conf->rate_burst;
+	srv->conns.proxy_from = srv->conf->proxy_from;
+	srv->conns.proxy_nfrom = srv->conf->proxy_nfrom;
 	srv->conns.event = conn_event;
 	srv->conns.arg = srv;
 	srv->titan.conns = &srv->conns;

@@ -13,7 +13,7 @@ import sys
 LAYERS = [
     ("support", "buf log proto config sandbox memtrim label zone msg"),
     ("blocks", "utf8 gemtext path mime scheme memo authors"),
-    ("transport", "loop listen tls_key tls iplimit certcheck ticket conn"),
+    ("transport", "loop listen tls_key tls iplimit proxy certcheck ticket conn"),
     ("core", "convert convert_md convert_html convert_html_tree "
              "convert_html_meta convert_html_pick convert_html_page "
              "convert_txt article article_news catalog site "

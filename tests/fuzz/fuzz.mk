@@ -6,7 +6,7 @@
 
 FUZZ =		gemini gopher path config counter article md html txt \
 		titan authors \
-		gemtext gopher_render
+		gemtext gopher_render proxy
 FB =		build-fuzz
 FCC =		clang
 WARN =		-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \

@@ -189,6 +189,48 @@ static const struct {
 	{ "[gemini]\nciphers = KHONG-CO\n",
 	    "gemini:ciphers: 'KHONG-CO': OpenSSL knows no cipher in it" },
 	{ "[gemini]\nciphers = !ALL\n", "gemini:ciphers:" },
+	/* who may send a PROXY header */
+	{ "[server]\nproxy_from = 127.0.0.1 10.0.0.0/8, 2001:db8::/32\n"
+	    "[gemini]\nproxy_protocol = yes\n[gopher]\nproxy_protocol = on\n",
+	    NULL },
+	{ "[server]\nproxy_from = ::ffff:192.0.2.0/120 ::/0 0.0.0.0/0\n",
+	    NULL },
+	{ "[server]\nproxy_from = 10.0.0.1/8\n", "server:proxy_from: "
+	    "'10.0.0.1/8' has bits set past its prefix length" },
+	{ "[server]\nproxy_from = 2001:db8::1/32\n",
+	    "'2001:db8::1/32' has bits set past its prefix length" },
+	{ "[server]\nproxy_from = 10.0.0.0/33\n",
+	    "'10.0.0.0/33' is not a prefix: /0 to /32" },
+	{ "[server]\nproxy_from = ::1/129\n",
+	    "'::1/129' is not a prefix: /0 to /128" },
+	{ "[server]\nproxy_from = 10.0.0.0/\n", "'10.0.0.0/' is not a prefix" },
+	{ "[server]\nproxy_from = 10.0.0.0/-8\n", "is not a prefix" },
+	{ "[server]\nproxy_from = 10.0.0.0/8x\n", "is not a prefix" },
+	{ "[server]\nproxy_from = haproxy.lan\n",
+	    "server:proxy_from: 'haproxy.lan' is not an IP address" },
+	{ "[server]\nproxy_from = 10.0.0.0/8 010.1.2.3\n",
+	    "'010.1.2.3' is not an IP address" },
+	{ "[server]\nproxy_from = 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 "
+	    "18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33\n",
+	    "'1' is not an IP address" },
+	{ "[server]\nproxy_from = 0.0.0.1 0.0.0.2 0.0.0.3 0.0.0.4 0.0.0.5 "
+	    "0.0.0.6 0.0.0.7 0.0.0.8 0.0.0.9 0.0.0.10 0.0.0.11 0.0.0.12 "
+	    "0.0.0.13 0.0.0.14 0.0.0.15 0.0.0.16 0.0.0.17 0.0.0.18 0.0.0.19 "
+	    "0.0.0.20 0.0.0.21 0.0.0.22 0.0.0.23 0.0.0.24 0.0.0.25 0.0.0.26 "
+	    "0.0.0.27 0.0.0.28 0.0.0.29 0.0.0.30 0.0.0.31 0.0.0.32\n", NULL },
+	{ "[server]\nproxy_from = 0.0.0.1 0.0.0.2 0.0.0.3 0.0.0.4 0.0.0.5 "
+	    "0.0.0.6 0.0.0.7 0.0.0.8 0.0.0.9 0.0.0.10 0.0.0.11 0.0.0.12 "
+	    "0.0.0.13 0.0.0.14 0.0.0.15 0.0.0.16 0.0.0.17 0.0.0.18 0.0.0.19 "
+	    "0.0.0.20 0.0.0.21 0.0.0.22 0.0.0.23 0.0.0.24 0.0.0.25 0.0.0.26 "
+	    "0.0.0.27 0.0.0.28 0.0.0.29 0.0.0.30 0.0.0.31 0.0.0.32 0.0.0.33\n",
+	    "server:proxy_from: more than 32 entries" },
+	{ "[gemini]\nproxy_protocol = yes\n", "gemini:proxy_protocol: yes, "
+	    "but server:proxy_from names no proxy" },
+	{ "[gopher]\nproxy_protocol = yes\n", "gopher:proxy_protocol: yes, "
+	    "but server:proxy_from names no proxy" },
+	{ "[gopher]\nenabled = no\nproxy_protocol = yes\n", NULL },
+	{ "[gopher]\nproxy_protocol = maybe\n",
+	    "gopher:proxy_protocol: 'maybe' is not yes or no" },
 };
 
 /*
@@ -321,6 +363,9 @@ main(void)
 		CHECK_HAS(dump.data, "gemini.port = 1965\n");
 		CHECK_HAS(dump.data, "labels.latest = Tin mới\n");
 		CHECK_HAS(dump.data, "site.timezone = \n");
+		CHECK_HAS(dump.data, "server.proxy_from =\n");
+		CHECK_HAS(dump.data, "gemini.proxy_protocol = no\n");
+		CHECK_HAS(dump.data, "gopher.proxy_protocol = no\n");
 		round_trip(c);
 	}
 	config_free(c);
@@ -357,6 +402,26 @@ main(void)
 		CHECK_HAS(dump.data, "limits.max_connections_per_ip = 4\n"
 		    "limits.rate_per_ip = 0\nlimits.rate_burst = 5\n"
 		    "limits.handshake_timeout = 1\n");
+	}
+	config_free(c);
+	/* proxy_from as it is kept: IPv4 mapped, whole addresses bare */
+	buf_reset(&errs);
+	c = config_load(write_ini("[server]\nproxy_from = 127.0.0.1, "
+	    "10.0.0.0/8 ::1 2001:db8::/32 ::ffff:192.0.2.0/120 0.0.0.0/0\n"
+	    "[gemini]\nproxy_protocol = yes\n"), &errs);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_INT(c->proxy_nfrom, 6);
+		CHECK_INT(c->proxy_from[0].bits, 128);
+		CHECK_INT(c->proxy_from[1].bits, 104);
+		CHECK_INT(c->proxy_from[3].bits, 32);
+		CHECK_INT(c->gemini_proxy, 1);
+		CHECK_INT(c->gopher_proxy, 0);
+		buf_reset(&dump);
+		config_dump(c, &dump);
+		CHECK_HAS(dump.data, "server.proxy_from = 127.0.0.1 10.0.0.0/8 "
+		    "::1 2001:db8::/32 192.0.2.0/24 0.0.0.0/0\n");
+		CHECK_HAS(dump.data, "gemini.proxy_protocol = yes\n");
 	}
 	config_free(c);
 	buf_reset(&errs);
