@@ -173,7 +173,7 @@ $(B)/test_site $(B)/test_render $(B)/test_route $(B)/test_search: \
 $(B)/test_authors: $(B)/test_authors.o $(B)/authors.o $(B)/path.o \
 		$(B)/utf8.o $(B)/buf.o
 $(B)/test_titan: $(B)/test_titan.o $(B)/titan.o $(B)/gemini.o $(B)/conn.o \
-		$(B)/tls.o $(B)/tls_key.o $(B)/loop.o $(B)/iplimit.o \
+		$(B)/tls.o $(B)/tls_key.o $(B)/loop.o $(B)/iplimit.o $(B)/proxy.o \
 		$(B)/msg.o $(CORE_OBJS)
 $(B)/test_site: $(B)/test_site.o
 $(B)/test_render: $(B)/test_render.o
