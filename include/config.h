@@ -19,6 +19,7 @@ struct buf;
 #define CONFIG_RATE		10
 #define CONFIG_BURST		60
 #define CONFIG_HANDSHAKE	5
+#define CONFIG_INSTANCE_MAX	128		/* COUNTER_INST_MAX */
 
 struct config {
 	char	*file;				/* the ini it came from */
@@ -59,6 +60,10 @@ struct config {
 	/* [counter] */
 	char	*counter_file;
 	int	 flush_interval;
+	int	 counter_redis;			/* backend = redis */
+	char	*redis;				/* host:port or a socket */
+	char	*redis_prefix;			/* of every key */
+	char	*instance;			/* this one's name there */
 	/* [limits] */
 	int	 request_timeout;
 	int	 write_timeout;
