@@ -731,7 +731,7 @@ counter_redis_import(const struct config *conf, int force, FILE *out,
 	if (tool_cmd(&t, REDIS_REPLY_INTEGER, 3, v) == -1)
 		goto fail;
 	if (t.rp->integer > 0 && !force) {
-		snprintf(err, errlen, "Redis %s has counts under %s already: "
+		snprintf(err, errlen, "Redis %s has counts under %s* already: "
 		    "-f replaces them with the file's", conf->redis,
 		    conf->redis_prefix);
 		goto out;
@@ -745,7 +745,7 @@ counter_redis_import(const struct config *conf, int force, FILE *out,
 		    "it again", conf->redis_prefix);
 		goto out;
 	}
-	fprintf(out, "imported %s into Redis %s under %s: %s visits, the "
+	fprintf(out, "imported %s into Redis %s (keys %s*): %s visits, the "
 	    "views of %zu paths\n", conf->counter_file, conf->redis,
 	    conf->redis_prefix, site, nviews);
 	rc = 0;
@@ -831,7 +831,7 @@ counter_redis_export(const struct config *conf, FILE *out, char *err,
 		goto out;
 	}
 	/* HSCAN may give a field twice: the paths are counted once */
-	fprintf(stderr, "exported Redis %s under %s: %llu visits, the views "
+	fprintf(stderr, "exported Redis %s (keys %s*): %llu visits, the views "
 	    "of %zu paths", conf->redis, conf->redis_prefix, site,
 	    counter_npaths(t.c));
 	if (skipped > 0)
