@@ -48,7 +48,7 @@
 
 #define CR_TIMEOUT_MS	1000	/* connect, and each answer */
 #define CR_TOOL_MS	10000	/* the same for -C import and export */
-#define CR_BATCH_MAX	5000	/* paths in a batch */
+#define CR_BATCH_MAX	20000	/* paths in a batch: a flush's, mostly */
 #define CR_SENDS_MAX	8	/* batches a flush, back to back */
 #define CR_REFRESH	30	/* every path read back within this many
 				   flushes... */
@@ -77,6 +77,8 @@ struct counter_redis {
 	size_t			 cursor;	/* of the slice read back */
 	size_t			*ents;		/* the answer's paths */
 	size_t			 nents, entcap;
+	int			 nexch;		/* this flush's, for -v */
+	size_t			 nsent;
 	char			 why[256];	/* the last failure */
 };
 
@@ -357,7 +359,7 @@ exchange(struct counter_redis *r)
 	struct args			 a;
 	redisReply			*rp = NULL;
 	const char			*inst, *p;
-	size_t				 i, np, want;
+	size_t				 i, np, want, nsent;
 	int				 rc = -1;
 
 	memset(&a, 0, sizeof(a));
@@ -409,7 +411,11 @@ exchange(struct counter_redis *r)
 		snprintf(r->why, sizeof(r->why), "%s", rp->str);
 		goto out;
 	}
-	rc = answer(r, rp, r->nents);
+	nsent = b != NULL ? b->nitems : 0;
+	if ((rc = answer(r, rp, r->nents)) == 0) {
+		r->nexch++;
+		r->nsent += nsent;
+	}
 	goto out;
  nomem:
 	snprintf(r->why, sizeof(r->why), "out of memory");
@@ -503,20 +509,27 @@ came_up(struct counter_redis *r)
 }
 
 /*
- * On one connection: the pending batch (or a first reading), then new
- * batches while there are counts to send, each written to the journal
- * before it goes. 0 if Redis did not answer one: it stays pending.
+ * On one connection: the pending batch (or a first reading), then, if
+ * that batch was full (a backlog, after Redis was away) or a first
+ * reading, new batches, each written to the journal before it goes.
+ * Counts made during the flush wait for the next: writing the journal
+ * folds them in, and chasing them would write it for every few. 0 if
+ * Redis did not answer one: it stays pending.
  */
 static int
 send_all(struct counter_redis *r)
 {
-	int	 i, formed;
+	const struct counter_batch	*b;
+	size_t				 n;
+	int				 i, formed;
 
 	for (i = 0; i < CR_SENDS_MAX; i++) {
+		b = counter_pending(r->c);
+		n = b != NULL ? b->nitems : 0;
 		if (exchange(r) == -1)
 			return 0;
-		if (!r->synced)
-			continue;	/* a batch of another name was sent */
+		if (!r->synced || (b != NULL && n < CR_BATCH_MAX))
+			break;
 		if ((formed = counter_form(r->c, CR_BATCH_MAX)) == -1)
 			log_warnx("counter: out of memory for a batch");
 		/* one the journal does not hold waits for the next flush */
@@ -529,9 +542,13 @@ send_all(struct counter_redis *r)
 int
 counter_redis_flush(struct counter_redis *r, int final)
 {
+	struct timespec	 t0, t1;
 	sigset_t	 all, old;
 	int		 ok = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r->nexch = 0;
+	r->nsent = 0;
 	counter_fold(r->c);
 	if (r->synced && counter_pending(r->c) == NULL &&
 	    counter_form(r->c, CR_BATCH_MAX) == -1)
@@ -560,6 +577,10 @@ counter_redis_flush(struct counter_redis *r, int final)
 	if (ok && final)
 		(void)counter_flush(r->c);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_debug("counter: flush: %d exchanges with Redis, %zu paths sent, "
+	    "%lld ms", r->nexch, r->nsent, (long long)(t1.tv_sec - t0.tv_sec) *
+	    1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
 	return 0;
 }
 
