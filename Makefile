@@ -9,6 +9,7 @@
 #   make deb      bantin_VERSION_ARCH.deb (tools/deb.sh)
 #   make check-cross  the arm64 and armhf builds tested under qemu-user
 #   make bench-slow  a reader's latency under a slow-client attack
+#   make bench-redis what the Redis counter backend costs
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
@@ -198,6 +199,13 @@ bench: deps
 	sh tools/deps.sh bench
 	$(MAKE) $(PROG) bench/loadgen bench/bare
 	sh bench/run.sh
+	sh bench/redis.sh
+
+# what [counter] backend = redis costs against backend = file (the
+# "Counters in Redis" section of BENCHMARKS.md), alone
+bench-redis: deps
+	$(MAKE) $(PROG) bench/loadgen
+	sh bench/redis.sh
 
 bench-scale: deps
 	$(MAKE) $(PROG) bench/loadgen
@@ -280,7 +288,7 @@ clean:
 	    bench/bare
 
 .PHONY: all deps run check fuzz bench bench-scale clean install uninstall \
-	deb bench-slow
+	deb bench-slow bench-redis
 
 # Small boards: bantin built for 64-bit (arm64) and 32-bit (armhf) ARM
 # with Debian's cross compilers and multiarch libraries (tools/deps.sh
