@@ -31,6 +31,7 @@
 #include <sys/time.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,7 +204,8 @@ cr_number(const redisReply *rp, unsigned long long *n)
 	}
 	*n = 0;
 	for (i = 0; i < rp->len; i++) {
-		if (s[i] < '0' || s[i] > '9')
+		if (s[i] < '0' || s[i] > '9' ||
+		    *n > (ULLONG_MAX - (unsigned)(s[i] - '0')) / 10)
 			return -1;
 		*n = *n * 10 + (unsigned)(s[i] - '0');
 	}
