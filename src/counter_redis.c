@@ -593,9 +593,17 @@ struct tool {
 	redisReply		*rp;		/* the last answer */
 	char			*ks, *kv;	/* <prefix>site, views */
 	struct counter		*c;
+	int			 force;		/* import: replace */
+	FILE			*out;
 	char			*err;
 	size_t			 errlen;
 };
+
+/* What a tool's step says: done, Redis failed (t->err, said of Redis
+ * by tool_run), or refused (t->err as it is) */
+#define TOOL_OK		0
+#define TOOL_REDIS	-1
+#define TOOL_REFUSED	-2
 
 /* The keys and the connection; -1 and t->err. */
 static int
@@ -610,21 +618,25 @@ tool_open(struct tool *t)
 	return t->ctx != NULL ? 0 : -1;
 }
 
-/* failed: t->err, or the connection's own error, said of Redis */
+/*
+ * Open t (its counts c already made), run fn, close it: 0, or -1 with
+ * t->err; a failure of Redis says so, with the connection's own error
+ * when it has one.
+ */
 static int
-tool_fail(struct tool *t)
+tool_run(struct tool *t, int (*fn)(struct tool *))
 {
 	char	 why[512];
+	int	 rc;
 
-	snprintf(why, sizeof(why), "%s", t->ctx != NULL && t->ctx->err != 0 ?
-	    t->ctx->errstr : t->err);
-	snprintf(t->err, t->errlen, "Redis %s: %s", t->conf->redis, why);
-	return -1;
-}
-
-static void
-tool_close(struct tool *t)
-{
+	if ((rc = tool_open(t)) == TOOL_OK)
+		rc = fn(t);
+	if (rc == TOOL_REDIS) {
+		snprintf(why, sizeof(why), "%s", t->ctx != NULL &&
+		    t->ctx->err != 0 ? t->ctx->errstr : t->err);
+		snprintf(t->err, t->errlen, "Redis %s: %s", t->conf->redis,
+		    why);
+	}
 	if (t->rp != NULL)
 		freeReplyObject(t->rp);
 	if (t->ctx != NULL)
@@ -632,6 +644,7 @@ tool_close(struct tool *t)
 	free(t->ks);
 	free(t->kv);
 	counter_free(t->c);
+	return rc == TOOL_OK ? 0 : -1;
 }
 
 /* A command, its answer (t->rp) of type want (-1: any but an error);
@@ -727,15 +740,47 @@ import_all(struct tool *t, const char *site, size_t *nviews)
  * the old counts deleted and the file's set: an instance that counts
  * meanwhile makes EXEC fail, and nothing is changed.
  */
+static int
+import_counts(struct tool *t)
+{
+	const struct config	*conf = t->conf;
+	const char		*v[3];
+	char			 site[24];
+	size_t			 nviews = 0;
+
+	v[0] = "WATCH"; v[1] = t->ks; v[2] = t->kv;
+	if (tool_cmd(t, -1, 3, v) == -1)
+		return TOOL_REDIS;
+	v[0] = "EXISTS";
+	if (tool_cmd(t, REDIS_REPLY_INTEGER, 3, v) == -1)
+		return TOOL_REDIS;
+	if (t->rp->integer > 0 && !t->force) {
+		snprintf(t->err, t->errlen, "Redis %s has counts under %s* "
+		    "already: -f replaces them with the file's", conf->redis,
+		    conf->redis_prefix);
+		return TOOL_REFUSED;
+	}
+	snprintf(site, sizeof(site), "%llu", counter_site(t->c));
+	if (import_all(t, site, &nviews) == -1)
+		return TOOL_REDIS;
+	if (t->rp->type != REDIS_REPLY_ARRAY) {
+		snprintf(t->err, t->errlen, "the counts under %s* changed "
+		    "during the import: nothing was imported; stop the "
+		    "instances and run it again", conf->redis_prefix);
+		return TOOL_REFUSED;
+	}
+	fprintf(t->out, "imported %s into Redis %s (keys %s*): %s visits, "
+	    "the views of %zu paths\n", conf->counter_file, conf->redis,
+	    conf->redis_prefix, site, nviews);
+	return TOOL_OK;
+}
+
 int
 counter_redis_import(const struct config *conf, int force, FILE *out,
     char *err, size_t errlen)
 {
-	struct tool	 t = { .conf = conf, .err = err, .errlen = errlen };
-	const char	*v[3];
-	char		 site[24];
-	size_t		 nviews = 0;
-	int		 rc = -1;
+	struct tool	 t = { .conf = conf, .force = force, .out = out,
+			    .err = err, .errlen = errlen };
 
 	if ((t.c = counter_open(conf->counter_file, err, errlen)) == NULL)
 		return -1;
@@ -743,41 +788,10 @@ counter_redis_import(const struct config *conf, int force, FILE *out,
 		snprintf(err, errlen, "%s holds counts not yet sent to Redis: "
 		    "start bantin with backend = redis to send them",
 		    conf->counter_file);
-		goto out;
+		counter_free(t.c);
+		return -1;
 	}
-	if (tool_open(&t) == -1)
-		goto fail;
-	v[0] = "WATCH"; v[1] = t.ks; v[2] = t.kv;
-	if (tool_cmd(&t, -1, 3, v) == -1)
-		goto fail;
-	v[0] = "EXISTS";
-	if (tool_cmd(&t, REDIS_REPLY_INTEGER, 3, v) == -1)
-		goto fail;
-	if (t.rp->integer > 0 && !force) {
-		snprintf(err, errlen, "Redis %s has counts under %s* already: "
-		    "-f replaces them with the file's", conf->redis,
-		    conf->redis_prefix);
-		goto out;
-	}
-	snprintf(site, sizeof(site), "%llu", counter_site(t.c));
-	if (import_all(&t, site, &nviews) == -1)
-		goto fail;
-	if (t.rp->type != REDIS_REPLY_ARRAY) {
-		snprintf(err, errlen, "the counts under %s changed during the "
-		    "import: nothing was imported; stop the instances and run "
-		    "it again", conf->redis_prefix);
-		goto out;
-	}
-	fprintf(out, "imported %s into Redis %s (keys %s*): %s visits, the "
-	    "views of %zu paths\n", conf->counter_file, conf->redis,
-	    conf->redis_prefix, site, nviews);
-	rc = 0;
-	goto out;
- fail:
-	tool_fail(&t);
- out:
-	tool_close(&t);
-	return rc;
+	return tool_run(&t, import_counts);
 }
 
 /* The fields of one HSCAN answer into c; *cursor is its next. */
@@ -811,61 +825,60 @@ take_scan(struct counter *c, const redisReply *rp, char *cursor,
 	return 0;
 }
 
-int
-counter_redis_export(const struct config *conf, FILE *out, char *err,
-    size_t errlen)
+/* Redis's counts into t->c, then to t->out in the file's format */
+static int
+export_counts(struct tool *t)
 {
-	struct tool		 t = { .conf = conf, .err = err,
-				    .errlen = errlen };
 	char			 cursor[32] = "0";
 	const char		*v[5];
 	unsigned long long	 site = 0;
 	size_t			 skipped = 0;
-	int			 rc = -1;
 
-	if ((t.c = counter_new()) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
+	v[0] = "GET"; v[1] = t->ks;
+	if (tool_cmd(t, -1, 2, v) == -1)
+		return TOOL_REDIS;
+	if (t->rp->type != REDIS_REPLY_NIL && cr_number(t->rp, &site) == -1) {
+		snprintf(t->err, t->errlen, "%s is not a number", t->ks);
+		return TOOL_REDIS;
 	}
-	if (tool_open(&t) == -1)
-		goto fail;
-	v[0] = "GET"; v[1] = t.ks;
-	if (tool_cmd(&t, -1, 2, v) == -1)
-		goto fail;
-	if (t.rp->type != REDIS_REPLY_NIL && cr_number(t.rp, &site) == -1) {
-		snprintf(err, errlen, "%s is not a number", t.ks);
-		goto fail;
-	}
-	counter_put(t.c, NULL, site);
+	counter_put(t->c, NULL, site);
 	do {
-		v[0] = "HSCAN"; v[1] = t.kv; v[2] = cursor; v[3] = "COUNT";
+		v[0] = "HSCAN"; v[1] = t->kv; v[2] = cursor; v[3] = "COUNT";
 		v[4] = "1000";
-		if (tool_cmd(&t, REDIS_REPLY_ARRAY, 5, v) == -1)
-			goto fail;
-		if (take_scan(t.c, t.rp, cursor, sizeof(cursor), &skipped) ==
+		if (tool_cmd(t, REDIS_REPLY_ARRAY, 5, v) == -1)
+			return TOOL_REDIS;
+		if (take_scan(t->c, t->rp, cursor, sizeof(cursor), &skipped) ==
 		    -1) {
-			snprintf(err, errlen, "HSCAN %s: an answer of the "
-			    "wrong shape", t.kv);
-			goto fail;
+			snprintf(t->err, t->errlen, "HSCAN %s: an answer of the "
+			    "wrong shape", t->kv);
+			return TOOL_REDIS;
 		}
 	} while (strcmp(cursor, "0") != 0);
-	if (counter_write(t.c, out) == -1) {
-		snprintf(err, errlen, "write: %s", strerror(errno));
-		goto out;
+	if (counter_write(t->c, t->out) == -1) {
+		snprintf(t->err, t->errlen, "write: %s", strerror(errno));
+		return TOOL_REFUSED;
 	}
 	/* HSCAN may give a field twice: the paths are counted once */
 	fprintf(stderr, "exported Redis %s (keys %s*): %llu visits, the views "
-	    "of %zu paths", conf->redis, conf->redis_prefix, site,
-	    counter_npaths(t.c));
+	    "of %zu paths", t->conf->redis, t->conf->redis_prefix, site,
+	    counter_npaths(t->c));
 	if (skipped > 0)
 		fprintf(stderr, "; %zu fields of %s left out: not a path of "
-		    "the site, or not a count", skipped, t.kv);
+		    "the site, or not a count", skipped, t->kv);
 	fprintf(stderr, "\n");
-	rc = 0;
-	goto out;
- fail:
-	tool_fail(&t);
- out:
-	tool_close(&t);
-	return rc;
+	return TOOL_OK;
+}
+
+int
+counter_redis_export(const struct config *conf, FILE *out, char *err,
+    size_t errlen)
+{
+	struct tool	 t = { .conf = conf, .out = out, .err = err,
+			    .errlen = errlen };
+
+	if ((t.c = counter_new()) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return tool_run(&t, export_counts);
 }
