@@ -223,6 +223,10 @@ test_redis_import_export() {
 	rcli flushall >/dev/null
 	if "$BANTIN" -c "$TMP/t.ini" -C import >"$TMP/out" 2>&1; then fail "imported a journal"; fi
 	grep -q "not yet sent to Redis" "$TMP/out" || fail "refusal: $(cat "$TMP/out")"
+	# no Redis: the reason, and exit 1
+	redis_stop
+	if "$BANTIN" -c "$TMP/t.ini" -C export >"$TMP/out" 2>&1; then fail "exported from no Redis"; fi
+	grep -q "^bantin: -C export: Redis 127.0.0.1:$RP: Connection refused" "$TMP/out" || fail "export said: $(cat "$TMP/out")"
 }
 
 # Two instances on copies of one tree share one Redis: each page shows
