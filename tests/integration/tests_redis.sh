@@ -259,3 +259,19 @@ test_redis_two_instances() {
 	stop_server
 	expect_redis 31 15
 }
+
+# A reload (SIGHUP) to backend = redis: from then on the counts go to
+# Redis; those counted before stay in the file alone
+test_redis_backend_on_reload() {
+	redis_setup; redis_start
+	sed -i 's/^backend = redis/backend = file/' "$TMP/t.ini"
+	start_server
+	hits 2 0
+	wait_for 30 shown 4 || fail "file: $(file_site)"
+	sed -i 's/^backend = file/backend = redis/' "$TMP/t.ini"
+	kill -HUP "$PID"
+	wait_for 30 log_has "counter: Redis 127.0.0.1:$RP" || fail "no Redis client after the reload"
+	hits 1 1
+	expect_redis 4 2
+	grep -q "^redis $(hostname):$GP " "$TMP/state/counters" || fail "no journal: $(cat "$TMP/state/counters")"
+}
