@@ -10,6 +10,7 @@
 #   make check-cross  the arm64 and armhf builds tested under qemu-user
 #   make bench-slow  a reader's latency under a slow-client attack
 #   make bench-proxy  what the PROXY header costs (make bench runs it)
+#   make bench-redis  what the Redis counter backend costs (make bench runs it)
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
@@ -25,14 +26,15 @@ UNITDIR =	$(PREFIX)/lib/systemd/system
 CONFDIR =	$(SYSCONFDIR)/bantin
 CC ?=		cc
 PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3 \
-		libseccomp
+		libseccomp hiredis
 
 CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
 		convert_html_meta.c convert_html_pick.c convert_html_page.c \
 		convert_txt.c \
 		article.c article_news.c site_load.c site_walk.c \
-		site_entry.c site.c catalog.c search.c counter.c render.c \
+		site_entry.c site.c catalog.c search.c counter.c counter_redis.c \
+		render.c \
 		scheme.c route.c mime.c memo.c pagecache.c serve.c authors.c
 FRONT =		gemini.c gopher.c gopher_render.c titan.c
 TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c proxy.c conn.c \
@@ -50,9 +52,9 @@ WARN =		-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		-Wsign-compare -Wcast-qual
 PKG_CFLAGS !=	pkg-config --cflags $(PKGS) 2>/dev/null || true
 PKG_LIBS !=	pkg-config --libs libssl libcrypto libmagic libxml-2.0 \
-		    libutf8proc sqlite3 libseccomp 2>/dev/null || \
+		    libutf8proc sqlite3 libseccomp hiredis 2>/dev/null || \
 		    echo -lssl -lcrypto -lmagic -lxml2 -lutf8proc -lsqlite3 \
-		    -lseccomp
+		    -lseccomp -lhiredis
 CFLAGS ?=	-O2 -g
 CFLAGS +=	-std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
 		-I/usr/include/iniparser -I/usr/include/libxml2 $(PKG_CFLAGS)
@@ -209,11 +211,18 @@ bench: deps
 	$(MAKE) $(PROG) bench/loadgen bench/bare
 	sh bench/run.sh
 	BENCH_PROXY_CMD="make bench" sh bench/proxy.sh
+	sh bench/redis.sh
 
 # what the PROXY protocol's header costs, alone (make bench runs it)
 bench-proxy: deps
 	$(MAKE) $(PROG) bench/loadgen
 	sh bench/proxy.sh
+
+# what [counter] backend = redis costs against backend = file (the
+# "Counters in Redis" section of BENCHMARKS.md), alone
+bench-redis: deps
+	$(MAKE) $(PROG) bench/loadgen
+	sh bench/redis.sh
 
 bench-scale: deps
 	$(MAKE) $(PROG) bench/loadgen
@@ -296,7 +305,7 @@ clean:
 	    bench/bare
 
 .PHONY: all deps run check fuzz bench bench-scale clean install uninstall \
-	deb bench-slow bench-proxy
+	deb bench-slow bench-proxy bench-redis
 
 # Small boards: bantin built for 64-bit (arm64) and 32-bit (armhf) ARM
 # with Debian's cross compilers and multiarch libraries (tools/deps.sh

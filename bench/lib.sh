@@ -241,8 +241,9 @@ elapsed()	# start [end]: seconds, 3 decimals
 	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.3f", b - a }'
 }
 
-# start_bantin name tree: start it, wait for "ready"; sets BPID, GEM,
-# GOPH and START_S (seconds from exec to ready)
+# start_bantin name tree: start it (with $BANTIN_FLAGS, e.g. -v), wait
+# for "ready"; sets BPID, GEM, GOPH and START_S (seconds from exec to
+# ready)
 start_bantin()
 {
 	s_name=$1
@@ -259,7 +260,7 @@ start_bantin()
 	GOPH=$2
 	s_log="$TMP/$s_name.log.$(date +%s%N)"
 	t=$(now)
-	taskset -c $SERVER_CORE "$BANTIN" -d -c "$TMP/$s_name.ini" \
+	taskset -c $SERVER_CORE "$BANTIN" -d $BANTIN_FLAGS -c "$TMP/$s_name.ini" \
 	    > "$s_log" 2>&1 &
 	BPID=$!
 	started $BPID

@@ -4,12 +4,14 @@
 # bench/report.py: turns the measurements of bench/run.sh into
 # BENCHMARKS.md (tables, ratios to the peers and to the ceiling, and
 # the targets met or missed), and lets bench/proxy.sh, bench/scale.sh,
-# bench/board.sh and bench/slow.sh put their "PROXY protocol", "Scale",
-# "Board" and "Slow clients" sections into the same file. Each script owns its section and keeps
+# bench/board.sh, bench/slow.sh and bench/redis.sh put their "PROXY
+# protocol", "Scale", "Board", "Slow clients" and "Counters in Redis"
+# sections into the same file. Each script owns its section and keeps
 # the others', so they can be run in any order.
 #
 #   report.py run --results R --idle I --out F [--duration S] ...
-#   report.py section --title "## Scale"|"## Board"|... --body FILE --out F
+#   report.py section --title "## Scale"|"## Board"|"## Counters in Redis"
+#       --body FILE --out F
 #   report.py slow --results R --logs L --out F [--n N] ...
 
 import argparse
@@ -20,9 +22,10 @@ import re
 import subprocess
 import time
 
-# the sections other scripts write, in the order they are kept at the
+# the sections other scripts write (bench/redis.sh too), in the order they are kept at the
 # end of the file
-SECTIONS = ("## PROXY protocol", "## Scale", "## Board", "## Slow clients")
+SECTIONS = ("## PROXY protocol", "## Scale", "## Board", "## Slow clients",
+            "## Counters in Redis")
 
 
 def cpu_model():

@@ -35,6 +35,7 @@ struct config_net {
 	unsigned char	 addr[16];
 	int		 bits;			/* 0-128 */
 };
+#define CONFIG_INSTANCE_MAX	128		/* COUNTER_INST_MAX */
 
 struct config {
 	char	*file;				/* the ini it came from */
@@ -81,6 +82,10 @@ struct config {
 	/* [counter] */
 	char	*counter_file;
 	int	 flush_interval;
+	int	 counter_redis;			/* backend = redis */
+	char	*redis;				/* host:port or a socket */
+	char	*redis_prefix;			/* of every key */
+	char	*instance;			/* this one's name there */
 	/* [limits] */
 	int	 request_timeout;
 	int	 write_timeout;

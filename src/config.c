@@ -43,7 +43,8 @@ static const char *const known[] = {
 	"gopher:advertised_port", "gopher:charset", "gopher:proxy_protocol",
 	"site:root", "site:title", "site:lang", "site:per_page",
 	"site:rescan_interval", "site:timezone",
-	"counter:file", "counter:flush_interval",
+	"counter:file", "counter:flush_interval", "counter:backend",
+	"counter:redis", "counter:redis_prefix", "counter:instance",
 	"limits:request_timeout", "limits:write_timeout",
 	"limits:max_connections", "limits:max_connections_per_ip",
 	"limits:rate_per_ip", "limits:rate_burst", "limits:handshake_timeout",
@@ -378,6 +379,90 @@ check_unknown(dictionary *d, struct check *ck)
 	return 0;
 }
 
+/* "host:port", "[v6]:port" or a unix socket's absolute path */
+static void
+check_redis(const char *s, struct check *ck)
+{
+	const char	*colon, *host = s;
+	char		*end;
+	long		 port;
+
+	if (s[0] == '/')
+		return;
+	if ((colon = strrchr(s, ':')) == NULL || colon == s) {
+		problem(ck, "counter:redis", "'%s' is not host:port or a "
+		    "socket's path", s);
+		return;
+	}
+	if (host[0] == '[' && colon[-1] != ']') {
+		problem(ck, "counter:redis", "'%s': an IPv6 address goes in "
+		    "brackets, [::1]:6379", s);
+		return;
+	}
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || end == colon + 1 || port < 1 ||
+	    port > 65535)
+		problem(ck, "counter:redis", "'%s': bad port", s);
+}
+
+/* an instance's name: it is written into the counter file and names
+ * a Redis key, so a word of letters, digits and . _ : @ - */
+static int
+valid_instance(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return n > 0 && n <= CONFIG_INSTANCE_MAX &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._:@-") == n;
+}
+
+/* [counter] backend and the Redis keys; -1 out of memory */
+static int
+get_backend(dictionary *d, struct config *c, struct check *ck)
+{
+	const char	*s = get(d, "counter:backend", "file");
+	char		 host[256];
+	size_t		 i;
+
+	if (strcmp(s, "redis") == 0)
+		c->counter_redis = 1;
+	else if (strcmp(s, "file") != 0)
+		problem(ck, "counter:backend", "'%s' is not file or redis", s);
+	if (get_str(d, "counter:redis", "127.0.0.1:6379", &c->redis) == -1 ||
+	    get_str(d, "counter:redis_prefix", "bantin:", &c->redis_prefix) ==
+	    -1)
+		return -1;
+	check_redis(c->redis, ck);
+	for (i = 0; c->redis_prefix[i] != '\0'; i++)
+		if ((unsigned char)c->redis_prefix[i] <= ' ' ||
+		    c->redis_prefix[i] == 0x7f) {
+			problem(ck, "counter:redis_prefix", "a space or a "
+			    "control character in '%s'", c->redis_prefix);
+			break;
+		}
+	/* unset: this machine's name and the Gemini port, the same at
+	 * every start and different for each instance on a machine */
+	s = get(d, "counter:instance", NULL);
+	if (s == NULL) {
+		if (gethostname(host, sizeof(host)) == -1)
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = '\0';
+		if (asprintf(&c->instance, "%s:%d", host, c->gemini_port) ==
+		    -1) {
+			c->instance = NULL;
+			return -1;
+		}
+	} else if ((c->instance = strdup(s)) == NULL)
+		return -1;
+	if (!valid_instance(c->instance))
+		problem(ck, "counter:instance", "'%s' is not a word of at "
+		    "most %d letters, digits and . _ : @ -", c->instance,
+		    CONFIG_INSTANCE_MAX);
+	return 0;
+}
+
 /*
  * [titan]: publishing over Titan. The authors file is the master's to
  * read and check (authors.c), at start and at each reload; here only
@@ -571,6 +656,8 @@ config_load(const char *file, struct buf *errs)
 		goto nomem;
 	c->flush_interval = get_int(d, "counter:flush_interval", 10, 1,
 	    86400, &ck);
+	if (get_backend(d, c, &ck) == -1)
+		goto nomem;
 
 	/* [limits] */
 	c->request_timeout = get_int(d, "limits:request_timeout", 10, 1, 3600,
@@ -649,7 +736,8 @@ static const struct field {
 	F_INT(gopher_adv_port), F_INT(gopher_ascii), F_INT(gopher_proxy),
 	F_STR(root), F_STR(title), F_STR(lang), F_INT(per_page),
 	F_INT(rescan_interval), F_STR(time_zone), F_STRS(labels, L_COUNT),
-	F_STR(counter_file), F_INT(flush_interval),
+	F_STR(counter_file), F_INT(flush_interval), F_INT(counter_redis),
+	F_STR(redis), F_STR(redis_prefix), F_STR(instance),
 	F_INT(request_timeout), F_INT(write_timeout), F_INT(max_connections),
 	F_INT(max_connections_per_ip), F_INT(rate_per_ip), F_INT(rate_burst),
 	F_INT(handshake_timeout),
@@ -853,6 +941,11 @@ config_dump(const struct config *c, struct buf *b)
 			    c->labels[i]);
 	buf_printf(b, "counter.file = %s\n", c->counter_file);
 	buf_printf(b, "counter.flush_interval = %d\n", c->flush_interval);
+	buf_printf(b, "counter.backend = %s\n", c->counter_redis ? "redis" :
+	    "file");
+	buf_printf(b, "counter.redis = %s\n", c->redis);
+	buf_printf(b, "counter.redis_prefix = %s\n", c->redis_prefix);
+	buf_printf(b, "counter.instance = %s\n", c->instance);
 	buf_printf(b, "limits.request_timeout = %d\n", c->request_timeout);
 	buf_printf(b, "limits.write_timeout = %d\n", c->write_timeout);
 	buf_printf(b, "limits.max_connections = %d\n", c->max_connections);

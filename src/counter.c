@@ -77,7 +77,8 @@
 #define COUNTER_TAB_MIN		64	/* initial hash table size */
 
 struct cslot {				/* one counter in the shared mapping */
-	unsigned long long	 base;	/* the total when mapped; read-only */
+	unsigned long long	 base;	/* the total less the delta folded;
+					   the master's alone to move */
 	unsigned long long	 delta;	/* hits since, atomic adds */
 };
 
@@ -101,8 +102,11 @@ struct gen {				/* one generation of workers */
 
 struct entry {				/* the master's total for a path */
 	char			*path;
-	unsigned long long	 total;
+	unsigned long long	 total;		/* shown: all that is known */
+	unsigned long long	 unsent;	/* journal: in no batch yet */
 	size_t			 line;		/* in the file; 0: not */
+	size_t			 uline;		/* its unsent line; 0: not */
+	size_t			 bline;		/* its batch line; 0: not */
 };
 
 struct counter {
@@ -121,12 +125,22 @@ struct counter {
 	struct stat		 good;		/* the file known good */
 	int			 have_good;	/* ... read or written */
 	int			 warned_prev;	/* file.1 failure logged */
+	/* the journal of the Redis backend (counter_redis.c): what this
+	 * instance counted that Redis has not acknowledged */
+	int			 journal;	/* counting into unsent */
+	char			*inst;		/* acked's instance; NULL: none */
+	unsigned long long	 acked;		/* its last batch applied */
+	unsigned long long	 site_unsent;
+	struct counter_batch	 batch;		/* pending when seq != 0 */
 };
 
 struct parsed {				/* what parse() saw */
 	size_t			 lines;		/* in the file */
 	size_t			 site_line;	/* 0: none */
-	size_t			 arts;		/* article lines */
+	size_t			 arts;		/* article and journal lines */
+	size_t			 redis_line;	/* 0: none */
+	size_t			 batch_line;	/* its header; 0: none */
+	size_t			 site_uline;	/* "unsent N"; 0: none */
 	size_t			 end_line;	/* 0: none */
 	unsigned long long	 end_n;		/* its count */
 };
@@ -144,6 +158,14 @@ static int	 keyword_count(const struct counter *, size_t, const char *,
 		    size_t);
 static int	 parse(struct counter *, const char *, size_t,
 		    struct parsed *, char *, size_t);
+static int	 parse_journal(struct counter *, struct parsed *, size_t,
+		    const char *, size_t, size_t, size_t, char *, size_t);
+static int	 take_path(struct counter *, size_t, const char *, size_t,
+		    size_t *, char *, size_t);
+static int	 render_journal(const struct counter *, struct entry **,
+		    size_t, struct buf *, size_t *);
+static int	 storable(const char *);
+static void	 batch_clear(struct counter_batch *);
 static int	 check_whole(struct counter *, const char *, size_t,
 		    const struct parsed *, int *, char *, size_t);
 static void	 restore_hint(const struct counter *, char *, size_t);
@@ -233,9 +255,8 @@ insert(struct counter *c, const char *path, size_t len)
 	}
 	if ((p = strndup(path, len)) == NULL)
 		return (size_t)-1;
+	memset(&c->ents[c->nents], 0, sizeof(c->ents[c->nents]));
 	c->ents[c->nents].path = p;
-	c->ents[c->nents].total = 0;
-	c->ents[c->nents].line = 0;
 	i = (size_t)hash(path, len) & (c->tabcap - 1);
 	while (c->tab[i] != 0)
 		i = (i + 1) & (c->tabcap - 1);
@@ -427,6 +448,194 @@ keyword_count(const struct counter *c, size_t line, const char *kw,
 	return 0;
 }
 
+/* The entry of a path as the file writes it (%XX escapes), made if new. */
+static int
+take_path(struct counter *c, size_t line, const char *s, size_t len,
+    size_t *ent, char *err, size_t errlen)
+{
+	char		 dec[PATH_MAX];
+	const char	*errstr;
+	ssize_t		 dlen;
+	size_t		 e;
+
+	if (!path_ok(s, len, &errstr) || (dlen = path_decode_into(dec,
+	    sizeof(dec), s, len, &errstr)) == -1) {
+		perr(err, errlen, c->file, line, "%s", errstr);
+		return -1;
+	}
+	if ((e = lookup(c, dec, (size_t)dlen)) == (size_t)-1 &&
+	    (e = insert(c, dec, (size_t)dlen)) == (size_t)-1) {
+		perr(err, errlen, c->file, line, "out of memory");
+		return -1;
+	}
+	*ent = e;
+	return 0;
+}
+
+/* An instance's name as the journal holds it: a field of printable
+ * ASCII that cannot be taken for a path. */
+static int
+inst_ok(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > COUNTER_INST_MAX || s[0] == '/')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return 0;
+	return 1;
+}
+
+static void
+batch_clear(struct counter_batch *b)
+{
+	free(b->inst);
+	free(b->items);
+	memset(b, 0, sizeof(*b));
+}
+
+static int
+batch_add(struct counter_batch *b, size_t ent, unsigned long long n)
+{
+	struct counter_item	*ni;
+	size_t			 ncap;
+
+	if (b->nitems == b->cap) {
+		ncap = b->cap ? b->cap * 2 : 64;
+		if ((ni = reallocarray(b->items, ncap, sizeof(*ni))) == NULL)
+			return -1;
+		b->items = ni;
+		b->cap = ncap;
+	}
+	b->items[b->nitems].ent = ent;
+	b->items[b->nitems].n = n;
+	b->nitems++;
+	return 0;
+}
+
+/*
+ * A line of the Redis backend's journal, after the "redis" line that
+ * names the instance (pos: after the keyword, of length kwlen):
+ *	redis <instance> <N>		its last batch Redis applied
+ *	batch <instance> <seq> <N>	the batch sent and not yet
+ *					acknowledged, and its visits
+ *	batch <N> <path>		... and its views of path
+ *	unsent <N>			visits in no batch yet
+ *	unsent <N> <path>		views of path in no batch yet
+ */
+static int
+parse_journal(struct counter *c, struct parsed *pi, size_t line,
+    const char *l, size_t ll, size_t pos, size_t kwlen, char *err,
+    size_t errlen)
+{
+	size_t			 s[4], n[4], nf, e;
+	unsigned long long	 v, seq = 0;
+	const char		*errstr, *kw = l + pos - kwlen;
+	int			 hdr;
+
+	for (nf = 0; nf < 4; nf++)
+		if ((n[nf] = next_field(l, ll, &pos, &s[nf])) == 0)
+			break;
+	hdr = kwlen == 5 && memcmp(kw, "batch", 5) == 0 && nf == 3;
+	if (pi->site_line == 0) {
+		perr(err, errlen, c->file, line, "\"%.*s\" line before the "
+		    "\"site\" line", (int)kwlen, kw);
+		return -1;
+	}
+	if ((kwlen == 5 && memcmp(kw, "redis", 5) == 0 && nf != 2) ||
+	    (kwlen == 5 && memcmp(kw, "batch", 5) == 0 && nf != 2 &&
+	    nf != 3) || (kwlen == 6 && nf != 1 && nf != 2)) {
+		perr(err, errlen, c->file, line, "wrong number of fields "
+		    "for \"%.*s\"", (int)kwlen, kw);
+		return -1;
+	}
+	if (kw[0] == 'r' || hdr) {
+		if (!inst_ok(l + s[0], n[0])) {
+			perr(err, errlen, c->file, line, "bad instance name");
+			return -1;
+		}
+		if ((hdr && (parse_count(l + s[1], n[1], &seq,
+		    &errstr) == -1 || parse_count(l + s[2], n[2], &v,
+		    &errstr) == -1)) || (!hdr && parse_count(l + s[1], n[1],
+		    &v, &errstr) == -1)) {
+			perr(err, errlen, c->file, line, "%s", errstr);
+			return -1;
+		}
+	} else if (parse_count(l + s[0], n[0], &v, &errstr) == -1) {
+		perr(err, errlen, c->file, line, "%s", errstr);
+		return -1;
+	}
+	if (kw[0] == 'r') {
+		if (pi->redis_line != 0) {
+			perr(err, errlen, c->file, line, "duplicate \"redis\" "
+			    "line (first on line %zu)", pi->redis_line);
+			return -1;
+		}
+		if ((c->inst = strndup(l + s[0], n[0])) == NULL)
+			goto nomem;
+		c->acked = v;
+		pi->redis_line = line;
+		pi->arts++;
+		return 0;
+	}
+	if (pi->redis_line == 0) {
+		perr(err, errlen, c->file, line, "\"%.*s\" line before the "
+		    "\"redis\" line", (int)kwlen, kw);
+		return -1;
+	}
+	pi->arts++;
+	if (hdr) {
+		if (pi->batch_line != 0 || seq == 0) {
+			perr(err, errlen, c->file, line, seq == 0 ? "batch 0" :
+			    "a second batch (first on line %zu)",
+			    pi->batch_line);
+			return -1;
+		}
+		if ((c->batch.inst = strndup(l + s[0], n[0])) == NULL)
+			goto nomem;
+		c->batch.seq = seq;
+		c->batch.site = v;
+		pi->batch_line = line;
+		return 0;
+	}
+	if (nf == 1) {			/* unsent visits */
+		if (pi->site_uline != 0) {
+			perr(err, errlen, c->file, line, "duplicate unsent "
+			    "visits (first on line %zu)", pi->site_uline);
+			return -1;
+		}
+		c->site_unsent = v;
+		pi->site_uline = line;
+		return 0;
+	}
+	if (kw[0] == 'b' && pi->batch_line == 0) {
+		perr(err, errlen, c->file, line, "batch line before its "
+		    "header");
+		return -1;
+	}
+	if (take_path(c, line, l + s[1], n[1], &e, err, errlen) == -1)
+		return -1;
+	if (kw[0] == 'b' ? c->ents[e].bline != 0 : c->ents[e].uline != 0) {
+		perr(err, errlen, c->file, line, "duplicate path %.*s (first "
+		    "on line %zu)", (int)n[1], l + s[1], kw[0] == 'b' ?
+		    c->ents[e].bline : c->ents[e].uline);
+		return -1;
+	}
+	if (kw[0] == 'u') {
+		c->ents[e].unsent = v;
+		c->ents[e].uline = line;
+	} else {
+		if (batch_add(&c->batch, e, v) == -1)
+			goto nomem;
+		c->ents[e].bline = line;
+	}
+	return 0;
+ nomem:
+	perr(err, errlen, c->file, line, "out of memory");
+	return -1;
+}
+
 static int
 parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
     char *err, size_t errlen)
@@ -461,6 +670,15 @@ parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
 			perr(err, errlen, c->file, line, "text after the "
 			    "\"end\" line (line %zu)", pi->end_line);
 			return -1;
+		}
+		if ((n1 == 5 && (memcmp(l + s1, "redis", 5) == 0 ||
+		    memcmp(l + s1, "batch", 5) == 0)) || (n1 == 6 &&
+		    memcmp(l + s1, "unsent", 6) == 0)) {
+			pi->site_line = site_line;
+			if (parse_journal(c, pi, line, l, ll, pos, n1, err,
+			    errlen) == -1)
+				return -1;
+			continue;
 		}
 		n2 = next_field(l, ll, &pos, &s2);
 		if (next_field(l, ll, &pos, &s3) != 0) {
@@ -764,6 +982,8 @@ counter_free(struct counter *c)
 		free(c->ents[i].path);
 	free(c->ents);
 	free(c->tab);
+	free(c->inst);
+	batch_clear(&c->batch);
 	free(c->file);
 	free(c->prev);
 	free(c->dir);
@@ -783,11 +1003,15 @@ fold(struct counter *c, struct gen *g)
 
 	now = __atomic_load_n(&g->shm->site.delta, __ATOMIC_RELAXED);
 	c->site += now - g->site_seen;
+	if (c->journal)
+		c->site_unsent += now - g->site_seen;
 	g->site_seen = now;
 	for (i = 0; i < g->nslots; i++) {
 		now = __atomic_load_n(&g->shm->art[i].delta,
 		    __ATOMIC_RELAXED);
 		c->ents[g->ent[i]].total += now - g->seen[i];
+		if (c->journal)
+			c->ents[g->ent[i]].unsent += now - g->seen[i];
 		g->seen[i] = now;
 	}
 }
@@ -891,6 +1115,8 @@ counter_hit(struct counter *c, int slot)
 	if (g == NULL) {
 		/* never bound: a single process counting for itself */
 		c->site++;
+		if (c->journal)
+			c->site_unsent++;
 		return;
 	}
 	__atomic_fetch_add(&g->shm->site.delta, 1, __ATOMIC_RELAXED);
@@ -906,7 +1132,8 @@ counter_site(const struct counter *c)
 
 	if (g == NULL)
 		return c->site;
-	return g->shm->site.base +
+	/* the master may move base (counter_rebase): one load of each */
+	return __atomic_load_n(&g->shm->site.base, __ATOMIC_RELAXED) +
 	    __atomic_load_n(&g->shm->site.delta, __ATOMIC_RELAXED);
 }
 
@@ -917,7 +1144,7 @@ counter_views(const struct counter *c, int slot)
 
 	if (g == NULL || slot < 0 || (size_t)slot >= g->nslots)
 		return 0;
-	return g->shm->art[slot].base +
+	return __atomic_load_n(&g->shm->art[slot].base, __ATOMIC_RELAXED) +
 	    __atomic_load_n(&g->shm->art[slot].delta, __ATOMIC_RELAXED);
 }
 
@@ -939,33 +1166,88 @@ by_path(const void *a, const void *b)
 	return strcmp((*ea)->path, (*eb)->path);
 }
 
+/* A path the file can hold (and Redis is sent): others are counted
+ * while they are served, and never kept. */
+static int
+storable(const char *path)
+{
+	return path[0] == '/' && utf8_valid(path, strlen(path));
+}
+
+/* The journal's lines (parse_journal), for paths v[0..n) in order;
+ * *lines counts them. */
+static int
+render_journal(const struct counter *c, struct entry **v, size_t n,
+    struct buf *b, size_t *lines)
+{
+	const struct counter_batch	*bt = &c->batch;
+	size_t				 i;
+
+	if (c->inst == NULL)
+		return 0;
+	if (buf_printf(b, "redis %s %llu\n", c->inst, c->acked) == -1)
+		return -1;
+	(*lines)++;
+	if (bt->seq != 0) {
+		if (buf_printf(b, "batch %s %llu %llu\n", bt->inst, bt->seq,
+		    bt->site) == -1)
+			return -1;
+		(*lines)++;
+		for (i = 0; i < bt->nitems; i++, (*lines)++)
+			if (buf_printf(b, "batch %llu ", bt->items[i].n) ==
+			    -1 || put_path(b, c->ents[bt->items[i].ent].path) ==
+			    -1 || buf_putc(b, '\n') == -1)
+				return -1;
+	}
+	if (c->site_unsent != 0) {
+		if (buf_printf(b, "unsent %llu\n", c->site_unsent) == -1)
+			return -1;
+		(*lines)++;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i]->unsent == 0)
+			continue;
+		if (buf_printf(b, "unsent %llu ", v[i]->unsent) == -1 ||
+		    put_path(b, v[i]->path) == -1 || buf_putc(b, '\n') == -1)
+			return -1;
+		(*lines)++;
+	}
+	return 0;
+}
+
 /* The file's text: site line first, then paths in byte order, then
- * the end line. */
+ * the journal, if any, then the end line. */
 static int
 render(struct counter *c, struct buf *b)
 {
 	struct entry	**v;
-	size_t		  i, n = 0;
+	size_t		  i, n = 0, lines = 0;
 	int		  rc = -1;
 
 	if ((v = reallocarray(NULL, c->nents ? c->nents : 1,
 	    sizeof(*v))) == NULL)
 		return -1;
 	for (i = 0; i < c->nents; i++)
-		if (c->ents[i].total != 0 && c->ents[i].path[0] == '/' &&
-		    utf8_valid(c->ents[i].path, strlen(c->ents[i].path)))
+		if (storable(c->ents[i].path))
 			v[n++] = &c->ents[i];
 	qsort(v, n, sizeof(*v), by_path);
 	if (buf_puts(b, "# bantin counters: site visits, then views per "
 	    "article path\n") == -1 ||
 	    buf_printf(b, "site %llu\n", c->site) == -1)
 		goto out;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++, lines++) {
+		if (v[i]->total == 0) {
+			lines--;
+			continue;
+		}
 		if (buf_printf(b, "%llu ", v[i]->total) == -1 ||
 		    put_path(b, v[i]->path) == -1 || buf_putc(b, '\n') == -1)
 			goto out;
-	/* the end, and how many article lines there are above it */
-	if (buf_printf(b, "end %zu\n", n) == -1)
+	}
+	if (render_journal(c, v, n, b, &lines) == -1)
+		goto out;
+	/* the end, and how many lines of counts there are above it */
+	if (buf_printf(b, "end %zu\n", lines) == -1)
 		goto out;
 	rc = 0;
  out:
@@ -1035,17 +1317,13 @@ counter_flush(struct counter *c)
 {
 	struct buf	 b = BUF_INIT;
 	struct stat	 st;
-	struct gen	*g;
 	const char	*what = NULL;
 	char		*tmp = NULL;
 	size_t		 tlen;
 	int		 fd = -1, dfd = -1, saved, r, made = 0;
 	int		 dfd_failed = 0;
 
-	if (c->cur != NULL)
-		fold(c, c->cur);
-	for (g = c->old; g != NULL; g = g->next)
-		fold(c, g);
+	counter_fold(c);
 
 	tlen = strlen(c->file) + 32;
 	if ((tmp = malloc(tlen)) == NULL) {
@@ -1129,6 +1407,248 @@ counter_flush(struct counter *c)
 	free(tmp);
 	errno = saved;
 	return -1;
+}
+
+/*
+ * The Redis backend's half that knows no Redis (counter_redis.c sends
+ * what these form): a batch is formed only when none is pending, from
+ * the unsent counts, numbered one more than the last batch Redis
+ * applied for the instance; it stays pending, the same, until Redis
+ * answers it. The master writes the file (the journal) before it
+ * sends a batch, so that a restart sends that batch again, never
+ * another under its number.
+ */
+int
+counter_journal(struct counter *c, const char *inst)
+{
+	char	*p;
+
+	if (inst == NULL) {
+		c->journal = 0;		/* kept as it is, for a return */
+		return 0;
+	}
+	if (!inst_ok(inst, strlen(inst))) {
+		errno = EINVAL;
+		return -1;
+	}
+	c->journal = 1;
+	if (c->inst != NULL && strcmp(c->inst, inst) == 0)
+		return 0;
+	if ((p = strdup(inst)) == NULL)
+		return -1;
+	free(c->inst);
+	c->inst = p;
+	c->acked = 0;		/* the other name's: Redis tells this one's */
+	return 0;
+}
+
+void
+counter_fold(struct counter *c)
+{
+	struct gen	*g;
+
+	if (c->cur != NULL)
+		fold(c, c->cur);
+	for (g = c->old; g != NULL; g = g->next)
+		fold(c, g);
+}
+
+const struct counter_batch *
+counter_pending(const struct counter *c)
+{
+	return c->batch.seq != 0 ? &c->batch : NULL;
+}
+
+const char *
+counter_instance(const struct counter *c)
+{
+	return c->inst;
+}
+
+int
+counter_unsent(const struct counter *c)
+{
+	size_t	 i;
+
+	if (c->site_unsent != 0)
+		return 1;
+	for (i = 0; i < c->nents; i++)
+		if (c->ents[i].unsent != 0 && storable(c->ents[i].path))
+			return 1;
+	return 0;
+}
+
+/* Give a batch's counts back to the unsent ones, and drop it. */
+static void
+unform(struct counter *c)
+{
+	struct counter_batch	*b = &c->batch;
+	size_t			 i;
+
+	for (i = 0; i < b->nitems; i++)
+		c->ents[b->items[i].ent].unsent += b->items[i].n;
+	c->site_unsent += b->site;
+	batch_clear(b);
+}
+
+int
+counter_form(struct counter *c, size_t max)
+{
+	struct counter_batch	*b = &c->batch;
+	size_t			 e;
+
+	if (c->inst == NULL || b->seq != 0)
+		return 0;
+	for (e = 0; e < c->nents && b->nitems < max; e++) {
+		if (c->ents[e].unsent == 0)
+			continue;
+		if (!storable(c->ents[e].path)) {
+			c->ents[e].unsent = 0;	/* never kept (bind) */
+			continue;
+		}
+		if (batch_add(b, e, c->ents[e].unsent) == -1)
+			goto nomem;
+		c->ents[e].unsent = 0;
+	}
+	b->site = c->site_unsent;
+	c->site_unsent = 0;
+	if (b->nitems == 0 && b->site == 0) {
+		batch_clear(b);
+		return 0;
+	}
+	if ((b->inst = strdup(c->inst)) == NULL)
+		goto nomem;
+	b->seq = c->acked + 1;
+	return 1;
+ nomem:
+	unform(c);
+	return -1;
+}
+
+int
+counter_acked(struct counter *c, unsigned long long last)
+{
+	struct counter_batch	*b = &c->batch;
+	int			 same, r = COUNTER_ACK_OK;
+
+	same = c->inst != NULL && (b->seq == 0 ||
+	    strcmp(b->inst, c->inst) == 0);
+	if (b->seq != 0) {
+		/* later batches of its name were applied: it was too */
+		if (last > b->seq)
+			r = COUNTER_ACK_AHEAD;
+		if (same && b->seq > c->acked)
+			c->acked = b->seq;
+		batch_clear(b);
+	}
+	if (!same)
+		return r;	/* another name's: nothing of this one's */
+	if (last > c->acked) {
+		/* batches this instance did not make (or forgot) */
+		if (c->acked != 0)
+			r = COUNTER_ACK_AHEAD;
+		c->acked = last;
+	} else if (last < c->acked)
+		r = COUNTER_ACK_BEHIND;
+	return r;
+}
+
+/* Shown: Redis's total and what it does not have yet. Only with no
+ * batch pending (its counts would be in neither). */
+void
+counter_set_site(struct counter *c, unsigned long long redis)
+{
+	if (c->batch.seq == 0)
+		c->site = redis + c->site_unsent;
+}
+
+void
+counter_set_views(struct counter *c, size_t ent, unsigned long long redis)
+{
+	if (c->batch.seq == 0 && ent < c->nents)
+		c->ents[ent].total = redis + c->ents[ent].unsent;
+}
+
+/* Workers show base + delta: base becomes the total less what of the
+ * delta is in it already, so they show the new totals and every hit
+ * since. One atomic store a slot: a page may show a count a moment
+ * old, never a torn one. */
+static void
+rebase(const struct counter *c, struct gen *g)
+{
+	size_t	 i;
+
+	__atomic_store_n(&g->shm->site.base, c->site - g->site_seen,
+	    __ATOMIC_RELAXED);
+	for (i = 0; i < g->nslots; i++)
+		__atomic_store_n(&g->shm->art[i].base,
+		    c->ents[g->ent[i]].total - g->seen[i], __ATOMIC_RELAXED);
+}
+
+void
+counter_rebase(struct counter *c)
+{
+	struct gen	*g;
+
+	if (c->cur != NULL)
+		rebase(c, c->cur);
+	for (g = c->old; g != NULL; g = g->next)
+		rebase(c, g);
+}
+
+size_t
+counter_npaths(const struct counter *c)
+{
+	return c->nents;
+}
+
+const char *
+counter_path(const struct counter *c, size_t ent)
+{
+	if (ent >= c->nents || !storable(c->ents[ent].path))
+		return NULL;
+	return c->ents[ent].path;
+}
+
+unsigned long long
+counter_total(const struct counter *c, size_t ent)
+{
+	return ent < c->nents ? c->ents[ent].total : 0;
+}
+
+struct counter *
+counter_new(void)
+{
+	return calloc(1, sizeof(struct counter));
+}
+
+int
+counter_put(struct counter *c, const char *path, unsigned long long n)
+{
+	size_t	 e;
+
+	if (path == NULL) {
+		c->site = n;
+		return 0;
+	}
+	if ((e = lookup(c, path, strlen(path))) == (size_t)-1 &&
+	    (e = insert(c, path, strlen(path))) == (size_t)-1)
+		return -1;
+	c->ents[e].total = n;
+	return 0;
+}
+
+int
+counter_write(struct counter *c, FILE *f)
+{
+	struct buf	 b = BUF_INIT;
+	int		 rc = -1;
+
+	if (render(c, &b) == 0 && fwrite(b.data, 1, b.len, f) == b.len &&
+	    fflush(f) == 0)
+		rc = 0;
+	buf_free(&b);
+	return rc;
 }
 
 char *

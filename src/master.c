@@ -36,6 +36,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "counter.h"
+#include "counter_redis.h"
 #include "iplimit.h"
 #include "listen.h"
 #include "log.h"
@@ -70,6 +71,7 @@ struct master {
 	struct site		*site;
 	struct catalog		*catalog;
 	struct counter		*counter;
+	struct counter_redis	*redis;		/* backend = redis */
 	struct server		 srv;		/* template for workers */
 	struct loop		*loop;
 	struct worker		 workers[2 * MASTER_MAX_WORKERS];
@@ -304,12 +306,41 @@ top_up(struct master *m)
 	}
 }
 
+/* The counter file, and with backend = redis the batch to Redis; the
+ * last, at stop, tries Redis even while it waits to try again */
 static void
 flush(struct master *m)
 {
-	if (m->counter != NULL)
+	if (m->redis != NULL)
+		counter_redis_flush(m->redis, m->stopping);
+	else if (m->counter != NULL)
 		counter_flush(m->counter);
 	m->last_flush = time(NULL);
+}
+
+/* [counter] backend as the configuration now has it (old: the one it
+ * replaces, NULL at start): a Redis client for its settings, at once
+ * in touch so that pages show Redis's totals; the journal of unsent
+ * counts stays in the counter file whatever the backend */
+static void
+counts_backend(struct master *m, const struct config *old)
+{
+	const struct config	*c = m->conf;
+
+	if (m->counter == NULL || (old != NULL &&
+	    old->counter_redis == c->counter_redis &&
+	    strcmp(old->redis, c->redis) == 0 &&
+	    strcmp(old->redis_prefix, c->redis_prefix) == 0 &&
+	    strcmp(old->instance, c->instance) == 0))
+		return;
+	counter_redis_free(m->redis);
+	m->redis = NULL;
+	if (!c->counter_redis) {
+		counter_journal(m->counter, NULL);
+		return;
+	}
+	if ((m->redis = counter_redis_new(c, m->counter)) != NULL)
+		flush(m);
 }
 
 static void
@@ -471,6 +502,7 @@ reload(struct master *m, struct reconf *rc)
 	if (rc != NULL) {
 		old_conf = m->conf;
 		m->conf = rc->conf;
+		counts_backend(m, old_conf);
 		old_tls = m->tls;
 		m->tls = rc->tls;
 		close_listeners(&m->srv);
@@ -844,6 +876,7 @@ master_run(int ctl)
 	m.last_scan = m.last_flush = time(NULL);
 	titan_start(&m);
 	counter_bind(m.counter, m.site);
+	counts_backend(&m, NULL);
 
 	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
 		fatal("pipe");
@@ -876,10 +909,10 @@ master_run(int ctl)
 	loop_after(m.loop, after_cb, &m);
 	loop_run(m.loop);
 
-	flush(&m);
 	if (m.counter != NULL)
 		counter_retire(m.counter);
 	flush(&m);
+	counter_redis_free(m.redis);
 	log_info("stopped");
 	config_free(m.conf);		/* ours: reloads replace it */
 	counter_free(m.counter);

@@ -173,6 +173,24 @@ static const struct {
 	    "limits:max_connections_per_ip: -1 is out of range" },
 	{ "[limits]\nrate_per_ip = x\n",
 	    "limits:rate_per_ip: 'x' is not a number" },
+	{ "[counter]\nbackend = redis\nredis = /run/redis/redis.sock\n"
+	    "redis_prefix = news:\ninstance = web-2:1965\n", NULL },
+	{ "[counter]\nredis = [::1]:6379\n", NULL },
+	{ "[counter]\nbackend = sql\n",
+	    "counter:backend: 'sql' is not file or redis" },
+	{ "[counter]\nredis = localhost\n",
+	    "counter:redis: 'localhost' is not host:port or a socket's path" },
+	{ "[counter]\nredis = localhost:0\n",
+	    "counter:redis: 'localhost:0': bad port" },
+	{ "[counter]\nredis = ::1:6379x\n", "counter:redis: '::1:6379x'" },
+	{ "[counter]\nredis = [::1:6379\n",
+	    "counter:redis: '[::1:6379': an IPv6 address goes in brackets" },
+	{ "[counter]\nredis_prefix = a b\n",
+	    "counter:redis_prefix: a space or a control character in 'a b'" },
+	{ "[counter]\ninstance = web 2\n",
+	    "counter:instance: 'web 2' is not a word" },
+	{ "[counter]\ninstance = /web\n",
+	    "counter:instance: '/web' is not a word" },
 	{ "[limits]\nrate_burst = 0\n", "limits:rate_burst: 0 is out of range" },
 	{ "[limits]\nhandshake_timeout = 0\n",
 	    "limits:handshake_timeout: 0 is out of range" },
@@ -350,6 +368,12 @@ main(void)
 		CHECK_STR(c->hostname, "localhost");
 		CHECK_STR(c->gopher_host, "localhost");
 		CHECK_INT(c->flush_interval, 10);
+		CHECK_INT(c->counter_redis, 0);
+		CHECK_STR(c->redis, "127.0.0.1:6379");
+		CHECK_STR(c->redis_prefix, "bantin:");
+		/* the host name and the Gemini port, unless named */
+		CHECK(c->instance != NULL && strstr(c->instance, ":1965") !=
+		    NULL && strlen(c->instance) > 5);
 		CHECK_INT(c->request_timeout, 10);
 		CHECK_INT(c->handshake_timeout, CONFIG_HANDSHAKE);
 		CHECK(c->handshake_timeout < c->request_timeout);

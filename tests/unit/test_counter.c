@@ -58,6 +58,7 @@ static void	 test_big(void);
 static void	 test_kill9(void);
 static void	 test_format(void);
 static void	 test_last_good(void);
+static void	 test_batches(void);
 
 static char *
 tmpdir(void)
@@ -324,6 +325,36 @@ static const struct {
 	    0 },
 	{ "# c\n5 /a\nsite 1\n", 0,
 	    "2: article count before the \"site\" line", 0, NULL, 0 },
+	/* the Redis backend's journal */
+	{ "site 9\n4 /a\nredis h:1965 7\nbatch h:1965 8 2\nbatch 1 /a\n"
+	    "unsent 3\nunsent 2 /a%20b\nend 6\n", 0, NULL, 9, "/a", 4 },
+	{ "site 9\nredis h 7\nend 0\n", 0, "3: \"end 0\" but 1", 0, NULL,
+	    0 },
+	{ "site 9\nunsent 3\nend 1\n", 0,
+	    "2: \"unsent\" line before the \"redis\" line", 0, NULL, 0 },
+	{ "redis h 7\nsite 9\nend 1\n", 0,
+	    "1: \"redis\" line before the \"site\" line", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nredis h 8\nend 2\n", 0,
+	    "3: duplicate \"redis\" line (first on line 2)", 0, NULL, 0 },
+	{ "site 9\nredis /h 7\nend 1\n", 0, "2: bad instance name", 0,
+	    NULL, 0 },
+	{ "site 9\nredis h 7 8\nend 1\n", 0,
+	    "2: wrong number of fields for \"redis\"", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nbatch 1 /a\nend 2\n", 0,
+	    "3: batch line before its header", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nbatch h 0 1\nend 2\n", 0, "3: batch 0", 0,
+	    NULL, 0 },
+	{ "site 9\nredis h 7\nbatch h 8 1\nbatch h 9 1\nend 3\n", 0,
+	    "4: a second batch (first on line 3)", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nbatch h 8 1\nbatch 1 /a\nbatch 2 /a\n"
+	    "end 4\n", 0, "5: duplicate path /a (first on line 4)", 0, NULL,
+	    0 },
+	{ "site 9\nredis h 7\nunsent 1\nunsent 2\nend 3\n", 0,
+	    "4: duplicate unsent visits (first on line 3)", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nunsent x /a\nend 2\n", 0,
+	    "3: count is not a decimal number", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nunsent 1 a\nend 2\n", 0,
+	    "3: path does not start with \"/\"", 0, NULL, 0 },
 };
 
 static void
@@ -1191,9 +1222,239 @@ test_last_good(void)
 	rm_rf(d);
 }
 
+/*
+ * The batch protocol against a model of the Redis script: a batch is
+ * applied only if its number is above the instance's last. Each case
+ * is a run of steps; at its end Redis must hold every hit exactly
+ * once, and the pages show Redis's totals plus what it lacks.
+ */
+enum bop {
+	B_END,
+	B_HIT,		/* arg hits of /a (arg2 1: of /b; 2: the site only) */
+	B_FORM,		/* counter_form(arg, max arg2 or 100): want */
+	B_SEND,		/* Redis applies and answers: counter_acked's want */
+	B_LOSE,		/* Redis applies, its answer is lost */
+	B_DROP,		/* the batch never reaches Redis */
+	B_READ,		/* a reading, no batch: counter_acked's want */
+	B_RESTART,	/* flush, free, open the file again, bind */
+	B_OTHERS,	/* another instance adds arg visits and views of /a */
+	B_LAST,		/* Redis's last batch of the instance becomes arg */
+	B_SEQ		/* the pending batch's number is arg (0: none) */
+};
+
+struct bstep {
+	enum bop	 op;
+	int		 arg, arg2, want;
+};
+
+struct redis_model {
+	unsigned long long	 last, site, views[2];
+};
+
+static const char *const bpaths[] = { "/a", "/b" };
+
+static const struct {
+	const char		*name;
+	struct bstep		 steps[16];
+	unsigned long long	 site, a, b;	/* Redis at the end */
+	unsigned long long	 shown_a;	/* views of /a shown */
+} batch_cases[] = {
+	{ "one batch", { { B_READ, 0, 0, COUNTER_ACK_OK },
+	    { B_HIT, 3, 0, 0 }, { B_HIT, 1, 1, 0 }, { B_FORM, 1, 0, 0 },
+	    { B_SEQ, 1, 0, 0 }, { B_SEND, 0, 0, COUNTER_ACK_OK },
+	    { B_SEQ, 0, 0, 0 }, { B_FORM, 0, 0, 0 } }, 4, 3, 1, 3 },
+	{ "nothing counted, nothing formed", { { B_FORM, 0, 0, 0 },
+	    { B_SEQ, 0, 0, 0 } }, 0, 0, 0, 0 },
+	{ "an answer lost: sent again, counted once", {
+	    { B_HIT, 2, 0, 0 }, { B_FORM, 1, 0, 0 }, { B_LOSE, 0, 0, 0 },
+	    { B_HIT, 1, 0, 0 }, { B_FORM, 0, 0, 0 }, { B_SEQ, 1, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK }, { B_FORM, 1, 0, 0 },
+	    { B_SEQ, 2, 0, 0 }, { B_SEND, 0, 0, COUNTER_ACK_OK } },
+	    3, 3, 0, 3 },
+	{ "lost twice, then answered", { { B_HIT, 2, 1, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_LOSE, 0, 0, 0 }, { B_LOSE, 0, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 2, 0, 2, 0 },
+	{ "never delivered: sent again", { { B_HIT, 2, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_DROP, 0, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 2, 2, 0, 2 },
+	{ "restart with a batch pending: the same batch again", {
+	    { B_HIT, 4, 0, 0 }, { B_FORM, 1, 0, 0 }, { B_LOSE, 0, 0, 0 },
+	    { B_HIT, 1, 1, 0 }, { B_RESTART, 0, 0, 0 }, { B_SEQ, 1, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK }, { B_HIT, 1, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_SEND, 0, 0, COUNTER_ACK_OK } },
+	    6, 5, 1, 5 },
+	{ "restart before a batch: the unsent counts kept", {
+	    { B_HIT, 2, 0, 0 }, { B_HIT, 3, 2, 0 }, { B_RESTART, 0, 0, 0 },
+	    { B_RESTART, 0, 0, 0 }, { B_FORM, 1, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 5, 2, 0, 2 },
+	{ "at most max paths a batch", { { B_HIT, 1, 0, 0 },
+	    { B_HIT, 2, 1, 0 }, { B_FORM, 1, 1, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK }, { B_FORM, 1, 1, 0 },
+	    { B_SEQ, 2, 0, 0 }, { B_SEND, 0, 0, COUNTER_ACK_OK },
+	    { B_FORM, 0, 1, 0 } }, 3, 1, 2, 1 },
+	{ "Redis's totals and the unsent shown", { { B_OTHERS, 100, 0, 0 },
+	    { B_HIT, 2, 0, 0 }, { B_FORM, 1, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK }, { B_HIT, 1, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_DROP, 0, 0, 0 } }, 102, 102, 0, 103 },
+	/* a journal that starts afresh learns its number from Redis
+	 * first, or its batches would be taken for old ones */
+	{ "a new journal reads its number first", { { B_LAST, 5, 0, 0 },
+	    { B_READ, 0, 0, COUNTER_ACK_OK }, { B_HIT, 1, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_SEQ, 6, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 1, 1, 0, 1 },
+	{ "batches it did not send: another has its name", {
+	    { B_HIT, 1, 0, 0 }, { B_FORM, 1, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK }, { B_LAST, 9, 0, 0 },
+	    { B_READ, 0, 0, COUNTER_ACK_AHEAD }, { B_HIT, 1, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_SEQ, 10, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 2, 2, 0, 2 },
+	{ "Redis lost its data: numbering goes on", { { B_HIT, 1, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_SEND, 0, 0, COUNTER_ACK_OK },
+	    { B_LAST, 0, 0, 0 }, { B_READ, 0, 0, COUNTER_ACK_BEHIND },
+	    { B_HIT, 1, 0, 0 }, { B_FORM, 1, 0, 0 }, { B_SEQ, 2, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 2, 2, 0, 2 },
+};
+
+/* The script's effect on the model; its answer given to c if answer. */
+static int
+model_send(struct counter *c, struct redis_model *m, int answer)
+{
+	const struct counter_batch	*b = counter_pending(c);
+	size_t				 i, e, k;
+	int				 r;
+
+	if (b != NULL && b->seq > m->last) {
+		m->last = b->seq;
+		m->site += b->site;
+		for (i = 0; i < b->nitems; i++)
+			for (k = 0; k < 2; k++)
+				if (strcmp(counter_path(c, b->items[i].ent),
+				    bpaths[k]) == 0)
+					m->views[k] += b->items[i].n;
+	}
+	if (!answer)
+		return -1;
+	r = counter_acked(c, m->last);
+	counter_set_site(c, m->site);
+	for (e = 0; e < counter_npaths(c); e++)
+		for (k = 0; k < 2; k++)
+			if (counter_path(c, e) != NULL &&
+			    strcmp(counter_path(c, e), bpaths[k]) == 0)
+				counter_set_views(c, e, m->views[k]);
+	counter_rebase(c);
+	return r;
+}
+
+static struct counter *
+batch_open(const char *file, struct fake *f)
+{
+	struct counter	*c;
+	char		 err[256];
+
+	if ((c = counter_open(file, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	CHECK(counter_journal(c, "h:1965") == 0);
+	CHECK(counter_bind(c, &f->site) == 0);
+	return c;
+}
+
+static void
+batch_step(struct counter **cp, const char *file, struct fake *f,
+    struct redis_model *m, const struct bstep *st, size_t ci, size_t si)
+{
+	struct counter			*c = *cp;
+	const struct counter_batch	*b;
+	int				 i, got = 0, want = st->want;
+
+	switch (st->op) {
+	case B_HIT:
+		for (i = 0; i < st->arg; i++)
+			counter_hit(c, st->arg2 == 2 ? -1 : st->arg2);
+		return;
+	case B_FORM:
+		counter_fold(c);
+		got = counter_form(c, st->arg2 ? (size_t)st->arg2 : 100);
+		want = st->arg;
+		break;
+	case B_SEND:
+		got = model_send(c, m, 1);
+		break;
+	case B_LOSE:
+		model_send(c, m, 0);
+		return;
+	case B_DROP:
+		return;
+	case B_READ:
+		counter_fold(c);
+		CHECK(counter_pending(c) == NULL);
+		got = model_send(c, m, 1);
+		break;
+	case B_RESTART:
+		CHECK(counter_flush(c) == 0);
+		counter_free(c);
+		*cp = c = batch_open(file, f);
+		return;
+	case B_OTHERS:
+		m->site += (unsigned long long)st->arg;
+		m->views[0] += (unsigned long long)st->arg;
+		return;
+	case B_LAST:
+		m->last = (unsigned long long)st->arg;
+		return;
+	case B_SEQ:
+		b = counter_pending(c);
+		got = b != NULL ? (int)b->seq : 0;
+		want = st->arg;
+		break;
+	case B_END:
+		return;
+	}
+	if (got != want)
+		fprintf(stderr, "batch case %zu (%s), step %zu: got %d, want "
+		    "%d\n", ci, batch_cases[ci].name, si, got, want);
+	CHECK_INT(got, want);
+}
+
+static void
+test_batches(void)
+{
+	struct counter		*c;
+	struct redis_model	 m;
+	struct fake		 f;
+	char			*d, *file;
+	size_t			 i, k;
+
+	for (i = 0; i < sizeof(batch_cases) / sizeof(batch_cases[0]); i++) {
+		d = tmpdir();
+		file = join(d, "counters");
+		fake_init(&f, bpaths, 2);
+		memset(&m, 0, sizeof(m));
+		c = batch_open(file, &f);
+		for (k = 0; batch_cases[i].steps[k].op != B_END; k++)
+			batch_step(&c, file, &f, &m, &batch_cases[i].steps[k],
+			    i, k);
+		if (m.site != batch_cases[i].site || m.views[0] !=
+		    batch_cases[i].a || m.views[1] != batch_cases[i].b)
+			fprintf(stderr, "batch case %zu (%s): Redis has %llu "
+			    "%llu %llu\n", i, batch_cases[i].name, m.site,
+			    m.views[0], m.views[1]);
+		CHECK_INT(m.site, batch_cases[i].site);
+		CHECK_INT(m.views[0], batch_cases[i].a);
+		CHECK_INT(m.views[1], batch_cases[i].b);
+		CHECK_INT(counter_views(c, 0), batch_cases[i].shown_a);
+		counter_free(c);
+		fake_free(&f);
+		free(file);
+		rm_rf(d);
+	}
+}
+
 int
 main(void)
 {
+	test_batches();
 	test_last_good();
 	test_escaped_paths();
 	test_parse();
