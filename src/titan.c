@@ -39,6 +39,7 @@
 #include "config.h"
 #include "conn.h"
 #include "gemini.h"
+#include "label.h"
 #include "log.h"
 #include "mime.h"
 #include "msg.h"
@@ -403,6 +404,24 @@ origin(struct buf *b, const struct gemini_host *h, const char *scheme)
 		buf_printf(b, ":%d", h->port);
 }
 
+/* The label l of the site's language, or [labels]'s */
+static const char *
+label(const struct gemini_front *g, enum label l)
+{
+	return render_label(&g->sv->rctx, l);
+}
+
+/* the name a new article's link suggests, after the date: an author
+ * renames it, and one who does not gets a slug in the site's language */
+static const char *
+new_slug(const struct gemini_front *g)
+{
+	const char	*lang = g->sv->rctx.lang;
+
+	return lang != NULL && strcmp(lang, "vi") == 0 ? "bai-moi" :
+	    "new-article";
+}
+
 static void
 publish_category(struct buf *b, const struct gemini_front *g,
     const struct author *a, const struct category *c, const char *today)
@@ -414,16 +433,15 @@ publish_category(struct buf *b, const struct gemini_front *g,
 	    authors_may(a, c->name))) {
 		buf_printf(b, "\n## %s (%s)\n\n=> ", c->title, c->path);
 		origin(b, &g->host, "titan");
-		buf_printf(b, "%s%s-new-article New article in %s "
-		    "(rename it after %s)\n", c->path, today, c->title,
-		    c->path);
+		buf_printf(b, "%s%s-%s %s\n", c->path, today, new_slug(g),
+		    label(g, L_NEW_ARTICLE));
 		for (i = 0; i < c->narticles && i < TITAN_PUBLISH_LIST; i++) {
 			strftime(date, sizeof(date), "%Y-%m-%d",
 			    gmtime(&c->articles[i]->meta.date));
 			buf_puts(b, "=> ");
 			origin(b, &g->host, "titan");
-			buf_printf(b, "%s Replace %s %s\n",
-			    c->articles[i]->path, date,
+			buf_printf(b, "%s %s %s %s\n",
+			    c->articles[i]->path, label(g, L_REPLACE), date,
 			    c->articles[i]->meta.title);
 		}
 	}
@@ -444,9 +462,10 @@ publish_result(struct buf *b, const struct gemini_front *g, const char *path)
 	if (site_find(s, path, &n) == SITE_ARTICLE) {
 		buf_puts(b, "=> ");
 		origin(b, &g->host, "gemini");
-		buf_printf(b, "%s Published: %s\n", path, n.art->meta.title);
+		buf_printf(b, "%s %s: %s\n", path, label(g, L_PUBLISHED),
+		    n.art->meta.title);
 	} else
-		buf_puts(b, "Not on the site.\n");
+		buf_printf(b, "%s\n", label(g, L_NOT_ON_SITE));
 	for (w = s->warnings.data; w != NULL && *w != '\0'; w = nl + 1) {
 		if ((nl = strchr(w, '\n')) == NULL)
 			break;
@@ -476,10 +495,8 @@ publish_page(struct gemini_front *g, struct conn *c,
 	}
 	localtime_r(&now, &tm);
 	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
-	buf_printf(&b, "# Publish\n\nSigned in as %s. Follow a titan:// "
-	    "link to upload a file in Markdown (.md), gemtext (.gmi), plain "
-	    "text (.txt) or HTML (.html); an empty upload removes the "
-	    "article.\n", w.author->name);
+	buf_printf(&b, "# %s\n\n%s %s.\n\n%s\n", label(g, L_PUBLISH),
+	    label(g, L_SIGNED_IN), w.author->name, label(g, L_PUBLISH_HELP));
 	if (req->has_query && req->query[0] == '/')
 		publish_result(&b, g, req->query);
 	for (i = 0; i < s->ncats; i++)

@@ -161,9 +161,14 @@ test_titan_publish() {
 		fail "resumed upload: $(cat "$TMP/resp")"
 	# the publish page: the author's categories and titan:// links
 	up dung "gemini://localhost:$GP/publish"
-	expect_status 20; expect_body "Signed in as Mỹ Dung"
-	expect_body "=> titan://localhost:$GP/thoi-su/2026-01-02-hop-to-dan-pho Replace"
+	expect_hdr "20 text/gemini; charset=utf-8; lang=vi"
+	expect_body "# Đăng bài"; expect_body "Đăng nhập với tên Mỹ Dung."
+	expect_body "Tải lên một tệp rỗng để gỡ bài"
+	expect_body "=> titan://localhost:$GP/thoi-su/2026-01-02-hop-to-dan-pho Thay bài 2026-01-02 Họp tổ dân phố số 9 (bổ sung)"
+	printf '%s' "$BODY" | grep -qx "=> titan://localhost:$GP/thoi-su/20[0-9-]*-bai-moi Bài mới" ||
+		fail "no new article's link: $BODY"
 	expect_body "## Thời sự (/thoi-su/)"
+	printf '%s' "$BODY" | grep -q 'Signed in\|Replace\|New article' && fail "English: $BODY"
 	printf '%s' "$BODY" | grep -q 'the-thao' && fail "another author's category"
 	up all "gemini://localhost:$GP/publish"
 	expect_body "## Thể thao (/the-thao/)"; expect_body "## Bóng đá (/the-thao/bong-da/)"
@@ -179,8 +184,30 @@ test_titan_publish() {
 	expect_hdr "30 gemini://localhost:$GP/publish?/thoi-su/2026-01-07-hen"
 	up dung "gemini://localhost:$GP/publish?/thoi-su/2026-01-07-hen"
 	expect_body "thoi-su/2026-01-07-hen.md: lang 'vi_VN!' is not a language tag"
+	expect_body "=> gemini://localhost:$GP/thoi-su/2026-01-07-hen Đã đăng: Hẹn gặp"
+	up dung "gemini://localhost:$GP/publish?/thoi-su/khong-co"
+	expect_body "Không có trên trang."
 	alive
 	expect_log "titan: Mỹ Dung published /thoi-su/2026-01-02-hop-to-dan-pho"
+	stop_server || fail "exit status"
+}
+
+# The publish page of an English site, and a [labels] override
+test_titan_publish_en() {
+	titan_setup "[labels]
+replace = Rewrite"
+	sed -i 's/^lang = vi$/lang = en/' "$TMP/t.ini"
+	start_server
+	up dung "gemini://localhost:$GP/publish"
+	expect_hdr "20 text/gemini; charset=utf-8; lang=en"
+	expect_body "# Publish"; expect_body "Signed in as Mỹ Dung."
+	expect_body "Upload an empty file to remove an article."
+	printf '%s' "$BODY" | grep -qx "=> titan://localhost:$GP/thoi-su/20[0-9-]*-new-article New article" ||
+		fail "no new article's link: $BODY"
+	expect_body " Rewrite "
+	printf '%s' "$BODY" | grep -q 'Đăng\|Replace' && fail "not English: $BODY"
+	up dung "gemini://localhost:$GP/publish?/thoi-su/nowhere"
+	expect_body "Not on the site."
 	stop_server || fail "exit status"
 }
 
