@@ -25,6 +25,12 @@ int		 publish_authors(const struct config *, struct authors **out);
  * forked from now on get it too. */
 void		 publish_use(struct publish *, struct authors *);
 const struct authors *publish_table(const struct publish *);
+/* At start, when no upload is in flight: the temporaries of writes a
+ * crash or a kill cut short (publish_temp_name's) removed from the
+ * tree's folders, each logged; nothing else is touched. */
+void		 publish_sweep(struct publish *);
+/* Is name an upload's temporary, ".titan.<pid>.<n>"? */
+int		 publish_temp_name(const char *name);
 /* Watch the channels in loop, those made before it and after. */
 void		 publish_watch(struct publish *, struct loop *);
 /* Before the fork of the worker of slot: a channel to it, when Titan

@@ -798,6 +798,8 @@ titan_start(struct master *m)
 		fatalx("titan:authors: %s: refused", m->conf->titan_authors);
 	publish_use(m->pub, authors);
 	m->srv.titan.authors = publish_table(m->pub);
+	/* no upload is in flight yet: any temporary is a dead write's */
+	publish_sweep(m->pub);
 }
 
 /* raise the fd limit to what max_connections needs, plus a reserve */

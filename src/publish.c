@@ -28,6 +28,7 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -53,6 +54,7 @@
 #include "titan.h"
 
 #define PUBLISH_SLOTS	128	/* master.c's worker slots */
+#define TEMP_PREFIX	".titan."	/* store()'s ".titan.<pid>.<n>" */
 
 struct chan {
 	struct publish	*pub;
@@ -387,7 +389,7 @@ store(struct publish *pub, int dfd, const struct titan_target *t,
 	ssize_t	 n;
 	int	 fd, saved;
 
-	snprintf(tmp, sizeof(tmp), ".titan.%ld.%u", (long)getpid(),
+	snprintf(tmp, sizeof(tmp), TEMP_PREFIX "%ld.%u", (long)getpid(),
 	    pub->serial++);
 	if ((fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644)) == -1)
@@ -421,6 +423,92 @@ fail:
 	unlinkat(dfd, tmp, 0);
 	errno = saved;
 	return -1;
+}
+
+/* Is name one of store()'s temporaries, ".titan.<pid>.<n>"? */
+int
+publish_temp_name(const char *name)
+{
+	const char	*p;
+	int		 i;
+
+	if (strncmp(name, TEMP_PREFIX, strlen(TEMP_PREFIX)) != 0)
+		return 0;
+	p = name + strlen(TEMP_PREFIX);
+	for (i = 0; i < 2; i++) {
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (i == 0 && *p++ != '.')
+			return 0;
+	}
+	return *p == '\0';
+}
+
+/* Is the entry e of d a folder (not a symbolic link to one)? */
+static int
+is_dir(DIR *d, const struct dirent *e)
+{
+	struct stat	 st;
+
+	if (e->d_type != DT_UNKNOWN)
+		return e->d_type == DT_DIR;
+	return fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode);
+}
+
+/* store()'s temporaries in the folder dfd (rel: its path below the
+ * root, for the log) and those below it, removed; dfd is closed */
+static void
+sweep(int dfd, const char *rel, int depth)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 st;
+	char		 sub[PATH_MAX];
+	int		 fd;
+
+	if ((d = fdopendir(dfd)) == NULL) {
+		log_warn("titan: %s", rel);
+		close(dfd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (snprintf(sub, sizeof(sub), "%s/%s", rel, e->d_name) >=
+		    (int)sizeof(sub))
+			continue;
+		if (publish_temp_name(e->d_name)) {
+			/* a regular file only: we made no other kind */
+			if (fstatat(dirfd(d), e->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode))
+				continue;
+			if (unlinkat(dirfd(d), e->d_name, 0) == -1)
+				log_warn("titan: %s", sub);
+			else
+				log_info("titan: removed %s, a write cut "
+				    "short by a stop", sub);
+		} else if (e->d_name[0] != '.' && depth < SITE_DEPTH_MAX &&
+		    is_dir(d, e) && (fd = openat(dirfd(d), e->d_name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) != -1)
+			sweep(fd, sub, depth + 1);
+	}
+	closedir(d);
+}
+
+void
+publish_sweep(struct publish *pub)
+{
+	int	 fd;
+
+	if (!(*pub->conf)->titan_enabled)
+		return;
+	if ((fd = openat((*pub->site)->rootfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		log_warn("titan: %s", (*pub->conf)->root);
+		return;
+	}
+	sweep(fd, (*pub->conf)->root, 0);
 }
 
 /* text with "author: name" in its header, or an HTML page with its

@@ -314,6 +314,46 @@ PY
 	stop_server || fail "exit status"
 }
 
+# A write the master's stop cut short leaves its temporary behind: the
+# next start removes those, and only those
+test_titan_leftovers() {
+	titan_setup
+	C=$TMP/capsule
+	mkdir -p "$C/thoi-su/tai-lieu" "$C/.git" "$TMP/outside"
+	for f in thoi-su/.titan.4242.0 the-thao/bong-da/.titan.1.17 \
+	    thoi-su/tai-lieu/.titan.99.3; do
+		echo half >"$C/$f"
+	done
+	# look-alikes: not the pattern, a hidden folder, a link, a folder
+	for f in thoi-su/.titan.4242 thoi-su/.titan.4242.0.md thoi-su/titan.1.2 \
+	    thoi-su/.titan.x.1 thoi-su/.titan.1.2x .titan.1 .git/.titan.1.2 \
+	    thoi-su/.2026-01-02-x.md.1; do
+		echo keep >>"$C/$f"
+	done
+	echo outside >"$TMP/outside/.titan.5.5"
+	ln -s "$TMP/outside" "$C/thoi-su/lien-ket"
+	ln -s "$TMP/outside/.titan.5.5" "$C/thoi-su/.titan.6.6"
+	mkdir "$C/thoi-su/.titan.7.7"
+	start_server
+	for f in thoi-su/.titan.4242.0 the-thao/bong-da/.titan.1.17 \
+	    thoi-su/tai-lieu/.titan.99.3; do
+		[ ! -e "$C/$f" ] || fail "$f left"
+		expect_log "titan: removed $C/$f, a write cut short by a stop"
+	done
+	for f in thoi-su/.titan.4242 thoi-su/.titan.4242.0.md thoi-su/titan.1.2 \
+	    thoi-su/.titan.x.1 thoi-su/.titan.1.2x .titan.1 .git/.titan.1.2 \
+	    thoi-su/.2026-01-02-x.md.1 thoi-su/.titan.7.7; do
+		[ -e "$C/$f" ] || fail "$f removed"
+	done
+	[ -f "$TMP/outside/.titan.5.5" ] && [ -L "$C/thoi-su/.titan.6.6" ] ||
+		fail "through a link"
+	grep -c 'titan: removed' "$TMP/log" | grep -qx 3 || fail "$(grep 'titan: removed' "$TMP/log")"
+	# the site is served as before
+	gem "gemini://localhost/thoi-su/"
+	expect_status 20
+	stop_server || fail "exit status"
+}
+
 test_titan_concurrent() {
 	titan_setup; start_server
 	i=0
