@@ -42,6 +42,7 @@ enum label {			/* UI strings; [labels] in the ini */
 	L_REPLACE,		/* "Replace" <date> <title> */
 	L_PUBLISHED,		/* "Published": <title>, after an upload */
 	L_NOT_ON_SITE,
+	L_WARNINGS,		/* the scan's, about an upload */
 	L_COUNT
 };
 

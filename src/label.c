@@ -73,6 +73,7 @@ static const struct {
 	[L_PUBLISHED] =		{ "published", "Đã đăng", "Published" },
 	[L_NOT_ON_SITE] =	{ "not_on_site", "Không có trên trang.",
 				  "Not on the site." },
+	[L_WARNINGS] =		{ "warnings", "Cảnh báo", "Warnings" },
 };
 
 const char *

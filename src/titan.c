@@ -457,6 +457,7 @@ publish_result(struct buf *b, const struct gemini_front *g, const char *path)
 	struct site_node	 n;
 	const char		*w, *nl;
 	size_t			 len = strlen(path + 1);
+	int			 nw = 0;
 
 	buf_printf(b, "\n## %s\n\n", path);
 	if (site_find(s, path, &n) == SITE_ARTICLE) {
@@ -470,8 +471,11 @@ publish_result(struct buf *b, const struct gemini_front *g, const char *path)
 		if ((nl = strchr(w, '\n')) == NULL)
 			break;
 		if (len > 0 && strncmp(w, path + 1, len) == 0 &&
-		    (w[len] == '.' || w[len] == ':'))
+		    (w[len] == '.' || w[len] == ':')) {
+			if (nw++ == 0)
+				buf_printf(b, "\n%s:\n", label(g, L_WARNINGS));
 			buf_printf(b, "* %.*s\n", (int)(nl - w), w);
+		}
 	}
 }
 
@@ -501,6 +505,10 @@ publish_page(struct gemini_front *g, struct conn *c,
 		publish_result(&b, g, req->query);
 	for (i = 0; i < s->ncats; i++)
 		publish_category(&b, g, w.author, s->cats[i], today);
+	/* back to the site, to see the article as readers do */
+	buf_puts(&b, "\n=> ");
+	origin(&b, &g->host, "gemini");
+	buf_printf(&b, "/ %s\n", label(g, L_HOME));
 	rep->status = ST_OK;
 	rep->kind = REPLY_DOCUMENT;
 	render_meta(&g->sv->rctx, rep->meta, sizeof(rep->meta));

@@ -185,6 +185,8 @@ test_titan_publish() {
 	up dung "gemini://localhost:$GP/publish?/thoi-su/2026-01-07-hen"
 	expect_body "thoi-su/2026-01-07-hen.md: lang 'vi_VN!' is not a language tag"
 	expect_body "=> gemini://localhost:$GP/thoi-su/2026-01-07-hen Đã đăng: Hẹn gặp"
+	expect_body "Cảnh báo:"
+	expect_body "=> gemini://localhost:$GP/ Trang chủ"
 	up dung "gemini://localhost:$GP/publish?/thoi-su/khong-co"
 	expect_body "Không có trên trang."
 	alive
@@ -208,6 +210,8 @@ replace = Rewrite"
 	printf '%s' "$BODY" | grep -q 'Đăng\|Replace' && fail "not English: $BODY"
 	up dung "gemini://localhost:$GP/publish?/thoi-su/nowhere"
 	expect_body "Not on the site."
+	expect_body "=> gemini://localhost:$GP/ Home"
+	printf '%s' "$BODY" | grep -q 'Warnings' && fail "warnings: $BODY"
 	stop_server || fail "exit status"
 }
 

@@ -79,5 +79,6 @@ main(void)
 	CHECK_STR(label_default(L_NOT_ON_SITE, "fr"), "Not on the site.");
 	CHECK_INT(label_find("publish_help"), L_PUBLISH_HELP);
 	CHECK_INT(label_find("publish_"), -1);
+	CHECK_STR(label_default(L_WARNINGS, "vi"), "Cảnh báo");
 	return t_done("test_label");
 }
