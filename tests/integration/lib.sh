@@ -110,10 +110,11 @@ redis_stop() {
 	RPID=
 }
 
-# gen_cert DIR: an ECDSA P-256 certificate for localhost, made now
+# gen_cert DIR [NAME]: an ECDSA P-256 certificate for NAME (localhost),
+# made now
 gen_cert() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-	    -nodes -days 365 -subj /CN=localhost -keyout "$1/key.pem" \
+	    -nodes -days 365 -subj "/CN=${2:-localhost}" -keyout "$1/key.pem" \
 	    -out "$1/cert.pem" 2>/dev/null
 }
 

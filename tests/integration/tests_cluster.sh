@@ -602,3 +602,17 @@ test_cluster_whole_instance_killed() {
 	[ "$lost" -ge $((-FAILED)) ] || fail "$((-lost)) visits counted twice"
 	[ "$lost" -le "$since" ] || fail "lost $lost visits, more than the $since answered since before its last flush"
 }
+
+# the instance's bantin.ini of docs/cluster.md, its files and addresses
+# made local, is one bantin -n takes
+test_cluster_guide_bantin_ini() {
+	setup
+	awk '/^```ini$/ { n++; f = n == 1; next } /^```$/ { f = 0 } f' docs/cluster.md |
+	    sed -e "s|/etc/bantin/|$TMP/|; s|/srv/bantin|$TMP/capsule|" \
+	    -e 's|10\.0\.0\.1[0-9]|127.0.0.1|; s|10\.0\.0\.20|127.0.0.1|' \
+	    -e "/^\\[server\\]/a state_dir = $TMP/state" >"$TMP/guide.ini"
+	grep -q '^backend = redis' "$TMP/guide.ini" || fail "no bantin.ini in docs/cluster.md"
+	(umask 077 && openssl rand -hex 32 >"$TMP/ticket.key")
+	gen_cert "$TMP" news.example.org
+	"$BANTIN" -n -c "$TMP/guide.ini" >"$TMP/n.out" 2>&1 || fail "bantin -n: $(cat "$TMP/n.out")"
+}
