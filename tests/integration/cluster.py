@@ -9,14 +9,19 @@ usage:
   cluster.py resume-n PORT N
       A session from one connection, offered on N more (each one's own
       renewed ticket kept for the next); prints "resumed K/N".
-  cluster.py load GEMINI_PORT GOPHER_PORT N CONC TAG [PROGRESS]
+  cluster.py load [--from ADDR,...] [--paths PATH,...] GEMINI_PORT
+                  GOPHER_PORT N CONC TAG [PROGRESS]
       N Gemini requests (gemini://localhost/?TAG-g-I) and N Gopher ones
-      (/?TAG-h-I), CONC at a time. An attempt that fails the way a
+      (/?TAG-h-I), CONC at a time. --paths: request I asks for the I-th
+      of PATHS in turn (PATH?TAG-g-I), and each path's answered requests
+      are printed ("path PATH answered K"); --from: the connections
+      come from these local addresses in turn (127.0.0.1, 127.0.0.2:
+      the readers a balancer must name). An attempt that fails the way a
       dropped connection fails (refused, reset, closed with nothing, a
       Gemini reply without close_notify, a Gopher menu without its end
       line) is tried again after a short pause, as a reader's client
       would, up to 5 times; any other answer (a status that is not 20,
-      a malformed menu) is wrong and never retried. PROGRESS, if given,
+      a Gopher error) is wrong and never retried. PROGRESS, if given,
       is a file that holds the number answered so far. Prints
       "answered A/T, failed attempts F, wrong W, in flight at most C"
       and each failed or wrong attempt on stderr.
@@ -45,10 +50,15 @@ class Dropped(Exception):
     """what a client sees of a connection that went away: try again"""
 
 
-def gemini(port, path, session=None):
+def connect(port, src):
+    return socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT,
+                                    source_address=(src, 0) if src else None)
+
+
+def gemini(port, path, session=None, src=None):
     """(reply, session, reused); Dropped if it was cut short"""
     try:
-        raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        raw = connect(port, src)
     except OSError as e:
         raise Dropped("connect: %s" % e)
     try:
@@ -66,9 +76,9 @@ def gemini(port, path, session=None):
     return out, sess, reused
 
 
-def gopher(port, selector):
+def gopher(port, selector, src=None):
     try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        s = connect(port, src)
         s.sendall((selector + "\r\n").encode())
         out = read_all(s)
         s.close()
@@ -106,6 +116,7 @@ class Load:
         self.answered = self.failed = self.wrong = 0
         self.flight = self.most = 0
         self.progress = progress
+        self.paths = {}         # path: requests answered
 
     def _count(self, field, n=1):
         with self.lock:
@@ -118,13 +129,13 @@ class Load:
                     f.write("%d\n" % self.answered)
                 os.replace(self.progress + ".new", self.progress)
 
-    def attempt(self, what, port, arg):
+    def attempt(self, what, port, arg, src):
         """the reply, or None if the connection was dropped"""
         self._count("flight")
         try:
             if what == "g":
-                return gemini(port, arg)[0]
-            return gopher(port, arg)
+                return gemini(port, arg, src=src)[0]
+            return gopher(port, arg, src)
         except Dropped as e:
             self._count("failed")
             print("failed: %s %s: %s" % (what, arg, e), file=sys.stderr)
@@ -132,33 +143,44 @@ class Load:
         finally:
             self._count("flight", -1)
 
-    def one(self, what, port, arg):
+    def one(self, what, port, arg, src):
         for t in range(TRIES):
-            out = self.attempt(what, port, arg)
+            out = self.attempt(what, port, arg, src)
             if out is None:
                 time.sleep(0.2 * (t + 1))
                 continue
-            ok = out.startswith(b"20 " if what == "g" else b"i")
+            # a Gopher menu or text; an error is a menu of one "3" item
+            ok = (out.startswith(b"20 ") if what == "g"
+                  else not out.startswith(b"3"))
             if not ok:
                 self._count("wrong")
                 print("wrong: %s %s: %r" % (what, arg, out[:80]),
                       file=sys.stderr)
                 return
+            with self.lock:
+                path = arg.split("?")[0]
+                self.paths[path] = self.paths.get(path, 0) + 1
             self._count("answered")
             return
 
 
-def load(gport, hport, n, conc, tag, progress=None):
+def load(gport, hport, n, conc, tag, progress=None, paths=("/",),
+         sources=(None,)):
     ld = Load(progress)
     jobs = []
     for i in range(n):
-        jobs.append(("g", gport, "/?%s-g-%d" % (tag, i)))
-        jobs.append(("h", hport, "/?%s-h-%d" % (tag, i)))
+        path = paths[i % len(paths)]
+        # every source asks for every path
+        src = sources[i // len(paths) % len(sources)]
+        jobs.append(("g", gport, "%s?%s-g-%d" % (path, tag, i), src))
+        jobs.append(("h", hport, "%s?%s-h-%d" % (path, tag, i), src))
     with ThreadPoolExecutor(max_workers=conc) as pool:
         for j in jobs:
             pool.submit(ld.one, *j)
     print("answered %d/%d, failed attempts %d, wrong %d, in flight at most %d"
           % (ld.answered, len(jobs), ld.failed, ld.wrong, ld.most))
+    for path in sorted(ld.paths):
+        print("path %s answered %d" % (path, ld.paths[path]))
     return 0
 
 
@@ -169,8 +191,14 @@ def main():
     if a[0] == "resume-n":
         return resume_n(int(a[1]), int(a[2]))
     if a[0] == "load":
-        return load(int(a[1]), int(a[2]), int(a[3]), int(a[4]), a[5],
-                    a[6] if len(a) > 6 else None)
+        opt = {}
+        a = a[1:]
+        while a and a[0] in ("--from", "--paths"):
+            opt["sources" if a[0] == "--from" else "paths"] = \
+                tuple(a[1].split(","))
+            a = a[2:]
+        return load(int(a[0]), int(a[1]), int(a[2]), int(a[3]), a[4],
+                    a[5] if len(a) > 5 else None, **opt)
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -84,10 +84,37 @@ EOT
 	ln -s "$TMP" "$d/thoi-su/leakdir"
 }
 
-# gen_cert DIR: an ECDSA P-256 certificate for localhost, made now
+# Redis for a test: redis-server on port RP, started and stopped by its
+# PID (RPID), its append-only file fsynced at every write in
+# $TMP/redis, so that a restart, even after a SIGKILL, keeps its data.
+# No other Redis is touched.
+rcli() { redis-cli -p "$RP" "$@"; }
+redis_up() { [ "$(rcli ping 2>/dev/null)" = PONG ]; }
+
+# redis_start: redis-server on $RP, its data in $TMP/redis; RPID
+redis_start() {
+	command -v redis-server >/dev/null || fail "no redis-server: tools/deps.sh installs it"
+	mkdir -p "$TMP/redis"
+	redis-server --port "$RP" --bind 127.0.0.1 --save "" \
+	    --appendonly yes --appendfsync always --dir "$TMP/redis" \
+	    --daemonize no >>"$TMP/redis.log" 2>&1 &
+	RPID=$!
+	HELPERS="$HELPERS $RPID"
+	wait_for 30 redis_up || fail "redis-server: $(tail -n 5 "$TMP/redis.log")"
+}
+
+# redis_stop [SIGNAL]: stop our redis-server and wait for it
+redis_stop() {
+	kill -"${1:-TERM}" "$RPID"
+	wait "$RPID" 2>/dev/null || true
+	RPID=
+}
+
+# gen_cert DIR [NAME]: an ECDSA P-256 certificate for NAME (localhost),
+# made now
 gen_cert() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-	    -nodes -days 365 -subj /CN=localhost -keyout "$1/key.pem" \
+	    -nodes -days 365 -subj "/CN=${2:-localhost}" -keyout "$1/key.pem" \
 	    -out "$1/cert.pem" 2>/dev/null
 }
 

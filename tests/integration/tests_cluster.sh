@@ -239,7 +239,7 @@ served() {
 # the ids of the requests of a load (TAG) answered, one a line, from
 # every instance's log
 answered_ids() {
-	cat "$TMP"/i*/log | grep -o " 20 /?$1-[gh]-[0-9]* " | sort
+	cat "$TMP"/i*/log | grep -o " 20 [^ ]*?$1-[gh]-[0-9]* " | sort
 }
 
 test_cluster_tickets_resume() {
@@ -401,4 +401,218 @@ test_cluster_guide_haproxy_config() {
 	} >"$TMP/haproxy.cfg"
 	grep -q '^backend gemini' "$TMP/haproxy.cfg" || fail "no configuration in docs/cluster.md"
 	haproxy -dW -c -f "$TMP/haproxy.cfg" >"$TMP/c.out" 2>&1 || fail "haproxy -c: $(cat "$TMP/c.out")"
+}
+
+# The whole: Redis, HAProxy in front sending PROXY v2 headers from
+# 127.0.0.3 (the only address in proxy_from, so that a log line naming
+# it is HAProxy's, not a reader's), two instances counting in Redis
+# under one prefix, readers at 127.0.0.1 and 127.0.0.2 asking for the
+# home page and three articles over both protocols.
+WHOLE_PATHS=/,/thoi-su/2020-05-21-chi-bo-dai-hoi,/thoi-su/2021-03-04-giao-thong,/the-thao/bong-da/2022-07-01-giai-phuong
+
+whole_setup() {
+	RP=$(free_ports 1)
+	cluster_setup 2 "[server]
+proxy_from = 127.0.0.3
+[gemini]
+proxy_protocol = yes
+[gopher]
+proxy_protocol = yes
+[counter]
+backend = redis
+redis = 127.0.0.1:$RP
+redis_prefix = w:"
+	for _cj in $INSTANCES; do
+		echo "instance = i$_cj" >>"$TMP/i$_cj/t.ini"
+		sed -i "/^\[server\]/a access_log = $TMP/i$_cj/access.log" "$TMP/i$_cj/t.ini"
+	done
+	redis_start
+	cluster_start
+	lb_config "send-proxy-v2 source 127.0.0.3"
+	lb_start
+}
+
+# whole_load N TAG: N requests over each protocol through HAProxy, in
+# the background (LOAD); whole_load_end waits for it and sets ANSWERED,
+# FAILED (attempts) and MOST (in flight at most), every one answered
+whole_load() {
+	$CLUSTER load --from 127.0.0.1,127.0.0.2 --paths "$WHOLE_PATHS" \
+	    "$LB_GP" "$LB_HP" "$1" 4 "$2" "$TMP/progress" >"$TMP/load.out" 2>"$TMP/load.err" &
+	LOAD=$!
+	HELPERS="$HELPERS $LOAD"
+}
+
+whole_load_end() {
+	wait "$LOAD" || fail "load: $(cat "$TMP/load.err")"
+	cat "$TMP/load.out"
+	set -- $(sed -n 's/^answered \([0-9]*\)\/\([0-9]*\), failed attempts \([0-9]*\), wrong \([0-9]*\), in flight at most \([0-9]*\)$/\1 \2 \3 \4 \5/p' "$TMP/load.out")
+	[ $# -eq 5 ] || fail "load: $(cat "$TMP/load.out")"
+	[ "$1" -eq "$2" ] && [ "$4" -eq 0 ] || fail "answered $1 of $2, $4 wrong: $(head -n 5 "$TMP/load.err")"
+	ANSWERED=$1 FAILED=$3 MOST=$5
+}
+
+# answered_path PATH: the load's answered requests of PATH
+answered_path() {
+	sed -n "s|^path $1 answered \\([0-9]*\\)\$|\\1|p" "$TMP/load.out"
+}
+
+# journal_empty I...: the counter file of each instance holds no batch
+# and no count unsent: all it counted is in Redis
+journal_empty() {
+	for _cj; do
+		[ -f "$TMP/i$_cj/state/counters" ] || return 1
+		! grep -q '^batch \|^unsent ' "$TMP/i$_cj/state/counters" || return 1
+	done
+}
+
+# counts_settled I...: instances I have sent all they counted, and
+# Redis's total stays for 2 s
+counts_settled() {
+	journal_empty "$@" || return 1
+	_s=$(rcli get w:site)
+	sleep 2
+	journal_empty "$@" && [ "$(rcli get w:site)" = "$_s" ]
+}
+
+# expect_counts SITE [PATH VIEWS]...: Redis holds exactly these counts,
+# each article's views as its answered requests (every page counts a
+# visit, an article a view of its own; both protocols alike)
+expect_counts() {
+	[ "$(rcli get w:site)" = "$1" ] || fail "Redis has $(rcli get w:site) visits, the readers were answered $1 times"
+	shift
+	while [ $# -gt 0 ]; do
+		[ "$(rcli hget w:views "$1")" = "$2" ] || fail "Redis has $(rcli hget w:views "$1") views of $1, answered $2"
+		shift 2
+	done
+}
+
+# answered_views: "PATH VIEWS" for each article, from the load's tally
+answered_views() {
+	for _p in $(echo "$WHOLE_PATHS" | tr , ' '); do
+		[ "$_p" = / ] || echo "$_p $(answered_path "$_p")"
+	done
+}
+
+# whole_logs_name_readers TAG: every request of the load is logged (log
+# and access log) under the reader's address, 127.0.0.1 or 127.0.0.2,
+# both of them on both protocols; HAProxy's 127.0.0.3 only on its
+# health checks' lines (a search prompt, the caps file: LOCAL headers)
+whole_logs_name_readers() {
+	cat "$TMP"/i*/log >"$TMP/all.log"
+	cat "$TMP"/i*/access.log >"$TMP/all.access"
+	for p in gemini gopher; do
+		for a in 127.0.0.1 127.0.0.2; do
+			grep -q "$p $a 20 [^ ]*?$1-" "$TMP/all.log" || fail "no $p request from $a logged"
+		done
+	done
+	! grep "?$1-" "$TMP/all.log" | grep -v ': \(gemini\|gopher\) 127\.0\.0\.[12] 20 ' ||
+		fail "a request logged under another address"
+	! grep '127\.0\.0\.3' "$TMP/all.log" | grep -v ' 127\.0\.0\.3 \(10 /search\|51 /caps\.txt\) ' ||
+		fail "HAProxy's address in the log"
+	grep -q "^127\.0\.0\.2 .*?$1-" "$TMP/all.access" || fail "access log: $(head -n 3 "$TMP/all.access")"
+	! grep '127\.0\.0\.3' "$TMP/all.access" | grep -v '/search\|/caps\.txt' ||
+		fail "HAProxy's address in the access log"
+}
+
+# Redis is killed mid-load and started again on its folder: pages are
+# answered meanwhile, the counts wait, and Redis ends with every
+# answered request counted exactly once; the log names the readers;
+# sessions resume through HAProxy whichever instance a connection
+# reaches
+test_cluster_whole_redis_restart() {
+	whole_setup
+	whole_load 1000 r
+	wait_for 120 answered_at_least 500 || fail "load: $(answered) answered"
+	redis_stop KILL
+	at=$(answered)
+	wait_for 60 answered_at_least $((at + 100)) || fail "load without Redis: $(answered) answered"
+	for i in $INSTANCES; do
+		wait_for 30 instance_log_has "$i" "counts wait in memory" || fail "instance $i: Redis's absence not logged"
+	done
+	[ "$(answered)" -lt 2000 ] || fail "the load was over before Redis came back"
+	redis_start
+	whole_load_end
+	[ "$FAILED" -eq 0 ] || fail "$FAILED attempts failed: $(head -n 3 "$TMP/load.err")"
+	# each request one log line, on one instance or the other
+	[ "$(answered_ids r | uniq | wc -l)" -eq 2000 ] || fail "not every request in a log"
+	[ -z "$(answered_ids r | uniq -d)" ] || fail "answered twice: $(answered_ids r | uniq -d | head -n 3)"
+	out=$($CLUSTER resume-n "$LB_GP" 20)
+	[ "$out" = "resumed 20/20" ] || fail "through HAProxy: $out"
+	wait_for 120 counts_settled $INSTANCES || fail "counts not settled: $(rcli get w:site)"
+	# resume-n asked for the home page 21 times
+	expect_counts $((ANSWERED + 21)) $(answered_views)
+	for i in $INSTANCES; do
+		instance_log_has "$i" "answers again" || fail "instance $i: Redis's return not logged"
+	done
+	whole_logs_name_readers r
+}
+
+# journal_adds I [PATH]: what instance I's counter file holds that Redis
+# lacks, of the site's visits or of PATH's views: its pending batch, if
+# Redis has not applied that number, and its counts in no batch yet
+journal_adds() {
+	awk -v name="i$1" -v path="${2:-}" -v applied="$(rcli get "w:batch:i$1")" '
+	$1 == "batch" && $2 == name { live = $3 > applied + 0; if (path == "" && live) n += $4; next }
+	$1 == "batch" && path != "" && $3 == path && live { n += $2 }
+	$1 == "unsent" && NF == 2 && path == "" { n += $2 }
+	$1 == "unsent" && NF == 3 && $3 == path { n += $2 }
+	END { print n + 0 }' "$TMP/i$1/state/counters"
+}
+
+# written_since I STAMP: instance I's counter file is not the one
+# stamp_of gave STAMP: a flush has written it since
+stamp_of() { stat -c '%i %y' "$TMP/i$1/state/counters"; }
+written_since() { [ "$(stamp_of "$1")" != "$2" ]; }
+
+# An instance is SIGKILLed mid-load, HAProxy sends the rest to the
+# other, and it is started again as an operator would. What its counter
+# file held (the pending batch, the counts unsent) reaches Redis once;
+# what it had counted in memory since its last flush is lost, no more.
+# The kill comes right after a flush: what it loses was counted after
+# a moment the test notes before that flush, and so answered after it.
+test_cluster_whole_instance_killed() {
+	whole_setup
+	whole_load 1000 k
+	wait_for 120 answered_at_least 500 || fail "load: $(answered) answered"
+	stamp=$(stamp_of 2) before=$(answered)
+	wait_for 60 written_since 2 "$stamp" || fail "instance 2 did not flush"
+	in_instance 2 instance_kill || fail "kill instance 2"
+	since=$(($(answered) - before))
+	[ "$(answered)" -lt 2000 ] || fail "the load was over before the kill"
+	wait_for 60 lb_down gemini/i2 gopher/i2 || fail "HAProxy: $(lb_servers)"
+	whole_load_end
+	[ "$FAILED" -le "$MOST" ] || fail "$FAILED failed attempts, $MOST in flight at most"
+	# instance 1's counts all in Redis; instance 2's journal waits
+	wait_for 120 counts_settled 1 || fail "instance 1's counts not settled"
+	site=$(rcli get w:site) adds=$(journal_adds 2)
+	set --
+	for p in $(answered_views | cut -d' ' -f1); do
+		set -- "$@" "$p" $(($(rcli hget w:views "$p") + $(journal_adds 2 "$p")))
+	done
+	in_instance 2 start_server || fail "instance 2 did not start again"
+	wait_for 60 lb_up 4 || fail "HAProxy: $(lb_servers)"
+	wait_for 120 counts_settled $INSTANCES || fail "counts not settled"
+	expect_counts $((site + adds)) "$@"
+	# the requests counted in memory and lost; a negative number would
+	# be requests counted whose answer the client never had (it tried
+	# again, and was counted again)
+	final=$(rcli get w:site)
+	lost=$((ANSWERED - final))
+	echo "journal of the killed instance: $adds visits; lost $lost of $ANSWERED; answered between the moment before its last flush and the kill: $since; failed attempts $FAILED"
+	[ "$lost" -ge $((-FAILED)) ] || fail "$((-lost)) visits counted twice"
+	[ "$lost" -le "$since" ] || fail "lost $lost visits, more than the $since answered since before its last flush"
+}
+
+# the instance's bantin.ini of docs/cluster.md, its files and addresses
+# made local, is one bantin -n takes
+test_cluster_guide_bantin_ini() {
+	setup
+	awk '/^```ini$/ { n++; f = n == 1; next } /^```$/ { f = 0 } f' docs/cluster.md |
+	    sed -e "s|/etc/bantin/|$TMP/|; s|/srv/bantin|$TMP/capsule|" \
+	    -e 's|10\.0\.0\.1[0-9]|127.0.0.1|; s|10\.0\.0\.20|127.0.0.1|' \
+	    -e "/^\\[server\\]/a state_dir = $TMP/state" >"$TMP/guide.ini"
+	grep -q '^backend = redis' "$TMP/guide.ini" || fail "no bantin.ini in docs/cluster.md"
+	(umask 077 && openssl rand -hex 32 >"$TMP/ticket.key")
+	gen_cert "$TMP" news.example.org
+	"$BANTIN" -n -c "$TMP/guide.ini" >"$TMP/n.out" 2>&1 || fail "bantin -n: $(cat "$TMP/n.out")"
 }

@@ -1,9 +1,9 @@
 # tests_redis.sh: [counter] backend = redis. Each test starts its own
-# redis-server on a free loopback port, its append-only file (fsynced
-# at every write) in the scratch folder so that a restart keeps its
-# data, and stops it by PID; no other Redis is touched. The counts in
-# Redis and on the pages must be exact: none lost, none counted twice,
-# whatever happens to Redis or to bantin.
+# redis-server (lib.sh's redis_start) on a free loopback port, its
+# append-only file (fsynced at every write) in the scratch folder so
+# that a restart keeps its data, and stops it by PID; no other Redis is
+# touched. The counts in Redis and on the pages must be exact: none
+# lost, none counted twice, whatever happens to Redis or to bantin.
 
 ART=/thoi-su/2020-05-21-chi-bo-dai-hoi
 
@@ -15,27 +15,6 @@ redis = 127.0.0.1:${RPORT:=$(free_ports 1)}
 redis_prefix = t:
 $1"
 	RP=$RPORT
-}
-
-rcli() { redis-cli -p "$RP" "$@"; }
-redis_up() { [ "$(rcli ping 2>/dev/null)" = PONG ]; }
-
-# redis_start: redis-server on $RP, its data in $TMP/redis; RPID
-redis_start() {
-	mkdir -p "$TMP/redis"
-	redis-server --port "$RP" --bind 127.0.0.1 --save "" \
-	    --appendonly yes --appendfsync always --dir "$TMP/redis" \
-	    --daemonize no >>"$TMP/redis.log" 2>&1 &
-	RPID=$!
-	HELPERS="$HELPERS $RPID"
-	wait_for 30 redis_up || fail "redis-server: $(tail -n 5 "$TMP/redis.log")"
-}
-
-# redis_stop [SIGNAL]: stop our redis-server and wait for it
-redis_stop() {
-	kill -"${1:-TERM}" "$RPID"
-	wait "$RPID" 2>/dev/null || true
-	RPID=
 }
 
 # hits GEMINI GOPHER: that many requests of the home page and as many of
