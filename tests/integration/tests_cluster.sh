@@ -387,7 +387,12 @@ test_cluster_haproxy_kill() {
 	a=$(served 1 "/?k-") b=$(served 2 "/?k-")
 	echo "answered before the kill: $before to $killed; instance 1 $a, instance 2 $b"
 	[ "$b" -ge 10 ] || fail "instance 2 answered $b before it died"
-	[ "$(answered_ids k | uniq | wc -l)" -eq 1000 ] || fail "not every request in a log"
+	# a worker killed between its reply and its log line (log lines
+	# are written in batches) takes that line with it: only those of
+	# the requests in flight when it died may be missing
+	n=$(answered_ids k | uniq | wc -l)
+	[ "$n" -le 1000 ] && [ "$n" -ge $((1000 - $5)) ] ||
+		fail "$n of 1000 requests in a log, $5 in flight at most"
 }
 
 # the HAProxy configuration of docs/cluster.md, after a global section
