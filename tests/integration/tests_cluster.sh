@@ -76,18 +76,6 @@ instance_stop() {
 	PID=
 }
 
-# instance_kill: the instance in_instance names dies at once, as on a
-# crash or a power cut: SIGKILL to its master first (so that no worker
-# is started again), then its parent, key process and workers
-instance_kill() {
-	_km=$(master_pid) _kk=$(key_pids) _kw=$(worker_pids)
-	[ -n "$_km" ] && [ -n "$_kw" ] || return 1
-	kill -KILL $_km "$PID" $_kk $_kw
-	wait "$PID" 2>/dev/null
-	PID=
-	wait_for 30 gone $_km $_kk $_kw
-}
-
 # instance_log_has I TEXT: instance I's log holds TEXT
 instance_log_has() {
 	grep -qF -- "$2" "$TMP/i$1/log"
@@ -365,7 +353,7 @@ test_cluster_haproxy_kill() {
 	HELPERS=$!
 	wait_for 120 answered_at_least 150 || fail "load: $(answered) answered"
 	before=$(answered)
-	in_instance 2 instance_kill || fail "kill instance 2"
+	in_instance 2 kill_server || fail "kill instance 2"
 	# mid-load: many requests were still to come
 	killed=$(answered)
 	[ "$killed" -le 900 ] || fail "the load was over ($killed answered) before the kill"
