@@ -2,21 +2,50 @@
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
  * counter.c: the site visit counter and the per-article view counters,
- * in memory and in the counter file. Workers count in a shared
- * anonymous mapping made by the master before it forks them: one slot
- * per article plus one for the site, each a base (the total when the
- * mapping was made) and a delta that workers bump with an atomic add,
- * with no lock and no system call. The master alone keeps the totals
- * per path (private memory) and writes the file. It folds a mapping's
- * deltas into the totals on flush, bind and retire, remembering how
- * much of each delta it has already taken, so no hit is counted twice
- * or lost. This file knows nothing of sockets or of the site's pages.
+ * in memory, in the counter file and in the counts files beside it.
+ * Workers count in a mapping the master makes before it forks them,
+ * one per generation of workers: a file, "<file>.counts.<N>", mapped
+ * shared (counter_map.c), with one slot per article plus one for the
+ * site, each a base (the total when the mapping was made) and a delta
+ * that workers bump with an atomic add, with no lock and no system
+ * call. The master alone keeps the totals per path (private memory)
+ * and writes the counter file. It folds a mapping's deltas into the
+ * totals on flush, bind and retire, remembering how much of each delta
+ * it has already taken (seen), so no hit is counted twice or lost.
+ * This file knows nothing of sockets or of the site's pages.
+ *
+ * No kill loses a count. The pages of a shared file mapping are the
+ * file's, in the page cache: what a process wrote there outlives it,
+ * whether SIGKILL, the OOM killer or a crash ends it, master or worker.
+ * A kernel crash or a power cut can lose what the kernel had not
+ * written back to the disk: at most the counts since the last flush,
+ * which writes the counts files back (msync) before the counter file.
+ * A flush is not per hit: a worker's count stays a memory write.
+ *
+ * Exactly once: the counter file carries its number ("flush N"), and
+ * each counts file two columns of seen amounts, each tagged with the
+ * number of the counter file it was written for. Before counter file N
+ * is renamed into place, the master writes every generation's seen
+ * amounts into its column not tagged N - 1 (the file on disk) and tags
+ * it N: whatever stops the master, the column tagged with the number
+ * of the counter file on disk says what that file holds of the deltas.
+ * At start (counter_open), each counts file adds delta - seen of that
+ * column to the totals, and to the unsent counts if it was counting
+ * into the Redis backend's journal; then it waits, like a retired
+ * generation, for a flush to hold all its counts, and is removed after
+ * that flush's rename. One whose columns are both older than the
+ * counter file was in it whole (a removal cut short): it adds nothing.
+ * A start killed in turn finds the same files and the same counter
+ * file, and takes the same counts. When no counts file can be made (a
+ * full disk, a folder that is not there yet), a generation counts in
+ * anonymous memory, as bantin did before counts files, and says so.
  *
  * The counter file is plain UTF-8 text, one record a line:
  *
  *	# bantin counters: site visits, then views per article path
  *	site 31717415
  *	63 /thoi-su/2020-05-21-chi-bo-dai-hoi
+ *	flush 4127
  *	end 1
  *
  * - blank lines, and lines whose first non-blank character is "#", are
@@ -27,6 +56,8 @@
  * - "<N> <path>" is the view count of the article at path; a path
  *   starts with "/" and appears once; a space, "%" or a control
  *   character in it is written %XX ("/thoi-su/a%20b");
+ * - "flush <N>", once, after the site line: the number of this write of
+ *   the file, which the counts files' columns are tagged with (none: 0);
  * - "end <N>" ends the file: N is the number of article lines above
  *   it, and nothing but blank lines and comments may follow;
  * - N is a decimal number from 0 to 18446744073709551615.
@@ -47,8 +78,9 @@
  * end line from then on, and makes "<file>.1" at its second flush.
  *
  * bantin writes the site line, then the paths in byte order, leaving
- * out zero counts, then the end line; counts of paths that are no
- * longer in the site (a renamed or removed article) are kept.
+ * out zero counts, then the journal's lines, the flush line and the
+ * end line; counts of paths that are no longer in the site (a renamed
+ * or removed article) are kept.
  */
 
 #include <sys/mman.h>
@@ -997,10 +1029,18 @@ adopt(struct counter *c, const char *path, unsigned id, char *err,
 	    sizeof(*g->ent))) == NULL || (g->seen = calloc(g->nslots ?
 	    g->nslots : 1, sizeof(*g->seen))) == NULL)
 		goto nomem;
-	for (i = 0, p = g->map.strs; i < g->nslots; i++, p += strlen(p) + 1)
+	for (i = 0, p = g->map.strs; i < g->nslots; i++, p += strlen(p) + 1) {
+		/* what the counter file could not hold is damage */
+		if (p[0] != '/' || strlen(p) >= PATH_MAX) {
+			log_warnx("%s: slot %zu: not an article's path: "
+			    "damaged, left as it is", path, i);
+			gen_free(g);
+			return 0;
+		}
 		if ((g->ent[i] = lookup(c, p, strlen(p))) == (size_t)-1 &&
 		    (g->ent[i] = insert(c, p, strlen(p))) == (size_t)-1)
 			goto nomem;
+	}
 	kind = cmap_seen(&g->map, c->seq, &col);
 	if (kind == CMAP_SEEN_ALL)
 		col = NULL;

@@ -192,6 +192,9 @@ test_redis_killed_before_flush() {
 	hits 10 7
 	kill_server || fail "kill"
 	[ -z "$(rcli get t:site)" ] || fail "sent before the kill: $(rcli get t:site)"
+	# -C import sees them too, not yet sent
+	if "$BANTIN" -c "$TMP/t.ini" -C import >"$TMP/out" 2>&1; then fail "imported"; fi
+	grep -q "not yet sent to Redis" "$TMP/out" || fail "import said: $(cat "$TMP/out")"
 	start_server
 	expect_redis 34 17
 	page_shows 34

@@ -327,6 +327,19 @@ static const struct {
 	    0 },
 	{ "# c\n5 /a\nsite 1\n", 0,
 	    "2: article count before the \"site\" line", 0, NULL, 0 },
+	/* the flush number, which counts files' columns are tagged with */
+	{ "site 5\n7 /a\nflush 12\nend 1\n", 0, NULL, 5, "/a", 7 },
+	{ "site 5\nflush 0\n7 /a\nend 1\n", 0, NULL, 5, "/a", 7 },
+	{ "flush 3\nsite 5\nend 0\n", 0,
+	    "1: \"flush\" line before the \"site\" line", 0, NULL, 0 },
+	{ "site 5\nflush 3\nflush 4\nend 0\n", 0,
+	    "3: duplicate \"flush\" line (first on line 2)", 0, NULL, 0 },
+	{ "site 5\nflush x\nend 0\n", 0, "2: count is not a decimal number",
+	    0, NULL, 0 },
+	{ "site 5\nflush\nend 0\n", 0, "2: missing count after \"flush\"",
+	    0, NULL, 0 },
+	{ "site 5\nflush 3 4\nend 0\n", 0,
+	    "2: unexpected text after the count", 0, NULL, 0 },
 	/* the Redis backend's journal */
 	{ "site 9\n4 /a\nredis h:1965 7\nbatch h:1965 8 2\nbatch 1 /a\n"
 	    "unsent 3\nunsent 2 /a%20b\nend 6\n", 0, NULL, 9, "/a", 4 },
