@@ -33,8 +33,8 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		convert_html_meta.c convert_html_pick.c convert_html_page.c \
 		convert_txt.c \
 		article.c article_news.c site_load.c site_walk.c \
-		site_entry.c site.c catalog.c search.c counter.c counter_redis.c \
-		render.c \
+		site_entry.c site.c catalog.c search.c counter.c counter_map.c \
+		counter_redis.c render.c \
 		scheme.c route.c mime.c memo.c pagecache.c serve.c authors.c
 FRONT =		gemini.c gopher.c gopher_render.c titan.c
 TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c proxy.c conn.c \
@@ -140,10 +140,10 @@ $(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/article_news.o \
 		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \
 		$(B)/convert_html_page.o $(B)/convert_txt.o \
 		$(B)/gemtext.o $(B)/utf8.o $(B)/zone.o $(B)/buf.o
-$(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
-		$(B)/buf.o
-$(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
+$(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/counter_map.o \
 		$(B)/utf8.o $(B)/log.o $(B)/buf.o
+$(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
+		$(B)/counter_map.o $(B)/utf8.o $(B)/log.o $(B)/buf.o
 $(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
 $(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o $(B)/log.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o

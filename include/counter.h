@@ -1,7 +1,9 @@
 /*
  * counter.h: the site visit counter and per-article view counters.
- * Counts live in a shared anonymous mapping that workers increment
- * atomically; the master owns the counter file and flushes to it.
+ * Counts live in a file mapped shared (counter_map.h) that workers
+ * increment atomically; the master owns the counter file and flushes
+ * to it, and a start after a kill takes in what the mapping holds and
+ * the counter file lacks.
  */
 #ifndef COUNTER_H
 #define COUNTER_H
@@ -17,17 +19,27 @@ struct site;
 /* Read the counter file (a missing file is zero counts, unless
  * "<file>.1" is there). A damaged file, an empty one and one cut short
  * (no "end N" line counting its article lines) are refused: NULL with
- * err "file:line: reason; <how to restore the last good file>". */
+ * err "file:line: reason; <how to restore the last good file>". The
+ * counts files beside it ("<file>.counts.<N>", left by a kill) add
+ * what they counted and the file lacks; one that cannot be read is
+ * refused too. */
 struct counter	*counter_open(const char *file, char *err, size_t errlen);
+/* Whether counts files were found: the next flush writes their counts
+ * into the file and removes them. */
+int		 counter_recovered(const struct counter *);
 void		 counter_free(struct counter *);
 
-/* Master, before forking workers for site: a new shared mapping with a
- * slot per article (sets each article's counter_slot). The previous
+/* Master, before forking workers for site: a new counts file, mapped
+ * shared, with a slot per article (sets each article's counter_slot);
+ * in memory alone if no file can be made (logged). The previous
  * mapping stays valid for the old workers until counter_retire(). */
 int		 counter_bind(struct counter *, struct site *);
 /* Master, once the workers of the previous generation have exited:
- * fold their counts in and unmap it. */
+ * fold their counts in; the next flush removes its file. */
 void		 counter_retire(struct counter *);
+/* Master, at stop, once every worker has exited: the current
+ * generation is retired too. */
+void		 counter_unbind(struct counter *);
 /* The number of the current generation (1 after the first bind), and a
  * finer retire for overlapping reloads: only generations <= gen. */
 unsigned	 counter_generation(const struct counter *);
@@ -44,7 +56,10 @@ unsigned long long counter_path_views(const struct counter *,
 
 /* Master: write the file atomically (temp, fsync, rename, fsync dir),
  * keeping the file it replaces as "<file>.1" when that is the one read
- * or last written. On failure log once, keep the counts, return -1. */
+ * or last written; before the rename, what it holds of each
+ * generation's counts goes into their counts files (msync), and after
+ * it the retired generations' files are removed. On failure log once,
+ * keep the counts, return -1. */
 int		 counter_flush(struct counter *);
 
 /*

@@ -2,21 +2,50 @@
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
  * counter.c: the site visit counter and the per-article view counters,
- * in memory and in the counter file. Workers count in a shared
- * anonymous mapping made by the master before it forks them: one slot
- * per article plus one for the site, each a base (the total when the
- * mapping was made) and a delta that workers bump with an atomic add,
- * with no lock and no system call. The master alone keeps the totals
- * per path (private memory) and writes the file. It folds a mapping's
- * deltas into the totals on flush, bind and retire, remembering how
- * much of each delta it has already taken, so no hit is counted twice
- * or lost. This file knows nothing of sockets or of the site's pages.
+ * in memory, in the counter file and in the counts files beside it.
+ * Workers count in a mapping the master makes before it forks them,
+ * one per generation of workers: a file, "<file>.counts.<N>", mapped
+ * shared (counter_map.c), with one slot per article plus one for the
+ * site, each a base (the total when the mapping was made) and a delta
+ * that workers bump with an atomic add, with no lock and no system
+ * call. The master alone keeps the totals per path (private memory)
+ * and writes the counter file. It folds a mapping's deltas into the
+ * totals on flush, bind and retire, remembering how much of each delta
+ * it has already taken (seen), so no hit is counted twice or lost.
+ * This file knows nothing of sockets or of the site's pages.
+ *
+ * No kill loses a count. The pages of a shared file mapping are the
+ * file's, in the page cache: what a process wrote there outlives it,
+ * whether SIGKILL, the OOM killer or a crash ends it, master or worker.
+ * A kernel crash or a power cut can lose what the kernel had not
+ * written back to the disk: at most the counts since the last flush,
+ * which writes the counts files back (msync) before the counter file.
+ * A flush is not per hit: a worker's count stays a memory write.
+ *
+ * Exactly once: the counter file carries its number ("flush N"), and
+ * each counts file two columns of seen amounts, each tagged with the
+ * number of the counter file it was written for. Before counter file N
+ * is renamed into place, the master writes every generation's seen
+ * amounts into its column not tagged N - 1 (the file on disk) and tags
+ * it N: whatever stops the master, the column tagged with the number
+ * of the counter file on disk says what that file holds of the deltas.
+ * At start (counter_open), each counts file adds delta - seen of that
+ * column to the totals, and to the unsent counts if it was counting
+ * into the Redis backend's journal; then it waits, like a retired
+ * generation, for a flush to hold all its counts, and is removed after
+ * that flush's rename. One whose columns are both older than the
+ * counter file was in it whole (a removal cut short): it adds nothing.
+ * A start killed in turn finds the same files and the same counter
+ * file, and takes the same counts. When no counts file can be made (a
+ * full disk, a folder that is not there yet), a generation counts in
+ * anonymous memory, as bantin did before counts files, and says so.
  *
  * The counter file is plain UTF-8 text, one record a line:
  *
  *	# bantin counters: site visits, then views per article path
  *	site 31717415
  *	63 /thoi-su/2020-05-21-chi-bo-dai-hoi
+ *	flush 4127
  *	end 1
  *
  * - blank lines, and lines whose first non-blank character is "#", are
@@ -27,6 +56,8 @@
  * - "<N> <path>" is the view count of the article at path; a path
  *   starts with "/" and appears once; a space, "%" or a control
  *   character in it is written %XX ("/thoi-su/a%20b");
+ * - "flush <N>", once, after the site line: the number of this write of
+ *   the file, which the counts files' columns are tagged with (none: 0);
  * - "end <N>" ends the file: N is the number of article lines above
  *   it, and nothing but blank lines and comments may follow;
  * - N is a decimal number from 0 to 18446744073709551615.
@@ -47,8 +78,9 @@
  * end line from then on, and makes "<file>.1" at its second flush.
  *
  * bantin writes the site line, then the paths in byte order, leaving
- * out zero counts, then the end line; counts of paths that are no
- * longer in the site (a renamed or removed article) are kept.
+ * out zero counts, then the journal's lines, the flush line and the
+ * end line; counts of paths that are no longer in the site (a renamed
+ * or removed article) are kept.
  */
 
 #include <sys/mman.h>
@@ -69,29 +101,18 @@
 
 #include "buf.h"
 #include "counter.h"
+#include "counter_map.h"
 #include "log.h"
 #include "site.h"
 #include "utf8.h"
 
-#define COUNTER_CACHELINE	64	/* keeps the hot site slot apart */
 #define COUNTER_TAB_MIN		64	/* initial hash table size */
 
-struct cslot {				/* one counter in the shared mapping */
-	unsigned long long	 base;	/* the total less the delta folded;
-					   the master's alone to move */
-	unsigned long long	 delta;	/* hits since, atomic adds */
-};
-
-struct cshm {				/* the shared mapping */
-	struct cslot		 site;
-	/* every hit bumps site; keep article slots off its cache line */
-	char			 pad[COUNTER_CACHELINE - sizeof(struct cslot)];
-	struct cslot		 art[];	/* by article index in the site */
-};
+_Static_assert(COUNTER_INST_MAX <= CMAP_NAME_MAX, "instance names");
 
 struct gen {				/* one generation of workers */
-	struct cshm		*shm;		/* MAP_SHARED, inherited */
-	size_t			 maplen;
+	struct cmap		 map;		/* its counts file */
+	struct cshm		*shm;		/* map's slots, inherited */
 	size_t			 nslots;	/* articles */
 	size_t			*ent;		/* slot -> entry index */
 	unsigned long long	 site_seen;	/* site delta at last fold */
@@ -120,11 +141,16 @@ struct counter {
 	size_t			 tabcap;	/* a power of two */
 	struct gen		*cur;		/* the one being served */
 	struct gen		*old;		/* draining, newest first */
+	struct gen		*done;		/* retired or left by a kill:
+						   removed once a counter file
+						   holds all of their counts */
 	unsigned		 ngen;		/* generations made */
+	unsigned long long	 seq;		/* the counter file's number */
 	int			 warned;	/* flush failure logged */
 	struct stat		 good;		/* the file known good */
 	int			 have_good;	/* ... read or written */
 	int			 warned_prev;	/* file.1 failure logged */
+	int			 warned_map;	/* no counts file, logged */
 	/* the journal of the Redis backend (counter_redis.c): what this
 	 * instance counted that Redis has not acknowledged */
 	int			 journal;	/* counting into unsent */
@@ -141,6 +167,7 @@ struct parsed {				/* what parse() saw */
 	size_t			 redis_line;	/* 0: none */
 	size_t			 batch_line;	/* its header; 0: none */
 	size_t			 site_uline;	/* "unsent N"; 0: none */
+	size_t			 flush_line;	/* 0: none */
 	size_t			 end_line;	/* 0: none */
 	unsigned long long	 end_n;		/* its count */
 };
@@ -177,7 +204,7 @@ static int	 read_file(struct counter *, struct buf *);
 static void	 fold(struct counter *, struct gen *);
 static void	 gen_free(struct gen *);
 static int	 by_path(const void *, const void *);
-static int	 render(struct counter *, struct buf *);
+static int	 render(struct counter *, struct buf *, unsigned long long);
 static int	 write_all(int, const char *, size_t);
 
 /* FNV-1a: short keys, no need for anything stronger here. */
@@ -636,6 +663,29 @@ parse_journal(struct counter *c, struct parsed *pi, size_t line,
 	return -1;
 }
 
+/* "flush N": the number of this write of the file, which the counts
+ * files' columns are tagged with */
+static int
+take_flush(struct counter *c, struct parsed *pi, size_t line,
+    size_t site_line, const char *s, size_t len, char *err, size_t errlen)
+{
+	if (keyword_count(c, line, "flush", s, len, &c->seq, err, errlen) ==
+	    -1)
+		return -1;
+	if (site_line == 0) {
+		perr(err, errlen, c->file, line,
+		    "\"flush\" line before the \"site\" line");
+		return -1;
+	}
+	if (pi->flush_line != 0) {
+		perr(err, errlen, c->file, line, "duplicate \"flush\" line "
+		    "(first on line %zu)", pi->flush_line);
+		return -1;
+	}
+	pi->flush_line = line;
+	return 0;
+}
+
 static int
 parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
     char *err, size_t errlen)
@@ -685,6 +735,7 @@ parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
 			perr(err, errlen, c->file, line,
 			    "unexpected text after the %s",
 			    (n1 == 4 && memcmp(l + s1, "site", 4) == 0) ||
+			    (n1 == 5 && memcmp(l + s1, "flush", 5) == 0) ||
 			    (n1 == 3 && memcmp(l + s1, "end", 3) == 0) ?
 			    "count" : "path");
 			return -1;
@@ -700,6 +751,12 @@ parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
 			}
 			pi->end_line = line;
 			pi->end_n = n;
+			continue;
+		}
+		if (n1 == 5 && memcmp(l + s1, "flush", 5) == 0) {
+			if (take_flush(c, pi, line, site_line, l + s2, n2,
+			    err, errlen) == -1)
+				return -1;
 			continue;
 		}
 		if (n1 == 4 && memcmp(l + s1, "site", 4) == 0) {
@@ -838,31 +895,67 @@ read_file(struct counter *c, struct buf *b)
 	return -1;
 }
 
+/* The counter file's name in its folder. */
+static const char *
+file_base(const struct counter *c)
+{
+	const char	*base = strrchr(c->file, '/');
+
+	return base != NULL ? base + 1 : c->file;
+}
+
+/* A name that starts as a counts file's does, "<file>.counts.<id>":
+ * where the id ends, or NULL. */
+static const char *
+counts_name(const struct counter *c, const char *name, unsigned *id)
+{
+	const char	*base = file_base(c), *p;
+	char		*end;
+	size_t		 blen = strlen(base);
+	unsigned long	 v;
+
+	if (strncmp(name, base, blen) != 0 ||
+	    strncmp(name + blen, ".counts.", 8) != 0)
+		return NULL;
+	p = name + blen + 8;
+	if (*p < '1' || *p > '9')
+		return NULL;
+	errno = 0;
+	v = strtoul(p, &end, 10);
+	if (errno != 0 || v > UINT_MAX)
+		return NULL;
+	*id = (unsigned)v;
+	return end;
+}
+
 /*
  * A process killed during a flush leaves its "<file>.tmp.<pid>" behind
- * (the counter file itself is whole: rename is atomic). Remove those
- * of processes that no longer exist when the counters are opened.
+ * (the counter file itself is whole: rename is atomic), and one killed
+ * while it made a counts file "<file>.counts.<id>.tmp.<pid>" (the
+ * counts file has its name only once whole). Remove those of
+ * processes that no longer exist when the counters are opened.
  */
 static void
 remove_stale(const struct counter *c)
 {
 	DIR		*d;
 	struct dirent	*e;
-	const char	*base, *p;
+	const char	*base = file_base(c), *p, *rest;
 	char		 path[PATH_MAX], *end;
-	size_t		 blen;
+	size_t		 blen = strlen(base);
+	unsigned	 id;
 	long		 pid;
 
-	base = strrchr(c->file, '/');
-	base = base != NULL ? base + 1 : c->file;
-	blen = strlen(base);
 	if ((d = opendir(c->dir)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, base, blen) != 0 ||
-		    strncmp(e->d_name + blen, ".tmp.", 5) != 0)
+		if (strncmp(e->d_name, base, blen) != 0)
 			continue;
-		p = e->d_name + blen + 5;
+		if ((rest = counts_name(c, e->d_name, &id)) == NULL)
+			rest = e->d_name + blen;
+		if (strncmp(rest, ".tmp.", 5) != 0)
+			continue;
+		p = rest + 5;
 		pid = strtol(p, &end, 10);
 		if (end == p || *end != '\0' || pid <= 0 ||
 		    (kill((pid_t)pid, 0) == 0 || errno == EPERM))
@@ -872,6 +965,139 @@ remove_stale(const struct counter *c)
 			unlink(path);
 	}
 	closedir(d);
+}
+
+/* What was taken of a generation's counts, as the column col says (NULL:
+ * all of them); more than its delta is damage, and taken as nothing.
+ * What is left to take. */
+static unsigned long long
+untaken(unsigned long long delta, const unsigned long long *col,
+    unsigned long long *seen, size_t *bad)
+{
+	*seen = col == NULL ? delta : *col;
+	if (*seen > delta) {
+		*seen = delta;
+		(*bad)++;
+	}
+	return delta - *seen;
+}
+
+/*
+ * A counts file left by an instance killed before its flush (or not
+ * yet removed after one): what of its counts the counter file lacks is
+ * added as a fold would have, to the totals and, if its journal was
+ * on, to the unsent counts; it waits in c->done for the next flush,
+ * which writes them and removes it. The column tagged with the counter
+ * file's number says what that file holds of them.
+ */
+static int
+adopt(struct counter *c, const char *path, unsigned id, char *err,
+    size_t errlen)
+{
+	struct gen			*g;
+	const unsigned long long	*col = NULL;
+	const char			*p, *inst = "";
+	char				 why[128];
+	unsigned long long		 visits, views = 0;
+	size_t				 i, bad = 0;
+	int				 r, kind;
+
+	if (id > c->ngen)
+		c->ngen = id;		/* never made again under its name */
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		goto nomem;
+	if ((r = cmap_open(&g->map, path, why, sizeof(why))) == -1) {
+		snprintf(err, errlen, "%s: %s: it holds counts %s may lack: "
+		    "let the user bantin runs as read and write it, then "
+		    "start again", path, strerror(errno), c->file);
+		free(g);
+		return -1;
+	}
+	if (r == 0)
+		inst = cmap_journal(&g->map);
+	if (r == -2 || (*inst != '\0' && !inst_ok(inst, strlen(inst)))) {
+		log_warnx("%s: %s: left as it is; its counts were never "
+		    "flushed (a power cut?), and are lost", path, r == -2 ?
+		    why : "a bad instance name");
+		gen_free(g);
+		return 0;
+	}
+	g->id = id;
+	g->shm = g->map.shm;
+	g->nslots = g->map.nslots;
+	if ((g->ent = reallocarray(NULL, g->nslots ? g->nslots : 1,
+	    sizeof(*g->ent))) == NULL || (g->seen = calloc(g->nslots ?
+	    g->nslots : 1, sizeof(*g->seen))) == NULL)
+		goto nomem;
+	for (i = 0, p = g->map.strs; i < g->nslots; i++, p += strlen(p) + 1) {
+		/* what the counter file could not hold is damage */
+		if (p[0] != '/' || strlen(p) >= PATH_MAX) {
+			log_warnx("%s: slot %zu: not an article's path: "
+			    "damaged, left as it is", path, i);
+			gen_free(g);
+			return 0;
+		}
+		if ((g->ent[i] = lookup(c, p, strlen(p))) == (size_t)-1 &&
+		    (g->ent[i] = insert(c, p, strlen(p))) == (size_t)-1)
+			goto nomem;
+	}
+	kind = cmap_seen(&g->map, c->seq, &col);
+	if (kind == CMAP_SEEN_ALL)
+		col = NULL;
+	visits = untaken(g->shm->site.delta, col, &g->site_seen, &bad);
+	for (i = 0; i < g->nslots; i++)
+		views += untaken(g->shm->art[i].delta, col != NULL ?
+		    &col[1 + i] : NULL, &g->seen[i], &bad);
+	/* fold() takes delta - seen, as a running master's would have */
+	if (*inst != '\0' && counter_journal(c, inst) == -1)
+		goto nomem;
+	fold(c, g);
+	c->journal = 0;		/* the configuration's to turn on */
+	if (visits != 0 || views != 0)
+		log_info("%s: %llu visits and %llu views that %s lacks "
+		    "(bantin was stopped without a flush): counted", path,
+		    visits, views, c->file);
+	if (kind == CMAP_SEEN_AFTER)
+		log_warnx("%s: newer than %s (flush %llu), which was put "
+		    "back?: the counts made between them are lost", path,
+		    c->file, c->seq);
+	if (bad != 0)
+		log_warnx("%s: %zu counts below what was taken of them: "
+		    "damaged; nothing more taken of them", path, bad);
+	g->next = c->done;
+	c->done = g;
+	return 0;
+ nomem:
+	snprintf(err, errlen, "%s: out of memory", path);
+	gen_free(g);
+	return -1;
+}
+
+/* Every counts file left in the counter file's folder (adopt). */
+static int
+recover(struct counter *c, char *err, size_t errlen)
+{
+	DIR		*d;
+	struct dirent	*e;
+	const char	*end;
+	char		 path[PATH_MAX];
+	unsigned	 id;
+	int		 rc = 0;
+
+	if ((d = opendir(c->dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;	/* a first start, in a folder to be */
+		snprintf(err, errlen, "%s: %s: it may hold counts files",
+		    c->dir, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (e = readdir(d)) != NULL)
+		if ((end = counts_name(c, e->d_name, &id)) != NULL &&
+		    *end == '\0' && (size_t)snprintf(path, sizeof(path),
+		    "%s/%s", c->dir, e->d_name) < sizeof(path))
+			rc = adopt(c, path, id, err, errlen);
+	closedir(d);
+	return rc;
 }
 
 struct counter *
@@ -939,6 +1165,8 @@ counter_open(const char *file, char *err, size_t errlen)
 	else
 		c->have_good = 1;	/* c->good: read_file's fstat */
  done:
+	if (recover(c, err, errlen) == -1)
+		goto fail;
 	buf_free(&b);
 	remove_stale(c);
 	return c;
@@ -958,8 +1186,7 @@ gen_free(struct gen *g)
 {
 	if (g == NULL)
 		return;
-	if (g->shm != NULL)
-		munmap(g->shm, g->maplen);
+	cmap_close(&g->map);
 	free(g->ent);
 	free(g->seen);
 	free(g);
@@ -975,6 +1202,10 @@ counter_free(struct counter *c)
 		return;
 	gen_free(c->cur);
 	for (g = c->old; g != NULL; g = next) {
+		next = g->next;
+		gen_free(g);
+	}
+	for (g = c->done; g != NULL; g = next) {
 		next = g->next;
 		gen_free(g);
 	}
@@ -1016,6 +1247,48 @@ fold(struct counter *c, struct gen *g)
 	}
 }
 
+/* The new generation's counts file, or, when none can be made, its
+ * slots in memory alone: a kill then loses what they count until the
+ * next flush. */
+static int
+make_map(struct counter *c, struct gen *g, const struct site *site)
+{
+	const char	**paths;
+	char		 *path = NULL;
+	size_t		  i, n = site->narticles;
+	int		  rc = -1;
+
+	if ((paths = reallocarray(NULL, n ? n : 1, sizeof(*paths))) == NULL ||
+	    asprintf(&path, "%s.counts.%u", c->file, c->ngen + 1) == -1) {
+		path = NULL;
+		log_warnx("counter: out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		paths[i] = site->articles[i]->path;
+	if (cmap_make(&g->map, path, n, paths, c->seq, c->journal &&
+	    c->inst != NULL ? c->inst : "") == 0) {
+		if (c->warned_map)
+			log_info("counter: %s: counting in a file again", path);
+		c->warned_map = 0;
+	} else {
+		if (!c->warned_map)
+			log_warn("counter: %s: counting in memory alone, lost "
+			    "if bantin is killed before a flush", path);
+		c->warned_map = 1;
+		if (cmap_anon(&g->map, n) == -1) {
+			log_warn("counter: mmap");
+			goto out;
+		}
+	}
+	g->shm = g->map.shm;
+	rc = 0;
+ out:
+	free(paths);
+	free(path);
+	return rc;
+}
+
 int
 counter_bind(struct counter *c, struct site *site)
 {
@@ -1041,14 +1314,8 @@ counter_bind(struct counter *c, struct site *site)
 			goto nomem;
 		g->ent[i] = e;
 	}
-	g->maplen = sizeof(struct cshm) + n * sizeof(struct cslot);
-	g->shm = mmap(NULL, g->maplen, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (g->shm == MAP_FAILED) {
-		g->shm = NULL;
-		log_warn("counter: mmap %zu bytes", g->maplen);
+	if (make_map(c, g, site) == -1)
 		goto fail;
-	}
 	if (bad > 0)
 		log_warnx("counter: %zu article paths cannot be stored in %s "
 		    "(not a path, or bad UTF-8): their views "
@@ -1096,7 +1363,8 @@ counter_retire_upto(struct counter *c, unsigned id)
 		}
 		fold(c, g);
 		*gp = g->next;
-		gen_free(g);
+		g->next = c->done;
+		c->done = g;
 	}
 }
 
@@ -1104,6 +1372,24 @@ void
 counter_retire(struct counter *c)
 {
 	counter_retire_upto(c, UINT_MAX);
+}
+
+void
+counter_unbind(struct counter *c)
+{
+	counter_retire(c);
+	if (c->cur == NULL)
+		return;
+	fold(c, c->cur);
+	c->cur->next = c->done;
+	c->done = c->cur;
+	c->cur = NULL;
+}
+
+int
+counter_recovered(const struct counter *c)
+{
+	return c->done != NULL;
 }
 
 /* Any process, many times a second: no lock, no system call. */
@@ -1216,9 +1502,10 @@ render_journal(const struct counter *c, struct entry **v, size_t n,
 }
 
 /* The file's text: site line first, then paths in byte order, then
- * the journal, if any, then the end line. */
+ * the journal, if any, then its number seq (0: none), then the end
+ * line. */
 static int
-render(struct counter *c, struct buf *b)
+render(struct counter *c, struct buf *b, unsigned long long seq)
 {
 	struct entry	**v;
 	size_t		  i, n = 0, lines = 0;
@@ -1244,7 +1531,8 @@ render(struct counter *c, struct buf *b)
 		    put_path(b, v[i]->path) == -1 || buf_putc(b, '\n') == -1)
 			goto out;
 	}
-	if (render_journal(c, v, n, b, &lines) == -1)
+	if (render_journal(c, v, n, b, &lines) == -1 ||
+	    (seq != 0 && buf_printf(b, "flush %llu\n", seq) == -1))
 		goto out;
 	/* the end, and how many lines of counts there are above it */
 	if (buf_printf(b, "end %zu\n", lines) == -1)
@@ -1312,16 +1600,50 @@ keep_prev(struct counter *c, const char *tmp)
 	c->warned_prev = 0;
 }
 
+/* Each generation's columns for counter file number next, written
+ * back to the disk (a power cut must not find that file without
+ * them); NULL, or the counts file that could not be. */
+static const char *
+columns(struct counter *c, unsigned long long next)
+{
+	struct gen	*lists[3] = { c->cur, c->old, c->done }, *g;
+	size_t		 i;
+
+	for (i = 0; i < 3; i++)
+		for (g = lists[i]; g != NULL; g = i == 0 ? NULL : g->next) {
+			cmap_write(&g->map, c->seq, next, g->site_seen,
+			    g->seen);
+			if (cmap_sync(&g->map) == -1)
+				return g->map.path;
+		}
+	return NULL;
+}
+
+/* The retired generations' files, once a counter file on disk holds
+ * all they counted. One that stays is removed at the next start. */
+static void
+drop_done(struct counter *c)
+{
+	struct gen	*g;
+
+	while ((g = c->done) != NULL) {
+		c->done = g->next;
+		if (g->map.path != NULL && unlink(g->map.path) == -1 &&
+		    errno != ENOENT)
+			log_warn("counter: %s", g->map.path);
+		gen_free(g);
+	}
+}
+
 int
 counter_flush(struct counter *c)
 {
 	struct buf	 b = BUF_INIT;
 	struct stat	 st;
-	const char	*what = NULL;
+	const char	*what = NULL, *where = NULL;
 	char		*tmp = NULL;
 	size_t		 tlen;
 	int		 fd = -1, dfd = -1, saved, r, made = 0;
-	int		 dfd_failed = 0;
 
 	counter_fold(c);
 
@@ -1337,7 +1659,7 @@ counter_flush(struct counter *c)
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
-	if (render(c, &b) == -1) {
+	if (render(c, &b, c->seq + 1) == -1) {
 		what = "render";
 		errno = ENOMEM;
 		goto fail;
@@ -1367,21 +1689,28 @@ counter_flush(struct counter *c)
 		what = "close";
 		goto fail;
 	}
+	/* what it holds of each generation's counts, on disk before it */
+	if ((where = columns(c, c->seq + 1)) != NULL) {
+		what = "sync";
+		goto fail;
+	}
 	if (rename(tmp, c->file) == -1) {
 		what = "rename";
 		goto fail;
 	}
 	made = 0;
+	c->seq++;
 	c->good = st;
 	c->have_good = 1;
 	/* the rename itself is durable only once the folder is synced */
 	if ((dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    fsync(dfd) == -1) {
 		what = "fsync folder";
-		dfd_failed = 1;
+		where = c->dir;
 		goto fail;
 	}
 	close(dfd);
+	drop_done(c);
 	buf_free(&b);
 	free(tmp);
 	if (c->warned)
@@ -1400,13 +1729,27 @@ counter_flush(struct counter *c)
 	if (!c->warned) {
 		errno = saved;
 		log_warn("counters kept in memory: %s %s", what,
-		    dfd_failed ? c->dir : tmp != NULL ? tmp : c->file);
+		    where != NULL ? where : tmp != NULL ? tmp : c->file);
 		c->warned = 1;
 	}
 	buf_free(&b);
 	free(tmp);
 	errno = saved;
 	return -1;
+}
+
+/* The live generations' files say whose journal their counts join, for
+ * a start after a kill to add them to the unsent counts or not. */
+static void
+journal_heads(struct counter *c)
+{
+	const char	*inst = c->journal ? c->inst : "";
+	struct gen	*g;
+
+	if (c->cur != NULL)
+		cmap_set_journal(&c->cur->map, inst);
+	for (g = c->old; g != NULL; g = g->next)
+		cmap_set_journal(&g->map, inst);
 }
 
 /*
@@ -1425,20 +1768,22 @@ counter_journal(struct counter *c, const char *inst)
 
 	if (inst == NULL) {
 		c->journal = 0;		/* kept as it is, for a return */
+		journal_heads(c);
 		return 0;
 	}
 	if (!inst_ok(inst, strlen(inst))) {
 		errno = EINVAL;
 		return -1;
 	}
+	if (c->inst == NULL || strcmp(c->inst, inst) != 0) {
+		if ((p = strdup(inst)) == NULL)
+			return -1;
+		free(c->inst);
+		c->inst = p;
+		c->acked = 0;	/* the other name's: Redis tells this one's */
+	}
 	c->journal = 1;
-	if (c->inst != NULL && strcmp(c->inst, inst) == 0)
-		return 0;
-	if ((p = strdup(inst)) == NULL)
-		return -1;
-	free(c->inst);
-	c->inst = p;
-	c->acked = 0;		/* the other name's: Redis tells this one's */
+	journal_heads(c);
 	return 0;
 }
 
@@ -1644,7 +1989,7 @@ counter_write(struct counter *c, FILE *f)
 	struct buf	 b = BUF_INIT;
 	int		 rc = -1;
 
-	if (render(c, &b) == 0 && fwrite(b.data, 1, b.len, f) == b.len &&
+	if (render(c, &b, 0) == 0 && fwrite(b.data, 1, b.len, f) == b.len &&
 	    fflush(f) == 0)
 		rc = 0;
 	buf_free(&b);

@@ -879,6 +879,10 @@ master_run(int ctl)
 	titan_start(&m);
 	counter_bind(m.counter, m.site);
 	counts_backend(&m, NULL);
+	/* counts a kill left in counts files: into the counter file at
+	 * once, and the files gone (the Redis backend's flush did it) */
+	if (m.redis == NULL && counter_recovered(m.counter))
+		flush(&m);
 
 	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
 		fatal("pipe");
@@ -911,8 +915,9 @@ master_run(int ctl)
 	loop_after(m.loop, after_cb, &m);
 	loop_run(m.loop);
 
+	/* every worker is gone: the last flush removes the counts files */
 	if (m.counter != NULL)
-		counter_retire(m.counter);
+		counter_unbind(m.counter);
 	flush(&m);
 	counter_redis_free(m.redis);
 	log_info("stopped");

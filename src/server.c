@@ -262,8 +262,10 @@ titan_cb(struct loop *l, int fd, int ev, void *arg)
 /*
  * Landlock (sandbox.c): the tree read-only; of the state folder only
  * the search catalog's files (SQLite readers write the WAL index) and
- * a folder for SQLite's temporary files. Not the TLS key or the
- * counter file that live there too: the master alone uses them.
+ * a folder for SQLite's temporary files. Not the TLS key, the counter
+ * file or its counts files that live there too: the master alone opens
+ * them (a worker counts in the mapping of its generation's counts
+ * file, inherited: no open, no system call).
  */
 static void
 confine(struct server *srv)

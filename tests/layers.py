@@ -17,7 +17,7 @@ LAYERS = [
     ("core", "convert convert_md convert_html convert_html_tree "
              "convert_html_meta convert_html_pick convert_html_page "
              "convert_txt article article_news catalog site "
-             "site_entry site_walk site_load search counter counter_redis "
+             "site_entry site_walk site_load search counter counter_map counter_redis "
              "pagecache "
              "render route"),
     ("serve", "serve"),

@@ -4,7 +4,7 @@
 # clang and its runtime (tools/deps.sh fuzz), then builds with this.
 # tests/fuzz/run.sh runs them.
 
-FUZZ =		gemini gopher path config counter article md html txt \
+FUZZ =		gemini gopher path config counter counts article md html txt \
 		titan authors \
 		gemtext gopher_render proxy
 FB =		build-fuzz

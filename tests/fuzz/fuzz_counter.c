@@ -10,19 +10,8 @@
 #include "counter.h"
 #include "fuzz.h"
 
-/* in memory where there is a tmpfs: a flush syncs twice */
 static char	 dir[64];
 static char	 file[sizeof(dir) + 16], prev[sizeof(dir) + 16];
-
-static void
-put(const uint8_t *data, size_t len)
-{
-	FILE	*f;
-
-	if ((f = fopen(file, "w")) == NULL ||
-	    fwrite(data, 1, len, f) != len || fclose(f) != 0)
-		abort();
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -35,15 +24,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	char				 err[1024];
 
 	if (file[0] == '\0') {
-		snprintf(dir, sizeof(dir), "%s/bantin-fuzz-counter-XXXXXX",
-		    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-		if (mkdtemp(dir) == NULL)
-			abort();
+		fuzz_scratch(dir, sizeof(dir), "counter");
 		snprintf(file, sizeof(file), "%s/counters", dir);
 		snprintf(prev, sizeof(prev), "%s/counters.1", dir);
 	}
 	unlink(prev);
-	put(data, len);
+	fuzz_put(file, data, len);
 	if ((c = counter_open(file, err, sizeof(err))) == NULL) {
 		FUZZ_ASSERT(strncmp(err, file, strlen(file)) == 0);
 		return 0;
@@ -55,12 +41,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		bsite = b->site;
 		nitems = b->nitems;
 	}
-	FUZZ_ASSERT(counter_flush(c) == 0);
-	counter_free(c);
-	again = counter_open(file, err, sizeof(err));
-	if (again == NULL)
-		fprintf(stderr, "read back: %s\n", err);
-	FUZZ_ASSERT(again != NULL);
+	again = fuzz_counter_again(c, file);
 	FUZZ_ASSERT(counter_site(again) == site);
 	FUZZ_ASSERT(counter_unsent(again) == unsent);
 	b2 = counter_pending(again);

@@ -41,6 +41,9 @@ print(*ports)
 PY
 }
 
+# the article of make_capsule the counter tests count views of
+ART=/thoi-su/2020-05-21-chi-bo-dai-hoi
+
 # make_capsule DIR: a small news tree with known content
 make_capsule() {
 	d=$1
@@ -232,6 +235,68 @@ master_pid() { pgrep -P "$PID" -x bantin-master; }
 worker_pids() { _m=$(master_pid) && pgrep -P "$_m" -x bantin-worker; }
 key_pids() { pgrep -P "$PID" -x bantin-key; }
 has_workers() { [ -n "$(worker_pids)" ]; }
+
+# kill_server: the server dies at once, as on a crash or a power cut:
+# SIGKILL to its master first (so that no worker is started again),
+# then its parent, key process and workers; 1 if it had no master or
+# no worker
+kill_server() {
+	_km=$(master_pid) _kk=$(key_pids) _kw=$(worker_pids)
+	[ -n "$_km" ] && [ -n "$_kw" ] || return 1
+	kill -KILL $_km "$PID" $_kk $_kw
+	wait "$PID" 2>/dev/null
+	PID=
+	wait_for 30 gone $_km $_kk $_kw
+}
+
+# steady_load SECONDS: requests one after the other for SECONDS, the
+# home page and the article ART in turn, over Gemini and Gopher in
+# turn, each answered before the next goes (none is in flight when it
+# returns); prints the visits and the views of ART they counted
+steady_load() {
+	$PYTHON - "$GP" "$HP" "$ART" "$1" "$HERE" <<'PY'
+import sys, time
+sys.path.insert(0, sys.argv[5])
+from clients import gemini, gopher
+gp, hp, art = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+end = time.monotonic() + float(sys.argv[4])
+visits = views = 0
+while time.monotonic() < end:
+    path = art if visits % 2 else "/"
+    if visits % 4 < 2:
+        ok = gemini(gp, path).startswith(b"20")
+    else:
+        ok = gopher(hp, path).endswith(b".\r\n")
+    if not ok:
+        sys.exit("not answered: " + path)
+    visits += 1
+    views += path == art
+print(visits, views)
+PY
+}
+
+# kill_rounds N CHECK: N times, a steady load for some seconds, the
+# server killed at once and started again, then CHECK VISITS VIEWS with
+# all that was answered so far (also left in KILLED_VISITS and
+# KILLED_VIEWS)
+kill_rounds() {
+	KILLED_VISITS=0 KILLED_VIEWS=0 _kr=0
+	while [ $_kr -lt "$1" ]; do
+		_kl=$(steady_load "$(some_secs)") || fail "round $_kr: the load failed"
+		KILLED_VISITS=$((KILLED_VISITS + ${_kl% *}))
+		KILLED_VIEWS=$((KILLED_VIEWS + ${_kl#* }))
+		kill_server || fail "round $_kr: kill"
+		start_server
+		echo "round $_kr: $KILLED_VISITS visits, $KILLED_VIEWS views"
+		"$2" $KILLED_VISITS $KILLED_VIEWS
+		_kr=$((_kr + 1))
+	done
+}
+
+# some_secs: a number of seconds from 0.2 to 2.5, a new one each time
+some_secs() {
+	awk -v s="$(date +%N)" 'BEGIN { srand(s); printf "%.2f\n", 0.2 + 2.3 * rand() }'
+}
 
 # stop_server: SIGTERM our server and wait for it; 0 if it exited 0
 stop_server() {

@@ -5,11 +5,9 @@
 # touched. The counts in Redis and on the pages must be exact: none
 # lost, none counted twice, whatever happens to Redis or to bantin.
 
-ART=/thoi-su/2020-05-21-chi-bo-dai-hoi
-
 # redis_setup [extra ini]: setup, with a Redis port RP (not started)
 redis_setup() {
-	FLUSH=1 setup "[counter]
+	FLUSH=${FLUSH:-1} setup "[counter]
 backend = redis
 redis = 127.0.0.1:${RPORT:=$(free_ports 1)}
 redis_prefix = t:
@@ -163,6 +161,33 @@ test_redis_restart_bantin_while_down() {
 	expect_redis 23 11
 	gem "gemini://localhost$ART"
 	expect_body "Số lượt người xem: 12"
+}
+
+# The whole instance is killed before any flush (only the start's
+# reading of its batch number reached Redis): the next start sends
+# every count the workers made, once
+test_redis_killed_before_flush() {
+	FLUSH=600 redis_setup; redis_start; start_server
+	hits 10 7
+	kill_server || fail "kill"
+	[ -z "$(rcli get t:site)" ] || fail "sent before the kill: $(rcli get t:site)"
+	# -C import sees them too, not yet sent
+	if "$BANTIN" -c "$TMP/t.ini" -C import >"$TMP/out" 2>&1; then fail "imported"; fi
+	grep -q "not yet sent to Redis" "$TMP/out" || fail "import said: $(cat "$TMP/out")"
+	start_server
+	expect_redis 34 17
+	page_shows 34
+	gem "gemini://localhost$ART"
+	expect_body "Số lượt người xem: 18"
+	stop_server
+	expect_redis 36 18
+}
+
+# Killed at random moments of a steady load and of the flushes, three
+# times: after each start Redis has every count answered, exactly
+test_redis_killed_while_flushing() {
+	redis_setup; redis_start; start_server
+	kill_rounds 3 expect_redis
 }
 
 # -C import seeds Redis from a counter file once; -C export writes
