@@ -43,6 +43,9 @@ struct search {
 	sqlite3_stmt	*st_end;
 	struct search_row *rows;	/* SEARCH_TOTAL_MAX + 1 of them, for
 					   search_all; kept between queries */
+	struct catalog_text *text;	/* to unpack the bodies */
+	struct buf	 body;		/* a hit's body */
+	struct buf	 urlpath;	/* a hit's path */
 	struct timespec	 deadline;	/* of the query running */
 	int		 timed_out;
 };
@@ -63,7 +66,7 @@ static const char search_page_sql[] =
 	"SELECT r, a.urlpath, a.src, t FROM (SELECT rowid AS r,"
 	" bantin_tier(fts) AS t FROM fts"
 	" WHERE fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3)"
-	" JOIN article AS a ON a.fkey = r ORDER BY r DESC";
+	" JOIN article AS a ON a.key = r ORDER BY r DESC";
 /*
  * The first walk over the hits, up to SEARCH_TOTAL_MAX + 1 of them:
  * their keys and tiers (bantin_tier(), search_tier). That many are
@@ -75,7 +78,7 @@ static const char search_page_sql[] =
 static const char search_all_sql[] =
 	"SELECT rowid, bantin_tier(fts) FROM fts WHERE fts MATCH ?1 LIMIT ?2";
 static const char search_art_sql[] =
-	"SELECT urlpath, src FROM article WHERE fkey = ?1";
+	"SELECT urlpath, src FROM article WHERE key = ?1";
 /*
  * The size of a tier a page lies beyond, counted up to ?2 only. (The
  * total is counted so too: an exact count walks every doclist of the
@@ -88,13 +91,14 @@ static const char search_count_sql[] =
  * The excerpt is cut from the body by excerpt_make(), not by FTS5's
  * snippet(): snippet() runs the MATCH again for every hit and
  * tokenizes the whole body to score windows, which made a search cost
- * milliseconds. Reading the body by rowid is a plain lookup; where the
+ * milliseconds (and the index keeps no text to give it). Reading the
+ * body by key is a plain lookup and an unpacking (catalog.h); where the
  * first match in the body is, bantin_tier() already said (as a token
  * number), so the tokenizer counts up to it, and a hit whose words are
  * only in its title is not tokenized at all.
  */
 static const char search_snip_sql[] =
-	"SELECT body FROM fts WHERE rowid = ?1";
+	"SELECT text FROM text WHERE key = ?1";
 
 /* every statement a connection prepares, and where it goes */
 static const struct {
@@ -162,6 +166,8 @@ static int	 tier_page(struct search *, search_resolve_fn *, void *,
 		    const char *, size_t, size_t, size_t, struct search_hit *,
 		    struct search_row *, size_t *, size_t *);
 static int	 search_tier_register(sqlite3 *);
+static const struct article *row_resolve(struct search *,
+		    search_resolve_fn *, void *, sqlite3_stmt *, int);
 static void	 search_tier(const Fts5ExtensionApi *, Fts5Context *,
 		    sqlite3_context *, int, sqlite3_value **);
 static void	 search_end(struct search *);
@@ -219,7 +225,8 @@ search_connect(struct search *s, char *err, size_t errlen)
 	int		 rc;
 
 	catalog_library();
-	if ((s->rows = malloc((SEARCH_TOTAL_MAX + 1) * sizeof(*s->rows))) ==
+	if ((s->text = catalog_text_new()) == NULL ||
+	    (s->rows = malloc((SEARCH_TOTAL_MAX + 1) * sizeof(*s->rows))) ==
 	    NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -275,6 +282,10 @@ search_disconnect(struct search *s)
 	s->db = NULL;
 	free(s->rows);
 	s->rows = NULL;
+	catalog_text_free(s->text);
+	s->text = NULL;
+	buf_free(&s->body);
+	buf_free(&s->urlpath);
 }
 
 /*
@@ -539,6 +550,7 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	struct search_hit	*h = NULL;
 	struct search_row	*all = NULL, rows_out[SEARCH_PER_PAGE];
 	const char		*snip, *t;
+	const void		*blob;
 	size_t			 skip, rows, size, count = 0, n = 0, i;
 	size_t			 nterms, ntiers, served, want, gone = 0;
 	int			 rc;
@@ -638,11 +650,13 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_int64(s->st_snip, 1, rows_out[i].key);
 		rc = sqlite3_step(s->st_snip);
-		snip = NULL;
-		if (rc == SQLITE_ROW)
-			snip = (const char *)sqlite3_column_text(s->st_snip, 0);
-		h[i].excerpt = excerpt_make(snip != NULL ? snip : "",
-		    rows_out[i].at);
+		snip = "";
+		if (rc == SQLITE_ROW && (blob = sqlite3_column_blob(s->st_snip,
+		    0)) != NULL && catalog_text_get(s->text, &s->body, blob,
+		    (size_t)sqlite3_column_bytes(s->st_snip, 0),
+		    sqlite3_column_type(s->st_snip, 0) == SQLITE_BLOB) == 0)
+			snip = s->body.data;
+		h[i].excerpt = excerpt_make(snip, rows_out[i].at);
 		sqlite3_reset(s->st_snip);
 		sqlite3_clear_bindings(s->st_snip);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -803,6 +817,32 @@ row_cmp(const void *a, const void *b)
 	return x->key > y->key ? -1 : x->key < y->key;
 }
 
+/*
+ * The article of the row st is on, its urlpath and src in columns col
+ * and col + 1: resolved by the caller's resolve. The catalog keeps no
+ * urlpath that is the source's path without its extension.
+ */
+static const struct article *
+row_resolve(struct search *s, search_resolve_fn *resolve, void *arg,
+    sqlite3_stmt *st, int col)
+{
+	const char	*urlpath, *src, *dot;
+
+	urlpath = (const char *)sqlite3_column_text(st, col);
+	src = (const char *)sqlite3_column_text(st, col + 1);
+	if (src == NULL)
+		return NULL;
+	if (urlpath == NULL) {
+		buf_reset(&s->urlpath);
+		dot = strrchr(src, '.');
+		if (buf_putc(&s->urlpath, '/') == -1 || buf_append(&s->urlpath,
+		    src, dot != NULL ? (size_t)(dot - src) : strlen(src)) == -1)
+			return NULL;
+		urlpath = s->urlpath.data;
+	}
+	return resolve(arg, urlpath, src);
+}
+
 /* The articles of nrows ranked rows, as tier_page() gives them. */
 static int
 rows_page(struct search *s, search_resolve_fn *resolve, void *arg,
@@ -811,17 +851,14 @@ rows_page(struct search *s, search_resolve_fn *resolve, void *arg,
 {
 	sqlite3_stmt		*st = s->st_art;
 	const struct article	*art;
-	const char		*urlpath, *src;
 	size_t			 i;
 	int			 rc = SQLITE_DONE;
 
 	for (i = 0; i < nrows && rc == SQLITE_DONE; i++) {
 		sqlite3_bind_int64(st, 1, r[i].key);
 		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			urlpath = (const char *)sqlite3_column_text(st, 0);
-			src = (const char *)sqlite3_column_text(st, 1);
-			if (urlpath != NULL && (art = resolve(arg, urlpath,
-			    src)) != NULL && *n < SEARCH_PER_PAGE) {
+			if ((art = row_resolve(s, resolve, arg, st, 0)) !=
+			    NULL && *n < SEARCH_PER_PAGE) {
 				h[*n].art = art;
 				out[(*n)++] = r[i];
 			}
@@ -861,7 +898,6 @@ tier_page(struct search *s, search_resolve_fn *resolve, void *arg,
 {
 	sqlite3_stmt		*st = s->st_page;
 	const struct article	*art;
-	const char		*urlpath, *src;
 	int			 rc;
 
 	*rows = 0;
@@ -870,10 +906,7 @@ tier_page(struct search *s, search_resolve_fn *resolve, void *arg,
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		(*rows)++;
-		urlpath = (const char *)sqlite3_column_text(st, 1);
-		src = (const char *)sqlite3_column_text(st, 2);
-		if (urlpath == NULL ||
-		    (art = resolve(arg, urlpath, src)) == NULL)
+		if ((art = row_resolve(s, resolve, arg, st, 1)) == NULL)
 			continue;
 		if (*n < SEARCH_PER_PAGE) {
 			h[*n].art = art;
