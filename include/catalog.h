@@ -56,9 +56,10 @@ int	catalog_forget(struct catalog *, const char *src);
  * a scan there is again), -1 on error. */
 int	catalog_tidy(struct catalog *, int pages);
 
-/* 1: an entry with this size and mtime exists; meta is filled (caller
- * frees with article_meta_free) and the entry marked seen. 0: no such
- * entry (or it changed). -1: error. */
+/* 1: an entry with this size and mtime exists; meta is filled with its
+ * title, tags and date (the catalog keeps no author, summary or lang;
+ * caller frees with article_meta_free) and the entry marked seen. 0: no
+ * such entry (or it changed). -1: error. */
 int	catalog_get(struct catalog *, const char *src, long long size,
 	    long long mtime, struct article_meta *meta);
 

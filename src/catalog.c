@@ -56,8 +56,10 @@
  * 8: the offset a date was given with (zone); keys in the site's zone.
  * 9: an article's tags are indexed (the FTS column tags).
  * 10: the index keeps no text (contentless, prefixes of 3 only); the
- *    text is kept compressed (zstd) in the table text, by key. */
-#define CATALOG_VERSION		10
+ *    text is kept compressed (zstd) in the table text, by key.
+ * 11: no author, summary or lang: a snapshot keeps none of them (an
+ *    article's page reads them again from its source). */
+#define CATALOG_VERSION		11
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */
 #define KEY_MINUTE_MAX		(1LL << 50)	/* 2^50 * 4096 < 2^63 */
@@ -85,7 +87,7 @@ static const char *catalog_schema =
 	" urlpath TEXT,"
 	" size INTEGER NOT NULL,"
 	" mtime INTEGER NOT NULL,"
-	" title TEXT, author TEXT, summary TEXT, lang TEXT, tags TEXT,"
+	" title TEXT, tags TEXT,"
 	" date INTEGER NOT NULL DEFAULT 0,"
 	" has_date INTEGER NOT NULL DEFAULT 0,"
 	" has_time INTEGER NOT NULL DEFAULT 0,"
@@ -104,9 +106,8 @@ static struct {
 	const char	*sql;
 } catalog_stmts[] = {
 	{ offsetof(struct catalog, st_get),
-	    "SELECT key, title, author, summary, lang, tags, date, has_date,"
-	    " has_time, zone FROM article"
-	    " WHERE src = ?1 AND size = ?2 AND mtime = ?3" },
+	    "SELECT key, title, tags, date, has_date, has_time, zone"
+	    " FROM article WHERE src = ?1 AND size = ?2 AND mtime = ?3" },
 	{ offsetof(struct catalog, st_old),
 	    "SELECT a.key, title, tags, text FROM article AS a"
 	    " LEFT JOIN text AS t ON t.key = a.key WHERE src = ?1" },
@@ -115,15 +116,13 @@ static struct {
 	    " LEFT JOIN text AS t ON t.key = a.key WHERE a.key = ?1" },
 	{ offsetof(struct catalog, st_upsert),
 	    "INSERT INTO article (src, key, urlpath, size, mtime, title,"
-	    " author, summary, lang, tags, date, has_date, has_time, zone)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    " ?14)"
+	    " tags, date, has_date, has_time, zone)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
 	    " ON CONFLICT (src) DO UPDATE SET key = excluded.key,"
 	    " urlpath = excluded.urlpath,"
 	    " size = excluded.size, mtime = excluded.mtime,"
-	    " title = excluded.title, author = excluded.author,"
-	    " summary = excluded.summary, lang = excluded.lang,"
-	    " tags = excluded.tags, date = excluded.date,"
+	    " title = excluded.title, tags = excluded.tags,"
+	    " date = excluded.date,"
 	    " has_date = excluded.has_date, has_time = excluded.has_time,"
 	    " zone = excluded.zone" },
 	{ offsetof(struct catalog, st_text_put),
@@ -1059,16 +1058,13 @@ catalog_get(struct catalog *cat, const char *src, long long size,
 		found = 1;
 		key = sqlite3_column_int64(st, 0);
 		meta->title = col_strdup(st, 1, &oom);
-		meta->author = col_strdup(st, 2, &oom);
-		meta->summary = col_strdup(st, 3, &oom);
-		meta->lang = col_strdup(st, 4, &oom);
-		meta->tags = col_strdup(st, 5, &oom);
-		meta->date = (time_t)sqlite3_column_int64(st, 6);
-		meta->has_date = sqlite3_column_int(st, 7);
-		meta->has_time = sqlite3_column_int(st, 8);
-		if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+		meta->tags = col_strdup(st, 2, &oom);
+		meta->date = (time_t)sqlite3_column_int64(st, 3);
+		meta->has_date = sqlite3_column_int(st, 4);
+		meta->has_time = sqlite3_column_int(st, 5);
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
 			meta->has_zone = 1;
-			meta->zone = (long)sqlite3_column_int64(st, 9);
+			meta->zone = (long)sqlite3_column_int64(st, 6);
 		}
 		rc = sqlite3_step(st);		/* src is unique */
 	}
@@ -1231,17 +1227,14 @@ catalog_put1(struct catalog *cat, const char *src, const char *urlpath,
 	sqlite3_bind_int64(st, 4, size);
 	sqlite3_bind_int64(st, 5, mtime);
 	bind_text(st, 6, meta->title);
-	bind_text(st, 7, meta->author);
-	bind_text(st, 8, meta->summary);
-	bind_text(st, 9, meta->lang);
-	bind_text(st, 10, meta->tags);
-	sqlite3_bind_int64(st, 11, (long long)meta->date);
-	sqlite3_bind_int(st, 12, meta->has_date);
-	sqlite3_bind_int(st, 13, meta->has_time);
+	bind_text(st, 7, meta->tags);
+	sqlite3_bind_int64(st, 8, (long long)meta->date);
+	sqlite3_bind_int(st, 9, meta->has_date);
+	sqlite3_bind_int(st, 10, meta->has_time);
 	if (meta->has_zone)
-		sqlite3_bind_int64(st, 14, meta->zone);
+		sqlite3_bind_int64(st, 11, meta->zone);
 	else
-		sqlite3_bind_null(st, 14);
+		sqlite3_bind_null(st, 11);
 	if ((rc = catalog_stmt_run(st)) != SQLITE_DONE)
 		return rc;
 	if (has_old && old != key)

@@ -809,7 +809,7 @@ counter_bind(struct counter *c, struct site *site)
 		goto nomem;
 	g->nslots = n;
 	for (i = 0; i < n; i++) {
-		path = site->articles[i]->path;
+		path = site_article_path(site, &site->articles[i]);
 		if (path[0] != '/' || !utf8_valid(path, strlen(path)))
 			bad++;
 		if ((e = lookup(c, path, strlen(path))) == (size_t)-1 &&
@@ -839,7 +839,7 @@ counter_bind(struct counter *c, struct site *site)
 	g->shm->site.base = c->site;
 	for (i = 0; i < n; i++) {
 		g->shm->art[i].base = c->ents[g->ent[i]].total;
-		site->articles[i]->counter_slot = (int)i;
+		site->articles[i].counter_slot = (int)i;
 	}
 	g->id = ++c->ngen;
 	c->cur = g;
@@ -849,7 +849,7 @@ counter_bind(struct counter *c, struct site *site)
  fail:
 	/* hits on this site count the visit only, never a wrong slot */
 	for (i = 0; i < n; i++)
-		site->articles[i]->counter_slot = -1;
+		site->articles[i].counter_slot = -1;
 	gen_free(g);
 	return -1;
 }
