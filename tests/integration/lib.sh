@@ -189,6 +189,8 @@ ready_or_gone() {
 master_pid() { pgrep -P "$PID" -x bantin-master; }
 worker_pids() { _m=$(master_pid) && pgrep -P "$_m" -x bantin-worker; }
 key_pids() { pgrep -P "$PID" -x bantin-key; }
+# the master's index process, while it builds an empty catalog
+index_pid() { _m=$(master_pid) && pgrep -P "$_m" -x bantin-index; }
 has_workers() { [ -n "$(worker_pids)" ]; }
 
 # stop_server: SIGTERM our server and wait for it; 0 if it exited 0
