@@ -157,6 +157,8 @@ static int	 catalog_rebuild(struct catalog *, const char *);
 static long long catalog_key_base(const struct article_meta *, long long);
 static int	 catalog_key(struct catalog *, long long, int, long long,
 		    long long *);
+static int	 catalog_plain(struct buf *, const char *, size_t);
+static int	 catalog_pack(struct catalog *, const struct buf *);
 static int	 catalog_unindex(struct catalog *, sqlite3_stmt *);
 static int	 catalog_gc(struct catalog *);
 
@@ -1275,11 +1277,30 @@ text_bind_stored(sqlite3_stmt *st, int col, const struct buf *b,
 		    (int)b->len, SQLITE_STATIC);
 }
 
+int
+catalog_text_make(struct catalog *cat, const struct article_meta *meta,
+    const char *text, size_t textlen, struct buf *plain, int *packed)
+{
+	size_t	 skip;
+	int	 rc;
+
+	/* the title is its own column: the body starts after it */
+	skip = text != NULL && meta->title != NULL ?
+	    gemtext_title_end(text, textlen, meta->title) : 0;
+	if (catalog_plain(plain, text != NULL ? text + skip : NULL,
+	    textlen - skip) == -1)
+		return SQLITE_NOMEM;
+	if ((rc = catalog_pack(cat, plain)) != SQLITE_DONE)
+		return rc;
+	*packed = cat->z.len < plain->len;
+	return SQLITE_DONE;
+}
+
 /*
  * The text that search sees and excerpts come from: gemtext without
  * its markup (link targets, heading marks, fences), one line each.
  */
-int
+static int
 catalog_plain(struct buf *b, const char *text, size_t len)
 {
 	struct gemtext_iter	 it;
@@ -1307,7 +1328,7 @@ catalog_plain(struct buf *b, const char *text, size_t len)
  * what zlib's fastest level costs here, and unpacked at twice its
  * speed) when that makes it smaller, a BLOB; as it is otherwise, TEXT.
  */
-int
+static int
 catalog_pack(struct catalog *cat, const struct buf *plain)
 {
 	size_t	 bound, n;

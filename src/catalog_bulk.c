@@ -46,11 +46,17 @@
 #include "catalog_int.h"
 #include "log.h"
 
-/* the build's SQLite page cache, and FTS5's memory of terms before it
- * writes a segment (its default is 1 MB) */
+/*
+ * The build's SQLite page cache, and FTS5's memory of terms before it
+ * writes a segment (its default is 1 MB). FTS5 merges nothing while the
+ * build writes (automerge, and crisismerge up to 256 segments a level),
+ * and all of it once at the end (optimize): one merge, not the levels'
+ * merges over and again on the way (a sixth of the build's time).
+ */
 #define BULK_CACHE_KB		"65536"
 #define BULK_HASH_BYTES		(16 << 20)
-#define BULK_PENDING		(32 << 20)	/* bytes of text held back */
+#define BULK_CRISIS		256
+#define BULK_PENDING		(16 << 20)	/* bytes of text held back */
 #define BULK_PIPE		(1 << 20)	/* the pipe's buffer */
 #define BULK_WRITE		(256 << 10)	/* records sent at once */
 #define BULK_RECORD_MAX		(64 << 20)	/* a record, at most */
@@ -191,6 +197,8 @@ put_bytes(struct buf *b, const struct buf *v)
 	    buf_append(b, v->data != NULL ? v->data : "", v->len);
 }
 
+/* The scan's side of a put: its record. The text is made and packed
+ * here: the build is the busier of the two. */
 int
 catalog_bulk_feed(struct catalog *cat, const char *src, const char *urlpath,
     long long size, long long mtime, const struct article_meta *m,
@@ -206,10 +214,8 @@ catalog_bulk_feed(struct catalog *cat, const char *src, const char *urlpath,
 	if (put_u32(b, 0) == -1 || buf_putc(b, REC_PUT) == -1 ||
 	    put_str(b, src) == -1 || put_str(b, urlpath) == -1 ||
 	    put_i64(b, size) == -1 || put_i64(b, mtime) == -1 ||
-	    put_str(b, m->title) == -1 || put_str(b, m->author) == -1 ||
-	    put_str(b, m->summary) == -1 || put_str(b, m->lang) == -1 ||
-	    put_str(b, m->tags) == -1 || put_i64(b, m->date) == -1 ||
-	    put_i64(b, m->zone) == -1 ||
+	    put_str(b, m->title) == -1 || put_str(b, m->tags) == -1 ||
+	    put_i64(b, m->date) == -1 || put_i64(b, m->zone) == -1 ||
 	    put_u32(b, (size_t)(m->has_date | m->has_time << 1 |
 	    m->has_zone << 2 | packed << 3)) == -1 ||
 	    put_bytes(b, plain) == -1 || put_bytes(b, stored) == -1) {
@@ -349,7 +355,7 @@ bulk_child(struct catalog *cat, int fd)
 {
 	struct sigaction	 sa;
 	struct buf		 rec = BUF_INIT;
-	char			 file[4096], err[256];
+	char			 file[4096], err[256], sql[512];
 	size_t			 len;
 	sigset_t		 none;
 	int			 type, r, damaged = 0;
@@ -374,15 +380,17 @@ bulk_child(struct catalog *cat, int fd)
 	if (catalog_path_with(file, sizeof(file), cat->path, ".new") == -1 ||
 	    stage_open(&cat->bk.stage, cat->path) == -1)
 		return 1;
-	snprintf(err, sizeof(err), "PRAGMA journal_mode = OFF;"
+	snprintf(sql, sizeof(sql), "PRAGMA journal_mode = OFF;"
 	    " PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;"
-	    " PRAGMA cache_size = -%s;"
+	    " PRAGMA cache_size = -%s; BEGIN;"
 	    " INSERT INTO fts (fts, rank) VALUES ('hashsize', %d);"
-	    " BEGIN", BULK_CACHE_KB, BULK_HASH_BYTES);
-	if (catalog_try_open(cat, file, err + 128, 128, &damaged) == -1 ||
-	    sqlite3_exec(cat->db, err, NULL, NULL, NULL) != SQLITE_OK) {
+	    " INSERT INTO fts (fts, rank) VALUES ('automerge', 0);"
+	    " INSERT INTO fts (fts, rank) VALUES ('crisismerge', %d)",
+	    BULK_CACHE_KB, BULK_HASH_BYTES, BULK_CRISIS);
+	if (catalog_try_open(cat, file, err, sizeof(err), &damaged) == -1 ||
+	    sqlite3_exec(cat->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		log_warnx("catalog %s: %s", file, cat->db != NULL ?
-		    sqlite3_errmsg(cat->db) : err + 128);
+		    sqlite3_errmsg(cat->db) : err);
 		return 1;
 	}
 	cat->in_scan = 1;
@@ -508,18 +516,18 @@ bulk_put(struct catalog *cat, const char *data, size_t len)
 	struct put_key		 pk;
 	struct rd		 r = { data, len, 0 };
 	struct buf		 plain, stored;
-	char			*src, *urlpath, *f[5];
+	char			*src, *urlpath;
 	long long		 size, mtime;
-	size_t			 flags, i;
-	int			 rc;
+	size_t			 flags;
+	int			 rc, packed;
 
 	memset(&m, 0, sizeof(m));
 	src = get_str(&r);
 	urlpath = get_str(&r);
 	size = get_i64(&r);
 	mtime = get_i64(&r);
-	for (i = 0; i < 5; i++)
-		f[i] = get_str(&r);
+	m.title = get_str(&r);
+	m.tags = get_str(&r);
 	m.date = (time_t)get_i64(&r);
 	m.zone = (long)get_i64(&r);
 	flags = get_u32(&r);
@@ -530,19 +538,15 @@ bulk_put(struct catalog *cat, const char *data, size_t len)
 		log_warnx("catalog: first build: a bad record");
 		return -1;
 	}
-	m.title = f[0];
-	m.author = f[1];
-	m.summary = f[2];
-	m.lang = f[3];
-	m.tags = f[4];
 	m.has_date = flags & 1;
 	m.has_time = (flags >> 1) & 1;
 	m.has_zone = (flags >> 2) & 1;
+	packed = (flags >> 3) & 1;
 	rc = catalog_put1(cat, src, urlpath, size, mtime, &m, &plain, &stored,
-	    (flags >> 3) & 1, &pk);
+	    packed, &pk);
 	if (rc == SQLITE_DONE)
 		rc = bulk_text(cat, pk.key, pk.has_old, pk.old, &m, &plain,
-		    &stored, (flags >> 3) & 1);
+		    &stored, packed);
 	if (rc != SQLITE_DONE) {
 		catalog_fail(cat, "first build", rc);
 		return -1;
@@ -568,8 +572,9 @@ bulk_finish(struct catalog *cat)
 	if (rc != SQLITE_DONE ||
 	    (rc = sqlite3_exec(cat->db, "INSERT INTO fts (fts)"
 	    " VALUES ('optimize'); DELETE FROM fts_config"
-	    " WHERE k = 'hashsize'; COMMIT; PRAGMA incremental_vacuum;"
-	    " PRAGMA journal_mode = WAL", NULL, NULL, NULL)) != SQLITE_OK) {
+	    " WHERE k IN ('hashsize', 'automerge', 'crisismerge'); COMMIT;"
+	    " PRAGMA incremental_vacuum; PRAGMA journal_mode = WAL", NULL,
+	    NULL, NULL)) != SQLITE_OK) {
 		catalog_fail(cat, "first build", rc);
 		return 1;
 	}

@@ -147,10 +147,11 @@ int	 catalog_put1(struct catalog *, const char *src, const char *urlpath,
 	    long long size, long long mtime, const struct article_meta *,
 	    const struct buf *plain, const struct buf *stored, int packed,
 	    struct put_key *pk);
-/* the text search sees: gemtext without its markup; and packed, in
- * the catalog's z (catalog_text_get unpacks it), an SQLite code */
-int	 catalog_plain(struct buf *, const char *text, size_t len);
-int	 catalog_pack(struct catalog *, const struct buf *plain);
+/* the text search sees of an article's gemtext (without its markup
+ * and its title line) into plain, and packed into the catalog's z when
+ * that is smaller (*packed): an SQLite code */
+int	 catalog_text_make(struct catalog *, const struct article_meta *,
+	    const char *text, size_t textlen, struct buf *plain, int *packed);
 /* the values FTS5 indexed for an entry, for its 'delete': a row of
  * title, tags, text at col */
 int	 catalog_text_bind(struct catalog *, sqlite3_stmt *st, int col,

@@ -18,7 +18,6 @@
 #include "catalog.h"
 #include "catalog_bulk.h"
 #include "catalog_int.h"
-#include "gemtext.h"
 #include "log.h"
 
 int
@@ -73,22 +72,16 @@ catalog_put(struct catalog *cat, const char *src, const char *urlpath,
 	struct buf	 plain = BUF_INIT;
 	const struct buf *stored;
 	struct put_key	 pk;
-	size_t		 skip;
 	int		 rc, packed;
 
 	if (cat->db == NULL && cat->bulk != BULK_FEED)
 		return -1;
-	/* the title is its own column: the body starts after it */
-	skip = text != NULL && meta->title != NULL ?
-	    gemtext_title_end(text, textlen, meta->title) : 0;
-	if (catalog_plain(&plain, text != NULL ? text + skip : NULL,
-	    textlen - skip) == -1 || catalog_pack(cat, &plain) !=
+	if (catalog_text_make(cat, meta, text, textlen, &plain, &packed) !=
 	    SQLITE_DONE) {
 		log_warnx("catalog: out of memory");
 		buf_free(&plain);
 		return -1;
 	}
-	packed = cat->z.len < plain.len;
 	stored = packed ? &cat->z : &plain;
 	/* a first build: the process that makes it stores it */
 	if (cat->bulk == BULK_FEED) {
