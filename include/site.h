@@ -39,7 +39,7 @@ struct category {
 };
 
 /*
- * An article as listings need it: 48 bytes, and its strings (path,
+ * An article as listings need it: 40 bytes, and its strings (path,
  * title, tags) in the snapshot's pool, by offset (site_article_path,
  * site_article_title): a million articles fit on a small board. The
  * rest of what its page shows (body, author, summary, language) is
@@ -62,8 +62,9 @@ struct article {
 						   zone encoded as UTC (as
 						   article_meta's), the
 						   mtime's when it has none */
-	int64_t			  mtime;	/* of the source, in ns */
-	uint32_t		  size;		/* of the source */
+	uint64_t		  stat;		/* its source's size and mtime
+						   (ns), as site_stat_key()
+						   mixes them: unchanged? */
 	int32_t			  counter_slot;	/* counter.c; -1 = none */
 	uint16_t		  cat;		/* in site->allcats */
 	uint8_t			  fmt;		/* enum article_fmt */
@@ -211,6 +212,9 @@ site_article_idx(const struct site *s, const struct article *a)
 	return (size_t)(a - s->articles);
 }
 
+/* A source's size and mtime (ns), mixed into one number: the same
+ * as an article's stat if its source did not change. */
+uint64_t	 site_stat_key(long long size, long long mtime_ns);
 /* "2020-05-21-x": the path after its category's */
 const char	*site_article_slug(const struct site *, const struct article *);
 /* Its source below the root ("thoi-su/2020-05-21-x.md"), in b (reset). */

@@ -99,7 +99,9 @@ struct gen {				/* one generation of workers */
 	size_t			 nslots;	/* articles */
 	uint32_t		*ent;		/* slot -> entry index */
 	unsigned long long	 site_seen;	/* site delta at last fold */
-	unsigned long long	*seen;		/* slot deltas at last fold */
+	uint32_t		*seen;		/* slot deltas at last fold, the
+						   low 32 bits: fewer than 2^32
+						   views come between folds */
 	unsigned		 id;		/* 1, 2, ... */
 	struct gen		*next;		/* older generation */
 };
@@ -787,7 +789,8 @@ counter_free(struct counter *c)
 /*
  * Take what a generation's workers counted since the last fold. Deltas
  * only grow, so totals += now - seen is exact whenever it runs, and
- * unsigned arithmetic keeps it exact even across a wrap.
+ * unsigned arithmetic keeps it exact even across a wrap (an article's
+ * in 32 bits: it cannot get 2^32 views between two folds).
  */
 static void
 fold(struct counter *c, struct gen *g)
@@ -798,11 +801,16 @@ fold(struct counter *c, struct gen *g)
 	now = __atomic_load_n(&g->shm->site.delta, __ATOMIC_RELAXED);
 	c->site += now - g->site_seen;
 	g->site_seen = now;
+	/* what no hit changed is not written: the workers forked from
+	 * these pages share them with the master as long as it does not */
 	for (i = 0; i < g->nslots; i++) {
 		now = __atomic_load_n(&g->shm->art[i].delta,
 		    __ATOMIC_RELAXED);
-		c->ents[g->ent[i]].total += now - g->seen[i];
-		g->seen[i] = now;
+		if ((uint32_t)now == g->seen[i])
+			continue;
+		c->ents[g->ent[i]].total += (uint32_t)((uint32_t)now -
+		    g->seen[i]);
+		g->seen[i] = (uint32_t)now;
 	}
 }
 

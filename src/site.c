@@ -16,6 +16,7 @@
 #include <sys/types.h>
 #include <sys/mman.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,21 +49,22 @@ struct chunk {
 };
 
 /*
- * A slot of the path index: 8 bytes, no key (the node it names has
- * it), a node named by its type and number: a category's num, an
- * article's place in site->articles, a file's in site->files, a plain
- * folder's in the private list of them. The hash turns most probes
- * away without a look at the key.
+ * A slot of the path index: 4 bytes, no key (the node it names has
+ * it): the node's type and number (a category's num, an article's
+ * place in site->articles, a file's in site->files, a plain folder's
+ * in the private list of them), and 5 bits of the key's hash, which
+ * turn 31 probes in 32 away without a look at the key. 0: empty (type
+ * 0 is SITE_NONE).
  */
 struct slot {
-	uint32_t	 hash;
-	uint32_t	 ref;		/* type << REF_SHIFT | number; 0:
-					   empty (type 0 is SITE_NONE) */
+	uint32_t	 ref;
 };
-#define REF_SHIFT	29
-#define REF(t, n)	((uint32_t)(t) << REF_SHIFT | (uint32_t)(n))
-#define REF_TYPE(r)	((int)((r) >> REF_SHIFT))
-#define REF_NUM(r)	((r) & ((1u << REF_SHIFT) - 1))
+#define REF_NUMS	24		/* up to 16 million of a kind */
+#define REF(t, n, h)	((uint32_t)(t) << 29 | ((h) >> 27) << REF_NUMS | \
+			    (uint32_t)(n))
+#define REF_TYPE(r)	((int)((r) >> 29))
+#define REF_TAG(r)	(((r) >> REF_NUMS) & 31)
+#define REF_NUM(r)	((r) & ((1u << REF_NUMS) - 1))
 
 struct dirnode {			/* a plain folder in the index */
 	const char	*key;		/* its URL path, with slash */
@@ -436,7 +438,7 @@ index_get(const struct site_priv *p, const char *key, size_t len,
 		e = &p->tab[i];
 		if (e->ref == 0)
 			return NULL;
-		if (e->hash != h)
+		if (REF_TAG(e->ref) != h >> 27)
 			continue;
 		k = slot_key(p, e->ref);
 		if (strncmp(k, key, len) == 0 && (slash ?
@@ -445,11 +447,13 @@ index_get(const struct site_priv *p, const char *key, size_t len,
 	}
 }
 
-/* A table of ncap slots (a power of two) holding what p's holds. */
+/* A table of ncap slots (a power of two) holding what p's holds: the
+ * keys are hashed again. */
 static int
 index_resize(struct site_priv *p, size_t ncap)
 {
 	struct slot	*tab;
+	const char	*k;
 	size_t		 i, j;
 
 	if (ncap > SIZE_MAX / sizeof(*tab) ||
@@ -458,8 +462,9 @@ index_resize(struct site_priv *p, size_t ncap)
 	for (i = 0; i < p->cap; i++) {
 		if (p->tab[i].ref == 0)
 			continue;
-		for (j = p->tab[i].hash & (ncap - 1); tab[j].ref != 0;
-		    j = (j + 1) & (ncap - 1))
+		k = slot_key(p, p->tab[i].ref);
+		for (j = site_hash(SITE_HASH_SEED, k, strlen(k)) & (ncap - 1);
+		    tab[j].ref != 0; j = (j + 1) & (ncap - 1))
 			;
 		tab[j] = p->tab[i];
 	}
@@ -491,8 +496,10 @@ site_index_put(struct site_priv *p, const char *key, int type, size_t num)
 	size_t		 i, len = strlen(key);
 	uint32_t	 h = site_hash(SITE_HASH_SEED, key, len);
 
-	if (num >= (1u << REF_SHIFT))
+	if (num >= (1u << REF_NUMS)) {
+		errno = EFBIG;
 		return -1;
+	}
 	if (index_get(p, key, len, 0, h) != NULL)
 		return 1;
 	if ((p->n + 1) * 5 > p->cap * 4 &&
@@ -502,8 +509,7 @@ site_index_put(struct site_priv *p, const char *key, int type, size_t num)
 	    i = (i + 1) & (p->cap - 1))
 		;
 	e = &p->tab[i];
-	e->ref = REF(type, num);
-	e->hash = h;
+	e->ref = REF(type, num, h);
 	p->n++;
 	return 0;
 }
@@ -540,8 +546,8 @@ site_index_moved(struct site_priv *p, const uint32_t *old, size_t n)
 		to[old[i]] = (uint32_t)i;
 	for (i = 0; i < p->cap; i++)
 		if (REF_TYPE(p->tab[i].ref) == SITE_ARTICLE)
-			p->tab[i].ref = REF(SITE_ARTICLE,
-			    to[REF_NUM(p->tab[i].ref)]);
+			p->tab[i].ref = (p->tab[i].ref & ~((1u << REF_NUMS) -
+			    1)) | to[REF_NUM(p->tab[i].ref)];
 	free(to);
 }
 
@@ -693,6 +699,17 @@ site_article_tags(const struct site *s, const struct article *a,
 }
 
 /* An article's own strings and metadata (site.h). */
+
+uint64_t
+site_stat_key(long long size, long long mtime_ns)
+{
+	uint64_t	 h = (uint64_t)mtime_ns ^ 0x9e3779b97f4a7c15ULL;
+
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h ^= (uint64_t)size * 0x94d049bb133111ebULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
 
 const char *
 site_article_slug(const struct site *s, const struct article *a)

@@ -346,8 +346,8 @@ prev_article(struct scan *sc, const char *path, const struct dent *d,
 		return NULL;
 	*same = 1;
 	pa = n.art;
-	if ((off_t)pa->size != d->size || pa->mtime != mtime_ns(&d->mtime) ||
-	    (int)pa->fmt != fmt)
+	if (pa->stat != site_stat_key((long long)d->size,
+	    mtime_ns(&d->mtime)) || (int)pa->fmt != fmt)
 		return NULL;
 	return pa;
 }
@@ -412,8 +412,7 @@ keep_article(struct scan *sc, struct category *c, const struct article *pa)
 		return -1;
 	a->zone = pa->zone;
 	a->date = pa->date;
-	a->mtime = pa->mtime;
-	a->size = pa->size;
+	a->stat = pa->stat;
 	a->flags |= pa->flags & (ART_HAS_DATE | ART_HAS_TIME | ART_HAS_ZONE);
 	sc->s->nkept++;
 	return 0;
@@ -428,10 +427,6 @@ add_read(struct scan *sc, struct category *c, const char *path,
 	struct article	*a;
 	int		 fmt = article_fmt(d->name);
 
-	if (size > (off_t)UINT32_MAX) {
-		errno = EFBIG;
-		return -1;
-	}
 	if ((a = new_article(sc, c, path, d->src, fmt, m->title,
 	    m->tags)) == NULL)
 		return -1;
@@ -441,8 +436,7 @@ add_read(struct scan *sc, struct category *c, const char *path,
 	a->zone = (int32_t)m->zone;
 	a->flags |= (m->has_date ? ART_HAS_DATE : 0) |
 	    (m->has_time ? ART_HAS_TIME : 0) | (m->has_zone ? ART_HAS_ZONE : 0);
-	a->size = (uint32_t)size;
-	a->mtime = mtime_ns(mts);
+	a->stat = site_stat_key((long long)size, mtime_ns(mts));
 	return 0;
 }
 
