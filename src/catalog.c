@@ -791,6 +791,7 @@ catalog_release(struct catalog *cat)
 	ZSTD_freeCCtx(cat->zc);
 	text_end(&cat->text);
 	buf_free(&cat->z);
+	buf_free(&cat->old);
 	free(cat->path);
 	free(cat);
 }
@@ -1416,11 +1417,11 @@ catalog_text_bind(struct catalog *cat, sqlite3_stmt *st, int col, sqlite3_stmt *
 			return SQLITE_NOMEM;
 	}
 	body = sqlite3_column_blob(st, col + 2);
-	if (catalog_text_get(&cat->text, &cat->z, body != NULL ? body : "",
+	if (catalog_text_get(&cat->text, &cat->old, body != NULL ? body : "",
 	    (size_t)sqlite3_column_bytes(st, col + 2),
 	    sqlite3_column_type(st, col + 2) == SQLITE_BLOB) == -1)
 		return SQLITE_CORRUPT;
-	if (sqlite3_bind_text64(dst, dcol + 1, cat->z.data, cat->z.len,
+	if (sqlite3_bind_text64(dst, dcol + 1, cat->old.data, cat->old.len,
 	    SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK)
 		return SQLITE_NOMEM;
 	return SQLITE_DONE;

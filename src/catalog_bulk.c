@@ -734,11 +734,11 @@ pend_forget(struct catalog *cat, long long key)
 			break;
 	if (i == (size_t)-1 || stage_flush(sg) == -1 ||
 	    stage_get(sg, &sg->ent[i], &r) == -1 ||
-	    catalog_text_get(&cat->text, &cat->z, r.text, r.textlen,
+	    catalog_text_get(&cat->text, &cat->old, r.text, r.textlen,
 	    r.packed) == -1)
 		return SQLITE_CORRUPT;
-	return fts_put(cat, 1, key, r.title, r.titlelen, cat->z.data,
-	    cat->z.len, r.tags, r.tagslen);
+	return fts_put(cat, 1, key, r.title, r.titlelen, cat->old.data,
+	    cat->old.len, r.tags, r.tagslen);
 }
 
 static void

@@ -96,7 +96,10 @@ struct catalog {
 	struct keyset	 seen;
 	ZSTD_CCtx	*zc;		/* made at first use */
 	struct catalog_text text;	/* to read texts back */
-	struct buf	 z;		/* a text packed or unpacked */
+	struct buf	 z;		/* a text packed, or unpacked to store */
+	struct buf	 old;		/* an entry's old text, unpacked: a
+					   put unindexes it while z holds
+					   the new one */
 	sqlite3_stmt	*st_get;	/* metadata if unchanged */
 	sqlite3_stmt	*st_old;	/* an entry's key, title, tags, text */
 	sqlite3_stmt	*st_old_key;	/* the same, by key */

@@ -871,6 +871,52 @@ test_rescan(const char *dir)
 }
 
 /*
+ * One article edited again and again, its text long enough to be kept
+ * packed: each put takes the old text out of the index with the values
+ * it went in with, while the new one waits packed to be stored. The
+ * catalog is never found damaged (moved aside), and finds the last
+ * title and no other.
+ */
+static void
+test_edits(const char *dir)
+{
+	struct catalog	*cat;
+	struct stat	 sb;
+	char		 db[512], aside[600], err[256], title[64], body[2048];
+	size_t		 i;
+	int		 round;
+
+	join(db, dir, "edits.db");
+	snprintf(aside, sizeof(aside), "%s.damaged", db);
+	body[0] = '\0';
+	for (i = 0; i < 20; i++)
+		strncat(body, "Tiếng trống trường vang lên, năm học mới. ",
+		    sizeof(body) - strlen(body) - 1);
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		CHECK(cat != NULL);
+		return;
+	}
+	for (round = 0; round < 4; round++) {
+		snprintf(title, sizeof(title), "Lần sửa thứ %c", 'a' + round);
+		CHECK_INT(round == 0 ? catalog_begin(cat) :
+		    catalog_begin_partial(cat), 0);
+		CHECK_INT(put_fake(cat, "/sua", title, body, 1500000000 + round),
+		    0);
+		CHECK_INT(put_fake(cat, "/khac", "Bài khác", body, 1500000000),
+		    0);
+		CHECK_INT(catalog_end(cat), 0);
+		while (catalog_tidy(cat, 1) == 1)
+			;
+		CHECK(stat(aside, &sb) == -1);
+		snprintf(title, sizeof(title), "%c", 'a' + round);
+		CHECK_INT(count_hits(db, title), 1);
+		CHECK_INT(count_hits(db, "trống"), 2);
+	}
+	CHECK_INT(count_hits(db, "a"), 0);
+	catalog_close(cat);
+}
+
+/*
  * catalog_tidy: the index's segments merged between scans. A segment's
  * pages are the rows of fts_data whose id has the segment's number in
  * bits 37 and up (FTS5's format); the structure record is id 10.
@@ -1636,6 +1682,7 @@ main(void)
 	test_hostile(db);
 	test_generation(tmpdir);
 	test_rescan(tmpdir);
+	test_edits(tmpdir);
 	test_tidy(tmpdir);
 	test_rank(tmpdir);
 	test_pages(tmpdir);
