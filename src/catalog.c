@@ -3,8 +3,9 @@
  *
  * catalog.c: the persistent catalog in state_dir, an SQLite database
  * with one row of metadata per article source (keyed by its path, with
- * size and mtime), the text search sees (compressed), and an FTS5 index
- * over title, body and tags that keeps no copy of the text. A scan
+ * size and mtime), the text search sees (compressed), and FTS5 indexes
+ * that keep no copy of the text: over title, body and tags, and over
+ * the titles alone. A scan
  * asks the catalog first, so a restart reads only the files that
  * changed. The catalog is a cache: a damaged or foreign file is moved
  * aside and rebuilt, never a reason to refuse to serve; a first build
@@ -58,8 +59,9 @@
  * 10: the index keeps no text (contentless, prefixes of 3 only); the
  *    text is kept compressed (zstd) in the table text, by key.
  * 11: no author, summary or lang: a snapshot keeps none of them (an
- *    article's page reads them again from its source). */
-#define CATALOG_VERSION		11
+ *    article's page reads them again from its source).
+ * 12: the titles have an index of their own (titles). */
+#define CATALOG_VERSION		12
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */
 #define KEY_MINUTE_MAX		(1LL << 50)	/* 2^50 * 4096 < 2^63 */
@@ -77,6 +79,11 @@
  * fts: contentless, so the text is stored once. A prefix index of 3
  * characters serves "vac*" from the index; longer prefixes expand to
  * few words, and 2-letter ones (a tenth of the dictionary) are walked.
+ * titles: the titles again, in an index of their own, for search's
+ * first tier (every word in the title): a column filter on fts reads
+ * the positions of every article that matches to find the few whose
+ * title does (15 ms for a common query at 100,000 articles), the
+ * titles' index reads only titles (the catalog grows by 5 %).
  * Pages freed by merging the index go back at the end of a first build
  * (incremental_vacuum), and are used again after.
  */
@@ -97,9 +104,12 @@ static const char *catalog_schema =
 	" text BLOB);"				/* or TEXT: text_pack */
 	"CREATE VIRTUAL TABLE fts USING fts5(title, body, tags,"
 	" content = '', columnsize = 0, tokenize = 'bantin', prefix = '3');"
+	"CREATE VIRTUAL TABLE titles USING fts5(title,"
+	" content = '', columnsize = 0, tokenize = 'bantin', prefix = '3');"
 	/* catalog_tidy merges a level once it holds two segments (FTS5
 	 * waits for four); the setting is kept in the file */
-	"INSERT INTO fts (fts, rank) VALUES ('usermerge', 2);";
+	"INSERT INTO fts (fts, rank) VALUES ('usermerge', 2);"
+	"INSERT INTO titles (titles, rank) VALUES ('usermerge', 2);";
 
 static struct {
 	size_t		 off;
@@ -139,12 +149,19 @@ static struct {
 	{ offsetof(struct catalog, st_fts_del),
 	    "INSERT INTO fts (fts, rowid, title, body, tags)"
 	    " VALUES ('delete', ?1, ?2, ?3, ?4)" },
+	{ offsetof(struct catalog, st_title_ins),
+	    "INSERT INTO titles (rowid, title) VALUES (?1, ?2)" },
+	{ offsetof(struct catalog, st_title_del),
+	    "INSERT INTO titles (titles, rowid, title)"
+	    " VALUES ('delete', ?1, ?2)" },
 	{ offsetof(struct catalog, st_count),
 	    "SELECT count(*) FROM article" },
 	{ offsetof(struct catalog, st_keys),
 	    "SELECT key FROM article" },
 	{ offsetof(struct catalog, st_merge),
 	    "INSERT INTO fts (fts, rank) VALUES ('merge', ?1)" },
+	{ offsetof(struct catalog, st_title_merge),
+	    "INSERT INTO titles (titles, rank) VALUES ('merge', ?1)" },
 };
 #define NSTMTS	(sizeof(catalog_stmts) / sizeof(catalog_stmts[0]))
 
@@ -168,6 +185,7 @@ static void	 text_bind_stored(sqlite3_stmt *, int, const struct buf *,
 static void	 text_end(struct catalog_text *);
 static char	*col_strdup(sqlite3_stmt *, int, int *);
 static int	 bind_text(sqlite3_stmt *, int, const char *);
+static int	 catalog_title_put(sqlite3_stmt *, long long, const char *);
 static sqlite3_stmt **stmt_at(struct catalog *, size_t);
 
 /*
@@ -517,7 +535,7 @@ catalog_try_open(struct catalog *cat, const char *file, char *err,
 	    " PRAGMA journal_size_limit = 67108864", NULL, NULL, NULL) !=
 	    SQLITE_OK)
 		goto sqlerr;
-	cat->untidy = 1;	/* a merge may have been cut short */
+	cat->untidy = TIDY_FTS;	/* a merge may have been cut short */
 	return catalog_setup(cat, err, errlen);
 sqlerr:
 	snprintf(err, errlen, "%s", sqlite3_errmsg(cat->db));
@@ -855,7 +873,7 @@ catalog_scan_end(struct catalog *cat)
 	if (rc != SQLITE_OK)
 		goto fail;
 	cat->in_scan = 0;
-	cat->untidy = 1;
+	cat->untidy = TIDY_FTS;
 	catalog_keyset_clear(&cat->seen);
 	/* the master idles between scans, and its pages are what the
 	 * workers inherit: give the page cache back */
@@ -938,6 +956,9 @@ catalog_unindex(struct catalog *cat, sqlite3_stmt *st)
 			rc = catalog_stmt_run(cat->st_fts_del);
 		else
 			sqlite3_clear_bindings(cat->st_fts_del);
+		if (rc == SQLITE_DONE)
+			rc = catalog_title_put(cat->st_title_del, key,
+			    (const char *)sqlite3_column_text(st, 1));
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -963,26 +984,31 @@ catalog_unindex(struct catalog *cat, sqlite3_stmt *st)
  * soon as it holds two segments, leaving one segment a level, the
  * levels growing in size. An article added later makes a small
  * segment that merges with the small ones, not with the whole index.
- * A first build makes few segments, in date order (catalog_bulk.c).
+ * The titles' index is merged the same way, once fts is. A first
+ * build makes few segments, in date order (catalog_bulk.c).
  */
 int
 catalog_tidy(struct catalog *cat, int pages)
 {
-	int	 before, rc;
+	sqlite3_stmt	*st;
+	int		 before, rc;
 
 	if (cat == NULL || cat->db == NULL || !cat->untidy)
 		return 0;
 	if (cat->in_scan)
 		return 1;
+	/* the body's index, then the titles' */
+	st = cat->untidy == TIDY_TITLES ? cat->st_title_merge : cat->st_merge;
 	before = sqlite3_total_changes(cat->db);
-	sqlite3_bind_int(cat->st_merge, 1, pages);
-	if ((rc = catalog_stmt_run(cat->st_merge)) != SQLITE_DONE) {
+	sqlite3_bind_int(st, 1, pages);
+	if ((rc = catalog_stmt_run(st)) != SQLITE_DONE) {
 		cat->untidy = 0;	/* no retry loop on a failing file */
 		catalog_fail(cat, "merge", rc);
 		return -1;
 	}
 	/* a step with nothing to merge writes nothing */
-	if (sqlite3_total_changes(cat->db) - before < 2) {
+	if (sqlite3_total_changes(cat->db) - before < 2 &&
+	    ++cat->untidy > TIDY_TITLES) {
 		cat->untidy = 0;
 		sqlite3_db_release_memory(cat->db);
 		return 0;
@@ -1263,6 +1289,25 @@ catalog_put1(struct catalog *cat, const char *src, const char *urlpath,
 	sqlite3_bind_text64(st, 3, plain->data, plain->len, SQLITE_STATIC,
 	    SQLITE_UTF8);
 	bind_text(st, 4, meta->tags != NULL ? meta->tags : "");
+	if ((rc = catalog_stmt_run(st)) != SQLITE_DONE)
+		return rc;
+	return catalog_title_put(cat->st_title_ins, key, meta->title);
+}
+
+/*
+ * A title into the titles' index, or out of it (st is st_title_ins or
+ * st_title_del; a deletion names the title it went in with). NULL is
+ * "", as in fts. An SQLite code.
+ */
+static int
+catalog_title_put(sqlite3_stmt *st, long long key, const char *title)
+{
+	sqlite3_bind_int64(st, 1, key);
+	if (sqlite3_bind_text(st, 2, title != NULL ? title : "", -1,
+	    SQLITE_TRANSIENT) != SQLITE_OK) {
+		sqlite3_clear_bindings(st);
+		return SQLITE_NOMEM;
+	}
 	return catalog_stmt_run(st);
 }
 

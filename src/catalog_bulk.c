@@ -342,7 +342,7 @@ bulk_reopen(struct catalog *cat)
 		catalog_shut(cat);
 		return;
 	}
-	cat->untidy = 1;
+	cat->untidy = TIDY_FTS;
 }
 
 /*
@@ -385,8 +385,10 @@ bulk_child(struct catalog *cat, int fd)
 	    " PRAGMA cache_size = -%s; BEGIN;"
 	    " INSERT INTO fts (fts, rank) VALUES ('hashsize', %d);"
 	    " INSERT INTO fts (fts, rank) VALUES ('automerge', 0);"
-	    " INSERT INTO fts (fts, rank) VALUES ('crisismerge', %d)",
-	    BULK_CACHE_KB, BULK_HASH_BYTES, BULK_CRISIS);
+	    " INSERT INTO fts (fts, rank) VALUES ('crisismerge', %d);"
+	    " INSERT INTO titles (titles, rank) VALUES ('automerge', 0);"
+	    " INSERT INTO titles (titles, rank) VALUES ('crisismerge', %d)",
+	    BULK_CACHE_KB, BULK_HASH_BYTES, BULK_CRISIS, BULK_CRISIS);
 	if (catalog_try_open(cat, file, err, sizeof(err), &damaged) == -1 ||
 	    sqlite3_exec(cat->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		log_warnx("catalog %s: %s", file, cat->db != NULL ?
@@ -572,7 +574,10 @@ bulk_finish(struct catalog *cat)
 	if (rc != SQLITE_DONE ||
 	    (rc = sqlite3_exec(cat->db, "INSERT INTO fts (fts)"
 	    " VALUES ('optimize'); DELETE FROM fts_config"
-	    " WHERE k IN ('hashsize', 'automerge', 'crisismerge'); COMMIT;"
+	    " WHERE k IN ('hashsize', 'automerge', 'crisismerge');"
+	    " INSERT INTO titles (titles) VALUES ('optimize');"
+	    " DELETE FROM titles_config"
+	    " WHERE k IN ('automerge', 'crisismerge'); COMMIT;"
 	    " PRAGMA incremental_vacuum; PRAGMA journal_mode = WAL", NULL,
 	    NULL, NULL)) != SQLITE_OK) {
 		catalog_fail(cat, "first build", rc);
@@ -619,19 +624,25 @@ bulk_text(struct catalog *cat, long long key, int has_old, long long old,
 	return rc;
 }
 
-/* One row of the index: in, or out (del) with the values it went in
- * with. An SQLite code. */
+/* One row of the index and of the titles' index: in, or out (del) with
+ * the values it went in with. An SQLite code. */
 static int
 fts_put(struct catalog *cat, int del, long long key, const char *title,
     size_t titlelen, const char *text, size_t textlen, const char *tags,
     size_t tagslen)
 {
 	sqlite3_stmt	*st = del ? cat->st_fts_del : cat->st_fts_ins;
+	int		 rc;
 
 	sqlite3_bind_int64(st, 1, key);
 	sqlite3_bind_text(st, 2, title, (int)titlelen, SQLITE_STATIC);
 	sqlite3_bind_text64(st, 3, text, textlen, SQLITE_STATIC, SQLITE_UTF8);
 	sqlite3_bind_text(st, 4, tags, (int)tagslen, SQLITE_STATIC);
+	if ((rc = catalog_stmt_run(st)) != SQLITE_DONE)
+		return rc;
+	st = del ? cat->st_title_del : cat->st_title_ins;
+	sqlite3_bind_int64(st, 1, key);
+	sqlite3_bind_text(st, 2, title, (int)titlelen, SQLITE_STATIC);
 	return catalog_stmt_run(st);
 }
 

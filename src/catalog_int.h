@@ -22,6 +22,8 @@
 #include "buf.h"
 
 #define KEY_NONE		INT64_MIN	/* an empty slot of a keyset */
+#define TIDY_FTS		1		/* struct catalog's untidy */
+#define TIDY_TITLES		2
 
 struct catalog_text {			/* catalog.h */
 	ZSTD_DCtx	*z;		/* made at first use */
@@ -89,8 +91,9 @@ struct catalog {
 					   not see (catalog_begin_partial) */
 	int		 lost;		/* rebuilt since the last full
 					   scan began: entries are missing */
-	int		 untidy;	/* the index may have segments to
-					   merge (catalog_tidy) */
+	int		 untidy;	/* the indexes may have segments
+					   to merge (catalog_tidy): 0, or
+					   TIDY_FTS, then TIDY_TITLES */
 	enum catalog_bulk bulk;		/* a first build, in path.new */
 	struct bulk	 bk;
 	struct keyset	 seen;
@@ -110,9 +113,12 @@ struct catalog {
 	sqlite3_stmt	*st_key_max;	/* the last key used in a minute */
 	sqlite3_stmt	*st_fts_ins;
 	sqlite3_stmt	*st_fts_del;	/* FTS5's 'delete' with old values */
+	sqlite3_stmt	*st_title_ins;	/* the titles' index */
+	sqlite3_stmt	*st_title_del;
 	sqlite3_stmt	*st_count;	/* entries */
 	sqlite3_stmt	*st_keys;	/* every key */
 	sqlite3_stmt	*st_merge;	/* a step of catalog_tidy */
+	sqlite3_stmt	*st_title_merge;
 };
 
 /* what catalog_put1 did with an entry, for a first build */

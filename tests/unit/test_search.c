@@ -1264,6 +1264,128 @@ test_pages(const char *dir)
 }
 
 /*
+ * A catalog of SEARCH_TOTAL_MAX + 10 articles, /<letter>0 the oldest, a
+ * second apart, one body for all: title0 in the title of every 100th
+ * from the first, title50 of every 100th from the 50th, "Bài" in the
+ * others'. 0, or -1 (and a failed check).
+ */
+static int
+fill_big(const char *db, char letter, const char *title0,
+    const char *title50, const char *body)
+{
+	struct catalog	*cat;
+	char		 err[256], path[64];
+	const char	*title;
+	int		 i;
+
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		CHECK(cat != NULL);
+		return -1;
+	}
+	CHECK_INT(catalog_begin(cat), 0);
+	for (i = 0; i < SEARCH_TOTAL_MAX + 10; i++) {
+		snprintf(path, sizeof(path), "/%c%d", letter, i);
+		title = i % 100 == 0 ? title0 : i % 100 == 50 ? title50 :
+		    "Bài";
+		if (put_fake(cat, path, title, body, 1500000000 +
+		    (long long)i) != 0)
+			break;
+	}
+	CHECK_INT(i, SEARCH_TOTAL_MAX + 10);
+	CHECK_INT(catalog_end(cat), 0);
+	catalog_close(cat);
+	return i == SEARCH_TOTAL_MAX + 10 ? 0 : -1;
+}
+
+/*
+ * Past SEARCH_TOTAL_MAX the first tier comes from the titles' index,
+ * which knows nothing of the body: its hits' excerpts are cut where the
+ * words are in the body all the same, as the other tiers' are (every
+ * body here is the same, so every excerpt is). Words, a phrase and a
+ * prefix; one title in a hundred has them.
+ */
+static void
+test_title_excerpt(const char *dir)
+{
+	static const char *const queries[] = {
+		"trống", "\"trống trường\"", "trườ*", "TRƯỜNG trống",
+	};
+	struct search		*s;
+	struct search_hit	*h;
+	char			 db[512], err[256];
+	const char		*e;
+	size_t			 i, n, total;
+
+	join(db, dir, "titleexcerpt.db");
+	if (fill_big(db, 't', "Trống trường", "Bài",
+	    "Sáng nay, học sinh cả phường tập trung ở sân để nghe "
+	    "thầy hiệu trưởng đọc thư. Rồi tiếng trống trường vang "
+	    "lên, năm học mới bắt đầu.") == -1)
+		return;
+	if ((s = search_open(db, err, sizeof(err))) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		if (search_query_with(s, ring_resolve, NULL, queries[i], 1, &h,
+		    &n, &total, &e) == -1) {
+			CHECK(0);
+			continue;
+		}
+		CHECK_INT(n, SEARCH_PER_PAGE);
+		CHECK_INT(total, SEARCH_TOTAL_MAX + 1);
+		if (n == SEARCH_PER_PAGE) {
+			/* hit 0 from the titles' index, hit 19 not */
+			CHECK_STR(art_path(h[0].art), "/t1000");
+			CHECK_STR(h[0].excerpt, h[19].excerpt);
+			CHECK(strncmp(h[0].excerpt, "\xe2\x80\xa6", 3) == 0);
+			CHECK(strstr(h[0].excerpt, "trống trường") != NULL);
+		}
+		search_hits_free(h, n);
+	}
+	search_close(s);
+}
+
+/*
+ * Past SEARCH_TOTAL_MAX, two words, each tier asked on its own: every
+ * word in the title (the titles' index), some (only where a title has
+ * some: here one in a hundred), none.
+ */
+static void
+test_tiers_big(const char *dir)
+{
+	char		 db[512];
+	size_t		 total;
+
+	join(db, dir, "tiersbig.db");
+	if (fill_big(db, 'g', "Trống trường", "Trống",
+	    "Tiếng trống trường vang.") == -1)
+		return;
+	CHECK_STR(ring_run(db, "trống trường", 1, &total),
+	    "/g1000 /g900 /g800 /g700 /g600 /g500 /g400 /g300 /g200 /g100 "
+	    "/g0 /g950 /g850 /g750 /g650 /g550 /g450 /g350 /g250 /g150");
+	CHECK_INT(total, SEARCH_TOTAL_MAX + 1);
+	CHECK_STR(ring_run(db, "trống trường", 2, &total),
+	    "/g50 /g1009 /g1008 /g1007 /g1006 /g1005 /g1004 /g1003 /g1002 "
+	    "/g1001 /g999 /g998 /g997 /g996 /g995 /g994 /g993 /g992 /g991 "
+	    "/g990");
+	/* "bài" is in titles only: the "Bài" articles, some of the words
+	 * in their titles */
+	CHECK_STR(ring_run(db, "trường trống bài", 1, &total),
+	    "/g1009 /g1008 /g1007 /g1006 /g1005 /g1004 /g1003 /g1002 /g1001 "
+	    "/g999 /g998 /g997 /g996 /g995 /g994 /g993 /g992 /g991 /g990 "
+	    "/g989");
+	CHECK_STR(ring_run(db, "tiếng trống", 1, &total),
+	    "/g1000 /g950 /g900 /g850 /g800 /g750 /g700 /g650 /g600 /g550 "
+	    "/g500 /g450 /g400 /g350 /g300 /g250 /g200 /g150 /g100 /g50");
+	/* no title has any of them: the last tier only */
+	CHECK_STR(ring_run(db, "tiếng vang", 2, &total),
+	    "/g989 /g988 /g987 /g986 /g985 /g984 /g983 /g982 /g981 /g980 "
+	    "/g979 /g978 /g977 /g976 /g975 /g974 /g973 /g972 /g971 /g970");
+	CHECK_INT(total, SEARCH_TOTAL_MAX + 1);
+}
+
+/*
  * More articles in one minute than it has slots (CATALOG_KEY_SLOTS):
  * a bulk copy of undated files. Each still gets a key of its own.
  */
@@ -1686,6 +1808,8 @@ main(void)
 	test_tidy(tmpdir);
 	test_rank(tmpdir);
 	test_pages(tmpdir);
+	test_title_excerpt(tmpdir);
+	test_tiers_big(tmpdir);
 	test_keys(tmpdir);
 	test_damaged(tmpdir);
 	test_site(tmpdir);
