@@ -9,6 +9,8 @@
 #   make deb      bantin_VERSION_ARCH.deb (tools/deb.sh)
 #   make check-cross  the arm64 and armhf builds tested under qemu-user
 #   make bench-slow  a reader's latency under a slow-client attack
+#   make bench-proxy  what the PROXY header costs (make bench runs it)
+#   make bench-redis  what the Redis counter backend costs (make bench runs it)
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
@@ -24,7 +26,7 @@ UNITDIR =	$(PREFIX)/lib/systemd/system
 CONFDIR =	$(SYSCONFDIR)/bantin
 CC ?=		cc
 PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3 \
-		libseccomp libzstd
+		libseccomp hiredis libzstd
 
 CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
@@ -32,12 +34,14 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		convert_txt.c \
 		article.c article_news.c site_load.c site_walk.c \
 		site_entry.c site.c catalog.c catalog_bulk.c catalog_scan.c \
-		search.c counter.c render.c \
-		scheme.c route.c mime.c memo.c pagecache.c serve.c
-FRONT =		gemini.c gopher.c gopher_render.c
-TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c conn.c certcheck.c
+		search.c counter.c counter_map.c counter_redis.c render.c \
+		scheme.c route.c mime.c memo.c pagecache.c serve.c authors.c
+FRONT =		gemini.c gopher.c gopher_render.c titan.c
+TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c proxy.c conn.c \
+		certcheck.c ticket.c
 SUPPORT =	config.c sandbox.c memtrim.c msg.c
-SRCS =		main.c privsep.c master.c server.c preview.c import.c $(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
+SRCS =		main.c privsep.c master.c server.c preview.c import.c publish.c \
+		$(CORE) $(FRONT) $(TRANSPORT) $(SUPPORT)
 
 B =		build
 OBJS =		$(SRCS:%.c=$(B)/%.o)
@@ -48,9 +52,9 @@ WARN =		-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		-Wsign-compare -Wcast-qual
 PKG_CFLAGS !=	pkg-config --cflags $(PKGS) 2>/dev/null || true
 PKG_LIBS !=	pkg-config --libs libssl libcrypto libmagic libxml-2.0 \
-		    libutf8proc sqlite3 libseccomp libzstd 2>/dev/null || \
+		    libutf8proc sqlite3 libseccomp hiredis libzstd 2>/dev/null || \
 		    echo -lssl -lcrypto -lmagic -lxml2 -lutf8proc -lsqlite3 \
-		    -lseccomp -lzstd
+		    -lseccomp -lhiredis -lzstd
 CFLAGS ?=	-O2 -g
 CFLAGS +=	-std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
 		-I/usr/include/iniparser -I/usr/include/libxml2 $(PKG_CFLAGS)
@@ -67,7 +71,8 @@ endif
 
 UNIT =		buf utf8 gemtext path config convert article site render \
 		scheme route counter search gemini gopher memo pagecache \
-		memtrim sandbox zone label import tls_key log certcheck iplimit
+		memtrim sandbox zone label import tls_key log certcheck iplimit \
+		ticket authors titan proxy
 UNIT_BINS =	$(UNIT:%=$(B)/test_%)
 
 all: $(PROG) $(B)/bantin-installed
@@ -135,20 +140,22 @@ $(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/article_news.o \
 		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \
 		$(B)/convert_html_page.o $(B)/convert_txt.o \
 		$(B)/gemtext.o $(B)/utf8.o $(B)/zone.o $(B)/buf.o
-$(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/utf8.o $(B)/log.o \
-		$(B)/buf.o
-$(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
+$(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/counter_map.o \
 		$(B)/utf8.o $(B)/log.o $(B)/buf.o
+$(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
+		$(B)/counter_map.o $(B)/utf8.o $(B)/log.o $(B)/buf.o
 $(B)/test_memtrim: $(B)/test_memtrim.o $(B)/memtrim.o
 $(B)/test_sandbox: $(B)/test_sandbox.o $(B)/sandbox.o $(B)/log.o
 $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
 $(B)/test_iplimit: $(B)/test_iplimit.o $(B)/iplimit.o
+$(B)/test_proxy: $(B)/test_proxy.o $(B)/proxy.o
 $(B)/test_zone: $(B)/test_zone.o $(B)/zone.o
 $(B)/test_label: $(B)/test_label.o $(B)/label.o
 $(B)/test_tls_key: $(B)/test_tls_key.o $(B)/tls_key.o $(B)/msg.o $(B)/log.o \
 		$(B)/buf.o
 $(B)/test_log: $(B)/test_log.o $(B)/log.o
+$(B)/test_ticket: $(B)/test_ticket.o $(B)/ticket.o
 $(B)/test_certcheck: $(B)/test_certcheck.o $(B)/certcheck.o $(B)/tls.o \
 		$(B)/tls_key.o $(B)/msg.o $(B)/buf.o \
 		$(B)/log.o
@@ -165,6 +172,11 @@ $(B)/test_gopher: $(B)/test_gopher.o $(B)/gopher.o $(B)/gopher_render.o \
 		$(B)/proto.o $(B)/utf8.o $(B)/buf.o
 $(B)/test_site $(B)/test_render $(B)/test_route $(B)/test_search: \
 		$(CORE_OBJS)
+$(B)/test_authors: $(B)/test_authors.o $(B)/authors.o $(B)/path.o \
+		$(B)/utf8.o $(B)/buf.o
+$(B)/test_titan: $(B)/test_titan.o $(B)/titan.o $(B)/gemini.o $(B)/conn.o \
+		$(B)/tls.o $(B)/tls_key.o $(B)/loop.o $(B)/iplimit.o $(B)/proxy.o \
+		$(B)/msg.o $(CORE_OBJS)
 $(B)/test_site: $(B)/test_site.o
 $(B)/test_render: $(B)/test_render.o
 $(B)/test_route: $(B)/test_route.o
@@ -198,6 +210,19 @@ bench: deps
 	sh tools/deps.sh bench
 	$(MAKE) $(PROG) bench/loadgen bench/bare
 	sh bench/run.sh
+	BENCH_PROXY_CMD="make bench" sh bench/proxy.sh
+	sh bench/redis.sh
+
+# what the PROXY protocol's header costs, alone (make bench runs it)
+bench-proxy: deps
+	$(MAKE) $(PROG) bench/loadgen
+	sh bench/proxy.sh
+
+# what [counter] backend = redis costs against backend = file (the
+# "Counters in Redis" section of BENCHMARKS.md), alone
+bench-redis: deps
+	$(MAKE) $(PROG) bench/loadgen
+	sh bench/redis.sh
 
 bench-scale: deps
 	$(MAKE) $(PROG) bench/loadgen
@@ -280,7 +305,7 @@ clean:
 	    bench/bare
 
 .PHONY: all deps run check fuzz bench bench-scale clean install uninstall \
-	deb bench-slow
+	deb bench-slow bench-proxy bench-redis
 
 # Small boards: bantin built for 64-bit (arm64) and 32-bit (armhf) ARM
 # with Debian's cross compilers and multiarch libraries (tools/deps.sh

@@ -5,7 +5,7 @@
 # (and only those are ever killed), the certificate, bantin's
 # configuration, reading a server's CPU time and memory from /proc over
 # every process of its tree (master, workers, per-connection children),
-# and, for scale.sh and board.sh, a tree's place, bantin started on it
+# the static page, and, for scale.sh and board.sh, a tree's place, bantin started on it
 # and the latency of its pages.
 # Sourced, not run; POSIX sh.
 
@@ -122,6 +122,26 @@ make_cert()	# dir: ECDSA P-256 key and self-signed cert for localhost
 	chmod 644 "$1/cert.pem" "$1/key.pem"
 }
 
+# make_static file: the static page of make bench, exactly 4096 bytes
+# of Vietnamese gemtext, cut on a line boundary
+make_static()
+{
+	python3 - "$1" <<'EOF'
+import sys
+head = "# Trang tĩnh 4 KB\n\n"
+para = ("Ủy ban nhân dân quận thông báo lịch tiếp công dân định kỳ "
+        "vào sáng thứ Năm hằng tuần tại trụ sở, số 12 đường Lê Lợi.\n")
+body = head
+while len((body + para).encode()) <= 4096 - 80:
+    body += para
+body = body.encode()
+body += b"=> /thoi-su/ Thoi su\n"
+body += b"x" * (4096 - len(body) - 1) + b"\n"
+assert len(body) == 4096
+open(sys.argv[1], "wb").write(body)
+EOF
+}
+
 # bantin_conf file root state gemini-port gopher-port [limits]: the
 # bundled defaults, but our ports on 127.0.0.1 and our paths, and no
 # limits per address unless given ([limits] lines): the load comes from
@@ -221,9 +241,9 @@ elapsed()	# start [end]: seconds, 3 decimals
 	awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.3f", b - a }'
 }
 
-# start_bantin name tree: start it, wait for "ready"; sets BPID, GEM,
-# GOPH and START_S (seconds from exec to ready). On core SERVER_CORE,
-# or the cores BANTIN_CPUS names.
+# start_bantin name tree: start it (with $BANTIN_FLAGS, e.g. -v), wait
+# for "ready"; sets BPID, GEM, GOPH and START_S (seconds from exec to
+# ready). On core SERVER_CORE, or the cores BANTIN_CPUS names.
 start_bantin()
 {
 	s_name=$1
@@ -240,7 +260,7 @@ start_bantin()
 	GOPH=$2
 	s_log="$TMP/$s_name.log.$(date +%s%N)"
 	t=$(now)
-	taskset -c "${BANTIN_CPUS:-$SERVER_CORE}" "$BANTIN" -d \
+	taskset -c "${BANTIN_CPUS:-$SERVER_CORE}" "$BANTIN" -d $BANTIN_FLAGS \
 	    -c "$TMP/$s_name.ini" > "$s_log" 2>&1 &
 	BPID=$!
 	started $BPID

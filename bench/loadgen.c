@@ -10,7 +10,8 @@
  * a request on every one: it measures what a server does with many
  * slow clients. The result is requests/s, latency percentiles and
  * error counts, for people or (-m) as one line of key=value for
- * scripts. Every wait is bounded by a deadline.
+ * scripts. With -X each connection starts with a PROXY protocol v2
+ * header, as a load balancer's do. Every wait is bounded by a deadline.
  */
 
 #include <sys/epoll.h>
@@ -99,6 +100,7 @@ struct lg {
 	double			 hold_s;	/* -S */
 	int			 timeout_s;
 	int			 machine;
+	int			 proxy;		/* -X: a PROXY v2 header */
 	/* state */
 	SSL_CTX			*ctx;
 	int			 epfd;
@@ -171,6 +173,8 @@ usage(void)
 	    "  -S secs     for this long (4), then request on all of them\n"
 	    "  -t secs     per-request deadline (10)\n"
 	    "  -m          one line of key=value output\n"
+	    "  -X          send a PROXY protocol v2 header first (TCP4,\n"
+	    "              from 198.51.100.x), as a load balancer does\n"
 	    "  -f          request names a file of requests, one a line;\n"
 	    "              the k-th request sends line k, cycling\n"
 	    "The request is sent followed by CRLF, e.g.\n"
@@ -283,9 +287,36 @@ slot_start(struct slot *s)
 	set_events(s, EPOLLOUT);
 }
 
+/*
+ * A PROXY v2 header for a client at 198.51.100.(1 + slot % 250). It
+ * goes out with the first bytes after it (MSG_MORE), in one segment,
+ * as a balancer sends it when the client's bytes are at hand.
+ */
+static int
+send_proxy(struct slot *s)
+{
+	unsigned char	 h[28] = {
+		0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49,
+		0x54, 0x0a, 0x21, 0x11, 0x00, 0x0c, 198, 51, 100, 1
+	};
+	unsigned int	 i = (unsigned int)(s - G.slots);
+
+	h[19] = (unsigned char)(1 + i % 250);
+	memcpy(h + 20, &G.addr.sin_addr, 4);
+	h[24] = (unsigned char)(0x80 | (i >> 8 & 0x7f));	/* port */
+	h[25] = (unsigned char)i;
+	memcpy(h + 26, &G.addr.sin_port, 2);
+	return send(s->fd, h, sizeof(h), MSG_MORE) == (ssize_t)sizeof(h) ?
+	    0 : -1;
+}
+
 static void
 slot_connected(struct slot *s)
 {
+	if (G.proxy && send_proxy(s) == -1) {
+		slot_fail(s, LG_E_IO);
+		return;
+	}
 	if (!G.tls) {
 		slot_ready(s);
 		return;
@@ -783,7 +814,7 @@ main(int argc, char *argv[])
 	G.sni = "localhost";
 	G.timeout_s = LG_TIMEOUT_S;
 	G.hold_s = 4;
-	while ((ch = getopt(argc, argv, "23a:b:c:d:fH:mn:p:PRs:S:t:x:")) !=
+	while ((ch = getopt(argc, argv, "23a:b:c:d:fH:mn:p:PRs:S:t:x:X")) !=
 	    -1) {
 		switch (ch) {
 		case '2':
@@ -836,6 +867,9 @@ main(int argc, char *argv[])
 			break;
 		case 'x':
 			G.expect = optarg;
+			break;
+		case 'X':
+			G.proxy = 1;
 			break;
 		default:
 			usage();

@@ -3,16 +3,18 @@
 #
 # bench/report.py: turns the measurements of bench/run.sh into
 # BENCHMARKS.md (tables, ratios to the peers and to the ceiling, and
-# the targets met or missed), and lets bench/scale.sh, bench/board.sh
-# and bench/slow.sh put their "Scale", "Board" and "Slow clients"
+# the targets met or missed), and lets bench/proxy.sh, bench/scale.sh,
+# bench/board.sh, bench/slow.sh and bench/redis.sh put their "PROXY
+# protocol", "Scale", "Board", "Slow clients" and "Counters in Redis"
 # sections into the same file. Each script owns its section and keeps
 # the others', so they can be run in any order.
 #
 #   report.py run --results R --idle I --out F [--duration S] ...
-#   report.py section --title "## Scale"|"## Board" --body FILE --out F
-#       [--part "### ..."]: the body replaces that part of the section
-#       only (its text from that heading to the next "### "), keeping
-#       the section's other parts: bench/scale.sh's runs of each size
+#   report.py section --title "## Scale"|"## Board"|"## Counters in Redis"
+#       --body FILE --out F [--part "### ..."]: the body replaces that
+#       part of the section only (its text from that heading to the next
+#       "### "), keeping the section's other parts: bench/scale.sh's
+#       runs of each size
 #   report.py slow --results R --logs L --out F [--n N] ...
 
 import argparse
@@ -23,9 +25,10 @@ import re
 import subprocess
 import time
 
-# the sections other scripts write, in the order they are kept at the
+# the sections other scripts write (bench/redis.sh too), in the order they are kept at the
 # end of the file
-SECTIONS = ("## Scale", "## Board", "## Slow clients")
+SECTIONS = ("## PROXY protocol", "## Scale", "## Board", "## Slow clients",
+            "## Counters in Redis")
 
 
 def cpu_model():
@@ -628,7 +631,7 @@ def main():
     r.add_argument("--hold-secs", default="4")
     r.add_argument("--command", default="make bench")
     s = sub.add_parser("section")
-    s.add_argument("--title", default=SECTIONS[0], choices=SECTIONS)
+    s.add_argument("--title", default="## Scale", choices=SECTIONS)
     s.add_argument("--body", required=True)
     s.add_argument("--out", required=True)
     s.add_argument("--part")

@@ -48,21 +48,7 @@ fi
 chmod 755 "$TMP"
 make_cert "$TMP"
 cp -R "$ROOT/capsule" "$TMP/capsule"
-python3 - "$TMP/capsule/static.gmi" <<'EOF'
-import sys
-# exactly 4096 bytes of Vietnamese gemtext, cut on a line boundary
-head = "# Trang tĩnh 4 KB\n\n"
-para = ("Ủy ban nhân dân quận thông báo lịch tiếp công dân định kỳ "
-        "vào sáng thứ Năm hằng tuần tại trụ sở, số 12 đường Lê Lợi.\n")
-body = head
-while len((body + para).encode()) <= 4096 - 80:
-    body += para
-body = body.encode()
-body += b"=> /thoi-su/ Thoi su\n"
-body += b"x" * (4096 - len(body) - 1) + b"\n"
-assert len(body) == 4096
-open(sys.argv[1], "wb").write(body)
-EOF
+make_static "$TMP/capsule/static.gmi"
 chmod -R a+rX "$TMP/capsule"
 STATIC_PAGE=/static.gmi
 ARTICLE=/thoi-su/2019-11-14-tiep-xuc-cu-tri-truoc-ky-hop-hdnd

@@ -19,6 +19,23 @@ struct buf;
 #define CONFIG_RATE		10
 #define CONFIG_BURST		60
 #define CONFIG_HANDSHAKE	5
+/* [titan] uploads, bytes: an article (the scan reads at most
+ * SITE_SOURCE_MAX of one) and an attachment */
+#define CONFIG_TITAN_SIZE	(1024 * 1024)
+#define CONFIG_TITAN_SIZE_MAX	(8 * 1024 * 1024)
+#define CONFIG_TITAN_FILE	(16 * 1024 * 1024)
+#define CONFIG_TITAN_FILE_MAX	(256 * 1024 * 1024)
+/* [server] proxy_from: entries at most */
+#define CONFIG_PROXY_FROM	32
+
+/* An address or a prefix that may send a PROXY header. IPv4 is kept
+ * as ::ffff:a.b.c.d (bits + 96), so that an IPv4 peer of a dual-stack
+ * socket matches it too (proxy.c, proxy_trusted). */
+struct config_net {
+	unsigned char	 addr[16];
+	int		 bits;			/* 0-128 */
+};
+#define CONFIG_INSTANCE_MAX	128		/* COUNTER_INST_MAX */
 
 struct config {
 	char	*file;				/* the ini it came from */
@@ -31,6 +48,8 @@ struct config {
 						   resolved path; "" = stderr
 						   with -d, else syslog */
 	char	*access_log;			/* resolved path, "" = off */
+	struct config_net proxy_from[CONFIG_PROXY_FROM];
+	int	 proxy_nfrom;
 	/* [gemini] */
 	char	*gemini_listen[CONFIG_LISTEN_MAX];
 	int	 gemini_nlisten;
@@ -39,6 +58,9 @@ struct config {
 	char	*key;
 	int	 cert_generate;			/* cert/key were empty */
 	char	*ciphers;			/* TLS 1.2, OpenSSL list */
+	char	*ticket_secret;			/* resolved path, "" = a
+						   random secret (tls.h) */
+	int	 gemini_proxy;			/* a PROXY header first */
 	/* [gopher] */
 	int	 gopher_enabled;
 	char	*gopher_listen[CONFIG_LISTEN_MAX];
@@ -47,6 +69,7 @@ struct config {
 	char	*gopher_host;			/* advertised host */
 	int	 gopher_adv_port;		/* advertised port */
 	int	 gopher_ascii;			/* charset = ascii */
+	int	 gopher_proxy;			/* a PROXY header first */
 	/* [site] */
 	char	*root;
 	char	*title;
@@ -59,6 +82,10 @@ struct config {
 	/* [counter] */
 	char	*counter_file;
 	int	 flush_interval;
+	int	 counter_redis;			/* backend = redis */
+	char	*redis;				/* host:port or a socket */
+	char	*redis_prefix;			/* of every key */
+	char	*instance;			/* this one's name there */
 	/* [limits] */
 	int	 request_timeout;
 	int	 write_timeout;
@@ -67,6 +94,12 @@ struct config {
 	int	 rate_per_ip;			/* requests/s, 0 = no limit */
 	int	 rate_burst;
 	int	 handshake_timeout;		/* <= request_timeout */
+	/* [titan] */
+	int	 titan_enabled;
+	char	*titan_authors;			/* resolved path, "" = none */
+	int	 titan_max_size;		/* bytes of an article */
+	int	 titan_max_file_size;		/* bytes of an attachment */
+	char	*titan_token;			/* "" = none asked for */
 	/* derived */
 	char	*catalog;			/* state_dir/catalog.db */
 };

@@ -16,8 +16,10 @@
 #include "buf.h"
 #include "iplimit.h"
 #include "proto.h"
+#include "tls.h"
 
 struct conn;
+struct config_net;
 struct loop;
 struct tls_ctx;
 
@@ -27,6 +29,32 @@ enum conn_req {			/* how the request line ended */
 	CONN_REQ_OK,
 	CONN_REQ_TOO_LONG,		/* no terminator within max_req */
 	CONN_REQ_NO_CRLF		/* LF without CR where CRLF is due */
+};
+
+/*
+ * A request that needs more than its line (Titan): the client's
+ * certificate, or a body of bytes after the line. begin() sees every
+ * line first: CONN_LINE leaves it to handle(); CONN_ANSWERED means it
+ * answered into rep and out (a page, or a refusal); CONN_BODY that
+ * *size bytes follow, to be read (within write_timeout of each other)
+ * and handed whole to body(), which answers at once (CONN_ANSWERED) or
+ * later, through conn_answer() (CONN_WAIT). end() frees *ctx, whether
+ * the body came or the connection closed first.
+ */
+enum conn_begin {
+	CONN_LINE,
+	CONN_ANSWERED,
+	CONN_BODY,
+	CONN_WAIT
+};
+
+struct conn_upload {
+	int	(*begin)(void *arg, struct conn *, const char *, size_t,
+		    struct request *, struct reply *, struct buf *out,
+		    size_t *size, void **ctx);
+	int	(*body)(void *arg, struct conn *, void *ctx, const char *,
+		    size_t, struct reply *, struct buf *out);
+	void	(*end)(void *arg, void *ctx);
 };
 
 /*
@@ -48,6 +76,7 @@ struct conn_front {
 	 * tell the client to wait this many seconds */
 	void		(*slow_down)(void *arg, int seconds, struct reply *,
 			    struct buf *out);
+	const struct conn_upload *upload;	/* NULL: lines only */
 };
 
 enum conn_event {		/* what conn.c tells its owner */
@@ -67,6 +96,9 @@ struct conn_set {
 	int		 max;			/* open connections at most */
 	struct iplimit	*per_ip;		/* every worker's; NULL: none */
 	struct iplimit_rule rule;		/* per address: cap and rate */
+	/* who may send a PROXY header, on listeners that take one */
+	const struct config_net *proxy_from;
+	int		 proxy_nfrom;
 	void		(*event)(void *arg, enum conn_event);
 	void		*arg;
 	/* conn.c's own */
@@ -79,14 +111,30 @@ struct conn_set {
 	int		 uncounted;		/* no room in per_ip */
 	int		 cut;			/* handshake deadline passed */
 	char		 refused_from[INET6_ADDRSTRLEN];
+	int		 proxy_bad;		/* closed at a PROXY header */
+	const char	*proxy_why;		/* the last one's reason, */
+	char		 proxy_peer[INET6_ADDRSTRLEN];	/* and its peer */
 	long long	 logged;		/* ms, monotonic */
+	unsigned long	 ids;			/* the last conn_id() given */
 };
 
+/* proxy: the listener takes a PROXY header from the addresses of
+ * proxy_from (and refuses one from any other) */
 void	conn_accept(struct conn_set *, int listenfd, const struct conn_front *,
-	    void *front_arg);
+	    void *front_arg, int proxy);
 void	conn_tick(struct conn_set *);	/* deadlines, once a second */
 void	conn_close_all(struct conn_set *);
 /* Stopping: no connection may take longer than ms from now. */
 void	conn_drain(struct conn_set *, int ms);
+
+/* For a front end's upload hooks: the connection's number in its set,
+ * and the client's certificate (0, or -1: none, or no TLS). */
+unsigned long	conn_id(const struct conn *);
+int	conn_cert(const struct conn *, struct tls_peer *);
+/* The reply to the upload that connection id waits for (CONN_WAIT):
+ * bytes to send, status for the log. -1: it is gone (closed, timed
+ * out). */
+int	conn_answer(struct conn_set *, unsigned long id, const char *,
+	    size_t, int status);
 
 #endif

@@ -17,6 +17,7 @@
 
 struct conn_front;
 struct serve;
+struct titan;
 
 struct gemini_host {
 	const char	*hostname;	/* the only host we answer for */
@@ -27,6 +28,7 @@ struct gemini_host {
 struct gemini_front {			/* a Gemini listener's context */
 	struct gemini_host	 host;
 	struct serve		*sv;
+	struct titan		*titan;		/* NULL: Titan is off */
 };
 
 extern const struct conn_front	gemini_conn_front;

@@ -25,4 +25,9 @@ int	import_text_date(const char *text, char *out);
  * "giai-ngan-95-von"), at most max bytes; -1 if nothing is left. */
 int	import_slug(const char *text, char *out, size_t max);
 
+/* The folder rel of the tree at rootfd ("kinh-te/anh/x"), opened
+ * without following a symbolic link, made if create (mode 0755); its
+ * fd, or -1 with errno (EINVAL: an empty or hidden name in rel). */
+int	import_dir(int rootfd, const char *rel, int create);
+
 #endif

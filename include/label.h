@@ -35,6 +35,14 @@ enum label {			/* UI strings; [labels] in the ini */
 	L_MORE_THAN,		/* "more than" 1000 search hits */
 	L_TAGS,			/* /tags/, an article's tags */
 	L_TAG,			/* "Tag: <name>" on a tag's page */
+	L_PUBLISH,		/* /publish, Titan's page for authors */
+	L_SIGNED_IN,		/* "Signed in as" <author> */
+	L_PUBLISH_HELP,
+	L_NEW_ARTICLE,
+	L_REPLACE,		/* "Replace" <date> <title> */
+	L_PUBLISHED,		/* "Published": <title>, after an upload */
+	L_NOT_ON_SITE,
+	L_WARNINGS,		/* the scan's, about an upload */
 	L_COUNT
 };
 

@@ -4,6 +4,8 @@
 #ifndef MASTER_H
 #define MASTER_H
 
+#include <stddef.h>
+
 struct buf;
 struct config;
 struct listener;
@@ -24,9 +26,11 @@ enum master_msg {
 
 /* The bytes of a MASTER_MSG_CONF: the listeners (their descriptors go
  * with the message, then the key channel's, then the log files'), the
- * configuration and the certificate chain's PEM text. */
+ * configuration, the session ticket secret (slen 0: none, a random
+ * one) and the certificate chain's PEM text. */
 int	master_pack(struct buf *, const struct config *,
-	    const struct listener *, int nlisteners, const struct buf *chain);
+	    const struct listener *, int nlisteners, const void *secret,
+	    size_t slen, const struct buf *chain);
 /* Serve what the parent sends over ctl until SIGTERM/SIGINT or the
  * parent's end; the first message must be a configuration. Returns the
  * exit status. */

@@ -29,4 +29,12 @@ int	path_encode(struct buf *, const char *s, int keep_slash);
 /* 1 if any segment of a normalised path starts with "." or "_". */
 int	path_hidden(const char *);
 
+/* The value of a hex digit, or -1. */
+int	path_hexval(int c);
+
+/* 1 if s[0..len) is a name bantin makes folders and files by (Titan's
+ * uploads, its authors' categories): ASCII letters, digits, "-", "_"
+ * and ".", not empty and not hidden. */
+int	path_safe_name(const char *s, size_t len);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+struct buf;
 struct config;
 
 /*
@@ -17,5 +18,15 @@ struct config;
  * stderr).
  */
 int	preview_article(const struct config *, const char *file, FILE *out);
+
+/*
+ * The same check of an upload's bytes, as dir/name below the root
+ * ("thoi-su", "x.md"): the scan's warnings appended to warns, one a
+ * line, and the author it reads (header, <meta> or byline; malloc'd,
+ * or NULL). 0 it would be published, 1 skipped, -1 the check failed
+ * (why in warns).
+ */
+int	preview_data(const struct config *, const char *dir, const char *name,
+	    const char *data, size_t len, struct buf *warns, char **author);
 
 #endif

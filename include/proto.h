@@ -35,7 +35,10 @@ enum status {
 	ST_NOT_FOUND,		/* 51 */
 	ST_GONE,		/* 52 */
 	ST_PROXY_REFUSED,	/* 53 */
-	ST_BAD_REQUEST		/* 59 */
+	ST_BAD_REQUEST,		/* 59 */
+	ST_CERT_REQUIRED,	/* 60 */
+	ST_CERT_REFUSED,	/* 61: not authorised */
+	ST_CERT_INVALID		/* 62 */
 };
 
 enum reply_kind {

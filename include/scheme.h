@@ -30,7 +30,9 @@ enum scheme_page {		/* the reserved pages */
 	SCHEME_FEED,			/* [/<cat>]/atom.xml */
 	SCHEME_CAPS,			/* /caps.txt (Gopher) */
 	SCHEME_CAT_PAGE,		/* /<cat>/page/N[/] */
-	SCHEME_TAGS			/* /tags[/<tag>/[page/N/]] */
+	SCHEME_TAGS,			/* /tags[/<tag>/[page/N/]] */
+	SCHEME_PUBLISH			/* /publish: an author's page over
+					   Gemini with Titan on (titan.c) */
 };
 
 #define SCHEME_FEED_TYPE	"application/atom+xml"

@@ -14,6 +14,7 @@
 #include "gopher.h"
 #include "proto.h"
 #include "serve.h"
+#include "titan.h"
 
 struct counter;
 struct iplimit;
@@ -44,6 +45,10 @@ struct server {
 	struct serve		 serve;		/* request -> reply */
 	struct gemini_front	 gemini;	/* the front ends' contexts */
 	struct gopher_front	 gopher;
+	struct conn_front	 gemini_fe;	/* Gemini's, with Titan's
+						   hooks when it is on */
+	struct titan		 titan;		/* authors: the master's */
+	int			 titan_chan;	/* to the master, -1: none */
 	int			 accepting;	/* listeners in the loop */
 	int			 paused_emfile;	/* retry accept next tick */
 	int			 draining;	/* SIGTERM: finish and exit */

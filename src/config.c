@@ -36,17 +36,20 @@
 
 static const char *const known[] = {
 	"server:hostname", "server:state_dir", "server:workers", "server:user",
-	"server:log", "server:access_log",
+	"server:log", "server:access_log", "server:proxy_from",
 	"gemini:listen", "gemini:port", "gemini:cert", "gemini:key",
-	"gemini:ciphers",
+	"gemini:ciphers", "gemini:ticket_secret", "gemini:proxy_protocol",
 	"gopher:enabled", "gopher:listen", "gopher:port", "gopher:host",
-	"gopher:advertised_port", "gopher:charset",
+	"gopher:advertised_port", "gopher:charset", "gopher:proxy_protocol",
 	"site:root", "site:title", "site:lang", "site:per_page",
 	"site:rescan_interval", "site:timezone",
-	"counter:file", "counter:flush_interval",
+	"counter:file", "counter:flush_interval", "counter:backend",
+	"counter:redis", "counter:redis_prefix", "counter:instance",
 	"limits:request_timeout", "limits:write_timeout",
 	"limits:max_connections", "limits:max_connections_per_ip",
 	"limits:rate_per_ip", "limits:rate_burst", "limits:handshake_timeout",
+	"titan:enabled", "titan:authors", "titan:max_size",
+	"titan:max_file_size", "titan:token",
 	NULL
 };
 
@@ -56,7 +59,7 @@ static const char *const access_words[] = { "", NULL };
 
 static const char *const sections[] = {
 	"server", "gemini", "gopher", "site", "counter", "limits", "labels",
-	NULL
+	"titan", NULL
 };
 
 /* where the checks report: a line in errs for each problem, counted
@@ -186,6 +189,73 @@ get_listen(dictionary *d, const char *key, const char *def, char **list,
 	return r;
 }
 
+/*
+ * One entry of proxy_from, the len bytes at s: "192.0.2.7", "10.0.0.0/8",
+ * "2001:db8::/32". NULL if good, else what is wrong with it. A prefix
+ * with bits set past its length is refused rather than cut: in a list
+ * of whom to believe, "10.0.0.1/8" is a typo more often than a wish.
+ */
+static const char *
+parse_net(const char *s, size_t len, struct config_net *net)
+{
+	char		 a[INET6_ADDRSTRLEN + 4], *slash, *end;
+	unsigned char	 v4[4];
+	long		 bits;
+	int		 max, i;
+
+	memset(net, 0, sizeof(*net));
+	if (len >= sizeof(a))
+		return "is not an IP address";
+	memcpy(a, s, len);
+	a[len] = '\0';
+	if ((slash = strchr(a, '/')) != NULL)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, a, v4) == 1) {
+		net->addr[10] = net->addr[11] = 0xff;
+		memcpy(net->addr + 12, v4, sizeof(v4));
+		max = 32;
+	} else if (inet_pton(AF_INET6, a, net->addr) == 1)
+		max = 128;
+	else
+		return "is not an IP address";
+	bits = max;
+	if (slash != NULL) {
+		bits = strtol(slash, &end, 10);
+		if (!isdigit((unsigned char)*slash) || *end != '\0' ||
+		    bits > max)
+			return max == 32 ? "is not a prefix: /0 to /32" :
+			    "is not a prefix: /0 to /128";
+	}
+	net->bits = (int)bits + 128 - max;
+	for (i = net->bits; i < 128; i++)
+		if (net->addr[i / 8] & (0x80 >> (i % 8)))
+			return "has bits set past its prefix length";
+	return NULL;
+}
+
+/* the addresses and prefixes of key, separated by spaces or commas */
+static void
+get_nets(dictionary *d, const char *key, struct config_net *nets, int *n,
+    struct check *ck)
+{
+	struct config_net	 net;
+	const char		*s = get(d, key, ""), *why;
+	size_t			 len;
+
+	*n = 0;
+	for (; *(s += strspn(s, " ,\t")) != '\0'; s += len) {
+		len = strcspn(s, " ,\t");
+		if ((why = parse_net(s, len, &net)) != NULL)
+			problem(ck, key, "'%.*s' %s", (int)len, s, why);
+		else if (*n == CONFIG_PROXY_FROM) {
+			problem(ck, key, "more than %d entries",
+			    CONFIG_PROXY_FROM);
+			break;
+		} else
+			nets[(*n)++] = net;
+	}
+}
+
 static int
 valid_hostname(const char *h)
 {
@@ -309,6 +379,116 @@ check_unknown(dictionary *d, struct check *ck)
 	return 0;
 }
 
+/* "host:port", "[v6]:port" or a unix socket's absolute path */
+static void
+check_redis(const char *s, struct check *ck)
+{
+	const char	*colon, *host = s;
+	char		*end;
+	long		 port;
+
+	if (s[0] == '/')
+		return;
+	if ((colon = strrchr(s, ':')) == NULL || colon == s) {
+		problem(ck, "counter:redis", "'%s' is not host:port or a "
+		    "socket's path", s);
+		return;
+	}
+	if (host[0] == '[' && colon[-1] != ']') {
+		problem(ck, "counter:redis", "'%s': an IPv6 address goes in "
+		    "brackets, [::1]:6379", s);
+		return;
+	}
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || end == colon + 1 || port < 1 ||
+	    port > 65535)
+		problem(ck, "counter:redis", "'%s': bad port", s);
+}
+
+/* an instance's name: it is written into the counter file and names
+ * a Redis key, so a word of letters, digits and . _ : @ - */
+static int
+valid_instance(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return n > 0 && n <= CONFIG_INSTANCE_MAX &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._:@-") == n;
+}
+
+/* [counter] backend and the Redis keys; -1 out of memory */
+static int
+get_backend(dictionary *d, struct config *c, struct check *ck)
+{
+	const char	*s = get(d, "counter:backend", "file");
+	char		 host[256];
+	size_t		 i;
+
+	if (strcmp(s, "redis") == 0)
+		c->counter_redis = 1;
+	else if (strcmp(s, "file") != 0)
+		problem(ck, "counter:backend", "'%s' is not file or redis", s);
+	if (get_str(d, "counter:redis", "127.0.0.1:6379", &c->redis) == -1 ||
+	    get_str(d, "counter:redis_prefix", "bantin:", &c->redis_prefix) ==
+	    -1)
+		return -1;
+	check_redis(c->redis, ck);
+	for (i = 0; c->redis_prefix[i] != '\0'; i++)
+		if ((unsigned char)c->redis_prefix[i] <= ' ' ||
+		    c->redis_prefix[i] == 0x7f) {
+			problem(ck, "counter:redis_prefix", "a space or a "
+			    "control character in '%s'", c->redis_prefix);
+			break;
+		}
+	/* unset: this machine's name and the Gemini port, the same at
+	 * every start and different for each instance on a machine */
+	s = get(d, "counter:instance", NULL);
+	if (s == NULL) {
+		if (gethostname(host, sizeof(host)) == -1)
+			snprintf(host, sizeof(host), "localhost");
+		host[sizeof(host) - 1] = '\0';
+		if (asprintf(&c->instance, "%s:%d", host, c->gemini_port) ==
+		    -1) {
+			c->instance = NULL;
+			return -1;
+		}
+	} else if ((c->instance = strdup(s)) == NULL)
+		return -1;
+	if (!valid_instance(c->instance))
+		problem(ck, "counter:instance", "'%s' is not a word of at "
+		    "most %d letters, digits and . _ : @ -", c->instance,
+		    CONFIG_INSTANCE_MAX);
+	return 0;
+}
+
+/*
+ * [titan]: publishing over Titan. The authors file is the master's to
+ * read and check (authors.c), at start and at each reload; here only
+ * that it is named when Titan is on. -1 out of memory.
+ */
+static int
+get_titan(dictionary *d, struct config *c, const char *cwd,
+    struct check *ck)
+{
+	const char	*s;
+
+	c->titan_enabled = get_bool(d, "titan:enabled", 0, ck);
+	s = get(d, "titan:authors", "");
+	if ((c->titan_authors = *s == '\0' ? strdup("") : join(cwd, s)) ==
+	    NULL)
+		return -1;
+	if (c->titan_enabled && *s == '\0')
+		problem(ck, "titan:authors", "a file of authors is needed "
+		    "when Titan is enabled");
+	c->titan_max_size = get_int(d, "titan:max_size", CONFIG_TITAN_SIZE,
+	    1, CONFIG_TITAN_SIZE_MAX, ck);
+	c->titan_max_file_size = get_int(d, "titan:max_file_size",
+	    CONFIG_TITAN_FILE, 1, CONFIG_TITAN_FILE_MAX, ck);
+	return get_str(d, "titan:token", "", &c->titan_token);
+}
+
 /*
  * Every allocation is checked: this runs again at each SIGHUP, and an
  * out-of-memory there refuses the reload ("file: out of memory") and
@@ -372,6 +552,7 @@ config_load(const char *file, struct buf *errs)
 	    get_log(d, "server:access_log", cwd, access_words,
 	    &c->access_log, &ck) == -1)
 		goto nomem;
+	get_nets(d, "server:proxy_from", c->proxy_from, &c->proxy_nfrom, &ck);
 
 	/* [gemini] */
 	if (get_listen(d, "gemini:listen", "127.0.0.1 ::1", c->gemini_listen,
@@ -401,6 +582,13 @@ config_load(const char *file, struct buf *errs)
 	if (get_str(d, "gemini:ciphers", CONFIG_CIPHERS, &c->ciphers) == -1)
 		goto nomem;
 	check_ciphers(c->ciphers, &ck);
+	/* only a path here: the parent reads and checks the file (ticket.c)
+	 * at start and at each reload, -n too, as it does the key */
+	s = get(d, "gemini:ticket_secret", "");
+	if ((c->ticket_secret = *s == '\0' ? strdup("") : join(cwd, s)) ==
+	    NULL)
+		goto nomem;
+	c->gemini_proxy = get_bool(d, "gemini:proxy_protocol", 0, &ck);
 
 	/* [gopher] */
 	c->gopher_enabled = get_bool(d, "gopher:enabled", 1, &ck);
@@ -423,6 +611,18 @@ config_load(const char *file, struct buf *errs)
 		    s);
 	if (c->gopher_enabled && c->gopher_port == c->gemini_port)
 		problem(&ck, "gopher:port", "same as gemini:port");
+	c->gopher_proxy = get_bool(d, "gopher:proxy_protocol", 0, &ck);
+	/* no default list of proxies: one that would believe loopback
+	 * only would treat a balancer on another host as the client of
+	 * every connection, silently, and count them all as one */
+	if (c->proxy_nfrom == 0 && c->gemini_proxy)
+		problem(&ck, "gemini:proxy_protocol", "yes, but "
+		    "server:proxy_from names no proxy (127.0.0.1 for one "
+		    "on this machine)");
+	if (c->proxy_nfrom == 0 && c->gopher_proxy && c->gopher_enabled)
+		problem(&ck, "gopher:proxy_protocol", "yes, but "
+		    "server:proxy_from names no proxy (127.0.0.1 for one "
+		    "on this machine)");
 
 	/* [site] */
 	if ((c->root = join(cwd, get(d, "site:root", "capsule"))) == NULL)
@@ -456,6 +656,8 @@ config_load(const char *file, struct buf *errs)
 		goto nomem;
 	c->flush_interval = get_int(d, "counter:flush_interval", 10, 1,
 	    86400, &ck);
+	if (get_backend(d, c, &ck) == -1)
+		goto nomem;
 
 	/* [limits] */
 	c->request_timeout = get_int(d, "limits:request_timeout", 10, 1, 3600,
@@ -479,6 +681,9 @@ config_load(const char *file, struct buf *errs)
 		problem(&ck, "limits:handshake_timeout", "%d is longer than "
 		    "request_timeout (%d)", c->handshake_timeout,
 		    c->request_timeout);
+
+	if (get_titan(d, c, cwd, &ck) == -1)
+		goto nomem;
 
 	if ((c->catalog = join(c->state_dir, "catalog.db")) == NULL)
 		goto nomem;
@@ -511,26 +716,33 @@ done:
 #define F_STR(f)	{ offsetof(struct config, f), 1, 1 }
 #define F_INT(f)	{ offsetof(struct config, f), 0, 1 }
 #define F_STRS(f, n)	{ offsetof(struct config, f), 1, n }
+/* bytes as they are: a struct or an array of them, with no pointer */
+#define F_BYTES(f)	{ offsetof(struct config, f), 2, \
+	sizeof(((struct config *)NULL)->f) }
 static const struct field {
 	size_t	 off;
-	int	 str;		/* char *, else int */
-	int	 n;		/* an array of n */
+	int	 str;		/* char *, else int (2: bytes) */
+	int	 n;		/* an array of n (2: n bytes) */
 } fields[] = {
 	F_STR(file),
 	F_STR(hostname), F_STR(state_dir), F_INT(workers), F_STR(user),
-	F_STR(log), F_STR(access_log),
+	F_STR(log), F_STR(access_log), F_BYTES(proxy_from),
+	F_INT(proxy_nfrom),
 	F_STRS(gemini_listen, CONFIG_LISTEN_MAX), F_INT(gemini_nlisten),
 	F_INT(gemini_port), F_STR(cert), F_STR(key), F_INT(cert_generate),
-	F_STR(ciphers),
+	F_STR(ciphers), F_STR(ticket_secret), F_INT(gemini_proxy),
 	F_INT(gopher_enabled), F_STRS(gopher_listen, CONFIG_LISTEN_MAX),
 	F_INT(gopher_nlisten), F_INT(gopher_port), F_STR(gopher_host),
-	F_INT(gopher_adv_port), F_INT(gopher_ascii),
+	F_INT(gopher_adv_port), F_INT(gopher_ascii), F_INT(gopher_proxy),
 	F_STR(root), F_STR(title), F_STR(lang), F_INT(per_page),
 	F_INT(rescan_interval), F_STR(time_zone), F_STRS(labels, L_COUNT),
-	F_STR(counter_file), F_INT(flush_interval),
+	F_STR(counter_file), F_INT(flush_interval), F_INT(counter_redis),
+	F_STR(redis), F_STR(redis_prefix), F_STR(instance),
 	F_INT(request_timeout), F_INT(write_timeout), F_INT(max_connections),
 	F_INT(max_connections_per_ip), F_INT(rate_per_ip), F_INT(rate_burst),
 	F_INT(handshake_timeout),
+	F_INT(titan_enabled), F_STR(titan_authors), F_INT(titan_max_size),
+	F_INT(titan_max_file_size), F_STR(titan_token),
 	F_STR(catalog),
 };
 
@@ -552,7 +764,7 @@ config_free(struct config *c)
 	if (c == NULL)
 		return;
 	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
-		for (i = 0; fields[f].str && i < fields[f].n; i++)
+		for (i = 0; fields[f].str == 1 && i < fields[f].n; i++)
 			free(FIELD_STR(c, &fields[f], i));
 	free(c);
 }
@@ -570,6 +782,12 @@ config_pack(const struct config *c, struct buf *b)
 
 	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
 		for (i = 0; i < fields[f].n; i++) {
+			if (fields[f].str == 2) {
+				if (buf_append(b, (const char *)c +
+				    fields[f].off, (size_t)fields[f].n) == -1)
+					return -1;
+				break;
+			}
 			if (!fields[f].str) {
 				v = FIELD_CINT(c, &fields[f], i);
 				if (buf_append(b, &v, sizeof(v)) == -1)
@@ -615,6 +833,12 @@ config_unpack(const void *data, size_t len)
 		return NULL;
 	for (f = 0; f < sizeof(fields) / sizeof(fields[0]); f++)
 		for (i = 0; i < fields[f].n; i++) {
+			if (fields[f].str == 2) {
+				if (take(&p, &len, (char *)c + fields[f].off,
+				    (size_t)fields[f].n) == -1)
+					goto fail;
+				break;
+			}
 			if (!fields[f].str) {
 				if (take(&p, &len, &FIELD_INT(c, &fields[f],
 				    i), sizeof(int)) == -1)
@@ -650,6 +874,31 @@ dump_list(struct buf *b, const char *key, char *const *l, int n)
 	buf_putc(b, '\n');
 }
 
+/* as parse_net reads them: IPv4 as IPv4, no /N for a whole address */
+static void
+dump_nets(struct buf *b, const char *key, const struct config_net *nets,
+    int n)
+{
+	static const unsigned char	 v4[12] = { [10] = 0xff,
+					    [11] = 0xff };
+	char				 a[INET6_ADDRSTRLEN];
+	int				 i, bits, mapped;
+
+	buf_printf(b, "%s =", key);
+	for (i = 0; i < n; i++) {
+		mapped = nets[i].bits >= 96 &&
+		    memcmp(nets[i].addr, v4, sizeof(v4)) == 0;
+		bits = mapped ? nets[i].bits - 96 : nets[i].bits;
+		if (inet_ntop(mapped ? AF_INET : AF_INET6, mapped ?
+		    nets[i].addr + 12 : nets[i].addr, a, sizeof(a)) == NULL)
+			continue;
+		buf_printf(b, " %s", a);
+		if (bits != (mapped ? 32 : 128))
+			buf_printf(b, "/%d", bits);
+	}
+	buf_putc(b, '\n');
+}
+
 void
 config_dump(const struct config *c, struct buf *b)
 {
@@ -661,11 +910,15 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "server.user = %s\n", c->user);
 	buf_printf(b, "server.log = %s\n", c->log);
 	buf_printf(b, "server.access_log = %s\n", c->access_log);
+	dump_nets(b, "server.proxy_from", c->proxy_from, c->proxy_nfrom);
 	dump_list(b, "gemini.listen", c->gemini_listen, c->gemini_nlisten);
 	buf_printf(b, "gemini.port = %d\n", c->gemini_port);
 	buf_printf(b, "gemini.cert = %s\n", c->cert);
 	buf_printf(b, "gemini.key = %s\n", c->key);
 	buf_printf(b, "gemini.ciphers = %s\n", c->ciphers);
+	buf_printf(b, "gemini.ticket_secret = %s\n", c->ticket_secret);
+	buf_printf(b, "gemini.proxy_protocol = %s\n", c->gemini_proxy ?
+	    "yes" : "no");
 	buf_printf(b, "gopher.enabled = %s\n", c->gopher_enabled ? "yes" :
 	    "no");
 	dump_list(b, "gopher.listen", c->gopher_listen, c->gopher_nlisten);
@@ -674,6 +927,8 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "gopher.advertised_port = %d\n", c->gopher_adv_port);
 	buf_printf(b, "gopher.charset = %s\n", c->gopher_ascii ? "ascii" :
 	    "utf-8");
+	buf_printf(b, "gopher.proxy_protocol = %s\n", c->gopher_proxy ?
+	    "yes" : "no");
 	buf_printf(b, "site.root = %s\n", c->root);
 	buf_printf(b, "site.title = %s\n", c->title);
 	buf_printf(b, "site.lang = %s\n", c->lang);
@@ -686,6 +941,11 @@ config_dump(const struct config *c, struct buf *b)
 			    c->labels[i]);
 	buf_printf(b, "counter.file = %s\n", c->counter_file);
 	buf_printf(b, "counter.flush_interval = %d\n", c->flush_interval);
+	buf_printf(b, "counter.backend = %s\n", c->counter_redis ? "redis" :
+	    "file");
+	buf_printf(b, "counter.redis = %s\n", c->redis);
+	buf_printf(b, "counter.redis_prefix = %s\n", c->redis_prefix);
+	buf_printf(b, "counter.instance = %s\n", c->instance);
 	buf_printf(b, "limits.request_timeout = %d\n", c->request_timeout);
 	buf_printf(b, "limits.write_timeout = %d\n", c->write_timeout);
 	buf_printf(b, "limits.max_connections = %d\n", c->max_connections);
@@ -694,4 +954,11 @@ config_dump(const struct config *c, struct buf *b)
 	buf_printf(b, "limits.rate_per_ip = %d\n", c->rate_per_ip);
 	buf_printf(b, "limits.rate_burst = %d\n", c->rate_burst);
 	buf_printf(b, "limits.handshake_timeout = %d\n", c->handshake_timeout);
+	buf_printf(b, "titan.enabled = %s\n", c->titan_enabled ? "yes" : "no");
+	buf_printf(b, "titan.authors = %s\n", c->titan_authors);
+	buf_printf(b, "titan.max_size = %d\n", c->titan_max_size);
+	buf_printf(b, "titan.max_file_size = %d\n", c->titan_max_file_size);
+	/* a secret: whether there is one, not what it is */
+	buf_printf(b, "titan.token = %s\n", c->titan_token[0] != '\0' ?
+	    "(set)" : "");
 }

@@ -4,7 +4,8 @@
  * conn.c: a client connection from accept to close. One explicit state
  * machine, stepped by conn_step() whenever the socket is ready:
  *
- *   HANDSHAKE (TLS only) -> READ -> WRITE -> SHUTDOWN -> LINGER -> closed
+ *   [PROXY] -> HANDSHAKE (TLS only) -> READ -> WRITE -> SHUTDOWN -> LINGER
+ *                            READ -> UPLOAD -> AWAIT -> WRITE (a body)
  *
  * Each state returns when it would block, after setting the loop
  * interest. A connection owns its socket, TLS state, buffers and any
@@ -12,13 +13,21 @@
  * state. Every connection has a deadline: accept + handshake_timeout
  * until the TLS handshake is done, accept + request_timeout until the
  * request line is in (a client that drips bytes does not extend it),
- * then write_timeout from the last progress while writing.
+ * then write_timeout from the last progress while writing, or while
+ * reading an upload's body, or waiting for the process that stores it.
  *
  * Per client address (iplimit.c, one table for every worker): a
  * connection over max_connections_per_ip is closed as soon as it is
  * accepted, before any TLS work, and a request over the rate gets the
  * front end's slow-down reply instead of an answer. Every connection
  * counted at accept is given back in conn_close(), the one teardown.
+ *
+ * Behind a load balancer (a listener with proxy_protocol), PROXY reads
+ * the header a peer of proxy_from sends first (proxy.c), within the
+ * handshake deadline, and the client it names is the connection's
+ * address from then on: it is counted then, not at accept, so that the
+ * balancer's own address is never capped. A header from any other peer
+ * closes the connection; a peer that sends none is a direct client.
  */
 
 #include <sys/ioctl.h>
@@ -40,6 +49,7 @@
 #include "log.h"
 #include "loop.h"
 #include "proto.h"
+#include "proxy.h"
 #include "tls.h"
 #include "utf8.h"
 
@@ -49,12 +59,21 @@
 #define CONN_LINGER_BYTES	65536	/* replies longer than this linger */
 #define CONN_LOG_MS		10000	/* refusals: a log line at most */
 
+enum conn_proxy {		/* on a listener behind a balancer */
+	CONN_PP_NONE,			/* not such a listener */
+	CONN_PP_HEADER,			/* a peer of proxy_from: read one */
+	CONN_PP_REFUSE			/* any other: it must not send one */
+};
+
 enum conn_state {
+	CONN_PROXY,
 	CONN_HANDSHAKE,
 	CONN_READ,
 	CONN_WRITE,
 	CONN_SHUTDOWN,
-	CONN_LINGER
+	CONN_LINGER,
+	CONN_UPLOAD,		/* an upload's bytes after its line */
+	CONN_AWAIT		/* its answer, from conn_answer() */
 };
 
 struct conn {
@@ -64,6 +83,7 @@ struct conn {
 	int			 fd;
 	struct tls		*tls;
 	enum conn_state		 state;
+	enum conn_proxy		 proxy;
 	char			 in[CONN_IN_MAX];
 	size_t			 inlen;
 	struct buf		 out;
@@ -83,6 +103,11 @@ struct conn {
 	int			 slot;		/* in set->per_ip, or < 0 */
 	unsigned		 epoch;		/* per_ip's, when counted */
 	char			 logpath[256];
+	unsigned long		 id;		/* conn_id() */
+	size_t			 used;		/* of in, by the line */
+	size_t			 want;		/* an upload's body: bytes */
+	struct buf		 body;
+	void			*upctx;		/* the front end's, for it */
 	struct conn		*prev, *next;
 };
 
@@ -90,6 +115,7 @@ static void	conn_step(struct conn *);
 static void	conn_close(struct conn *);
 static void	conn_io(struct loop *, int, int, void *);
 static int	conn_request(struct conn *, const char *, size_t, int);
+static void	conn_body(struct conn *);
 
 static long long
 now_ms(void)
@@ -109,9 +135,9 @@ set_deadline(struct conn *c, long long at)
 }
 
 /*
- * The client's address, the one place it is set: from accept(2) for
- * now. Behind a proxy, the PROXY protocol's header names the client:
- * its reader is to call this with that address, then conn_admit().
+ * The client's address, the one place it is set: from accept(2), and
+ * again from the PROXY header behind a balancer (conn_proxy), before
+ * conn_admit() counts it.
  */
 static void
 conn_peer(struct conn *c, const struct sockaddr *sa)
@@ -152,7 +178,7 @@ conn_admit(struct conn *c)
 
 void
 conn_accept(struct conn_set *set, int lfd, const struct conn_front *fe,
-    void *fe_arg)
+    void *fe_arg, int proxy)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 slen;
@@ -186,16 +212,24 @@ conn_accept(struct conn_set *set, int lfd, const struct conn_front *fe,
 		c->fe_arg = fe_arg;
 		c->fd = fd;
 		c->filefd = -1;
+		c->id = ++set->ids;
 		conn_peer(c, (struct sockaddr *)&ss);
-		if (!conn_admit(c)) {
+		c->proxy = !proxy ? CONN_PP_NONE : proxy_trusted(
+		    set->proxy_from, set->proxy_nfrom, (struct sockaddr *)&ss) ?
+		    CONN_PP_HEADER : CONN_PP_REFUSE;
+		/* a balancer's: counted once its header names the client */
+		if (c->proxy == CONN_PP_HEADER)
+			c->slot = IPLIMIT_UNCOUNTED;
+		else if (!conn_admit(c)) {
 			/* over the cap: not a byte read, no TLS state */
 			close(fd);
 			free(c);
 			continue;
 		}
 		c->start = now_ms();
-		set_deadline(c, c->start + (fe->tls && set->handshake_timeout >
-		    0 && set->handshake_timeout < set->request_timeout ?
+		set_deadline(c, c->start + ((fe->tls || c->proxy ==
+		    CONN_PP_HEADER) && set->handshake_timeout > 0 &&
+		    set->handshake_timeout < set->request_timeout ?
 		    set->handshake_timeout : set->request_timeout) * 1000LL);
 		buf_init(&c->out);
 		if (fe->tls) {
@@ -208,6 +242,8 @@ conn_accept(struct conn_set *set, int lfd, const struct conn_front *fe,
 			c->state = CONN_HANDSHAKE;
 		} else
 			c->state = CONN_READ;
+		if (c->proxy != CONN_PP_NONE)
+			c->state = CONN_PROXY;
 		/* not in epoll yet: with TCP_DEFER_ACCEPT the request is
 		 * usually here already, and a connection answered at once
 		 * never costs an epoll_ctl; want() adds it when it blocks */
@@ -246,20 +282,17 @@ want(struct conn *c, int events)
 	}
 }
 
-/* read into c->in; 1 = got bytes, 0 = would block, -1 = EOF/error */
+/* read into p, *n bytes; 1 = got bytes, 0 = would block, -1 = EOF/error */
 static int
-conn_read(struct conn *c)
+conn_read_to(struct conn *c, char *p, size_t len, size_t *n)
 {
 	enum tls_result	 r;
-	size_t		 n;
 	ssize_t		 rn;
 
-	if (c->inlen >= sizeof(c->in))
-		return 1;
 	if (c->tls == NULL) {
-		rn = read(c->fd, c->in + c->inlen, sizeof(c->in) - c->inlen);
+		rn = read(c->fd, p, len);
 		if (rn > 0) {
-			c->inlen += (size_t)rn;
+			*n = (size_t)rn;
 			return 1;
 		}
 		if (rn == -1 && (errno == EAGAIN || errno == EINTR)) {
@@ -268,10 +301,9 @@ conn_read(struct conn *c)
 		}
 		return -1;
 	}
-	r = tls_read(c->tls, c->in + c->inlen, sizeof(c->in) - c->inlen, &n);
+	r = tls_read(c->tls, p, len, n);
 	switch (r) {
 	case TLS_OK:
-		c->inlen += n;
 		return 1;
 	case TLS_WANT_READ:
 		want(c, LOOP_READ);
@@ -282,6 +314,21 @@ conn_read(struct conn *c)
 	default:
 		return -1;
 	}
+}
+
+/* read into c->in; 1 = got bytes, 0 = would block, -1 = EOF/error */
+static int
+conn_read(struct conn *c)
+{
+	size_t	 n;
+	int	 r;
+
+	if (c->inlen >= sizeof(c->in))
+		return 1;
+	if ((r = conn_read_to(c, c->in + c->inlen, sizeof(c->in) - c->inlen,
+	    &n)) == 1)
+		c->inlen += n;
+	return r;
 }
 
 /* write out, then the file; 1 = all sent, 0 = would block, -1 = error */
@@ -356,6 +403,83 @@ conn_write(struct conn *c)
 	}
 }
 
+/* A PROXY header refused: close, with no reply, counted for the log. */
+static int
+conn_proxy_refuse(struct conn *c, const char *why)
+{
+	c->set->proxy_bad++;
+	c->set->proxy_why = why;
+	memcpy(c->set->proxy_peer, c->peer, sizeof(c->peer));
+	return -1;
+}
+
+/*
+ * The PROXY header, before TLS or the request line. Over TLS it is
+ * peeked at, so that no byte after it is taken from what OpenSSL reads
+ * next, and then read to its end; Gopher's bytes after it are the
+ * selector's, read at once and kept in c->in for conn_read(). A header
+ * not whole yet is taken off the socket as far as it goes (all header,
+ * proxy_parse promises), or the level-triggered loop would wake us
+ * again for the same bytes. A peer not in proxy_from is only looked
+ * at: its first bytes must not be a header. 1 = go on (as the client
+ * the header named, counted), 0 = would block, -1 = close.
+ */
+static int
+conn_proxy(struct conn *c)
+{
+	struct proxy_hdr	 h;
+	enum proxy_result	 r;
+	size_t			 room, got;
+	ssize_t			 n;
+	int			 peek = c->tls != NULL;
+
+	for (;;) {
+		room = !peek ? sizeof(c->in) : c->proxy == CONN_PP_HEADER ?
+		    PROXY_MAX : PROXY_SIG_LEN;
+		n = peek ? recvfrom(c->fd, c->in + c->inlen, room - c->inlen,
+		    MSG_PEEK, NULL, NULL) : read(c->fd, c->in + c->inlen,
+		    room - c->inlen);
+		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+			want(c, LOOP_READ);
+			return 0;
+		}
+		if (n <= 0)	/* a health check may connect and go */
+			return c->inlen > 0 ? conn_proxy_refuse(c,
+			    "the connection ended in the header") : -1;
+		got = c->inlen + (size_t)n;
+		if (c->proxy == CONN_PP_REFUSE) {
+			if (proxy_sent(c->in, got))
+				return conn_proxy_refuse(c, "a header from an "
+				    "address not in proxy_from");
+			c->inlen = peek ? 0 : got;
+			return 1;
+		}
+		if ((r = proxy_parse(c->in, got, &h)) == PROXY_BAD)
+			return conn_proxy_refuse(c, h.why);
+		if (r == PROXY_MORE)
+			h.len = got;
+		if (peek && read(c->fd, c->in + c->inlen, h.len - c->inlen) !=
+		    (ssize_t)(h.len - c->inlen))
+			return -1;
+		c->inlen = h.len;
+		if (r == PROXY_MORE)
+			continue;
+		/* what came after the header (Gopher's) is the request's */
+		c->inlen = peek ? 0 : got - h.len;
+		memmove(c->in, c->in + h.len, c->inlen);
+		if (!h.local)
+			conn_peer(c, (struct sockaddr *)&h.src);
+		if (!conn_admit(c))
+			return -1;
+		/* the handshake's deadline was the header's; Gopher's
+		 * request has its own */
+		if (!peek)
+			set_deadline(c, c->start + c->set->request_timeout *
+			    1000LL);
+		return 1;
+	}
+}
+
 static void
 conn_step(struct conn *c)
 {
@@ -365,6 +489,15 @@ conn_step(struct conn *c)
 	int		 rv;
 
 	switch (c->state) {
+	case CONN_PROXY:
+		if ((rv = conn_proxy(c)) != 1) {
+			if (rv == -1)
+				conn_close(c);
+			return;
+		}
+		c->state = c->tls != NULL ? CONN_HANDSHAKE : CONN_READ;
+		conn_step(c);
+		return;
 	case CONN_HANDSHAKE:
 		r = tls_handshake(c->tls);
 		if (r == TLS_WANT_READ) {
@@ -388,8 +521,8 @@ conn_step(struct conn *c)
 			nl = memchr(c->in, '\n', c->inlen);
 			if (nl != NULL) {
 				len = (size_t)(nl - c->in);
-				c->linger = (size_t)(nl - c->in) + 1 <
-				    c->inlen;
+				c->used = (size_t)(nl - c->in) + 1;
+				c->linger = c->used < c->inlen;
 				if (len > 0 && c->in[len - 1] == '\r')
 					len--;
 				else if (c->fe->need_crlf) {
@@ -427,6 +560,11 @@ conn_step(struct conn *c)
 		}
 		if (rv == -1) {
 			conn_close(c);
+			return;
+		}
+		if (rv == CONN_BODY) {
+			c->state = CONN_UPLOAD;
+			conn_body(c);
 			return;
 		}
 		c->state = CONN_WRITE;
@@ -493,6 +631,14 @@ conn_step(struct conn *c)
 			return;
 		}
 		return;
+	case CONN_UPLOAD:
+		conn_body(c);
+		return;
+	case CONN_AWAIT:
+		/* no interest is asked for while waiting: the socket
+		 * failed or hung up */
+		conn_close(c);
+		return;
 	}
 }
 
@@ -503,7 +649,7 @@ conn_request(struct conn *c, const char *line, size_t len, int how)
 	struct conn_set	*set = c->set;
 	struct request	*req;
 	struct reply	 rep;
-	int		 wait;
+	int		 wait, rv;
 
 	reply_init(&rep);
 	if ((wait = iplimit_request(set->per_ip, &c->addr, &set->rule,
@@ -518,8 +664,15 @@ conn_request(struct conn *c, const char *line, size_t len, int how)
 	/* struct request is large: keep it off the per-connection state */
 	if ((req = calloc(1, sizeof(*req))) == NULL)
 		return -1;
-	c->fe->handle(c->fe_arg, line, len, how, req, &rep, &c->out);
-	c->status = status_gemini(rep.status);
+	rv = CONN_LINE;
+	if (c->fe->upload != NULL && how == CONN_REQ_OK)
+		rv = c->fe->upload->begin(c->fe_arg, c, line, len, req, &rep,
+		    &c->out, &c->want, &c->upctx);
+	if (rv == CONN_LINE)
+		c->fe->handle(c->fe_arg, line, len, how, req, &rep, &c->out);
+	/* an upload's status is its answer's, later */
+	if (rv != CONN_BODY)
+		c->status = status_gemini(rep.status);
 	snprintf(c->logpath, sizeof(c->logpath), "%.200s%s%.50s",
 	    req->path[0] ? req->path : "-", req->has_query ? "?" : "",
 	    req->has_query ? req->query : "");
@@ -531,6 +684,118 @@ conn_request(struct conn *c, const char *line, size_t len, int how)
 	reply_clear(&rep);
 	buf_free(&rep.body);
 	free(req);
+	return rv == CONN_BODY ? CONN_BODY : 0;
+}
+
+/* The front end is done with its upload's state. */
+static void
+conn_upload_end(struct conn *c)
+{
+	if (c->upctx != NULL)
+		c->fe->upload->end(c->fe_arg, c->upctx);
+	c->upctx = NULL;
+	buf_free(&c->body);
+}
+
+/*
+ * Read an upload's body: first what came with the line, then the rest,
+ * each read within write_timeout of the last (only an author gets this
+ * far: the front end checked the certificate and the size first).
+ * 1 = whole, 0 = would block, -1 = EOF/error.
+ */
+static int
+conn_body_read(struct conn *c)
+{
+	size_t	 n;
+	int	 r;
+
+	if (c->body.data == NULL) {
+		if (buf_reserve(&c->body, c->want + 1) == -1)
+			return -1;
+		n = c->inlen - c->used < c->want ? c->inlen - c->used :
+		    c->want;
+		memcpy(c->body.data, c->in + c->used, n);
+		c->body.len = n;
+		/* bytes past the body: drain them before closing */
+		c->linger = c->inlen - c->used > n;
+		set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
+	}
+	while (c->body.len < c->want) {
+		if ((r = conn_read_to(c, c->body.data + c->body.len,
+		    c->want - c->body.len, &n)) != 1)
+			return r;
+		c->body.len += n;
+		set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
+	}
+	c->body.data[c->body.len] = '\0';
+	return 1;
+}
+
+/* CONN_UPLOAD: the whole body to the front end, then its answer out, or a
+ * wait for it; a body cut short (EOF, an error) is dropped with the
+ * connection, so nothing of it is kept anywhere. */
+static void
+conn_body(struct conn *c)
+{
+	struct reply	 rep;
+	int		 rv;
+
+	if ((rv = conn_body_read(c)) == 0)
+		return;
+	if (rv == -1) {
+		conn_close(c);
+		return;
+	}
+	reply_init(&rep);
+	rv = c->fe->upload->body(c->fe_arg, c, c->upctx, c->body.data,
+	    c->body.len, &rep, &c->out);
+	buf_free(&rep.body);
+	conn_upload_end(c);
+	if (rv == CONN_WAIT) {
+		/* nothing to read or write until conn_answer() */
+		c->state = CONN_AWAIT;
+		if (c->registered)
+			loop_mod(c->set->loop, c->fd, 0);
+		set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
+		return;
+	}
+	c->status = status_gemini(rep.status);
+	c->state = CONN_WRITE;
+	set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
+	conn_step(c);
+}
+
+unsigned long
+conn_id(const struct conn *c)
+{
+	return c->id;
+}
+
+int
+conn_cert(const struct conn *c, struct tls_peer *p)
+{
+	return c->tls != NULL ? tls_peer(c->tls, p) : -1;
+}
+
+int
+conn_answer(struct conn_set *set, unsigned long id, const char *bytes,
+    size_t len, int status)
+{
+	struct conn	*c;
+
+	for (c = set->list; c != NULL; c = c->next)
+		if (c->id == id && c->state == CONN_AWAIT)
+			break;
+	if (c == NULL)
+		return -1;
+	if (buf_append(&c->out, bytes, len) == -1) {
+		conn_close(c);
+		return 0;
+	}
+	c->status = status;
+	c->state = CONN_WRITE;
+	set_deadline(c, now_ms() + c->set->write_timeout * 1000LL);
+	conn_step(c);
 	return 0;
 }
 
@@ -557,6 +822,7 @@ conn_close(struct conn *c)
 		    c->bytes);
 	}
 	iplimit_close(set->per_ip, c->slot, c->epoch);
+	conn_upload_end(c);
 	/* close(2) takes the fd out of epoll: no epoll_ctl needed */
 	if (c->registered)
 		loop_forget(set->loop, c->fd);
@@ -604,7 +870,7 @@ conn_recount(struct conn_set *set, unsigned epoch, long long now)
 static void
 conn_log_limits(struct conn_set *set, long long now, int force)
 {
-	if (set->refused + set->uncounted + set->cut == 0 ||
+	if (set->refused + set->uncounted + set->cut + set->proxy_bad == 0 ||
 	    (!force && now - set->logged < CONN_LOG_MS))
 		return;
 	if (set->refused > 0)
@@ -620,7 +886,11 @@ conn_log_limits(struct conn_set *set, long long now, int force)
 		log_warnx("the table of addresses is full: %d connection%s "
 		    "not counted against max_connections_per_ip",
 		    set->uncounted, set->uncounted == 1 ? "" : "s");
-	set->refused = set->uncounted = set->cut = 0;
+	if (set->proxy_bad > 0)
+		log_warnx("closed %d connection%s at a PROXY header, the last "
+		    "from %s: %s", set->proxy_bad, set->proxy_bad == 1 ? "" :
+		    "s", set->proxy_peer, set->proxy_why);
+	set->refused = set->uncounted = set->cut = set->proxy_bad = 0;
 	set->logged = now;
 }
 
@@ -640,12 +910,19 @@ conn_tick(struct conn_set *set)
 			continue;
 		if (c->state == CONN_HANDSHAKE && set->until == 0)
 			set->cut++;
-		if (c->state == CONN_READ && c->status == 0 &&
+		if (c->state == CONN_PROXY && c->proxy == CONN_PP_HEADER &&
+		    set->until == 0)
+			conn_proxy_refuse(c, "no whole header within "
+			    "handshake_timeout");
+		if ((c->state == CONN_READ || c->state == CONN_UPLOAD ||
+		    c->state == CONN_AWAIT) && c->status == 0 &&
 		    c->fe->timeout != NULL) {
 			/* no header sent yet: say why before closing */
 			c->fe->timeout(c->fe_arg, &c->out);
 			c->status = 59;
-			snprintf(c->logpath, sizeof(c->logpath), "(timeout)");
+			if (c->logpath[0] == '\0')
+				snprintf(c->logpath, sizeof(c->logpath),
+				    "(timeout)");
 			c->state = CONN_WRITE;
 			c->deadline = now + 2000;
 			conn_step(c);

@@ -2,21 +2,50 @@
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
  * counter.c: the site visit counter and the per-article view counters,
- * in memory and in the counter file. Workers count in a shared
- * anonymous mapping made by the master before it forks them: one slot
- * per article plus one for the site, each a base (the total when the
- * mapping was made) and a delta that workers bump with an atomic add,
- * with no lock and no system call. The master alone keeps the totals
- * per path (private memory) and writes the file. It folds a mapping's
- * deltas into the totals on flush, bind and retire, remembering how
- * much of each delta it has already taken, so no hit is counted twice
- * or lost. This file knows nothing of sockets or of the site's pages.
+ * in memory, in the counter file and in the counts files beside it.
+ * Workers count in a mapping the master makes before it forks them,
+ * one per generation of workers: a file, "<file>.counts.<N>", mapped
+ * shared (counter_map.c), with one slot per article plus one for the
+ * site, each a base (the total when the mapping was made) and a delta
+ * that workers bump with an atomic add, with no lock and no system
+ * call. The master alone keeps the totals per path (private memory)
+ * and writes the counter file. It folds a mapping's deltas into the
+ * totals on flush, bind and retire, remembering how much of each delta
+ * it has already taken (seen), so no hit is counted twice or lost.
+ * This file knows nothing of sockets or of the site's pages.
+ *
+ * No kill loses a count. The pages of a shared file mapping are the
+ * file's, in the page cache: what a process wrote there outlives it,
+ * whether SIGKILL, the OOM killer or a crash ends it, master or worker.
+ * A kernel crash or a power cut can lose what the kernel had not
+ * written back to the disk: at most the counts since the last flush,
+ * which writes the counts files back (msync) before the counter file.
+ * A flush is not per hit: a worker's count stays a memory write.
+ *
+ * Exactly once: the counter file carries its number ("flush N"), and
+ * each counts file two columns of seen amounts, each tagged with the
+ * number of the counter file it was written for. Before counter file N
+ * is renamed into place, the master writes every generation's seen
+ * amounts into its column not tagged N - 1 (the file on disk) and tags
+ * it N: whatever stops the master, the column tagged with the number
+ * of the counter file on disk says what that file holds of the deltas.
+ * At start (counter_open), each counts file adds delta - seen of that
+ * column to the totals, and to the unsent counts if it was counting
+ * into the Redis backend's journal; then it waits, like a retired
+ * generation, for a flush to hold all its counts, and is removed after
+ * that flush's rename. One whose columns are both older than the
+ * counter file was in it whole (a removal cut short): it adds nothing.
+ * A start killed in turn finds the same files and the same counter
+ * file, and takes the same counts. When no counts file can be made (a
+ * full disk, a folder that is not there yet), a generation counts in
+ * anonymous memory, as bantin did before counts files, and says so.
  *
  * The counter file is plain UTF-8 text, one record a line:
  *
  *	# bantin counters: site visits, then views per article path
  *	site 31717415
  *	63 /thoi-su/2020-05-21-chi-bo-dai-hoi
+ *	flush 4127
  *	end 1
  *
  * - blank lines, and lines whose first non-blank character is "#", are
@@ -27,6 +56,8 @@
  * - "<N> <path>" is the view count of the article at path; a path
  *   starts with "/" and appears once; a space, "%" or a control
  *   character in it is written %XX ("/thoi-su/a%20b");
+ * - "flush <N>", once, after the site line: the number of this write of
+ *   the file, which the counts files' columns are tagged with (none: 0);
  * - "end <N>" ends the file: N is the number of article lines above
  *   it, and nothing but blank lines and comments may follow;
  * - N is a decimal number from 0 to 18446744073709551615.
@@ -47,8 +78,9 @@
  * end line from then on, and makes "<file>.1" at its second flush.
  *
  * bantin writes the site line, then the paths in byte order, leaving
- * out zero counts, then the end line; counts of paths that are no
- * longer in the site (a renamed or removed article) are kept.
+ * out zero counts, then the journal's lines, the flush line and the
+ * end line; counts of paths that are no longer in the site (a renamed
+ * or removed article) are kept.
  *
  * Memory: the path of an article of the site bound last is the site's
  * own string (a million articles would otherwise be kept twice); the
@@ -74,42 +106,33 @@
 
 #include "buf.h"
 #include "counter.h"
+#include "counter_map.h"
 #include "log.h"
 #include "site.h"
 #include "utf8.h"
 
-#define COUNTER_CACHELINE	64	/* keeps the hot site slot apart */
 #define COUNTER_TAB_MIN		64	/* initial hash table size */
 
-struct cslot {				/* one counter in the shared mapping */
-	unsigned long long	 base;	/* the total when mapped; read-only */
-	unsigned long long	 delta;	/* hits since, atomic adds */
-};
-
-struct cshm {				/* the shared mapping */
-	struct cslot		 site;
-	/* every hit bumps site; keep article slots off its cache line */
-	char			 pad[COUNTER_CACHELINE - sizeof(struct cslot)];
-	struct cslot		 art[];	/* by article index in the site */
-};
+_Static_assert(COUNTER_INST_MAX <= CMAP_NAME_MAX, "instance names");
 
 struct gen {				/* one generation of workers */
-	struct cshm		*shm;		/* MAP_SHARED, inherited */
-	size_t			 maplen;
+	struct cmap		 map;		/* its counts file */
+	struct cshm		*shm;		/* map's slots, inherited */
 	size_t			 nslots;	/* articles */
 	uint32_t		*ent;		/* slot -> entry index */
 	unsigned long long	 site_seen;	/* site delta at last fold */
-	uint32_t		*seen;		/* slot deltas at last fold, the
-						   low 32 bits: fewer than 2^32
-						   views come between folds */
+	unsigned long long	*seen;		/* slot deltas at last fold */
 	unsigned		 id;		/* 1, 2, ... */
 	struct gen		*next;		/* older generation */
 };
 
 struct entry {				/* the master's total for a path */
 	const char		*path;		/* owned, or the bound site's */
-	unsigned long long	 total;
+	unsigned long long	 total;		/* shown: all that is known */
+	unsigned long long	 unsent;	/* journal: in no batch yet */
 	uint32_t		 line;		/* in the file; 0: not */
+	uint32_t		 uline;		/* its unsent line; 0: not */
+	uint32_t		 bline;		/* its batch line; 0: not */
 	uint32_t		 bind;		/* path is the site's of that
 						   counter_bind; 0: owned */
 };
@@ -126,17 +149,33 @@ struct counter {
 	uint32_t		 nbind;		/* counter_bind calls */
 	struct gen		*cur;		/* the one being served */
 	struct gen		*old;		/* draining, newest first */
+	struct gen		*done;		/* retired or left by a kill:
+						   removed once a counter file
+						   holds all of their counts */
 	unsigned		 ngen;		/* generations made */
+	unsigned long long	 seq;		/* the counter file's number */
 	int			 warned;	/* flush failure logged */
 	struct stat		 good;		/* the file known good */
 	int			 have_good;	/* ... read or written */
 	int			 warned_prev;	/* file.1 failure logged */
+	int			 warned_map;	/* no counts file, logged */
+	/* the journal of the Redis backend (counter_redis.c): what this
+	 * instance counted that Redis has not acknowledged */
+	int			 journal;	/* counting into unsent */
+	char			*inst;		/* acked's instance; NULL: none */
+	unsigned long long	 acked;		/* its last batch applied */
+	unsigned long long	 site_unsent;
+	struct counter_batch	 batch;		/* pending when seq != 0 */
 };
 
 struct parsed {				/* what parse() saw */
 	size_t			 lines;		/* in the file */
 	size_t			 site_line;	/* 0: none */
-	size_t			 arts;		/* article lines */
+	size_t			 arts;		/* article and journal lines */
+	size_t			 redis_line;	/* 0: none */
+	size_t			 batch_line;	/* its header; 0: none */
+	size_t			 site_uline;	/* "unsent N"; 0: none */
+	size_t			 flush_line;	/* 0: none */
 	size_t			 end_line;	/* 0: none */
 	unsigned long long	 end_n;		/* its count */
 };
@@ -155,6 +194,14 @@ static int	 keyword_count(const struct counter *, size_t, const char *,
 		    size_t);
 static int	 parse(struct counter *, const char *, size_t,
 		    struct parsed *, char *, size_t);
+static int	 parse_journal(struct counter *, struct parsed *, size_t,
+		    const char *, size_t, size_t, size_t, char *, size_t);
+static int	 take_path(struct counter *, size_t, const char *, size_t,
+		    size_t *, char *, size_t);
+static int	 render_journal(const struct counter *, struct entry **,
+		    size_t, struct buf *, size_t *);
+static int	 storable(const char *);
+static void	 batch_clear(struct counter_batch *);
 static int	 check_whole(struct counter *, const char *, size_t,
 		    const struct parsed *, int *, char *, size_t);
 static void	 restore_hint(const struct counter *, char *, size_t);
@@ -166,7 +213,7 @@ static int	 read_file(struct counter *, struct buf *);
 static void	 fold(struct counter *, struct gen *);
 static void	 gen_free(struct gen *);
 static int	 by_path(const void *, const void *);
-static int	 render(struct counter *, struct buf *);
+static int	 render(struct counter *, struct buf *, unsigned long long);
 static int	 write_all(int, const char *, size_t);
 
 /* FNV-1a: short keys, no need for anything stronger here. */
@@ -247,9 +294,8 @@ insert(struct counter *c, const char *path, size_t len, int bind)
 	}
 	if (!bind && (p = strndup(path, len)) == NULL)
 		return (size_t)-1;
+	memset(&c->ents[c->nents], 0, sizeof(c->ents[c->nents]));
 	c->ents[c->nents].path = p;
-	c->ents[c->nents].total = 0;
-	c->ents[c->nents].line = 0;
 	c->ents[c->nents].bind = bind ? c->nbind : 0;
 	i = (size_t)hash(path, len) & (c->tabcap - 1);
 	while (c->tab[i] != 0)
@@ -442,6 +488,217 @@ keyword_count(const struct counter *c, size_t line, const char *kw,
 	return 0;
 }
 
+/* The entry of a path as the file writes it (%XX escapes), made if new. */
+static int
+take_path(struct counter *c, size_t line, const char *s, size_t len,
+    size_t *ent, char *err, size_t errlen)
+{
+	char		 dec[PATH_MAX];
+	const char	*errstr;
+	ssize_t		 dlen;
+	size_t		 e;
+
+	if (!path_ok(s, len, &errstr) || (dlen = path_decode_into(dec,
+	    sizeof(dec), s, len, &errstr)) == -1) {
+		perr(err, errlen, c->file, line, "%s", errstr);
+		return -1;
+	}
+	if ((e = lookup(c, dec, (size_t)dlen)) == (size_t)-1 &&
+	    (e = insert(c, dec, (size_t)dlen, 0)) == (size_t)-1) {
+		perr(err, errlen, c->file, line, "out of memory");
+		return -1;
+	}
+	*ent = e;
+	return 0;
+}
+
+/* An instance's name as the journal holds it: a field of printable
+ * ASCII that cannot be taken for a path. */
+static int
+inst_ok(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || len > COUNTER_INST_MAX || s[0] == '/')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return 0;
+	return 1;
+}
+
+static void
+batch_clear(struct counter_batch *b)
+{
+	free(b->inst);
+	free(b->items);
+	memset(b, 0, sizeof(*b));
+}
+
+static int
+batch_add(struct counter_batch *b, size_t ent, unsigned long long n)
+{
+	struct counter_item	*ni;
+	size_t			 ncap;
+
+	if (b->nitems == b->cap) {
+		ncap = b->cap ? b->cap * 2 : 64;
+		if ((ni = reallocarray(b->items, ncap, sizeof(*ni))) == NULL)
+			return -1;
+		b->items = ni;
+		b->cap = ncap;
+	}
+	b->items[b->nitems].ent = ent;
+	b->items[b->nitems].n = n;
+	b->nitems++;
+	return 0;
+}
+
+/*
+ * A line of the Redis backend's journal, after the "redis" line that
+ * names the instance (pos: after the keyword, of length kwlen):
+ *	redis <instance> <N>		its last batch Redis applied
+ *	batch <instance> <seq> <N>	the batch sent and not yet
+ *					acknowledged, and its visits
+ *	batch <N> <path>		... and its views of path
+ *	unsent <N>			visits in no batch yet
+ *	unsent <N> <path>		views of path in no batch yet
+ */
+static int
+parse_journal(struct counter *c, struct parsed *pi, size_t line,
+    const char *l, size_t ll, size_t pos, size_t kwlen, char *err,
+    size_t errlen)
+{
+	size_t			 s[4], n[4], nf, e;
+	unsigned long long	 v, seq = 0;
+	const char		*errstr, *kw = l + pos - kwlen;
+	int			 hdr;
+
+	for (nf = 0; nf < 4; nf++)
+		if ((n[nf] = next_field(l, ll, &pos, &s[nf])) == 0)
+			break;
+	hdr = kwlen == 5 && memcmp(kw, "batch", 5) == 0 && nf == 3;
+	if (pi->site_line == 0) {
+		perr(err, errlen, c->file, line, "\"%.*s\" line before the "
+		    "\"site\" line", (int)kwlen, kw);
+		return -1;
+	}
+	if ((kwlen == 5 && memcmp(kw, "redis", 5) == 0 && nf != 2) ||
+	    (kwlen == 5 && memcmp(kw, "batch", 5) == 0 && nf != 2 &&
+	    nf != 3) || (kwlen == 6 && nf != 1 && nf != 2)) {
+		perr(err, errlen, c->file, line, "wrong number of fields "
+		    "for \"%.*s\"", (int)kwlen, kw);
+		return -1;
+	}
+	if (kw[0] == 'r' || hdr) {
+		if (!inst_ok(l + s[0], n[0])) {
+			perr(err, errlen, c->file, line, "bad instance name");
+			return -1;
+		}
+		if ((hdr && (parse_count(l + s[1], n[1], &seq,
+		    &errstr) == -1 || parse_count(l + s[2], n[2], &v,
+		    &errstr) == -1)) || (!hdr && parse_count(l + s[1], n[1],
+		    &v, &errstr) == -1)) {
+			perr(err, errlen, c->file, line, "%s", errstr);
+			return -1;
+		}
+	} else if (parse_count(l + s[0], n[0], &v, &errstr) == -1) {
+		perr(err, errlen, c->file, line, "%s", errstr);
+		return -1;
+	}
+	if (kw[0] == 'r') {
+		if (pi->redis_line != 0) {
+			perr(err, errlen, c->file, line, "duplicate \"redis\" "
+			    "line (first on line %zu)", pi->redis_line);
+			return -1;
+		}
+		if ((c->inst = strndup(l + s[0], n[0])) == NULL)
+			goto nomem;
+		c->acked = v;
+		pi->redis_line = line;
+		pi->arts++;
+		return 0;
+	}
+	if (pi->redis_line == 0) {
+		perr(err, errlen, c->file, line, "\"%.*s\" line before the "
+		    "\"redis\" line", (int)kwlen, kw);
+		return -1;
+	}
+	pi->arts++;
+	if (hdr) {
+		if (pi->batch_line != 0 || seq == 0) {
+			perr(err, errlen, c->file, line, seq == 0 ? "batch 0" :
+			    "a second batch (first on line %zu)",
+			    pi->batch_line);
+			return -1;
+		}
+		if ((c->batch.inst = strndup(l + s[0], n[0])) == NULL)
+			goto nomem;
+		c->batch.seq = seq;
+		c->batch.site = v;
+		pi->batch_line = line;
+		return 0;
+	}
+	if (nf == 1) {			/* unsent visits */
+		if (pi->site_uline != 0) {
+			perr(err, errlen, c->file, line, "duplicate unsent "
+			    "visits (first on line %zu)", pi->site_uline);
+			return -1;
+		}
+		c->site_unsent = v;
+		pi->site_uline = line;
+		return 0;
+	}
+	if (kw[0] == 'b' && pi->batch_line == 0) {
+		perr(err, errlen, c->file, line, "batch line before its "
+		    "header");
+		return -1;
+	}
+	if (take_path(c, line, l + s[1], n[1], &e, err, errlen) == -1)
+		return -1;
+	if (kw[0] == 'b' ? c->ents[e].bline != 0 : c->ents[e].uline != 0) {
+		perr(err, errlen, c->file, line, "duplicate path %.*s (first "
+		    "on line %u)", (int)n[1], l + s[1], kw[0] == 'b' ?
+		    c->ents[e].bline : c->ents[e].uline);
+		return -1;
+	}
+	if (kw[0] == 'u') {
+		c->ents[e].unsent = v;
+		c->ents[e].uline = line;
+	} else {
+		if (batch_add(&c->batch, e, v) == -1)
+			goto nomem;
+		c->ents[e].bline = line;
+	}
+	return 0;
+ nomem:
+	perr(err, errlen, c->file, line, "out of memory");
+	return -1;
+}
+
+/* "flush N": the number of this write of the file, which the counts
+ * files' columns are tagged with */
+static int
+take_flush(struct counter *c, struct parsed *pi, size_t line,
+    size_t site_line, const char *s, size_t len, char *err, size_t errlen)
+{
+	if (keyword_count(c, line, "flush", s, len, &c->seq, err, errlen) ==
+	    -1)
+		return -1;
+	if (site_line == 0) {
+		perr(err, errlen, c->file, line,
+		    "\"flush\" line before the \"site\" line");
+		return -1;
+	}
+	if (pi->flush_line != 0) {
+		perr(err, errlen, c->file, line, "duplicate \"flush\" line "
+		    "(first on line %zu)", pi->flush_line);
+		return -1;
+	}
+	pi->flush_line = line;
+	return 0;
+}
+
 static int
 parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
     char *err, size_t errlen)
@@ -477,11 +734,21 @@ parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
 			    "\"end\" line (line %zu)", pi->end_line);
 			return -1;
 		}
+		if ((n1 == 5 && (memcmp(l + s1, "redis", 5) == 0 ||
+		    memcmp(l + s1, "batch", 5) == 0)) || (n1 == 6 &&
+		    memcmp(l + s1, "unsent", 6) == 0)) {
+			pi->site_line = site_line;
+			if (parse_journal(c, pi, line, l, ll, pos, n1, err,
+			    errlen) == -1)
+				return -1;
+			continue;
+		}
 		n2 = next_field(l, ll, &pos, &s2);
 		if (next_field(l, ll, &pos, &s3) != 0) {
 			perr(err, errlen, c->file, line,
 			    "unexpected text after the %s",
 			    (n1 == 4 && memcmp(l + s1, "site", 4) == 0) ||
+			    (n1 == 5 && memcmp(l + s1, "flush", 5) == 0) ||
 			    (n1 == 3 && memcmp(l + s1, "end", 3) == 0) ?
 			    "count" : "path");
 			return -1;
@@ -497,6 +764,12 @@ parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
 			}
 			pi->end_line = line;
 			pi->end_n = n;
+			continue;
+		}
+		if (n1 == 5 && memcmp(l + s1, "flush", 5) == 0) {
+			if (take_flush(c, pi, line, site_line, l + s2, n2,
+			    err, errlen) == -1)
+				return -1;
 			continue;
 		}
 		if (n1 == 4 && memcmp(l + s1, "site", 4) == 0) {
@@ -635,31 +908,67 @@ read_file(struct counter *c, struct buf *b)
 	return -1;
 }
 
+/* The counter file's name in its folder. */
+static const char *
+file_base(const struct counter *c)
+{
+	const char	*base = strrchr(c->file, '/');
+
+	return base != NULL ? base + 1 : c->file;
+}
+
+/* A name that starts as a counts file's does, "<file>.counts.<id>":
+ * where the id ends, or NULL. */
+static const char *
+counts_name(const struct counter *c, const char *name, unsigned *id)
+{
+	const char	*base = file_base(c), *p;
+	char		*end;
+	size_t		 blen = strlen(base);
+	unsigned long	 v;
+
+	if (strncmp(name, base, blen) != 0 ||
+	    strncmp(name + blen, ".counts.", 8) != 0)
+		return NULL;
+	p = name + blen + 8;
+	if (*p < '1' || *p > '9')
+		return NULL;
+	errno = 0;
+	v = strtoul(p, &end, 10);
+	if (errno != 0 || v > UINT_MAX)
+		return NULL;
+	*id = (unsigned)v;
+	return end;
+}
+
 /*
  * A process killed during a flush leaves its "<file>.tmp.<pid>" behind
- * (the counter file itself is whole: rename is atomic). Remove those
- * of processes that no longer exist when the counters are opened.
+ * (the counter file itself is whole: rename is atomic), and one killed
+ * while it made a counts file "<file>.counts.<id>.tmp.<pid>" (the
+ * counts file has its name only once whole). Remove those of
+ * processes that no longer exist when the counters are opened.
  */
 static void
 remove_stale(const struct counter *c)
 {
 	DIR		*d;
 	struct dirent	*e;
-	const char	*base, *p;
+	const char	*base = file_base(c), *p, *rest;
 	char		 path[PATH_MAX], *end;
-	size_t		 blen;
+	size_t		 blen = strlen(base);
+	unsigned	 id;
 	long		 pid;
 
-	base = strrchr(c->file, '/');
-	base = base != NULL ? base + 1 : c->file;
-	blen = strlen(base);
 	if ((d = opendir(c->dir)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, base, blen) != 0 ||
-		    strncmp(e->d_name + blen, ".tmp.", 5) != 0)
+		if (strncmp(e->d_name, base, blen) != 0)
 			continue;
-		p = e->d_name + blen + 5;
+		if ((rest = counts_name(c, e->d_name, &id)) == NULL)
+			rest = e->d_name + blen;
+		if (strncmp(rest, ".tmp.", 5) != 0)
+			continue;
+		p = rest + 5;
 		pid = strtol(p, &end, 10);
 		if (end == p || *end != '\0' || pid <= 0 ||
 		    (kill((pid_t)pid, 0) == 0 || errno == EPERM))
@@ -669,6 +978,140 @@ remove_stale(const struct counter *c)
 			unlink(path);
 	}
 	closedir(d);
+}
+
+/* What was taken of a generation's counts, as the column col says (NULL:
+ * all of them); more than its delta is damage, and taken as nothing.
+ * What is left to take. */
+static unsigned long long
+untaken(unsigned long long delta, const unsigned long long *col,
+    unsigned long long *seen, size_t *bad)
+{
+	*seen = col == NULL ? delta : *col;
+	if (*seen > delta) {
+		*seen = delta;
+		(*bad)++;
+	}
+	return delta - *seen;
+}
+
+/*
+ * A counts file left by an instance killed before its flush (or not
+ * yet removed after one): what of its counts the counter file lacks is
+ * added as a fold would have, to the totals and, if its journal was
+ * on, to the unsent counts; it waits in c->done for the next flush,
+ * which writes them and removes it. The column tagged with the counter
+ * file's number says what that file holds of them.
+ */
+static int
+adopt(struct counter *c, const char *path, unsigned id, char *err,
+    size_t errlen)
+{
+	struct gen			*g;
+	const unsigned long long	*col = NULL;
+	const char			*p, *inst = "";
+	char				 why[128];
+	unsigned long long		 visits, views = 0;
+	size_t				 i, e, bad = 0;
+	int				 r, kind;
+
+	if (id > c->ngen)
+		c->ngen = id;		/* never made again under its name */
+	if ((g = calloc(1, sizeof(*g))) == NULL)
+		goto nomem;
+	if ((r = cmap_open(&g->map, path, why, sizeof(why))) == -1) {
+		snprintf(err, errlen, "%s: %s: it holds counts %s may lack: "
+		    "let the user bantin runs as read and write it, then "
+		    "start again", path, strerror(errno), c->file);
+		free(g);
+		return -1;
+	}
+	if (r == 0)
+		inst = cmap_journal(&g->map);
+	if (r == -2 || (*inst != '\0' && !inst_ok(inst, strlen(inst)))) {
+		log_warnx("%s: %s: left as it is; its counts were never "
+		    "flushed (a power cut?), and are lost", path, r == -2 ?
+		    why : "a bad instance name");
+		gen_free(g);
+		return 0;
+	}
+	g->id = id;
+	g->shm = g->map.shm;
+	g->nslots = g->map.nslots;
+	if ((g->ent = reallocarray(NULL, g->nslots ? g->nslots : 1,
+	    sizeof(*g->ent))) == NULL || (g->seen = calloc(g->nslots ?
+	    g->nslots : 1, sizeof(*g->seen))) == NULL)
+		goto nomem;
+	for (i = 0, p = g->map.strs; i < g->nslots; i++, p += strlen(p) + 1) {
+		/* what the counter file could not hold is damage */
+		if (p[0] != '/' || strlen(p) >= PATH_MAX) {
+			log_warnx("%s: slot %zu: not an article's path: "
+			    "damaged, left as it is", path, i);
+			gen_free(g);
+			return 0;
+		}
+		if ((e = lookup(c, p, strlen(p))) == (size_t)-1 &&
+		    (e = insert(c, p, strlen(p), 0)) == (size_t)-1)
+			goto nomem;
+		g->ent[i] = (uint32_t)e;
+	}
+	kind = cmap_seen(&g->map, c->seq, &col);
+	if (kind == CMAP_SEEN_ALL)
+		col = NULL;
+	visits = untaken(g->shm->site.delta, col, &g->site_seen, &bad);
+	for (i = 0; i < g->nslots; i++)
+		views += untaken(g->shm->art[i].delta, col != NULL ?
+		    &col[1 + i] : NULL, &g->seen[i], &bad);
+	/* fold() takes delta - seen, as a running master's would have */
+	if (*inst != '\0' && counter_journal(c, inst) == -1)
+		goto nomem;
+	fold(c, g);
+	c->journal = 0;		/* the configuration's to turn on */
+	if (visits != 0 || views != 0)
+		log_info("%s: %llu visits and %llu views that %s lacks "
+		    "(bantin was stopped without a flush): counted", path,
+		    visits, views, c->file);
+	if (kind == CMAP_SEEN_AFTER)
+		log_warnx("%s: newer than %s (flush %llu), which was put "
+		    "back?: the counts made between them are lost", path,
+		    c->file, c->seq);
+	if (bad != 0)
+		log_warnx("%s: %zu counts below what was taken of them: "
+		    "damaged; nothing more taken of them", path, bad);
+	g->next = c->done;
+	c->done = g;
+	return 0;
+ nomem:
+	snprintf(err, errlen, "%s: out of memory", path);
+	gen_free(g);
+	return -1;
+}
+
+/* Every counts file left in the counter file's folder (adopt). */
+static int
+recover(struct counter *c, char *err, size_t errlen)
+{
+	DIR		*d;
+	struct dirent	*e;
+	const char	*end;
+	char		 path[PATH_MAX];
+	unsigned	 id;
+	int		 rc = 0;
+
+	if ((d = opendir(c->dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;	/* a first start, in a folder to be */
+		snprintf(err, errlen, "%s: %s: it may hold counts files",
+		    c->dir, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (e = readdir(d)) != NULL)
+		if ((end = counts_name(c, e->d_name, &id)) != NULL &&
+		    *end == '\0' && (size_t)snprintf(path, sizeof(path),
+		    "%s/%s", c->dir, e->d_name) < sizeof(path))
+			rc = adopt(c, path, id, err, errlen);
+	closedir(d);
+	return rc;
 }
 
 struct counter *
@@ -736,6 +1179,8 @@ counter_open(const char *file, char *err, size_t errlen)
 	else
 		c->have_good = 1;	/* c->good: read_file's fstat */
  done:
+	if (recover(c, err, errlen) == -1)
+		goto fail;
 	buf_free(&b);
 	remove_stale(c);
 	return c;
@@ -755,8 +1200,7 @@ gen_free(struct gen *g)
 {
 	if (g == NULL)
 		return;
-	if (g->shm != NULL)
-		munmap(g->shm, g->maplen);
+	cmap_close(&g->map);
 	free(g->ent);
 	free(g->seen);
 	free(g);
@@ -775,11 +1219,17 @@ counter_free(struct counter *c)
 		next = g->next;
 		gen_free(g);
 	}
+	for (g = c->done; g != NULL; g = next) {
+		next = g->next;
+		gen_free(g);
+	}
 	for (i = 0; i < c->nents; i++)
 		if (c->ents[i].bind == 0)
 			free((char *)(uintptr_t)c->ents[i].path);
 	free(c->ents);
 	free(c->tab);
+	free(c->inst);
+	batch_clear(&c->batch);
 	free(c->file);
 	free(c->prev);
 	free(c->dir);
@@ -789,8 +1239,8 @@ counter_free(struct counter *c)
 /*
  * Take what a generation's workers counted since the last fold. Deltas
  * only grow, so totals += now - seen is exact whenever it runs, and
- * unsigned arithmetic keeps it exact even across a wrap (an article's
- * in 32 bits: it cannot get 2^32 views between two folds).
+ * unsigned arithmetic keeps it exact even across a wrap. The seen
+ * values are 64-bit: the counts file keeps them as they are.
  */
 static void
 fold(struct counter *c, struct gen *g)
@@ -800,18 +1250,63 @@ fold(struct counter *c, struct gen *g)
 
 	now = __atomic_load_n(&g->shm->site.delta, __ATOMIC_RELAXED);
 	c->site += now - g->site_seen;
+	if (c->journal)
+		c->site_unsent += now - g->site_seen;
 	g->site_seen = now;
 	/* what no hit changed is not written: the workers forked from
 	 * these pages share them with the master as long as it does not */
 	for (i = 0; i < g->nslots; i++) {
 		now = __atomic_load_n(&g->shm->art[i].delta,
 		    __ATOMIC_RELAXED);
-		if ((uint32_t)now == g->seen[i])
+		if (now == g->seen[i])
 			continue;
-		c->ents[g->ent[i]].total += (uint32_t)((uint32_t)now -
-		    g->seen[i]);
-		g->seen[i] = (uint32_t)now;
+		c->ents[g->ent[i]].total += now - g->seen[i];
+		if (c->journal)
+			c->ents[g->ent[i]].unsent += now - g->seen[i];
+		g->seen[i] = now;
 	}
+}
+
+/* The new generation's counts file, or, when none can be made, its
+ * slots in memory alone: a kill then loses what they count until the
+ * next flush. */
+static int
+make_map(struct counter *c, struct gen *g, const struct site *site)
+{
+	const char	**paths;
+	char		 *path = NULL;
+	size_t		  i, n = site->narticles;
+	int		  rc = -1;
+
+	if ((paths = reallocarray(NULL, n ? n : 1, sizeof(*paths))) == NULL ||
+	    asprintf(&path, "%s.counts.%u", c->file, c->ngen + 1) == -1) {
+		path = NULL;
+		log_warnx("counter: out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		paths[i] = site_article_path(site, &site->articles[i]);
+	if (cmap_make(&g->map, path, n, paths, c->seq, c->journal &&
+	    c->inst != NULL ? c->inst : "") == 0) {
+		if (c->warned_map)
+			log_info("counter: %s: counting in a file again", path);
+		c->warned_map = 0;
+	} else {
+		if (!c->warned_map)
+			log_warn("counter: %s: counting in memory alone, lost "
+			    "if bantin is killed before a flush", path);
+		c->warned_map = 1;
+		if (cmap_anon(&g->map, n) == -1) {
+			log_warn("counter: mmap");
+			goto out;
+		}
+	}
+	g->shm = g->map.shm;
+	rc = 0;
+ out:
+	free(paths);
+	free(path);
+	return rc;
 }
 
 int
@@ -849,14 +1344,8 @@ counter_bind(struct counter *c, struct site *site)
 	}
 	if (own_paths(c) == -1)
 		goto fail;
-	g->maplen = sizeof(struct cshm) + n * sizeof(struct cslot);
-	g->shm = mmap(NULL, g->maplen, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (g->shm == MAP_FAILED) {
-		g->shm = NULL;
-		log_warn("counter: mmap %zu bytes", g->maplen);
+	if (make_map(c, g, site) == -1)
 		goto fail;
-	}
 	if (bad > 0)
 		log_warnx("counter: %zu article paths cannot be stored in %s "
 		    "(not a path, or bad UTF-8): their views "
@@ -941,7 +1430,8 @@ counter_retire_upto(struct counter *c, unsigned id)
 		}
 		fold(c, g);
 		*gp = g->next;
-		gen_free(g);
+		g->next = c->done;
+		c->done = g;
 	}
 }
 
@@ -949,6 +1439,24 @@ void
 counter_retire(struct counter *c)
 {
 	counter_retire_upto(c, UINT_MAX);
+}
+
+void
+counter_unbind(struct counter *c)
+{
+	counter_retire(c);
+	if (c->cur == NULL)
+		return;
+	fold(c, c->cur);
+	c->cur->next = c->done;
+	c->done = c->cur;
+	c->cur = NULL;
+}
+
+int
+counter_recovered(const struct counter *c)
+{
+	return c->done != NULL;
 }
 
 /* Any process, many times a second: no lock, no system call. */
@@ -960,6 +1468,8 @@ counter_hit(struct counter *c, int slot)
 	if (g == NULL) {
 		/* never bound: a single process counting for itself */
 		c->site++;
+		if (c->journal)
+			c->site_unsent++;
 		return;
 	}
 	__atomic_fetch_add(&g->shm->site.delta, 1, __ATOMIC_RELAXED);
@@ -975,7 +1485,8 @@ counter_site(const struct counter *c)
 
 	if (g == NULL)
 		return c->site;
-	return g->shm->site.base +
+	/* the master may move base (counter_rebase): one load of each */
+	return __atomic_load_n(&g->shm->site.base, __ATOMIC_RELAXED) +
 	    __atomic_load_n(&g->shm->site.delta, __ATOMIC_RELAXED);
 }
 
@@ -986,7 +1497,7 @@ counter_views(const struct counter *c, int slot)
 
 	if (g == NULL || slot < 0 || (size_t)slot >= g->nslots)
 		return 0;
-	return g->shm->art[slot].base +
+	return __atomic_load_n(&g->shm->art[slot].base, __ATOMIC_RELAXED) +
 	    __atomic_load_n(&g->shm->art[slot].delta, __ATOMIC_RELAXED);
 }
 
@@ -1008,33 +1519,90 @@ by_path(const void *a, const void *b)
 	return strcmp((*ea)->path, (*eb)->path);
 }
 
-/* The file's text: site line first, then paths in byte order, then
- * the end line. */
+/* A path the file can hold (and Redis is sent): others are counted
+ * while they are served, and never kept. */
 static int
-render(struct counter *c, struct buf *b)
+storable(const char *path)
+{
+	return path[0] == '/' && utf8_valid(path, strlen(path));
+}
+
+/* The journal's lines (parse_journal), for paths v[0..n) in order;
+ * *lines counts them. */
+static int
+render_journal(const struct counter *c, struct entry **v, size_t n,
+    struct buf *b, size_t *lines)
+{
+	const struct counter_batch	*bt = &c->batch;
+	size_t				 i;
+
+	if (c->inst == NULL)
+		return 0;
+	if (buf_printf(b, "redis %s %llu\n", c->inst, c->acked) == -1)
+		return -1;
+	(*lines)++;
+	if (bt->seq != 0) {
+		if (buf_printf(b, "batch %s %llu %llu\n", bt->inst, bt->seq,
+		    bt->site) == -1)
+			return -1;
+		(*lines)++;
+		for (i = 0; i < bt->nitems; i++, (*lines)++)
+			if (buf_printf(b, "batch %llu ", bt->items[i].n) ==
+			    -1 || put_path(b, c->ents[bt->items[i].ent].path) ==
+			    -1 || buf_putc(b, '\n') == -1)
+				return -1;
+	}
+	if (c->site_unsent != 0) {
+		if (buf_printf(b, "unsent %llu\n", c->site_unsent) == -1)
+			return -1;
+		(*lines)++;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i]->unsent == 0)
+			continue;
+		if (buf_printf(b, "unsent %llu ", v[i]->unsent) == -1 ||
+		    put_path(b, v[i]->path) == -1 || buf_putc(b, '\n') == -1)
+			return -1;
+		(*lines)++;
+	}
+	return 0;
+}
+
+/* The file's text: site line first, then paths in byte order, then
+ * the journal, if any, then its number seq (0: none), then the end
+ * line. */
+static int
+render(struct counter *c, struct buf *b, unsigned long long seq)
 {
 	struct entry	**v;
-	size_t		  i, n = 0;
+	size_t		  i, n = 0, lines = 0;
 	int		  rc = -1;
 
 	if ((v = reallocarray(NULL, c->nents ? c->nents : 1,
 	    sizeof(*v))) == NULL)
 		return -1;
 	for (i = 0; i < c->nents; i++)
-		if (c->ents[i].total != 0 && c->ents[i].path[0] == '/' &&
-		    utf8_valid(c->ents[i].path, strlen(c->ents[i].path)))
+		if (storable(c->ents[i].path))
 			v[n++] = &c->ents[i];
 	qsort(v, n, sizeof(*v), by_path);
 	if (buf_puts(b, "# bantin counters: site visits, then views per "
 	    "article path\n") == -1 ||
 	    buf_printf(b, "site %llu\n", c->site) == -1)
 		goto out;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++, lines++) {
+		if (v[i]->total == 0) {
+			lines--;
+			continue;
+		}
 		if (buf_printf(b, "%llu ", v[i]->total) == -1 ||
 		    put_path(b, v[i]->path) == -1 || buf_putc(b, '\n') == -1)
 			goto out;
-	/* the end, and how many article lines there are above it */
-	if (buf_printf(b, "end %zu\n", n) == -1)
+	}
+	if (render_journal(c, v, n, b, &lines) == -1 ||
+	    (seq != 0 && buf_printf(b, "flush %llu\n", seq) == -1))
+		goto out;
+	/* the end, and how many lines of counts there are above it */
+	if (buf_printf(b, "end %zu\n", lines) == -1)
 		goto out;
 	rc = 0;
  out:
@@ -1099,22 +1667,52 @@ keep_prev(struct counter *c, const char *tmp)
 	c->warned_prev = 0;
 }
 
+/* Each generation's columns for counter file number next, written
+ * back to the disk (a power cut must not find that file without
+ * them); NULL, or the counts file that could not be. */
+static const char *
+columns(struct counter *c, unsigned long long next)
+{
+	struct gen	*lists[3] = { c->cur, c->old, c->done }, *g;
+	size_t		 i;
+
+	for (i = 0; i < 3; i++)
+		for (g = lists[i]; g != NULL; g = i == 0 ? NULL : g->next) {
+			cmap_write(&g->map, c->seq, next, g->site_seen,
+			    g->seen);
+			if (cmap_sync(&g->map) == -1)
+				return g->map.path;
+		}
+	return NULL;
+}
+
+/* The retired generations' files, once a counter file on disk holds
+ * all they counted. One that stays is removed at the next start. */
+static void
+drop_done(struct counter *c)
+{
+	struct gen	*g;
+
+	while ((g = c->done) != NULL) {
+		c->done = g->next;
+		if (g->map.path != NULL && unlink(g->map.path) == -1 &&
+		    errno != ENOENT)
+			log_warn("counter: %s", g->map.path);
+		gen_free(g);
+	}
+}
+
 int
 counter_flush(struct counter *c)
 {
 	struct buf	 b = BUF_INIT;
 	struct stat	 st;
-	struct gen	*g;
-	const char	*what = NULL;
+	const char	*what = NULL, *where = NULL;
 	char		*tmp = NULL;
 	size_t		 tlen;
 	int		 fd = -1, dfd = -1, saved, r, made = 0;
-	int		 dfd_failed = 0;
 
-	if (c->cur != NULL)
-		fold(c, c->cur);
-	for (g = c->old; g != NULL; g = g->next)
-		fold(c, g);
+	counter_fold(c);
 
 	tlen = strlen(c->file) + 32;
 	if ((tmp = malloc(tlen)) == NULL) {
@@ -1128,7 +1726,7 @@ counter_flush(struct counter *c)
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
-	if (render(c, &b) == -1) {
+	if (render(c, &b, c->seq + 1) == -1) {
 		what = "render";
 		errno = ENOMEM;
 		goto fail;
@@ -1158,21 +1756,28 @@ counter_flush(struct counter *c)
 		what = "close";
 		goto fail;
 	}
+	/* what it holds of each generation's counts, on disk before it */
+	if ((where = columns(c, c->seq + 1)) != NULL) {
+		what = "sync";
+		goto fail;
+	}
 	if (rename(tmp, c->file) == -1) {
 		what = "rename";
 		goto fail;
 	}
 	made = 0;
+	c->seq++;
 	c->good = st;
 	c->have_good = 1;
 	/* the rename itself is durable only once the folder is synced */
 	if ((dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    fsync(dfd) == -1) {
 		what = "fsync folder";
-		dfd_failed = 1;
+		where = c->dir;
 		goto fail;
 	}
 	close(dfd);
+	drop_done(c);
 	buf_free(&b);
 	free(tmp);
 	if (c->warned)
@@ -1191,13 +1796,271 @@ counter_flush(struct counter *c)
 	if (!c->warned) {
 		errno = saved;
 		log_warn("counters kept in memory: %s %s", what,
-		    dfd_failed ? c->dir : tmp != NULL ? tmp : c->file);
+		    where != NULL ? where : tmp != NULL ? tmp : c->file);
 		c->warned = 1;
 	}
 	buf_free(&b);
 	free(tmp);
 	errno = saved;
 	return -1;
+}
+
+/* The live generations' files say whose journal their counts join, for
+ * a start after a kill to add them to the unsent counts or not. */
+static void
+journal_heads(struct counter *c)
+{
+	const char	*inst = c->journal ? c->inst : "";
+	struct gen	*g;
+
+	if (c->cur != NULL)
+		cmap_set_journal(&c->cur->map, inst);
+	for (g = c->old; g != NULL; g = g->next)
+		cmap_set_journal(&g->map, inst);
+}
+
+/*
+ * The Redis backend's half that knows no Redis (counter_redis.c sends
+ * what these form): a batch is formed only when none is pending, from
+ * the unsent counts, numbered one more than the last batch Redis
+ * applied for the instance; it stays pending, the same, until Redis
+ * answers it. The master writes the file (the journal) before it
+ * sends a batch, so that a restart sends that batch again, never
+ * another under its number.
+ */
+int
+counter_journal(struct counter *c, const char *inst)
+{
+	char	*p;
+
+	if (inst == NULL) {
+		c->journal = 0;		/* kept as it is, for a return */
+		journal_heads(c);
+		return 0;
+	}
+	if (!inst_ok(inst, strlen(inst))) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (c->inst == NULL || strcmp(c->inst, inst) != 0) {
+		if ((p = strdup(inst)) == NULL)
+			return -1;
+		free(c->inst);
+		c->inst = p;
+		c->acked = 0;	/* the other name's: Redis tells this one's */
+	}
+	c->journal = 1;
+	journal_heads(c);
+	return 0;
+}
+
+void
+counter_fold(struct counter *c)
+{
+	struct gen	*g;
+
+	if (c->cur != NULL)
+		fold(c, c->cur);
+	for (g = c->old; g != NULL; g = g->next)
+		fold(c, g);
+}
+
+const struct counter_batch *
+counter_pending(const struct counter *c)
+{
+	return c->batch.seq != 0 ? &c->batch : NULL;
+}
+
+const char *
+counter_instance(const struct counter *c)
+{
+	return c->inst;
+}
+
+int
+counter_unsent(const struct counter *c)
+{
+	size_t	 i;
+
+	if (c->site_unsent != 0)
+		return 1;
+	for (i = 0; i < c->nents; i++)
+		if (c->ents[i].unsent != 0 && storable(c->ents[i].path))
+			return 1;
+	return 0;
+}
+
+/* Give a batch's counts back to the unsent ones, and drop it. */
+static void
+unform(struct counter *c)
+{
+	struct counter_batch	*b = &c->batch;
+	size_t			 i;
+
+	for (i = 0; i < b->nitems; i++)
+		c->ents[b->items[i].ent].unsent += b->items[i].n;
+	c->site_unsent += b->site;
+	batch_clear(b);
+}
+
+int
+counter_form(struct counter *c, size_t max)
+{
+	struct counter_batch	*b = &c->batch;
+	size_t			 e;
+
+	if (c->inst == NULL || b->seq != 0)
+		return 0;
+	for (e = 0; e < c->nents && b->nitems < max; e++) {
+		if (c->ents[e].unsent == 0)
+			continue;
+		if (!storable(c->ents[e].path)) {
+			c->ents[e].unsent = 0;	/* never kept (bind) */
+			continue;
+		}
+		if (batch_add(b, e, c->ents[e].unsent) == -1)
+			goto nomem;
+		c->ents[e].unsent = 0;
+	}
+	b->site = c->site_unsent;
+	c->site_unsent = 0;
+	if (b->nitems == 0 && b->site == 0) {
+		batch_clear(b);
+		return 0;
+	}
+	if ((b->inst = strdup(c->inst)) == NULL)
+		goto nomem;
+	b->seq = c->acked + 1;
+	return 1;
+ nomem:
+	unform(c);
+	return -1;
+}
+
+int
+counter_acked(struct counter *c, unsigned long long last)
+{
+	struct counter_batch	*b = &c->batch;
+	int			 same, r = COUNTER_ACK_OK;
+
+	same = c->inst != NULL && (b->seq == 0 ||
+	    strcmp(b->inst, c->inst) == 0);
+	if (b->seq != 0) {
+		/* later batches of its name were applied: it was too */
+		if (last > b->seq)
+			r = COUNTER_ACK_AHEAD;
+		if (same && b->seq > c->acked)
+			c->acked = b->seq;
+		batch_clear(b);
+	}
+	if (!same)
+		return r;	/* another name's: nothing of this one's */
+	if (last > c->acked) {
+		/* batches this instance did not make (or forgot) */
+		if (c->acked != 0)
+			r = COUNTER_ACK_AHEAD;
+		c->acked = last;
+	} else if (last < c->acked)
+		r = COUNTER_ACK_BEHIND;
+	return r;
+}
+
+/* Shown: Redis's total and what it does not have yet. Only with no
+ * batch pending (its counts would be in neither). */
+void
+counter_set_site(struct counter *c, unsigned long long redis)
+{
+	if (c->batch.seq == 0)
+		c->site = redis + c->site_unsent;
+}
+
+void
+counter_set_views(struct counter *c, size_t ent, unsigned long long redis)
+{
+	if (c->batch.seq == 0 && ent < c->nents)
+		c->ents[ent].total = redis + c->ents[ent].unsent;
+}
+
+/* Workers show base + delta: base becomes the total less what of the
+ * delta is in it already, so they show the new totals and every hit
+ * since. One atomic store a slot: a page may show a count a moment
+ * old, never a torn one. */
+static void
+rebase(const struct counter *c, struct gen *g)
+{
+	size_t	 i;
+
+	__atomic_store_n(&g->shm->site.base, c->site - g->site_seen,
+	    __ATOMIC_RELAXED);
+	for (i = 0; i < g->nslots; i++)
+		__atomic_store_n(&g->shm->art[i].base,
+		    c->ents[g->ent[i]].total - g->seen[i], __ATOMIC_RELAXED);
+}
+
+void
+counter_rebase(struct counter *c)
+{
+	struct gen	*g;
+
+	if (c->cur != NULL)
+		rebase(c, c->cur);
+	for (g = c->old; g != NULL; g = g->next)
+		rebase(c, g);
+}
+
+size_t
+counter_npaths(const struct counter *c)
+{
+	return c->nents;
+}
+
+const char *
+counter_path(const struct counter *c, size_t ent)
+{
+	if (ent >= c->nents || !storable(c->ents[ent].path))
+		return NULL;
+	return c->ents[ent].path;
+}
+
+unsigned long long
+counter_total(const struct counter *c, size_t ent)
+{
+	return ent < c->nents ? c->ents[ent].total : 0;
+}
+
+struct counter *
+counter_new(void)
+{
+	return calloc(1, sizeof(struct counter));
+}
+
+int
+counter_put(struct counter *c, const char *path, unsigned long long n)
+{
+	size_t	 e;
+
+	if (path == NULL) {
+		c->site = n;
+		return 0;
+	}
+	if ((e = lookup(c, path, strlen(path))) == (size_t)-1 &&
+	    (e = insert(c, path, strlen(path), 0)) == (size_t)-1)
+		return -1;
+	c->ents[e].total = n;
+	return 0;
+}
+
+int
+counter_write(struct counter *c, FILE *f)
+{
+	struct buf	 b = BUF_INIT;
+	int		 rc = -1;
+
+	if (render(c, &b, 0) == 0 && fwrite(b.data, 1, b.len, f) == b.len &&
+	    fflush(f) == 0)
+		rc = 0;
+	buf_free(&b);
+	return rc;
 }
 
 char *

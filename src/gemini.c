@@ -28,7 +28,7 @@ static void	gemini_slow_down(void *, int, struct reply *, struct buf *);
 
 const struct conn_front gemini_conn_front = {
 	"gemini", 1, GEMINI_URL_MAX, 1, gemini_handle, gemini_timeout,
-	gemini_slow_down
+	gemini_slow_down, NULL
 };
 
 static int

@@ -46,7 +46,7 @@ const struct conn_front gopher_conn_front = {
 	/* selector, TAB, query: the selector alone is capped in
 	 * gopher_parse */
 	"gopher", 0, CONN_IN_MAX - 2, 0, gopher_handle, gopher_timeout,
-	gopher_slow_down
+	gopher_slow_down, NULL
 };
 
 /* --- requests --- */

@@ -663,20 +663,23 @@ done:
 	return r;
 }
 
-/*
- * The folder rel of the tree ("kinh-te/anh/x"), opened below the root
- * without following a symbolic link, made if create; its fd or -1.
- * Every name in rel is one this file made: [a-z0-9-_.].
- */
+/* The folder rel of the tree, for this import (import.h). Every name
+ * in rel is one this file made: [a-z0-9-_.]. */
 static int
 tree_dir(struct imp *im, const char *rel, int create)
+{
+	return import_dir(im->rootfd, rel, create);
+}
+
+int
+import_dir(int rootfd, const char *rel, int create)
 {
 	char		 part[NAME_MAX + 1];
 	const char	*p = rel;
 	size_t		 n;
 	int		 fd, next;
 
-	if ((fd = dup(im->rootfd)) == -1)
+	if ((fd = dup(rootfd)) == -1)
 		return -1;
 	while (*p != '\0') {
 		n = strcspn(p, "/");

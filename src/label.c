@@ -52,6 +52,28 @@ static const struct {
 	[L_MORE_THAN] =		{ "more_than", "Hơn", "More than" },
 	[L_TAGS] =		{ "tags", "Thẻ", "Tags" },
 	[L_TAG] =		{ "tag", "Thẻ", "Tag" },
+	[L_PUBLISH] =		{ "publish", "Đăng bài", "Publish" },
+	[L_SIGNED_IN] =		{ "signed_in", "Đăng nhập với tên",
+				  "Signed in as" },
+	[L_PUBLISH_HELP] =	{ "publish_help",
+				  "Chọn một liên kết titan:// để tải lên bài "
+				  "viết dạng Markdown (.md), gemtext (.gmi), "
+				  "văn bản thuần (.txt) hoặc HTML (.html). "
+				  "Tải lên một tệp rỗng để gỡ bài. Với bài "
+				  "mới, hãy sửa tên ở cuối đường dẫn (sau "
+				  "ngày) trước khi tải lên.",
+				  "Follow a titan:// link to upload an article "
+				  "in Markdown (.md), gemtext (.gmi), plain "
+				  "text (.txt) or HTML (.html). Upload an "
+				  "empty file to remove an article. For a new "
+				  "article, change the name at the end of the "
+				  "link (after the date) before uploading." },
+	[L_NEW_ARTICLE] =	{ "new_article", "Bài mới", "New article" },
+	[L_REPLACE] =		{ "replace", "Thay bài", "Replace" },
+	[L_PUBLISHED] =		{ "published", "Đã đăng", "Published" },
+	[L_NOT_ON_SITE] =	{ "not_on_site", "Không có trên trang.",
+				  "Not on the site." },
+	[L_WARNINGS] =		{ "warnings", "Cảnh báo", "Warnings" },
 };
 
 const char *

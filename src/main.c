@@ -5,21 +5,26 @@
  * (refused as a whole, with every problem listed, before anything
  * changes on disk), then logging, then the master process; or, with
  * -p, the preview of one article; or, with -I, the import of an old
- * portal's saved pages into the tree.
+ * portal's saved pages into the tree; or, with -C, the counter file
+ * moved into Redis or out of it.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "authors.h"
 #include "buf.h"
 #include "certcheck.h"
 #include "config.h"
+#include "counter_redis.h"
 #include "import.h"
 #include "log.h"
 #include "privsep.h"
 #include "preview.h"
 #include "sandbox.h"
+#include "ticket.h"
 
 /*
  * The Makefile sets both: the version from the file VERSION, and the
@@ -37,7 +42,13 @@ static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
-	    "usage: bantin [-dhnVv] [-c file] [-I dir] [-p article]\n"
+	    "usage: bantin [-dfhnVv] [-C import | export] [-c file] [-I dir] "
+	    "[-p article]\n"
+	    "  -C import  put the counter file's counts into Redis, and "
+	    "exit; -f\n"
+	    "           replaces the counts Redis has\n"
+	    "  -C export  write Redis's counts to stdout as a counter file, "
+	    "and exit\n"
 	    "  -c file  configuration (default " BANTIN_CONF ")\n"
 	    "  -d       stay in the foreground, log to stderr\n"
 	    "  -h       print this help and exit\n"
@@ -51,18 +62,76 @@ usage(int status)
 	exit(status);
 }
 
+/* -n: the ticket secret's file, as start-up reads it; 1 if refused */
+static int
+check_ticket_secret(const struct config *conf)
+{
+	struct ticket_secret	 s;
+	char			 err[1024];
+	int			 r;
+
+	if ((r = ticket_secret_read(conf->ticket_secret, &s, err,
+	    sizeof(err))) == -1)
+		fprintf(stderr, "%s\n", err);
+	ticket_secret_clear(&s);
+	return r == -1;
+}
+
+/* -n: the authors file, as the master will read it */
+static int
+check_authors(const struct config *conf)
+{
+	struct authors	*as;
+	struct buf	 errs = BUF_INIT;
+
+	if (!conf->titan_enabled)
+		return 0;
+	if ((as = authors_load(conf->titan_authors, &errs)) == NULL)
+		fprintf(stderr, "%s", errs.data != NULL ? errs.data : "");
+	buf_free(&errs);
+	authors_free(as);
+	return as == NULL ? -1 : 0;
+}
+
+/* -C: the counts between the counter file and Redis ([counter] redis
+ * and redis_prefix); the exit status */
+static int
+counts_tool(const struct config *conf, const char *what, int force)
+{
+	char	 err[1024];
+	int	 r;
+
+	if (strcmp(what, "import") == 0)
+		r = counter_redis_import(conf, force, stdout, err,
+		    sizeof(err));
+	else
+		r = counter_redis_export(conf, stdout, err, sizeof(err));
+	if (r == -1)
+		fprintf(stderr, "bantin: -C %s: %s\n", what, err);
+	return r == -1 ? 1 : 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct config	*conf;
 	struct buf	 errs = BUF_INIT, dump = BUF_INIT;
 	const char	*file = BANTIN_CONF, *article = NULL;
-	const char	*mirror = NULL, *lacks;
+	const char	*mirror = NULL, *lacks, *tool = NULL;
 	char		 err[512];
-	int		 ch, fg = 0, check = 0, verbose = 0, r;
+	int		 ch, fg = 0, check = 0, verbose = 0, force = 0, r;
 
-	while ((ch = getopt(argc, argv, "c:dhI:np:Vv")) != -1) {
+	while ((ch = getopt(argc, argv, "C:c:dfhI:np:Vv")) != -1) {
 		switch (ch) {
+		case 'C':
+			if (strcmp(optarg, "import") != 0 &&
+			    strcmp(optarg, "export") != 0)
+				usage(1);
+			tool = optarg;
+			break;
+		case 'f':
+			force = 1;
+			break;
 		case 'c':
 			file = optarg;
 			break;
@@ -98,6 +167,11 @@ main(int argc, char *argv[])
 		fprintf(stderr, "%s: configuration refused\n", file);
 		return 1;
 	}
+	if (tool != NULL) {
+		r = counts_tool(conf, tool, force);
+		config_free(conf);
+		return r;
+	}
 	if (mirror != NULL) {
 		r = import_portal(conf->root, mirror, stdout);
 		config_free(conf);
@@ -114,8 +188,11 @@ main(int argc, char *argv[])
 			fputs(dump.data, stdout);
 			buf_free(&dump);
 		}
-		/* what start-up would refuse in the certificate */
-		if (certcheck_print(conf, stderr) > 0) {
+		/* what start-up would refuse in the certificate, the
+		 * ticket secret and the authors file (the master reads
+		 * it, as this user) */
+		if (certcheck_print(conf, stderr) + check_ticket_secret(conf)
+		    + (check_authors(conf) == -1) > 0) {
 			fprintf(stderr, "%s: configuration refused\n", file);
 			config_free(conf);
 			return 1;

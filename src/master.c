@@ -31,10 +31,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "authors.h"
 #include "buf.h"
 #include "catalog.h"
 #include "config.h"
 #include "counter.h"
+#include "counter_redis.h"
 #include "iplimit.h"
 #include "listen.h"
 #include "log.h"
@@ -42,6 +44,7 @@
 #include "master.h"
 #include "memtrim.h"
 #include "msg.h"
+#include "publish.h"
 #include "sandbox.h"
 #include "server.h"
 #include "site.h"
@@ -68,6 +71,7 @@ struct master {
 	struct site		*site;
 	struct catalog		*catalog;
 	struct counter		*counter;
+	struct counter_redis	*redis;		/* backend = redis */
 	struct server		 srv;		/* template for workers */
 	struct loop		*loop;
 	struct worker		 workers[2 * MASTER_MAX_WORKERS];
@@ -83,6 +87,7 @@ struct master {
 	long long		 tidy_us;
 	int			 ctl;		/* to the parent */
 	int			 reg;		/* to the key process */
+	struct publish		*pub;		/* Titan's uploads */
 };
 
 static volatile sig_atomic_t	 sig_term, sig_chld;
@@ -157,7 +162,7 @@ spawn(struct master *m, int slot, int id)
 {
 	sigset_t	 all, old;
 	pid_t		 pid;
-	int		 ch[2];
+	int		 ch[2], tc;
 
 	/* the worker's own channel to the key process: the key process
 	 * gets one end, the worker the other */
@@ -168,6 +173,7 @@ spawn(struct master *m, int slot, int id)
 	if (msg_send(m->reg, MASTER_MSG_CHANNEL, NULL, 0, &ch[1], 1) == -1)
 		log_warn("worker %d: no key process, no TLS handshakes", id);
 	close(ch[1]);
+	tc = publish_channel(m->pub, slot);
 	/* no signal may reach the child before it has its own handlers:
 	 * the master's would run there and be lost */
 	sigfillset(&all);
@@ -176,6 +182,9 @@ spawn(struct master *m, int slot, int id)
 	case -1:
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(ch[0]);
+		if (tc != -1)
+			close(tc);
+		publish_gone(m->pub, slot);
 		log_warn("fork");
 		return -1;
 	case 0:
@@ -183,12 +192,16 @@ spawn(struct master *m, int slot, int id)
 		close(sig_pipe[1]);
 		close(m->ctl);
 		close(m->reg);
+		publish_child(m->pub);
+		m->srv.titan_chan = tc;
 		tls_key_channel(ch[0]);
 		server_worker(&m->srv, id, &old);
 		/* NOTREACHED */
 	default:
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		close(ch[0]);
+		if (tc != -1)
+			close(tc);
 		m->workers[slot].pid = pid;
 		m->workers[slot].gen = m->gen;
 		m->workers[slot].id = id;
@@ -293,12 +306,41 @@ top_up(struct master *m)
 	}
 }
 
+/* The counter file, and with backend = redis the batch to Redis; the
+ * last, at stop, tries Redis even while it waits to try again */
 static void
 flush(struct master *m)
 {
-	if (m->counter != NULL)
+	if (m->redis != NULL)
+		counter_redis_flush(m->redis, m->stopping);
+	else if (m->counter != NULL)
 		counter_flush(m->counter);
 	m->last_flush = time(NULL);
+}
+
+/* [counter] backend as the configuration now has it (old: the one it
+ * replaces, NULL at start): a Redis client for its settings, at once
+ * in touch so that pages show Redis's totals; the journal of unsent
+ * counts stays in the counter file whatever the backend */
+static void
+counts_backend(struct master *m, const struct config *old)
+{
+	const struct config	*c = m->conf;
+
+	if (m->counter == NULL || (old != NULL &&
+	    old->counter_redis == c->counter_redis &&
+	    strcmp(old->redis, c->redis) == 0 &&
+	    strcmp(old->redis_prefix, c->redis_prefix) == 0 &&
+	    strcmp(old->instance, c->instance) == 0))
+		return;
+	counter_redis_free(m->redis);
+	m->redis = NULL;
+	if (!c->counter_redis) {
+		counter_journal(m->counter, NULL);
+		return;
+	}
+	if ((m->redis = counter_redis_new(c, m->counter)) != NULL)
+		flush(m);
 }
 
 static void
@@ -334,7 +376,8 @@ reconf_free(struct reconf *rc)
 
 int
 master_pack(struct buf *b, const struct config *conf,
-    const struct listener *ls, int nls, const struct buf *chain)
+    const struct listener *ls, int nls, const void *secret, size_t slen,
+    const struct buf *chain)
 {
 	uint32_t	 len;
 	size_t		 at;
@@ -350,19 +393,26 @@ master_pack(struct buf *b, const struct config *conf,
 		return -1;
 	len = (uint32_t)(b->len - at - sizeof(len));
 	memcpy(b->data + at, &len, sizeof(len));
+	/* room for the rest at once: a buffer moved by realloc would
+	 * leave a copy of the secret behind, in memory not wiped */
+	len = (uint32_t)slen;
+	if (buf_reserve(b, sizeof(len) + slen + chain->len) == -1 ||
+	    buf_append(b, &len, sizeof(len)) == -1 ||
+	    (slen > 0 && buf_append(b, secret, slen) == -1))
+		return -1;
 	return buf_append(b, chain->data, chain->len);
 }
 
 /* The parent's message into rc: it owns the descriptors from here on,
  * whatever happens. -1 and a reason in err. */
 static int
-unpack(struct reconf *rc, const struct buf *b, const int *fds, int nfds,
+unpack(struct reconf *rc, struct buf *b, const int *fds, int nfds,
     char *err, size_t errlen)
 {
-	const char	*p = b->data;
+	char		*p = b->data, *secret;
 	size_t		 left = b->len;
-	uint32_t	 clen;
-	int		 i, n = -1;
+	uint32_t	 clen, slen = 0;
+	int		 i, n = -1, r;
 
 	memset(rc, 0, sizeof(*rc));
 	rc->reg = -1;
@@ -393,9 +443,27 @@ unpack(struct reconf *rc, const struct buf *b, const int *fds, int nfds,
 		goto fail;
 	}
 	p += clen;
-	if ((rc->tls = tls_ctx_new(p, left - clen, rc->conf->ciphers, err,
-	    errlen)) == NULL)
+	left -= clen;
+	/* the ticket secret's length and bytes, then the chain */
+	if (left >= sizeof(slen))
+		memcpy(&slen, p, sizeof(slen));
+	if (left < sizeof(slen) || slen > left - sizeof(slen)) {
+		snprintf(err, errlen, "a malformed message from the parent");
 		goto fail;
+	}
+	secret = p + sizeof(slen);
+	p = secret + slen;
+	left -= sizeof(slen) + slen;
+	r = (rc->tls = tls_ctx_new(p, left, rc->conf->ciphers, err, errlen))
+	    == NULL || (slen > 0 && tls_ctx_tickets(rc->tls, secret, slen,
+	    err, errlen) == -1);
+	/* the workers forked later must not find it in freed memory */
+	explicit_bzero(secret, slen);
+	if (r)
+		goto fail;
+	/* Titan's authors are known by their certificates */
+	if (rc->conf->titan_enabled)
+		tls_ctx_ask_cert(rc->tls);
 	return 0;
 fail:
 	reconf_free(rc);
@@ -415,9 +483,14 @@ reload(struct master *m, struct reconf *rc)
 	struct site	*site, *old_site;
 	struct config	*old_conf = NULL;
 	struct tls_ctx	*old_tls = NULL;
+	struct authors	*authors = NULL;
 
-	if ((site = load_site(m, conf)) == NULL) {
-		log_warnx("reload failed: keeping the running site");
+	if ((rc != NULL && publish_authors(conf, &authors) == -1) ||
+	    (site = load_site(m, conf)) == NULL) {
+		log_warnx("reload failed: keeping the running %s",
+		    rc != NULL && authors == NULL && conf->titan_enabled ?
+		    "configuration" : "site");
+		authors_free(authors);
 		if (rc != NULL)
 			reconf_free(rc);
 		return -1;
@@ -429,6 +502,7 @@ reload(struct master *m, struct reconf *rc)
 	if (rc != NULL) {
 		old_conf = m->conf;
 		m->conf = rc->conf;
+		counts_backend(m, old_conf);
 		old_tls = m->tls;
 		m->tls = rc->tls;
 		close_listeners(&m->srv);
@@ -440,6 +514,8 @@ reload(struct master *m, struct reconf *rc)
 		if (m->reg != -1)
 			close(m->reg);
 		m->reg = rc->reg;
+		publish_use(m->pub, authors);
+		m->srv.titan.authors = publish_table(m->pub);
 	}
 	old_site = m->site;
 	m->site = site;
@@ -549,6 +625,7 @@ reap(struct master *m)
 			continue;
 		old = m->workers[i].gen != m->gen;
 		m->workers[i].pid = 0;
+		publish_gone(m->pub, i);
 		/* it closed none of its connections: their counts per
 		 * address go, and the live workers count theirs again */
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -691,6 +768,40 @@ tick_cb(struct loop *l, void *arg)
 	tidy(m);
 }
 
+/*
+ * After each pass over the loop: the uploads the workers handed over
+ * in it are written (publish.c); one reload makes them all live, then
+ * each is answered, so that the reader the author is sent to gets the
+ * new snapshot's page.
+ */
+static void
+after_cb(struct loop *l, void *arg)
+{
+	struct master	*m = arg;
+
+	(void)l;
+	if (m->stopping || !publish_due(m->pub))
+		return;
+	publish_answer(m->pub, reload(m, NULL) == 0);
+}
+
+/* Titan's authors at start: a file refused stops start-up. */
+static void
+titan_start(struct master *m)
+{
+	struct authors	*authors;
+
+	if ((m->pub = publish_new((const struct config *const *)&m->conf,
+	    &m->site)) == NULL)
+		fatalx("out of memory");
+	if (publish_authors(m->conf, &authors) == -1)
+		fatalx("titan:authors: %s: refused", m->conf->titan_authors);
+	publish_use(m->pub, authors);
+	m->srv.titan.authors = publish_table(m->pub);
+	/* no upload is in flight yet: any temporary is a dead write's */
+	publish_sweep(m->pub);
+}
+
 /* raise the fd limit to what max_connections needs, plus a reserve */
 static void
 raise_nofile(const struct config *conf)
@@ -765,7 +876,13 @@ master_run(int ctl)
 		fatalx("cannot load the site");
 	m.stamp = m.site->stamp;
 	m.last_scan = m.last_flush = time(NULL);
+	titan_start(&m);
 	counter_bind(m.counter, m.site);
+	counts_backend(&m, NULL);
+	/* counts a kill left in counts files: into the counter file at
+	 * once, and the files gone (the Redis backend's flush did it) */
+	if (m.redis == NULL && counter_recovered(m.counter))
+		flush(&m);
 
 	if (pipe2(sig_pipe, O_NONBLOCK | O_CLOEXEC) == -1)
 		fatal("pipe");
@@ -794,12 +911,15 @@ master_run(int ctl)
 	loop_add(m.loop, sig_pipe[0], LOOP_READ, pipe_cb, &m);
 	loop_add(m.loop, ctl, LOOP_READ, ctl_cb, &m);
 	loop_tick(m.loop, 1000, tick_cb, &m);
+	publish_watch(m.pub, m.loop);
+	loop_after(m.loop, after_cb, &m);
 	loop_run(m.loop);
 
-	flush(&m);
+	/* every worker is gone: the last flush removes the counts files */
 	if (m.counter != NULL)
-		counter_retire(m.counter);
+		counter_unbind(m.counter);
 	flush(&m);
+	counter_redis_free(m.redis);
 	log_info("stopped");
 	config_free(m.conf);		/* ours: reloads replace it */
 	counter_free(m.counter);
@@ -809,6 +929,7 @@ master_run(int ctl)
 	if (m.reg != -1)
 		close(m.reg);
 	iplimit_free(m.srv.per_ip);
+	publish_free(m.pub);
 	tls_ctx_free(m.tls);
 	loop_free(m.loop);
 	return 0;

@@ -16,8 +16,8 @@
 #include "path.h"
 #include "utf8.h"
 
-static int
-hexval(int c)
+int
+path_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -38,8 +38,8 @@ path_decode(const char *in, size_t len, char *out, size_t outlen,
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)in[i];
 		if (c == '%') {
-			if (i + 2 >= len || (hi = hexval(in[i + 1])) < 0 ||
-			    (lo = hexval(in[i + 2])) < 0) {
+			if (i + 2 >= len || (hi = path_hexval(in[i + 1])) < 0 ||
+			    (lo = path_hexval(in[i + 2])) < 0) {
 				*errstr = "bad percent escape";
 				return -1;
 			}
@@ -165,4 +165,20 @@ path_hidden(const char *p)
 		if (*p == '/' && (p[1] == '.' || p[1] == '_'))
 			return 1;
 	return 0;
+}
+
+int
+path_safe_name(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len == 0 || s[0] == '.' || s[0] == '_')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+		    s[i] == '_' || s[i] == '.'))
+			return 0;
+	return 1;
 }

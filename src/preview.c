@@ -287,11 +287,79 @@ done:
 	buf_free(&dl.dead);
 }
 
+/* data (or, when NULL, the file file) as dir/name alone in a scratch
+ * tree below $TMPDIR, scanned as the master scans: the snapshot, with
+ * base and copy set for remove_tree(); NULL with a reason in err. */
+static struct site *
+scratch_load(const struct config *conf, const char *dir, const char *name,
+    const char *file, const char *data, size_t len, char *base, char *copy,
+    char *err, size_t errlen)
+{
+	struct site	*s;
+	const char	*tmpdir;
+	int		 fd, r;
+
+	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	copy[0] = '\0';
+	if (snprintf(base, PATH_MAX, "%s/bantin-preview.XXXXXX", tmpdir) >=
+	    PATH_MAX || mkdtemp(base) == NULL) {
+		snprintf(err, errlen, "%s: %s", base, strerror(errno));
+		base[0] = '\0';
+		return NULL;
+	}
+	if (make_dirs(base, dir) == -1 ||
+	    snprintf(copy, PATH_MAX, "%s/%s/%s", base, dir, name) >=
+	    PATH_MAX)
+		r = -1;
+	else if (data == NULL)
+		r = copy_file(file, copy);
+	else if ((fd = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1)
+		r = -1;
+	else {
+		r = write(fd, data, len) == (ssize_t)len ? 0 : -1;
+		if (close(fd) == -1)
+			r = -1;
+	}
+	if (r == -1) {
+		snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return NULL;
+	}
+	/* dates are read and shown in the site's zone, as the master
+	 * scans them */
+	if (zone_use(conf->time_zone) == -1) {
+		snprintf(err, errlen, "site:timezone: %s: cannot be used",
+		    conf->time_zone);
+		return NULL;
+	}
+	if ((s = site_load(base, NULL, err, errlen)) == NULL)
+		return NULL;
+	return s;
+}
+
+/* each warning but the dead links' (the scratch tree has none of the
+ * site), with its prefix, into out */
+static void
+warnings(const struct site *s, const char *prefix, struct buf *out)
+{
+	const char	*p, *nl;
+
+	for (p = s->warnings.data; p != NULL && *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		if (memmem(p, (size_t)(nl - p), SITE_DEAD_LINKS,
+		    strlen(SITE_DEAD_LINKS)) == NULL)
+			buf_printf(out, "%s%.*s\n", prefix, (int)(nl - p), p);
+	}
+}
+
 int
 preview_article(const struct config *conf, const char *file, FILE *out)
 {
 	struct site	*s;
-	const char	*name, *tmpdir, *p, *nl;
+	struct buf	 w = BUF_INIT;
+	const char	*name;
 	char		 dir[PATH_MAX], base[PATH_MAX], copy[PATH_MAX];
 	char		 err[512];
 	int		 r = -1;
@@ -306,41 +374,15 @@ preview_article(const struct config *conf, const char *file, FILE *out)
 		    "served as a file\n", file);
 		return 1;
 	}
-	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
-		tmpdir = "/tmp";
-	if (snprintf(base, sizeof(base), "%s/bantin-preview.XXXXXX",
-	    tmpdir) >= (int)sizeof(base) || mkdtemp(base) == NULL) {
-		fprintf(stderr, "%s: %s\n", base, strerror(errno));
-		return -1;
-	}
-	if (make_dirs(base, dir) == -1 ||
-	    snprintf(copy, sizeof(copy), "%s/%s/%s", base, dir, name) >=
-	    (int)sizeof(copy) || copy_file(file, copy) == -1) {
-		fprintf(stderr, "%s: %s\n", file, strerror(errno));
-		remove_tree(base, dir, NULL);
-		return -1;
-	}
-	/* dates are read and shown in the site's zone, as the master
-	 * scans them */
-	if (zone_use(conf->time_zone) == -1) {
-		fprintf(stderr, "site:timezone: %s: cannot be used\n",
-		    conf->time_zone);
-		goto done;
-	}
-	if ((s = site_load(base, NULL, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s: %s\n", file, err);
+	if ((s = scratch_load(conf, dir, name, file, NULL, 0, base, copy,
+	    err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
 		goto done;
 	}
 	fprintf(out, "%-9s %s/%s\n", "file:", dir, name);
-	for (p = s->warnings.data; p != NULL && *p != '\0'; p = nl + 1) {
-		if ((nl = strchr(p, '\n')) == NULL)
-			break;
-		/* the scratch tree has none of the site: said below */
-		if (memmem(p, (size_t)(nl - p), SITE_DEAD_LINKS,
-		    strlen(SITE_DEAD_LINKS)) == NULL)
-			fprintf(out, "%-9s %.*s\n", "warning:", (int)(nl - p),
-			    p);
-	}
+	warnings(s, "warning:  ", &w);
+	fputs(w.data != NULL ? w.data : "", out);
+	buf_free(&w);
 	if (s->narticles == 1) {
 		print_article(out, conf, s, &s->articles[0], dir, copy);
 		r = 0;
@@ -351,6 +393,51 @@ preview_article(const struct config *conf, const char *file, FILE *out)
 	}
 	site_free(s);
 done:
-	remove_tree(base, dir, copy);
+	if (base[0] != '\0')
+		remove_tree(base, dir, copy[0] != '\0' ? copy : NULL);
+	return r;
+}
+
+/* The one article's author, read again from its source (the snapshot
+ * keeps none); NULL: none. -1 on error, named in warns. */
+static int
+author_of(const struct site *s, char **author, struct buf *warns)
+{
+	struct article_page	 pg;
+	char			 err[512];
+	int			 r = 0;
+
+	if (site_article_page(s, NULL, &s->articles[0], &pg, err,
+	    sizeof(err)) == -1) {
+		buf_printf(warns, "%s\n", err);
+		return -1;
+	}
+	if (pg.author != NULL && (*author = strdup(pg.author)) == NULL)
+		r = -1;
+	site_article_page_free(&pg);
+	return r;
+}
+
+int
+preview_data(const struct config *conf, const char *dir, const char *name,
+    const char *data, size_t len, struct buf *warns, char **author)
+{
+	struct site	*s;
+	char		 base[PATH_MAX], copy[PATH_MAX], err[512];
+	int		 r = -1;
+
+	*author = NULL;
+	if ((s = scratch_load(conf, dir, name, name, data, len, base, copy,
+	    err, sizeof(err))) == NULL)
+		buf_printf(warns, "%s\n", err);
+	else {
+		warnings(s, "", warns);
+		r = s->narticles == 1 ? 0 : 1;
+		if (r == 0 && (author_of(s, author, warns) == -1))
+			r = -1;
+		site_free(s);
+	}
+	if (base[0] != '\0')
+		remove_tree(base, dir, copy[0] != '\0' ? copy : NULL);
 	return r;
 }

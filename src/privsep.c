@@ -15,12 +15,15 @@
  *    (tls_key.c): each worker asks it for the handshake's signature.
  *
  * The master is forked before the key is read, so neither it nor any
- * worker it forks ever has the key in its memory. SIGHUP reads the
- * configuration, certificate and key again (as root, so a key only
- * root may read still reloads), binds what is new, starts a key
- * process for the new key, and sends the master the lot; the master
- * answers whether it took it, and until it has, everything old stays
- * open. A key process that dies is replaced the same way. SIGTERM or
+ * worker it forks ever has the key in its memory. The session ticket
+ * secret's file ([gemini] ticket_secret), read after the key process
+ * is forked, goes to the master in the message: the workers encrypt
+ * tickets with it. SIGHUP reads the configuration, certificate, key
+ * and ticket secret again (as root, so a key only root may read still
+ * reloads), binds what is new, starts a key process for the new key,
+ * and sends the master the lot; the master answers whether it took
+ * it, and until it has, everything old stays open. A key process that
+ * dies is replaced the same way, with the running secret. SIGTERM or
  * SIGINT stops the master, which stops its workers and flushes the
  * counters; the parent ends with it.
  */
@@ -58,6 +61,7 @@
 #include "privsep.h"
 #include "sandbox.h"
 #include "server.h"
+#include "ticket.h"
 #include "tls.h"
 #include "tls_key.h"
 
@@ -76,6 +80,10 @@ struct parent {
 					   must not spin the parent */
 	int		 master_status;
 	int		 stopping;
+	/* the running ticket secret: when a key process is started
+	 * again, the master gets this one again (a file changed
+	 * meanwhile waits for SIGHUP) */
+	struct ticket_secret secret;
 };
 
 static volatile sig_atomic_t	 sig_hup, sig_term, sig_chld;
@@ -289,7 +297,8 @@ leave_parent(struct parent *p, const sigset_t *mask, const char *name)
  * Read conf's certificate and key (making them first if they are to
  * be generated) and fork a key process on them. Returns the master's
  * end of its channel, or -1 and a reason in err. The key leaves this
- * process's memory before we return.
+ * process's memory before we return, and the running ticket secret
+ * leaves the key process's.
  */
 static int
 start_key(struct parent *p, const struct config *conf, struct buf *chain,
@@ -325,6 +334,7 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 	case 0:
 		leave_parent(p, &mask, "bantin-key");
 		close(ch[1]);
+		ticket_secret_clear(&p->secret);	/* it only signs */
 		log_setprefix("key process");
 		/* it ends when the master and its workers are done with
 		 * it; a terminal's ^C or hangup is theirs to act on */
@@ -351,13 +361,15 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 }
 
 /*
- * Send the master conf, the certificate chain, the listeners of set
- * and the key channel reg, and wait for its answer: 1 it runs them, 0
- * it kept what it had, -1 it is gone.
+ * Send the master conf, the ticket secret, the certificate chain, the
+ * listeners of set and the key channel reg, and wait for its answer: 1
+ * it runs them, 0 it kept what it had, -1 it is gone. The message is
+ * wiped once sent.
  */
 static int
 send_conf(struct parent *p, const struct config *conf,
-    const struct lset *set, const struct buf *chain, int reg)
+    const struct lset *set, const struct buf *chain,
+    const struct ticket_secret *secret, int reg)
 {
 	struct buf	 b = BUF_INIT;
 	int		 fds[MSG_FDS], nfds, i, type, r;
@@ -366,9 +378,12 @@ send_conf(struct parent *p, const struct config *conf,
 		fds[i] = set->l[i].fd;
 	fds[set->n] = reg;
 	nfds = set->n + 1 + log_files(fds + set->n + 1);
-	if (master_pack(&b, conf, set->l, set->n, chain) == -1 ||
-	    msg_send(p->ctl, MASTER_MSG_CONF, b.data, b.len, fds, nfds)
-	    == -1) {
+	r = master_pack(&b, conf, set->l, set->n, secret->key, secret->len,
+	    chain) == -1 || msg_send(p->ctl, MASTER_MSG_CONF, b.data, b.len,
+	    fds, nfds) == -1;
+	if (b.data != NULL)
+		explicit_bzero(b.data, b.cap);
+	if (r) {
 		log_warn("to the master");
 		buf_free(&b);
 		return 0;
@@ -386,9 +401,11 @@ send_conf(struct parent *p, const struct config *conf,
 
 /*
  * SIGHUP (reconf) or a key process to replace: the configuration (when
- * reconf), certificate and key read again, what is new bound, and all
- * of it sent to the master. Until it says it took them, the running
- * ones stay as they are; a failure logs why and changes nothing.
+ * reconf), ticket secret, certificate and key read again (a changed
+ * secret takes effect: tickets made with the old one get a full
+ * handshake, once), what is new bound, and all of it sent to the
+ * master. Until it says it took them, the running ones stay as they
+ * are; a failure logs why and changes nothing.
  */
 static void
 reload(struct parent *p, int reconf)
@@ -396,6 +413,7 @@ reload(struct parent *p, int reconf)
 	struct config	*conf = p->conf;
 	struct lset	 nls;
 	struct buf	 errs = BUF_INIT, chain = BUF_INIT;
+	struct ticket_secret	 secret;
 	char		 err[512];
 	pid_t		 old_key = p->key;
 	int		 reg = -1, r, fds[2], reopened = 0;
@@ -426,7 +444,16 @@ reload(struct parent *p, int reconf)
 		log_warnx("reload failed: %s", err);
 		goto fail;
 	}
-	r = send_conf(p, conf, nls.n >= 0 ? &nls : &p->ls, &chain, reg);
+	/* read after the fork: a key process never has it */
+	if (reconf && ticket_secret_read(conf->ticket_secret, &secret, err,
+	    sizeof(err)) == -1) {
+		log_warnx("reload failed: %s", err);
+		close(reg);		/* the new key process ends */
+		p->key = old_key;
+		goto fail;
+	}
+	r = send_conf(p, conf, nls.n >= 0 ? &nls : &p->ls, &chain,
+	    reconf ? &secret : &p->secret, reg);
 	close(reg);
 	reopened = 0;			/* they went with it */
 	if (r != 1) {
@@ -446,10 +473,15 @@ reload(struct parent *p, int reconf)
 		config_free(p->conf);
 		p->conf = conf;
 	}
+	if (reconf) {
+		p->secret = secret;
+		ticket_secret_clear(&secret);
+	}
 	buf_free(&chain);
 	buf_free(&errs);
 	return;
 fail:
+	ticket_secret_clear(&secret);
 	if (reopened && msg_send(p->ctl, MASTER_MSG_LOGS, NULL, 0, fds,
 	    log_files(fds)) == -1)
 		log_warn("to the master");
@@ -534,11 +566,13 @@ privsep_run(struct config *conf)
 	}
 	close(ctl[1]);
 	p.ctl = ctl[0];
-	if ((reg = start_key(&p, conf, &chain, err, sizeof(err))) == -1) {
+	if ((reg = start_key(&p, conf, &chain, err, sizeof(err))) == -1 ||
+	    ticket_secret_read(conf->ticket_secret, &p.secret, err,
+	    sizeof(err)) == -1) {
 		kill(p.master, SIGTERM);
 		fatalx("%s", err);
 	}
-	r = send_conf(&p, conf, &p.ls, &chain, reg);
+	r = send_conf(&p, conf, &p.ls, &chain, &p.secret, reg);
 	close(reg);
 	if (r != 1) {
 		kill(p.master, SIGTERM);
@@ -586,6 +620,7 @@ privsep_run(struct config *conf)
 	if (!p.stopping && p.master_status == 0)
 		p.master_status = 1;
 done:
+	ticket_secret_clear(&p.secret);
 	buf_free(&chain);
 	close_listeners(&p.ls);
 	close(p.ctl);

@@ -66,6 +66,9 @@ status_gemini(enum status st)
 	case ST_GONE:		return 52;
 	case ST_PROXY_REFUSED:	return 53;
 	case ST_BAD_REQUEST:	return 59;
+	case ST_CERT_REQUIRED:	return 60;
+	case ST_CERT_REFUSED:	return 61;
+	case ST_CERT_INVALID:	return 62;
 	}
 	return 40;
 }

@@ -464,6 +464,8 @@ route(const struct render_ctx *ctx, const struct request *req,
 			return;
 		}
 		break;
+	case SCHEME_PUBLISH:		/* titan.c's, when Titan is on */
+		goto notfound;
 	case SCHEME_CAPS:		/* the site's own, or Gopher's */
 	case SCHEME_CAT_PAGE:		/* if no node has the name */
 	case SCHEME_TREE:
@@ -568,6 +570,8 @@ route_kind(const struct site *site, const char *url, const char **mime)
 			return m.kind;
 		}
 		break;
+	case SCHEME_PUBLISH:
+		return SCHEME_UNKNOWN;
 	case SCHEME_CAPS:
 	case SCHEME_CAT_PAGE:
 	case SCHEME_TREE:

@@ -123,6 +123,7 @@ static const char *const sandbox_calls[] = {
 	"read", "readv", "pread64", "write", "writev", "pwrite64",
 	"sendfile", "lseek", "close", "fcntl", "fstat", "dup",
 	"ftruncate", "fsync", "fdatasync",
+	"memfd_create",		/* a Titan upload for the master */
 	/* files below its folders (Landlock says which) */
 	"openat", "openat2", "newfstatat", "statx", "faccessat",
 	"faccessat2", "access", "readlink", "readlinkat", "getcwd",

@@ -33,6 +33,7 @@ static const struct {
 	{ "caps.txt",	SCHEME_CAPS,		SCHEME_DOCUMENT, AT_TOP },
 	{ "page",	SCHEME_CAT_PAGE,	SCHEME_MENU,	 IN_CATEGORY },
 	{ "tags",	SCHEME_TAGS,		SCHEME_MENU,	 AT_TOP | SUBTREE },
+	{ "publish",	SCHEME_PUBLISH,		SCHEME_MENU,	 AT_TOP },
 	/* the tree's, for programs: robots.txt (the Gemini robots
 	 * companion spec, and Gopher crawlers), favicon.txt (an emoji) */
 	{ "robots.txt",	SCHEME_TREE,		SCHEME_DOCUMENT, AT_TOP | UNLISTED },

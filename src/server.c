@@ -29,11 +29,13 @@
 #include "log.h"
 #include "loop.h"
 #include "mime.h"
+#include "msg.h"
 #include "proto.h"
 #include "route.h"
 #include "sandbox.h"
 #include "serve.h"
 #include "server.h"
+#include "titan.h"
 
 #define SERVER_TICK_MS	250
 #define SERVER_DRAIN_MS	10000	/* under master.c's MASTER_STOP_GRACE */
@@ -69,6 +71,14 @@ server_setup(struct server *srv, const struct config *conf,
 	srv->gemini.host.port = conf->gemini_port;
 	srv->gemini.host.lang = conf->lang;
 	srv->gemini.sv = &srv->serve;
+	/* Titan's hooks see every Gemini line first: only when it is on */
+	srv->gemini_fe = gemini_conn_front;
+	srv->gemini.titan = NULL;
+	if (conf->titan_enabled) {
+		srv->titan.conf = conf;
+		srv->gemini.titan = &srv->titan;
+		srv->gemini_fe.upload = &titan_upload;
+	}
 
 	memset(&srv->gopher, 0, sizeof(srv->gopher));
 	srv->gopher.ctx.site = site;
@@ -99,11 +109,11 @@ accept_cb(struct loop *l, int fd, int ev, void *arg)
 		if (srv->listeners[i].fd != fd)
 			continue;
 		if (srv->listeners[i].proto == PROTO_GEMINI)
-			conn_accept(&srv->conns, fd, &gemini_conn_front,
-			    &srv->gemini);
+			conn_accept(&srv->conns, fd, &srv->gemini_fe,
+			    &srv->gemini, srv->conf->gemini_proxy);
 		else
 			conn_accept(&srv->conns, fd, &gopher_conn_front,
-			    &srv->gopher);
+			    &srv->gopher, srv->conf->gopher_proxy);
 	}
 }
 
@@ -225,11 +235,37 @@ pipe_cb(struct loop *l, int fd, int ev, void *arg)
 	}
 }
 
+/* The master's answers to this worker's uploads (titan.c). */
+static void
+titan_cb(struct loop *l, int fd, int ev, void *arg)
+{
+	struct server	*srv = arg;
+	struct buf	 b = BUF_INIT;
+	int		 fds[MSG_FDS], nfds, type, r;
+
+	(void)ev;
+	if ((r = msg_recv(fd, &type, &b, fds, &nfds)) == 1 &&
+	    type == TITAN_MSG_DONE)
+		titan_answer(&srv->titan, b.data, b.len);
+	while (r == 1 && nfds > 0)
+		close(fds[--nfds]);
+	if (r == 0 || (r == -1 && errno != EAGAIN && errno != EINTR &&
+	    errno != EMSGSIZE)) {
+		/* the master is gone: uploads wait out their deadline */
+		loop_del(l, fd);
+		close(fd);
+		srv->titan.chan = srv->titan_chan = -1;
+	}
+	buf_free(&b);
+}
+
 /*
  * Landlock (sandbox.c): the tree read-only; of the state folder only
  * the search catalog's files (SQLite readers write the WAL index) and
- * a folder for SQLite's temporary files. Not the TLS key or the
- * counter file that live there too: the master alone uses them.
+ * a folder for SQLite's temporary files. Not the TLS key, the counter
+ * file or its counts files that live there too: the master alone opens
+ * them (a worker counts in the mapping of its generation's counts
+ * file, inherited: no open, no system call).
  */
 static void
 confine(struct server *srv)
@@ -316,8 +352,14 @@ server_worker(struct server *srv, int id, const sigset_t *mask)
 	srv->conns.rule.max_conns = srv->conf->max_connections_per_ip;
 	srv->conns.rule.rate = srv->conf->rate_per_ip;
 	srv->conns.rule.burst = srv->conf->rate_burst;
+	srv->conns.proxy_from = srv->conf->proxy_from;
+	srv->conns.proxy_nfrom = srv->conf->proxy_nfrom;
 	srv->conns.event = conn_event;
 	srv->conns.arg = srv;
+	srv->titan.conns = &srv->conns;
+	srv->titan.chan = srv->titan_chan;
+	if (srv->titan_chan != -1)
+		loop_add(srv->loop, srv->titan_chan, LOOP_READ, titan_cb, srv);
 	confine(srv);
 	if (worker_stop)
 		_exit(0);

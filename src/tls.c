@@ -12,12 +12,15 @@
  * static RSA key exchange (OpenSSL's default list has both). TLS 1.3
  * keeps OpenSSL's suites, all of them AEAD.
  *
- * Session tickets: the ticket keys are derived from a random secret
- * made in the master before the workers are forked, and from the
- * current 12-hour period, so every worker encrypts and decrypts the
+ * Session tickets: the ticket keys are derived from a secret and from
+ * the current 12-hour period, so every worker encrypts and decrypts the
  * same tickets (a resumption works whichever worker accepts it), keys
  * rotate without any message between processes, and a ticket of the
- * previous period is still accepted (and renewed).
+ * previous period is still accepted (and renewed). The secret is the
+ * context's: random, made once in the master before the workers are
+ * forked, or the file of [gemini] ticket_secret (tls_ctx_tickets), so
+ * that every instance behind one load balancer, sharing that file,
+ * resumes the sessions of the others.
  */
 
 #include <sys/stat.h>
@@ -45,8 +48,16 @@
 #define TLS_TICKET_PERIOD	(12 * 3600)	/* key rotation, seconds */
 #define TLS_CERT_DAYS		(365 * 30)	/* clients pin it: long */
 
+/* the key material of one ticket period: name, AES key, HMAC key */
+struct ticket_keys {
+	long		 period;	/* -1: none yet */
+	unsigned char	 name[16], aes[32], mac[32];
+};
+
 struct tls_ctx {
-	SSL_CTX		*ctx;
+	SSL_CTX			*ctx;
+	unsigned char		 secret[32];	/* of the ticket keys */
+	struct ticket_keys	 keys[2];	/* by period, odd and even */
 };
 
 /* what the cork holds at most: a record of 16 KB and its overhead, a
@@ -64,8 +75,10 @@ struct tls {
 	int		 shutdown_sent;
 };
 
-static unsigned char	 ticket_secret[32];
-static int		 ticket_secret_set;
+/* made once per master: without a secret file, tickets stay valid
+ * across reloads */
+static unsigned char	 random_secret[32];
+static int		 random_secret_set;
 
 
 /* write PEM output to path atomically, with the given mode */
@@ -178,89 +191,88 @@ done:
 }
 
 /*
- * Key material for a ticket period: name (16), AES key (32), HMAC (32).
- * Derived once per period and process, then kept: every handshake
- * issues a ticket and three HMACs each time would show in the profile.
+ * Key material for a ticket period, derived from the context's secret
+ * once per period and process, then kept: every handshake issues a
+ * ticket and three HMACs each time would show in the profile. The
+ * period goes in as 8 bytes, most significant first, so that instances
+ * of any word size and byte order derive the same keys from one
+ * secret.
  */
-static void
-ticket_keys(long period, unsigned char name[16], unsigned char aes[32],
-    unsigned char mac[32])
+static struct ticket_keys *
+ticket_keys(struct tls_ctx *t, long period)
 {
-	static struct {
-		long		 period;
-		unsigned char	 name[16], aes[32], mac[32];
-	}		 cache[2] = { { -1, {0}, {0}, {0} }, { -1, {0}, {0}, {0} } };
-	unsigned char	 in[16], out[EVP_MAX_MD_SIZE];
-	unsigned int	 olen;
-	int		 i, slot = (int)(period & 1);
+	struct ticket_keys	*k = &t->keys[period & 1];
+	unsigned char		 in[16], out[EVP_MAX_MD_SIZE];
+	unsigned long long	 p = (unsigned long long)period;
+	unsigned int		 olen;
+	int			 i, j;
 
-	if (cache[slot].period == period) {
-		memcpy(name, cache[slot].name, 16);
-		memcpy(aes, cache[slot].aes, 32);
-		memcpy(mac, cache[slot].mac, 32);
-		return;
-	}
+	if (k->period == period)
+		return k;
 	for (i = 0; i < 3; i++) {
 		memset(in, 0, sizeof(in));
-		memcpy(in, &period, sizeof(period));
+		for (j = 0; j < 8; j++)
+			in[j] = (unsigned char)(p >> (56 - 8 * j));
 		in[15] = (unsigned char)i;
-		HMAC(EVP_sha256(), ticket_secret, sizeof(ticket_secret), in,
+		HMAC(EVP_sha256(), t->secret, sizeof(t->secret), in,
 		    sizeof(in), out, &olen);
 		if (i == 0)
-			memcpy(name, out, 16);
+			memcpy(k->name, out, sizeof(k->name));
 		else
-			memcpy(i == 1 ? aes : mac, out, 32);
+			memcpy(i == 1 ? k->aes : k->mac, out, 32);
 	}
-	cache[slot].period = period;
-	memcpy(cache[slot].name, name, 16);
-	memcpy(cache[slot].aes, aes, 32);
-	memcpy(cache[slot].mac, mac, 32);
+	k->period = period;
+	return k;
 }
 
 static int
 ticket_cb(SSL *ssl, unsigned char key_name[16], unsigned char *iv,
     EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *mctx, int enc)
 {
-	unsigned char	 name[16], aes[32], mac[32];
-	OSSL_PARAM	 params[3];
-	char		 digest[] = "SHA256";
-	long		 period = (long)(time(NULL) / TLS_TICKET_PERIOD);
-	int		 i, renew = 0;
-	static EVP_CIPHER *aes256;
+	struct tls_ctx		*t = SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl));
+	struct ticket_keys	*k = NULL;
+	OSSL_PARAM		 params[3];
+	char			 digest[] = "SHA256";
+	long			 period;
+	int			 i, renew = 0;
+	static EVP_CIPHER	*aes256;
 
-	(void)ssl;
+	period = (long)(time(NULL) / TLS_TICKET_PERIOD);
+
 	/* an explicit fetch, once: the implicit one costs every handshake */
 	if (aes256 == NULL &&
 	    (aes256 = EVP_CIPHER_fetch(NULL, "AES-256-CBC", NULL)) == NULL)
 		return -1;
 	if (enc) {
-		ticket_keys(period, name, aes, mac);
-		memcpy(key_name, name, 16);
+		k = ticket_keys(t, period);
+		memcpy(key_name, k->name, 16);
 		if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(aes256)) <= 0)
 			return -1;
 	} else {
 		for (i = 0; i < 2; i++) {
-			ticket_keys(period - i, name, aes, mac);
-			if (memcmp(key_name, name, 16) == 0)
+			k = ticket_keys(t, period - i);
+			if (memcmp(key_name, k->name, 16) == 0)
 				break;
 		}
+		/* unknown key (another secret, or older): a full
+		 * handshake */
 		if (i == 2)
-			return 0;	/* unknown key: full handshake */
+			return 0;
 		renew = (i == 1);
 	}
 	params[0] = OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY,
-	    mac, sizeof(mac));
+	    k->mac, sizeof(k->mac));
 	params[1] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 	    digest, 0);
 	params[2] = OSSL_PARAM_construct_end();
 	if (!EVP_MAC_CTX_set_params(mctx, params))
 		return -1;
 	if (enc) {
-		if (!EVP_EncryptInit_ex(cctx, aes256, NULL, aes, iv))
+		if (!EVP_EncryptInit_ex(cctx, aes256, NULL, k->aes, iv))
 			return -1;
 		return 1;
 	}
-	if (!EVP_DecryptInit_ex(cctx, aes256, NULL, aes, iv))
+	if (!EVP_DecryptInit_ex(cctx, aes256, NULL, k->aes, iv))
 		return -1;
 	return renew ? 2 : 1;
 }
@@ -343,21 +355,48 @@ tls_ctx_new(const char *chain, size_t len, const char *ciphers,
 	if (use_chain(ctx, chain, len, err, errlen) == -1)
 		goto fail;
 	/* once per master: tickets stay valid across reloads */
-	if (!ticket_secret_set) {
-		if (RAND_bytes(ticket_secret, sizeof(ticket_secret)) != 1) {
+	if (!random_secret_set) {
+		if (RAND_bytes(random_secret, sizeof(random_secret)) != 1) {
 			tls_key_sslerr(err, errlen, "RAND_bytes");
 			goto fail;
 		}
-		ticket_secret_set = 1;
+		random_secret_set = 1;
 	}
-	SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb);
-	if ((t = calloc(1, sizeof(*t))) == NULL)
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		snprintf(err, errlen, "out of memory");
 		goto fail;
+	}
 	t->ctx = ctx;
+	memcpy(t->secret, random_secret, sizeof(t->secret));
+	t->keys[0].period = t->keys[1].period = -1;
+	SSL_CTX_set_app_data(ctx, t);
+	SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb);
 	return t;
 fail:
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+/*
+ * The file's secret, of any length, pressed into the 32 bytes the
+ * ticket keys are derived from; a label keeps them apart from any other
+ * use an operator makes of the same file.
+ */
+int
+tls_ctx_tickets(struct tls_ctx *t, const void *secret, size_t len,
+    char *err, size_t errlen)
+{
+	static const char	 label[] = "bantin session ticket secret";
+	unsigned int		 olen;
+
+	if (HMAC(EVP_sha256(), secret, (int)len, (const unsigned char *)label,
+	    sizeof(label) - 1, t->secret, &olen) == NULL ||
+	    olen != sizeof(t->secret)) {
+		tls_key_sslerr(err, errlen, "ticket secret");
+		return -1;
+	}
+	t->keys[0].period = t->keys[1].period = -1;
+	return 0;
 }
 
 int
@@ -378,6 +417,7 @@ tls_ctx_free(struct tls_ctx *t)
 	if (t == NULL)
 		return;
 	SSL_CTX_free(t->ctx);
+	explicit_bzero(t, sizeof(*t));
 	free(t);
 }
 
@@ -640,4 +680,57 @@ tls_free(struct tls *c)
 		return;
 	SSL_free(c->ssl);
 	free(c);
+}
+
+/*
+ * Client certificates (Titan and /publish). Gemini clients make their
+ * own self-signed identities, so any certificate is taken here, as
+ * gmid and molly-brown do: what matters is the key it proves, named by
+ * its fingerprint, and the dates, which the caller checks. Clients
+ * send one only when their user chose an identity for the site, so
+ * readers are never asked anything.
+ */
+static int
+accept_any(int ok, X509_STORE_CTX *store)
+{
+	(void)ok;
+	(void)store;
+	return 1;
+}
+
+void
+tls_ctx_ask_cert(struct tls_ctx *t)
+{
+	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_PEER, accept_any);
+}
+
+static time_t
+asn1_time(const ASN1_TIME *a)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (a == NULL || ASN1_TIME_to_tm(a, &tm) != 1)
+		return 0;
+	return timegm(&tm);
+}
+
+/* A resumed session carries the certificate of the handshake it came
+ * from (OpenSSL keeps it in the session, and so in the ticket). */
+int
+tls_peer(struct tls *c, struct tls_peer *p)
+{
+	X509		*x;
+	unsigned int	 n = sizeof(p->sha256);
+
+	if ((x = SSL_get0_peer_certificate(c->ssl)) == NULL)
+		return -1;
+	if (X509_digest(x, EVP_sha256(), p->sha256, &n) != 1 ||
+	    n != sizeof(p->sha256)) {
+		ERR_clear_error();
+		return -1;
+	}
+	p->not_before = asn1_time(X509_get0_notBefore(x));
+	p->not_after = asn1_time(X509_get0_notAfter(x));
+	return 0;
 }

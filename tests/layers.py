@@ -12,17 +12,18 @@ import sys
 # header to the family named after it
 LAYERS = [
     ("support", "buf log proto config sandbox memtrim label zone msg"),
-    ("blocks", "utf8 gemtext path mime scheme memo"),
-    ("transport", "loop listen tls_key tls iplimit certcheck conn"),
+    ("blocks", "utf8 gemtext path mime scheme memo authors"),
+    ("transport", "loop listen tls_key tls iplimit proxy certcheck ticket conn"),
     ("core", "convert convert_md convert_html convert_html_tree "
              "convert_html_meta convert_html_pick convert_html_page "
              "convert_txt article article_news catalog catalog_bulk "
              "catalog_scan site "
-             "site_entry site_walk site_load search counter pagecache "
+             "site_entry site_walk site_load search counter counter_map "
+             "counter_redis pagecache "
              "render route"),
     ("serve", "serve"),
-    ("front", "gopher_render gemini gopher"),
-    ("processes", "server master privsep preview import main"),
+    ("front", "gopher_render gemini gopher titan"),
+    ("processes", "server master privsep preview import publish main"),
 ]
 PRIVATE = {"convert_int": "convert", "convert_html_int": "convert_html",
            "site_int": "site", "site_walk": "site_walk",

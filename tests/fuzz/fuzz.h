@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "counter.h"
 #include "utf8.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -37,6 +39,43 @@ fuzz_strndup(const uint8_t *data, size_t len)
 		memcpy(s, data, len);
 	s[len] = '\0';
 	return s;
+}
+
+/* A scratch folder for a harness's files, made once, in memory where
+ * there is a tmpfs (the counters' flushes sync), into dir. */
+static inline void
+fuzz_scratch(char *dir, size_t len, const char *name)
+{
+	snprintf(dir, len, "%s/bantin-fuzz-%s-XXXXXX",
+	    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp", name);
+	if (mkdtemp(dir) == NULL)
+		abort();
+}
+
+/* path, made of the bytes data[0..len) */
+static inline void
+fuzz_put(const char *path, const uint8_t *data, size_t len)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "w")) == NULL ||
+	    fwrite(data, 1, len, f) != len || fclose(f) != 0)
+		abort();
+}
+
+/* c flushed to file and freed, and file read again, which it must
+ * always be */
+static inline struct counter *
+fuzz_counter_again(struct counter *c, const char *file)
+{
+	char	 err[1024];
+
+	FUZZ_ASSERT(counter_flush(c) == 0);
+	counter_free(c);
+	if ((c = counter_open(file, err, sizeof(err))) == NULL)
+		fprintf(stderr, "read back: %s\n", err);
+	FUZZ_ASSERT(c != NULL);
+	return c;
 }
 
 /*

@@ -9,7 +9,8 @@ _ctx.check_hostname = False
 _ctx.verify_mode = ssl.CERT_NONE      # Gemini uses TOFU, not CAs
 
 
-def _read_all(s):
+def read_all(s):
+    """what s sends until it closes"""
     data = b""
     while True:
         d = s.recv(65536)
@@ -23,11 +24,11 @@ def gemini(port, path, timeout=10):
     raw = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     s = _ctx.wrap_socket(raw, server_hostname="localhost")
     s.sendall(("gemini://localhost%s\r\n" % path).encode())
-    return _read_all(s)
+    return read_all(s)
 
 
 def gopher(port, selector, timeout=10):
     """The whole response to a Gopher selector (TAB-separated parts)."""
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     s.sendall((selector + "\r\n").encode())
-    return _read_all(s)
+    return read_all(s)

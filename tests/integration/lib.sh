@@ -41,6 +41,9 @@ print(*ports)
 PY
 }
 
+# the article of make_capsule the counter tests count views of
+ART=/thoi-su/2020-05-21-chi-bo-dai-hoi
+
 # make_capsule DIR: a small news tree with known content
 make_capsule() {
 	d=$1
@@ -84,10 +87,37 @@ EOT
 	ln -s "$TMP" "$d/thoi-su/leakdir"
 }
 
-# gen_cert DIR: an ECDSA P-256 certificate for localhost, made now
+# Redis for a test: redis-server on port RP, started and stopped by its
+# PID (RPID), its append-only file fsynced at every write in
+# $TMP/redis, so that a restart, even after a SIGKILL, keeps its data.
+# No other Redis is touched.
+rcli() { redis-cli -p "$RP" "$@"; }
+redis_up() { [ "$(rcli ping 2>/dev/null)" = PONG ]; }
+
+# redis_start: redis-server on $RP, its data in $TMP/redis; RPID
+redis_start() {
+	command -v redis-server >/dev/null || fail "no redis-server: tools/deps.sh installs it"
+	mkdir -p "$TMP/redis"
+	redis-server --port "$RP" --bind 127.0.0.1 --save "" \
+	    --appendonly yes --appendfsync always --dir "$TMP/redis" \
+	    --daemonize no >>"$TMP/redis.log" 2>&1 &
+	RPID=$!
+	HELPERS="$HELPERS $RPID"
+	wait_for 30 redis_up || fail "redis-server: $(tail -n 5 "$TMP/redis.log")"
+}
+
+# redis_stop [SIGNAL]: stop our redis-server and wait for it
+redis_stop() {
+	kill -"${1:-TERM}" "$RPID"
+	wait "$RPID" 2>/dev/null || true
+	RPID=
+}
+
+# gen_cert DIR [NAME]: an ECDSA P-256 certificate for NAME (localhost),
+# made now
 gen_cert() {
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-	    -nodes -days 365 -subj /CN=localhost -keyout "$1/key.pem" \
+	    -nodes -days 365 -subj "/CN=${2:-localhost}" -keyout "$1/key.pem" \
 	    -out "$1/cert.pem" 2>/dev/null
 }
 
@@ -155,6 +185,21 @@ start_server() {
 	done
 }
 
+# refused WHAT TEXT: -n and a start both refuse $TMP/t.ini, saying TEXT
+# (on stderr: -n prints it, a start logs it there with -d)
+refused() {
+	if "$BANTIN" -n -c "$TMP/t.ini" >"$TMP/n.out" 2>"$TMP/n.err"; then
+		fail "-n accepted $1"
+	fi
+	grep -qF -- "$2" "$TMP/n.err" || fail "-n, $1: $(cat "$TMP/n.err")"
+	grep -q 't.ini: configuration refused$' "$TMP/n.err" || fail "-n, $1: not refused"
+	! grep -q 'configuration OK' "$TMP/n.out" || fail "-n, $1: said OK"
+	if timeout 60 "$BANTIN" -d -c "$TMP/t.ini" 2>"$TMP/refused"; then
+		fail "started with $1"
+	fi
+	grep -qF -- "$2" "$TMP/refused" || fail "start, $1: $(cat "$TMP/refused")"
+}
+
 # start_once: one start; what it logged is also in $TMP/start.log. Its
 # stderr goes to $TMP/log; its log too, unless SERVER_LOG names the
 # file [server] log sends it to.
@@ -192,6 +237,68 @@ key_pids() { pgrep -P "$PID" -x bantin-key; }
 # the master's index process, while it builds an empty catalog
 index_pid() { _m=$(master_pid) && pgrep -P "$_m" -x bantin-index; }
 has_workers() { [ -n "$(worker_pids)" ]; }
+
+# kill_server: the server dies at once, as on a crash or a power cut:
+# SIGKILL to its master first (so that no worker is started again),
+# then its parent, key process and workers; 1 if it had no master or
+# no worker
+kill_server() {
+	_km=$(master_pid) _kk=$(key_pids) _kw=$(worker_pids)
+	[ -n "$_km" ] && [ -n "$_kw" ] || return 1
+	kill -KILL $_km "$PID" $_kk $_kw
+	wait "$PID" 2>/dev/null
+	PID=
+	wait_for 30 gone $_km $_kk $_kw
+}
+
+# steady_load SECONDS: requests one after the other for SECONDS, the
+# home page and the article ART in turn, over Gemini and Gopher in
+# turn, each answered before the next goes (none is in flight when it
+# returns); prints the visits and the views of ART they counted
+steady_load() {
+	$PYTHON - "$GP" "$HP" "$ART" "$1" "$HERE" <<'PY'
+import sys, time
+sys.path.insert(0, sys.argv[5])
+from clients import gemini, gopher
+gp, hp, art = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+end = time.monotonic() + float(sys.argv[4])
+visits = views = 0
+while time.monotonic() < end:
+    path = art if visits % 2 else "/"
+    if visits % 4 < 2:
+        ok = gemini(gp, path).startswith(b"20")
+    else:
+        ok = gopher(hp, path).endswith(b".\r\n")
+    if not ok:
+        sys.exit("not answered: " + path)
+    visits += 1
+    views += path == art
+print(visits, views)
+PY
+}
+
+# kill_rounds N CHECK: N times, a steady load for some seconds, the
+# server killed at once and started again, then CHECK VISITS VIEWS with
+# all that was answered so far (also left in KILLED_VISITS and
+# KILLED_VIEWS)
+kill_rounds() {
+	KILLED_VISITS=0 KILLED_VIEWS=0 _kr=0
+	while [ $_kr -lt "$1" ]; do
+		_kl=$(steady_load "$(some_secs)") || fail "round $_kr: the load failed"
+		KILLED_VISITS=$((KILLED_VISITS + ${_kl% *}))
+		KILLED_VIEWS=$((KILLED_VIEWS + ${_kl#* }))
+		kill_server || fail "round $_kr: kill"
+		start_server
+		echo "round $_kr: $KILLED_VISITS visits, $KILLED_VIEWS views"
+		"$2" $KILLED_VISITS $KILLED_VIEWS
+		_kr=$((_kr + 1))
+	done
+}
+
+# some_secs: a number of seconds from 0.2 to 2.5, a new one each time
+some_secs() {
+	awk -v s="$(date +%N)" 'BEGIN { srand(s); printf "%.2f\n", 0.2 + 2.3 * rand() }'
+}
 
 # stop_server: SIGTERM our server and wait for it; 0 if it exited 0
 stop_server() {

@@ -19,6 +19,10 @@ with "gopher" last.
       and one idle after its handshake: print how many seconds the
       server took to close the first (or "open" after SECS), then the
       reply to a request sent on the second
+
+With --header HDR first (before the command), every connection starts
+with that PROXY protocol header, as from a load balancer (proxy.py
+says what HDR may be).
 """
 import socket
 import ssl
@@ -29,11 +33,15 @@ CTX = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 CTX.check_hostname = False
 CTX.verify_mode = ssl.CERT_NONE      # Gemini uses TOFU, not CAs
 TIMEOUT = 30
+HEADER = None           # --header: a function of the port, or None
 
 
 def tcp(port, src):
-    return socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT,
-                                    source_address=(src, 0))
+    s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT,
+                                 source_address=(src, 0))
+    if HEADER is not None:
+        s.sendall(HEADER(port))
+    return s
 
 
 def connect(port, src, gopher):
@@ -162,6 +170,12 @@ def stall(port, src, secs):
 
 
 def main(a):
+    global HEADER
+    if a[1] == "--header":
+        import proxy
+        spec = a[2]
+        HEADER = lambda port: proxy.header(spec, port)   # noqa: E731
+        a = a[:1] + a[3:]
     gopher = a[-1] == "gopher"
     if gopher:
         a = a[:-1]

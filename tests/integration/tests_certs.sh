@@ -17,26 +17,12 @@ certs_use() {
 	sed -i "s|^cert = .*|cert = $TMP/$1.cert|; s|^key = .*|key = $TMP/${2:-$1}.key|" "$TMP/t.ini"
 }
 
-# certs_refused WHAT TEXT: -n and a start both refuse, saying TEXT
-certs_refused() {
-	if "$BANTIN" -n -c "$TMP/t.ini" >"$TMP/n.out" 2>"$TMP/n.err"; then
-		fail "-n accepted $1"
-	fi
-	grep -qF -- "$2" "$TMP/n.err" || fail "-n, $1: $(cat "$TMP/n.err")"
-	grep -q 't.ini: configuration refused$' "$TMP/n.err" || fail "-n, $1: not refused"
-	! grep -q 'configuration OK' "$TMP/n.out" || fail "-n, $1: said OK"
-	if timeout 60 "$BANTIN" -d -c "$TMP/t.ini" 2>"$TMP/refused"; then
-		fail "started with $1"
-	fi
-	grep -qF -- "$2" "$TMP/refused" || fail "start, $1: $(cat "$TMP/refused")"
-}
-
 test_cert_key_mismatch_refused() {
 	setup
 	certs_pair a /CN=localhost 365
 	certs_pair b /CN=localhost 365
 	certs_use a b
-	certs_refused "another key" "gemini:key: $TMP/b.key: not the key of the certificate $TMP/a.cert"
+	refused "another key" "gemini:key: $TMP/b.key: not the key of the certificate $TMP/a.cert"
 }
 
 test_cert_wrong_host_refused() {
@@ -44,7 +30,7 @@ test_cert_wrong_host_refused() {
 	certs_pair other /CN=other.example 365 \
 	    -addext "subjectAltName=DNS:other.example,DNS:www.other.example"
 	certs_use other
-	certs_refused "a certificate for another host" \
+	refused "a certificate for another host" \
 	    "gemini:cert: $TMP/other.cert: does not cover server:hostname localhost: it is for other.example, www.other.example"
 	# the same pair where the host name is one it names
 	sed -i 's/^hostname = .*/hostname = www.other.example/' "$TMP/t.ini"

@@ -169,10 +169,10 @@ PY
 counter_value() { sed -n "s/^site \([0-9]*\)$/\1/p" "$TMP/state/counters"; }
 article_views() { awk -v p="$1" '$2 == p {print $1}' "$TMP/state/counters"; }
 
-test_counters_exact_concurrent() {
-	WORKERS=2 FLUSH=60 setup; start_server
-	art=/thoi-su/2020-05-21-chi-bo-dai-hoi
-	$PYTHON - "$GP" "$HP" "$art" "$HERE" <<'PY' || fail "requests failed"
+# concurrent_hits: 160 visits, 80 of them views of ART, 8 clients at a
+# time over both protocols, and requests that count nothing
+concurrent_hits() {
+	$PYTHON - "$GP" "$HP" "$ART" "$HERE" <<'PY' || fail "requests failed"
 import sys, threading
 sys.path.insert(0, sys.argv[4])
 from clients import gemini, gopher
@@ -192,6 +192,12 @@ for sel in ("/thoi-su/anh/hoi-nghi.png", "/nope", "/\t$"):
     gopher(hp, sel)
 sys.exit(1 if errors else 0)
 PY
+}
+
+test_counters_exact_concurrent() {
+	WORKERS=2 FLUSH=60 setup; start_server
+	art=$ART
+	concurrent_hits
 	gem "gemini://localhost/thoi-su"
 	gem "gemini://localhost/nope"
 	stop_server
@@ -234,6 +240,47 @@ test_counters_kill9_file_parses() {
 	# a flush cut by kill -9 leaves its temp file; the next start removes it
 	ls "$TMP/state" | grep -q 'counters.tmp' && fail "temp file left: $(ls "$TMP/state" | tr '\n' ' ')"
 	true
+}
+
+counts_files() { ls "$TMP/state" | grep -c '^counters\.counts\.'; }
+file_counts() {
+	[ "$(counter_value)" = "$1" ] || fail "site counter $(counter_value), want $1"
+	[ "$(article_views $ART)" = "$2" ] || fail "views $(article_views $ART), want $2"
+}
+
+# The whole instance is killed (master, workers, parent at once) before
+# any flush: the workers' counts are in the counts file, and the next
+# start counts every one of them, in the file and on the pages
+test_counters_killed_before_flush() {
+	WORKERS=2 FLUSH=600 setup; start_server
+	concurrent_hits
+	[ ! -e "$TMP/state/counters" ] || fail "flushed before the kill: $(cat "$TMP/state/counters")"
+	[ "$(counts_files)" = 1 ] || fail "counts files: $(ls "$TMP/state")"
+	kill_server || fail "kill"
+	start_server
+	expect_log "160 visits and 80 views that $TMP/state/counters lacks"
+	[ "$(counter_value)" = 160 ] || fail "site counter $(counter_value) after the kill, want 160"
+	[ "$(article_views $ART)" = 80 ] || fail "views $(article_views $ART) after the kill, want 80"
+	# the old counts file went with the start's flush
+	[ "$(counts_files)" = 1 ] || fail "counts files: $(ls "$TMP/state")"
+	gem "gemini://localhost/"
+	expect_body "Số lượt truy cập: 161"
+	gem "gemini://localhost$ART"
+	expect_body "Số lượt người xem: 81"
+	stop_server
+	[ "$(counter_value)" = 162 ] || fail "after the stop $(counter_value)"
+	[ "$(counts_files)" = 0 ] || fail "counts files after the stop: $(ls "$TMP/state")"
+}
+
+# Killed at random moments of a steady load and of the flushes (one a
+# second), four times: each start has every visit answered before the
+# kill, exactly
+test_counters_killed_while_flushing() {
+	FLUSH=1 setup; start_server
+	kill_rounds 4 file_counts
+	stop_server
+	file_counts $KILLED_VISITS $KILLED_VIEWS
+	[ "$(counts_files)" = 0 ] || fail "counts files after the stop: $(ls "$TMP/state")"
 }
 
 test_counters_damaged_file_refused() {

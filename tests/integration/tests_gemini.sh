@@ -362,7 +362,8 @@ test_check_config() {
 test_config_golden_dump() {
 	setup
 	TMP_ESC=$(printf '%s' "$TMP" | sed 's/[\/&]/\\&/g')
-	"$BANTIN" -c "$TMP/t.ini" -nn | sed "s/$TMP_ESC/TMP/g; s/ = $GP\$/ = GP/; s/ = $HP\$/ = HP/" >"$TMP/dump"
+	# the instance's name is this machine's host name and the port
+	"$BANTIN" -c "$TMP/t.ini" -nn | sed "s/$TMP_ESC/TMP/g; s/ = $GP\$/ = GP/; s/ = $HP\$/ = HP/; s/ = $(hostname):$GP\$/ = HOST:GP/" >"$TMP/dump"
 	diff -u tests/integration/golden/dump.txt "$TMP/dump" || fail "-nn differs from the golden file"
 }
 

@@ -51,7 +51,7 @@ test_version_help() {
 	v=$(cat VERSION)
 	[ "$("$BANTIN" -V)" = "bantin $v" ] || fail "-V: '$("$BANTIN" -V)'"
 	"$BANTIN" -h >"$TMP/h" 2>"$TMP/h.err" || fail "-h: exit $?"
-	grep -q "^usage: bantin \[-dhnVv\]" "$TMP/h" || fail "-h: no usage"
+	grep -q "^usage: bantin \[-dfhnVv\]" "$TMP/h" || fail "-h: no usage"
 	grep -q "(default conf/bantin.ini)" "$TMP/h" || fail "-h: no default"
 	[ ! -s "$TMP/h.err" ] || fail "-h wrote to stderr"
 	rc=0; "$BANTIN" -Z >"$TMP/h" 2>"$TMP/h.err" || rc=$?

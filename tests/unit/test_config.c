@@ -173,6 +173,24 @@ static const struct {
 	    "limits:max_connections_per_ip: -1 is out of range" },
 	{ "[limits]\nrate_per_ip = x\n",
 	    "limits:rate_per_ip: 'x' is not a number" },
+	{ "[counter]\nbackend = redis\nredis = /run/redis/redis.sock\n"
+	    "redis_prefix = news:\ninstance = web-2:1965\n", NULL },
+	{ "[counter]\nredis = [::1]:6379\n", NULL },
+	{ "[counter]\nbackend = sql\n",
+	    "counter:backend: 'sql' is not file or redis" },
+	{ "[counter]\nredis = localhost\n",
+	    "counter:redis: 'localhost' is not host:port or a socket's path" },
+	{ "[counter]\nredis = localhost:0\n",
+	    "counter:redis: 'localhost:0': bad port" },
+	{ "[counter]\nredis = ::1:6379x\n", "counter:redis: '::1:6379x'" },
+	{ "[counter]\nredis = [::1:6379\n",
+	    "counter:redis: '[::1:6379': an IPv6 address goes in brackets" },
+	{ "[counter]\nredis_prefix = a b\n",
+	    "counter:redis_prefix: a space or a control character in 'a b'" },
+	{ "[counter]\ninstance = web 2\n",
+	    "counter:instance: 'web 2' is not a word" },
+	{ "[counter]\ninstance = /web\n",
+	    "counter:instance: '/web' is not a word" },
 	{ "[limits]\nrate_burst = 0\n", "limits:rate_burst: 0 is out of range" },
 	{ "[limits]\nhandshake_timeout = 0\n",
 	    "limits:handshake_timeout: 0 is out of range" },
@@ -189,6 +207,48 @@ static const struct {
 	{ "[gemini]\nciphers = KHONG-CO\n",
 	    "gemini:ciphers: 'KHONG-CO': OpenSSL knows no cipher in it" },
 	{ "[gemini]\nciphers = !ALL\n", "gemini:ciphers:" },
+	/* who may send a PROXY header */
+	{ "[server]\nproxy_from = 127.0.0.1 10.0.0.0/8, 2001:db8::/32\n"
+	    "[gemini]\nproxy_protocol = yes\n[gopher]\nproxy_protocol = on\n",
+	    NULL },
+	{ "[server]\nproxy_from = ::ffff:192.0.2.0/120 ::/0 0.0.0.0/0\n",
+	    NULL },
+	{ "[server]\nproxy_from = 10.0.0.1/8\n", "server:proxy_from: "
+	    "'10.0.0.1/8' has bits set past its prefix length" },
+	{ "[server]\nproxy_from = 2001:db8::1/32\n",
+	    "'2001:db8::1/32' has bits set past its prefix length" },
+	{ "[server]\nproxy_from = 10.0.0.0/33\n",
+	    "'10.0.0.0/33' is not a prefix: /0 to /32" },
+	{ "[server]\nproxy_from = ::1/129\n",
+	    "'::1/129' is not a prefix: /0 to /128" },
+	{ "[server]\nproxy_from = 10.0.0.0/\n", "'10.0.0.0/' is not a prefix" },
+	{ "[server]\nproxy_from = 10.0.0.0/-8\n", "is not a prefix" },
+	{ "[server]\nproxy_from = 10.0.0.0/8x\n", "is not a prefix" },
+	{ "[server]\nproxy_from = haproxy.lan\n",
+	    "server:proxy_from: 'haproxy.lan' is not an IP address" },
+	{ "[server]\nproxy_from = 10.0.0.0/8 010.1.2.3\n",
+	    "'010.1.2.3' is not an IP address" },
+	{ "[server]\nproxy_from = 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 "
+	    "18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33\n",
+	    "'1' is not an IP address" },
+	{ "[server]\nproxy_from = 0.0.0.1 0.0.0.2 0.0.0.3 0.0.0.4 0.0.0.5 "
+	    "0.0.0.6 0.0.0.7 0.0.0.8 0.0.0.9 0.0.0.10 0.0.0.11 0.0.0.12 "
+	    "0.0.0.13 0.0.0.14 0.0.0.15 0.0.0.16 0.0.0.17 0.0.0.18 0.0.0.19 "
+	    "0.0.0.20 0.0.0.21 0.0.0.22 0.0.0.23 0.0.0.24 0.0.0.25 0.0.0.26 "
+	    "0.0.0.27 0.0.0.28 0.0.0.29 0.0.0.30 0.0.0.31 0.0.0.32\n", NULL },
+	{ "[server]\nproxy_from = 0.0.0.1 0.0.0.2 0.0.0.3 0.0.0.4 0.0.0.5 "
+	    "0.0.0.6 0.0.0.7 0.0.0.8 0.0.0.9 0.0.0.10 0.0.0.11 0.0.0.12 "
+	    "0.0.0.13 0.0.0.14 0.0.0.15 0.0.0.16 0.0.0.17 0.0.0.18 0.0.0.19 "
+	    "0.0.0.20 0.0.0.21 0.0.0.22 0.0.0.23 0.0.0.24 0.0.0.25 0.0.0.26 "
+	    "0.0.0.27 0.0.0.28 0.0.0.29 0.0.0.30 0.0.0.31 0.0.0.32 0.0.0.33\n",
+	    "server:proxy_from: more than 32 entries" },
+	{ "[gemini]\nproxy_protocol = yes\n", "gemini:proxy_protocol: yes, "
+	    "but server:proxy_from names no proxy" },
+	{ "[gopher]\nproxy_protocol = yes\n", "gopher:proxy_protocol: yes, "
+	    "but server:proxy_from names no proxy" },
+	{ "[gopher]\nenabled = no\nproxy_protocol = yes\n", NULL },
+	{ "[gopher]\nproxy_protocol = maybe\n",
+	    "gopher:proxy_protocol: 'maybe' is not yes or no" },
 };
 
 /*
@@ -303,10 +363,17 @@ main(void)
 	if (c != NULL) {
 		CHECK_INT(c->gemini_port, 1965);
 		CHECK_STR(c->ciphers, CONFIG_CIPHERS);
+		CHECK_STR(c->ticket_secret, "");
 		CHECK_INT(c->gopher_port, 7070);
 		CHECK_STR(c->hostname, "localhost");
 		CHECK_STR(c->gopher_host, "localhost");
 		CHECK_INT(c->flush_interval, 10);
+		CHECK_INT(c->counter_redis, 0);
+		CHECK_STR(c->redis, "127.0.0.1:6379");
+		CHECK_STR(c->redis_prefix, "bantin:");
+		/* the host name and the Gemini port, unless named */
+		CHECK(c->instance != NULL && strstr(c->instance, ":1965") !=
+		    NULL && strlen(c->instance) > 5);
 		CHECK_INT(c->request_timeout, 10);
 		CHECK_INT(c->handshake_timeout, CONFIG_HANDSHAKE);
 		CHECK(c->handshake_timeout < c->request_timeout);
@@ -320,6 +387,23 @@ main(void)
 		CHECK_HAS(dump.data, "gemini.port = 1965\n");
 		CHECK_HAS(dump.data, "labels.latest = Tin mới\n");
 		CHECK_HAS(dump.data, "site.timezone = \n");
+		CHECK_HAS(dump.data, "server.proxy_from =\n");
+		CHECK_HAS(dump.data, "gemini.proxy_protocol = no\n");
+		CHECK_HAS(dump.data, "gopher.proxy_protocol = no\n");
+		round_trip(c);
+	}
+	config_free(c);
+	/* only a path, resolved: the parent reads the file (ticket.c) */
+	buf_reset(&errs);
+	c = config_load(write_ini("[gemini]\nticket_secret = etc/ticket.key\n"),
+	    &errs);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK(c->ticket_secret[0] == '/');
+		CHECK_HAS(c->ticket_secret, "/etc/ticket.key");
+		buf_reset(&dump);
+		config_dump(c, &dump);
+		CHECK_HAS(dump.data, "gemini.ticket_secret = /");
 		round_trip(c);
 	}
 	config_free(c);
@@ -342,6 +426,26 @@ main(void)
 		CHECK_HAS(dump.data, "limits.max_connections_per_ip = 4\n"
 		    "limits.rate_per_ip = 0\nlimits.rate_burst = 5\n"
 		    "limits.handshake_timeout = 1\n");
+	}
+	config_free(c);
+	/* proxy_from as it is kept: IPv4 mapped, whole addresses bare */
+	buf_reset(&errs);
+	c = config_load(write_ini("[server]\nproxy_from = 127.0.0.1, "
+	    "10.0.0.0/8 ::1 2001:db8::/32 ::ffff:192.0.2.0/120 0.0.0.0/0\n"
+	    "[gemini]\nproxy_protocol = yes\n"), &errs);
+	CHECK(c != NULL);
+	if (c != NULL) {
+		CHECK_INT(c->proxy_nfrom, 6);
+		CHECK_INT(c->proxy_from[0].bits, 128);
+		CHECK_INT(c->proxy_from[1].bits, 104);
+		CHECK_INT(c->proxy_from[3].bits, 32);
+		CHECK_INT(c->gemini_proxy, 1);
+		CHECK_INT(c->gopher_proxy, 0);
+		buf_reset(&dump);
+		config_dump(c, &dump);
+		CHECK_HAS(dump.data, "server.proxy_from = 127.0.0.1 10.0.0.0/8 "
+		    "::1 2001:db8::/32 192.0.2.0/24 0.0.0.0/0\n");
+		CHECK_HAS(dump.data, "gemini.proxy_protocol = yes\n");
 	}
 	config_free(c);
 	buf_reset(&errs);

@@ -8,6 +8,7 @@
  * mkdtemp folder under /tmp and builds a minimal struct site by hand.
  */
 
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -58,6 +59,8 @@ static void	 test_big(void);
 static void	 test_kill9(void);
 static void	 test_format(void);
 static void	 test_last_good(void);
+static void	 test_batches(void);
+static void	 test_crash_points(void);
 
 static char *
 tmpdir(void)
@@ -322,6 +325,49 @@ static const struct {
 	    0 },
 	{ "# c\n5 /a\nsite 1\n", 0,
 	    "2: article count before the \"site\" line", 0, NULL, 0 },
+	/* the flush number, which counts files' columns are tagged with */
+	{ "site 5\n7 /a\nflush 12\nend 1\n", 0, NULL, 5, "/a", 7 },
+	{ "site 5\nflush 0\n7 /a\nend 1\n", 0, NULL, 5, "/a", 7 },
+	{ "flush 3\nsite 5\nend 0\n", 0,
+	    "1: \"flush\" line before the \"site\" line", 0, NULL, 0 },
+	{ "site 5\nflush 3\nflush 4\nend 0\n", 0,
+	    "3: duplicate \"flush\" line (first on line 2)", 0, NULL, 0 },
+	{ "site 5\nflush x\nend 0\n", 0, "2: count is not a decimal number",
+	    0, NULL, 0 },
+	{ "site 5\nflush\nend 0\n", 0, "2: missing count after \"flush\"",
+	    0, NULL, 0 },
+	{ "site 5\nflush 3 4\nend 0\n", 0,
+	    "2: unexpected text after the count", 0, NULL, 0 },
+	/* the Redis backend's journal */
+	{ "site 9\n4 /a\nredis h:1965 7\nbatch h:1965 8 2\nbatch 1 /a\n"
+	    "unsent 3\nunsent 2 /a%20b\nend 6\n", 0, NULL, 9, "/a", 4 },
+	{ "site 9\nredis h 7\nend 0\n", 0, "3: \"end 0\" but 1", 0, NULL,
+	    0 },
+	{ "site 9\nunsent 3\nend 1\n", 0,
+	    "2: \"unsent\" line before the \"redis\" line", 0, NULL, 0 },
+	{ "redis h 7\nsite 9\nend 1\n", 0,
+	    "1: \"redis\" line before the \"site\" line", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nredis h 8\nend 2\n", 0,
+	    "3: duplicate \"redis\" line (first on line 2)", 0, NULL, 0 },
+	{ "site 9\nredis /h 7\nend 1\n", 0, "2: bad instance name", 0,
+	    NULL, 0 },
+	{ "site 9\nredis h 7 8\nend 1\n", 0,
+	    "2: wrong number of fields for \"redis\"", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nbatch 1 /a\nend 2\n", 0,
+	    "3: batch line before its header", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nbatch h 0 1\nend 2\n", 0, "3: batch 0", 0,
+	    NULL, 0 },
+	{ "site 9\nredis h 7\nbatch h 8 1\nbatch h 9 1\nend 3\n", 0,
+	    "4: a second batch (first on line 3)", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nbatch h 8 1\nbatch 1 /a\nbatch 2 /a\n"
+	    "end 4\n", 0, "5: duplicate path /a (first on line 4)", 0, NULL,
+	    0 },
+	{ "site 9\nredis h 7\nunsent 1\nunsent 2\nend 3\n", 0,
+	    "4: duplicate unsent visits (first on line 3)", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nunsent x /a\nend 2\n", 0,
+	    "3: count is not a decimal number", 0, NULL, 0 },
+	{ "site 9\nredis h 7\nunsent 1 a\nend 2\n", 0,
+	    "3: path does not start with \"/\"", 0, NULL, 0 },
 };
 
 static void
@@ -434,6 +480,7 @@ test_round_trip(void)
 	    "site 9\n"
 	    "1 /gioi-thieu\n"
 	    "5 /thoi-su/2020-05-21-chi-bo-dai-hoi\n"
+	    "flush 1\n"
 	    "end 2\n");
 	free(text);
 	/* a second flush with no new hits writes the same numbers */
@@ -641,14 +688,14 @@ test_reload(void)
 	text = read_text(file);
 	CHECK_STR(text,
 	    "# bantin counters: site visits, then views per article path\n"
-	    "site 1801\n1001 /a\n500 /b\n300 /d\nend 3\n");
+	    "site 1801\n1001 /a\n500 /b\n300 /d\nflush 3\nend 3\n");
 	free(text);
 	counter_retire(c);
 	CHECK(counter_flush(c) == 0);		/* and after: the same */
 	text = read_text(file);
 	CHECK_STR(text,
 	    "# bantin counters: site visits, then views per article path\n"
-	    "site 1801\n1001 /a\n500 /b\n300 /d\nend 3\n");
+	    "site 1801\n1001 /a\n500 /b\n300 /d\nflush 4\nend 3\n");
 	free(text);
 	CHECK_INT(counter_path_views(c, "/b"), 500);
 	counter_free(c);
@@ -737,7 +784,7 @@ test_removed_kept(void)
 	text = read_text(file);
 	CHECK_STR(text,
 	    "# bantin counters: site visits, then views per article path\n"
-	    "site 11\n5 /cu/bai-da-xoa\n4 /moi\nend 2\n");
+	    "site 11\n5 /cu/bai-da-xoa\n4 /moi\nflush 1\nend 2\n");
 	free(text);
 	fake_free(&f);
 	free(file);
@@ -938,71 +985,125 @@ test_big(void)
 
 #define KILL_ROUNDS	50
 
+struct kill_tally {			/* shared with the children */
+	unsigned long long	 started, done;	/* visits, around each hit */
+};
+
+/* A master started again after a kill: it takes in what the one before
+ * left (counter_open), then counts and flushes until it is killed in
+ * turn; every 64 hits a reload, the old generation retired at once (its
+ * file removed by the next flush). */
+static void
+kill_child(const char *file, struct fake *f, struct kill_tally *t)
+{
+	struct counter	*c;
+	char		 err[256];
+	int		 i;
+
+	if ((c = counter_open(file, err, sizeof(err))) == NULL ||
+	    counter_bind(c, &f->site) == -1)
+		_exit(2);
+	for (i = 0;; i++) {
+		__atomic_fetch_add(&t->started, 1, __ATOMIC_SEQ_CST);
+		counter_hit(c, i % 4 - 1);
+		__atomic_fetch_add(&t->done, 1, __ATOMIC_SEQ_CST);
+		if (i % 64 == 63) {
+			counter_bind(c, &f->site);
+			counter_retire(c);
+		}
+		counter_flush(c);
+	}
+}
+
+/*
+ * kill -9 at random moments of the flush loop, 50 times: the file is
+ * always there and whole, and read with the counts files beside it it
+ * has every visit made, exactly (the one a kill may have cut in the
+ * middle counts or not).
+ */
 static void
 test_kill9(void)
 {
 	static const char *const p[] = { "/một", "/hai", "/ba" };
 	struct fake		 f;
-	struct counter		*c, *r;
+	struct kill_tally	*t;
+	struct counter		*r;
 	struct stat		 st;
 	char			*d, *file, *log, err[256], first[300] = "";
-	unsigned long long	 last = 0;
+	unsigned long long	 n;
 	pid_t			 pid;
-	int			 k, i, ok = 1, seen, status, old;
+	int			 k, ok = 1, seen, status, old;
 
 	d = tmpdir();
 	file = join(d, "counters");
+	log = join(d, "log");
 	fake_init(&f, p, 3);
 	srand((unsigned)getpid());
-	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
-	if (c == NULL)
+	t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE, MAP_SHARED |
+	    MAP_ANONYMOUS, -1, 0);
+	CHECK(t != MAP_FAILED);
+	if (t == MAP_FAILED)
 		goto out;
-	CHECK(counter_bind(c, &f.site) == 0);
-	CHECK(counter_flush(c) == 0);		/* the file exists from now */
-	/* each child flushes over its siblings' files: it logs that the
-	 * file changed behind its back */
-	log = join(d, "log");
+	memset(t, 0, sizeof(*t));
+	/* the file exists from now */
+	CHECK((r = counter_open(file, err, sizeof(err))) != NULL);
+	CHECK(r != NULL && counter_flush(r) == 0);
+	counter_free(r);
+	/* each child logs what it takes in */
 	old = stderr_to(log);
 	for (k = 0; k < KILL_ROUNDS; k++) {
-		if ((pid = fork()) == 0) {
-			for (i = 0;; i++) {
-				counter_hit(c, i % 4 - 1);
-				counter_flush(c);
-			}
-		}
+		if ((pid = fork()) == 0)
+			kill_child(file, &f, t);
 		CHECK(pid > 0);
 		usleep((useconds_t)(rand() % 20000));
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
-		/* the file is always there and always whole */
-		if (stat(file, &st) == -1 ||
-		    (r = counter_open(file, err, sizeof(err))) == NULL) {
+		if (stat(file, &st) == -1) {
+			if (ok)
+				snprintf(first, sizeof(first), "round %d: no "
+				    "file", k);
+			ok = 0;
+		}
+		if ((r = counter_open(file, err, sizeof(err))) == NULL) {
 			if (ok)
 				snprintf(first, sizeof(first), "round %d: %s",
 				    k, err);
 			ok = 0;
 			continue;
 		}
-		if (counter_site(r) < last)	/* never goes back */
+		n = counter_site(r);
+		if (n < t->done || n > t->started) {
+			if (ok)
+				snprintf(first, sizeof(first), "round %d: %llu "
+				    "visits, %llu to %llu made", k, n, t->done,
+				    t->started);
 			ok = 0;
-		last = counter_site(r);
+		}
+		t->started = t->done = n;
+		counter_free(r);
+	}
+	/* the last one's counts into the file, the counts files gone */
+	if ((r = counter_open(file, err, sizeof(err))) != NULL) {
+		CHECK(counter_recovered(r));
+		CHECK(counter_flush(r) == 0);
+		CHECK(!counter_recovered(r));
+		CHECK_INT(counter_site(r), t->done);
 		counter_free(r);
 	}
 	stderr_back(old);
-	free(log);
 	if (!ok)
 		fprintf(stderr, "%s\n", first);
 	CHECK(ok);
-	CHECK(last > 0);
-	/* the killed children leave temporaries; flushes still work */
+	CHECK(t->done > 0);
+	CHECK_INT(count_tmp(d, "counters.counts."), 0);
+	/* the temporaries of killed flushes went at the next open */
 	seen = count_tmp(d, "counters.tmp.");
-	CHECK(seen >= 0 && seen <= KILL_ROUNDS);
-	CHECK(counter_flush(c) == 0);
-	CHECK(counter_site(c) >= last);
-	counter_free(c);
+	CHECK(seen >= 0 && seen <= 1);
+	munmap(t, sizeof(*t));
  out:
 	fake_free(&f);
 	free(file);
+	free(log);
 	rm_rf(d);
 }
 
@@ -1124,9 +1225,10 @@ test_last_good(void)
 	CHECK(access(prev, F_OK) == -1);
 	counter_hit(c, 1);
 	CHECK(counter_flush(c) == 0);
-	CHECK_INT(count_lines_with(prev, "site 1\n1 /thoi-su/a\nend 1\n"), 1);
+	CHECK_INT(count_lines_with(prev, "site 1\n1 /thoi-su/a\nflush 1\n"
+	    "end 1\n"), 1);
 	CHECK_INT(count_lines_with(file, "site 2\n1 /thoi-su/a\n"
-	    "1 /thoi-su/b\nend 2\n"), 1);
+	    "1 /thoi-su/b\nflush 2\nend 2\n"), 1);
 	counter_hit(c, 1);
 	CHECK(counter_flush(c) == 0);
 	CHECK_INT(count_lines_with(prev, "site 2\n"), 1);
@@ -1161,13 +1263,14 @@ test_last_good(void)
 	CHECK_STR(text, text1);
 	free(text);
 
-	/* restored: the counts of the last good file */
+	/* restored: the counts of the last good file, and what the counts
+	 * file (left as by a kill: no flush at stop) holds after it */
 	CHECK(write_text(file, text1, strlen(text1)) == 0);
 	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
 	if (c == NULL)
 		goto out1;
-	CHECK_INT(counter_site(c), 2);
-	CHECK_INT(counter_path_views(c, "/thoi-su/b"), 1);
+	CHECK_INT(counter_site(c), 3);
+	CHECK_INT(counter_path_views(c, "/thoi-su/b"), 2);
 	/* a file changed behind bantin's back is not kept as counters.1 */
 	CHECK(write_text(file, "site 99\nend 0\n", 15) == 0);
 	old = stderr_to(log);
@@ -1178,10 +1281,10 @@ test_last_good(void)
 	text = read_text(prev);
 	CHECK_STR(text, text1);
 	free(text);
-	CHECK_INT(count_lines_with(file, "site 2\n"), 1);
+	CHECK_INT(count_lines_with(file, "site 3\n"), 1);
 	/* and the next flush keeps what this one wrote */
 	CHECK(counter_flush(c) == 0);
-	CHECK_INT(count_lines_with(prev, "site 2\n"), 1);
+	CHECK_INT(count_lines_with(prev, "site 3\n"), 1);
 	CHECK_INT(count_tmp(d, "counters.tmp."), 0);
 	counter_free(c);
  out1:
@@ -1194,9 +1297,500 @@ test_last_good(void)
 	rm_rf(d);
 }
 
+/*
+ * The batch protocol against a model of the Redis script: a batch is
+ * applied only if its number is above the instance's last. Each case
+ * is a run of steps; at its end Redis must hold every hit exactly
+ * once, and the pages show Redis's totals plus what it lacks.
+ */
+enum bop {
+	B_END,
+	B_HIT,		/* arg hits of /a (arg2 1: of /b; 2: the site only) */
+	B_FORM,		/* counter_form(arg, max arg2 or 100): want */
+	B_SEND,		/* Redis applies and answers: counter_acked's want */
+	B_LOSE,		/* Redis applies, its answer is lost */
+	B_DROP,		/* the batch never reaches Redis */
+	B_READ,		/* a reading, no batch: counter_acked's want */
+	B_RESTART,	/* flush, free, open the file again, bind */
+	B_OTHERS,	/* another instance adds arg visits and views of /a */
+	B_LAST,		/* Redis's last batch of the instance becomes arg */
+	B_SEQ		/* the pending batch's number is arg (0: none) */
+};
+
+struct bstep {
+	enum bop	 op;
+	int		 arg, arg2, want;
+};
+
+struct redis_model {
+	unsigned long long	 last, site, views[2];
+};
+
+static const char *const bpaths[] = { "/a", "/b" };
+
+static const struct {
+	const char		*name;
+	struct bstep		 steps[16];
+	unsigned long long	 site, a, b;	/* Redis at the end */
+	unsigned long long	 shown_a;	/* views of /a shown */
+} batch_cases[] = {
+	{ "one batch", { { B_READ, 0, 0, COUNTER_ACK_OK },
+	    { B_HIT, 3, 0, 0 }, { B_HIT, 1, 1, 0 }, { B_FORM, 1, 0, 0 },
+	    { B_SEQ, 1, 0, 0 }, { B_SEND, 0, 0, COUNTER_ACK_OK },
+	    { B_SEQ, 0, 0, 0 }, { B_FORM, 0, 0, 0 } }, 4, 3, 1, 3 },
+	{ "nothing counted, nothing formed", { { B_FORM, 0, 0, 0 },
+	    { B_SEQ, 0, 0, 0 } }, 0, 0, 0, 0 },
+	{ "an answer lost: sent again, counted once", {
+	    { B_HIT, 2, 0, 0 }, { B_FORM, 1, 0, 0 }, { B_LOSE, 0, 0, 0 },
+	    { B_HIT, 1, 0, 0 }, { B_FORM, 0, 0, 0 }, { B_SEQ, 1, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK }, { B_FORM, 1, 0, 0 },
+	    { B_SEQ, 2, 0, 0 }, { B_SEND, 0, 0, COUNTER_ACK_OK } },
+	    3, 3, 0, 3 },
+	{ "lost twice, then answered", { { B_HIT, 2, 1, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_LOSE, 0, 0, 0 }, { B_LOSE, 0, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 2, 0, 2, 0 },
+	{ "never delivered: sent again", { { B_HIT, 2, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_DROP, 0, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 2, 2, 0, 2 },
+	{ "restart with a batch pending: the same batch again", {
+	    { B_HIT, 4, 0, 0 }, { B_FORM, 1, 0, 0 }, { B_LOSE, 0, 0, 0 },
+	    { B_HIT, 1, 1, 0 }, { B_RESTART, 0, 0, 0 }, { B_SEQ, 1, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK }, { B_HIT, 1, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_SEND, 0, 0, COUNTER_ACK_OK } },
+	    6, 5, 1, 5 },
+	{ "restart before a batch: the unsent counts kept", {
+	    { B_HIT, 2, 0, 0 }, { B_HIT, 3, 2, 0 }, { B_RESTART, 0, 0, 0 },
+	    { B_RESTART, 0, 0, 0 }, { B_FORM, 1, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 5, 2, 0, 2 },
+	{ "at most max paths a batch", { { B_HIT, 1, 0, 0 },
+	    { B_HIT, 2, 1, 0 }, { B_FORM, 1, 1, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK }, { B_FORM, 1, 1, 0 },
+	    { B_SEQ, 2, 0, 0 }, { B_SEND, 0, 0, COUNTER_ACK_OK },
+	    { B_FORM, 0, 1, 0 } }, 3, 1, 2, 1 },
+	{ "Redis's totals and the unsent shown", { { B_OTHERS, 100, 0, 0 },
+	    { B_HIT, 2, 0, 0 }, { B_FORM, 1, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK }, { B_HIT, 1, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_DROP, 0, 0, 0 } }, 102, 102, 0, 103 },
+	/* a journal that starts afresh learns its number from Redis
+	 * first, or its batches would be taken for old ones */
+	{ "a new journal reads its number first", { { B_LAST, 5, 0, 0 },
+	    { B_READ, 0, 0, COUNTER_ACK_OK }, { B_HIT, 1, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_SEQ, 6, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 1, 1, 0, 1 },
+	{ "batches it did not send: another has its name", {
+	    { B_HIT, 1, 0, 0 }, { B_FORM, 1, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK }, { B_LAST, 9, 0, 0 },
+	    { B_READ, 0, 0, COUNTER_ACK_AHEAD }, { B_HIT, 1, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_SEQ, 10, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 2, 2, 0, 2 },
+	{ "Redis lost its data: numbering goes on", { { B_HIT, 1, 0, 0 },
+	    { B_FORM, 1, 0, 0 }, { B_SEND, 0, 0, COUNTER_ACK_OK },
+	    { B_LAST, 0, 0, 0 }, { B_READ, 0, 0, COUNTER_ACK_BEHIND },
+	    { B_HIT, 1, 0, 0 }, { B_FORM, 1, 0, 0 }, { B_SEQ, 2, 0, 0 },
+	    { B_SEND, 0, 0, COUNTER_ACK_OK } }, 2, 2, 0, 2 },
+};
+
+/* The script's effect on the model; its answer given to c if answer. */
+static int
+model_send(struct counter *c, struct redis_model *m, int answer)
+{
+	const struct counter_batch	*b = counter_pending(c);
+	size_t				 i, e, k;
+	int				 r;
+
+	if (b != NULL && b->seq > m->last) {
+		m->last = b->seq;
+		m->site += b->site;
+		for (i = 0; i < b->nitems; i++)
+			for (k = 0; k < 2; k++)
+				if (strcmp(counter_path(c, b->items[i].ent),
+				    bpaths[k]) == 0)
+					m->views[k] += b->items[i].n;
+	}
+	if (!answer)
+		return -1;
+	r = counter_acked(c, m->last);
+	counter_set_site(c, m->site);
+	for (e = 0; e < counter_npaths(c); e++)
+		for (k = 0; k < 2; k++)
+			if (counter_path(c, e) != NULL &&
+			    strcmp(counter_path(c, e), bpaths[k]) == 0)
+				counter_set_views(c, e, m->views[k]);
+	counter_rebase(c);
+	return r;
+}
+
+static struct counter *
+batch_open(const char *file, struct fake *f)
+{
+	struct counter	*c;
+	char		 err[256];
+
+	if ((c = counter_open(file, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
+	CHECK(counter_journal(c, "h:1965") == 0);
+	CHECK(counter_bind(c, &f->site) == 0);
+	return c;
+}
+
+static void
+batch_step(struct counter **cp, const char *file, struct fake *f,
+    struct redis_model *m, const struct bstep *st, size_t ci, size_t si)
+{
+	struct counter			*c = *cp;
+	const struct counter_batch	*b;
+	int				 i, got = 0, want = st->want;
+
+	switch (st->op) {
+	case B_HIT:
+		for (i = 0; i < st->arg; i++)
+			counter_hit(c, st->arg2 == 2 ? -1 : st->arg2);
+		return;
+	case B_FORM:
+		counter_fold(c);
+		got = counter_form(c, st->arg2 ? (size_t)st->arg2 : 100);
+		want = st->arg;
+		break;
+	case B_SEND:
+		got = model_send(c, m, 1);
+		break;
+	case B_LOSE:
+		model_send(c, m, 0);
+		return;
+	case B_DROP:
+		return;
+	case B_READ:
+		counter_fold(c);
+		CHECK(counter_pending(c) == NULL);
+		got = model_send(c, m, 1);
+		break;
+	case B_RESTART:
+		CHECK(counter_flush(c) == 0);
+		counter_free(c);
+		*cp = c = batch_open(file, f);
+		return;
+	case B_OTHERS:
+		m->site += (unsigned long long)st->arg;
+		m->views[0] += (unsigned long long)st->arg;
+		return;
+	case B_LAST:
+		m->last = (unsigned long long)st->arg;
+		return;
+	case B_SEQ:
+		b = counter_pending(c);
+		got = b != NULL ? (int)b->seq : 0;
+		want = st->arg;
+		break;
+	case B_END:
+		return;
+	}
+	if (got != want)
+		fprintf(stderr, "batch case %zu (%s), step %zu: got %d, want "
+		    "%d\n", ci, batch_cases[ci].name, si, got, want);
+	CHECK_INT(got, want);
+}
+
+static void
+test_batches(void)
+{
+	struct counter		*c;
+	struct redis_model	 m;
+	struct fake		 f;
+	char			*d, *file;
+	size_t			 i, k;
+
+	for (i = 0; i < sizeof(batch_cases) / sizeof(batch_cases[0]); i++) {
+		d = tmpdir();
+		file = join(d, "counters");
+		fake_init(&f, bpaths, 2);
+		memset(&m, 0, sizeof(m));
+		c = batch_open(file, &f);
+		for (k = 0; batch_cases[i].steps[k].op != B_END; k++)
+			batch_step(&c, file, &f, &m, &batch_cases[i].steps[k],
+			    i, k);
+		if (m.site != batch_cases[i].site || m.views[0] !=
+		    batch_cases[i].a || m.views[1] != batch_cases[i].b)
+			fprintf(stderr, "batch case %zu (%s): Redis has %llu "
+			    "%llu %llu\n", i, batch_cases[i].name, m.site,
+			    m.views[0], m.views[1]);
+		CHECK_INT(m.site, batch_cases[i].site);
+		CHECK_INT(m.views[0], batch_cases[i].a);
+		CHECK_INT(m.views[1], batch_cases[i].b);
+		CHECK_INT(counter_views(c, 0), batch_cases[i].shown_a);
+		counter_free(c);
+		fake_free(&f);
+		free(file);
+		rm_rf(d);
+	}
+}
+
+/*
+ * A kill at each step of a flush, and of the start after it: every
+ * count comes back once. A run counts in two generations (an old
+ * worker finishing after the reload), then stops at its crash point
+ * (counter_free without a flush: a kill leaves the files as they
+ * are). The steps a kill can fall between are made by hand: a rename
+ * that fails (a folder where the file goes), a counts file removed and
+ * put back (its hard link, made before the flush).
+ */
+enum crash {
+	C_NO_FLUSH,		/* counts since the last flush, in the file */
+	C_BEFORE_RENAME,	/* columns written, counter file not renamed */
+	C_BEFORE_UNLINK,	/* renamed, the retired file not removed */
+	C_AFTER_FLUSH,		/* a whole flush, then a visit */
+	C_STOP_BEFORE_UNLINK	/* the flush at stop, its files not removed */
+};
+enum restart {
+	S_KILLED,		/* the start is killed before its flush */
+	S_BEFORE_UNLINK,	/* ... after its flush's rename */
+	S_FLUSHED		/* ... after its flush */
+};
+
+static const struct {
+	const char	*name;
+	enum crash	 at;
+	enum restart	 then;
+	int		 journal;	/* backend = redis: unsent too */
+} crash_cases[] = {
+	{ "no flush since the counts", C_NO_FLUSH, S_FLUSHED, 0 },
+	{ "no flush, the start killed too", C_NO_FLUSH, S_KILLED, 0 },
+	{ "no flush, the start before its unlink", C_NO_FLUSH,
+	    S_BEFORE_UNLINK, 0 },
+	{ "columns written, no rename", C_BEFORE_RENAME, S_FLUSHED, 0 },
+	{ "columns written, no rename, start killed", C_BEFORE_RENAME,
+	    S_KILLED, 0 },
+	{ "renamed, retired file kept", C_BEFORE_UNLINK, S_FLUSHED, 0 },
+	{ "renamed, retired file kept, start before its unlink",
+	    C_BEFORE_UNLINK, S_BEFORE_UNLINK, 0 },
+	{ "a whole flush, then a visit", C_AFTER_FLUSH, S_FLUSHED, 0 },
+	{ "the stop's files kept", C_STOP_BEFORE_UNLINK, S_KILLED, 0 },
+	{ "journal: no flush", C_NO_FLUSH, S_FLUSHED, 1 },
+	{ "journal: columns written, no rename", C_BEFORE_RENAME,
+	    S_KILLED, 1 },
+	{ "journal: renamed, retired file kept", C_BEFORE_UNLINK,
+	    S_BEFORE_UNLINK, 1 },
+	{ "journal: a whole flush, then a visit", C_AFTER_FLUSH, S_FLUSHED,
+	    1 },
+	{ "journal: the stop's files kept", C_STOP_BEFORE_UNLINK,
+	    S_FLUSHED, 1 },
+};
+
+/* The counts of a run: visits, views of /a and /b */
+#define CRASH_SITE	17
+#define CRASH_A		11
+#define CRASH_B		6
+
+static void
+hits(struct counter *c, int slot, int n)
+{
+	while (n-- > 0)
+		counter_hit(c, slot);
+}
+
+/* A hard link "<name>.keep" to each counts file of dir, or each one
+ * put back where a flush removed it. */
+static void
+counts_links(const char *dir, int back)
+{
+	DIR		*d;
+	struct dirent	*e;
+	char		 a[512], b[512];
+	size_t		 n;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, "counters.counts.", 16) != 0)
+			continue;
+		n = strlen(e->d_name);
+		if (back && (n < 5 || strcmp(e->d_name + n - 5, ".keep") != 0))
+			continue;
+		if (!back && n >= 5 && strcmp(e->d_name + n - 5, ".keep") == 0)
+			continue;
+		snprintf(a, sizeof(a), "%s/%s", dir, e->d_name);
+		snprintf(b, sizeof(b), "%s/%.*s", dir, (int)(back ? n - 5 : n),
+		    e->d_name);
+		if (back) {
+			(void)link(a, b);
+			unlink(a);
+		} else {
+			strncat(a, ".keep", sizeof(a) - strlen(a) - 1);
+			CHECK(link(b, a) == 0);
+		}
+	}
+	closedir(d);
+}
+
+/* A flush killed after its rename, before it removed a counts file */
+static void
+flush_unlink_lost(struct counter *c, const char *dir)
+{
+	counts_links(dir, 0);
+	CHECK(counter_flush(c) == 0);
+	counts_links(dir, 1);
+}
+
+/* The run up to its crash point. */
+static void
+crash_run(const char *dir, const char *file, struct fake *f, enum crash at,
+    int journal)
+{
+	struct counter	*c;
+	char		 err[256], *aside;
+	pid_t		 old;
+	int		 go[2];
+
+	if ((c = counter_open(file, err, sizeof(err))) == NULL ||
+	    pipe(go) == -1)
+		exit(1);
+	if (journal)
+		CHECK(counter_journal(c, "h:1965") == 0);
+	CHECK(counter_bind(c, &f->site) == 0);
+	hits(c, 0, 5);
+	CHECK(counter_flush(c) == 0);
+	hits(c, 0, 3);
+	hits(c, 1, 2);
+	old = late_child(c, go[0], 0, 1);	/* busy across the reload */
+	CHECK(counter_flush(c) == 0);
+	CHECK(counter_bind(c, &f->site) == 0);
+	hits(c, 1, 4);
+	CHECK(write(go[1], "x", 1) == 1);
+	CHECK(reap(old));
+	counter_retire(c);
+	hits(c, 0, 2);
+	close(go[0]);
+	close(go[1]);
+	switch (at) {
+	case C_NO_FLUSH:
+		break;
+	case C_BEFORE_RENAME:
+		aside = join(dir, "aside");
+		CHECK(rename(file, aside) == 0 && mkdir(file, 0700) == 0);
+		CHECK(counter_flush(c) == -1);
+		CHECK(rmdir(file) == 0 && rename(aside, file) == 0);
+		free(aside);
+		break;
+	case C_BEFORE_UNLINK:
+	case C_STOP_BEFORE_UNLINK:
+		if (at == C_STOP_BEFORE_UNLINK)
+			counter_unbind(c);
+		flush_unlink_lost(c, dir);
+		break;
+	case C_AFTER_FLUSH:
+		CHECK(counter_flush(c) == 0);
+		hits(c, -1, 1);
+		break;
+	}
+	counter_free(c);
+}
+
+/* What a start reads: exact counts, and the unsent ones as exact. */
+static void
+crash_expect(const char *file, size_t ci, const char *when)
+{
+	const struct counter_batch	*b;
+	struct counter			*c;
+	unsigned long long		 site = CRASH_SITE, a = 0, bv = 0;
+	char				 err[256];
+	size_t				 i;
+
+	if (crash_cases[ci].at == C_AFTER_FLUSH)
+		site++;
+	if ((c = counter_open(file, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "crash case %zu (%s), %s: %s\n", ci,
+		    crash_cases[ci].name, when, err);
+		CHECK(c != NULL);
+		return;
+	}
+	if (counter_site(c) != site || counter_path_views(c, "/a") !=
+	    CRASH_A || counter_path_views(c, "/b") != CRASH_B)
+		fprintf(stderr, "crash case %zu (%s), %s: %llu %llu %llu\n",
+		    ci, crash_cases[ci].name, when, counter_site(c),
+		    counter_path_views(c, "/a"), counter_path_views(c, "/b"));
+	CHECK_INT(counter_site(c), site);
+	CHECK_INT(counter_path_views(c, "/a"), CRASH_A);
+	CHECK_INT(counter_path_views(c, "/b"), CRASH_B);
+	/* every count went to the journal: one batch holds them all */
+	if (crash_cases[ci].journal) {
+		CHECK_INT(counter_form(c, 100), 1);
+		if ((b = counter_pending(c)) != NULL) {
+			for (i = 0; i < b->nitems; i++)
+				if (strcmp(counter_path(c, b->items[i].ent),
+				    "/a") == 0)
+					a = b->items[i].n;
+				else
+					bv = b->items[i].n;
+			CHECK_INT(b->site, site);
+			CHECK_INT(a, CRASH_A);
+			CHECK_INT(bv, CRASH_B);
+		}
+	} else
+		CHECK(!counter_unsent(c));
+	counter_free(c);
+}
+
+static void
+test_crash_points(void)
+{
+	static const char *const p[] = { "/a", "/b" };
+	struct fake	 f;
+	struct counter	*c;
+	char		*d, *file, *log, *text, err[256];
+	size_t		 i;
+	int		 old, failed;
+
+	for (i = 0; i < sizeof(crash_cases) / sizeof(crash_cases[0]); i++) {
+		failed = t_fail;
+		d = tmpdir();
+		file = join(d, "counters");
+		log = join(d, "log");
+		fake_init(&f, p, 2);
+		old = stderr_to(log);
+		crash_run(d, file, &f, crash_cases[i].at,
+		    crash_cases[i].journal);
+		crash_expect(file, i, "at the start");
+		if ((c = counter_open(file, err, sizeof(err))) == NULL)
+			exit(1);
+		CHECK(counter_recovered(c));
+		switch (crash_cases[i].then) {
+		case S_KILLED:
+			break;
+		case S_BEFORE_UNLINK:
+			flush_unlink_lost(c, d);
+			break;
+		case S_FLUSHED:
+			CHECK(counter_flush(c) == 0);
+			CHECK_INT(count_tmp(d, "counters.counts."), 0);
+			break;
+		}
+		counter_free(c);
+		crash_expect(file, i, "at the start after");
+		/* a clean flush: the file alone holds them, exactly */
+		if ((c = counter_open(file, err, sizeof(err))) == NULL)
+			exit(1);
+		CHECK(counter_flush(c) == 0);
+		counter_free(c);
+		CHECK_INT(count_tmp(d, "counters.counts."), 0);
+		crash_expect(file, i, "from the file alone");
+		stderr_back(old);
+		/* the failures, with what bantin logged around them */
+		if (t_fail != failed && (text = read_text(log)) != NULL) {
+			fputs(text, stderr);
+			free(text);
+		}
+		fake_free(&f);
+		free(file);
+		free(log);
+		rm_rf(d);
+	}
+}
+
 int
 main(void)
 {
+	test_batches();
 	test_last_good();
 	test_escaped_paths();
 	test_parse();
@@ -1210,6 +1804,7 @@ main(void)
 	test_flush_failure();
 	test_big();
 	test_kill9();
+	test_crash_points();
 	test_format();
 	return t_done("test_counter");
 }

@@ -45,7 +45,7 @@ test_front(void)
 		{ "gemini://example.org/", CONN_REQ_OK,
 		  "53 proxy request refused\r\n" },
 	};
-	struct gemini_front	 g = { { "localhost", 1965, "vi" }, NULL };
+	struct gemini_front	 g = { .host = { "localhost", 1965, "vi" } };
 	struct request		 req;
 	struct reply		 rep;
 	struct buf		 out = BUF_INIT;

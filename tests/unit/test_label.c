@@ -72,5 +72,13 @@ main(void)
 	}
 	CHECK_STR(label_default(L_HOME, "vi"), "Trang chủ");
 	CHECK_STR(label_default(L_HOME, "en"), "Home");
+	/* Titan's publish page speaks the site's language too */
+	CHECK_STR(label_default(L_PUBLISH, "vi"), "Đăng bài");
+	CHECK_STR(label_default(L_PUBLISH, "en"), "Publish");
+	CHECK_STR(label_default(L_REPLACE, "vi"), "Thay bài");
+	CHECK_STR(label_default(L_NOT_ON_SITE, "fr"), "Not on the site.");
+	CHECK_INT(label_find("publish_help"), L_PUBLISH_HELP);
+	CHECK_INT(label_find("publish_"), -1);
+	CHECK_STR(label_default(L_WARNINGS, "vi"), "Cảnh báo");
 	return t_done("test_label");
 }
