@@ -26,15 +26,15 @@ UNITDIR =	$(PREFIX)/lib/systemd/system
 CONFDIR =	$(SYSCONFDIR)/bantin
 CC ?=		cc
 PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3 \
-		libseccomp hiredis
+		libseccomp hiredis libzstd
 
 CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
 		convert_html_meta.c convert_html_pick.c convert_html_page.c \
 		convert_txt.c \
 		article.c article_news.c site_load.c site_walk.c \
-		site_entry.c site.c catalog.c search.c counter.c counter_map.c \
-		counter_redis.c render.c \
+		site_entry.c site.c catalog.c catalog_bulk.c catalog_scan.c \
+		search.c counter.c counter_map.c counter_redis.c render.c \
 		scheme.c route.c mime.c memo.c pagecache.c serve.c authors.c
 FRONT =		gemini.c gopher.c gopher_render.c titan.c
 TRANSPORT =	loop.c listen.c tls_key.c tls.c iplimit.c proxy.c conn.c \
@@ -52,9 +52,9 @@ WARN =		-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		-Wsign-compare -Wcast-qual
 PKG_CFLAGS !=	pkg-config --cflags $(PKGS) 2>/dev/null || true
 PKG_LIBS !=	pkg-config --libs libssl libcrypto libmagic libxml-2.0 \
-		    libutf8proc sqlite3 libseccomp hiredis 2>/dev/null || \
+		    libutf8proc sqlite3 libseccomp hiredis libzstd 2>/dev/null || \
 		    echo -lssl -lcrypto -lmagic -lxml2 -lutf8proc -lsqlite3 \
-		    -lseccomp -lhiredis
+		    -lseccomp -lhiredis -lzstd
 CFLAGS ?=	-O2 -g
 CFLAGS +=	-std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \
 		-I/usr/include/iniparser -I/usr/include/libxml2 $(PKG_CFLAGS)

@@ -243,7 +243,7 @@ elapsed()	# start [end]: seconds, 3 decimals
 
 # start_bantin name tree: start it (with $BANTIN_FLAGS, e.g. -v), wait
 # for "ready"; sets BPID, GEM, GOPH and START_S (seconds from exec to
-# ready)
+# ready). On core SERVER_CORE, or the cores BANTIN_CPUS names.
 start_bantin()
 {
 	s_name=$1
@@ -260,8 +260,8 @@ start_bantin()
 	GOPH=$2
 	s_log="$TMP/$s_name.log.$(date +%s%N)"
 	t=$(now)
-	taskset -c $SERVER_CORE "$BANTIN" -d $BANTIN_FLAGS -c "$TMP/$s_name.ini" \
-	    > "$s_log" 2>&1 &
+	taskset -c "${BANTIN_CPUS:-$SERVER_CORE}" "$BANTIN" -d $BANTIN_FLAGS \
+	    -c "$TMP/$s_name.ini" > "$s_log" 2>&1 &
 	BPID=$!
 	started $BPID
 	i=0
@@ -279,15 +279,16 @@ start_bantin()
 	grep -v ' ready' "$s_log" | sed 's/^/  bantin: /'
 }
 
-# after a first start the master merges the new search index's
-# segments (catalog_tidy) a slice of each second: wait for its log line,
-# so that what follows is measured on a settled server. Prints the
-# seconds from ready to merged.
+# after a start the master may merge the search index's segments
+# (catalog_tidy) a slice of each second: wait for its log line, so that
+# what follows is measured on a settled server. A first build merges its
+# index before ready ("catalog: first build"). Prints the seconds from
+# ready to merged.
 merged()
 {
 	t=$(now)
 	i=0
-	while ! grep -q 'search index merged' "$LOG"; do
+	while ! grep -q 'search index merged\|catalog: first build' "$LOG"; do
 		if ! kill -0 $BPID 2>/dev/null || [ $i -ge 3000 ]; then
 			echo "bench: the index was not merged in 300 s" >&2
 			break
@@ -338,10 +339,11 @@ lat()
 # $TMP/queries, every one different: a page cache in front of search
 # would answer a repeated query without searching. The first 10 lines
 # warm up (other queries), the next REQS are measured.
-lat_search()
+lat_search()	# [round]: round 1, 2, ... takes the next REQS queries
 {
 	head -n 10 "$TMP/queries" > "$TMP/q.warm"
-	tail -n +11 "$TMP/queries" | head -n "$REQS" > "$TMP/q.run"
+	tail -n +$((11 + (${1:-1} - 1) * REQS)) "$TMP/queries" |
+	    head -n "$REQS" > "$TMP/q.run"
 	taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" -f -n 10 \
 	    "$TMP/q.warm" >/dev/null
 	out=$(taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" -f \

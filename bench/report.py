@@ -11,7 +11,10 @@
 #
 #   report.py run --results R --idle I --out F [--duration S] ...
 #   report.py section --title "## Scale"|"## Board"|"## Counters in Redis"
-#       --body FILE --out F
+#       --body FILE --out F [--part "### ..."]: the body replaces that
+#       part of the section only (its text from that heading to the next
+#       "### "), keeping the section's other parts: bench/scale.sh's
+#       runs of each size
 #   report.py slow --results R --logs L --out F [--n N] ...
 
 import argparse
@@ -481,9 +484,31 @@ def put_section(path, title, body):
     write_out(path, join_sections(head, found))
 
 
+def put_part(path, title, part, body):
+    """Write body as the part (a "### " heading) of the section title,
+    keeping the section's text before its first part and its other
+    parts, in the order they came (a new one last)."""
+    _, found = split_sections(read_out(path))
+    old = found.get(title, title + "\n\n")
+    pieces = re.split(r"(?m)^(?=### )", old)
+    head, parts = pieces[0], pieces[1:]
+    new = body.rstrip("\n") + "\n\n"
+    for i, p in enumerate(parts):
+        if p.split("\n", 1)[0].strip() == part.strip():
+            parts[i] = new
+            break
+    else:
+        parts.append(new)
+    put_section(path, title, head + "".join(parts))
+
+
 def cmd_section(a):
     with open(a.body, encoding="utf-8") as f:
-        put_section(a.out, a.title, f.read())
+        body = f.read()
+    if a.part:
+        put_part(a.out, a.title, a.part, body)
+    else:
+        put_section(a.out, a.title, body)
 
 
 def slow_groups(path):
@@ -609,6 +634,7 @@ def main():
     s.add_argument("--title", default="## Scale", choices=SECTIONS)
     s.add_argument("--body", required=True)
     s.add_argument("--out", required=True)
+    s.add_argument("--part")
     w = sub.add_parser("slow")
     measured(w, "4", "3")
     w.add_argument("--logs", required=True)

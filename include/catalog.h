@@ -2,6 +2,10 @@
  * catalog.h: the persistent catalog and search index (SQLite, FTS5),
  * kept in state_dir so that a restart reads only changed files.
  * Used by the master while scanning; workers search through search.h.
+ * An empty catalog's first scan is a first build: written to a file of
+ * its own without a journal, its index made at catalog_end in date
+ * order, and put in place whole (a crash leaves the catalog empty, and
+ * the next start builds it again).
  */
 #ifndef CATALOG_H
 #define CATALOG_H
@@ -9,6 +13,7 @@
 #include <stddef.h>
 
 #include "article.h"
+#include "buf.h"
 
 struct catalog;
 
@@ -51,9 +56,10 @@ int	catalog_forget(struct catalog *, const char *src);
  * a scan there is again), -1 on error. */
 int	catalog_tidy(struct catalog *, int pages);
 
-/* 1: an entry with this size and mtime exists; meta is filled (caller
- * frees with article_meta_free) and the entry marked seen. 0: no such
- * entry (or it changed). -1: error. */
+/* 1: an entry with this size and mtime exists; meta is filled with its
+ * title, tags and date (the catalog keeps no author, summary or lang;
+ * caller frees with article_meta_free) and the entry marked seen. 0: no
+ * such entry (or it changed). -1: error. */
 int	catalog_get(struct catalog *, const char *src, long long size,
 	    long long mtime, struct article_meta *meta);
 
@@ -63,6 +69,18 @@ int	catalog_get(struct catalog *, const char *src, long long size,
 int	catalog_put(struct catalog *, const char *src, const char *urlpath,
 	    long long size, long long mtime, const struct article_meta *,
 	    const char *text, size_t textlen);
+
+/*
+ * The plain text of an entry, as the table text keeps it (by key): a
+ * BLOB is packed (zstd), a TEXT is as it was. catalog_text_get puts it in
+ * out, NUL-terminated: 0, or -1 (damaged, or out of memory). One
+ * catalog_text per reader, reused from text to text.
+ */
+struct catalog_text;
+struct catalog_text *catalog_text_new(void);
+void	catalog_text_free(struct catalog_text *);
+int	catalog_text_get(struct catalog_text *, struct buf *out,
+	    const void *data, size_t len, int packed);
 
 /*
  * The "bantin" FTS5 tokenizer, shared by the catalog and search.h:

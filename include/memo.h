@@ -4,7 +4,7 @@
  * a new one, every entry stamped with the snapshot's serial so that
  * none outlives what it was made from. A worker keeps two, made
  * and freed by serve.c and passed in struct render_ctx: converted
- * article bodies (site_article_body) and Atom feeds (route.c). Every
+ * article pages (site_article_page) and Atom feeds (route.c). Every
  * function takes NULL for "no cache".
  */
 #ifndef MEMO_H

@@ -15,6 +15,7 @@ struct site;
 struct site_tag;
 struct category;
 struct article;
+struct article_page;
 struct counter;
 struct search;
 struct search_hit;
@@ -46,7 +47,7 @@ const char	*render_label(const struct render_ctx *, enum label);
  * language: [labels] overrides are written in the site's.
  */
 const struct render_ctx *render_article_ctx(const struct render_ctx *ctx,
-	    const struct article *, struct render_ctx *tmp);
+	    const char *lang, struct render_ctx *tmp);
 
 /*
  * Every render_* appends one page to the buffer and returns 0, -1 when
@@ -79,8 +80,9 @@ int	render_home(struct buf *, const struct render_ctx *,
 	    const struct page_marks *marks);
 int	render_category(struct buf *, const struct render_ctx *,
 	    const struct category *, int page);
+/* an article's page: its own body and author in page (site.h) */
 int	render_article(struct buf *, const struct render_ctx *,
-	    const struct article *, const char *body, size_t bodylen,
+	    const struct article *, const struct article_page *page,
 	    const struct page_marks *marks);
 /* /tags/: every tag with its number of articles */
 int	render_tags(struct buf *, const struct render_ctx *);

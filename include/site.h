@@ -28,33 +28,47 @@ struct category {
 	char			 *description;	/* may be NULL */
 	int			  order;	/* _category.ini order, or
 						   SITE_ORDER_DEFAULT */
+	unsigned		  num;		/* in site->allcats */
 	struct category		 *parent;	/* NULL at top level */
 	struct category		**children;	/* sorted by order, title */
 	size_t			  nchildren;
-	struct article		**articles;	/* own articles, newest first */
+	uint32_t		 *arts;		/* own articles, newest first:
+						   in site->articles */
 	size_t			  narticles;
 	size_t			  total;	/* own + all subcategories */
 };
 
+/*
+ * An article as listings need it: 40 bytes, and its strings (path,
+ * title, tags) in the snapshot's pool, by offset (site_article_path,
+ * site_article_title): a million articles fit on a small board. The
+ * rest of what its page shows (body, author, summary, language) is
+ * read again from its source when the page is made (site_article_page).
+ */
+#define ART_HAS_DATE	0x01		/* date from the header or name */
+#define ART_HAS_TIME	0x02		/* the header gave HH:MM */
+#define ART_HAS_ZONE	0x04		/* zone is known */
+#define ART_OWN_SRC	0x08		/* the source is not the path's (a
+					   symbolic link): its src follows
+					   its path in the pool */
+
 struct article {
-	char			 *path;		/* "/thoi-su/2020-05-21-x" */
-	char			 *src;		/* "thoi-su/2020-05-21-x.md" */
-	char			 *slug;		/* "2020-05-21-x" */
-	enum article_fmt	  fmt;
-	struct article_meta	  meta;		/* title always set; date is
-						   in the site's zone (zone
-						   its offset, has_zone
-						   set), the mtime's when
-						   !has_date. Owned by the
-						   site: never
-						   article_meta_free() it */
-	off_t			  size;		/* source size, mtime */
-	time_t			  mtime;
-	struct category		 *cat;
-	size_t			  idx;		/* in site->articles */
-	size_t			  catidx;	/* in cat->articles */
-	int			  counter_slot;	/* counter.c; -1 = none */
-	int			  mtime_ns;	/* nanoseconds of mtime */
+	uint32_t		  path;		/* "/thoi-su/2020-05-21-x" */
+	uint32_t		  title;	/* always set */
+	uint32_t		  tags;		/* "tags" as written; 0: none */
+	int32_t			  zone;		/* date's offset from UTC,
+						   seconds east */
+	int64_t			  date;		/* wall clock in the site's
+						   zone encoded as UTC (as
+						   article_meta's), the
+						   mtime's when it has none */
+	uint64_t		  stat;		/* its source's size and mtime
+						   (ns), as site_stat_key()
+						   mixes them: unchanged? */
+	int32_t			  counter_slot;	/* counter.c; -1 = none */
+	uint16_t		  cat;		/* in site->allcats */
+	uint8_t			  fmt;		/* enum article_fmt */
+	uint8_t			  flags;	/* ART_* */
 };
 
 struct site_file {			/* attachment or static page */
@@ -109,8 +123,11 @@ struct site {
 	char			 *root;
 	struct category		**cats;		/* top level, sorted */
 	size_t			  ncats;
-	struct article		**articles;	/* all, newest first */
+	struct category		**allcats;	/* every one, by its num */
+	size_t			  nallcats;
+	struct article		 *articles;	/* all, newest first */
 	size_t			  narticles;
+	const char		 *pool;		/* their strings */
 	struct site_file	**files;	/* attachments, static pages */
 	size_t			  nfiles;
 	struct site_file	**pages;	/* top-level static pages */
@@ -170,11 +187,61 @@ size_t		 site_article_tags(const struct site *,
 		    const struct article *, const struct site_tag **out,
 		    size_t max);
 
-/* Read an article's source (openat on rootfd) and convert it, or take
- * the body kept in bodies (memo.h; NULL: none) and keep a new one. */
-int		 site_article_body(const struct site *, struct memo *bodies,
-		    const struct article *, struct buf *gemtext, char *err,
+/* An article's strings, its category, its place in site->articles. */
+static inline const char *
+site_article_path(const struct site *s, const struct article *a)
+{
+	return s->pool + a->path;
+}
+
+static inline const char *
+site_article_title(const struct site *s, const struct article *a)
+{
+	return s->pool + a->title;
+}
+
+static inline struct category *
+site_article_cat(const struct site *s, const struct article *a)
+{
+	return s->allcats[a->cat];
+}
+
+static inline size_t
+site_article_idx(const struct site *s, const struct article *a)
+{
+	return (size_t)(a - s->articles);
+}
+
+/* A source's size and mtime (ns), mixed into one number: the same
+ * as an article's stat if its source did not change. */
+uint64_t	 site_stat_key(long long size, long long mtime_ns);
+/* "2020-05-21-x": the path after its category's */
+const char	*site_article_slug(const struct site *, const struct article *);
+/* Its source below the root ("thoi-su/2020-05-21-x.md"), in b (reset). */
+const char	*site_article_src(const struct site *, const struct article *,
+		    struct buf *b);
+/* Its date and title as an article_meta (strings borrowed; no author,
+ * summary, lang or tags). */
+void		 site_article_meta(const struct site *, const struct article *,
+		    struct article_meta *);
+
+/*
+ * What an article's own page shows that the snapshot does not keep:
+ * its body as gemtext and its author, summary and language, read
+ * again from its source (openat on rootfd) and converted, or taken
+ * from bodies (memo.h; NULL: none), which keeps a new one.
+ */
+struct article_page {
+	struct buf		  body;		/* gemtext */
+	const char		 *author;	/* in kept; NULL: none */
+	const char		 *summary;
+	const char		 *lang;		/* a language tag, or NULL */
+	struct buf		  kept;
+};
+int		 site_article_page(const struct site *, struct memo *bodies,
+		    const struct article *, struct article_page *, char *err,
 		    size_t errlen);
+void		 site_article_page_free(struct article_page *);
 
 /*
  * Where a link to path on the site leads (convert.h's resolve): 0 to

@@ -19,6 +19,17 @@ int	utf8_nfc(struct buf *, const char *, size_t);
  * "đ"/"Đ" folded to "d". "Đại Hội" -> "dai hoi". -1 on invalid UTF-8.
  */
 int	utf8_fold(struct buf *, const char *, size_t);
+/*
+ * One code point as utf8_fold folds it where that is one code point
+ * whatever surrounds it (most of U+0000..U+1FFF): that code point, or
+ * UTF8_FOLD_NONE for a mark that folds to nothing; UTF8_FOLD_SLOW when
+ * only utf8_fold over the whole word can say.
+ */
+#define UTF8_FOLD_NONE	(-1)
+#define UTF8_FOLD_SLOW	(-2)
+int	utf8_fold_cp(int);
+/* A code point below U+10000 as UTF-8 at out (room for 3): its bytes. */
+size_t	utf8_encode(int, char *);
 
 /*
  * Append the URL form of a name: folded as utf8_fold() does, then

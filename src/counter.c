@@ -81,6 +81,11 @@
  * out zero counts, then the journal's lines, the flush line and the
  * end line; counts of paths that are no longer in the site (a renamed
  * or removed article) are kept.
+ *
+ * Memory: the path of an article of the site bound last is the site's
+ * own string (a million articles would otherwise be kept twice); the
+ * entry copies it when a new site that lacks it is bound, before the
+ * old one is freed. The table and the slots' entries are 32-bit.
  */
 
 #include <sys/mman.h>
@@ -114,7 +119,7 @@ struct gen {				/* one generation of workers */
 	struct cmap		 map;		/* its counts file */
 	struct cshm		*shm;		/* map's slots, inherited */
 	size_t			 nslots;	/* articles */
-	size_t			*ent;		/* slot -> entry index */
+	uint32_t		*ent;		/* slot -> entry index */
 	unsigned long long	 site_seen;	/* site delta at last fold */
 	unsigned long long	*seen;		/* slot deltas at last fold */
 	unsigned		 id;		/* 1, 2, ... */
@@ -122,12 +127,14 @@ struct gen {				/* one generation of workers */
 };
 
 struct entry {				/* the master's total for a path */
-	char			*path;
+	const char		*path;		/* owned, or the bound site's */
 	unsigned long long	 total;		/* shown: all that is known */
 	unsigned long long	 unsent;	/* journal: in no batch yet */
-	size_t			 line;		/* in the file; 0: not */
-	size_t			 uline;		/* its unsent line; 0: not */
-	size_t			 bline;		/* its batch line; 0: not */
+	uint32_t		 line;		/* in the file; 0: not */
+	uint32_t		 uline;		/* its unsent line; 0: not */
+	uint32_t		 bline;		/* its batch line; 0: not */
+	uint32_t		 bind;		/* path is the site's of that
+						   counter_bind; 0: owned */
 };
 
 struct counter {
@@ -137,8 +144,9 @@ struct counter {
 	unsigned long long	 site;		/* folded site total */
 	struct entry		*ents;
 	size_t			 nents, entcap;
-	size_t			*tab;		/* entry index + 1, or 0 */
+	uint32_t		*tab;		/* entry index + 1, or 0 */
 	size_t			 tabcap;	/* a power of two */
+	uint32_t		 nbind;		/* counter_bind calls */
 	struct gen		*cur;		/* the one being served */
 	struct gen		*old;		/* draining, newest first */
 	struct gen		*done;		/* retired or left by a kill:
@@ -174,7 +182,8 @@ struct parsed {				/* what parse() saw */
 
 static uint64_t	 hash(const char *, size_t);
 static size_t	 lookup(const struct counter *, const char *, size_t);
-static size_t	 insert(struct counter *, const char *, size_t);
+static size_t	 insert(struct counter *, const char *, size_t, int);
+static int	 own_paths(struct counter *);
 static int	 grow_tab(struct counter *);
 static int	 path_ok(const char *, size_t, const char **);
 static int	 parse_count(const char *, size_t, unsigned long long *,
@@ -243,10 +252,11 @@ lookup(const struct counter *c, const char *path, size_t len)
 static int
 grow_tab(struct counter *c)
 {
-	size_t		 ncap, i, j, *ntab;
+	size_t		 ncap, i, j;
+	uint32_t	*ntab;
 
 	ncap = c->tabcap ? c->tabcap * 2 : COUNTER_TAB_MIN;
-	if (ncap > SIZE_MAX / sizeof(*ntab) || (ntab = calloc(ncap,
+	if (ncap > UINT32_MAX || (ntab = calloc(ncap,
 	    sizeof(*ntab))) == NULL)
 		return -1;
 	for (i = 0; i < c->nents; i++) {
@@ -254,7 +264,7 @@ grow_tab(struct counter *c)
 		    (ncap - 1);
 		while (ntab[j] != 0)
 			j = (j + 1) & (ncap - 1);
-		ntab[j] = i + 1;
+		ntab[j] = (uint32_t)i + 1;
 	}
 	free(c->tab);
 	c->tab = ntab;
@@ -262,13 +272,15 @@ grow_tab(struct counter *c)
 	return 0;
 }
 
-/* Add path (not yet present) with a zero total; its index or -1. */
+/* Add path (not yet present) with a zero total; its index or -1. The
+ * path is copied, unless it is the string of the site being bound
+ * (bind: NUL-terminated at len, and kept as it is). */
 static size_t
-insert(struct counter *c, const char *path, size_t len)
+insert(struct counter *c, const char *path, size_t len, int bind)
 {
 	struct entry	*ne;
 	size_t		 ncap, i;
-	char		*p;
+	const char	*p = path;
 
 	/* keep the load at most one half: probes stay short */
 	if ((c->nents + 1) * 2 > c->tabcap && grow_tab(c) == -1)
@@ -280,14 +292,15 @@ insert(struct counter *c, const char *path, size_t len)
 		c->ents = ne;
 		c->entcap = ncap;
 	}
-	if ((p = strndup(path, len)) == NULL)
+	if (!bind && (p = strndup(path, len)) == NULL)
 		return (size_t)-1;
 	memset(&c->ents[c->nents], 0, sizeof(c->ents[c->nents]));
 	c->ents[c->nents].path = p;
+	c->ents[c->nents].bind = bind ? c->nbind : 0;
 	i = (size_t)hash(path, len) & (c->tabcap - 1);
 	while (c->tab[i] != 0)
 		i = (i + 1) & (c->tabcap - 1);
-	c->tab[i] = ++c->nents;
+	c->tab[i] = (uint32_t)++c->nents;
 	return c->nents - 1;
 }
 
@@ -491,7 +504,7 @@ take_path(struct counter *c, size_t line, const char *s, size_t len,
 		return -1;
 	}
 	if ((e = lookup(c, dec, (size_t)dlen)) == (size_t)-1 &&
-	    (e = insert(c, dec, (size_t)dlen)) == (size_t)-1) {
+	    (e = insert(c, dec, (size_t)dlen, 0)) == (size_t)-1) {
 		perr(err, errlen, c->file, line, "out of memory");
 		return -1;
 	}
@@ -645,7 +658,7 @@ parse_journal(struct counter *c, struct parsed *pi, size_t line,
 		return -1;
 	if (kw[0] == 'b' ? c->ents[e].bline != 0 : c->ents[e].uline != 0) {
 		perr(err, errlen, c->file, line, "duplicate path %.*s (first "
-		    "on line %zu)", (int)n[1], l + s[1], kw[0] == 'b' ?
+		    "on line %u)", (int)n[1], l + s[1], kw[0] == 'b' ?
 		    c->ents[e].bline : c->ents[e].uline);
 		return -1;
 	}
@@ -798,16 +811,16 @@ parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
 		}
 		if ((e = lookup(c, dec, (size_t)dlen)) != (size_t)-1) {
 			perr(err, errlen, c->file, line,
-			    "duplicate path %.*s (first on line %zu)",
-			    (int)n2, l + s2, c->ents[e].line);
+			    "duplicate path %.*s (first on line %u)",
+			    (int)n2, l + s2, (unsigned)c->ents[e].line);
 			return -1;
 		}
-		if ((e = insert(c, dec, (size_t)dlen)) == (size_t)-1) {
+		if ((e = insert(c, dec, (size_t)dlen, 0)) == (size_t)-1) {
 			perr(err, errlen, c->file, line, "out of memory");
 			return -1;
 		}
 		c->ents[e].total = n;
-		c->ents[e].line = line;
+		c->ents[e].line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
 		pi->arts++;
 	}
 	pi->site_line = site_line;
@@ -999,7 +1012,7 @@ adopt(struct counter *c, const char *path, unsigned id, char *err,
 	const char			*p, *inst = "";
 	char				 why[128];
 	unsigned long long		 visits, views = 0;
-	size_t				 i, bad = 0;
+	size_t				 i, e, bad = 0;
 	int				 r, kind;
 
 	if (id > c->ngen)
@@ -1037,9 +1050,10 @@ adopt(struct counter *c, const char *path, unsigned id, char *err,
 			gen_free(g);
 			return 0;
 		}
-		if ((g->ent[i] = lookup(c, p, strlen(p))) == (size_t)-1 &&
-		    (g->ent[i] = insert(c, p, strlen(p))) == (size_t)-1)
+		if ((e = lookup(c, p, strlen(p))) == (size_t)-1 &&
+		    (e = insert(c, p, strlen(p), 0)) == (size_t)-1)
 			goto nomem;
+		g->ent[i] = (uint32_t)e;
 	}
 	kind = cmap_seen(&g->map, c->seq, &col);
 	if (kind == CMAP_SEEN_ALL)
@@ -1210,7 +1224,8 @@ counter_free(struct counter *c)
 		gen_free(g);
 	}
 	for (i = 0; i < c->nents; i++)
-		free(c->ents[i].path);
+		if (c->ents[i].bind == 0)
+			free((char *)(uintptr_t)c->ents[i].path);
 	free(c->ents);
 	free(c->tab);
 	free(c->inst);
@@ -1224,7 +1239,8 @@ counter_free(struct counter *c)
 /*
  * Take what a generation's workers counted since the last fold. Deltas
  * only grow, so totals += now - seen is exact whenever it runs, and
- * unsigned arithmetic keeps it exact even across a wrap.
+ * unsigned arithmetic keeps it exact even across a wrap. The seen
+ * values are 64-bit: the counts file keeps them as they are.
  */
 static void
 fold(struct counter *c, struct gen *g)
@@ -1237,9 +1253,13 @@ fold(struct counter *c, struct gen *g)
 	if (c->journal)
 		c->site_unsent += now - g->site_seen;
 	g->site_seen = now;
+	/* what no hit changed is not written: the workers forked from
+	 * these pages share them with the master as long as it does not */
 	for (i = 0; i < g->nslots; i++) {
 		now = __atomic_load_n(&g->shm->art[i].delta,
 		    __ATOMIC_RELAXED);
+		if (now == g->seen[i])
+			continue;
 		c->ents[g->ent[i]].total += now - g->seen[i];
 		if (c->journal)
 			c->ents[g->ent[i]].unsent += now - g->seen[i];
@@ -1265,7 +1285,7 @@ make_map(struct counter *c, struct gen *g, const struct site *site)
 		goto out;
 	}
 	for (i = 0; i < n; i++)
-		paths[i] = site->articles[i]->path;
+		paths[i] = site_article_path(site, &site->articles[i]);
 	if (cmap_make(&g->map, path, n, paths, c->seq, c->journal &&
 	    c->inst != NULL ? c->inst : "") == 0) {
 		if (c->warned_map)
@@ -1305,15 +1325,25 @@ counter_bind(struct counter *c, struct site *site)
 	    NULL || (g->seen = calloc(n ? n : 1, sizeof(*g->seen))) == NULL)
 		goto nomem;
 	g->nslots = n;
+	/* the site's strings from now on; before the last site's are
+	 * freed, the paths only they held are copied */
+	c->nbind++;
 	for (i = 0; i < n; i++) {
-		path = site->articles[i]->path;
+		path = site_article_path(site, &site->articles[i]);
 		if (path[0] != '/' || !utf8_valid(path, strlen(path)))
 			bad++;
 		if ((e = lookup(c, path, strlen(path))) == (size_t)-1 &&
-		    (e = insert(c, path, strlen(path))) == (size_t)-1)
+		    (e = insert(c, path, strlen(path), 1)) == (size_t)-1)
 			goto nomem;
-		g->ent[i] = e;
+		/* the same string, the site's */
+		if (c->ents[e].bind == 0)
+			free((char *)(uintptr_t)c->ents[e].path);
+		c->ents[e].path = path;
+		c->ents[e].bind = c->nbind;
+		g->ent[i] = (uint32_t)e;
 	}
+	if (own_paths(c) == -1)
+		goto fail;
 	if (make_map(c, g, site) == -1)
 		goto fail;
 	if (bad > 0)
@@ -1330,19 +1360,56 @@ counter_bind(struct counter *c, struct site *site)
 	g->shm->site.base = c->site;
 	for (i = 0; i < n; i++) {
 		g->shm->art[i].base = c->ents[g->ent[i]].total;
-		site->articles[i]->counter_slot = (int)i;
+		site->articles[i].counter_slot = (int)i;
 	}
 	g->id = ++c->ngen;
 	c->cur = g;
 	return 0;
  nomem:
 	log_warnx("counter: out of memory");
+	/* no path may stay the last site's, which goes now */
+	(void)own_paths(c);
  fail:
 	/* hits on this site count the visit only, never a wrong slot */
 	for (i = 0; i < n; i++)
-		site->articles[i]->counter_slot = -1;
+		site->articles[i].counter_slot = -1;
 	gen_free(g);
 	return -1;
+}
+
+/*
+ * The paths still borrowed from a site bound before this one (no
+ * article of this one has them: the removed and renamed ones) become
+ * the counter's own. Should there be no memory for one, its count goes
+ * rather than point at a freed site (a path no lookup finds).
+ */
+static int
+own_paths(struct counter *c)
+{
+	struct entry	*e;
+	size_t		 i, lost = 0;
+	char		*p;
+
+	for (i = 0; i < c->nents; i++) {
+		e = &c->ents[i];
+		if (e->bind == 0 || e->bind == c->nbind)
+			continue;
+		if ((p = strdup(e->path)) == NULL) {
+			e->path = "";
+			e->total = 0;
+			e->bind = c->nbind;
+			lost++;
+			continue;
+		}
+		e->path = p;
+		e->bind = 0;
+	}
+	if (lost > 0) {
+		log_warnx("counter: out of memory: the counts of %zu removed "
+		    "articles are lost", lost);
+		return -1;
+	}
+	return 0;
 }
 
 unsigned
@@ -1977,7 +2044,7 @@ counter_put(struct counter *c, const char *path, unsigned long long n)
 		return 0;
 	}
 	if ((e = lookup(c, path, strlen(path))) == (size_t)-1 &&
-	    (e = insert(c, path, strlen(path))) == (size_t)-1)
+	    (e = insert(c, path, strlen(path), 0)) == (size_t)-1)
 		return -1;
 	c->ents[e].total = n;
 	return 0;

@@ -212,10 +212,11 @@ disk_link(void *arg, const char *path, struct buf *to)
  * the links that lead nowhere (as the scan would warn) and the body.
  */
 static void
-print_article(FILE *out, const struct config *conf, const struct article *a,
-    const char *dir, const char *copy)
+print_article(FILE *out, const struct config *conf, const struct site *s,
+    const struct article *a, const char *dir, const char *copy)
 {
-	struct article_meta	 m;
+	struct article_meta	 m, am;
+	struct article_page	 pg;
 	struct disk_links	 dl = { conf->root, BUF_INIT, 0 };
 	const struct convert_links lk = { disk_link, &dl };
 	struct buf		 src = BUF_INIT, body = BUF_INIT;
@@ -230,7 +231,7 @@ print_article(FILE *out, const struct config *conf, const struct article *a,
 			if (buf_append(&src, chunk, n) == -1)
 				break;
 		fclose(f);
-		r = article_parse_site(copy, a->cat->path, &lk,
+		r = article_parse_site(copy, site_article_cat(s, a)->path, &lk,
 		    src.data != NULL ? src.data : "", src.len, &m, &body, err,
 		    sizeof(err));
 	} else
@@ -239,25 +240,30 @@ print_article(FILE *out, const struct config *conf, const struct article *a,
 		fprintf(out, "%-9s %s%s: " SITE_DEAD_LINKS ": %s%s\n",
 		    "warning:", dir, strrchr(copy, '/'), dl.dead.data,
 		    dl.ndead > 8 ? " and more" : "");
-	field(out, "path:", a->path);
-	field(out, "title:", a->meta.title);
-	if (gmtime_r(&a->meta.date, &tm) == NULL)
+	/* what the site keeps of it, and what its page reads again */
+	site_article_meta(s, a, &am);
+	if (site_article_page(s, NULL, a, &pg, err, sizeof(err)) == -1)
+		memset(&pg, 0, sizeof(pg));
+	field(out, "path:", site_article_path(s, a));
+	field(out, "title:", am.title);
+	if (gmtime_r(&am.date, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
-	strftime(date, sizeof(date), a->meta.has_time ? "%Y-%m-%d %H:%M" :
+	strftime(date, sizeof(date), am.has_time ? "%Y-%m-%d %H:%M" :
 	    "%Y-%m-%d", &tm);
 	fprintf(out, "%-9s %s", "date:", date);
-	if (a->meta.has_zone)
-		fprintf(out, " %c%02ld:%02ld", a->meta.zone < 0 ? '-' : '+',
-		    labs(a->meta.zone) / 3600, labs(a->meta.zone) % 3600 / 60);
+	if (am.has_zone)
+		fprintf(out, " %c%02ld:%02ld", am.zone < 0 ? '-' : '+',
+		    labs(am.zone) / 3600, labs(am.zone) % 3600 / 60);
 	fprintf(out, " (%s)%s\n", *zone_current() != '\0' ? zone_current() :
-	    "the system's zone", a->meta.has_date ? "" :
+	    "the system's zone", am.has_date ? "" :
 	    ", the file's modification time: no date in the header or "
 	    "the file name");
-	field(out, "author:", a->meta.author);
-	fprintf(out, "%-9s %s\n", "lang:", a->meta.lang != NULL ?
-	    a->meta.lang : conf->lang);
-	field(out, "tags:", a->meta.tags);
-	field(out, "summary:", a->meta.summary);
+	field(out, "author:", pg.author);
+	fprintf(out, "%-9s %s\n", "lang:", pg.lang != NULL ? pg.lang :
+	    conf->lang);
+	field(out, "tags:", a->tags != 0 ? s->pool + a->tags : NULL);
+	field(out, "summary:", pg.summary);
+	site_article_page_free(&pg);
 	if (r == -1) {
 		fprintf(out, "\nbody: %s\n", err);
 		goto done;
@@ -268,7 +274,7 @@ print_article(FILE *out, const struct config *conf, const struct article *a,
 	article_meta_free(&m);
 	/* as readers get it: the title is above, not again in the body */
 	skip = body.data != NULL ? gemtext_title_end(body.data, body.len,
-	    a->meta.title) : 0;
+	    am.title) : 0;
 	while (skip < body.len && body.data[skip] == '\n')
 		skip++;
 	fprintf(out, "\n--- gemtext ---\n%s", body.data != NULL ?
@@ -378,7 +384,7 @@ preview_article(const struct config *conf, const char *file, FILE *out)
 	fputs(w.data != NULL ? w.data : "", out);
 	buf_free(&w);
 	if (s->narticles == 1) {
-		print_article(out, conf, s->articles[0], dir, copy);
+		print_article(out, conf, s, &s->articles[0], dir, copy);
 		r = 0;
 	} else {
 		fprintf(out, "skipped: the site would not publish this "
@@ -389,6 +395,26 @@ preview_article(const struct config *conf, const char *file, FILE *out)
 done:
 	if (base[0] != '\0')
 		remove_tree(base, dir, copy[0] != '\0' ? copy : NULL);
+	return r;
+}
+
+/* The one article's author, read again from its source (the snapshot
+ * keeps none); NULL: none. -1 on error, named in warns. */
+static int
+author_of(const struct site *s, char **author, struct buf *warns)
+{
+	struct article_page	 pg;
+	char			 err[512];
+	int			 r = 0;
+
+	if (site_article_page(s, NULL, &s->articles[0], &pg, err,
+	    sizeof(err)) == -1) {
+		buf_printf(warns, "%s\n", err);
+		return -1;
+	}
+	if (pg.author != NULL && (*author = strdup(pg.author)) == NULL)
+		r = -1;
+	site_article_page_free(&pg);
 	return r;
 }
 
@@ -407,8 +433,7 @@ preview_data(const struct config *conf, const char *dir, const char *name,
 	else {
 		warnings(s, "", warns);
 		r = s->narticles == 1 ? 0 : 1;
-		if (r == 0 && s->articles[0]->meta.author != NULL &&
-		    (*author = strdup(s->articles[0]->meta.author)) == NULL)
+		if (r == 0 && (author_of(s, author, warns) == -1))
 			r = -1;
 		site_free(s);
 	}

@@ -36,7 +36,8 @@ static int	 put_link(struct buf *, const char *, const char *, ...)
 static int	 put_text(struct buf *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static int	 put_heading(struct buf *, int, const char *);
-static int	 put_gemsub(struct buf *, const struct article *);
+static int	 put_gemsub(struct buf *, const struct site *,
+		    const struct article *);
 static int	 put_cat(struct buf *, const struct render_ctx *,
 		    const struct category *);
 static int	 put_home(struct buf *, const struct render_ctx *);
@@ -49,18 +50,19 @@ static int	 month_label(struct buf *, const struct render_ctx *, int,
 static int	 day_label(struct buf *, const struct render_ctx *, int, int,
 		    int);
 static int	 byline(struct buf *, const struct render_ctx *,
-		    const struct article *, const struct page_marks *);
+		    const struct article *, const char *,
+		    const struct page_marks *);
 static int	 furniture(struct buf *, const struct render_ctx *,
 		    const struct article *, const struct page_marks *);
 static int	 xml_text(struct buf *, const char *, size_t, int);
 static int	 xml_str(struct buf *, const char *, int);
 static int	 xml_url(struct buf *, const struct render_ctx *,
 		    const char *, const char *);
-static void	 rfc3339(const struct article_meta *, char *, size_t);
+static void	 rfc3339(const struct article *, char *, size_t);
 static int	 atom_tags(struct buf *, const struct render_ctx *,
 		    const struct article *);
 static int	 atom_entry(struct buf *, const struct render_ctx *,
-		    const struct article *, struct buf *);
+		    const struct article *);
 
 static const char *const	 vi_months[12] = {
 	"Một", "Hai", "Ba", "Tư", "Năm", "Sáu", "Bảy", "Tám", "Chín",
@@ -82,16 +84,16 @@ render_label(const struct render_ctx *ctx, enum label l)
 }
 
 const struct render_ctx *
-render_article_ctx(const struct render_ctx *ctx, const struct article *a,
+render_article_ctx(const struct render_ctx *ctx, const char *lang,
     struct render_ctx *tmp)
 {
 	const char	*ui;
 
-	if (a->meta.lang == NULL)
+	if (lang == NULL)
 		return ctx;
 	*tmp = *ctx;
-	tmp->lang_tag = a->meta.lang;
-	ui = label_lang(a->meta.lang);
+	tmp->lang_tag = lang;
+	ui = label_lang(lang);
 	if (ui != NULL && (ctx->lang == NULL || strcmp(ui, ctx->lang) != 0)) {
 		tmp->lang = ui;
 		memset(tmp->labels, 0, sizeof(tmp->labels));
@@ -176,9 +178,10 @@ put_heading(struct buf *b, int level, const char *s)
 }
 
 static void
-iso_date(time_t t, char *out, size_t len)
+iso_date(int64_t date, char *out, size_t len)
 {
 	struct tm	 tm;
+	time_t		 t = (time_t)date;
 
 	if (gmtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
@@ -188,12 +191,13 @@ iso_date(time_t t, char *out, size_t len)
 
 /* A gemsub entry: "=> /cat/slug YYYY-MM-DD Title". */
 static int
-put_gemsub(struct buf *b, const struct article *a)
+put_gemsub(struct buf *b, const struct site *s, const struct article *a)
 {
 	char	 d[32];
 
-	iso_date(a->meta.date, d, sizeof(d));
-	return put_link(b, a->path, "%s %s", d, a->meta.title);
+	iso_date(a->date, d, sizeof(d));
+	return put_link(b, site_article_path(s, a), "%s %s", d,
+	    site_article_title(s, a));
 }
 
 /* "=> /thoi-su/ Thời sự (12 bài)" */
@@ -307,7 +311,7 @@ render_home(struct buf *b, const struct render_ctx *ctx,
 		    put_heading(b, 2, render_label(ctx, L_LATEST)) == -1)
 			return -1;
 		for (i = 0; i < s->narticles && i < RENDER_HOME_LATEST; i++)
-			if (put_gemsub(b, s->articles[i]) == -1)
+			if (put_gemsub(b, s, &s->articles[i]) == -1)
 				return -1;
 	}
 	if (buf_putc(b, '\n') == -1 ||
@@ -427,7 +431,8 @@ render_category(struct buf *b, const struct render_ctx *ctx,
 			goto done;
 		first = (size_t)(page - 1) * pp;
 		for (i = first; i < c->narticles && i < first + pp; i++)
-			if (put_gemsub(b, c->articles[i]) == -1)
+			if (put_gemsub(b, ctx->site,
+			    &ctx->site->articles[c->arts[i]]) == -1)
 				goto done;
 	}
 	if (put_paging(b, ctx, c->path, page, npages) == -1)
@@ -496,7 +501,7 @@ render_tag(struct buf *b, const struct render_ctx *ctx,
 	first = (size_t)(page - 1) * pp;
 	for (i = first; i < t->narts && i < first + pp; i++)
 		if (t->arts[i] < s->narticles &&
-		    put_gemsub(b, s->articles[t->arts[i]]) == -1)
+		    put_gemsub(b, s, &s->articles[t->arts[i]]) == -1)
 			goto done;
 	buf_reset(&base);
 	if (buf_printf(&base, "/tags/%s/", t->slug) == -1 ||
@@ -517,24 +522,25 @@ done:
  */
 static int
 byline(struct buf *b, const struct render_ctx *ctx, const struct article *a,
-    const struct page_marks *marks)
+    const char *author, const struct page_marks *marks)
 {
 	struct buf	 line = BUF_INIT;
 	struct tm	 tm;
+	time_t		 t = (time_t)a->date;
 	char		 num[32];
 	int		 rc = -1;
 
-	if (gmtime_r(&a->meta.date, &tm) == NULL)
+	if (gmtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
 	if (day_label(&line, ctx, tm.tm_year + 1900, tm.tm_mon + 1,
 	    tm.tm_mday) == -1)
 		goto done;
-	if (a->meta.has_time &&
+	if ((a->flags & ART_HAS_TIME) &&
 	    buf_printf(&line, " %02d:%02d", tm.tm_hour, tm.tm_min) == -1)
 		goto done;
-	if (a->meta.author != NULL && *a->meta.author != '\0' &&
+	if (author != NULL && *author != '\0' &&
 	    buf_printf(&line, SEP "%s: %s", render_label(ctx, L_BY),
-	    a->meta.author) == -1)
+	    author) == -1)
 		goto done;
 	if (gemtext_text(b, line.data, line.len) == -1)
 		goto done;
@@ -561,10 +567,11 @@ furniture(struct buf *b, const struct render_ctx *ctx,
 {
 	struct buf	 day = BUF_INIT, url = BUF_INIT;
 	struct tm	 tm;
+	time_t		 t = (time_t)a->date;
 	char		 num[32];
 	int		 rc = -1;
 
-	if (gmtime_r(&a->meta.date, &tm) == NULL)
+	if (gmtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
 	if (buf_putc(b, '\n') == -1 ||
 	    buf_printf(&url, "/date/%04d/%02d/%02d/", tm.tm_year + 1900,
@@ -606,18 +613,47 @@ put_article_tags(struct buf *b, const struct render_ctx *ctx,
 	return buf_putc(b, '\n');
 }
 
+/* The article before and after a in its category: its neighbours in
+ * c->arts, which is in the order of site->articles. */
+static void
+neighbours(const struct site *s, const struct category *c,
+    const struct article *a, const struct article **older,
+    const struct article **newer)
+{
+	size_t	 lo = 0, hi = c->narticles, mid, idx = site_article_idx(s, a);
+
+	*older = *newer = NULL;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c->arts[mid] < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= c->narticles || c->arts[lo] != idx)
+		return;
+	if (lo + 1 < c->narticles)
+		*older = &s->articles[c->arts[lo + 1]];
+	if (lo > 0)
+		*newer = &s->articles[c->arts[lo - 1]];
+}
+
 int
 render_article(struct buf *b, const struct render_ctx *ctx,
-    const struct article *a, const char *body, size_t bodylen,
+    const struct article *a, const struct article_page *pg,
     const struct page_marks *marks)
 {
-	const struct category	*c = a->cat;
-	const struct article	*o;
+	const struct site	*s = ctx->site;
+	const struct category	*c = site_article_cat(s, a);
+	const struct article	*older, *newer;
+	const char		*body = pg->body.data != NULL ?
+				    pg->body.data : "", *title;
 	struct gemtext_iter	 it;
 	struct gemtext_line	 l;
-	size_t			 skip;
+	size_t			 skip, bodylen = pg->body.len;
 
-	skip = gemtext_title_end(body, bodylen, a->meta.title);
+	title = site_article_title(s, a);
+	skip = gemtext_title_end(body, bodylen, title);
 	body += skip;
 	bodylen -= skip;
 	/* one blank line is written below the byline: drop the body's */
@@ -627,8 +663,8 @@ render_article(struct buf *b, const struct render_ctx *ctx,
 		body += skip;
 		bodylen -= skip;
 	}
-	if (put_heading(b, 1, a->meta.title) == -1 ||
-	    byline(b, ctx, a, marks) == -1)
+	if (put_heading(b, 1, title) == -1 ||
+	    byline(b, ctx, a, pg->author, marks) == -1)
 		return -1;
 	if (c != NULL && put_link(b, c->path, "%s", c->title) == -1)
 		return -1;
@@ -644,20 +680,15 @@ render_article(struct buf *b, const struct render_ctx *ctx,
 		return -1;
 	if (buf_putc(b, '\n') == -1 || put_article_tags(b, ctx, a) == -1)
 		return -1;
-	if (c != NULL && a->catidx + 1 < c->narticles &&
-	    c->articles[a->catidx] == a) {
-		o = c->articles[a->catidx + 1];
-		if (put_link(b, o->path, "%s: %s", render_label(ctx, L_PREV),
-		    o->meta.title) == -1)
-			return -1;
-	}
-	if (c != NULL && a->catidx > 0 && a->catidx < c->narticles &&
-	    c->articles[a->catidx] == a) {
-		o = c->articles[a->catidx - 1];
-		if (put_link(b, o->path, "%s: %s", render_label(ctx, L_NEXT),
-		    o->meta.title) == -1)
-			return -1;
-	}
+	neighbours(s, c, a, &older, &newer);
+	if (older != NULL && put_link(b, site_article_path(s, older),
+	    "%s: %s", render_label(ctx, L_PREV),
+	    site_article_title(s, older)) == -1)
+		return -1;
+	if (newer != NULL && put_link(b, site_article_path(s, newer),
+	    "%s: %s", render_label(ctx, L_NEXT),
+	    site_article_title(s, newer)) == -1)
+		return -1;
 	if (c != NULL && put_link(b, c->path, "%s", c->title) == -1)
 		return -1;
 	if (put_home(b, ctx) == -1)
@@ -735,7 +766,7 @@ render_date(struct buf *b, const struct render_ctx *ctx, int y, int m,
 		} else {
 			for (n = dy->first; n < dy->first + dy->count &&
 			    n < s->narticles; n++)
-				if (put_gemsub(b, s->articles[n]) == -1)
+				if (put_gemsub(b, s, &s->articles[n]) == -1)
 					goto done;
 			continue;
 		}
@@ -813,7 +844,7 @@ render_search(struct buf *b, const struct render_ctx *ctx,
 	for (i = 0; i < nhits; i++) {
 		if (hits[i].art == NULL)
 			continue;
-		if (put_gemsub(b, hits[i].art) == -1)
+		if (put_gemsub(b, ctx->site, hits[i].art) == -1)
 			goto done;
 		if (hits[i].excerpt != NULL && *hits[i].excerpt != '\0' &&
 		    gemtext_text(b, hits[i].excerpt,
@@ -863,9 +894,9 @@ render_stats(struct buf *b, const struct render_ctx *ctx)
 		return -1;
 	/* one pass keeping the best few in order: ties go to the newer */
 	for (i = 0; i < s->narticles; i++) {
-		if (s->articles[i]->counter_slot < 0)
+		if (s->articles[i].counter_slot < 0)
 			continue;
-		v = counter_views(ctx->counter, s->articles[i]->counter_slot);
+		v = counter_views(ctx->counter, s->articles[i].counter_slot);
 		if (v == 0 || (ntop == RENDER_MOST_READ &&
 		    v <= top[ntop - 1].views))
 			continue;
@@ -873,17 +904,17 @@ render_stats(struct buf *b, const struct render_ctx *ctx)
 			ntop++;
 		for (j = ntop - 1; j > 0 && top[j - 1].views < v; j--)
 			top[j] = top[j - 1];
-		top[j].art = s->articles[i];
+		top[j].art = &s->articles[i];
 		top[j].views = v;
 	}
 	if (ntop > 0 && (buf_putc(b, '\n') == -1 ||
 	    put_heading(b, 2, render_label(ctx, L_MOST_READ)) == -1))
 		return -1;
 	for (i = 0; i < ntop; i++) {
-		iso_date(top[i].art->meta.date, d, sizeof(d));
+		iso_date(top[i].art->date, d, sizeof(d));
 		counter_format(top[i].views, ctx->lang, num, sizeof(num));
-		if (put_link(b, top[i].art->path, "%s %s (%s %s)", d,
-		    top[i].art->meta.title, num,
+		if (put_link(b, site_article_path(s, top[i].art),
+		    "%s %s (%s %s)", d, site_article_title(s, top[i].art), num,
 		    render_label(ctx, L_VIEW_COUNT)) == -1)
 			return -1;
 	}
@@ -970,11 +1001,11 @@ xml_url(struct buf *b, const struct render_ctx *ctx, const char *path,
  * 16:00 in Hà Nội is "16:00:00+07:00"; UTC gives "Z".
  */
 static void
-rfc3339(const struct article_meta *m, char *out, size_t len)
+rfc3339(const struct article *a, char *out, size_t len)
 {
 	struct tm	 tm;
-	time_t		 t = m->date;
-	long		 off = m->has_zone ? m->zone : 0;
+	time_t		 t = (time_t)a->date;
+	long		 off = (a->flags & ART_HAS_ZONE) ? a->zone : 0;
 
 	/* an offset with seconds (local mean time, before 1900) has no
 	 * RFC 3339 form: the instant in UTC */
@@ -1021,59 +1052,66 @@ atom_tags(struct buf *b, const struct render_ctx *ctx,
 	return 0;
 }
 
+/* One entry: a source that cannot be read now still gets its entry
+ * and link, without author, summary, language or content. */
 static int
 atom_entry(struct buf *b, const struct render_ctx *ctx,
-    const struct article *a, struct buf *body)
+    const struct article *a)
 {
-	char	 t[64], err[256];
+	struct article_page	 pg;
+	const char		*path = site_article_path(ctx->site, a);
+	char			 t[64], err[256];
+	int			 rc = -1, got;
 
-	rfc3339(&a->meta, t, sizeof(t));
+	got = site_article_page(ctx->site, ctx->bodies, a, &pg, err,
+	    sizeof(err)) == 0;
+	rfc3339(a, t, sizeof(t));
 	if (buf_puts(b, "<entry") == -1)
-		return -1;
+		goto done;
 	/* an article in another language than the feed's says so */
-	if (a->meta.lang != NULL && (ctx->lang == NULL ||
-	    strcmp(a->meta.lang, ctx->lang) != 0) &&
+	if (pg.lang != NULL && (ctx->lang == NULL ||
+	    strcmp(pg.lang, ctx->lang) != 0) &&
 	    (buf_puts(b, " xml:lang=\"") == -1 ||
-	    xml_str(b, a->meta.lang, 1) == -1 || buf_putc(b, '"') == -1))
-		return -1;
+	    xml_str(b, pg.lang, 1) == -1 || buf_putc(b, '"') == -1))
+		goto done;
 	if (buf_puts(b, ">\n<id>") == -1 ||
-	    xml_url(b, ctx, a->path, "") == -1 ||
+	    xml_url(b, ctx, path, "") == -1 ||
 	    buf_puts(b, "</id>\n<title type=\"text\">") == -1 ||
-	    xml_str(b, a->meta.title, 1) == -1 ||
+	    xml_str(b, site_article_title(ctx->site, a), 1) == -1 ||
 	    buf_printf(b, "</title>\n<updated>%s</updated>\n"
 	    "<published>%s</published>\n", t, t) == -1)
-		return -1;
-	if (a->meta.author != NULL && *a->meta.author != '\0' &&
+		goto done;
+	if (pg.author != NULL && *pg.author != '\0' &&
 	    (buf_puts(b, "<author><name>") == -1 ||
-	    xml_str(b, a->meta.author, 1) == -1 ||
+	    xml_str(b, pg.author, 1) == -1 ||
 	    buf_puts(b, "</name></author>\n") == -1))
-		return -1;
+		goto done;
 	if (buf_puts(b, "<link rel=\"alternate\" type=\"text/gemini\" "
-	    "href=\"") == -1 || xml_url(b, ctx, a->path, "") == -1 ||
+	    "href=\"") == -1 || xml_url(b, ctx, path, "") == -1 ||
 	    buf_puts(b, "\"/>\n") == -1 || atom_tags(b, ctx, a) == -1)
-		return -1;
-	if (a->meta.summary != NULL && *a->meta.summary != '\0' &&
+		goto done;
+	if (pg.summary != NULL && *pg.summary != '\0' &&
 	    (buf_puts(b, "<summary type=\"text\">") == -1 ||
-	    xml_str(b, a->meta.summary, 0) == -1 ||
+	    xml_str(b, pg.summary, 0) == -1 ||
 	    buf_puts(b, "</summary>\n") == -1))
-		return -1;
-	/* a source that cannot be read now still gets its entry and link */
-	buf_reset(body);
-	if (site_article_body(ctx->site, ctx->bodies, a, body, err,
-	    sizeof(err)) == 0 &&
-	    (buf_puts(b, "<content type=\"text\">") == -1 ||
-	    xml_text(b, body->data != NULL ? body->data : "", body->len,
-	    0) == -1 || buf_puts(b, "</content>\n") == -1))
-		return -1;
-	return buf_puts(b, "</entry>\n");
+		goto done;
+	if (got && (buf_puts(b, "<content type=\"text\">") == -1 ||
+	    xml_text(b, pg.body.data != NULL ? pg.body.data : "",
+	    pg.body.len, 0) == -1 || buf_puts(b, "</content>\n") == -1))
+		goto done;
+	rc = buf_puts(b, "</entry>\n");
+done:
+	site_article_page_free(&pg);
+	return rc;
 }
 
 static int
-in_category(const struct article *a, const struct category *c)
+in_category(const struct site *s, const struct article *a,
+    const struct category *c)
 {
 	const struct category	*p;
 
-	for (p = a->cat; p != NULL; p = p->parent)
+	for (p = site_article_cat(s, a); p != NULL; p = p->parent)
 		if (p == c)
 			return 1;
 	return 0;
@@ -1086,7 +1124,6 @@ render_atom(struct buf *b, const struct render_ctx *ctx,
 	const struct site	*s = ctx->site;
 	const struct article	*sel[RENDER_FEED_ENTRIES];
 	const char		*path = c != NULL ? c->path : "/";
-	struct buf		 body = BUF_INIT;
 	size_t			 i, n = 0;
 	char			 t[64];
 	int			 rc = -1;
@@ -1094,10 +1131,10 @@ render_atom(struct buf *b, const struct render_ctx *ctx,
 	/* newest first over the whole site: a category's feed includes
 	   its subcategories, as its article count does */
 	for (i = 0; i < s->narticles && n < RENDER_FEED_ENTRIES; i++)
-		if (c == NULL || in_category(s->articles[i], c))
-			sel[n++] = s->articles[i];
+		if (c == NULL || in_category(s, &s->articles[i], c))
+			sel[n++] = &s->articles[i];
 	if (n > 0)
-		rfc3339(&sel[0]->meta, t, sizeof(t));
+		rfc3339(sel[0], t, sizeof(t));
 	else
 		snprintf(t, sizeof(t), "1970-01-01T00:00:00Z");
 	if (buf_printf(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
@@ -1128,10 +1165,9 @@ render_atom(struct buf *b, const struct render_ctx *ctx,
 	    -1)
 		goto done;
 	for (i = 0; i < n; i++)
-		if (atom_entry(b, ctx, sel[i], &body) == -1)
+		if (atom_entry(b, ctx, sel[i]) == -1)
 			goto done;
 	rc = buf_puts(b, "</feed>\n");
 done:
-	buf_free(&body);
 	return rc;
 }

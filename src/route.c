@@ -326,23 +326,21 @@ route_article(const struct render_ctx *ctx, const struct request *req,
     const struct page_marks *marks, struct reply *r, const struct article *a)
 {
 	struct render_ctx	 actx;
-	struct buf		 body = BUF_INIT;
+	struct article_page	 pg;
 	char			 err[256];
 
-	/* in the article's own language: lang=, labels, dates */
-	ctx = render_article_ctx(ctx, a, &actx);
-	if (site_article_body(ctx->site, ctx->bodies, a, &body, err,
+	if (site_article_page(ctx->site, ctx->bodies, a, &pg, err,
 	    sizeof(err)) == -1) {
-		log_warnx("%s: %s", a->src, err);
-		buf_free(&body);
+		log_warnx("%s: %s", site_article_path(ctx->site, a), err);
 		reply_status(r, ST_TEMP_FAIL, "Cannot read the article");
 		return;
 	}
+	/* in the article's own language: lang=, labels, dates */
+	ctx = render_article_ctx(ctx, pg.lang, &actx);
 	page_begin(ctx, req, r, REPLY_DOCUMENT, a->counter_slot);
 	r->hole = PAGE_HOLE_VIEWS | PAGE_HOLE_SITE;
-	page_end(r, render_article(&r->body, ctx, a,
-	    body.data != NULL ? body.data : "", body.len, marks));
-	buf_free(&body);
+	page_end(r, render_article(&r->body, ctx, a, &pg, marks));
+	site_article_page_free(&pg);
 }
 
 /*

@@ -2,11 +2,13 @@
  * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
  *
  * site.c: the snapshot (site.h) and what it is kept in: the arena its
- * strings and structs live in, the path index (site_find), the reading
- * of tags and the look-up in the tag index that site_load.c builds, the
- * scan's warnings, the growth of its arrays, and site_free(). The
- * bottom of the site module, which site_load.c fills by way of
- * site_walk.c and site_entry.c; it calls none of them.
+ * structs and their strings live in, the pool of the articles' strings
+ * (titles and tags kept once however many articles share them), the
+ * array of articles, the path index (site_find), the reading of tags
+ * and the look-up in the tag index that site_load.c builds, the scan's
+ * warnings, the growth of its arrays, and site_free(). The bottom of
+ * the site module, which site_load.c fills by way of site_walk.c and
+ * site_entry.c; it calls none of them.
  *
  *   site_load.c -> site_walk.c -> site_entry.c -> site.c
  */
@@ -14,6 +16,7 @@
 #include <sys/types.h>
 #include <sys/mman.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,36 +48,74 @@ struct chunk {
 	max_align_t	 data[];
 };
 
-struct slot {				/* one hash table entry */
-	void		*ptr;		/* category, article, file or
-					   dirnode; NULL: empty */
-	uint32_t	 hash;
-	uint32_t	 lentype;	/* key length << 3 | node type */
+/*
+ * A slot of the path index: 4 bytes, no key (the node it names has
+ * it): the node's type and number (a category's num, an article's
+ * place in site->articles, a file's in site->files, a plain folder's
+ * in the private list of them), and 5 bits of the key's hash, which
+ * turn 31 probes in 32 away without a look at the key. 0: empty (type
+ * 0 is SITE_NONE).
+ */
+struct slot {
+	uint32_t	 ref;
 };
+#define REF_NUMS	24		/* up to 16 million of a kind */
+#define REF(t, n, h)	((uint32_t)(t) << 29 | ((h) >> 27) << REF_NUMS | \
+			    (uint32_t)(n))
+#define REF_TYPE(r)	((int)((r) >> 29))
+#define REF_TAG(r)	(((r) >> REF_NUMS) & 31)
+#define REF_NUM(r)	((r) & ((1u << REF_NUMS) - 1))
 
 struct dirnode {			/* a plain folder in the index */
 	const char	*key;		/* its URL path, with slash */
 	struct site_file *index;	/* its index.gmi or NULL */
 };
 
+/* A mapped region that grows (mremap), so that what is in it is found
+ * by offset: the pool of strings, the array of articles. */
+struct region {
+	char		*base;
+	size_t		 len, cap;
+};
+
 struct site_priv {			/* behind site->index */
+	struct site	*s;
 	struct slot	*tab;		/* mapped; cap * sizeof(*tab) */
 	size_t		 cap, n;	/* cap is a power of two */
 	struct chunk	*chunks;
 	size_t		 arena;		/* bytes mapped for the arena */
+	struct region	 pool;		/* site->pool */
+	struct region	 arts;		/* site->articles */
+	struct dirnode	*dirs;
+	size_t		 ndirs, dircap;
+	size_t		 catcap;
+	uint32_t	*intern;	/* offsets in the pool; 0: empty */
+	size_t		 icap, in;	/* icap is a power of two */
+	struct buf	 tmp;		/* site_index_owner's answer */
 };
 
 static void	*arena_bytes(struct site_priv *, size_t, size_t);
 static struct slot *index_get(const struct site_priv *, const char *,
 		    size_t, int, uint32_t);
+static void	 region_free(struct region *);
 
 struct site_priv *
-site_priv_new(void)
+site_priv_new(struct site *s)
 {
-	return calloc(1, sizeof(struct site_priv));
+	struct site_priv	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->s = s;
+	/* offset 0 is "" (no string) */
+	if (site_pool_add(p, "", 0) != 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
 }
 
-/* The arena and the index, all at once. */
+/* The arena, the pool, the articles and the index, all at once. */
 static void
 priv_free(struct site_priv *p)
 {
@@ -88,6 +129,11 @@ priv_free(struct site_priv *p)
 	}
 	if (p->tab != NULL)
 		munmap(p->tab, p->cap * sizeof(*p->tab));
+	region_free(&p->pool);
+	region_free(&p->arts);
+	free(p->dirs);
+	free(p->intern);
+	buf_free(&p->tmp);
 	free(p);
 }
 
@@ -179,11 +225,173 @@ site_arena_cat(struct site_priv *p, const char *a, const char *b,
 	return r;
 }
 
+/* Room for n more bytes in r; -1 on ENOMEM. */
+static int
+region_grow(struct region *r, size_t n)
+{
+	long	 pg = sysconf(_SC_PAGESIZE);
+	size_t	 cap;
+	void	*v;
+
+	if (r->cap - r->len >= n)
+		return 0;
+	if (pg <= 0)
+		pg = 4096;
+	for (cap = r->cap ? r->cap : (size_t)pg * 16; cap - r->len < n;
+	    cap *= 2)
+		if (cap > SIZE_MAX / 4)
+			return -1;
+	v = r->base == NULL ? mmap(NULL, cap, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) :
+	    mremap(r->base, r->cap, cap, MREMAP_MAYMOVE);
+	if (v == MAP_FAILED)
+		return -1;
+	r->base = v;
+	r->cap = cap;
+	return 0;
+}
+
+/* What r does not use, given back (the pages past its end). */
+static void
+region_fit(struct region *r)
+{
+	long	 pg = sysconf(_SC_PAGESIZE);
+	size_t	 cap;
+	void	*v;
+
+	if (pg <= 0)
+		pg = 4096;
+	cap = (r->len + (size_t)pg - 1) & ~((size_t)pg - 1);
+	if (r->base == NULL || cap == 0 || cap >= r->cap)
+		return;
+	if ((v = mremap(r->base, r->cap, cap, 0)) != MAP_FAILED) {
+		r->base = v;
+		r->cap = cap;
+	}
+}
+
+static void
+region_free(struct region *r)
+{
+	if (r->base != NULL)
+		munmap(r->base, r->cap);
+	memset(r, 0, sizeof(*r));
+}
+
+/* s[0..len) and a NUL at the end of the pool: its offset, or 0 on
+ * ENOMEM (offset 0 is the pool's first string, ""). */
+uint32_t
+site_pool_add(struct site_priv *p, const char *s, size_t len)
+{
+	size_t	 off = p->pool.len;
+
+	if (len >= UINT32_MAX - off || region_grow(&p->pool, len + 1) == -1)
+		return 0;
+	memcpy(p->pool.base + off, s, len);
+	p->pool.base[off + len] = '\0';
+	p->pool.len += len + 1;
+	p->s->pool = p->pool.base;
+	return (uint32_t)off;
+}
+
 /*
- * Path index: open addressing, FNV-1a, linear probing. A slot holds
- * no key: the node it points to has it, which halves the table. Up to
- * 4/5 full: the stored hash turns most probes away without a look at
- * the key.
+ * A string many articles may share (a title, a tags line): the offset
+ * of the one already in the pool, or of a new one; 0 on ENOMEM. The
+ * table of them lives while the snapshot is built (site_priv_done).
+ */
+uint32_t
+site_pool_intern(struct site_priv *p, const char *s, size_t len)
+{
+	uint32_t	*t, h = site_hash(SITE_HASH_SEED, s, len), off;
+	size_t		 i, j, cap;
+	const char	*k;
+
+	if ((p->in + 1) * 2 > p->icap) {
+		cap = p->icap ? p->icap * 2 : 1024;
+		if ((t = calloc(cap, sizeof(*t))) == NULL)
+			return 0;
+		for (i = 0; i < p->icap; i++) {
+			if (p->intern[i] == 0)
+				continue;
+			k = p->pool.base + p->intern[i];
+			for (j = site_hash(SITE_HASH_SEED, k, strlen(k)) &
+			    (cap - 1); t[j] != 0; j = (j + 1) & (cap - 1))
+				;
+			t[j] = p->intern[i];
+		}
+		free(p->intern);
+		p->intern = t;
+		p->icap = cap;
+	}
+	for (i = h & (p->icap - 1); p->intern[i] != 0;
+	    i = (i + 1) & (p->icap - 1)) {
+		k = p->pool.base + p->intern[i];
+		if (strncmp(k, s, len) == 0 && k[len] == '\0')
+			return p->intern[i];
+	}
+	if ((off = site_pool_add(p, s, len)) == 0)
+		return 0;
+	p->intern[i] = off;
+	p->in++;
+	return off;
+}
+
+/* Room for one more article at the end of site->articles: the new
+ * (zeroed) record, or NULL on ENOMEM. */
+struct article *
+site_article_new(struct site_priv *p)
+{
+	struct article	*a;
+
+	if (region_grow(&p->arts, sizeof(*a)) == -1)
+		return NULL;
+	p->s->articles = (struct article *)(void *)p->arts.base;
+	a = &p->s->articles[p->s->narticles];
+	memset(a, 0, sizeof(*a));
+	p->arts.len += sizeof(*a);
+	return a;
+}
+
+/* The last article made goes again (it was not kept). */
+void
+site_article_drop(struct site_priv *p)
+{
+	p->arts.len -= sizeof(struct article);
+}
+
+/* Give c its number in site->allcats; -1 on ENOMEM. */
+int
+site_cat_add(struct site_priv *p, struct category *c)
+{
+	struct site	*s = p->s;
+	void		*v;
+
+	if ((v = site_grow(s->allcats, s->nallcats, &p->catcap,
+	    sizeof(c))) == NULL)
+		return -1;
+	s->allcats = v;
+	c->num = (unsigned)s->nallcats;
+	s->allcats[s->nallcats++] = c;
+	return 0;
+}
+
+/* The snapshot is built: what only the build needed goes, and the
+ * regions give back what they do not use. */
+void
+site_priv_done(struct site_priv *p)
+{
+	free(p->intern);
+	p->intern = NULL;
+	p->icap = p->in = 0;
+	buf_free(&p->tmp);
+	region_fit(&p->pool);
+	region_fit(&p->arts);
+	p->s->pool = p->pool.base;
+	p->s->articles = (struct article *)(void *)p->arts.base;
+}
+
+/*
+ * Path index: open addressing, FNV-1a, linear probing, up to 4/5 full.
  */
 
 uint32_t
@@ -199,17 +407,19 @@ site_hash(uint32_t h, const char *s, size_t len)
 #define INDEX_MIN	1024
 
 static const char *
-slot_key(const struct slot *e)
+slot_key(const struct site_priv *p, uint32_t ref)
 {
-	switch (e->lentype & 7) {
+	const struct site	*s = p->s;
+
+	switch (REF_TYPE(ref)) {
 	case SITE_CATEGORY:
-		return ((const struct category *)e->ptr)->path;
+		return s->allcats[REF_NUM(ref)]->path;
 	case SITE_ARTICLE:
-		return ((const struct article *)e->ptr)->path;
+		return site_article_path(s, &s->articles[REF_NUM(ref)]);
 	case SITE_FILE:
-		return ((const struct site_file *)e->ptr)->path;
+		return s->files[REF_NUM(ref)]->path;
 	default:
-		return ((const struct dirnode *)e->ptr)->key;
+		return p->dirs[REF_NUM(ref)].key;
 	}
 }
 
@@ -226,31 +436,35 @@ index_get(const struct site_priv *p, const char *key, size_t len,
 		return NULL;
 	for (i = h & (p->cap - 1);; i = (i + 1) & (p->cap - 1)) {
 		e = &p->tab[i];
-		if (e->ptr == NULL)
+		if (e->ref == 0)
 			return NULL;
-		if (e->hash != h || (e->lentype >> 3) != len + !!slash)
+		if (REF_TAG(e->ref) != h >> 27)
 			continue;
-		k = slot_key(e);
-		if (memcmp(k, key, len) == 0 && (!slash || k[len] == '/'))
+		k = slot_key(p, e->ref);
+		if (strncmp(k, key, len) == 0 && (slash ?
+		    k[len] == '/' && k[len + 1] == '\0' : k[len] == '\0'))
 			return e;
 	}
 }
 
-/* A table of ncap slots (a power of two) holding what p's holds. */
+/* A table of ncap slots (a power of two) holding what p's holds: the
+ * keys are hashed again. */
 static int
 index_resize(struct site_priv *p, size_t ncap)
 {
 	struct slot	*tab;
+	const char	*k;
 	size_t		 i, j;
 
 	if (ncap > SIZE_MAX / sizeof(*tab) ||
 	    (tab = map_zero(ncap * sizeof(*tab))) == NULL)
 		return -1;
 	for (i = 0; i < p->cap; i++) {
-		if (p->tab[i].ptr == NULL)
+		if (p->tab[i].ref == 0)
 			continue;
-		for (j = p->tab[i].hash & (ncap - 1); tab[j].ptr != NULL;
-		    j = (j + 1) & (ncap - 1))
+		k = slot_key(p, p->tab[i].ref);
+		for (j = site_hash(SITE_HASH_SEED, k, strlen(k)) & (ncap - 1);
+		    tab[j].ref != 0; j = (j + 1) & (ncap - 1))
 			;
 		tab[j] = p->tab[i];
 	}
@@ -274,42 +488,73 @@ site_index_reserve(struct site_priv *p, size_t n)
 }
 
 /* Returns 0, 1 if the key is taken (nothing stored), -1 on ENOMEM.
- * For SITE_DIR, key must live in the arena (it is kept). */
+ * The node is type's number num (struct slot), whose path is key. */
 int
-site_index_put(struct site_priv *p, const char *key, int type, void *ptr)
+site_index_put(struct site_priv *p, const char *key, int type, size_t num)
 {
 	struct slot	*e;
-	struct dirnode	*dn;
 	size_t		 i, len = strlen(key);
 	uint32_t	 h = site_hash(SITE_HASH_SEED, key, len);
 
+	if (num >= (1u << REF_NUMS)) {
+		errno = EFBIG;
+		return -1;
+	}
 	if (index_get(p, key, len, 0, h) != NULL)
 		return 1;
 	if ((p->n + 1) * 5 > p->cap * 4 &&
 	    index_resize(p, p->cap ? p->cap * 2 : INDEX_MIN) == -1)
 		return -1;
-	if (type == SITE_DIR) {
-		if ((dn = site_arena_alloc(p, sizeof(*dn))) == NULL)
-			return -1;
-		dn->key = key;
-		dn->index = ptr;
-		ptr = dn;
-	}
-	for (i = h & (p->cap - 1); p->tab[i].ptr != NULL;
+	for (i = h & (p->cap - 1); p->tab[i].ref != 0;
 	    i = (i + 1) & (p->cap - 1))
 		;
 	e = &p->tab[i];
-	e->ptr = ptr;
-	e->hash = h;
-	e->lentype = (uint32_t)(len << 3 | (size_t)type);
+	e->ref = REF(type, num, h);
 	p->n++;
 	return 0;
 }
 
+/* A plain folder, its URL path key kept (in the arena), with its
+ * index.gmi or NULL: as site_index_put. */
+int
+site_index_dir(struct site_priv *p, const char *key, struct site_file *index)
+{
+	struct dirnode	*dn;
+	int		 r;
+
+	if ((dn = site_grow(p->dirs, p->ndirs, &p->dircap,
+	    sizeof(*dn))) == NULL)
+		return -1;
+	p->dirs = dn;
+	p->dirs[p->ndirs].key = key;
+	p->dirs[p->ndirs].index = index;
+	if ((r = site_index_put(p, key, SITE_DIR, p->ndirs)) == 0)
+		p->ndirs++;
+	return r;
+}
+
+/* The articles were sorted: the one at old[i] is at i now. */
+void
+site_index_moved(struct site_priv *p, const uint32_t *old, size_t n)
+{
+	uint32_t	*to;
+	size_t		 i;
+
+	if ((to = reallocarray(NULL, n ? n : 1, sizeof(*to))) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		to[old[i]] = (uint32_t)i;
+	for (i = 0; i < p->cap; i++)
+		if (REF_TYPE(p->tab[i].ref) == SITE_ARTICLE)
+			p->tab[i].ref = (p->tab[i].ref & ~((1u << REF_NUMS) -
+			    1)) | to[REF_NUM(p->tab[i].ref)];
+	free(to);
+}
+
 /* What holds key, for a warning: the source of an article or a file,
- * "a folder", or NULL if the key is free. */
+ * "a folder", or NULL if the key is free. Valid until the next call. */
 const char *
-site_index_owner(const struct site_priv *p, const char *key)
+site_index_owner(struct site_priv *p, const char *key)
 {
 	struct slot	*e;
 	size_t		 len = strlen(key);
@@ -317,10 +562,15 @@ site_index_owner(const struct site_priv *p, const char *key)
 	if ((e = index_get(p, key, len, 0,
 	    site_hash(SITE_HASH_SEED, key, len))) == NULL)
 		return NULL;
-	return (e->lentype & 7) == SITE_ARTICLE ?
-	    ((struct article *)e->ptr)->src :
-	    (e->lentype & 7) == SITE_FILE ?
-	    ((struct site_file *)e->ptr)->src : "a folder";
+	switch (REF_TYPE(e->ref)) {
+	case SITE_ARTICLE:
+		return site_article_src(p->s,
+		    &p->s->articles[REF_NUM(e->ref)], &p->tmp);
+	case SITE_FILE:
+		return p->s->files[REF_NUM(e->ref)]->src;
+	default:
+		return "a folder";
+	}
 }
 
 /* Find the node a path names; see site.h. */
@@ -350,19 +600,19 @@ site_find(const struct site *s, const char *path, struct site_node *n)
 		if ((e = index_get(p, path, len, 1, h)) == NULL)
 			return SITE_NONE;
 	}
-	n->type = (enum site_node_type)(e->lentype & 7);
+	n->type = (enum site_node_type)REF_TYPE(e->ref);
 	switch (n->type) {
 	case SITE_CATEGORY:
-		n->cat = e->ptr;
+		n->cat = s->allcats[REF_NUM(e->ref)];
 		break;
 	case SITE_ARTICLE:
-		n->art = e->ptr;
+		n->art = &s->articles[REF_NUM(e->ref)];
 		break;
 	case SITE_FILE:
-		n->file = e->ptr;
+		n->file = s->files[REF_NUM(e->ref)];
 		break;
 	default:
-		n->file = ((struct dirnode *)e->ptr)->index;
+		n->file = p->dirs[REF_NUM(e->ref)].index;
 		break;
 	}
 	return n->type;
@@ -429,10 +679,10 @@ site_article_tags(const struct site *s, const struct article *a,
 {
 	const struct site_tag	*t;
 	struct buf		 slug = BUF_INIT;
-	const char		*p = a->meta.tags, *name;
+	const char		*p = s->pool + a->tags, *name;
 	size_t			 n = 0, i, len;
 
-	if (s == NULL || s->ntags == 0)
+	if (s == NULL || s->ntags == 0 || a->tags == 0)
 		return 0;
 	if (max > SITE_TAGS_MAX)
 		max = SITE_TAGS_MAX;
@@ -446,6 +696,71 @@ site_article_tags(const struct site *s, const struct article *a,
 	}
 	buf_free(&slug);
 	return n;
+}
+
+/* An article's own strings and metadata (site.h). */
+
+uint64_t
+site_stat_key(long long size, long long mtime_ns)
+{
+	uint64_t	 h = (uint64_t)mtime_ns ^ 0x9e3779b97f4a7c15ULL;
+
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h ^= (uint64_t)size * 0x94d049bb133111ebULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+const char *
+site_article_slug(const struct site *s, const struct article *a)
+{
+	return site_article_path(s, a) + strlen(site_article_cat(s, a)->path);
+}
+
+const char *
+site_fmt_ext(int fmt)
+{
+	switch (fmt) {
+	case FMT_GMI:
+		return ".gmi";
+	case FMT_MD:
+		return ".md";
+	case FMT_TXT:
+		return ".txt";
+	default:
+		return ".html";
+	}
+}
+
+/* The path's file with its format's extension, unless the article
+ * has a source of its own (a symbolic link, an .htm): after its path */
+const char *
+site_article_src(const struct site *s, const struct article *a,
+    struct buf *b)
+{
+	const char	*path = site_article_path(s, a);
+
+	buf_reset(b);
+	if (a->flags & ART_OWN_SRC) {
+		if (buf_puts(b, path + strlen(path) + 1) == -1)
+			return "";
+	} else if (buf_puts(b, path + 1) == -1 ||
+	    buf_puts(b, site_fmt_ext(a->fmt)) == -1)
+		return "";
+	return b->data;
+}
+
+void
+site_article_meta(const struct site *s, const struct article *a,
+    struct article_meta *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->title = (char *)(uintptr_t)site_article_title(s, a);
+	m->date = (time_t)a->date;
+	m->has_date = (a->flags & ART_HAS_DATE) != 0;
+	m->has_time = (a->flags & ART_HAS_TIME) != 0;
+	m->has_zone = (a->flags & ART_HAS_ZONE) != 0;
+	m->zone = a->zone;
 }
 
 /* Warnings: "path:line: reason", the path as the operator sees it. */
@@ -499,7 +814,7 @@ site_free(struct site *s)
 		close(s->rootfd);
 	priv_free(s->index);
 	free(s->root);
-	free(s->articles);
+	free(s->allcats);
 	free(s->files);
 	free(s->pages);
 	free(s->days);

@@ -5,9 +5,10 @@
  * an article (its source read and parsed, or its metadata taken from
  * the last snapshot or the catalog when size and mtime are unchanged),
  * an attachment, a static page titled by its first heading, or a
- * category's settings from _category.ini; and an article's body,
- * converted again when it is served (site_article_body), its links to
- * paths on the site resolved against the snapshot (site_link): kept,
+ * category's settings from _category.ini; and an article's page, its
+ * body and what else the snapshot does not keep, read and converted
+ * again when it is served (site_article_page), its links to paths on
+ * the site resolved against the snapshot (site_link): kept,
  * rewritten to the article they name, or dropped as text, which the
  * scan warns about once the walk is done (site_check_links). Files are
  * opened below rootfd and never through a symbolic link. A file that
@@ -64,8 +65,9 @@ struct serve_links {
 };
 
 static int	 open_below(int, const char *);
-static int	 body_convert(const struct site *, const struct article *,
+static int	 page_read(const struct site *, const struct article *,
 		    struct buf *, char *, size_t);
+
 static int	 scan_link(void *, const char *, struct buf *);
 static int	 serve_link(void *, const char *, struct buf *);
 
@@ -229,7 +231,8 @@ site_add_file(struct scan *sc, const char *url, struct dent *d, int page,
 	f->size = d->size;
 	if (page && (f->title = page_title(sc, d)) == NULL && errno == ENOMEM)
 		return -1;
-	if ((r = site_index_put(sc->p, f->path, SITE_FILE, f)) == -1)
+	if ((r = site_index_put(sc->p, f->path, SITE_FILE,
+	    sc->s->nfiles)) == -1)
 		return -1;
 	if (r == 1) {
 		site_warn(sc, url, d->name, 0, "path %s is taken by %s",
@@ -325,23 +328,10 @@ fail:
 	return -1;
 }
 
-/* Into the index and the list; -1 on ENOMEM. */
-static int
-list_article(struct scan *sc, struct article *a)
-{
-	void	*v;
-
-	if (site_index_put(sc->p, a->path, SITE_ARTICLE, a) == -1 ||
-	    (v = site_grow(sc->s->articles, sc->s->narticles, &sc->artcap,
-	    sizeof(a))) == NULL)
-		return -1;
-	sc->s->articles = v;
-	sc->s->articles[sc->s->narticles++] = a;
-	return 0;
-}
-
-/* The last snapshot's article at path if it was made from d's source
- * (*same), and if d is unchanged (same format, size and mtime). */
+/*
+ * The last snapshot's article at path if it was made from d's source
+ * (*same), and if d is unchanged (same format, size and mtime).
+ */
 static const struct article *
 prev_article(struct scan *sc, const char *path, const struct dent *d,
     int fmt, int *same)
@@ -352,59 +342,108 @@ prev_article(struct scan *sc, const char *path, const struct dent *d,
 	*same = 0;
 	if (sc->prev == NULL ||
 	    site_find(sc->prev, path, &n) != SITE_ARTICLE ||
-	    strcmp(n.art->src, d->src) != 0)
+	    strcmp(site_article_src(sc->prev, n.art, &sc->tmp), d->src) != 0)
 		return NULL;
 	*same = 1;
 	pa = n.art;
-	if (pa->size != d->size || pa->mtime != d->mtime.tv_sec ||
-	    pa->mtime_ns != (int)d->mtime.tv_nsec || (int)pa->fmt != fmt)
+	if (pa->stat != site_stat_key((long long)d->size,
+	    mtime_ns(&d->mtime)) || (int)pa->fmt != fmt)
 		return NULL;
 	return pa;
+}
+
+/*
+ * A new record for the article at path (made from src), in c: its
+ * strings in the pool, a title or tags line that another article has
+ * already there shared; in the index. The caller sets the rest. NULL
+ * on ENOMEM (nothing kept).
+ */
+static struct article *
+new_article(struct scan *sc, struct category *c, const char *path,
+    const char *src, int fmt, const char *title, const char *tags)
+{
+	struct article	*a;
+	const char	*ext = site_fmt_ext(fmt);
+	size_t		 plen = strlen(path), slen = strlen(src);
+	int		 own;
+
+	if ((a = site_article_new(sc->p)) == NULL)
+		return NULL;
+	/* the source is the path's, unless a link or an .htm says not */
+	own = !(slen == plen - 1 + strlen(ext) &&
+	    strncmp(src, path + 1, plen - 1) == 0 &&
+	    strcmp(src + plen - 1, ext) == 0);
+	if ((a->path = site_pool_add(sc->p, path, plen)) == 0 ||
+	    (own && site_pool_add(sc->p, src, slen) == 0))
+		goto fail;
+	/* no title: the slug, in the path */
+	a->title = title != NULL ? site_pool_intern(sc->p, title,
+	    strlen(title)) : a->path + (uint32_t)strlen(c->path);
+	a->tags = tags != NULL ? site_pool_intern(sc->p, tags,
+	    strlen(tags)) : 0;
+	if (a->title == 0 || (tags != NULL && a->tags == 0) ||
+	    site_index_put(sc->p, path, SITE_ARTICLE,
+	    sc->s->narticles) != 0)
+		goto fail;
+	a->fmt = (uint8_t)fmt;
+	a->flags = own ? ART_OWN_SRC : 0;
+	a->cat = (uint16_t)c->num;
+	a->counter_slot = -1;
+	sc->s->narticles++;
+	return a;
+fail:
+	site_article_drop(sc->p);
+	return NULL;
 }
 
 /* A copy of pa in this snapshot: its metadata as it was. */
 static int
 keep_article(struct scan *sc, struct category *c, const struct article *pa)
 {
-	struct article	*a;
+	const struct site	*prev = sc->prev;
+	struct article		*a;
+	const char		*title = NULL;
 
-	if ((a = site_arena_alloc(sc->p, sizeof(*a))) == NULL ||
-	    (a->path = site_arena_strdup(sc->p, pa->path)) == NULL)
+	if (pa->title != pa->path + strlen(site_article_cat(prev, pa)->path))
+		title = site_article_title(prev, pa);
+	if ((a = new_article(sc, c, site_article_path(prev, pa),
+	    site_article_src(prev, pa, &sc->tmp), pa->fmt, title,
+	    pa->tags != 0 ? prev->pool + pa->tags : NULL)) == NULL)
 		return -1;
-	a->meta = pa->meta;
-	if ((a->src = site_arena_strdup(sc->p, pa->src)) == NULL)
-		return -1;
-	a->slug = a->path + strlen(c->path);
-	/* a title that is the slug points at it */
-	if (pa->meta.title == pa->slug)
-		a->meta.title = a->slug;
-	else if ((a->meta.title = site_arena_strdup(sc->p,
-	    pa->meta.title)) == NULL)
-		return -1;
-	if ((pa->meta.author != NULL && (a->meta.author =
-	    site_arena_strdup(sc->p, pa->meta.author)) == NULL) ||
-	    (pa->meta.summary != NULL && (a->meta.summary =
-	    site_arena_strdup(sc->p, pa->meta.summary)) == NULL) ||
-	    (pa->meta.lang != NULL && (a->meta.lang =
-	    site_arena_strdup(sc->p, pa->meta.lang)) == NULL) ||
-	    (pa->meta.tags != NULL && (a->meta.tags =
-	    site_arena_strdup(sc->p, pa->meta.tags)) == NULL))
-		return -1;
-	a->fmt = pa->fmt;
-	a->size = pa->size;
-	a->mtime = pa->mtime;
-	a->mtime_ns = pa->mtime_ns;
-	a->cat = c;
-	a->counter_slot = -1;
+	a->zone = pa->zone;
+	a->date = pa->date;
+	a->stat = pa->stat;
+	a->flags |= pa->flags & (ART_HAS_DATE | ART_HAS_TIME | ART_HAS_ZONE);
 	sc->s->nkept++;
-	return list_article(sc, a);
+	return 0;
+}
+
+/* The record of an article read now, or from the catalog (m). */
+static int
+add_read(struct scan *sc, struct category *c, const char *path,
+    const struct dent *d, struct article_meta *m, off_t size,
+    const struct timespec *mts)
+{
+	struct article	*a;
+	int		 fmt = article_fmt(d->name);
+
+	if ((a = new_article(sc, c, path, d->src, fmt, m->title,
+	    m->tags)) == NULL)
+		return -1;
+	/* the date in the site's zone (the mtime's when it has none) */
+	article_localize(m, mts->tv_sec);
+	a->date = m->date;
+	a->zone = (int32_t)m->zone;
+	a->flags |= (m->has_date ? ART_HAS_DATE : 0) |
+	    (m->has_time ? ART_HAS_TIME : 0) | (m->has_zone ? ART_HAS_ZONE : 0);
+	a->stat = site_stat_key((long long)size, mtime_ns(mts));
+	return 0;
 }
 
 int
 site_add_article(struct scan *sc, struct category *c, struct dent *d)
 {
 	struct article_meta	 m;
-	struct article		*a;
 	const struct article	*pa;
 	struct scan_links	 sl = { NULL, BUF_INIT, 0 };
 	const struct convert_links lk = { scan_link, &sl };
@@ -414,7 +453,6 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 	size_t			 slen;
 	off_t			 size = d->size;
 	struct timespec		 mts = d->mtime;
-	time_t			 mtime;
 	long			 line;
 	int			 r = -1, got = 0, same = 0;
 
@@ -489,6 +527,12 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 		    sl.paths.data, sl.paths.len) == -1 ||
 		    buf_putc(&sc->links, '\n') == -1))
 			goto fail;
+		/* lang goes into the reply's header and the feed: a tag,
+		 * or none (site_article_page drops it again) */
+		if (m.lang != NULL && !label_tag_ok(m.lang))
+			site_warn(sc, c->path, d->name, 0, "lang '%.32s' is "
+			    "not a language tag (such as vi or en-US): "
+			    "ignored", m.lang);
 		if (sc->catalog != NULL && catalog_put(sc->catalog, d->src,
 		    path, (long long)size, mtime_ns(&mts), &m,
 		    sc->body.data != NULL ? sc->body.data : "",
@@ -500,47 +544,7 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 				catalog_forget(sc->catalog, d->src);
 		}
 	}
-
-	/* lang goes into the reply's header and the feed: a tag, or none */
-	if (m.lang != NULL && !label_tag_ok(m.lang)) {
-		site_warn(sc, c->path, d->name, 0, "lang '%.32s' is not a "
-		    "language tag (such as vi or en-US): ignored", m.lang);
-		free(m.lang);
-		m.lang = NULL;
-	}
-	if ((a = site_arena_alloc(sc->p, sizeof(*a))) == NULL ||
-	    (a->path = site_arena_strdup(sc->p, path)) == NULL ||
-	    (a->src = site_arena_strdup(sc->p, d->src)) == NULL)
-		goto fail;
-	mtime = mts.tv_sec;
-	a->slug = a->path + strlen(c->path);
-	a->fmt = (enum article_fmt)article_fmt(d->name);
-	a->meta.date = m.date;
-	a->meta.has_date = m.has_date;
-	a->meta.has_time = m.has_time;
-	a->meta.has_zone = m.has_zone;
-	a->meta.zone = m.zone;
-	if (m.title == NULL)
-		a->meta.title = a->slug;
-	else if ((a->meta.title = site_arena_strdup(sc->p, m.title)) == NULL)
-		goto fail;
-	if ((m.author != NULL && (a->meta.author = site_arena_strdup(sc->p,
-	    m.author)) == NULL) ||
-	    (m.summary != NULL && (a->meta.summary = site_arena_strdup(sc->p,
-	    m.summary)) == NULL) ||
-	    (m.lang != NULL && (a->meta.lang = site_arena_strdup(sc->p,
-	    m.lang)) == NULL) ||
-	    (m.tags != NULL && (a->meta.tags = site_arena_strdup(sc->p,
-	    m.tags)) == NULL))
-		goto fail;
-	/* the date in the site's zone (the mtime's when it has none) */
-	article_localize(&a->meta, mtime);
-	a->size = size;
-	a->mtime = mtime;
-	a->mtime_ns = (int)mts.tv_nsec;
-	a->cat = c;
-	a->counter_slot = -1;
-	if (list_article(sc, a) == -1)
+	if (add_read(sc, c, path, d, &m, size, &mts) == -1)
 		goto fail;
 	sc->nsame += same;
 skip:
@@ -553,71 +557,116 @@ fail:
 }
 
 /*
- * A worker keeps converted bodies (serve.c makes the memo), so that a
- * popular article, or a feed of twenty, is converted once, not on
- * every request; keyed by the snapshot's serial and the article's
- * index. A body that is not kept is served all the same.
+ * A worker keeps what an article's page needs beyond the snapshot
+ * (serve.c makes the memo), so that a popular article, or a feed of
+ * twenty, is read and converted once, not on every request; keyed by
+ * the snapshot's serial and the article's index. The kept bytes are
+ * its author, summary and language, each a flag byte (present or not)
+ * and a NUL-terminated string, then its body. A page that is not kept
+ * is served all the same.
  */
-int
-site_article_body(const struct site *s, struct memo *bodies,
-    const struct article *a, struct buf *gemtext, char *err, size_t errlen)
-{
-	const char	*kept;
-	size_t		 len, mark = gemtext->len;
-	int		 r;
+#define PAGE_FIELDS	3
 
-	if ((kept = memo_get(bodies, s->serial, a->idx, &len)) != NULL)
-		return buf_append(gemtext, kept, len);
-	/* a body that converts to nothing may leave gemtext without data */
-	if ((r = body_convert(s, a, gemtext, err, errlen)) == 0)
-		(void)memo_put(bodies, s->serial, a->idx, gemtext->data !=
-		    NULL ? gemtext->data + mark : "", gemtext->len - mark);
-	return r;
+int
+site_article_page(const struct site *s, struct memo *pages,
+    const struct article *a, struct article_page *pg, char *err,
+    size_t errlen)
+{
+	const char	*kept, *p, *f[PAGE_FIELDS];
+	size_t		 len, i;
+
+	memset(pg, 0, sizeof(*pg));
+	if ((kept = memo_get(pages, s->serial, site_article_idx(s, a),
+	    &len)) == NULL) {
+		if (page_read(s, a, &pg->kept, err, errlen) == -1)
+			return -1;
+		(void)memo_put(pages, s->serial, site_article_idx(s, a),
+		    pg->kept.data, pg->kept.len);
+	} else if (buf_append(&pg->kept, kept, len) == -1) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	p = pg->kept.data;
+	for (i = 0; i < PAGE_FIELDS; i++) {
+		f[i] = *p++ ? p : NULL;
+		p += strlen(p) + 1;
+	}
+	pg->author = f[0];
+	pg->summary = f[1];
+	pg->lang = f[2];
+	/* the body: a copy, which the caller may change */
+	if (buf_append(&pg->body, p, pg->kept.len -
+	    (size_t)(p - pg->kept.data)) == -1 || buf_reserve(&pg->body,
+	    0) == -1) {
+		site_article_page_free(pg);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
-static const char *
-fmt_ext(enum article_fmt fmt)
+void
+site_article_page_free(struct article_page *pg)
 {
-	switch (fmt) {
-	case FMT_GMI:
-		return ".gmi";
-	case FMT_MD:
-		return ".md";
-	case FMT_TXT:
-		return ".txt";
-	default:
-		return ".html";
-	}
+	buf_free(&pg->body);
+	buf_free(&pg->kept);
+	memset(pg, 0, sizeof(*pg));
 }
 
 static int
-body_convert(const struct site *s, const struct article *a,
-    struct buf *gemtext, char *err, size_t errlen)
+put_field(struct buf *b, const char *v)
+{
+	if (buf_putc(b, v != NULL) == -1)
+		return -1;
+	return buf_append(b, v != NULL ? v : "", (v != NULL ? strlen(v) :
+	    0) + 1);
+}
+
+/* Read an article's source and convert it: into out as the memo keeps
+ * it (site_article_page). */
+static int
+page_read(const struct site *s, const struct article *a, struct buf *out,
+    char *err, size_t errlen)
 {
 	struct article_meta	 m;
 	struct serve_links	 sv = { s };
 	const struct convert_links lk = { serve_link, &sv };
-	struct buf		 src = BUF_INIT;
-	char			*name = NULL;
+	struct buf		 src = BUF_INIT, body = BUF_INIT, name = BUF_INIT;
 	int			 r = -1;
 
-	if (site_read_source(s->rootfd, a->src, &src, NULL, NULL) == -1) {
-		snprintf(err, errlen, "%s: %s", a->src, strerror(errno));
+	memset(&m, 0, sizeof(m));
+	if (site_read_source(s->rootfd, site_article_src(s, a, &name), &src,
+	    NULL, NULL) == -1) {
+		snprintf(err, errlen, "%s: %s", name.data, strerror(errno));
 		goto done;
 	}
 	/* the name the site knows, not a link target's: same format */
-	if (asprintf(&name, "%s%s", a->slug, fmt_ext(a->fmt)) == -1) {
-		name = NULL;
+	buf_reset(&name);
+	if (buf_puts(&name, site_article_slug(s, a)) == -1 ||
+	    buf_puts(&name, site_fmt_ext(a->fmt)) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	r = article_parse_site(name, a->cat->path, &lk, src.data != NULL ?
-	    src.data : "", src.len, &m, gemtext, err, errlen);
-	if (r == 0)
-		article_meta_free(&m);
+	if ((r = article_parse_site(name.data, site_article_cat(s, a)->path,
+	    &lk, src.data != NULL ? src.data : "", src.len, &m, &body, err,
+	    errlen)) == -1)
+		goto done;
+	/* as the scan took it: a lang that is not a tag is none */
+	if (m.lang != NULL && !label_tag_ok(m.lang)) {
+		free(m.lang);
+		m.lang = NULL;
+	}
+	if (put_field(out, m.author) == -1 || put_field(out, m.summary) ==
+	    -1 || put_field(out, m.lang) == -1 || buf_append(out, body.data !=
+	    NULL ? body.data : "", body.len) == -1) {
+		snprintf(err, errlen, "out of memory");
+		r = -1;
+	}
+	article_meta_free(&m);
 done:
-	free(name);
 	buf_free(&src);
+	buf_free(&body);
+	buf_free(&name);
 	return r;
 }
 
@@ -738,15 +787,20 @@ site_slug_answers(const char *slug, const char *path)
 	return 0;
 }
 
+/* The first article of the n at idx (every one, if idx is NULL) whose
+ * slug is name[0..len) */
 static const struct article *
-slug_find(struct article *const *arts, size_t n, const char *name,
-    size_t len)
+slug_find(const struct site *s, const uint32_t *idx, size_t n,
+    const char *name, size_t len)
 {
-	size_t	 i;
+	const struct article	*a;
+	size_t			 i;
 
-	for (i = 0; i < n; i++)
-		if (slug_is(arts[i]->slug, name, len))
-			return arts[i];
+	for (i = 0; i < n; i++) {
+		a = &s->articles[idx != NULL ? idx[i] : i];
+		if (slug_is(site_article_slug(s, a), name, len))
+			return a;
+	}
 	return NULL;
 }
 
@@ -776,14 +830,14 @@ site_link(const struct site *s, const char *path, struct buf *to)
 		cat = node.cat;
 	do {
 		if (cat != NULL)
-			a = slug_find(cat->articles, cat->narticles, name,
+			a = slug_find(s, cat->arts, cat->narticles, name,
 			    len);
 		if (a == NULL)
-			a = slug_find(s->articles, s->narticles, name, len);
+			a = slug_find(s, NULL, s->narticles, name, len);
 	} while (a == NULL && (len = without_id(name, len)) > 0);
 	if (a == NULL)
 		return -1;
-	return buf_puts(to, a->path) == -1 ? -1 : 1;
+	return buf_puts(to, site_article_path(s, a)) == -1 ? -1 : 1;
 }
 
 /* One warning per article whose links lead nowhere on the site. */

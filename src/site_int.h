@@ -45,8 +45,9 @@ struct scan {				/* also walks for site_stamp() */
 	unsigned long long stamp;	/* site_stamp's sum */
 	dev_t		 devs[SITE_DEPTH_MAX + 2];	/* folders being */
 	ino_t		 inos[SITE_DEPTH_MAX + 2];	/* walked: loops */
-	size_t		 artcap, filecap, pagecap;
+	size_t		 filecap, pagecap;
 	struct buf	 src;		/* a source file, reused */
+	struct buf	 tmp;		/* an article's src, reused */
 	struct buf	 body;		/* its gemtext, for the catalog */
 	struct buf	 links;		/* HTML articles' links not found
 					   as they were read, checked
@@ -58,7 +59,9 @@ struct scan {				/* also walks for site_stamp() */
 #define SITE_HASH_SEED	2166136261u	/* FNV-1a */
 
 /* site.c; freed by site_free() */
-struct site_priv	*site_priv_new(void);
+struct site_priv	*site_priv_new(struct site *);
+/* the snapshot is built: the build's tables go (site.c) */
+void		 site_priv_done(struct site_priv *);
 /* keys in the index */
 size_t		 site_index_count(const struct site_priv *);
 /* FNV-1a of s[0..len), from h (SITE_HASH_SEED to start) */
@@ -69,11 +72,28 @@ void	*site_arena_alloc(struct site_priv *, size_t);
 char	*site_arena_strdup(struct site_priv *, const char *);
 char	*site_arena_cat(struct site_priv *, const char *a, const char *b,
 	    size_t blen);
-/* the path index. put returns 0, 1 if the key is taken
- * (nothing stored), -1 on ENOMEM; owner names what holds a key. */
+/* the pool of the articles' strings: one added, or one shared (a
+ * title, a tags line); its offset, 0 on ENOMEM */
+uint32_t site_pool_add(struct site_priv *, const char *, size_t);
+uint32_t site_pool_intern(struct site_priv *, const char *, size_t);
+/* a new record at the end of site->articles (NULL on ENOMEM); the
+ * last one made, dropped */
+struct article *site_article_new(struct site_priv *);
+void	 site_article_drop(struct site_priv *);
+/* a category's number (num) in site->allcats; -1 on ENOMEM */
+int	 site_cat_add(struct site_priv *, struct category *);
+/* the path index: type's node number num (a category's num, a file's
+ * place in site->files, an article's in site->articles); a plain
+ * folder, key kept; the articles sorted, the one at old[i] now at i.
+ * put returns 0, 1 if the key is taken (nothing stored), -1 on
+ * ENOMEM; owner names what holds a key (until its next call). */
 int	 site_index_put(struct site_priv *, const char *key, int type,
-	    void *);
-const char *site_index_owner(const struct site_priv *, const char *key);
+	    size_t num);
+int	 site_index_dir(struct site_priv *, const char *key,
+	    struct site_file *index);
+void	 site_index_moved(struct site_priv *, const uint32_t *old,
+	    size_t n);
+const char *site_index_owner(struct site_priv *, const char *key);
 /* room for n keys without a resize; -1 on ENOMEM */
 int	 site_index_reserve(struct site_priv *, size_t n);
 /* "path:line: reason" into site->warnings (none for stamps) */
@@ -88,6 +108,8 @@ void	 site_warn(struct scan *, const char *dirurl, const char *name,
  * -1 on ENOMEM. */
 int	 site_tag_next(const char **p, const char **name, size_t *namelen,
 	    struct buf *slug);
+/* an article format's extension: ".gmi", ".md", ".txt", ".html" */
+const char *site_fmt_ext(int fmt);
 /* room for element n of arr: arr, moved, or NULL (ENOMEM) */
 void	*site_grow(void *arr, size_t n, size_t *cap, size_t size);
 

@@ -46,16 +46,19 @@ static int	 finish(struct scan *);
 static int	 finish_tags(struct scan *);
 static struct site *build(const char *, struct catalog *,
 		    const struct site *, unsigned long, char *, size_t);
+static void	 scan_free(struct scan *);
 
+/* Articles (their numbers) newest first, then by path. */
 static int
-art_cmp(const void *pa, const void *pb)
+art_cmp(const void *pa, const void *pb, void *arg)
 {
-	const struct article	*a = *(struct article *const *)pa;
-	const struct article	*b = *(struct article *const *)pb;
+	const struct site	*s = arg;
+	const struct article	*a = &s->articles[*(const uint32_t *)pa];
+	const struct article	*b = &s->articles[*(const uint32_t *)pb];
 
-	if (a->meta.date != b->meta.date)
-		return a->meta.date > b->meta.date ? -1 : 1;
-	return strcmp(a->path, b->path);
+	if (a->date != b->date)
+		return a->date > b->date ? -1 : 1;
+	return strcmp(site_article_path(s, a), site_article_path(s, b));
 }
 
 /* Categories by order, then title as a reader would sort it: folded,
@@ -92,8 +95,8 @@ finish_cats(struct scan *sc, struct category **cats, size_t n)
 		qsort(cats, n, sizeof(*cats), cat_cmp);
 	for (i = 0; i < n; i++) {
 		c = cats[i];
-		if (c->narticles > 0 && (c->articles = site_arena_alloc(sc->p,
-		    c->narticles * sizeof(*c->articles))) == NULL)
+		if (c->narticles > 0 && (c->arts = site_arena_alloc(sc->p,
+		    c->narticles * sizeof(*c->arts))) == NULL)
 			return -1;
 		c->total = c->narticles;
 		c->narticles = 0;
@@ -105,29 +108,60 @@ finish_cats(struct scan *sc, struct category **cats, size_t n)
 	return 0;
 }
 
+/*
+ * The articles newest first: their numbers sorted, the records put in
+ * that order, and the index told where each went.
+ */
+static int
+sort_articles(struct scan *sc)
+{
+	struct site	*s = sc->s;
+	struct article	*tmp;
+	uint32_t	*order;
+	size_t		 i, n = s->narticles;
+
+	if (n < 2)
+		return 0;
+	if ((order = reallocarray(NULL, n, sizeof(*order))) == NULL ||
+	    (tmp = reallocarray(NULL, n, sizeof(*tmp))) == NULL) {
+		free(order);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, n, sizeof(*order), art_cmp, s);
+	for (i = 0; i < n; i++)
+		tmp[i] = s->articles[order[i]];
+	memcpy(s->articles, tmp, n * sizeof(*tmp));
+	site_index_moved(sc->p, order, n);
+	free(tmp);
+	free(order);
+	return 0;
+}
+
 static int
 finish(struct scan *sc)
 {
 	struct site	*s = sc->s;
 	struct article	*a;
+	struct category	*c;
 	struct site_day	*dd;
 	struct tm	 tm;
+	time_t		 t;
 	size_t		 i, cap = 0;
 
-	if (s->narticles > 1)
-		qsort(s->articles, s->narticles, sizeof(*s->articles),
-		    art_cmp);
-	for (i = 0; i < s->narticles; i++) {
-		s->articles[i]->idx = i;
-		s->articles[i]->cat->narticles++;
-	}
+	if (sort_articles(sc) == -1)
+		return -1;
+	for (i = 0; i < s->narticles; i++)
+		site_article_cat(s, &s->articles[i])->narticles++;
 	if (finish_cats(sc, s->cats, s->ncats) == -1)
 		return -1;
 	for (i = 0; i < s->narticles; i++) {
-		a = s->articles[i];
-		a->catidx = a->cat->narticles;
-		a->cat->articles[a->cat->narticles++] = a;
-		if (gmtime_r(&a->meta.date, &tm) == NULL)
+		a = &s->articles[i];
+		c = site_article_cat(s, a);
+		c->arts[c->narticles++] = (uint32_t)i;
+		t = (time_t)a->date;
+		if (gmtime_r(&t, &tm) == NULL)
 			memset(&tm, 0, sizeof(tm));
 		if (s->ndays > 0) {
 			dd = &s->days[s->ndays - 1];
@@ -176,7 +210,7 @@ struct tag_seen {
 };
 
 struct tag_spell {			/* one way a tag is written */
-	const char	*name;		/* in an article's meta.tags */
+	const char	*name;		/* in an article's tags line */
 	size_t		 len;
 	size_t		 n;		/* articles that write it so */
 	size_t		 next;		/* 1 + the tag's spelling before */
@@ -287,16 +321,18 @@ stream_put(struct tag_build *tb, uint32_t v)
 static int
 tags_of(struct scan *sc, struct tag_build *tb, size_t i)
 {
-	const struct article	*a = sc->s->articles[i];
+	const struct site	*s = sc->s;
+	const struct article	*a = &s->articles[i];
 	struct tag_seen		*t;
-	const char		*p = a->meta.tags, *name;
+	const char		*p = s->pool + a->tags, *name;
 	size_t			 len, id, n = 0, show;
 	int			 r, got;
 
 	while ((r = site_tag_next(&p, &name, &len, &tb->slug)) == 1) {
 		if (tb->slug.len == 0) {
 			show = utf8_prefix_cols(name, len, 40);
-			site_warn(sc, "/", a->src, 0, "tag '%.*s%s' ignored: "
+			site_warn(sc, "/", site_article_src(s, a, &sc->tmp), 0,
+			    "tag '%.*s%s' ignored: "
 			    "%s", (int)show, name, show < len ? "..." : "",
 			    len > SITE_TAG_NAME_MAX ? "too long" :
 			    "no letter or digit for its URL");
@@ -309,8 +345,9 @@ tags_of(struct scan *sc, struct tag_build *tb, size_t i)
 		if (got == 0 && tb->tags[id].last == i + 1)
 			continue;
 		if (n == SITE_TAGS_MAX) {
-			site_warn(sc, "/", a->src, 0, "more than %d tags: "
-			    "the rest are ignored", SITE_TAGS_MAX);
+			site_warn(sc, "/", site_article_src(s, a, &sc->tmp), 0,
+			    "more than %d tags: the rest are ignored",
+			    SITE_TAGS_MAX);
 			break;
 		}
 		t = &tb->tags[id];
@@ -363,8 +400,7 @@ finish_tags(struct scan *sc)
 	if (s->narticles >= TAG_ART)
 		return 0;
 	for (i = 0; i < s->narticles; i++)
-		if (s->articles[i]->meta.tags != NULL &&
-		    tags_of(sc, &tb, i) == -1)
+		if (s->articles[i].tags != 0 && tags_of(sc, &tb, i) == -1)
 			goto done;
 	if (tb.ntags == 0) {
 		r = 0;
@@ -418,41 +454,50 @@ forget_gone(struct scan *sc)
 {
 	const struct site	*prev = sc->prev, *s = sc->s;
 	struct site_node	 n;
-	const char		**set = NULL, *src;
+	struct buf		 src = BUF_INIT, other = BUF_INIT;
+	uint32_t		*set = NULL, h;
 	size_t			 i, j, cap = 0;
-	uint32_t		 h;
+	int			 r = -1;
 
 	/* each path of prev found with its source: none went */
 	if (sc->nsame == prev->narticles)
 		return 0;
 	for (i = 0; i < prev->narticles; i++) {
-		src = prev->articles[i]->src;
-		if (site_find(s, prev->articles[i]->path, &n) ==
-		    SITE_ARTICLE && strcmp(n.art->src, src) == 0)
+		site_article_src(prev, &prev->articles[i], &src);
+		if (site_find(s, site_article_path(prev, &prev->articles[i]),
+		    &n) == SITE_ARTICLE && strcmp(site_article_src(s, n.art,
+		    &other), src.data) == 0)
 			continue;
-		/* gone from its path: is its source used at another? */
+		/* gone from its path: is its source used at another? A set
+		 * of article numbers + 1, by their sources */
 		if (set == NULL) {
 			for (cap = 64; cap < 2 * s->narticles; cap *= 2)
 				;
 			if ((set = calloc(cap, sizeof(*set))) == NULL)
-				return -1;
+				goto done;
 			for (j = 0; j < s->narticles; j++) {
-				h = site_hash(SITE_HASH_SEED, s->articles[j]->src,
-				    strlen(s->articles[j]->src));
-				while (set[h & (cap - 1)] != NULL)
+				site_article_src(s, &s->articles[j], &other);
+				h = site_hash(SITE_HASH_SEED, other.data,
+				    other.len);
+				while (set[h & (cap - 1)] != 0)
 					h++;
-				set[h & (cap - 1)] = s->articles[j]->src;
+				set[h & (cap - 1)] = (uint32_t)j + 1;
 			}
 		}
-		h = site_hash(SITE_HASH_SEED, src, strlen(src));
-		while (set[h & (cap - 1)] != NULL &&
-		    strcmp(set[h & (cap - 1)], src) != 0)
+		h = site_hash(SITE_HASH_SEED, src.data, src.len);
+		while (set[h & (cap - 1)] != 0 && strcmp(site_article_src(s,
+		    &s->articles[set[h & (cap - 1)] - 1], &other),
+		    src.data) != 0)
 			h++;
-		if (set[h & (cap - 1)] == NULL)
-			catalog_forget(sc->catalog, src);
+		if (set[h & (cap - 1)] == 0)
+			catalog_forget(sc->catalog, src.data);
 	}
+	r = 0;
+done:
 	free(set);
-	return 0;
+	buf_free(&src);
+	buf_free(&other);
+	return r;
 }
 
 struct site *
@@ -482,7 +527,7 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 
 	memset(&sc, 0, sizeof(sc));
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->index = site_priv_new()) == NULL) {
+	    (s->index = site_priv_new(s)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		free(s);
 		return NULL;
@@ -516,16 +561,11 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	    fstat(prev->rootfd, &pst) == -1 || pst.st_dev != st.st_dev ||
 	    pst.st_ino != st.st_ino || strcmp(prev->zone, s->zone) != 0))
 		prev = NULL;
-	if (prev != NULL) {
-		/* room for as much as last time: no growing on the way */
-		sc.artcap = prev->narticles + 64;
-		if ((s->articles = reallocarray(NULL, sc.artcap,
-		    sizeof(*s->articles))) == NULL ||
-		    site_index_reserve(sc.p,
-		    site_index_count(prev->index) + 64) == -1) {
-			snprintf(err, errlen, "out of memory");
-			goto fail;
-		}
+	/* room for as much as last time: no growing on the way */
+	if (prev != NULL && site_index_reserve(sc.p,
+	    site_index_count(prev->index) + 64) == -1) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
 	}
 	if (catalog != NULL && prev != NULL) {
 		/* what is kept is not seen: only a partial scan keeps
@@ -556,9 +596,7 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	if (catalog != NULL && (r = catalog_end(catalog)) != 0) {
 		if (r == 1 && sc.partial) {
 			/* rebuilt during the scan: fill it again, whole */
-			buf_free(&sc.src);
-			buf_free(&sc.body);
-			buf_free(&sc.links);
+			scan_free(&sc);
 			site_free(s);
 			return build(root, catalog, NULL, serial, err,
 			    errlen);
@@ -572,14 +610,22 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	}
 	/* every article known: the links that lead nowhere */
 	site_check_links(&sc);
-	buf_free(&sc.src);
-	buf_free(&sc.body);
+	site_priv_done(sc.p);
+	scan_free(&sc);
 	return s;
 fail:
 	free(real);
-	buf_free(&sc.src);
-	buf_free(&sc.body);
-	buf_free(&sc.links);
+	scan_free(&sc);
 	site_free(s);
 	return NULL;
+}
+
+/* What the scan held for the build. */
+static void
+scan_free(struct scan *sc)
+{
+	buf_free(&sc->src);
+	buf_free(&sc->body);
+	buf_free(&sc->links);
+	buf_free(&sc->tmp);
 }

@@ -401,7 +401,9 @@ scan_dir(struct scan *sc, const char *srcdir, const char *url, int depth,
 			kids[i]->parent = c;
 		}
 		c->nchildren = nkids;
-		if (site_index_put(sc->p, c->path, SITE_CATEGORY, c) == -1)
+		if (site_cat_add(sc->p, c) == -1 ||
+		    site_index_put(sc->p, c->path, SITE_CATEGORY,
+		    c->num) == -1)
 			goto fail;
 		for (i = 0; i < dir.n; i++) {
 			d = &dir.ents[i];
@@ -432,7 +434,7 @@ scan_dir(struct scan *sc, const char *srcdir, const char *url, int depth,
 		/* url is in the arena: it must outlive the index */
 		free(curl);
 		if ((curl = site_arena_strdup(sc->p, url)) == NULL ||
-		    site_index_put(sc->p, curl, SITE_DIR, index) == -1) {
+		    site_index_dir(sc->p, curl, index) == -1) {
 			curl = NULL;
 			goto fail;
 		}

@@ -424,10 +424,13 @@ new_slug(const struct gemini_front *g)
 
 static void
 publish_category(struct buf *b, const struct gemini_front *g,
-    const struct author *a, const struct category *c, const char *today)
+    const struct site *s, const struct author *a, const struct category *c,
+    const char *today)
 {
-	size_t	 i;
-	char	 date[16];
+	const struct article	*art;
+	time_t			 t;
+	size_t			 i;
+	char			 date[16];
 
 	if (authors_may(a, c->path + 1) || (strlen(c->path) > 2 &&
 	    authors_may(a, c->name))) {
@@ -436,17 +439,18 @@ publish_category(struct buf *b, const struct gemini_front *g,
 		buf_printf(b, "%s%s-%s %s\n", c->path, today, new_slug(g),
 		    label(g, L_NEW_ARTICLE));
 		for (i = 0; i < c->narticles && i < TITAN_PUBLISH_LIST; i++) {
-			strftime(date, sizeof(date), "%Y-%m-%d",
-			    gmtime(&c->articles[i]->meta.date));
+			art = &s->articles[c->arts[i]];
+			t = (time_t)art->date;
+			strftime(date, sizeof(date), "%Y-%m-%d", gmtime(&t));
 			buf_puts(b, "=> ");
 			origin(b, &g->host, "titan");
 			buf_printf(b, "%s %s %s %s\n",
-			    c->articles[i]->path, label(g, L_REPLACE), date,
-			    c->articles[i]->meta.title);
+			    site_article_path(s, art), label(g, L_REPLACE),
+			    date, site_article_title(s, art));
 		}
 	}
 	for (i = 0; i < c->nchildren; i++)
-		publish_category(b, g, a, c->children[i], today);
+		publish_category(b, g, s, a, c->children[i], today);
 }
 
 /* /publish?<path>: what the site made of an upload, and its warnings */
@@ -464,7 +468,7 @@ publish_result(struct buf *b, const struct gemini_front *g, const char *path)
 		buf_puts(b, "=> ");
 		origin(b, &g->host, "gemini");
 		buf_printf(b, "%s %s: %s\n", path, label(g, L_PUBLISHED),
-		    n.art->meta.title);
+		    site_article_title(s, n.art));
 	} else
 		buf_printf(b, "%s\n", label(g, L_NOT_ON_SITE));
 	for (w = s->warnings.data; w != NULL && *w != '\0'; w = nl + 1) {
@@ -504,7 +508,7 @@ publish_page(struct gemini_front *g, struct conn *c,
 	if (req->has_query && req->query[0] == '/')
 		publish_result(&b, g, req->query);
 	for (i = 0; i < s->ncats; i++)
-		publish_category(&b, g, w.author, s->cats[i], today);
+		publish_category(&b, g, s, w.author, s->cats[i], today);
 	/* back to the site, to see the article as readers do */
 	buf_puts(&b, "\n=> ");
 	origin(&b, &g->host, "gemini");

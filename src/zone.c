@@ -32,6 +32,7 @@
 static int	 start_saved;
 static char	*start_tz;
 
+
 /* "Area/Location": parts of letters, digits, "_", "-", "+" and ".",
  * none empty or starting with a dot (no "..", no hidden file) */
 static int
@@ -136,8 +137,9 @@ zone_wall(time_t t, long *off)
 	return t + tm.tm_gmtoff;
 }
 
-time_t
-zone_instant(time_t wall)
+/* mktime()'s instant of a wall clock */
+static time_t
+instant(time_t wall)
 {
 	struct tm	 tm;
 	time_t		 t;
@@ -149,4 +151,32 @@ zone_instant(time_t wall)
 	if ((t = mktime(&tm)) == (time_t)-1 && errno != 0)
 		return wall;
 	return t;
+}
+
+/* the offset at an instant */
+static long
+offset(time_t t)
+{
+	struct tm	 tm;
+
+	return localtime_r(&t, &tm) != NULL ? tm.tm_gmtoff : 0;
+}
+
+/*
+ * mktime() reads the zone's file again (a stat, at least) each time it
+ * is called without TZ set: a sixth of a restart's scan. Most walls are
+ * a day away from any change of the clocks, where the instant is the
+ * wall less the one offset there, which localtime_r() gives without a
+ * look at the file; mktime() answers the rest.
+ */
+time_t
+zone_instant(time_t wall)
+{
+	long	 off = offset(wall);
+	time_t	 t = wall - off;
+
+	if (offset(t) == off && offset(t - 86400) == off &&
+	    offset(t + 86400) == off)
+		return t;
+	return instant(wall);
 }

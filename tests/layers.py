@@ -16,9 +16,10 @@ LAYERS = [
     ("transport", "loop listen tls_key tls iplimit proxy certcheck ticket conn"),
     ("core", "convert convert_md convert_html convert_html_tree "
              "convert_html_meta convert_html_pick convert_html_page "
-             "convert_txt article article_news catalog site "
-             "site_entry site_walk site_load search counter counter_map counter_redis "
-             "pagecache "
+             "convert_txt article article_news catalog catalog_bulk "
+             "catalog_scan site "
+             "site_entry site_walk site_load search counter counter_map "
+             "counter_redis pagecache "
              "render route"),
     ("serve", "serve"),
     ("front", "gopher_render gemini gopher titan"),
@@ -26,7 +27,8 @@ LAYERS = [
 ]
 PRIVATE = {"convert_int": "convert", "convert_html_int": "convert_html",
            "site_int": "site", "site_walk": "site_walk",
-           "site_entry": "site_entry"}
+           "site_entry": "site_entry", "catalog_int": "catalog",
+           "catalog_bulk": "catalog_bulk"}
 
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 layer = {}

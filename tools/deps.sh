@@ -4,8 +4,8 @@
 # Usage: tools/deps.sh [bench|fuzz|package|cross]
 PKGS="gcc make pkg-config libssl-dev libmagic-dev libiniparser-dev
 liblowdown-dev libxml2-dev libutf8proc-dev libsqlite3-dev libseccomp-dev
-libhiredis-dev openssl python3 curl lynx procps tzdata mandoc haproxy
-redis-server"
+libhiredis-dev libzstd-dev openssl python3 curl lynx procps tzdata mandoc
+haproxy redis-server"
 [ "$1" = bench ] && PKGS="$PKGS molly-brown gophernicus systemd util-linux iproute2"
 # clang, its sanitizer and libFuzzer runtimes, llvm-symbolizer for traces
 [ "$1" = fuzz ] && PKGS="$PKGS clang libclang-rt-dev llvm"

@@ -13,11 +13,11 @@ WARN =		-Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
 		-Wmissing-declarations -Wshadow -Wpointer-arith \
 		-Wsign-compare -Wcast-qual
 PKGS =		libssl libcrypto libmagic lowdown libxml-2.0 libutf8proc sqlite3 \
-		libseccomp hiredis
+		libseccomp hiredis libzstd
 PKG_CFLAGS !=	pkg-config --cflags $(PKGS) 2>/dev/null || true
 PKG_LIBS !=	pkg-config --libs $(PKGS) 2>/dev/null || \
 		    echo -lssl -lcrypto -lmagic -lxml2 -lutf8proc -lsqlite3 -lseccomp \
-		    -lhiredis
+		    -lhiredis -lzstd
 SAN =		-fsanitize=address,undefined -fno-sanitize-recover=undefined \
 		-fno-omit-frame-pointer
 FCFLAGS =	-O1 -g -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude \

@@ -234,6 +234,8 @@ ready_or_gone() {
 master_pid() { pgrep -P "$PID" -x bantin-master; }
 worker_pids() { _m=$(master_pid) && pgrep -P "$_m" -x bantin-worker; }
 key_pids() { pgrep -P "$PID" -x bantin-key; }
+# the master's index process, while it builds an empty catalog
+index_pid() { _m=$(master_pid) && pgrep -P "$_m" -x bantin-index; }
 has_workers() { [ -n "$(worker_pids)" ]; }
 
 # kill_server: the server dies at once, as on a crash or a power cut:

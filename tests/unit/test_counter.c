@@ -30,7 +30,7 @@
 struct fake {				/* just what counter.c reads */
 	struct site	  site;
 	struct article	 *arts;
-	struct article	**ptrs;
+	char		 *pool;		/* the paths, as a snapshot's */
 };
 
 static char	*tmpdir(void);
@@ -147,34 +147,32 @@ join(const char *a, const char *b)
 static void
 fake_init(struct fake *f, const char *const *paths, size_t n)
 {
-	size_t	 i;
+	size_t	 i, len = 1;
 
 	memset(f, 0, sizeof(*f));
+	for (i = 0; i < n; i++)
+		len += strlen(paths[i]) + 1;
 	f->arts = calloc(n ? n : 1, sizeof(*f->arts));
-	f->ptrs = calloc(n ? n : 1, sizeof(*f->ptrs));
-	if (f->arts == NULL || f->ptrs == NULL)
+	f->pool = calloc(1, len);
+	if (f->arts == NULL || f->pool == NULL)
 		exit(1);
-	for (i = 0; i < n; i++) {
-		if ((f->arts[i].path = strdup(paths[i])) == NULL)
-			exit(1);
-		f->arts[i].idx = i;
+	for (len = 1, i = 0; i < n; i++) {
+		f->arts[i].path = (uint32_t)len;
+		memcpy(f->pool + len, paths[i], strlen(paths[i]) + 1);
+		len += strlen(paths[i]) + 1;
 		f->arts[i].counter_slot = -1;
-		f->ptrs[i] = &f->arts[i];
 	}
-	f->site.articles = f->ptrs;
+	f->site.articles = f->arts;
 	f->site.narticles = n;
+	f->site.pool = f->pool;
 	f->site.rootfd = -1;
 }
 
 static void
 fake_free(struct fake *f)
 {
-	size_t	 i;
-
-	for (i = 0; i < f->site.narticles; i++)
-		free(f->arts[i].path);
 	free(f->arts);
-	free(f->ptrs);
+	free(f->pool);
 }
 
 /* Entries of dir whose name starts with prefix. */
@@ -665,8 +663,13 @@ test_reload(void)
 	/* an old worker still busy with a slow client across the reload */
 	old = late_child(c, go[0], f1.arts[1].counter_slot, 500);
 
-	/* generation 2: /b is gone, /d is new */
+	/* generation 2: /b is gone, /d is new; the last site goes, as
+	 * the master frees it (the counter kept no string of it) */
 	CHECK(counter_bind(c, &f2.site) == 0);
+	memset(f1.pool, 'x', 10);
+	fake_free(&f1);
+	f1.arts = NULL;
+	f1.pool = NULL;
 	CHECK_INT(counter_generation(c), 2);
 	CHECK_INT(f2.arts[2].counter_slot, 2);
 	CHECK_INT(counter_site(c), 1000);	/* folded into the base */

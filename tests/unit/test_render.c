@@ -106,7 +106,7 @@ page_article_marked(const struct render_ctx *ctx, const char *path,
     struct buf *b, const struct page_marks *marker)
 {
 	const struct article	*a;
-	struct buf		 body = BUF_INIT;
+	struct article_page	 pg;
 	char			 err[256];
 
 	buf_reset(b);
@@ -115,11 +115,10 @@ page_article_marked(const struct render_ctx *ctx, const char *path,
 		fprintf(stderr, "no article %s\n", path);
 		return b->data;
 	}
-	CHECK_INT(site_article_body(ctx->site, NULL, a, &body, err,
+	CHECK_INT(site_article_page(ctx->site, NULL, a, &pg, err,
 	    sizeof(err)), 0);
-	CHECK_INT(render_article(b, ctx, a, body.data ? body.data : "",
-	    body.len, marker), 0);
-	buf_free(&body);
+	CHECK_INT(render_article(b, ctx, a, &pg, marker), 0);
+	site_article_page_free(&pg);
 	return b->data;
 }
 
@@ -696,7 +695,7 @@ test_counter_pages(void)
 	CHECK_INT(render_home(&b, &ctx, NULL), 0);
 	CHECK_HAS(b.data, "# Cổng thông tin huyện\nSố lượt truy cập: 1.241\n");
 
-	page_article(&ctx, a->path, &b);
+	page_article(&ctx, site_article_path(ctx.site, a), &b);
 	CHECK_HAS(b.data, "\n21 Tháng Năm 2020 11:15 · Tác giả: MỸ DUNG\n"
 	    "Số lượt người xem: 2\n");
 	/* the reference page's furniture: the day's archive, search, the
@@ -710,7 +709,7 @@ test_counter_pages(void)
 	buf_reset(&b);
 	CHECK_INT(render_home(&b, &ctx, &marks), 0);
 	CHECK_HAS(b.data, "\nSố lượt truy cập: HOLES\n");
-	page_article_marked(&ctx, a->path, &b, &marks);
+	page_article_marked(&ctx, site_article_path(ctx.site, a), &b, &marks);
 	CHECK_HAS(b.data, "MỸ DUNG\nSố lượt người xem: HOLEV\n");
 	CHECK_HAS(b.data, "\nSố lượt truy cập: HOLES\n");
 
@@ -894,45 +893,60 @@ test_hostile(void)
 		"/tin/2021-01-01-cr", "/date/2021/01/02/" };
 	char			 dir[] = "/tmp/test_render.XXXXXX", sub[600],
 				 err[256];
+	/* a snapshot's pool: "", the path, the title */
+	static const char	 pool[] = "\0/tin/x\0Tiêu đề\n=> gemini://evil/ "
+				    "evil";
 	struct render_ctx	 ctx;
-	struct site		*s;
-	struct category		 cat;
-	struct article		 art, *arts[1];
+	struct site		*s, mem;
+	struct category		 cat, *cats[1];
+	struct article		 art;
+	struct article_page	 pg;
 	const struct article	*a;
-	struct buf		 b = BUF_INIT, body = BUF_INIT;
+	struct buf		 b = BUF_INIT;
+	uint32_t		 arts[1] = { 0 };
 	size_t			 i;
 
 	/* straight from memory: a title with a newline and a link */
+	memset(&mem, 0, sizeof(mem));
 	memset(&cat, 0, sizeof(cat));
 	memset(&art, 0, sizeof(art));
+	memset(&pg, 0, sizeof(pg));
 	cat.path = "/tin/";
 	cat.name = "tin";
 	cat.title = "Tin\n=> gemini://evil/ cat";
 	cat.description = "mô tả\n=> /evil desc";
-	arts[0] = &art;
-	cat.articles = arts;
+	cat.arts = arts;
 	cat.narticles = cat.total = 1;
-	art.path = "/tin/x";
-	art.slug = "x";
-	art.meta.title = "Tiêu đề\n=> gemini://evil/ evil";
-	art.meta.author = "A\r\n=> /evil author";
-	art.meta.date = 1590000000;
-	art.cat = &cat;
+	cats[0] = &cat;
+	mem.allcats = cats;
+	mem.nallcats = 1;
+	mem.articles = &art;
+	mem.narticles = 1;
+	mem.pool = pool;
+	art.path = 1;
+	art.title = 1 + sizeof("/tin/x");
+	art.date = 1590000000;
 	art.counter_slot = -1;
+	pg.author = "A\r\n=> /evil author";
 	ctx_init(&ctx, "vi");
+	ctx.site = &mem;
 	CHECK_INT(render_category(&b, &ctx, &cat, 1), 0);
 	CHECK(links_clean(b.data));
 	CHECK_HAS(b.data, "# Tin => gemini://evil/ cat\n");
 	CHECK_HAS(b.data, "\n=> /tin/x 2020-05-20 Tiêu đề => gemini://evil/ "
 	    "evil\n");
 	buf_reset(&b);
-	CHECK_INT(render_article(&b, &ctx, &art, "body\n", 5, NULL), 0);
+	buf_puts(&pg.body, "body\n");
+	CHECK_INT(render_article(&b, &ctx, &art, &pg, NULL), 0);
 	CHECK(links_clean(b.data));
 	CHECK_HAS(b.data, "# Tiêu đề => gemini://evil/ evil\n");
 	CHECK_HAS(b.data, "Tác giả: A  => /evil author\n");
 	/* a body left inside a preformatted block is closed */
 	buf_reset(&b);
-	CHECK_INT(render_article(&b, &ctx, &art, "```\ncode\n", 9, NULL), 0);
+	buf_reset(&pg.body);
+	buf_puts(&pg.body, "```\ncode\n");
+	CHECK_INT(render_article(&b, &ctx, &art, &pg, NULL), 0);
+	buf_free(&pg.body);
 	CHECK_HAS(b.data, "\n```\ncode\n```\n\n=> /tin/ ");
 
 	/* and from a capsule: HTML titles may hold newlines; a header
@@ -970,11 +984,10 @@ test_hostile(void)
 		else if (i == 3)
 			render_date(&b, &ctx, 2021, 1, 2);
 		else if ((a = find_art(s, pages[i])) != NULL) {
-			buf_reset(&body);
-			CHECK_INT(site_article_body(s, NULL, a, &body, err,
+			CHECK_INT(site_article_page(s, NULL, a, &pg, err,
 			    sizeof(err)), 0);
-			render_article(&b, &ctx, a, body.data ? body.data :
-			    "", body.len, NULL);
+			render_article(&b, &ctx, a, &pg, NULL);
+			site_article_page_free(&pg);
 		} else {
 			fprintf(stderr, "missing %s\n", pages[i]);
 			CHECK(a != NULL);
@@ -1019,7 +1032,6 @@ test_hostile(void)
 	rmdir(sub);
 	rmdir(dir);
 	buf_free(&b);
-	buf_free(&body);
 }
 
 int

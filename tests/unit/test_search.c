@@ -61,6 +61,8 @@ tok_collect(void *arg, const char *tok, size_t toklen, size_t start,
 	return 0;
 }
 
+static char	 tok_long[302];	/* 299 letters and an É */
+
 static void
 test_tokenizer(void)
 {
@@ -88,6 +90,9 @@ test_tokenizer(void)
 		{ "", "" },
 		{ "\"chi bộ\" AND (x)", "chi@1-4 bo@5-9 and@11-14 x@16-17" },
 		{ "email: a_b@c.vn", "email@0-5 a@7-8 b@9-10 c@11-12 vn@13-15" },
+		/* a mark after a letter of the table, and a word that the
+		 * table folds only in part: folded whole */
+		{ "Ho\xcc\x80" "a Stra\xc3\x9f" "e\xe1\xbb\x87", "hoa@0-5 strassee@6-16" },
 	};
 	struct buf	 b = BUF_INIT;
 	size_t		 i;
@@ -99,6 +104,15 @@ test_tokenizer(void)
 		    tok_collect, &b), 0);
 		CHECK_STR(b.data, cases[i].want);
 	}
+	/* a word longer than the tokenizer's buffer, folded whole */
+	buf_reset(&b);
+	memset(tok_long, 'A', sizeof(tok_long) - 3);
+	memcpy(tok_long + sizeof(tok_long) - 3, "\xc3\x89", 3);
+	CHECK_INT(catalog_tokenize(tok_long, strlen(tok_long), tok_collect,
+	    &b), 0);
+	CHECK_INT(b.len, (sizeof(tok_long) - 3) + 1 + strlen("@0-301"));
+	CHECK(b.data != NULL && b.data[0] == 'a' &&
+	    b.data[sizeof(tok_long) - 3] == 'e');
 	CHECK(catalog_word_cp('a') && catalog_word_cp(0x1ea1) &&
 	    catalog_word_cp(0x300) && !catalog_word_cp('-') &&
 	    !catalog_word_cp(0x201c) && !catalog_word_cp(-1));
@@ -197,8 +211,25 @@ test_expr(void)
 }
 
 /*
- * A catalog of fake articles, searched through a resolver.
+ * A catalog of fake articles, searched through a resolver. A fake
+ * article's path field is its path's place in fake_path (a snapshot's
+ * is its offset in its pool).
  */
+
+static const char	*fake_path[300];
+
+static uint32_t
+fake_path_set(uint32_t n, const char *path)
+{
+	fake_path[n] = path;
+	return n;
+}
+
+static const char *
+art_path(const struct article *a)
+{
+	return fake_path[a->path];
+}
 
 struct fake {
 	const char	*path;
@@ -299,7 +330,7 @@ run(struct search *s, const char *q, int page, size_t *total,
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			strncat(out, " ", sizeof(out) - strlen(out) - 1);
-		strncat(out, h[i].art->path, sizeof(out) - strlen(out) - 1);
+		strncat(out, art_path(h[i].art), sizeof(out) - strlen(out) - 1);
 		CHECK(h[i].excerpt != NULL);
 	}
 	search_hits_free(h, n);
@@ -659,15 +690,15 @@ build_catalog(const char *dbpath)
 		return;
 	CHECK_INT(catalog_begin(cat), 0);
 	for (i = 0; i < NFAKES; i++) {
-		fakes[i].art.path = (char *)(uintptr_t)fakes[i].path;
-		fakes[i].art.meta.title = (char *)(uintptr_t)fakes[i].title;
+		fakes[i].art.path = fake_path_set((uint32_t)i, fakes[i].path);
 		CHECK_INT(put_fake(cat, fakes[i].path, fakes[i].title,
 		    fakes[i].body, 1590000000 + (long long)i), 0);
 	}
 	for (i = 0; i < 25; i++) {
 		snprintf(page_paths[i], sizeof(page_paths[i]), "/p/trang-%zu",
 		    i);
-		page_arts[i].path = page_paths[i];
+		page_arts[i].path = fake_path_set(100 + (uint32_t)i,
+		    page_paths[i]);
 		snprintf(title, sizeof(title), "Trang %zu", i);
 		snprintf(body, sizeof(body), "Nội dung số %zu.\n", i);
 		CHECK_INT(put_fake(cat, page_paths[i], title, body,
@@ -694,7 +725,7 @@ fake_resolve_any(void *arg, const char *urlpath, const char *src)
 	(void)arg;
 	(void)urlpath;
 	(void)src;
-	any_art.path = any_path;
+	any_art.path = fake_path_set(200, any_path);
 	return &any_art;
 }
 
@@ -743,8 +774,8 @@ test_generation(const char *dir)
 	CHECK_INT(catalog_begin(cat), 0);
 	CHECK_INT(catalog_get(cat, "g/a.gmi", 14, 10, &m), 1);
 	CHECK_STR(m.title, "Gentest a");
-	CHECK_STR(m.author, "MỸ DUNG");
-	CHECK(m.summary == NULL && m.tags == NULL);
+	/* no author: an article's page reads it again */
+	CHECK(m.author == NULL && m.summary == NULL && m.tags == NULL);
 	CHECK_INT(m.date, 10);
 	CHECK_INT(m.has_date, 1);
 	CHECK_INT(m.has_time, 0);
@@ -840,6 +871,52 @@ test_rescan(const char *dir)
 }
 
 /*
+ * One article edited again and again, its text long enough to be kept
+ * packed: each put takes the old text out of the index with the values
+ * it went in with, while the new one waits packed to be stored. The
+ * catalog is never found damaged (moved aside), and finds the last
+ * title and no other.
+ */
+static void
+test_edits(const char *dir)
+{
+	struct catalog	*cat;
+	struct stat	 sb;
+	char		 db[512], aside[600], err[256], title[64], body[2048];
+	size_t		 i;
+	int		 round;
+
+	join(db, dir, "edits.db");
+	snprintf(aside, sizeof(aside), "%s.damaged", db);
+	body[0] = '\0';
+	for (i = 0; i < 20; i++)
+		strncat(body, "Tiếng trống trường vang lên, năm học mới. ",
+		    sizeof(body) - strlen(body) - 1);
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		CHECK(cat != NULL);
+		return;
+	}
+	for (round = 0; round < 4; round++) {
+		snprintf(title, sizeof(title), "Lần sửa thứ %c", 'a' + round);
+		CHECK_INT(round == 0 ? catalog_begin(cat) :
+		    catalog_begin_partial(cat), 0);
+		CHECK_INT(put_fake(cat, "/sua", title, body, 1500000000 + round),
+		    0);
+		CHECK_INT(put_fake(cat, "/khac", "Bài khác", body, 1500000000),
+		    0);
+		CHECK_INT(catalog_end(cat), 0);
+		while (catalog_tidy(cat, 1) == 1)
+			;
+		CHECK(stat(aside, &sb) == -1);
+		snprintf(title, sizeof(title), "%c", 'a' + round);
+		CHECK_INT(count_hits(db, title), 1);
+		CHECK_INT(count_hits(db, "trống"), 2);
+	}
+	CHECK_INT(count_hits(db, "a"), 0);
+	catalog_close(cat);
+}
+
+/*
  * catalog_tidy: the index's segments merged between scans. A segment's
  * pages are the rows of fts_data whose id has the segment's number in
  * bits 37 and up (FTS5's format); the structure record is id 10.
@@ -889,8 +966,8 @@ test_tidy(const char *dir)
 		{ "descending", 40, -1, 10, 2 },
 		/* categories one after the other */
 		{ "interleaved", 60, 7, 6, 2 },
-		/* in date order: one segment, nothing to merge */
-		{ "ascending", 40, 1, 1, 1 },
+		/* in date order: one segment, merged with the first's */
+		{ "ascending", 40, 1, 2, 1 },
 	};
 	static const char *const queries[] = {
 		"bài", "nội dung", "số 7", "thứ*", "không có từ này",
@@ -908,7 +985,14 @@ test_tidy(const char *dir)
 			CHECK(cat != NULL);
 			continue;
 		}
+		/* a first build makes one segment in date order: the puts
+		 * below are a scan of an existing catalog */
 		CHECK_INT(catalog_begin(cat), 0);
+		CHECK_INT(put_fake(cat, "/t/dau", "Khởi đầu", "Trước đó.\n",
+		    1400000000), 0);
+		CHECK_INT(catalog_end(cat), 0);
+		CHECK_INT(segments(db), 1);
+		CHECK_INT(catalog_begin_partial(cat), 0);
 		for (k = 0; k < cases[i].n; k++) {
 			idx = cases[i].stride == -1 ? cases[i].n - 1 - k :
 			    (k * cases[i].stride) % cases[i].n;
@@ -973,7 +1057,8 @@ ring_resolve(void *arg, const char *urlpath, const char *src)
 	(void)src;
 	snprintf(ring_paths[ring_next % 64], sizeof(ring_paths[0]), "%s",
 	    urlpath);
-	a->path = ring_paths[ring_next % 64];
+	a->path = fake_path_set(210 + (uint32_t)(ring_next % 64),
+	    ring_paths[ring_next % 64]);
 	ring_next++;
 	return a;
 }
@@ -1001,7 +1086,7 @@ ring_run(const char *db, const char *q, int page, size_t *total)
 		for (i = 0; i < n; i++) {
 			if (i > 0)
 				strncat(out, " ", sizeof(out) - strlen(out) - 1);
-			strncat(out, h[i].art->path,
+			strncat(out, art_path(h[i].art),
 			    sizeof(out) - strlen(out) - 1);
 		}
 		search_hits_free(h, n);
@@ -1176,6 +1261,128 @@ test_pages(const char *dir)
 	}
 	CHECK_INT(total, SEARCH_TOTAL_MAX + 1);
 	catalog_close(cat);
+}
+
+/*
+ * A catalog of SEARCH_TOTAL_MAX + 10 articles, /<letter>0 the oldest, a
+ * second apart, one body for all: title0 in the title of every 100th
+ * from the first, title50 of every 100th from the 50th, "Bài" in the
+ * others'. 0, or -1 (and a failed check).
+ */
+static int
+fill_big(const char *db, char letter, const char *title0,
+    const char *title50, const char *body)
+{
+	struct catalog	*cat;
+	char		 err[256], path[64];
+	const char	*title;
+	int		 i;
+
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		CHECK(cat != NULL);
+		return -1;
+	}
+	CHECK_INT(catalog_begin(cat), 0);
+	for (i = 0; i < SEARCH_TOTAL_MAX + 10; i++) {
+		snprintf(path, sizeof(path), "/%c%d", letter, i);
+		title = i % 100 == 0 ? title0 : i % 100 == 50 ? title50 :
+		    "Bài";
+		if (put_fake(cat, path, title, body, 1500000000 +
+		    (long long)i) != 0)
+			break;
+	}
+	CHECK_INT(i, SEARCH_TOTAL_MAX + 10);
+	CHECK_INT(catalog_end(cat), 0);
+	catalog_close(cat);
+	return i == SEARCH_TOTAL_MAX + 10 ? 0 : -1;
+}
+
+/*
+ * Past SEARCH_TOTAL_MAX the first tier comes from the titles' index,
+ * which knows nothing of the body: its hits' excerpts are cut where the
+ * words are in the body all the same, as the other tiers' are (every
+ * body here is the same, so every excerpt is). Words, a phrase and a
+ * prefix; one title in a hundred has them.
+ */
+static void
+test_title_excerpt(const char *dir)
+{
+	static const char *const queries[] = {
+		"trống", "\"trống trường\"", "trườ*", "TRƯỜNG trống",
+	};
+	struct search		*s;
+	struct search_hit	*h;
+	char			 db[512], err[256];
+	const char		*e;
+	size_t			 i, n, total;
+
+	join(db, dir, "titleexcerpt.db");
+	if (fill_big(db, 't', "Trống trường", "Bài",
+	    "Sáng nay, học sinh cả phường tập trung ở sân để nghe "
+	    "thầy hiệu trưởng đọc thư. Rồi tiếng trống trường vang "
+	    "lên, năm học mới bắt đầu.") == -1)
+		return;
+	if ((s = search_open(db, err, sizeof(err))) == NULL) {
+		CHECK(s != NULL);
+		return;
+	}
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+		if (search_query_with(s, ring_resolve, NULL, queries[i], 1, &h,
+		    &n, &total, &e) == -1) {
+			CHECK(0);
+			continue;
+		}
+		CHECK_INT(n, SEARCH_PER_PAGE);
+		CHECK_INT(total, SEARCH_TOTAL_MAX + 1);
+		if (n == SEARCH_PER_PAGE) {
+			/* hit 0 from the titles' index, hit 19 not */
+			CHECK_STR(art_path(h[0].art), "/t1000");
+			CHECK_STR(h[0].excerpt, h[19].excerpt);
+			CHECK(strncmp(h[0].excerpt, "\xe2\x80\xa6", 3) == 0);
+			CHECK(strstr(h[0].excerpt, "trống trường") != NULL);
+		}
+		search_hits_free(h, n);
+	}
+	search_close(s);
+}
+
+/*
+ * Past SEARCH_TOTAL_MAX, two words, each tier asked on its own: every
+ * word in the title (the titles' index), some (only where a title has
+ * some: here one in a hundred), none.
+ */
+static void
+test_tiers_big(const char *dir)
+{
+	char		 db[512];
+	size_t		 total;
+
+	join(db, dir, "tiersbig.db");
+	if (fill_big(db, 'g', "Trống trường", "Trống",
+	    "Tiếng trống trường vang.") == -1)
+		return;
+	CHECK_STR(ring_run(db, "trống trường", 1, &total),
+	    "/g1000 /g900 /g800 /g700 /g600 /g500 /g400 /g300 /g200 /g100 "
+	    "/g0 /g950 /g850 /g750 /g650 /g550 /g450 /g350 /g250 /g150");
+	CHECK_INT(total, SEARCH_TOTAL_MAX + 1);
+	CHECK_STR(ring_run(db, "trống trường", 2, &total),
+	    "/g50 /g1009 /g1008 /g1007 /g1006 /g1005 /g1004 /g1003 /g1002 "
+	    "/g1001 /g999 /g998 /g997 /g996 /g995 /g994 /g993 /g992 /g991 "
+	    "/g990");
+	/* "bài" is in titles only: the "Bài" articles, some of the words
+	 * in their titles */
+	CHECK_STR(ring_run(db, "trường trống bài", 1, &total),
+	    "/g1009 /g1008 /g1007 /g1006 /g1005 /g1004 /g1003 /g1002 /g1001 "
+	    "/g999 /g998 /g997 /g996 /g995 /g994 /g993 /g992 /g991 /g990 "
+	    "/g989");
+	CHECK_STR(ring_run(db, "tiếng trống", 1, &total),
+	    "/g1000 /g950 /g900 /g850 /g800 /g750 /g700 /g650 /g600 /g550 "
+	    "/g500 /g450 /g400 /g350 /g300 /g250 /g200 /g150 /g100 /g50");
+	/* no title has any of them: the last tier only */
+	CHECK_STR(ring_run(db, "tiếng vang", 2, &total),
+	    "/g989 /g988 /g987 /g986 /g985 /g984 /g983 /g982 /g981 /g980 "
+	    "/g979 /g978 /g977 /g976 /g975 /g974 /g973 /g972 /g971 /g970");
+	CHECK_INT(total, SEARCH_TOTAL_MAX + 1);
 }
 
 /*
@@ -1419,7 +1626,8 @@ site_run(struct search *s, const struct site *site, const char *q)
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			strncat(out, " ", sizeof(out) - strlen(out) - 1);
-		strncat(out, h[i].art->path, sizeof(out) - strlen(out) - 1);
+		strncat(out, site_article_path(site, h[i].art),
+		    sizeof(out) - strlen(out) - 1);
 	}
 	search_hits_free(h, n);
 	return out;
@@ -1564,7 +1772,7 @@ test_tags(const char *dir)
 		    " CREATE VIRTUAL TABLE fts USING fts5(title, body,"
 		    " tokenize = 'bantin', prefix = '2 3');"
 		    " INSERT INTO fts (rowid, title, body)"
-		    " SELECT fkey, title, '' FROM article;"
+		    " SELECT key, title, '' FROM article;"
 		    " PRAGMA user_version = 6", NULL, NULL, NULL), SQLITE_OK);
 		sqlite3_close(db);
 	}
@@ -1596,9 +1804,12 @@ main(void)
 	test_hostile(db);
 	test_generation(tmpdir);
 	test_rescan(tmpdir);
+	test_edits(tmpdir);
 	test_tidy(tmpdir);
 	test_rank(tmpdir);
 	test_pages(tmpdir);
+	test_title_excerpt(tmpdir);
+	test_tiers_big(tmpdir);
 	test_keys(tmpdir);
 	test_damaged(tmpdir);
 	test_site(tmpdir);

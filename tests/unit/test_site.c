@@ -212,6 +212,7 @@ test_fixture(void)
 	char			 err[256], date[32];
 	size_t			 i, j;
 	struct buf		 body = BUF_INIT;
+	struct article_page	 pg;
 	int			 fd;
 
 	s = site_load(FIXTURE, NULL, err, sizeof(err));
@@ -240,11 +241,10 @@ test_fixture(void)
 		CHECK_INT(c->total, cats[i].total);
 		CHECK(c->parent == NULL);
 		for (j = 0; j < c->narticles; j++) {
-			CHECK(c->articles[j]->cat == c);
-			CHECK_INT(c->articles[j]->catidx, j);
+			CHECK(site_article_cat(s,
+			    &s->articles[c->arts[j]]) == c);
 			if (j > 0)
-				CHECK(c->articles[j - 1]->idx <
-				    c->articles[j]->idx);
+				CHECK(c->arts[j - 1] < c->arts[j]);
 		}
 	}
 	c = s->cats[0];
@@ -266,35 +266,43 @@ test_fixture(void)
 	CHECK_INT(s->narticles, sizeof(arts) / sizeof(*arts));
 	for (i = 0; i < s->narticles && i < sizeof(arts) / sizeof(*arts);
 	    i++) {
-		a = s->articles[i];
-		CHECK_STR(a->path, arts[i].path);
-		CHECK_STR(a->meta.title, arts[i].title);
-		CHECK_STR(a->cat->path, arts[i].cat);
-		fmt_date(a->meta.date, date, sizeof(date));
+		a = &s->articles[i];
+		CHECK_STR(site_article_path(s, a), arts[i].path);
+		CHECK_STR(site_article_title(s, a), arts[i].title);
+		CHECK_STR(site_article_cat(s, a)->path, arts[i].cat);
+		fmt_date(a->date, date, sizeof(date));
 		CHECK_STR(date, arts[i].date);
-		CHECK(a->meta.has_date);
-		CHECK_INT(a->idx, i);
+		CHECK(a->flags & ART_HAS_DATE);
+		CHECK_INT(site_article_idx(s, a), i);
 		CHECK_INT(a->counter_slot, -1);
-		CHECK(a->cat->articles[a->catidx] == a);
-		CHECK_STR(a->slug, strrchr(arts[i].path, '/') + 1);
+		CHECK_STR(site_article_slug(s, a),
+		    strrchr(arts[i].path, '/') + 1);
 	}
-	a = s->articles[0];
-	CHECK_STR(a->src, "thoi-su/2020-05-21-chi-bo-dai-hoi.md");
+	/* what listings show is kept; the rest is read again for a page */
+	a = &s->articles[0];
+	CHECK_STR(site_article_src(s, a, &body),
+	    "thoi-su/2020-05-21-chi-bo-dai-hoi.md");
 	CHECK_INT(a->fmt, FMT_MD);
-	CHECK_STR(a->meta.author, "MỸ DUNG");
-	CHECK_STR(a->meta.summary, "Đại hội chi bộ nhiệm kỳ 2020-2025.");
-	CHECK_STR(a->meta.tags, "đại hội, chi bộ");
-	CHECK_INT(a->meta.has_time, 1);
-	CHECK(a->size > 0);
-	CHECK_INT(s->articles[1]->meta.has_time, 0);
-	CHECK_STR(s->articles[5]->src, "thoi-su/trung.gmi");
-	a = s->articles[8];
+	CHECK_STR(s->pool + a->tags, "đại hội, chi bộ");
+	CHECK(a->flags & ART_HAS_TIME);
+	CHECK(a->stat != 0);
+	CHECK_INT(site_article_page(s, NULL, a, &pg, err, sizeof(err)), 0);
+	CHECK_STR(pg.author, "MỸ DUNG");
+	CHECK_STR(pg.summary, "Đại hội chi bộ nhiệm kỳ 2020-2025.");
+	CHECK(pg.lang == NULL);
+	site_article_page_free(&pg);
+	CHECK(!(s->articles[1].flags & ART_HAS_TIME));
+	CHECK_STR(site_article_src(s, &s->articles[5], &body),
+	    "thoi-su/trung.gmi");
+	a = &s->articles[8];
 	CHECK_INT(a->fmt, FMT_HTML);
-	CHECK_STR(a->meta.author, "THU HÀ");
-	CHECK_STR(a->meta.summary, "Huyện tổ chức lễ kỷ niệm.");
-	CHECK_STR(a->meta.lang, "vi");
-	CHECK_INT(a->meta.has_zone, 1);
-	CHECK_INT(a->meta.zone, 25200);
+	CHECK(a->flags & ART_HAS_ZONE);
+	CHECK_INT(a->zone, 25200);
+	CHECK_INT(site_article_page(s, NULL, a, &pg, err, sizeof(err)), 0);
+	CHECK_STR(pg.author, "THU HÀ");
+	CHECK_STR(pg.summary, "Huyện tổ chức lễ kỷ niệm.");
+	CHECK_STR(pg.lang, "vi");
+	site_article_page_free(&pg);
 
 	/* the date index */
 	CHECK_INT(s->ndays, sizeof(days) / sizeof(*days));
@@ -335,7 +343,7 @@ test_fixture(void)
 			got = n.cat->path;
 			break;
 		case SITE_ARTICLE:
-			got = n.art->path;
+			got = site_article_path(s, n.art);
 			break;
 		case SITE_FILE:
 		case SITE_DIR:
@@ -353,14 +361,15 @@ test_fixture(void)
 	CHECK_INT(site_find(NULL, "/thoi-su/", &n), SITE_NONE);
 
 	/* bodies are read again, without the header */
-	CHECK_INT(site_article_body(s, NULL, s->articles[0], &body, err,
+	CHECK_INT(site_article_page(s, NULL, &s->articles[0], &pg, err,
 	    sizeof(err)), 0);
-	CHECK_HAS(body.data, "chi bộ khu phố 3");
-	CHECK(strstr(body.data, "author:") == NULL);
-	buf_reset(&body);
-	CHECK_INT(site_article_body(s, NULL, s->articles[8], &body, err,
+	CHECK_HAS(pg.body.data, "chi bộ khu phố 3");
+	CHECK(strstr(pg.body.data, "author:") == NULL);
+	site_article_page_free(&pg);
+	CHECK_INT(site_article_page(s, NULL, &s->articles[8], &pg, err,
 	    sizeof(err)), 0);
-	CHECK_HAS(body.data, "Sáng 30/4");
+	CHECK_HAS(pg.body.data, "Sáng 30/4");
+	site_article_page_free(&pg);
 	buf_free(&body);
 
 	fd = site_open(s, "thoi-su/anh/hoi-nghi.jpg");
@@ -392,7 +401,7 @@ test_fixture_tags(void)
 		CHECK_STR(t->name, fixture_tags[i].name);
 		CHECK(site_tag_find(s, fixture_tags[i].slug) == t);
 		for (j = 0; j < t->narts; j++)
-			CHECK_STR(s->articles[t->arts[j]]->path,
+			CHECK_STR(site_article_path(s, &s->articles[t->arts[j]]),
 			    fixture_tags[i].arts[j]);
 		CHECK(j < 4 && fixture_tags[i].arts[j] == NULL);
 	}
@@ -415,6 +424,7 @@ test_fixture_tags(void)
 static void	 put(const char *, const char *);
 static void	 dir(const char *);
 static void	 set_mtime(const char *, time_t);
+static long long file_size(const char *);
 
 /* Tags over a reload: the spellings a header may use, the limits, and
  * an article kept from the last snapshot keeping its tags. */
@@ -459,7 +469,7 @@ test_tags_reload(void)
 	CHECK(site_tag_find(s, "xa-hoi") != NULL);
 	CHECK(site_tag_find(s, "t32") != NULL);
 	CHECK(site_tag_find(s, "t33") == NULL);
-	CHECK_INT(site_article_tags(s, s->articles[1], got, SITE_TAGS_MAX),
+	CHECK_INT(site_article_tags(s, &s->articles[1], got, SITE_TAGS_MAX),
 	    SITE_TAGS_MAX);
 
 	/* a's tags change; b is kept as it was, with its tags */
@@ -476,10 +486,10 @@ test_tags_reload(void)
 	CHECK(site_tag_find(s, "kinh-te") == NULL);
 	CHECK((t = site_tag_find(s, "xa-hoi")) != NULL);
 	if (t != NULL && t->narts == 1)
-		CHECK_STR(s->articles[t->arts[0]]->path, "/c/a");
+		CHECK_STR(site_article_path(s, &s->articles[t->arts[0]]), "/c/a");
 	CHECK((t = site_tag_find(s, "t01")) != NULL);
 	if (t != NULL && t->narts == 1)
-		CHECK_STR(s->articles[t->arts[0]]->path, "/c/b");
+		CHECK_STR(site_article_path(s, &s->articles[t->arts[0]]), "/c/b");
 	CHECK_INT(s->ntags, 1 + SITE_TAGS_MAX);
 	site_free(s);
 }
@@ -540,6 +550,17 @@ set_mtime(const char *rel, time_t t)
 	}
 }
 
+/* the size of a file below tmpdir */
+static long long
+file_size(const char *rel)
+{
+	struct stat	 st;
+	char		 path[1024];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
 static char *
 root(void)
 {
@@ -555,6 +576,7 @@ test_scratch(void)
 	struct site		*s;
 	struct site_node	 n;
 	struct buf		 body = BUF_INIT;
+	struct article_page	 pg;
 	char			 err[256];
 
 	dir("outside");
@@ -598,11 +620,12 @@ test_scratch(void)
 	CHECK_INT(site_find(s, "/cat/lien-ket", &n), SITE_ARTICLE);
 	if (n.art != NULL) {
 		/* the link's target, so that O_NOFOLLOW meets no link */
-		CHECK_STR(n.art->src, "cat/a.gmi");
-		CHECK_STR(n.art->meta.title, "Bài A");
-		CHECK_INT(site_article_body(s, NULL, n.art, &body, err,
+		CHECK_STR(site_article_src(s, n.art, &body), "cat/a.gmi");
+		CHECK_STR(site_article_title(s, n.art), "Bài A");
+		CHECK_INT(site_article_page(s, NULL, n.art, &pg, err,
 		    sizeof(err)), 0);
-		CHECK_HAS(body.data, "# A");
+		CHECK_HAS(pg.body.data, "# A");
+		site_article_page_free(&pg);
 	}
 	CHECK_INT(site_find(s, "/cat/ra-ngoai", NULL), SITE_NONE);
 	CHECK_INT(site_find(s, "/cat/thu-muc-ngoai/", NULL), SITE_NONE);
@@ -623,11 +646,12 @@ test_scratch(void)
 
 	CHECK_INT(site_find(s, "/cat/khong-ngay", &n), SITE_ARTICLE);
 	if (n.art != NULL) {
-		CHECK_INT(n.art->meta.has_date, 0);
-		CHECK_INT(n.art->mtime, 1590000000);
+		CHECK_INT(n.art->flags & ART_HAS_DATE, 0);
+		CHECK(n.art->stat == site_stat_key(file_size(
+		    "root/cat/khong-ngay.gmi"), 1590000000LL * 1000000000));
 		/* TZ=UTC: the wall clock is the mtime */
-		CHECK_INT(n.art->meta.date, 1590000000);
-		CHECK_STR(n.art->meta.title, "Không ngày");
+		CHECK_INT(n.art->date, 1590000000);
+		CHECK_STR(site_article_title(s, n.art), "Không ngày");
 	}
 	CHECK_INT(site_find(s, "/cat/index", NULL), SITE_NONE);
 	CHECK_INT(site_find(s, "/cat/index.gmi", NULL), SITE_FILE);
@@ -691,7 +715,7 @@ test_empty_body(void)
 	struct site		*s;
 	struct site_node	 n;
 	struct memo		*bodies;
-	struct buf		 body = BUF_INIT;
+	struct article_page	 pg;
 	char			 err[256], path[1024];
 	size_t			 i, len = 0;
 	int			 k;
@@ -714,15 +738,14 @@ test_empty_body(void)
 		if (n.art == NULL)
 			continue;
 		for (k = 0; k < 2; k++) {	/* converted, then kept */
-			buf_free(&body);
-			CHECK_INT(site_article_body(s, bodies, n.art, &body,
+			CHECK_INT(site_article_page(s, bodies, n.art, &pg,
 			    err, sizeof(err)), 0);
 			if (k == 0)
-				len = body.len;
-			CHECK_INT(body.len, len);
+				len = pg.body.len;
+			CHECK_INT(pg.body.len, len);
+			site_article_page_free(&pg);
 		}
 	}
-	buf_free(&body);
 	memo_free(bodies);
 	site_free(s);
 }
@@ -750,7 +773,7 @@ test_catalog(void)
 	s = site_load(db, cat, err, sizeof(err));
 	CHECK(s != NULL && site_find(s, "/c/x", &n) == SITE_ARTICLE);
 	if (n.art != NULL)
-		CHECK_STR(n.art->meta.title, "AAAA");
+		CHECK_STR(site_article_title(s, n.art), "AAAA");
 	site_free(s);
 
 	/* same size and mtime, other bytes: the catalog's copy wins */
@@ -759,12 +782,12 @@ test_catalog(void)
 	s = site_load(db, cat, err, sizeof(err));
 	CHECK(s != NULL && site_find(s, "/c/x", &n) == SITE_ARTICLE);
 	if (n.art != NULL)
-		CHECK_STR(n.art->meta.title, "AAAA");
+		CHECK_STR(site_article_title(s, n.art), "AAAA");
 	site_free(s);
 	s = site_load(db, NULL, err, sizeof(err));
 	CHECK(s != NULL && site_find(s, "/c/x", &n) == SITE_ARTICLE);
 	if (n.art != NULL)
-		CHECK_STR(n.art->meta.title, "BBBB");
+		CHECK_STR(site_article_title(s, n.art), "BBBB");
 	site_free(s);
 
 	/* a new mtime: read again */
@@ -772,7 +795,7 @@ test_catalog(void)
 	s = site_load(db, cat, err, sizeof(err));
 	CHECK(s != NULL && site_find(s, "/c/x", &n) == SITE_ARTICLE);
 	if (n.art != NULL)
-		CHECK_STR(n.art->meta.title, "BBBB");
+		CHECK_STR(site_article_title(s, n.art), "BBBB");
 	site_free(s);
 	catalog_close(cat);
 }
@@ -926,7 +949,7 @@ test_reload(void)
 			CHECK(site_find(s, st->want[j][0], &n) ==
 			    SITE_ARTICLE);
 			if (n.art != NULL)
-				CHECK_STR(n.art->meta.title, st->want[j][1]);
+				CHECK_STR(site_article_title(s, n.art), st->want[j][1]);
 		}
 		for (j = 0; j < 3 && st->cat_has[j] != NULL; j++) {
 			CHECK(stat_rel(st->cat_has[j], &size, &mtime));
@@ -1046,18 +1069,18 @@ test_zones(void)
 			    SITE_ARTICLE);
 			if (n.art == NULL)
 				continue;
-			fmt_date(n.art->meta.date, date, sizeof(date));
+			fmt_date(n.art->date, date, sizeof(date));
 			if (strcmp(date, zcases[j].date) != 0)
 				fprintf(stderr, "%s in %s\n", zcases[j].path,
 				    zones[i]);
 			CHECK_STR(date, zcases[j].date);
-			CHECK_INT(n.art->meta.has_zone, 1);
-			CHECK_INT(n.art->meta.zone, zcases[j].off);
+			CHECK(n.art->flags & ART_HAS_ZONE);
+			CHECK_INT(n.art->zone, zcases[j].off);
 		}
 		/* days and order are the zone's: in Hà Nội, C is the 11th */
 		if (i == 0) {
 			CHECK_INT(s->ndays, 2);
-			CHECK_STR(s->articles[0]->path, "/c/c");
+			CHECK_STR(site_article_path(s, &s->articles[0]), "/c/c");
 			CHECK_INT(s->days[0].day, 11);
 		} else if (i == 2)
 			CHECK_INT(s->ndays, 1);
@@ -1207,7 +1230,7 @@ test_links(void)
 	    "<img src=\"/uploads/y.jpg\" alt=\"Ảnh mất\"></div></body></html>";
 	struct site		*s;
 	struct site_node	 n;
-	struct buf		 body = BUF_INIT;
+	struct article_page	 pg;
 	char			 err[256], path[1100];
 
 	dir("links");
@@ -1232,9 +1255,9 @@ test_links(void)
 	    "/tag/dau-tu-cong, /the-thao/tin-khac, /uploads/y.jpg\n");
 	CHECK_INT(site_find(s, "/kinh-te/2023-12-04-giai-ngan", &n),
 	    SITE_ARTICLE);
-	CHECK_INT(site_article_body(s, NULL, n.art, &body, err,
+	CHECK_INT(site_article_page(s, NULL, n.art, &pg, err,
 	    sizeof(err)), 0);
-	CHECK_STR(body.data, "Xem thu ngân sách, bài cũ, bản cũ, đăng nhập, "
+	CHECK_STR(pg.body.data, "Xem thu ngân sách, bài cũ, bản cũ, đăng nhập, "
 	    "đầu tư công, tin khác, tìm, kinh tế và Bộ Tài chính.\n\n"
 	    "=> /kinh-te/2023-11-20-quan-thu-ngan-sach thu ngân sách\n"
 	    "=> /kinh-te/2023-11-20-quan-thu-ngan-sach bài cũ\n"
@@ -1242,7 +1265,7 @@ test_links(void)
 	    "=> /search tìm\n=> /kinh-te/ kinh tế\n"
 	    "=> https://mof.gov.vn/ Bộ Tài chính\n\n"
 	    "=> /kinh-te/anh/x.jpg Ảnh có\n\nẢnh mất\n");
-	buf_free(&body);
+	site_article_page_free(&pg);
 	site_free(s);
 }
 

@@ -98,8 +98,52 @@ static const char *const nfc_cases[] = {
 	"\xcc\x81\xcc\xa3x",			/* marks only, reordered */
 	"Th\xe1\xbb\x9di s\xe1\xbb\xb1\nHo\xcc\x80" "a\n\n",
 	"\xea\xb0\x80\xe1\x86\xa8\nx",		/* Hangul LV + T */
+	"\xe1\x84\x80\xe1\x85\xa1",		/* Hangul L + V */
+	/* precomposed Vietnamese and its punctuation, copied as they are */
+	"\xe2\x80\x9c\xc4\x90\xe1\xba\xa1i h\xe1\xbb\x99i\xe2\x80\x9d"
+	" \xe2\x80\x93 50.000 \xe2\x82\xab\xe2\x80\xa6",
+	/* singletons NFC replaces: Ohm, Angstrom, en quad */
+	"\xe2\x84\xa6 \xe2\x84\xab\xe2\x80\x80x",
+	"\xc3\xa9\xcc\x81",			/* precomposed, then a mark */
 	"",
 };
+
+/* Each code point the quick check knows, alone and between a letter
+ * and a mark: what utf8proc makes of it. */
+static void
+test_nfc_each(void)
+{
+	struct buf		 b = BUF_INIT;
+	utf8proc_uint8_t	 in[16], *want;
+	utf8proc_ssize_t	 n, len;
+	int			 cp, bad = 0;
+
+	for (cp = 0x80; cp < 0x2100 * 2; cp++) {
+		if (cp % 0x2100 < 0x80)
+			continue;
+		in[0] = 'a';
+		len = 1 + utf8proc_encode_char(cp % 0x2100, in + 1);
+		if (cp < 0x2100)
+			in[len++] = 'b';
+		else {
+			in[len++] = 0xcc;	/* U+0301 */
+			in[len++] = 0x81;
+		}
+		buf_reset(&b);
+		n = utf8proc_map(in, len, &want, UTF8PROC_STABLE |
+		    UTF8PROC_COMPOSE);
+		if (n < 0)
+			continue;
+		if (utf8_nfc(&b, (char *)in, (size_t)len) != 0 ||
+		    b.len != (size_t)n || memcmp(b.data, want, n) != 0) {
+			if (bad++ < 5)
+				fprintf(stderr, "nfc of U+%04X\n", cp % 0x2100);
+		}
+		free(want);
+	}
+	CHECK_INT(bad, 0);
+	buf_free(&b);
+}
 
 static void
 test_nfc_lines(void)
@@ -135,6 +179,7 @@ int
 main(void)
 {
 	test_nfc_lines();
+	test_nfc_each();
 	struct buf	 b = BUF_INIT;
 	size_t		 i, n;
 

@@ -138,6 +138,39 @@ test_convert(void)
 	}
 }
 
+/*
+ * zone_instant keeps the offsets of whole hours the clocks do not
+ * change in: every quarter of an hour across a year, asked twice (the
+ * second from what it kept), is what mktime() says.
+ */
+static void
+test_kept(void)
+{
+	static const char *const zones[] = {
+		"Europe/Paris", "Australia/Lord_Howe", "America/Sao_Paulo",
+		"Asia/Kathmandu", "UTC",
+	};
+	struct tm	 tm;
+	time_t		 w, want, start = 1483228800;	/* 2017-01-01 */
+	size_t		 i, bad;
+	int		 k;
+
+	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++) {
+		CHECK_INT(zone_use(zones[i]), 0);
+		bad = 0;
+		for (k = 0; k < 2; k++)
+			for (w = start; w < start + 366 * 86400; w += 900) {
+				gmtime_r(&w, &tm);
+				tm.tm_isdst = -1;
+				want = mktime(&tm);
+				if (zone_instant(w) != want && bad++ == 0)
+					fprintf(stderr, "%s: %lld\n", zones[i],
+					    (long long)w);
+			}
+		CHECK_INT(bad, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -146,6 +179,7 @@ main(void)
 	tzset();
 	test_check();
 	test_convert();
+	test_kept();
 	CHECK_INT(zone_use("UTC"), 0);
 	CHECK_STR(zone_current(), "UTC");
 	CHECK_INT(zone_use(""), 0);

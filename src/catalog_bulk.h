@@ -1,0 +1,28 @@
+/*
+ * catalog_bulk.h: a first build of the catalog, in a process of its own
+ * (catalog_bulk.c), for catalog_scan.c.
+ */
+#ifndef CATALOG_BULK_H
+#define CATALOG_BULK_H
+
+#include "article.h"
+#include "buf.h"
+
+struct catalog;
+
+/* Start one: 0, or -1 (the catalog is open again, for a scan in
+ * place, unless it cannot be: db NULL). */
+int	 catalog_bulk_begin(struct catalog *);
+/* One put: the text as search sees it (plain) and as the table keeps
+ * it (stored, packed or not); 0, or -1 when the build is gone. */
+int	 catalog_bulk_feed(struct catalog *, const char *src,
+	    const char *urlpath, long long size, long long mtime,
+	    const struct article_meta *, const struct buf *plain,
+	    const struct buf *stored, int packed);
+/* The scan is over: wait for the build and put its file in place; 0,
+ * or -1 (the catalog is what it was: empty). */
+int	 catalog_bulk_end(struct catalog *);
+/* The scan failed: the build goes. */
+void	 catalog_bulk_abort(struct catalog *);
+
+#endif

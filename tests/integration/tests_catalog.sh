@@ -1,0 +1,65 @@
+# tests_catalog.sh: the catalog's first build, and what a crash in the
+# middle of it leaves.
+
+# catalog_rows FILE: the articles the catalog FILE holds (0: none, or
+# no file)
+catalog_rows() {
+	$PYTHON - "$1" <<'EOF'
+import os, sqlite3, sys
+n = 0
+if os.path.exists(sys.argv[1]):
+    db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+    n = db.execute("SELECT count(*) FROM article").fetchone()[0]
+print(n)
+EOF
+}
+
+# building: the index process is at work on catalog.db.new (which
+# grows at its end: its pages wait in SQLite's cache until then)
+building() {
+	I=$(index_pid) && [ -n "$I" ] && [ -f "$TMP/state/catalog.db.new" ]
+}
+
+# A kill -9 of the master while the empty catalog is first built (its
+# file, catalog.db.new, written by the index process): nothing
+# half-built is put in place, and the next start builds it again, then
+# serves and finds every article.
+test_first_build_killed() {
+	setup
+	rm -rf "$TMP/capsule"
+	N=6000
+	$PYTHON "$PWD/tests/gen_scale.py" "$TMP/capsule" -n $N >/dev/null
+	"$BANTIN" -d -c "$TMP/t.ini" 2>>"$TMP/log" &
+	PID=$!
+	wait_for 60 building || fail "no first build seen"
+	M=$(master_pid) || fail "no master"
+	kill -KILL "$M"
+	! grep -q ' ready: ' "$TMP/log" || fail "built before the kill"
+	# the parent and the index process go with it
+	wait_for 30 gone "$PID" "$I" || fail "the parent or index outlived it"
+	wait "$PID" 2>/dev/null || true
+	PID=
+	[ -f "$TMP/state/catalog.db.new" ] || fail "no catalog.db.new left"
+	[ "$(catalog_rows "$TMP/state/catalog.db")" = 0 ] ||
+		fail "a half-built catalog in place"
+
+	start_server
+	expect_log "catalog: first build of $N entries"
+	grep -q "site $TMP/capsule: $N articles" "$TMP/log" ||
+		fail "not $N articles"
+	[ ! -e "$TMP/state/catalog.db.new" ] || fail "catalog.db.new left"
+	# a sample of the articles is served
+	for f in $(cd "$TMP/capsule" && find . -mindepth 2 \( -name '*.md' -o -name '*.gmi' \
+	    -o -name '*.txt' -o -name '*.html' \) | sort | awk 'NR % 400 == 1'); do
+		f=${f#./}
+		status_is 20 "gemini://localhost/${f%.*}" || fail "$f not served"
+	done
+	# and every English one found: each says "taking part" (its lead)
+	gem "gemini://localhost/search?%22taking%20part%22"
+	expect_status 20
+	expect_body "$((N / 10)) bài"
+	stop_server || fail "stop"
+	# a restart finds the catalog whole, and reads no file again
+	start_server
+	grep -q "0 sources read" "$TMP/start.log" || fail "files read again"
+}
