@@ -1395,6 +1395,10 @@ catalog_pack(struct catalog *cat, const struct buf *plain)
 	return SQLITE_DONE;
 }
 
+/* a text is made from one source (at most SITE_SOURCE_MAX, 8 MB): a
+ * damaged row that claims much more must not cost a huge allocation */
+#define CATALOG_TEXT_MAX	(32ULL << 20)
+
 int
 catalog_text_get(struct catalog_text *t, struct buf *out, const void *data,
     size_t len, int packed)
@@ -1407,7 +1411,7 @@ catalog_text_get(struct catalog_text *t, struct buf *out, const void *data,
 		return buf_append(out, data, len);
 	n = ZSTD_getFrameContentSize(data, len);
 	if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR ||
-	    n > SIZE_MAX / 2 || buf_reserve(out, (size_t)n) == -1)
+	    n > CATALOG_TEXT_MAX || buf_reserve(out, (size_t)n) == -1)
 		return -1;
 	if (t->z == NULL && (t->z = ZSTD_createDCtx()) == NULL)
 		return -1;

@@ -79,7 +79,7 @@ struct stage_rec {
 	int		 packed;
 };
 
-static int	 bulk_child(struct catalog *, int);
+static int	 bulk_child(struct catalog *, int, pid_t);
 static int	 bulk_read(int, struct buf *, size_t *, int *);
 static int	 bulk_put(struct catalog *, const char *, size_t);
 static int	 bulk_text(struct catalog *, long long, int, long long,
@@ -90,6 +90,7 @@ static int	 bulk_texts(struct catalog *);
 static int	 bulk_wait(struct catalog *);
 static void	 bulk_reopen(struct catalog *);
 static int	 bulk_write(struct bulk *);
+static int	 sync_dir(const char *);
 static int	 pend_push(struct catalog *, long long,
 		    const struct article_meta *, const struct buf *);
 static int	 pend_pop(struct catalog *);
@@ -128,7 +129,7 @@ catalog_bulk_begin(struct catalog *cat)
 {
 	struct bulk	*bk = &cat->bk;
 	sigset_t	 all, old;
-	pid_t		 pid;
+	pid_t		 pid, parent;
 	int		 p[2];
 
 	if (catalog_unlink_with(cat->path, ".new") == -1) {
@@ -144,9 +145,10 @@ catalog_bulk_begin(struct catalog *cat)
 	catalog_shut(cat);
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
+	parent = getpid();
 	if ((pid = fork()) == 0) {
 		close(p[1]);
-		_exit(bulk_child(cat, p[0]));
+		_exit(bulk_child(cat, p[0], parent));
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(p[0]);
@@ -209,8 +211,10 @@ catalog_bulk_feed(struct catalog *cat, const char *src, const char *urlpath,
 	size_t		 mark = b->len;
 	uint32_t	 len;
 
+	/* the build is gone: said once (bulk_write), and the end says
+	 * the catalog is not made; the scan goes on */
 	if (bk->failed)
-		return -1;
+		return 0;
 	if (put_u32(b, 0) == -1 || buf_putc(b, REC_PUT) == -1 ||
 	    put_str(b, src) == -1 || put_str(b, urlpath) == -1 ||
 	    put_i64(b, size) == -1 || put_i64(b, mtime) == -1 ||
@@ -225,8 +229,8 @@ catalog_bulk_feed(struct catalog *cat, const char *src, const char *urlpath,
 	}
 	len = (uint32_t)(b->len - mark - sizeof(len));
 	memcpy(b->data + mark, &len, sizeof(len));
-	if (b->len >= BULK_WRITE && bulk_write(bk) == -1)
-		return -1;
+	if (b->len >= BULK_WRITE)
+		(void)bulk_write(bk);
 	return 0;
 }
 
@@ -278,6 +282,11 @@ catalog_bulk_end(struct catalog *cat)
 		log_warn("catalog: %s.new", cat->path);
 		ok = 0;
 	}
+	/* the rename on the disk before anything is written to the new
+	 * file's WAL: a power cut must not find that WAL beside the old,
+	 * empty catalog */
+	if (ok && sync_dir(cat->path) == -1)
+		log_warn("catalog: fsync the folder of %s", cat->path);
 	bulk_reopen(cat);
 	if (!ok || cat->db == NULL)
 		return -1;
@@ -298,6 +307,32 @@ catalog_bulk_abort(struct catalog *cat)
 	cat->bk.fd = -1;
 	(void)bulk_wait(cat);
 	bulk_reopen(cat);
+}
+
+/* fsync the folder that holds path */
+static int
+sync_dir(const char *path)
+{
+	char	 dir[4096];
+	char	*slash;
+	int	 fd, r;
+
+	if (strlen(path) >= sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(dir, path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	return r;
 }
 
 /* The build's end: 0 if it made its file. */
@@ -351,7 +386,7 @@ bulk_reopen(struct catalog *cat)
  */
 
 static int
-bulk_child(struct catalog *cat, int fd)
+bulk_child(struct catalog *cat, int fd, pid_t parent)
 {
 	struct sigaction	 sa;
 	struct buf		 rec = BUF_INIT;
@@ -369,7 +404,8 @@ bulk_child(struct catalog *cat, int fd)
 	sigaction(SIGCHLD, &sa, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() == 1)
+	/* the master gone before the death signal was set: no one reads */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
 		return 1;
 	prctl(PR_SET_NAME, "bantin-index", 0, 0, 0);
 

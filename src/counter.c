@@ -1316,6 +1316,10 @@ counter_bind(struct counter *c, struct site *site)
 	const char	*path;
 	size_t		 i, n = site->narticles, e, bad = 0;
 
+	/* the site's strings from now on; before the last site's are
+	 * freed, the paths only they held are copied (on every way out:
+	 * the caller frees the last site even when this fails) */
+	c->nbind++;
 	if (n > INT_MAX) {
 		log_warnx("counter: %zu articles: too many", n);
 		goto fail;
@@ -1325,9 +1329,6 @@ counter_bind(struct counter *c, struct site *site)
 	    NULL || (g->seen = calloc(n ? n : 1, sizeof(*g->seen))) == NULL)
 		goto nomem;
 	g->nslots = n;
-	/* the site's strings from now on; before the last site's are
-	 * freed, the paths only they held are copied */
-	c->nbind++;
 	for (i = 0; i < n; i++) {
 		path = site_article_path(site, &site->articles[i]);
 		if (path[0] != '/' || !utf8_valid(path, strlen(path)))
@@ -1367,9 +1368,9 @@ counter_bind(struct counter *c, struct site *site)
 	return 0;
  nomem:
 	log_warnx("counter: out of memory");
+ fail:
 	/* no path may stay the last site's, which goes now */
 	(void)own_paths(c);
- fail:
 	/* hits on this site count the visit only, never a wrong slot */
 	for (i = 0; i < n; i++)
 		site->articles[i].counter_slot = -1;

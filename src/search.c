@@ -1079,6 +1079,9 @@ oom:
 	return 1;
 }
 
+#define SEARCH_PHRASE_SCAN	(64 * 1024)	/* bytes of a body phrase_at
+						   reads */
+
 /*
  * Where the first of the query's phrases starts in body, as a token
  * number, as bantin_tier() says it for a hit from fts: the same
@@ -1089,10 +1092,17 @@ phrase_at(const char *body, const struct phrases *ph)
 {
 	struct body_toks	 b;
 	const char		*want, *got;
-	size_t			 i, j, p, best = (size_t)-1;
+	size_t			 i, j, p, len, best = (size_t)-1;
 
 	memset(&b, 0, sizeof(b));
-	if (catalog_tokenize(body, strlen(body), phrase_token, &b) == -1 ||
+	/* the excerpt is near the start: a long body's tail is not read
+	 * (cut where a character starts) */
+	if ((len = strlen(body)) > SEARCH_PHRASE_SCAN) {
+		len = SEARCH_PHRASE_SCAN;
+		while (len > 0 && ((unsigned char)body[len] & 0xc0) == 0x80)
+			len--;
+	}
+	if (catalog_tokenize(body, len, phrase_token, &b) == -1 ||
 	    b.oom)
 		goto done;
 	for (i = 0; i < ph->n; i++) {

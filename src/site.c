@@ -359,13 +359,18 @@ site_article_drop(struct site_priv *p)
 	p->arts.len -= sizeof(struct article);
 }
 
-/* Give c its number in site->allcats; -1 on ENOMEM. */
+/* Give c its number in site->allcats; -1 on ENOMEM, or EFBIG past
+ * the 65,536 categories an article's 16-bit cat can name. */
 int
 site_cat_add(struct site_priv *p, struct category *c)
 {
 	struct site	*s = p->s;
 	void		*v;
 
+	if (s->nallcats > UINT16_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
 	if ((v = site_grow(s->allcats, s->nallcats, &p->catcap,
 	    sizeof(c))) == NULL)
 		return -1;
@@ -533,22 +538,21 @@ site_index_dir(struct site_priv *p, const char *key, struct site_file *index)
 	return r;
 }
 
-/* The articles were sorted: the one at old[i] is at i now. */
+/* The articles were sorted: the one at old[i] is at i now; to is the
+ * caller's scratch of n numbers (allocated before the sort, so that
+ * nothing can fail once the records have moved). */
 void
-site_index_moved(struct site_priv *p, const uint32_t *old, size_t n)
+site_index_moved(struct site_priv *p, const uint32_t *old, uint32_t *to,
+    size_t n)
 {
-	uint32_t	*to;
 	size_t		 i;
 
-	if ((to = reallocarray(NULL, n ? n : 1, sizeof(*to))) == NULL)
-		return;
 	for (i = 0; i < n; i++)
 		to[old[i]] = (uint32_t)i;
 	for (i = 0; i < p->cap; i++)
 		if (REF_TYPE(p->tab[i].ref) == SITE_ARTICLE)
 			p->tab[i].ref = (p->tab[i].ref & ~((1u << REF_NUMS) -
 			    1)) | to[REF_NUM(p->tab[i].ref)];
-	free(to);
 }
 
 /* What holds key, for a warning: the source of an article or a file,

@@ -92,7 +92,7 @@ int	 site_index_put(struct site_priv *, const char *key, int type,
 int	 site_index_dir(struct site_priv *, const char *key,
 	    struct site_file *index);
 void	 site_index_moved(struct site_priv *, const uint32_t *old,
-	    size_t n);
+	    uint32_t *to, size_t);
 const char *site_index_owner(struct site_priv *, const char *key);
 /* room for n keys without a resize; -1 on ENOMEM */
 int	 site_index_reserve(struct site_priv *, size_t n);

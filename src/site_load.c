@@ -116,15 +116,17 @@ static int
 sort_articles(struct scan *sc)
 {
 	struct site	*s = sc->s;
-	struct article	*tmp;
-	uint32_t	*order;
+	struct article	*tmp = NULL;
+	uint32_t	*order, *to = NULL;
 	size_t		 i, n = s->narticles;
 
 	if (n < 2)
 		return 0;
 	if ((order = reallocarray(NULL, n, sizeof(*order))) == NULL ||
+	    (to = reallocarray(NULL, n, sizeof(*to))) == NULL ||
 	    (tmp = reallocarray(NULL, n, sizeof(*tmp))) == NULL) {
 		free(order);
+		free(to);
 		return -1;
 	}
 	for (i = 0; i < n; i++)
@@ -133,8 +135,9 @@ sort_articles(struct scan *sc)
 	for (i = 0; i < n; i++)
 		tmp[i] = s->articles[order[i]];
 	memcpy(s->articles, tmp, n * sizeof(*tmp));
-	site_index_moved(sc->p, order, n);
+	site_index_moved(sc->p, order, to, n);
 	free(tmp);
+	free(to);
 	free(order);
 	return 0;
 }
