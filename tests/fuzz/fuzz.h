@@ -7,6 +7,7 @@
 #ifndef FUZZ_H
 #define FUZZ_H
 
+#include <dirent.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,8 +42,28 @@ fuzz_strndup(const uint8_t *data, size_t len)
 	return s;
 }
 
+/* The scratch folder and what is in it, at the harness's exit (the
+ * run's end; a crash leaves it, with what led to it). */
+static char	fuzz_scratch_dir[256];
+
+static inline void
+fuzz_scratch_rm(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+
+	if ((d = opendir(fuzz_scratch_dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			(void)unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	(void)rmdir(fuzz_scratch_dir);
+}
+
 /* A scratch folder for a harness's files, made once, in memory where
- * there is a tmpfs (the counters' flushes sync), into dir. */
+ * there is a tmpfs (the counters' flushes sync), into dir; removed at
+ * exit. */
 static inline void
 fuzz_scratch(char *dir, size_t len, const char *name)
 {
@@ -50,6 +71,8 @@ fuzz_scratch(char *dir, size_t len, const char *name)
 	    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp", name);
 	if (mkdtemp(dir) == NULL)
 		abort();
+	snprintf(fuzz_scratch_dir, sizeof(fuzz_scratch_dir), "%s", dir);
+	atexit(fuzz_scratch_rm);
 }
 
 /* path, made of the bytes data[0..len) */

@@ -3,13 +3,15 @@
  * written to a scratch file each run. A file is either refused with at
  * least one problem line, or loads and dumps.
  */
+#include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
 #include "fuzz.h"
 
-static char	 file[64];
+static char	 dir[64], file[128];
 static int	 fd = -1;
 
 int
@@ -19,9 +21,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	struct buf	 errs = BUF_INIT, dump = BUF_INIT;
 
 	if (fd == -1) {
-		snprintf(file, sizeof(file), "%s/bantin-fuzz-config-XXXXXX",
-		    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-		if ((fd = mkstemp(file)) == -1)
+		fuzz_scratch(dir, sizeof(dir), "config");
+		snprintf(file, sizeof(file), "%s/bantin.ini", dir);
+		if ((fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
 			abort();
 	}
 	if (ftruncate(fd, 0) == -1 || pwrite(fd, data, len, 0) !=
