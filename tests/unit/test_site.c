@@ -1269,6 +1269,67 @@ test_links(void)
 	site_free(s);
 }
 
+/*
+ * A folder of 5,000 articles: every one is there, under its own path
+ * and title; a link and a dangling link, a fifo and a hidden file
+ * among them are what they are in a small folder; the stamp of the
+ * walk is site_stamp's, and the same on every load.
+ */
+#define BIG_FOLDER	5000
+
+static void
+test_big_folder(void)
+{
+	struct site		*s, *s2;
+	struct site_node	 n;
+	unsigned long long	 st = 0;
+	char			 r[1024], rel[256], err[256], text[128];
+	static const int	 at[] = { 0, 1, 2047, 2048, 2499, 2500, 4095,
+				    4096, 4097, 4999 };
+	size_t			 i;
+	int			 k;
+
+	dir("big");
+	dir("big/tin");
+	for (k = 0; k < BIG_FOLDER; k++) {
+		snprintf(rel, sizeof(rel), "big/tin/2021-01-01-bai-%04d.gmi", k);
+		snprintf(text, sizeof(text), "# Bài %d\n\nNội dung %d.\n", k, k);
+		put(rel, text);
+	}
+	put("big/tin/.an.gmi", "# hidden\n");
+	snprintf(r, sizeof(r), "%s/big/tin/lien-ket.gmi", tmpdir);
+	CHECK_INT(symlink("2021-01-01-bai-0007.gmi", r), 0);
+	snprintf(r, sizeof(r), "%s/big/tin/gay.gmi", tmpdir);
+	CHECK_INT(symlink("khong-co.gmi", r), 0);
+	snprintf(r, sizeof(r), "%s/big/tin/ong.gmi", tmpdir);
+	CHECK_INT(mkfifo(r, 0600), 0);
+	snprintf(r, sizeof(r), "%s/big", tmpdir);
+	s = site_load(r, NULL, err, sizeof(err));
+	CHECK(s != NULL);
+	if (s == NULL) {
+		fprintf(stderr, "big folder: %s\n", err);
+		return;
+	}
+	CHECK_INT((int)s->narticles, BIG_FOLDER + 1);
+	for (i = 0; i < sizeof(at) / sizeof(*at); i++) {
+		snprintf(rel, sizeof(rel), "/tin/2021-01-01-bai-%04d", at[i]);
+		snprintf(text, sizeof(text), "Bài %d", at[i]);
+		CHECK(site_find(s, rel, &n) == SITE_ARTICLE &&
+		    strcmp(site_article_title(s, n.art), text) == 0);
+	}
+	CHECK_INT(site_find(s, "/tin/lien-ket", &n), SITE_ARTICLE);
+	CHECK_INT(site_find(s, "/tin/gay", &n), SITE_NONE);
+	CHECK_INT(site_find(s, "/tin/ong", &n), SITE_NONE);
+	CHECK_HAS(s->warnings.data, "gay.gmi");
+	CHECK_INT(site_stamp(r, &st), 0);
+	CHECK(s->stamp == st);
+	s2 = site_load(r, NULL, err, sizeof(err));
+	CHECK(s2 != NULL && s2->stamp == s->stamp &&
+	    s2->narticles == s->narticles);
+	site_free(s2);
+	site_free(s);
+}
+
 int
 main(void)
 {
@@ -1297,6 +1358,7 @@ main(void)
 	test_tags_reload();
 	test_stamp();
 	test_links();
+	test_big_folder();
 	rc = t_done("test_site");
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
