@@ -224,7 +224,9 @@ pick_trees()
 		WHERE="$2"
 	elif [ -d /dev/shm ] && [ -w /dev/shm ] &&
 	    [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt \
-	    $(( $1 * 6 + 262144 )) ]; then
+	    $(( $1 * 6 + 262144 )) ] &&
+	    [ "$(df -Pi /dev/shm | awk 'NR == 2 { print $4 }')" -gt \
+	    $(( $1 + $1 / 10 + 1000 )) ]; then
 		TREES=$(mktemp -d /dev/shm/bantin-bench.XXXXXX) || exit 1
 		EXTRA_DIRS="$EXTRA_DIRS $TREES"
 		WHERE="tmpfs (/dev/shm)"
