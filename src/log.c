@@ -311,6 +311,8 @@ vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 {
 	static char	 ts[32];
 	static time_t	 ts_when = -1;
+	static const char *ts_tz;	/* TZ the stamp was made in */
+	const char	*tz = getenv("TZ");
 	char		 msg[2048], line[LOG_LINE_MAX];
 	struct tm	 tm;
 	time_t		 now;
@@ -331,10 +333,11 @@ vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 	}
 	/* a line per request: format the time once a second, not once a
 	 * line */
-	if ((now = time(NULL)) != ts_when) {
+	if ((now = time(NULL)) != ts_when || tz != ts_tz) {
 		localtime_r(&now, &tm);
 		strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
 		ts_when = now;
+		ts_tz = tz;
 		log_gmtoff = tm.tm_gmtoff;
 	}
 	r = snprintf(line, sizeof(line), "%s%s%s%s %s\n", ts,

@@ -25,6 +25,7 @@
 #include "preview.h"
 #include "sandbox.h"
 #include "ticket.h"
+#include "zone.h"
 
 /*
  * The Makefile sets both: the version from the file VERSION, and the
@@ -211,6 +212,10 @@ main(int argc, char *argv[])
 		perror("daemon");
 		return 1;
 	}
+	/* every process stamps its log lines in the site's zone, the one
+	 * the master reads dates in: one log, one clock */
+	if (zone_use(conf->time_zone) == -1)
+		log_warn("site:timezone %s", conf->time_zone);
 	/* once, not at each worker's start: workers restart */
 	if ((lacks = sandbox_lacks()) != NULL)
 		log_info("this kernel lacks %s: workers run without it",

@@ -64,6 +64,7 @@
 #include "ticket.h"
 #include "tls.h"
 #include "tls_key.h"
+#include "zone.h"
 
 struct lset {
 	struct listener	 l[SERVER_LISTEN_MAX];
@@ -472,6 +473,8 @@ reload(struct parent *p, int reconf)
 	if (conf != p->conf) {
 		config_free(p->conf);
 		p->conf = conf;
+		/* the master's zone for dates, and the log's */
+		(void)zone_use(conf->time_zone);
 	}
 	if (reconf) {
 		p->secret = secret;

@@ -196,3 +196,33 @@ test_tz_reload_new_zone() {
 	alive
 	stop_server || fail "exit status after reload"
 }
+
+# log_clocks ZONE: every stamped line of the log is within two minutes
+# of now in ZONE (14 hours from UTC, so a line stamped in the zone the
+# server was started in stands out)
+log_clocks() {
+	_now=$(TZ=$1 date +%s)
+	_off=$(TZ=$1 date +%z)
+	grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} ' "$TMP/log" |
+	    cut -c1-19 | sort -u | while read -r _d _t; do
+		_s=$(date -d "$_d $_t $_off" +%s)
+		[ $((_now - _s)) -le 120 ] && [ $((_s - _now)) -le 120 ] ||
+			{ echo "stamped $_d $_t, now in $1: $(TZ=$1 date '+%F %T')"; return 1; }
+	done
+}
+
+# [site] timezone is the log's clock too, in every process: the
+# parent's lines (start, SIGHUP) and the master's and workers' read the
+# same, before and after a scan switched the master to it
+test_tz_log_one_clock() {
+	RESCAN=0 setup "$(printf '[site]\ntimezone = Pacific/Kiritimati')"
+	tz_articles
+	export TZ=UTC
+	start_server
+	gem "gemini://localhost/gio/co-mui-gio"
+	kill -HUP "$PID"
+	wait_for 30 log_has "reloaded: generation 2" || fail "no reload"
+	expect_log "SIGHUP: reloading"
+	out=$(log_clocks Pacific/Kiritimati) || fail "$out"
+	[ -z "$out" ] || fail "$out"
+}
