@@ -35,7 +35,17 @@ struct cmap {
 	size_t			 nslots;	/* articles */
 	struct cmap_head	*head;		/* NULL: no file (memory) */
 	unsigned long long	*col[2];	/* [0] the site, [1 + i] slot i */
-	const char		*strs;		/* slot paths, NUL after each */
+	const char		*strs;		/* slot paths, NUL after each;
+						   NULL in a file made here
+						   (not mapped: never read) */
+	uint64_t		*dirty[2];	/* per column, a bit a slot:
+						   seen moved since the column
+						   was written */
+	int			 unsynced;	/* paths written, not synced */
+	uint64_t		*hot;		/* a bit a slot, shared with the
+						   workers: a hit since the
+						   master last looked; NULL:
+						   look at every slot */
 	char			*path;		/* the file */
 	void			*base;
 	size_t			 len;
@@ -63,9 +73,39 @@ int	 cmap_open(struct cmap *, const char *path, char *why, size_t);
 #define CMAP_SEEN_ALL	2	/* f is newer than both: everything */
 int	 cmap_seen(const struct cmap *, unsigned long long f,
 	    const unsigned long long **col);
+/* A hit on slot i (a worker), after its delta's add. */
+static inline void
+cmap_hot(struct cmap *m, size_t i)
+{
+	if (m->hot != NULL)
+		__atomic_fetch_or(&m->hot[i / 64], 1ULL << (i % 64),
+		    __ATOMIC_RELEASE);
+}
+/* The slots hit in the 64 from 64 * j on since the last call (the
+ * master, before it reads their deltas); all of them without hot. */
+static inline uint64_t
+cmap_hot_take(struct cmap *m, size_t j)
+{
+	if (m->hot == NULL)
+		return ~0ULL;
+	if (__atomic_load_n(&m->hot[j], __ATOMIC_RELAXED) == 0)
+		return 0;
+	return __atomic_exchange_n(&m->hot[j], 0, __ATOMIC_ACQUIRE);
+}
+/* Slot i's seen value moved: both columns must take it again. */
+static inline void
+cmap_touch(struct cmap *m, size_t i)
+{
+	if (m->dirty[0] != NULL) {
+		m->dirty[0][i / 64] |= 1ULL << (i % 64);
+		m->dirty[1][i / 64] |= 1ULL << (i % 64);
+	}
+}
 /* Before counter file number next is written (last: the one on disk):
  * what has been taken, site_seen and seen[0..nslots), into the column
- * not written for last, tagged next. */
+ * not written for last, tagged next: of the slots, those touched since
+ * that column was written (its other pages are neither read nor
+ * written, so they stay out of the master's memory). */
 void	 cmap_write(struct cmap *, unsigned long long last,
 	    unsigned long long next, unsigned long long site_seen,
 	    const unsigned long long *seen);

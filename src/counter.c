@@ -1230,20 +1230,34 @@ static void
 fold(struct counter *c, struct gen *g)
 {
 	unsigned long long	 now;
-	size_t			 i;
+	uint64_t		 w;
+	size_t			 i, j;
 
 	now = __atomic_load_n(&g->shm->site.delta, __ATOMIC_RELAXED);
 	c->site += now - g->site_seen;
 	if (c->journal)
 		c->site_unsent += now - g->site_seen;
 	g->site_seen = now;
-	for (i = 0; i < g->nslots; i++) {
-		now = __atomic_load_n(&g->shm->art[i].delta,
-		    __ATOMIC_RELAXED);
-		c->ents[g->ent[i]].total += now - g->seen[i];
-		if (c->journal)
-			c->ents[g->ent[i]].unsent += now - g->seen[i];
-		g->seen[i] = now;
+	/* only the slots a worker marked hot are read (the bit is taken
+	 * before the delta is read: a hit after it marks it again), and
+	 * what no hit changed is not written: the workers forked from
+	 * these pages share them with the master as long as it does not,
+	 * and the pages of articles no one read stay out of its memory */
+	for (j = 0; j * 64 < g->nslots; j++) {
+		for (w = cmap_hot_take(&g->map, j); w != 0; w &= w - 1) {
+			i = j * 64 + (size_t)__builtin_ctzll(w);
+			if (i >= g->nslots)
+				break;
+			now = __atomic_load_n(&g->shm->art[i].delta,
+			    __ATOMIC_RELAXED);
+			if (now == g->seen[i])
+				continue;
+			c->ents[g->ent[i]].total += now - g->seen[i];
+			if (c->journal)
+				c->ents[g->ent[i]].unsent += now - g->seen[i];
+			g->seen[i] = now;
+			cmap_touch(&g->map, i);
+		}
 	}
 }
 
@@ -1329,7 +1343,10 @@ counter_bind(struct counter *c, struct site *site)
 	}
 	g->shm->site.base = c->site;
 	for (i = 0; i < n; i++) {
-		g->shm->art[i].base = c->ents[g->ent[i]].total;
+		/* the file's new slots are 0: a page of articles no one
+		 * has read is never written, nor mapped in */
+		if (c->ents[g->ent[i]].total != 0)
+			g->shm->art[i].base = c->ents[g->ent[i]].total;
 		site->articles[i]->counter_slot = (int)i;
 	}
 	g->id = ++c->ngen;
@@ -1406,9 +1423,11 @@ counter_hit(struct counter *c, int slot)
 		return;
 	}
 	__atomic_fetch_add(&g->shm->site.delta, 1, __ATOMIC_RELAXED);
-	if (slot >= 0 && (size_t)slot < g->nslots)
+	if (slot >= 0 && (size_t)slot < g->nslots) {
 		__atomic_fetch_add(&g->shm->art[slot].delta, 1,
 		    __ATOMIC_RELAXED);
+		cmap_hot(&g->map, (size_t)slot);
+	}
 }
 
 unsigned long long

@@ -15,6 +15,13 @@
  *	the string table: the path of each slot, NUL after each.
  *
  * 32 bytes an article and its path: about 8 MB for 100,000 articles.
+ * Only the head, slots and columns are mapped: the paths are written
+ * with pwrite() and read only by a start that takes in a file left
+ * behind (cmap_open), so that at a million articles some 50 MB of
+ * paths are not in the master's memory. The master writes a column's
+ * slots only where a hit moved them (a bit a slot and column), and
+ * the slots' bases only where a count is not 0: the pages no count
+ * reached are never mapped in.
  * Its blocks are allocated when it is made, so that a full disk fails
  * the making (counter.c counts in memory then) rather than a worker's
  * first write to a page (SIGBUS). It is made under a temporary name
@@ -83,22 +90,116 @@ layout(size_t n, size_t slen, struct layout *l)
 	return 0;
 }
 
-/* FNV-1a of the slot count and the string table */
+#define FNV_OFFSET	14695981039346656037ULL
+
+/* FNV-1a over s[0..len), from h */
 static uint64_t
-checksum(uint64_t n, const char *s, size_t len)
+fnv(uint64_t h, const char *s, size_t len)
 {
-	uint64_t	 h = 14695981039346656037ULL;
+	size_t		 i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* FNV-1a of the slot count, from its bytes low first */
+static uint64_t
+fnv_count(uint64_t n)
+{
+	uint64_t	 h = FNV_OFFSET;
 	size_t		 i;
 
 	for (i = 0; i < sizeof(n); i++) {
 		h ^= (n >> (8 * i)) & 0xff;
 		h *= 1099511628211ULL;
 	}
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
 	return h;
+}
+
+/* FNV-1a of the slot count and the string table */
+static uint64_t
+checksum(uint64_t n, const char *s, size_t len)
+{
+	return fnv(fnv_count(n), s, len);
+}
+
+/* The hot bits of n slots, mapped shared for the workers to set */
+static int
+hot_map(struct cmap *m, size_t n)
+{
+	void	*p;
+
+	p = mmap(NULL, (n / 64 + 1) * sizeof(uint64_t), PROT_READ |
+	    PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	m->hot = p;
+	return 0;
+}
+
+/* The dirty bits of n slots, both columns: all set (0), or none. */
+static int
+dirty_alloc(struct cmap *m, size_t n, int all)
+{
+	size_t	 w = n / 64 + 1;
+
+	if ((m->dirty[0] = calloc(2 * w, sizeof(uint64_t))) == NULL)
+		return -1;
+	m->dirty[1] = m->dirty[0] + w;
+	if (all)
+		memset(m->dirty[0], 0xff, 2 * w * sizeof(uint64_t));
+	return 0;
+}
+
+/* paths[0..n) at off of fd, NUL after each; their checksum into *sum */
+static int
+put_paths(int fd, off_t off, size_t n, const char *const *paths,
+    uint64_t *sum)
+{
+	char		 buf[65536];
+	size_t		 i, k, used = 0;
+	uint64_t	 h = fnv_count(n);
+	ssize_t		 w;
+
+	for (i = 0; i <= n; i++) {
+		k = i < n ? strlen(paths[i]) + 1 : 0;
+		if (i == n || used + k > sizeof(buf)) {
+			h = fnv(h, buf, used);
+			for (size_t done = 0; done < used; done += (size_t)w)
+				if ((w = pwrite(fd, buf + done, used - done,
+				    off + (off_t)done)) <= 0) {
+					if (w == -1 && errno == EINTR) {
+						w = 0;
+						continue;
+					}
+					if (w == 0)
+						errno = EIO;
+					return -1;
+				}
+			off += (off_t)used;
+			used = 0;
+		}
+		if (i == n)
+			break;
+		if (k > sizeof(buf)) {
+			/* a path longer than the buffer: on its own */
+			h = fnv(h, paths[i], k);
+			if (pwrite(fd, paths[i], k, off) != (ssize_t)k) {
+				if (errno == 0)
+					errno = EIO;
+				return -1;
+			}
+			off += (off_t)k;
+			continue;
+		}
+		memcpy(buf + used, paths[i], k);
+		used += k;
+	}
+	*sum = h;
+	return 0;
 }
 
 /* The parts of a mapping whose layout is l */
@@ -120,8 +221,9 @@ cmap_make(struct cmap *m, const char *path, size_t n,
     const char *const *paths, unsigned long long tag, const char *inst)
 {
 	struct layout	 l;
-	char		*tmp = NULL, *s;
-	size_t		 i, slen = 0, k;
+	char		*tmp = NULL;
+	uint64_t	 sum;
+	size_t		 i, slen = 0;
 	int		 fd = -1, saved, r;
 
 	memset(m, 0, sizeof(*m));
@@ -148,26 +250,27 @@ cmap_make(struct cmap *m, const char *path, size_t n,
 		errno = r;
 		goto fail;
 	}
-	m->base = mmap(NULL, l.len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+	if (put_paths(fd, (off_t)l.str, n, paths, &sum) == -1 ||
+	    dirty_alloc(m, n, 0) == -1 || hot_map(m, n) == -1)
+		goto fail;
+	/* the head, slots and columns: the paths are not mapped */
+	m->base = mmap(NULL, l.str, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 	    0);
 	if (m->base == MAP_FAILED) {
 		m->base = NULL;
 		goto fail;
 	}
-	m->len = l.len;
+	m->len = l.str;
 	close(fd);		/* the workers inherit the mapping alone */
 	fd = -1;
 	point(m, &l, n);
-	for (i = 0, s = (char *)m->base + l.str; i < n; i++) {
-		k = strlen(paths[i]) + 1;
-		memcpy(s, paths[i], k);
-		s += k;
-	}
+	m->strs = NULL;
+	m->unsynced = 1;
 	m->head->version = CMAP_VERSION;
 	m->head->headlen = CMAP_HEAD;
 	m->head->nslots = n;
 	m->head->strlen = slen;
-	m->head->sum = checksum(n, m->strs, slen);
+	m->head->sum = sum;
 	m->head->tag[0] = m->head->tag[1] = tag;
 	memcpy(m->head->inst, inst, strlen(inst) + 1);
 	memcpy(m->head->magic, CMAP_MAGIC, sizeof(m->head->magic));
@@ -206,6 +309,10 @@ cmap_anon(struct cmap *m, size_t n)
 	}
 	m->shm = m->base;
 	m->nslots = n;
+	if (hot_map(m, n) == -1) {
+		cmap_close(m);
+		return -1;
+	}
 	return 0;
 }
 
@@ -276,7 +383,10 @@ cmap_open(struct cmap *m, const char *path, char *why, size_t whylen)
 		cmap_close(m);
 		return -2;
 	}
-	if ((m->path = strdup(path)) == NULL) {
+	/* what its columns hold of seen is not known: all written again */
+	if ((m->path = strdup(path)) == NULL ||
+	    dirty_alloc(m, (size_t)((struct cmap_head *)m->base)->nslots,
+	    1) == -1) {
 		cmap_close(m);
 		return -1;
 	}
@@ -318,7 +428,8 @@ cmap_write(struct cmap *m, unsigned long long last, unsigned long long next,
     unsigned long long site_seen, const unsigned long long *seen)
 {
 	unsigned long long	*t, *c;
-	size_t			 i;
+	uint64_t		*d, w;
+	size_t			 i, j;
 	int			 k;
 
 	if (m->head == NULL)
@@ -331,20 +442,45 @@ cmap_write(struct cmap *m, unsigned long long last, unsigned long long next,
 	else
 		k = t[0] <= t[1] ? 0 : 1;
 	c = m->col[k];
-	/* only what changed: pages no hit touched stay clean */
+	d = m->dirty[k];
+	/* only what changed: pages no hit touched stay clean, unread */
 	if (c[0] != site_seen)
 		c[0] = site_seen;
-	for (i = 0; i < m->nslots; i++)
-		if (c[1 + i] != seen[i])
-			c[1 + i] = seen[i];
+	for (j = 0; j <= m->nslots / 64; j++) {
+		for (w = d[j]; w != 0; w &= w - 1) {
+			i = j * 64 + (size_t)__builtin_ctzll(w);
+			if (i < m->nslots && c[1 + i] != seen[i])
+				c[1 + i] = seen[i];
+		}
+		d[j] = 0;
+	}
 	t[k] = next;
 }
 
 int
 cmap_sync(struct cmap *m)
 {
+	int	 fd, r;
+
 	if (m->head == NULL)
 		return 0;
+	if (m->unsynced) {
+		/* the paths, written with pwrite(): once. A file no longer
+		 * there (its folder removed) has nothing to keep: the
+		 * mapping goes on counting, and the counter file takes
+		 * its counts */
+		if ((fd = open(m->path, O_RDONLY | O_NOFOLLOW |
+		    O_CLOEXEC)) == -1) {
+			if (errno != ENOENT && errno != ENOTDIR)
+				return -1;
+		} else {
+			r = fdatasync(fd);
+			close(fd);
+			if (r == -1)
+				return -1;
+		}
+		m->unsynced = 0;
+	}
 	return msync(m->base, m->len, MS_SYNC);
 }
 
@@ -370,6 +506,9 @@ cmap_close(struct cmap *m)
 {
 	if (m->base != NULL)
 		munmap(m->base, m->len);
+	if (m->hot != NULL)
+		munmap(m->hot, (m->nslots / 64 + 1) * sizeof(uint64_t));
+	free(m->dirty[0]);
 	free(m->path);
 	memset(m, 0, sizeof(*m));
 }

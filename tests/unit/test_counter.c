@@ -56,6 +56,7 @@ static void	 test_overlapping_reloads(void);
 static void	 test_removed_kept(void);
 static void	 test_flush_failure(void);
 static void	 test_big(void);
+static void	 test_map_memory(void);
 static void	 test_kill9(void);
 static void	 test_format(void);
 static void	 test_last_good(void);
@@ -891,6 +892,100 @@ test_flush_failure(void)
 }
 
 #define BIG_N	100000
+
+/* KB of the pages of file's mappings in this process (smaps' Rss),
+ * and of the mappings (Size) into *size */
+static long
+mapped_kb(const char *file, long *size)
+{
+	FILE	*f;
+	char	 line[4096];
+	long	 kb, sum = 0;
+	int	 in = 0;
+
+	*size = 0;
+	if ((f = fopen("/proc/self/smaps", "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strchr(line, '-') != NULL && strchr(line, ' ') != NULL &&
+		    line[0] != ' ' && strchr(line, ':') != strchr(line, ' ') - 1)
+			in = strstr(line, file) != NULL;
+		if (in && sscanf(line, "Rss: %ld kB", &kb) == 1)
+			sum += kb;
+		if (in && sscanf(line, "Size: %ld kB", &kb) == 1)
+			*size += kb;
+	}
+	fclose(f);
+	return sum;
+}
+
+/*
+ * A counts file of BIG_N articles, few of them read, costs the master
+ * the pages those few reached, not the file: its paths are not mapped,
+ * a slot's base is written only where a count is, and a flush reads
+ * and writes a column only where a hit moved it. The counts are those
+ * of the hits, after a flush and after a kill (the file read back).
+ */
+static void
+test_map_memory(void)
+{
+	struct fake	 f;
+	struct counter	*c;
+	char		*d, *file, *counts, err[256], path[64], **paths;
+	size_t		 i;
+	long		 kb, size;
+
+	d = tmpdir();
+	file = join(d, "counters");
+	counts = join(d, "counters.counts.1");
+	if ((paths = calloc(BIG_N, sizeof(*paths))) == NULL)
+		exit(1);
+	for (i = 0; i < BIG_N; i++) {
+		snprintf(path, sizeof(path), "/muc-%zu/bai-%zu", i % 7, i);
+		if ((paths[i] = strdup(path)) == NULL)
+			exit(1);
+	}
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+	fake_init(&f, (const char *const *)paths, BIG_N);
+	CHECK(counter_bind(c, &f.site) == 0);
+	for (i = 0; i < 3; i++)
+		counter_hit(c, (int)(i * (BIG_N / 3)));
+	CHECK(counter_flush(c) == 0);
+	counter_hit(c, 5);
+	CHECK(counter_flush(c) == 0);
+	counter_hit(c, 5);
+	/* the slots and columns are BIG_N * 32 bytes, 3,125 KB; in memory,
+	 * the pages around the head, the site's slot and the four articles'
+	 * slots and columns (a read fault maps up to 64 KB of what the page
+	 * cache holds around it): about 400 KB here, and with paths mapped
+	 * or every slot read or written, all of it */
+	kb = mapped_kb(counts, &size);
+	CHECK(size >= BIG_N * 32 / 1024 && size < BIG_N * 40 / 1024);
+	CHECK(kb > 0 && kb * 4 <= size);
+	if (kb * 4 > size)
+		fprintf(stderr, "counts file: %ld of %ld KB mapped\n", kb,
+		    size);
+	/* what a kill leaves is all there: the file read again */
+	counter_free(c);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c != NULL) {
+		CHECK_INT(counter_site(c), 5);
+		CHECK_INT(counter_path_views(c, paths[5]), 2);
+		CHECK_INT(counter_path_views(c, paths[BIG_N / 3]), 1);
+		CHECK_INT(counter_path_views(c, paths[6]), 0);
+		counter_free(c);
+	}
+	fake_free(&f);
+ out:
+	for (i = 0; i < BIG_N; i++)
+		free(paths[i]);
+	free(paths);
+	free(counts);
+	free(file);
+	rm_rf(d);
+}
 
 /* this process's CPU time: what O(n^2) would cost, whatever else the
  * machine is running meanwhile (a wall clock counts the others too) */
@@ -1800,6 +1895,7 @@ main(void)
 	test_removed_kept();
 	test_flush_failure();
 	test_big();
+	test_map_memory();
 	test_kill9();
 	test_crash_points();
 	test_format();
