@@ -139,7 +139,7 @@ $(B)/test_article: $(B)/test_article.o $(B)/article.o $(B)/article_news.o \
 		$(B)/convert_md.o $(B)/convert_html.o $(B)/convert_html_tree.o \
 		$(B)/convert_html_meta.o $(B)/convert_html_pick.o \
 		$(B)/convert_html_page.o $(B)/convert_txt.o \
-		$(B)/gemtext.o $(B)/utf8.o $(B)/zone.o $(B)/buf.o
+		$(B)/gemtext.o $(B)/utf8.o $(B)/zone.o $(B)/log.o $(B)/buf.o
 $(B)/test_counter: $(B)/test_counter.o $(B)/counter.o $(B)/counter_map.o \
 		$(B)/utf8.o $(B)/log.o $(B)/buf.o
 $(B)/test_pagecache: $(B)/test_pagecache.o $(B)/pagecache.o $(B)/counter.o \
@@ -150,7 +150,7 @@ $(B)/test_scheme: $(B)/test_scheme.o $(B)/scheme.o
 $(B)/test_memo: $(B)/test_memo.o $(B)/memo.o
 $(B)/test_iplimit: $(B)/test_iplimit.o $(B)/iplimit.o
 $(B)/test_proxy: $(B)/test_proxy.o $(B)/proxy.o
-$(B)/test_zone: $(B)/test_zone.o $(B)/zone.o
+$(B)/test_zone: $(B)/test_zone.o $(B)/zone.o $(B)/log.o
 $(B)/test_label: $(B)/test_label.o $(B)/label.o
 $(B)/test_tls_key: $(B)/test_tls_key.o $(B)/tls_key.o $(B)/msg.o $(B)/log.o \
 		$(B)/buf.o

@@ -29,6 +29,8 @@ int	log_files(int fds[2]);
  * this process's own log descriptors); -1 and all closed if they are
  * not the files this process has. */
 int	log_adopt(const int *fds, int n);
+/* TZ changed (zone_use): the next line is stamped in the new zone */
+void	log_clock_changed(void);
 void	log_setprefix(const char *);	/* e.g. "worker 2"; NULL for none */
 /* Writing to stderr or a file: hold lines in memory until log_flush()
  * (a worker flushes after each pass of its loop: one write for many

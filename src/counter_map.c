@@ -154,7 +154,29 @@ dirty_alloc(struct cmap *m, size_t n, int all)
 	return 0;
 }
 
-/* paths[0..n) at off of fd, NUL after each; their checksum into *sum */
+/* p[0..len) at off of fd, whole */
+static int
+pwrite_all(int fd, const char *p, size_t len, off_t off)
+{
+	ssize_t	 w;
+
+	while (len > 0) {
+		if ((w = pwrite(fd, p, len, off)) <= 0) {
+			if (w == -1 && errno == EINTR)
+				continue;
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+		off += (off_t)w;
+	}
+	return 0;
+}
+
+/* paths[0..n) at off of fd, NUL after each, a buffer at a time (a
+ * path longer than it on its own); their checksum into *sum */
 static int
 put_paths(int fd, off_t off, size_t n, const char *const *paths,
     uint64_t *sum)
@@ -162,43 +184,29 @@ put_paths(int fd, off_t off, size_t n, const char *const *paths,
 	char		 buf[65536];
 	size_t		 i, k, used = 0;
 	uint64_t	 h = fnv_count(n);
-	ssize_t		 w;
 
-	for (i = 0; i <= n; i++) {
-		k = i < n ? strlen(paths[i]) + 1 : 0;
-		if (i == n || used + k > sizeof(buf)) {
+	for (i = 0; i < n; i++) {
+		k = strlen(paths[i]) + 1;
+		if (used + k > sizeof(buf)) {
+			if (pwrite_all(fd, buf, used, off) == -1)
+				return -1;
 			h = fnv(h, buf, used);
-			for (size_t done = 0; done < used; done += (size_t)w)
-				if ((w = pwrite(fd, buf + done, used - done,
-				    off + (off_t)done)) <= 0) {
-					if (w == -1 && errno == EINTR) {
-						w = 0;
-						continue;
-					}
-					if (w == 0)
-						errno = EIO;
-					return -1;
-				}
 			off += (off_t)used;
 			used = 0;
 		}
-		if (i == n)
-			break;
 		if (k > sizeof(buf)) {
-			/* a path longer than the buffer: on its own */
-			h = fnv(h, paths[i], k);
-			if (pwrite(fd, paths[i], k, off) != (ssize_t)k) {
-				if (errno == 0)
-					errno = EIO;
+			if (pwrite_all(fd, paths[i], k, off) == -1)
 				return -1;
-			}
+			h = fnv(h, paths[i], k);
 			off += (off_t)k;
 			continue;
 		}
 		memcpy(buf + used, paths[i], k);
 		used += k;
 	}
-	*sum = h;
+	if (used > 0 && pwrite_all(fd, buf, used, off) == -1)
+		return -1;
+	*sum = fnv(h, buf, used);
 	return 0;
 }
 

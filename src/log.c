@@ -300,6 +300,20 @@ put_line(struct logfd *l, const char *line, size_t len, int now)
 		drain(l);
 }
 
+/* the second the log's stamp was made for; -1: make it again */
+static time_t	 ts_when = -1;
+
+void
+log_clock_changed(void)
+{
+	struct tm	 tm;
+	time_t		 now = time(NULL);
+
+	ts_when = -1;
+	if (localtime_r(&now, &tm) != NULL)
+		log_gmtoff = tm.tm_gmtoff;
+}
+
 static void
 vlog(int pri, const char *fmt, va_list ap)
 {
@@ -310,9 +324,6 @@ static void
 vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 {
 	static char	 ts[32];
-	static time_t	 ts_when = -1;
-	static const char *ts_tz;	/* TZ the stamp was made in */
-	const char	*tz = getenv("TZ");
 	char		 msg[2048], line[LOG_LINE_MAX];
 	struct tm	 tm;
 	time_t		 now;
@@ -333,11 +344,10 @@ vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 	}
 	/* a line per request: format the time once a second, not once a
 	 * line */
-	if ((now = time(NULL)) != ts_when || tz != ts_tz) {
+	if ((now = time(NULL)) != ts_when) {
 		localtime_r(&now, &tm);
 		strftime(ts, sizeof(ts), "%Y-%m-%d %H:%M:%S", &tm);
 		ts_when = now;
-		ts_tz = tz;
 		log_gmtoff = tm.tm_gmtoff;
 	}
 	r = snprintf(line, sizeof(line), "%s%s%s%s %s\n", ts,

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "zone.h"
 
 #define ZONE_DIR	"/usr/share/zoneinfo"	/* glibc's, without TZDIR */
@@ -113,6 +114,7 @@ zone_use(const char *name)
 		name = start_tz;
 	r = name != NULL ? setenv("TZ", name, 1) : unsetenv("TZ");
 	tzset();
+	log_clock_changed();
 	return r;
 }
 
