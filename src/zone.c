@@ -33,7 +33,6 @@
 static int	 start_saved;
 static char	*start_tz;
 
-
 /* "Area/Location": parts of letters, digits, "_", "-", "+" and ".",
  * none empty or starting with a dot (no "..", no hidden file) */
 static int
