@@ -1125,9 +1125,9 @@ test_kill9(void)
 	struct counter		*r;
 	struct stat		 st;
 	char			*d, *file, *log, err[256], first[300] = "";
-	unsigned long long	 n;
+	unsigned long long	 n, before;
 	pid_t			 pid;
-	int			 k, ok = 1, seen, status, old;
+	int			 k, ok = 1, seen, status, old, spin;
 
 	d = tmpdir();
 	file = join(d, "counters");
@@ -1147,9 +1147,16 @@ test_kill9(void)
 	/* each child logs what it takes in */
 	old = stderr_to(log);
 	for (k = 0; k < KILL_ROUNDS; k++) {
+		before = __atomic_load_n(&t->started, __ATOMIC_SEQ_CST);
 		if ((pid = fork()) == 0)
 			kill_child(file, &f, t);
 		CHECK(pid > 0);
+		/* the kill lands in the loop, wherever it is, once the child
+		 * counts: on a busy machine (or under qemu) 20 ms after the
+		 * fork may be before its first hit, in every round */
+		for (spin = 0; spin < 20000 && __atomic_load_n(&t->started,
+		    __ATOMIC_SEQ_CST) == before; spin++)
+			usleep(500);
 		usleep((useconds_t)(rand() % 20000));
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
