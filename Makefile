@@ -2,15 +2,22 @@
 #   make          build ./bantin
 #   make run      install missing packages, build, serve capsule/
 #   make check    install missing packages, build, run every test
+#   make deps     install the missing packages only (tools/deps.sh)
 #   make fuzz     build the fuzzing harnesses (tests/fuzz/run.sh runs them)
 #   make bench    side-by-side benchmarks (BENCHMARKS.md)
+#   make bench-proxy  what the PROXY header costs (make bench runs it)
+#   make bench-redis  what the Redis counter backend costs (make bench runs it)
+#   make bench-scale  a 100,000-article tree (BENCH_SCALE_N=1000000: a million)
+#   make bench-slow  a reader's latency under a slow-client attack
+#   make bench-board  one core, one worker, 10,000 articles, as on a board
 #   make install  the binary, manual pages, bantin.ini and bantin.service
 #                 (PREFIX, SYSCONFDIR, DESTDIR); make uninstall
 #   make deb      bantin_VERSION_ARCH.deb (tools/deb.sh)
-#   make check-cross  the arm64 and armhf builds tested under qemu-user
-#   make bench-slow  a reader's latency under a slow-client attack
-#   make bench-proxy  what the PROXY header costs (make bench runs it)
-#   make bench-redis  what the Redis counter backend costs (make bench runs it)
+#   make cross-arm64, make cross-armhf  bantin and its unit tests for ARM
+#                 boards, into build-arm64/ and build-armhf/
+#   make check-cross  both, tested under qemu-user
+#   make deps-cross  their compilers and libraries only
+#   make clean    every build; make clean-cross the ARM builds alone
 # SANITIZE=1 builds with ASan + UBSan.
 
 PROG =		bantin
