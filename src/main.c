@@ -44,7 +44,7 @@ usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: bantin [-dfhnVv] [-C import | export] [-c file] [-I dir] "
-	    "[-p article]\n"
+	    "[-p file]\n"
 	    "  -C import  put the counter file's counts into Redis, and "
 	    "exit; -f\n"
 	    "           replaces the counts Redis has\n"
