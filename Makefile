@@ -251,9 +251,10 @@ bench/bare: bench/bare.c $(BENCH_OBJS) $(FLAVOUR)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ bench/bare.c $(BENCH_OBJS) \
 	    -lssl -lcrypto
 
-# The installed files: the manual pages name the version and paths,
+# The installed files: the manual pages name the version (for X.Y.Z,
+# in their text: .Os stays bare, for the system's name) and the paths,
 # bantin.ini takes a service's values, the unit the binary's path.
-INST_SED =	-e 's|^\.Os$$|.Os bantin $(VERSION)|' \
+INST_SED =	-e 's|Ar X\.Y\.Z|No $(VERSION)|g' \
 		-e 's|/etc/bantin/|$(CONFDIR)/|g' \
 		-e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CONFDIR@|$(CONFDIR)|g'
 INST =		$(B)/inst
