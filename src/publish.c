@@ -508,6 +508,13 @@ publish_sweep(struct publish *pub)
 		log_warn("titan: %s", (*pub->conf)->root);
 		return;
 	}
+	/* Uploads go into the tree, which bantin.service leaves read-only
+	 * (ProtectSystem=strict) until a drop-in says ReadWritePaths=:
+	 * said at start, not first at an author's upload */
+	if (faccessat(fd, ".", W_OK, 0) == -1)
+		log_warnx("titan: %s: not writable (%s): uploads will be "
+		    "refused; bantin.ini(5), [titan], says how to allow them",
+		    (*pub->conf)->root, strerror(errno));
 	sweep(fd, (*pub->conf)->root, 0);
 }
 

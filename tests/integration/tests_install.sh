@@ -173,6 +173,21 @@ test_install() {
 		    "$TMP/bantin.service" >"$TMP/security" 2>&1 ||
 			{ tail -n 20 "$TMP/security"; fail "systemd-analyze security"; }
 		tail -n 1 "$TMP/security"
+		# with the drop-in that lets Titan write the tree, as
+		# docs/titan.md gives it: verified, and rated the same
+		mkdir "$TMP/bantin.service.d"
+		sed -n '/^# \/etc\/systemd\/system\/bantin.service.d\/titan.conf$/,/^```/p' \
+		    docs/titan.md | grep -v '^```' >"$TMP/bantin.service.d/titan.conf"
+		grep -qx 'ReadWritePaths=/srv/bantin' "$TMP/bantin.service.d/titan.conf" ||
+			fail "docs/titan.md: no drop-in"
+		MANPATH=$R/usr/share/man systemd-analyze verify \
+		    "$TMP/bantin.service" >"$TMP/verify" 2>&1 ||
+			{ cat "$TMP/verify"; fail "systemd-analyze verify, Titan's drop-in"; }
+		[ ! -s "$TMP/verify" ] || { cat "$TMP/verify"; fail "verify, Titan's drop-in: said something"; }
+		systemd-analyze security --offline=true \
+		    "$TMP/bantin.service" 2>&1 | tail -n 1 >"$TMP/security.titan"
+		tail -n 1 "$TMP/security" | cmp -s - "$TMP/security.titan" ||
+			fail "Titan's drop-in: $(cat "$TMP/security.titan")"
 	fi
 
 	serve_installed "$R"

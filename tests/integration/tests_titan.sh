@@ -386,6 +386,34 @@ test_titan_concurrent() {
 	stop_server || fail "exit status"
 }
 
+# The tree read-only, as bantin.service has it without a drop-in that
+# says ReadWritePaths= (ProtectSystem=strict): bantin says so at start,
+# and an upload is refused with the reason, nothing written. The tree
+# is made read-only in a mount namespace of the server's own.
+test_titan_read_only() {
+	if ! unshare -m true 2>/dev/null; then
+		echo "no mount namespace (not root): not tested"
+		return 0
+	fi
+	titan_setup; articles
+	cat >"$TMP/bantin-ro" <<EOT
+#!/bin/sh
+exec unshare -m sh -c 'mount --bind "\$1" "\$1" &&
+    mount -o remount,bind,ro "\$1" && shift && exec "\$@"' \\
+    sh "$TMP/capsule" "$BANTIN" "\$@"
+EOT
+	chmod +x "$TMP/bantin-ro"
+	BANTIN=$TMP/bantin-ro start_server
+	expect_log "titan: $TMP/capsule: not writable (Read-only file system): uploads will be refused; bantin.ini(5), [titan], says how to allow them"
+	upfile dung thoi-su/2026-01-02-hop-to-dan-pho "$TMP/a.md" --mime text/markdown
+	expect_hdr "40 Cannot write it: Read-only file system"
+	[ -z "$(find "$TMP/capsule" -name '*hop-to-dan-pho*' -o -name '.titan.*')" ] ||
+		fail "written: $(find "$TMP/capsule" -name '*hop-to-dan-pho*' -o -name '.titan.*')"
+	gem "gemini://localhost/thoi-su/"
+	expect_status 20
+	stop_server || fail "exit status"
+}
+
 # Titan off (the default): no certificate asked for, titan:// is
 # another scheme's request, /publish is not a page
 test_titan_off() {
