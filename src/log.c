@@ -7,7 +7,11 @@
  * fatal/fatalx log and exit(1) and belong on the start-up path only.
  * Before log_open() everything goes to stderr, so that configuration
  * errors reach the operator; log_open() refuses a destination it
- * cannot use, so that bantin never runs mute.
+ * cannot use, so that bantin never runs mute. When stderr is systemd's
+ * journal (bantin.service runs bantin -d), each line there starts with
+ * its priority as "<N>", which the journal takes off and keeps, as
+ * sd-daemon(3) describes: journalctl -p then tells warnings from the
+ * lines of requests.
  *
  * The access log ([server] access_log), when on, gets one line per
  * request in the combined log format of web servers, for log analysers.
@@ -21,6 +25,7 @@
  */
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
@@ -49,6 +54,7 @@ struct logfd {
 static struct logfd	 log_out = { STDERR_FILENO, NULL, "", 0 };
 static struct logfd	 log_acc = { -1, NULL, "", 0 };
 static int		 log_syslog;
+static int		 log_journal = -1;	/* stderr is the journal; -1: ask */
 static int		 log_batch;
 static int		 log_verbose;
 static const char	*log_prefix;
@@ -101,6 +107,24 @@ syslog_reachable(const char *sock, char *err, size_t errlen)
 	return 0;
 }
 
+/* Is fd the journal's stream? systemd names it in JOURNAL_STREAM, as
+ * "device:inode", for the service's stdout and stderr; another stderr
+ * (a file, a terminal, a pipe) is not. */
+static int
+is_journal(int fd)
+{
+	const char		*env = getenv("JOURNAL_STREAM");
+	unsigned long long	 dev, ino;
+	struct stat		 st;
+	char			 end;
+
+	if (env == NULL || sscanf(env, "%llu:%llu%c", &dev, &ino, &end) != 2 ||
+	    fstat(fd, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 /* dest into l: "stderr" (a copy of fd 2, which daemon(3) may close)
  * or a file's path; -1 with err */
 static int
@@ -124,6 +148,8 @@ open_fd(struct logfd *l, const char *key, const char *dest, char *err,
 	}
 	l->fd = fd;
 	l->len = 0;
+	if (l == &log_out)
+		log_journal = l->path == NULL && is_journal(fd);
 	return 0;
 }
 
@@ -146,6 +172,7 @@ log_open(const char *dest, const char *access, int foreground, int verbose,
 	} else if (syslog_reachable(_PATH_LOG, why, sizeof(why))) {
 		openlog("bantin", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 		log_syslog = 1;
+		log_journal = 0;
 		return 0;
 	} else
 		snprintf(err, errlen, "server:log: syslog: %s", why);
@@ -350,9 +377,17 @@ vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 		ts_when = now;
 		log_gmtoff = tm.tm_gmtoff;
 	}
-	r = snprintf(line, sizeof(line), "%s%s%s%s %s\n", ts,
+	/* before log_open(), stderr: asked once */
+	if (log_journal == -1)
+		log_journal = log_out.path == NULL && is_journal(log_out.fd);
+	n = 0;
+	if (log_journal == 1)
+		n = (size_t)snprintf(line, sizeof(line), "<%d>", pri);
+	r = snprintf(line + n, sizeof(line) - n, "%s%s%s%s %s\n", ts,
 	    log_prefix ? " " : "", log_prefix ? log_prefix : "",
 	    log_prefix ? ":" : "", msg);
+	if (r >= 0)
+		r += (int)n;
 	if (r < 0)
 		return;
 	if ((size_t)r >= sizeof(line)) {
@@ -604,6 +639,10 @@ log_sigsafe(const char *msg)
 		put(line, sizeof(line), &at, "]: ", 0, 0);
 	} else {
 		log_flush();
+		if (log_journal == 1) {
+			put(line, sizeof(line), &at, "<", LOG_ERR, 1);
+			put(line, sizeof(line), &at, ">", 0, 0);
+		}
 		put_stamp(line, sizeof(line), &at);
 		put(line, sizeof(line), &at, " ", 0, 0);
 	}

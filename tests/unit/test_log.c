@@ -5,7 +5,8 @@
  * as a URL escaped so that it stays one field), and the destinations:
  * a file appended to and opened again after a rename (logrotate), a
  * destination that cannot be used refused, batched lines held until
- * flushed but warnings written at once.
+ * flushed but warnings written at once; on the journal's stream, each
+ * line with its priority.
  */
 
 #include <sys/stat.h>
@@ -134,6 +135,57 @@ test_refused(void)
 	}
 }
 
+/* stderr as systemd's journal gives it to a service (JOURNAL_STREAM
+ * names it): each line starts with its priority, "<N>", which the
+ * journal keeps; any other stderr gets the lines as they are */
+static void
+test_journal(void)
+{
+	char		 err[512], path[256], env[64];
+	const char	*text;
+	struct stat	 st;
+	int		 fd, saved;
+
+	snprintf(path, sizeof(path), "%s/journal", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	CHECK(fd != -1);
+	saved = dup(STDERR_FILENO);
+	CHECK(saved != -1 && dup2(fd, STDERR_FILENO) == STDERR_FILENO);
+	CHECK(fstat(fd, &st) == 0);
+
+	/* another stream's numbers: not the journal */
+	snprintf(env, sizeof(env), "%llu:%llu",
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino + 1);
+	CHECK(setenv("JOURNAL_STREAM", env, 1) == 0);
+	CHECK(log_open("stderr", NULL, 1, 0, err, sizeof(err)) == 0);
+	log_info("plain");
+	text = slurp("journal");
+	CHECK(text[0] == '2');
+	CHECK_HAS(text, " plain\n");
+
+	snprintf(env, sizeof(env), "%llu:%llu",
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	CHECK(setenv("JOURNAL_STREAM", env, 1) == 0);
+	CHECK(log_open(NULL, NULL, 1, 0, err, sizeof(err)) == 0);
+	log_info("a request");
+	log_warnx("a warning");
+	log_debug("not verbose: nothing");
+	log_sigsafe("from a signal handler");
+	text = slurp("journal");
+	CHECK(strstr(text, "plain") != NULL && strstr(text, "<") ==
+	    strstr(text, "\n<6>") + 1);
+	CHECK_HAS(text, "\n<6>2");
+	CHECK_HAS(text, " a request\n<4>2");
+	CHECK_HAS(text, " a warning\n<3>2");
+	CHECK_HAS(text, " from a signal handler\n");
+	CHECK(strstr(text, "nothing") == NULL);
+
+	CHECK(unsetenv("JOURNAL_STREAM") == 0);
+	CHECK(dup2(saved, STDERR_FILENO) == STDERR_FILENO);
+	close(saved);
+	close(fd);
+}
+
 /* a file and an access log, written, moved away, opened again */
 static void
 test_files(void)
@@ -202,6 +254,7 @@ main(void)
 		return 1;
 	test_lines();
 	test_refused();
+	test_journal();
 	test_files();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
