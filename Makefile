@@ -322,7 +322,12 @@ clean:
 # flags and pkg-config list, so it never touches build/ or ./bantin.
 # Large files and 64-bit time everywhere: 32-bit readdir fails with
 # EOVERFLOW on a filesystem with 64-bit inode numbers, and time_t ends
-# in 2038 (no-ops where long is 64 bits).
+# in 2038 (no-ops where long is 64 bits). Only libc follows these
+# flags: a 32-bit system's other libraries may be built with a 32-bit
+# time_t or off_t (Debian 12's armhf hiredis and OpenSSL have a 32-bit
+# time_t), so no time_t, off_t or struct holding one (timeval,
+# timespec, stat) goes to them: counter_redis.c sets its socket's
+# timeouts itself for that.
 CFLAGS +=	-D_FILE_OFFSET_BITS=64 -D_TIME_BITS=64
 CROSS_ARCHS =	arm64 armhf
 TRIPLET_arm64 =	aarch64-linux-gnu

@@ -28,15 +28,21 @@
  * last read plus every count since. See docs/counters-redis.md.
  */
 
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/un.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <netdb.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <hiredis/hiredis.h>
 
@@ -124,7 +130,10 @@ static const char script[] =
 "end\n"
 "return out\n";
 
+static int		 cr_dial(const struct sockaddr *, socklen_t,
+			    const struct timespec *, int, char *, size_t);
 static redisContext	*cr_connect(const char *, int, char *, size_t);
+static void		 cr_why(const redisContext *, int, char *, size_t);
 static int		 cr_number(const redisReply *,
 			    unsigned long long *);
 static char		*cr_key(const char *, const char *, const char *);
@@ -145,19 +154,128 @@ cr_key(const char *prefix, const char *a, const char *b)
 	return k;
 }
 
-/* A connection to addr, host:port, [v6]:port or a socket's path, with
- * a deadline of ms on the connect and on every answer; NULL and why. */
+/* Milliseconds left until the deadline dl (CLOCK_MONOTONIC); 0 once
+ * it is past. */
+static int
+ms_left(const struct timespec *dl)
+{
+	struct timespec	 now;
+	long long	 ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (long long)(dl->tv_sec - now.tv_sec) * 1000 +
+	    (dl->tv_nsec - now.tv_nsec) / 1000000;
+	return ms <= 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/*
+ * A stream socket connected to sa by the deadline dl (ms after the
+ * start, for the reason), blocking again once it is: its descriptor,
+ * or -1 and why. The connect waits in poll(2) until dl, so that a
+ * signal (the tools run with theirs) neither cuts it short nor
+ * stretches it.
+ */
+static int
+cr_dial(const struct sockaddr *sa, socklen_t salen, const struct timespec *dl,
+    int ms, char *why, size_t whylen)
+{
+	struct pollfd	 pfd;
+	socklen_t	 len;
+	int		 fd, fl, err, r;
+
+	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(why, whylen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, sa, salen) == 0)
+		goto connected;
+	if (errno == EAGAIN) {
+		/* a unix socket's queue of connections is full: it would
+		 * not say when it has room */
+		snprintf(why, whylen, "too many connections waiting to be "
+		    "accepted");
+		goto fail;
+	}
+	if (errno != EINPROGRESS) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		goto fail;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLOUT;
+	do
+		r = poll(&pfd, 1, ms_left(dl));
+	while (r == -1 && errno == EINTR);
+	if (r == -1) {
+		snprintf(why, whylen, "poll: %s", strerror(errno));
+		goto fail;
+	}
+	if (r == 0) {
+		snprintf(why, whylen, "no connection in %d ms", ms);
+		goto fail;
+	}
+	len = sizeof(err);
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
+		err = errno;
+	if (err != 0) {
+		snprintf(why, whylen, "%s", strerror(err));
+		goto fail;
+	}
+ connected:
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+		snprintf(why, whylen, "fcntl: %s", strerror(errno));
+		goto fail;
+	}
+	return fd;
+ fail:
+	close(fd);
+	return -1;
+}
+
+/*
+ * A connection to addr, host:port, [v6]:port or a socket's path, with
+ * a deadline of ms on the connect and on every answer; NULL and why.
+ *
+ * The socket is made, connected and given its timeouts here, and only
+ * then handed to hiredis: its calls that take a struct timeval
+ * (redisConnectWithTimeout, redisSetTimeout) must never see ours. A
+ * 32-bit system's libhiredis may be built with a 32-bit time_t, and
+ * bantin with a 64-bit one (the Makefile): Debian 12's armhf took our
+ * 1 s for 1 us, and -C export's 10 s for 10 us. setsockopt(2) is our
+ * own libc's, which knows the time_t we were built with.
+ */
 static redisContext *
 cr_connect(const char *addr, int ms, char *why, size_t whylen)
 {
-	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
-	redisContext	*ctx;
-	char		 host[256], *colon;
-	size_t		 hl;
+	struct addrinfo		 hints, *res = NULL, *ai;
+	struct sockaddr_un	 sun;
+	struct timespec		 dl;
+	struct timeval		 tv = { ms / 1000, (ms % 1000) * 1000 };
+	redisContext		*ctx;
+	char			 host[256], *colon;
+	size_t			 hl;
+	int			 fd = -1, r;
 
-	if (addr[0] == '/')
-		ctx = redisConnectUnixWithTimeout(addr, tv);
-	else {
+	clock_gettime(CLOCK_MONOTONIC, &dl);
+	dl.tv_sec += ms / 1000;
+	dl.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (dl.tv_nsec >= 1000000000) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000;
+	}
+	if (addr[0] == '/') {
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		if (strlen(addr) >= sizeof(sun.sun_path)) {
+			snprintf(why, whylen, "a socket's path of more than "
+			    "%zu bytes", sizeof(sun.sun_path) - 1);
+			return NULL;
+		}
+		memcpy(sun.sun_path, addr, strlen(addr));
+		fd = cr_dial((struct sockaddr *)&sun, sizeof(sun), &dl, ms,
+		    why, whylen);
+	} else {
 		if ((colon = strrchr(addr, ':')) == NULL ||
 		    (hl = (size_t)(colon - addr)) >= sizeof(host)) {
 			snprintf(why, whylen, "bad address");
@@ -169,18 +287,54 @@ cr_connect(const char *addr, int ms, char *why, size_t whylen)
 			memmove(host, host + 1, hl - 2);
 			host[hl - 2] = '\0';
 		}
-		ctx = redisConnectWithTimeout(host, atoi(colon + 1), tv);
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		hints.ai_flags = AI_NUMERICSERV;
+		if ((r = getaddrinfo(host, colon + 1, &hints, &res)) != 0) {
+			snprintf(why, whylen, "%s", r == EAI_SYSTEM ?
+			    strerror(errno) : gai_strerror(r));
+			return NULL;
+		}
+		/* each address in turn, within the one deadline: the
+		 * master blocks for one connect, not one an address */
+		snprintf(why, whylen, "no connection in %d ms", ms);
+		for (ai = res; ai != NULL && fd == -1 && ms_left(&dl) > 0;
+		    ai = ai->ai_next)
+			fd = cr_dial(ai->ai_addr, ai->ai_addrlen, &dl, ms, why,
+			    whylen);
+		freeaddrinfo(res);
 	}
-	if (ctx == NULL) {
-		snprintf(why, whylen, "out of memory");
+	if (fd == -1)
+		return NULL;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == -1) {
+		snprintf(why, whylen, "setsockopt: %s", strerror(errno));
+		close(fd);
 		return NULL;
 	}
-	if (ctx->err != 0 || redisSetTimeout(ctx, tv) != REDIS_OK) {
+	if ((ctx = redisConnectFd(fd)) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		close(fd);
+		return NULL;
+	}
+	if (ctx->err != 0) {
 		snprintf(why, whylen, "%s", ctx->errstr);
 		redisFree(ctx);
 		return NULL;
 	}
 	return ctx;
+}
+
+/* Why a command on ctx failed: hiredis says a deadline passed as
+ * strerror(EAGAIN) */
+static void
+cr_why(const redisContext *ctx, int ms, char *why, size_t whylen)
+{
+	if (strcmp(ctx->errstr, strerror(EAGAIN)) == 0)
+		snprintf(why, whylen, "no answer in %d ms", ms);
+	else
+		snprintf(why, whylen, "%s", ctx->errstr);
 }
 
 /* A count in an answer: a string or an integer, never negative (a
@@ -400,13 +554,7 @@ exchange(struct counter_redis *r)
 	args_fix(&a);
 	rp = redisCommandArgv(r->ctx, a.n, a.v, a.l);
 	if (rp == NULL) {
-		/* hiredis says a timeout as strerror(EAGAIN) */
-		if (strcmp(r->ctx->errstr, strerror(EAGAIN)) == 0)
-			snprintf(r->why, sizeof(r->why), "no answer in %d ms",
-			    CR_TIMEOUT_MS);
-		else
-			snprintf(r->why, sizeof(r->why), "%s",
-			    r->ctx->errstr);
+		cr_why(r->ctx, CR_TIMEOUT_MS, r->why, sizeof(r->why));
 		goto out;
 	}
 	if (rp->type == REDIS_REPLY_ERROR) {
@@ -632,8 +780,10 @@ tool_run(struct tool *t, int (*fn)(struct tool *))
 	if ((rc = tool_open(t)) == TOOL_OK)
 		rc = fn(t);
 	if (rc == TOOL_REDIS) {
-		snprintf(why, sizeof(why), "%s", t->ctx != NULL &&
-		    t->ctx->err != 0 ? t->ctx->errstr : t->err);
+		if (t->ctx != NULL && t->ctx->err != 0)
+			cr_why(t->ctx, CR_TOOL_MS, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why), "%s", t->err);
 		snprintf(t->err, t->errlen, "Redis %s: %s", t->conf->redis,
 		    why);
 	}

@@ -854,6 +854,11 @@ master_run(int ctl)
 	if (unpack(&rc, &b, fds, nfds, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	buf_free(&b);
+	/* the log files came too, as with every configuration: ours are
+	 * the same already, but copies left open would keep them, in us
+	 * and every worker, long after logrotate has moved them away */
+	(void)log_adopt(rc.logs, rc.nlogs);
+	rc.nlogs = 0;
 	m.conf = conf = rc.conf;
 	m.tls = rc.tls;
 	m.reg = rc.reg;

@@ -3,7 +3,9 @@
 # cross-ARCH tested under qemu-user-static, as tests/run.sh tests the
 # native one: every unit test in build-ARCH/, the include rules, and
 # the board tests (tests_board.sh: start, pages over both protocols,
-# search, counts past 2^32, a file past 4 GB) against build-ARCH/bantin.
+# search, counts past 2^32, a file past 4 GB) and two of Redis (its
+# deadlines, which a 32-bit libhiredis read wrong; a unix socket)
+# against build-ARCH/bantin.
 # The emulator runs each binary as a command (no binfmt_misc needed)
 # and finds the ARCH's libc and libraries where Debian's multiarch
 # packages put them; never point it at the cross toolchain's copies
@@ -32,7 +34,8 @@ for a; do
 	chmod +x "$OUT/bantin-$a"
 	echo "== $a ($q)"
 	BANTIN_EMULATOR=$q BANTIN=$OUT/bantin-$a \
-	    BANTIN_INTEGRATION="test_board_smoke test_board_file_over_4gb" \
+	    BANTIN_INTEGRATION="test_board_smoke test_board_file_over_4gb \
+	    test_redis_deadlines test_redis_unix_socket" \
 	    sh tests/run.sh "build-$a" | tee "$OUT/$a.log"
 	line=$(tail -n 1 "$OUT/$a.log")
 	p=$(printf '%s\n' "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')

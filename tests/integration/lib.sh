@@ -90,15 +90,28 @@ EOT
 # Redis for a test: redis-server on port RP, started and stopped by its
 # PID (RPID), its append-only file fsynced at every write in
 # $TMP/redis, so that a restart, even after a SIGKILL, keeps its data.
-# No other Redis is touched.
-rcli() { redis-cli -p "$RP" "$@"; }
+# No other Redis is touched. With RSOCK set, it listens on that unix
+# socket instead, and on no port.
+rcli() {
+	if [ -n "$RSOCK" ]; then
+		redis-cli -s "$RSOCK" "$@"
+	else
+		redis-cli -p "$RP" "$@"
+	fi
+}
 redis_up() { [ "$(rcli ping 2>/dev/null)" = PONG ]; }
 
-# redis_start: redis-server on $RP, its data in $TMP/redis; RPID
+# redis_start: redis-server on $RP (or $RSOCK), its data in
+# $TMP/redis; RPID
 redis_start() {
 	command -v redis-server >/dev/null || fail "no redis-server: tools/deps.sh installs it"
 	mkdir -p "$TMP/redis"
-	redis-server --port "$RP" --bind 127.0.0.1 --save "" \
+	if [ -n "$RSOCK" ]; then
+		set -- --port 0 --unixsocket "$RSOCK" --unixsocketperm 700
+	else
+		set -- --port "$RP" --bind 127.0.0.1
+	fi
+	redis-server "$@" --save "" \
 	    --appendonly yes --appendfsync always --dir "$TMP/redis" \
 	    --daemonize no >>"$TMP/redis.log" 2>&1 &
 	RPID=$!

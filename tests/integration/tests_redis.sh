@@ -279,3 +279,72 @@ test_redis_backend_on_reload() {
 	expect_redis 4 2
 	grep -q "^redis $(hostname):$GP " "$TMP/state/counters" || fail "no journal: $(cat "$TMP/state/counters")"
 }
+
+# export_gives_up ADDR TEXT: -C export fails, saying TEXT of Redis at
+# ADDR, once its deadline of 10 s is past (and not long after: the
+# emulator of make check-cross is slow, not that slow)
+export_gives_up() {
+	_t0=$(date +%s)
+	if "$BANTIN" -c "$TMP/t.ini" -C export >/dev/null 2>"$TMP/out"; then
+		fail "exported from $1"
+	fi
+	_t=$(($(date +%s) - _t0))
+	[ "$_t" -ge 9 ] && [ "$_t" -le 30 ] ||
+		fail "gave up after $_t s, not 10: $(cat "$TMP/out")"
+	grep -qF "bantin: -C export: Redis $1: $2" "$TMP/out" ||
+		fail "export said: $(cat "$TMP/out")"
+}
+
+# The deadlines reach the socket as meant, on a 32-bit board too:
+# there Debian's hiredis has a 32-bit time_t, and read bantin's 64-bit
+# struct timeval of 1 s as 1 us, of 10 s as 10 us. -C export waits its
+# 10 s for a Redis that takes the connection and never answers, then
+# as long for a connect that is never taken (make check-cross runs it)
+test_redis_deadlines() {
+	redis_setup; redis_start
+	kill -STOP "$RPID"
+	export_gives_up "127.0.0.1:$RP" "no answer in 10000 ms"
+	kill -CONT "$RPID"
+	"$BANTIN" -c "$TMP/t.ini" -C export >"$TMP/exported" 2>"$TMP/out" ||
+		fail "export: $(cat "$TMP/out")"
+	grep -qx "site 0" "$TMP/exported" || fail "export: $(cat "$TMP/exported")"
+	# a listener whose queue is full (a connection it never accepts):
+	# the kernel drops the next SYN
+	$PYTHON - "$TMP/full" <<'PY' &
+import os, socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(0)
+c = socket.create_connection(s.getsockname())
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(300)
+PY
+	HELPERS="$HELPERS $!"
+	wait_for 30 test -s "$TMP/full" || fail "no full listener"
+	FP=$(cat "$TMP/full")
+	sed -i "s/^redis = .*/redis = 127.0.0.1:$FP/" "$TMP/t.ini"
+	export_gives_up "127.0.0.1:$FP" "no connection in 10000 ms"
+}
+
+# redis = a unix socket's path: the counts go through it, -C export
+# reads them, and a socket that is not there is named with the reason
+test_redis_unix_socket() {
+	redis_setup
+	RSOCK=$TMP/redis.sock
+	sed -i "s|^redis = .*|redis = $RSOCK|" "$TMP/t.ini"
+	redis_start; start_server
+	hits 3 2
+	expect_redis 10 5
+	stop_server
+	expect_redis 10 5
+	"$BANTIN" -c "$TMP/t.ini" -C export >"$TMP/exported" 2>"$TMP/out" ||
+		fail "export: $(cat "$TMP/out")"
+	grep -qx "site 10" "$TMP/exported" || fail "export: $(cat "$TMP/exported")"
+	grep -qx "5 $ART" "$TMP/exported" || fail "export: $(cat "$TMP/exported")"
+	redis_stop
+	if "$BANTIN" -c "$TMP/t.ini" -C export >"$TMP/out" 2>&1; then fail "exported from no Redis"; fi
+	grep -q "^bantin: -C export: Redis $RSOCK: No such file or directory" "$TMP/out" ||
+		fail "export said: $(cat "$TMP/out")"
+}
