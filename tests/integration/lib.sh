@@ -222,11 +222,12 @@ start_once() {
 	"$BANTIN" -d -c "$TMP/t.ini" 2>>"$TMP/log" &
 	PID=$!
 	# the bound is for a loaded machine and ASan; the wait is not
-	wait_for 60 ready_or_gone
+	# (START_WAIT: a test whose start builds a big catalog)
+	wait_for "${START_WAIT:-60}" ready_or_gone
 	tail -n +$((_lines + 1)) "$_slog" >"$TMP/start.log"
 	grep -q ' ready: ' "$TMP/start.log" && return 0
 	if kill -0 "$PID" 2>/dev/null; then
-		echo "server not ready after 60 s"
+		echo "server not ready after ${START_WAIT:-60} s"
 	else
 		echo "server exited during start-up:"; tail -n 20 "$TMP/start.log"
 		wait "$PID"; PID=
