@@ -181,7 +181,7 @@ test_tz_reload_new_zone() {
 	# a bad zone is refused: the running one stays
 	gen_config "$(printf '[site]\ntimezone = Nowhere/Else')"
 	kill -HUP "$PID"
-	sleep 1
+	wait_for 30 log_has "reload failed" || fail "the bad zone was not refused"
 	expect_log "site:timezone: unknown time zone 'Nowhere/Else'"
 	expect_log "reload failed"
 	gem "gemini://localhost/gio/co-mui-gio"

@@ -73,9 +73,13 @@ test_limits_per_ip_cap() {
 	alive
 }
 
-# Each way a connection ends gives its count back, once.
+# Each way a connection ends gives its count back, once. The deadlines
+# are short, for the steps that wait for them, but not too short for
+# cap_is: its held connections must outlive request_timeout from the
+# first one's accept to the probe's, two Python starts and four
+# handshakes of an ASan build on a loaded machine (3 s was not enough).
 test_limits_counts_come_back() {
-	PER_IP=4 WORKERS=2 HANDSHAKE=1 REQ_TIMEOUT=3 setup; start_server
+	PER_IP=4 WORKERS=2 HANDSHAKE=3 REQ_TIMEOUT=10 setup; start_server
 	# cut in the handshake by handshake_timeout
 	out=$($LIMITS spoil "$GP" 127.0.0.1 4 stuck)
 	[ "$out" = "closed 4 of 4" ] || fail "stuck handshakes: $out"
@@ -86,7 +90,7 @@ test_limits_counts_come_back() {
 	cap_is 4
 	# request_timeout: held after the handshake, with no request
 	hold_conns "$GP" 127.0.0.1 4
-	wait_for 30 probe_is "20 " "$GP" 127.0.0.1 || fail "request timeouts: $PROBE"
+	wait_for 60 probe_is "20 " "$GP" 127.0.0.1 || fail "request timeouts: $PROBE"
 	release
 	cap_is 4
 	# Gopher: one that closes before its selector ends
