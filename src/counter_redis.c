@@ -131,7 +131,7 @@ static const char script[] =
 "return out\n";
 
 static int		 cr_dial(const struct sockaddr *, socklen_t,
-			    const struct timespec *, int, char *, size_t);
+			    long long, int, char *, size_t);
 static redisContext	*cr_connect(const char *, int, char *, size_t);
 static void		 cr_why(const redisContext *, int, char *, size_t);
 static int		 cr_number(const redisReply *,
@@ -154,17 +154,23 @@ cr_key(const char *prefix, const char *a, const char *b)
 	return k;
 }
 
-/* Milliseconds left until the deadline dl (CLOCK_MONOTONIC); 0 once
- * it is past. */
-static int
-ms_left(const struct timespec *dl)
+/* now on CLOCK_MONOTONIC, in milliseconds */
+static long long
+mono_ms(void)
 {
 	struct timespec	 now;
-	long long	 ms;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	ms = (long long)(dl->tv_sec - now.tv_sec) * 1000 +
-	    (dl->tv_nsec - now.tv_nsec) / 1000000;
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Milliseconds left until the deadline dl (mono_ms); 0 once it is
+ * past. */
+static int
+ms_left(long long dl)
+{
+	long long	 ms = dl - mono_ms();
+
 	return ms <= 0 ? 0 : ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
@@ -176,8 +182,8 @@ ms_left(const struct timespec *dl)
  * stretches it.
  */
 static int
-cr_dial(const struct sockaddr *sa, socklen_t salen, const struct timespec *dl,
-    int ms, char *why, size_t whylen)
+cr_dial(const struct sockaddr *sa, socklen_t salen, long long dl, int ms,
+    char *why, size_t whylen)
 {
 	struct pollfd	 pfd;
 	socklen_t	 len;
@@ -250,20 +256,13 @@ cr_connect(const char *addr, int ms, char *why, size_t whylen)
 {
 	struct addrinfo		 hints, *res = NULL, *ai;
 	struct sockaddr_un	 sun;
-	struct timespec		 dl;
 	struct timeval		 tv = { ms / 1000, (ms % 1000) * 1000 };
+	long long		 dl = mono_ms() + ms;
 	redisContext		*ctx;
 	char			 host[256], *colon;
 	size_t			 hl;
 	int			 fd = -1, r;
 
-	clock_gettime(CLOCK_MONOTONIC, &dl);
-	dl.tv_sec += ms / 1000;
-	dl.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (dl.tv_nsec >= 1000000000) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000;
-	}
 	if (addr[0] == '/') {
 		memset(&sun, 0, sizeof(sun));
 		sun.sun_family = AF_UNIX;
@@ -273,7 +272,7 @@ cr_connect(const char *addr, int ms, char *why, size_t whylen)
 			return NULL;
 		}
 		memcpy(sun.sun_path, addr, strlen(addr));
-		fd = cr_dial((struct sockaddr *)&sun, sizeof(sun), &dl, ms,
+		fd = cr_dial((struct sockaddr *)&sun, sizeof(sun), dl, ms,
 		    why, whylen);
 	} else {
 		if ((colon = strrchr(addr, ':')) == NULL ||
@@ -299,9 +298,9 @@ cr_connect(const char *addr, int ms, char *why, size_t whylen)
 		/* each address in turn, within the one deadline: the
 		 * master blocks for one connect, not one an address */
 		snprintf(why, whylen, "no connection in %d ms", ms);
-		for (ai = res; ai != NULL && fd == -1 && ms_left(&dl) > 0;
+		for (ai = res; ai != NULL && fd == -1 && ms_left(dl) > 0;
 		    ai = ai->ai_next)
-			fd = cr_dial(ai->ai_addr, ai->ai_addrlen, &dl, ms, why,
+			fd = cr_dial(ai->ai_addr, ai->ai_addrlen, dl, ms, why,
 			    whylen);
 		freeaddrinfo(res);
 	}
