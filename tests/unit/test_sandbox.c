@@ -4,19 +4,22 @@
  * test_sandbox: a process confined by sandbox_enter, the worker's own
  * call, reads its tree, reads and writes its state folder, reads the
  * system's libraries, and no other file; makes no TCP connection,
- * binds no port, signals no other process, runs no program and makes
- * no process; and still does what a worker does: accepts on a
- * listener it inherits, speaks over unix sockets, reads clocks and
- * random bytes. A call outside the filter's list stops it with a log
- * line naming the call, and the exit status the master recognises.
- * Each case runs in a child, since confinement cannot be undone.
+ * binds no port, signals no other process, not even through SIGIO
+ * with Landlock off, runs no program and makes no process; and still
+ * does what a worker does: accepts on a listener it inherits, speaks
+ * over unix sockets, locks files, reads clocks and random bytes. A
+ * call outside the filter's list stops it with a log line naming the
+ * call, and the exit status the master recognises. Each case runs in
+ * a child, since confinement cannot be undone.
  */
 
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -31,6 +34,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <seccomp.h>
 
 #include "log.h"
 #include "sandbox.h"
@@ -59,7 +64,7 @@ run(int (*prep)(void), int (*act)(const void *), const void *arg,
 {
 	const char	*readable[2], *writable[3];
 	char		 root[128], state[128], one[128], file[128];
-	pid_t		 pid;
+	pid_t		 pid, w = -1;
 	ssize_t		 n;
 	int		 st, fd, pfd = -1;
 
@@ -84,7 +89,11 @@ run(int (*prep)(void), int (*act)(const void *), const void *arg,
 		_exit(act(arg));
 	}
 	log[0] = '\0';
-	if (pid == -1 || waitpid(pid, &st, 0) == -1) {
+	/* a signal the child got through to us interrupts the wait */
+	while (pid != -1 && (w = waitpid(pid, &st, 0)) == -1 &&
+	    errno == EINTR)
+		;
+	if (w == -1) {
 		close(fd);
 		return OTHER;
 	}
@@ -171,6 +180,108 @@ act_kill_parent(const void *arg)
 {
 	(void)arg;
 	return kill(getppid(), SIGUSR1) == -1 ? refused() : 0;
+}
+
+/*
+ * Landlock off, as on a kernel without it or without its scoping of
+ * signals (before 6.12: Debian 12's 6.1): its calls fail with ENOSYS,
+ * and what is left of the sandbox is the filter. For what the filter
+ * alone must refuse.
+ */
+static int
+no_landlock(void)
+{
+	static const int	 calls[] = { SYS_landlock_create_ruleset,
+	    SYS_landlock_add_rule, SYS_landlock_restrict_self };
+	scmp_filter_ctx		 ctx;
+	size_t			 i;
+	int			 rc = -1;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    (ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), calls[i], 0)
+		    < 0)
+			goto done;
+	rc = seccomp_load(ctx) < 0 ? -1 : 0;
+done:
+	seccomp_release(ctx);
+	return rc;
+}
+
+/* a connected pair made before the sandbox, as a worker's client
+ * connections are: the other end is the attacker's */
+static int	 pair[2] = { -1, -1 };
+
+static int
+prep_pair_no_landlock(void)
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == -1)
+		return -1;
+	return no_landlock();
+}
+
+/* the parent told to take SIGIO for the socket, as SIGUSR1 (its
+ * default SIGIO would end it), then its peer written to */
+static int
+act_sigio_parent(const void *arg)
+{
+	int	 flags;
+
+	(void)arg;
+	if (fcntl(pair[0], F_SETOWN, getppid()) == -1 ||
+	    fcntl(pair[0], F_SETSIG, SIGUSR1) == -1 ||
+	    (flags = fcntl(pair[0], F_GETFL)) == -1 ||
+	    fcntl(pair[0], F_SETFL, flags | O_ASYNC) == -1)
+		return refused();
+	return write(pair[1], "x", 1) == 1 ? 0 : 2;
+}
+
+/* O_ASYNC alone: no signal yet, and no need of it */
+static int
+act_async(const void *arg)
+{
+	(void)arg;
+	return fcntl(STDERR_FILENO, F_SETFL, O_ASYNC) == -1 ? refused() : 0;
+}
+
+/* the commands a worker and its libraries give: flags, SQLite's
+ * locks, a Titan body's seals */
+static int
+act_fcntl(const void *arg)
+{
+	struct flock	 fl;
+	char		 file[128];
+	int		 fd, flags, mfd, r = 0;
+
+	(void)arg;
+	snprintf(file, sizeof(file), "%s/state/locked", dir);
+	if ((fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    (flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_GETFD) != FD_CLOEXEC ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		return refused();
+	if ((r = fcntl(fd, F_DUPFD_CLOEXEC, 10)) == -1 || close(r) == -1 ||
+	    (r = fcntl(fd, F_DUPFD, 10)) == -1 || close(r) == -1)
+		return refused();
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_len = 1;
+	if (fcntl(fd, F_SETLK, &fl) == -1 || fcntl(fd, F_GETLK, &fl) == -1 ||
+	    fcntl(fd, F_SETLKW, &fl) == -1)
+		return refused();
+	fl.l_start = 2;
+	if (fcntl(fd, F_OFD_SETLK, &fl) == -1 ||
+	    fcntl(fd, F_OFD_GETLK, &fl) == -1)
+		return refused();
+	if ((mfd = memfd_create("test", MFD_CLOEXEC | MFD_ALLOW_SEALING)) ==
+	    -1 || fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL) == -1 ||
+	    fcntl(mfd, F_GET_SEALS) != F_SEAL_SEAL)
+		return refused();
+	return 0;
 }
 
 static int
@@ -411,6 +522,10 @@ actions(int full)
 		    NULL, FILTERED, "bind" },
 		{ "signal the parent", NULL, act_kill_parent, NULL,
 		    FILTERED, "kill" },
+		{ "signal the parent through SIGIO, Landlock off",
+		    prep_pair_no_landlock, act_sigio_parent, NULL, FILTERED,
+		    "fcntl" },
+		{ "O_ASYNC", NULL, act_async, NULL, FILTERED, "fcntl" },
 		{ "execve /bin/true", NULL, act_execve, NULL, FILTERED,
 		    "execve" },
 		{ "fork", NULL, act_fork, NULL, FILTERED, "clone" },
@@ -431,6 +546,8 @@ actions(int full)
 		{ "signal itself", NULL, act_signal_self, NULL, DONE, NULL },
 		{ "write in the state folder", NULL, act_state_write, NULL,
 		    DONE, NULL },
+		{ "fcntl: flags, locks, seals", NULL, act_fcntl, NULL, DONE,
+		    NULL },
 		{ "memory, clocks, random bytes", NULL,
 		    act_memory_clock_random, NULL, DONE, NULL },
 	};
