@@ -21,16 +21,18 @@
  *   unix socket made outside it (a desktop's or systemd's);
  * - last, a seccomp filter that allows the system calls a worker makes
  *   and no other: it serves files and sockets it has or opens below
- *   its folders, maps memory, reads clocks and random bytes, logs, and
- *   speaks over unix sockets (syslog, a socketpair to a helper). It
- *   makes no socket but AF_UNIX ones. It signals no process but
- *   itself, neither by kill nor by asking for SIGIO (fcntl's F_SETOWN,
- *   F_SETSIG, O_ASYNC), which is what keeps it from the master where
- *   Landlock's scoping is missing; it runs no program (execve), makes
- *   no process (fork, clone), and traces none. A call outside the list
- *   is a bug or an attack either way: the worker logs the call's
- *   number and name, and exits with SANDBOX_EXIT_FILTER; the master
- *   logs that too, and starts another.
+ *   its folders, maps memory, reads clocks and random bytes, and logs.
+ *   It makes no socket and connects none: those it speaks over it had
+ *   before (its listeners, the clients it accepts, its channels to the
+ *   master and the key process, syslog's, which log.c made for it), so
+ *   no unix socket of another program (Docker's, Redis's) is in its
+ *   reach. It signals no process but itself, neither by kill nor by
+ *   asking for SIGIO (fcntl's F_SETOWN, F_SETSIG, O_ASYNC), which is
+ *   what keeps it from the master where Landlock's scoping is missing;
+ *   it runs no program (execve), makes no process (fork, clone), and
+ *   traces none. A call outside the list is a bug or an attack either
+ *   way: the worker logs the call's number and name, and exits with
+ *   SANDBOX_EXIT_FILTER; the master logs that too, and starts another.
  *
  * The filter traps (SIGSYS, caught) rather than kills the process, so
  * that the log names the call in bantin's own words; the call is not
@@ -135,7 +137,7 @@ static const char *const sandbox_calls[] = {
 	"epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl",
 	"poll", "ppoll",	/* the key process's loop */
 	"accept4", "accept", "recvfrom", "recvmsg", "sendto", "sendmsg",
-	"connect", "shutdown", "setsockopt", "getsockopt",
+	"shutdown", "setsockopt", "getsockopt",
 	"getsockname", "getpeername",
 	/* memory */
 	"brk", "mmap", "munmap", "mremap", "mprotect", "madvise",
@@ -390,10 +392,9 @@ filter_fcntl(scmp_filter_ctx ctx)
 }
 
 /*
- * Unix sockets only; signals to itself only; of ioctls, conn.c's
- * FIONREAD. fchown fails instead of stopping the worker: SQLite, run
- * as root, gives a WAL file it makes the database's owner, and goes
- * on without.
+ * Signals to itself only; of ioctls, conn.c's FIONREAD. fchown fails
+ * instead of stopping the worker: SQLite, run as root, gives a WAL
+ * file it makes the database's owner, and goes on without.
  */
 static int
 filter_args(scmp_filter_ctx ctx)
@@ -404,8 +405,6 @@ filter_args(scmp_filter_ctx ctx)
 		unsigned int	 arg;
 		scmp_datum_t	 value;
 	} only[] = {
-		{ SCMP_SYS(socket), 0, AF_UNIX },
-		{ SCMP_SYS(socketpair), 0, AF_UNIX },
 		{ SCMP_SYS(kill), 0, self },
 		{ SCMP_SYS(tkill), 0, self },
 		{ SCMP_SYS(tgkill), 0, self },
@@ -469,6 +468,7 @@ sandbox_enter(const char *const *readable, const char *const *writable)
 #ifdef __linux__
 	int	 ll, sc;
 
+	log_sandbox();
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		return -1;
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)

@@ -3,11 +3,12 @@
  *
  * test_sandbox: a process confined by sandbox_enter, the worker's own
  * call, reads its tree, reads and writes its state folder, reads the
- * system's libraries, and no other file; makes no TCP connection,
- * binds no port, signals no other process, not even through SIGIO
- * with Landlock off, runs no program and makes no process; and still
- * does what a worker does: accepts on a listener it inherits, speaks
- * over unix sockets, locks files, reads clocks and random bytes. A
+ * system's libraries, and no other file; makes no socket and connects
+ * none (no TCP, no unix socket of another program), binds no port,
+ * signals no other process, not even through SIGIO with Landlock off,
+ * runs no program and makes no process; and still does what a worker
+ * does: accepts on a listener it inherits, speaks over the sockets it
+ * had, logs to syslog, locks files, reads clocks and random bytes. A
  * call outside the filter's list stops it with a log line naming the
  * call, and the exit status the master recognises. Each case runs in
  * a child, since confinement cannot be undone.
@@ -46,7 +47,8 @@ enum outcome { DONE, REFUSED, FILTERED, OTHER };
 static char			 dir[64];
 static struct sockaddr_in	 tcp_addr;	/* a listener of ours */
 static int			 pending = -1;	/* one with a client queued */
-static struct sockaddr_un	 abstract, dgram;
+static struct sockaddr_un	 abstract, dgram, named;
+static int			 dgram_fd = -1;	/* "syslog" */
 static volatile sig_atomic_t	 got_usr1;
 
 /* what an action's errno says: refused by the sandbox, or something
@@ -314,54 +316,119 @@ act_ptrace(const void *arg)
 }
 #endif
 
-/* a unix socket of the type in arg, connected to addr */
+/* a unix stream socket made before the sandbox */
 static int
-unix_connect(int type, const struct sockaddr_un *addr, socklen_t len)
+prep_unix(void)
+{
+	return made = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
+/* a named unix socket the worker did not have, as Docker's or Redis's
+ * are: with a socket it had, or a new one */
+static int
+act_named_made(const void *arg)
+{
+	(void)arg;
+	return connect(made, (const struct sockaddr *)&named, sizeof(named))
+	    == -1 ? refused() : 0;
+}
+
+static int
+act_named_new(const void *arg)
 {
 	int	 fd;
 
-	if ((fd = socket(AF_UNIX, type, 0)) == -1)
-		return -1;
-	if (connect(fd, (const struct sockaddr *)addr, len) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	(void)arg;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return refused();
+	return connect(fd, (const struct sockaddr *)&named, sizeof(named))
+	    == -1 ? refused() : 0;
 }
 
 static int
 act_abstract(const void *arg)
 {
 	(void)arg;
-	return unix_connect(SOCK_STREAM, &abstract, offsetof(struct
-	    sockaddr_un, sun_path) + 1 + strlen(abstract.sun_path + 1))
-	    == -1 ? refused() : 0;
+	return connect(made, (const struct sockaddr *)&abstract,
+	    offsetof(struct sockaddr_un, sun_path) + 1 +
+	    strlen(abstract.sun_path + 1)) == -1 ? refused() : 0;
 }
 
-/* the way syslog(3) reaches /dev/log */
+/* syslog as log.c speaks it, set up before the sandbox as bantin
+ * does, the test's datagram socket standing for /dev/log */
 static int
-act_syslog_way(const void *arg)
+prep_syslog(void)
 {
-	int	 fd;
+	char	 err[256];
+
+	log_syslog_at(dgram.sun_path);
+	if (log_open("syslog", NULL, 0, 0, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* the datagram waiting at "syslog" starts with start and has text */
+static int
+syslog_got(const char *start, const char *text)
+{
+	char	 buf[1024];
+	ssize_t	 n;
+
+	if ((n = recv(dgram_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT)) <= 0) {
+		fprintf(stderr, "syslog got nothing\n");
+		return 0;
+	}
+	buf[n] = '\0';
+	if (strncmp(buf, start, strlen(start)) == 0 &&
+	    strstr(buf, text) != NULL)
+		return 1;
+	fprintf(stderr, "syslog got [%s], not [%s...%s]\n", buf, start,
+	    text);
+	return 0;
+}
+
+static int
+act_syslog(const void *arg)
+{
+	char	 want[64];
 
 	(void)arg;
-	if ((fd = unix_connect(SOCK_DGRAM, &dgram, sizeof(dgram))) == -1)
-		return refused();
-	return send(fd, "<30>x", 5, 0) == 5 ? 0 : refused();
+	log_info("in the sandbox");
+	snprintf(want, sizeof(want), " bantin[%d]: in the sandbox",
+	    (int)getpid());
+	return syslog_got("<30>", want) ? 0 : 2;
+}
+
+/* a pair made before the sandbox, as the channels to the master and
+ * the key process are */
+static int
+prep_pair(void)
+{
+	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair);
+}
+
+static int
+act_pair(const void *arg)
+{
+	char	 c = 0;
+
+	(void)arg;
+	if (write(pair[0], "k", 1) != 1 || read(pair[1], &c, 1) != 1 ||
+	    c != 'k')
+		return 2;
+	return 0;
 }
 
 static int
 act_socketpair(const void *arg)
 {
-	char	 c = 0;
 	int	 sv[2];
 
 	(void)arg;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
-		return refused();
-	if (write(sv[0], "k", 1) != 1 || read(sv[1], &c, 1) != 1 || c != 'k')
-		return 2;
-	return 0;
+	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ?
+	    refused() : 0;
 }
 
 static int
@@ -435,7 +502,8 @@ on_usr1(int sig)
 	got_usr1++;
 }
 
-/* our listeners: TCP (one with a client queued), abstract, datagram */
+/* our listeners: TCP (one with a client queued), abstract, named,
+ * datagram (syslog's) */
 static int
 listeners(void)
 {
@@ -466,12 +534,22 @@ listeners(void)
 	    listen(fd, 16) == -1)
 		return -1;
 
+	memset(&named, 0, sizeof(named));
+	named.sun_family = AF_UNIX;
+	snprintf(named.sun_path, sizeof(named.sun_path), "%s/other.sock",
+	    dir);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&named, sizeof(named)) == -1 ||
+	    listen(fd, 16) == -1)
+		return -1;
+
 	memset(&dgram, 0, sizeof(dgram));
 	dgram.sun_family = AF_UNIX;
 	snprintf(dgram.sun_path, sizeof(dgram.sun_path), "%s/log", dir);
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    bind(fd, (struct sockaddr *)&dgram, sizeof(dgram)) == -1)
 		return -1;
+	dgram_fd = fd;
 	return 0;
 }
 
@@ -516,7 +594,7 @@ actions(int full)
 		    "socket" },
 		{ "UDP socket", NULL, act_udp, NULL, FILTERED, "socket" },
 		{ "TCP connect, socket made before", prep_tcp,
-		    act_connect_made, NULL, REFUSED, NULL },
+		    act_connect_made, NULL, FILTERED, "connect" },
 		/* no worker binds: the filter stops it before Landlock */
 		{ "TCP bind, socket made before", prep_tcp, act_bind_made,
 		    NULL, FILTERED, "bind" },
@@ -532,17 +610,23 @@ actions(int full)
 #ifndef BANTIN_SANITIZE
 		{ "ptrace", NULL, act_ptrace, NULL, FILTERED, "ptrace" },
 #endif
-		{ "abstract socket outside", NULL, act_abstract, NULL,
-		    REFUSED, NULL },
+		{ "abstract socket outside", prep_unix, act_abstract, NULL,
+		    FILTERED, "connect" },
+		{ "named unix socket, socket made before", prep_unix,
+		    act_named_made, NULL, FILTERED, "connect" },
+		{ "named unix socket, new socket", NULL, act_named_new, NULL,
+		    FILTERED, "socket" },
+		{ "socketpair", NULL, act_socketpair, NULL, FILTERED,
+		    "socketpair" },
 		{ "a call not on the list", NULL, act_mkfifo, NULL,
 		    FILTERED, "mknodat" },
 		/* what a worker does */
 		{ "accept on an inherited listener", NULL, act_accept, NULL,
 		    DONE, NULL },
-		{ "unix datagram, as syslog", NULL, act_syslog_way, NULL,
-		    DONE, NULL },
-		{ "socketpair read and write", NULL, act_socketpair, NULL,
-		    DONE, NULL },
+		{ "syslog, its socket made before", prep_syslog, act_syslog,
+		    NULL, DONE, NULL },
+		{ "a pair made before: read and write", prep_pair, act_pair,
+		    NULL, DONE, NULL },
 		{ "signal itself", NULL, act_signal_self, NULL, DONE, NULL },
 		{ "write in the state folder", NULL, act_state_write, NULL,
 		    DONE, NULL },
@@ -570,6 +654,19 @@ actions(int full)
 		if (cases[i].want == FILTERED)
 			check_filter_line(log, cases[i].call, t0);
 	}
+}
+
+/* the filter's line goes to syslog, when it is the log, as the others
+ * do */
+static void
+syslog_filtered(void)
+{
+	char	 log[1024];
+
+	CHECK_INT(run(prep_syslog, act_mkfifo, NULL, log, sizeof(log)),
+	    FILTERED);
+	CHECK(syslog_got("<27>bantin[",
+	    " (mknodat) refused by the filter: stopping"));
 }
 
 static void
@@ -647,8 +744,10 @@ main(void)
 	if ((lacks = sandbox_lacks()) != NULL)
 		fprintf(stderr, "this kernel lacks %s: only what must "
 		    "work is tested\n", lacks);
-	else
+	else {
 		files();
+		syslog_filtered();
+	}
 	actions(lacks == NULL);
 	CHECK(!sandbox_filtered(0));
 	snprintf(path, sizeof(path), "rm -rf %s", dir);
