@@ -16,6 +16,13 @@
  * a file that cannot be opened for appending. */
 int	log_open(const char *dest, const char *access, int foreground,
 	    int verbose, char *err, size_t errlen);
+/* Where log_open() finds the syslog daemon's socket: _PATH_LOG
+ * (/dev/log), or path (the tests). */
+void	log_syslog_at(const char *path);
+/* This process is confining itself (sandbox.c): it makes no socket
+ * from now on, so a syslog daemon that takes streams, once it closed
+ * the connection, gets no more of its lines. */
+void	log_sandbox(void);
 /* Open the files again at their paths (SIGHUP, after a rotation); a
  * file that cannot be is logged and the old one kept. Processes
  * forked after the call write to the new files. 1 if one changed. */

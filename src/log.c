@@ -22,6 +22,17 @@
  * never mix within a line. log_reopen() (SIGHUP, after logrotate's
  * rename) opens them again for the master and the workers it forks
  * from then on; workers never open a file (Landlock forbids them).
+ *
+ * Syslog is spoken here too, as syslog(3) would (RFC 3164, "bantin[PID]",
+ * facility daemon), over a socket log_open() makes, which the workers
+ * inherit: their system call filter lets them make no socket and
+ * connect none. Where the daemon takes datagrams (journald, rsyslog,
+ * syslog-ng, busybox), the socket is left unconnected and each line is
+ * sent to the daemon's path: a daemon started again is reached by the
+ * next line, with nothing to reconnect. A daemon that takes streams
+ * only gets a connection; should it end, the parent and the master
+ * connect again, and a worker, which cannot, loses its lines until the
+ * master starts another (a reload does).
  */
 
 #include <sys/socket.h>
@@ -53,7 +64,12 @@ struct logfd {
 
 static struct logfd	 log_out = { STDERR_FILENO, NULL, "", 0 };
 static struct logfd	 log_acc = { -1, NULL, "", 0 };
-static int		 log_syslog;
+static int		 log_syslog;	/* 1: lines go to the socket below */
+static int		 log_sysfd = -1;
+static int		 log_systype;	/* SOCK_DGRAM or SOCK_STREAM */
+static int		 log_sandboxed;	/* makes no socket any more */
+static struct sockaddr_un log_sysaddr;
+static const char	*log_syspath = _PATH_LOG;
 static int		 log_journal = -1;	/* stderr is the journal; -1: ask */
 static int		 log_batch;
 static int		 log_verbose;
@@ -89,21 +105,59 @@ try_connect(int type, const struct sockaddr_un *sun)
 	return r;
 }
 
-/* Is a syslog daemon listening? syslog(3) never says: it drops what
- * it cannot send. Ask its socket as syslog(3) will, datagram first. */
+/* a stream socket connected to the daemon, made at descriptor at in
+ * place of the one there, or at a new one if at is -1; -1 with errno */
 static int
-syslog_reachable(const char *sock, char *err, size_t errlen)
+syslog_stream(int at)
 {
-	struct sockaddr_un	 sun;
+	int	 fd, saved;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", sock);
-	if (try_connect(SOCK_DGRAM, &sun) == 0 ||
-	    (errno == EPROTOTYPE && try_connect(SOCK_STREAM, &sun) == 0))
-		return 1;
-	snprintf(err, errlen, "%s: %s (no syslog daemon?)", sock,
-	    strerror(errno));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (const struct sockaddr *)&log_sysaddr,
+	    sizeof(log_sysaddr)) == -1 || (at != -1 &&
+	    dup3(fd, at, O_CLOEXEC) == -1)) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (at == -1)
+		return fd;
+	close(fd);
+	return at;
+}
+
+/*
+ * The syslog daemon's socket, if one listens (syslog(3) never says: it
+ * drops what it cannot send): asked as syslog(3) does, datagram first.
+ * A datagram socket is left unconnected (the top of this file says
+ * why). 0, or -1 with err.
+ */
+static int
+syslog_open(char *err, size_t errlen)
+{
+	int	 fd = -1;
+
+	memset(&log_sysaddr, 0, sizeof(log_sysaddr));
+	log_sysaddr.sun_family = AF_UNIX;
+	snprintf(log_sysaddr.sun_path, sizeof(log_sysaddr.sun_path), "%s",
+	    log_syspath);
+	if (try_connect(SOCK_DGRAM, &log_sysaddr) == 0) {
+		log_systype = SOCK_DGRAM;
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	} else if (errno == EPROTOTYPE) {
+		log_systype = SOCK_STREAM;
+		fd = syslog_stream(-1);
+	}
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s (no syslog daemon?)",
+		    log_syspath, strerror(errno));
+		return -1;
+	}
+	if (log_sysfd != -1)
+		close(log_sysfd);
+	log_sysfd = fd;
 	return 0;
 }
 
@@ -123,6 +177,44 @@ is_journal(int fd)
 		return 0;
 	return (unsigned long long)st.st_dev == dev &&
 	    (unsigned long long)st.st_ino == ino;
+}
+
+/* what of p went out on the stream before an error */
+static size_t
+stream_send(const char *p, size_t len)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	while (off < len)
+		if ((n = send(log_sysfd, p + off, len - off, MSG_NOSIGNAL)) >
+		    0)
+			off += (size_t)n;
+		else if (n == 0 || errno != EINTR)
+			break;
+	return off;
+}
+
+/*
+ * A line to the daemon, with a byte of room after it in line
+ * (async-signal-safe: log_sigsafe). A datagram that cannot be sent is
+ * lost, as with syslog(3). On a stream each line ends with a NUL; a
+ * connection the daemon closed is made again by a process that may
+ * still make sockets, and a line cut short is not sent again.
+ */
+static void
+syslog_send(char *line, size_t len)
+{
+	if (log_systype == SOCK_DGRAM) {
+		(void)sendto(log_sysfd, line, len, MSG_NOSIGNAL,
+		    (const struct sockaddr *)&log_sysaddr,
+		    sizeof(log_sysaddr));
+		return;
+	}
+	line[len++] = '\0';
+	if (stream_send(line, len) == 0 && !log_sandboxed &&
+	    syslog_stream(log_sysfd) != -1)
+		(void)stream_send(line, len);
 }
 
 /* dest into l: "stderr" (a copy of fd 2, which daemon(3) may close)
@@ -160,6 +252,7 @@ log_open(const char *dest, const char *access, int foreground, int verbose,
 	char	 why[256];
 
 	log_verbose = verbose;
+	log_syslog = 0;
 	tzset();
 	if (dest == NULL || *dest == '\0')
 		dest = foreground ? "stderr" : "syslog";
@@ -169,8 +262,7 @@ log_open(const char *dest, const char *access, int foreground, int verbose,
 	if (strcmp(dest, "syslog") != 0) {
 		if (open_fd(&log_out, "server:log", dest, err, errlen) == 0)
 			return 0;
-	} else if (syslog_reachable(_PATH_LOG, why, sizeof(why))) {
-		openlog("bantin", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	} else if (syslog_open(why, sizeof(why)) == 0) {
 		log_syslog = 1;
 		log_journal = 0;
 		return 0;
@@ -251,6 +343,18 @@ log_adopt(const int *fds, int n)
 	if (log_acc.path != NULL)
 		adopt(&log_acc, fds[i++]);
 	return 0;
+}
+
+void
+log_syslog_at(const char *path)
+{
+	log_syspath = path != NULL ? path : _PATH_LOG;
+}
+
+void
+log_sandbox(void)
+{
+	log_sandboxed = 1;
 }
 
 void
@@ -341,6 +445,33 @@ log_clock_changed(void)
 		log_gmtoff = tm.tm_gmtoff;
 }
 
+/* "<30>May 21 11:15:02 bantin[PID]: worker 0: " and msg, as syslog(3)
+ * writes it: the month's name in English whatever the locale */
+static void
+syslog_line(int pri, const char *msg)
+{
+	static const char	 months[] =
+	    "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char			 line[LOG_LINE_MAX + 1];
+	struct tm		 tm;
+	time_t			 now = time(NULL);
+	int			 r;
+
+	if (localtime_r(&now, &tm) == NULL)
+		memset(&tm, 0, sizeof(tm));
+	r = snprintf(line, sizeof(line) - 1,
+	    "<%d>%.3s %2d %02d:%02d:%02d bantin[%ld]: %s%s%s",
+	    LOG_DAEMON | pri, months + 3 * (tm.tm_mon % 12), tm.tm_mday,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec, (long)getpid(),
+	    log_prefix != NULL ? log_prefix : "",
+	    log_prefix != NULL ? ": " : "", msg);
+	if (r < 0)
+		return;
+	/* the room left for a stream's NUL */
+	syslog_send(line, (size_t)r < sizeof(line) - 1 ? (size_t)r :
+	    sizeof(line) - 2);
+}
+
 static void
 vlog(int pri, const char *fmt, va_list ap)
 {
@@ -363,10 +494,7 @@ vlog_errno(int pri, int saved, const char *fmt, va_list ap)
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
 	}
 	if (log_syslog) {
-		if (log_prefix != NULL)
-			syslog(pri, "%s: %s", log_prefix, msg);
-		else
-			syslog(pri, "%s", msg);
+		syslog_line(pri, msg);
 		return;
 	}
 	/* a line per request: format the time once a second, not once a
@@ -604,23 +732,6 @@ put_stamp(char *out, size_t size, size_t *at)
 	put(out, size, at, ":", (unsigned long)(secs % 60), 2);
 }
 
-/* to syslog's socket, as a datagram of its own: syslog(3) takes locks */
-static void
-sigsafe_syslog(const char *line, size_t len)
-{
-	struct sockaddr_un	 sun;
-	int			 fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	memcpy(sun.sun_path, _PATH_LOG, sizeof(_PATH_LOG));
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
-		(void)send(fd, line, len, 0);
-	close(fd);
-}
-
 /*
  * One line, from a signal handler that is about to _exit: only
  * async-signal-safe calls. Lines a worker holds back go first, so
@@ -652,7 +763,8 @@ log_sigsafe(const char *msg)
 	}
 	put(line, sizeof(line), &at, msg, 0, 0);
 	if (log_syslog) {
-		sigsafe_syslog(line, at);
+		/* put() leaves a byte: a stream's NUL */
+		syslog_send(line, at);
 		return;
 	}
 	line[at++] = '\n';

@@ -21,10 +21,15 @@
  *   unix socket made outside it (a desktop's or systemd's);
  * - last, a seccomp filter that allows the system calls a worker makes
  *   and no other: it serves files and sockets it has or opens below
- *   its folders, maps memory, reads clocks and random bytes, logs, and
- *   speaks over unix sockets (syslog, a socketpair to a helper). It
- *   makes no socket but AF_UNIX ones, signals no process but itself,
- *   runs no program (execve) and makes no process (fork, clone), and
+ *   its folders, maps memory, reads clocks and random bytes, and logs.
+ *   It makes no socket and connects none: those it speaks over it had
+ *   before (its listeners, the clients it accepts, its channels to the
+ *   master and the key process, syslog's, which log.c made for it), so
+ *   no unix socket of another program (Docker's, Redis's) is in its
+ *   reach. It signals no process but itself, neither by kill nor by
+ *   asking for SIGIO (fcntl's F_SETOWN, F_SETSIG, O_ASYNC), which is
+ *   what keeps it from the master where Landlock's scoping is missing;
+ *   it runs no program (execve), makes no process (fork, clone), and
  *   traces none. A call outside the list is a bug or an attack either
  *   way: the worker logs the call's number and name, and exits with
  *   SANDBOX_EXIT_FILTER; the master logs that too, and starts another.
@@ -121,7 +126,7 @@ static const char *const sandbox_system[] = {
 static const char *const sandbox_calls[] = {
 	/* files and sockets it has */
 	"read", "readv", "pread64", "write", "writev", "pwrite64",
-	"sendfile", "lseek", "close", "fcntl", "fstat", "dup",
+	"sendfile", "lseek", "close", "fstat", "dup",
 	"ftruncate", "fsync", "fdatasync",
 	"memfd_create",		/* a Titan upload for the master */
 	/* files below its folders (Landlock says which) */
@@ -132,7 +137,7 @@ static const char *const sandbox_calls[] = {
 	"epoll_wait", "epoll_pwait", "epoll_pwait2", "epoll_ctl",
 	"poll", "ppoll",	/* the key process's loop */
 	"accept4", "accept", "recvfrom", "recvmsg", "sendto", "sendmsg",
-	"connect", "shutdown", "setsockopt", "getsockopt",
+	"shutdown", "setsockopt", "getsockopt",
 	"getsockname", "getpeername",
 	/* memory */
 	"brk", "mmap", "munmap", "mremap", "mprotect", "madvise",
@@ -156,6 +161,23 @@ static const char *const sandbox_sanitizer[] = {
 	"ptrace", "wait4", "prctl", "open", "getdents", NULL
 };
 #endif
+
+/*
+ * fcntl's commands a worker and its libraries give, found under strace
+ * and by reading them: descriptors' flags (glibc, OpenSSL), SQLite's
+ * locks (POSIX, the 64-bit ones of 32-bit systems, and open file
+ * description locks), a Titan body's seals (titan.c). F_SETFL is
+ * allowed apart, without O_ASYNC. Not F_SETOWN, F_SETOWN_EX or
+ * F_SETSIG: with O_ASYNC they make the kernel signal the process a
+ * worker names whenever one of its sockets can be read, the master
+ * too, Landlock's scoping or not.
+ */
+static const int	 fcntl_cmds[] = {
+	F_GETFD, F_SETFD, F_GETFL, F_DUPFD, F_DUPFD_CLOEXEC,
+	F_GETLK, F_SETLK, F_SETLKW, F_GETLK64, F_SETLK64, F_SETLKW64,
+	F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW,
+	F_ADD_SEALS, F_GET_SEALS,
+};
 
 /* the message for each system call number, made before the filter:
  * its handler may call nothing that allocates */
@@ -331,11 +353,48 @@ allow_if(scmp_filter_ctx ctx, int nr, unsigned int arg, scmp_datum_t value)
 	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp);
 }
 
+/* fcntl (and fcntl64, where it is another call) with the commands
+ * above, and F_SETFL without O_ASYNC */
+static int
+filter_fcntl(scmp_filter_ctx ctx)
+{
+	static const char *const names[] = { "fcntl", "fcntl64" };
+	struct scmp_arg_cmp	 cmp[2];
+	size_t			 i, j, k;
+	int			 nr;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((nr = seccomp_syscall_resolve_name(names[i])) ==
+		    __NR_SCMP_ERROR)
+			continue;
+		for (j = 0; j < sizeof(fcntl_cmds) / sizeof(fcntl_cmds[0]);
+		    j++) {
+			/* F_GETLK64 is F_GETLK on 64-bit systems */
+			for (k = 0; k < j && fcntl_cmds[k] != fcntl_cmds[j];
+			    k++)
+				;
+			if (k == j && allow_if(ctx, nr, 1, (scmp_datum_t)
+			    fcntl_cmds[j]) < 0)
+				return -1;
+		}
+		memset(cmp, 0, sizeof(cmp));
+		cmp[0].arg = 1;
+		cmp[0].op = SCMP_CMP_EQ;
+		cmp[0].datum_a = F_SETFL;
+		cmp[1].arg = 2;
+		cmp[1].op = SCMP_CMP_MASKED_EQ;
+		cmp[1].datum_a = O_ASYNC;
+		cmp[1].datum_b = 0;
+		if (seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 2, cmp) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
- * Unix sockets only; signals to itself only; of ioctls, conn.c's
- * FIONREAD. fchown fails instead of stopping the worker: SQLite, run
- * as root, gives a WAL file it makes the database's owner, and goes
- * on without.
+ * Signals to itself only; of ioctls, conn.c's FIONREAD. fchown fails
+ * instead of stopping the worker: SQLite, run as root, gives a WAL
+ * file it makes the database's owner, and goes on without.
  */
 static int
 filter_args(scmp_filter_ctx ctx)
@@ -346,8 +405,6 @@ filter_args(scmp_filter_ctx ctx)
 		unsigned int	 arg;
 		scmp_datum_t	 value;
 	} only[] = {
-		{ SCMP_SYS(socket), 0, AF_UNIX },
-		{ SCMP_SYS(socketpair), 0, AF_UNIX },
 		{ SCMP_SYS(kill), 0, self },
 		{ SCMP_SYS(tkill), 0, self },
 		{ SCMP_SYS(tgkill), 0, self },
@@ -385,7 +442,8 @@ filter(void)
 	 * arguments to check) */
 	(void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP) < 0 ||
-	    allow(ctx, sandbox_calls) == -1 || filter_args(ctx) == -1)
+	    allow(ctx, sandbox_calls) == -1 || filter_args(ctx) == -1 ||
+	    filter_fcntl(ctx) == -1)
 		goto done;
 #ifdef BANTIN_SANITIZE
 	if (allow(ctx, sandbox_sanitizer) == -1)
@@ -410,6 +468,7 @@ sandbox_enter(const char *const *readable, const char *const *writable)
 #ifdef __linux__
 	int	 ll, sc;
 
+	log_sandbox();
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		return -1;
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == -1)

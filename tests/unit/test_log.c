@@ -6,10 +6,13 @@
  * a file appended to and opened again after a rename (logrotate), a
  * destination that cannot be used refused, batched lines held until
  * flushed but warnings written at once; on the journal's stream, each
- * line with its priority.
+ * line with its priority; syslog as syslog(3) speaks it, over
+ * datagrams or a stream, and a daemon started again.
  */
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -245,6 +248,121 @@ test_files(void)
 	CHECK(rmdir(main_log) == 0);
 }
 
+/* a daemon's socket of type at dir/name, made again if it was */
+static int
+daemon_socket(int type, const char *name, struct sockaddr_un *sun)
+{
+	int	 fd;
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	snprintf(sun->sun_path, sizeof(sun->sun_path), "%s/%s", dir, name);
+	(void)unlink(sun->sun_path);
+	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)sun, sizeof(*sun)) == -1 ||
+	    (type == SOCK_STREAM && listen(fd, 4) == -1)) {
+		CHECK(0);
+		return -1;
+	}
+	return fd;
+}
+
+/* what the daemon got on fd: a line, its NUL (a stream's) kept in *nul */
+static const char *
+got(int fd, int *nul)
+{
+	static char	 buf[4096];
+	ssize_t		 n;
+
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	buf[n > 0 ? n : 0] = '\0';
+	*nul = n > 0 && memchr(buf, '\0', (size_t)n) == buf + n - 1;
+	return buf;
+}
+
+/* a line as syslog(3) writes it: priority, time (now or a second ago,
+ * the English month's, the day padded), "bantin[PID]: ", the prefix */
+static void
+check_syslog(const char *line, int pri, const char *msg)
+{
+	char		 want[2][128], stamp[32];
+	struct tm	 tm;
+	time_t		 t = time(NULL);
+	int		 i;
+
+	for (i = 0; i < 2; i++, t--) {
+		localtime_r(&t, &tm);
+		strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
+		snprintf(want[i], sizeof(want[i]), "<%d>%s bantin[%d]: %s",
+		    pri, stamp, (int)getpid(), msg);
+	}
+	CHECK(strcmp(line, want[0]) == 0 || strcmp(line, want[1]) == 0);
+	if (strcmp(line, want[0]) != 0 && strcmp(line, want[1]) != 0)
+		fprintf(stderr, "syslog: [%s], want [%s]\n", line, want[0]);
+}
+
+/*
+ * Syslog over datagrams: each line to the daemon's path, so that a
+ * daemon started again gets the next one. Over a stream (a daemon
+ * that takes nothing else): a NUL after each line, the connection
+ * made again once the daemon closed it, but not by a confined process,
+ * which makes no socket. Last: the process stays "confined".
+ */
+static void
+test_syslog(void)
+{
+	struct sockaddr_un	 sun;
+	char			 err[512];
+	int			 d, c, nul;
+
+	setenv("TZ", "Asia/Ho_Chi_Minh", 1);
+	tzset();
+	d = daemon_socket(SOCK_DGRAM, "dev-log", &sun);
+	log_syslog_at(sun.sun_path);
+	CHECK(log_open("syslog", NULL, 0, 0, err, sizeof(err)) == 0);
+	log_setprefix("worker 3");
+	log_info("one");
+	check_syslog(got(d, &nul), 30, "worker 3: one");
+	CHECK(!nul);
+	log_setprefix(NULL);
+	log_warnx("two");
+	check_syslog(got(d, &nul), 28, "two");
+	close(d);
+	d = daemon_socket(SOCK_DGRAM, "dev-log", &sun);
+	log_info("three");
+	check_syslog(got(d, &nul), 30, "three");
+	close(d);
+	(void)unlink(sun.sun_path);
+	log_info("lost: no daemon");
+	CHECK(log_open("syslog", NULL, 0, 0, err, sizeof(err)) == -1);
+	CHECK_HAS(err, "server:log: syslog: ");
+	CHECK_HAS(err, "/dev-log: ");
+
+	d = daemon_socket(SOCK_STREAM, "stream-log", &sun);
+	log_syslog_at(sun.sun_path);
+	CHECK(log_open("syslog", NULL, 0, 0, err, sizeof(err)) == 0);
+	CHECK((c = accept(d, NULL, NULL)) != -1);
+	log_info("four");
+	check_syslog(got(c, &nul), 30, "four");
+	CHECK(nul);
+	close(c);
+	close(d);
+	d = daemon_socket(SOCK_STREAM, "stream-log", &sun);
+	log_info("five");
+	CHECK((c = accept(d, NULL, NULL)) != -1);
+	check_syslog(got(c, &nul), 30, "five");
+	CHECK(nul);
+	close(c);
+	close(d);
+	d = daemon_socket(SOCK_STREAM, "stream-log", &sun);
+	log_sandbox();
+	log_info("six");
+	CHECK(fcntl(d, F_SETFL, O_NONBLOCK) == 0);
+	CHECK(accept(d, NULL, NULL) == -1 && errno == EAGAIN);
+	close(d);
+	log_syslog_at(NULL);
+}
+
 int
 main(void)
 {
@@ -256,6 +374,7 @@ main(void)
 	test_refused();
 	test_journal();
 	test_files();
+	test_syslog();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		return 1;

@@ -3,20 +3,24 @@
  *
  * test_sandbox: a process confined by sandbox_enter, the worker's own
  * call, reads its tree, reads and writes its state folder, reads the
- * system's libraries, and no other file; makes no TCP connection,
- * binds no port, signals no other process, runs no program and makes
- * no process; and still does what a worker does: accepts on a
- * listener it inherits, speaks over unix sockets, reads clocks and
- * random bytes. A call outside the filter's list stops it with a log
- * line naming the call, and the exit status the master recognises.
- * Each case runs in a child, since confinement cannot be undone.
+ * system's libraries, and no other file; makes no socket and connects
+ * none (no TCP, no unix socket of another program), binds no port,
+ * signals no other process, not even through SIGIO with Landlock off,
+ * runs no program and makes no process; and still does what a worker
+ * does: accepts on a listener it inherits, speaks over the sockets it
+ * had, logs to syslog, locks files, reads clocks and random bytes. A
+ * call outside the filter's list stops it with a log line naming the
+ * call, and the exit status the master recognises. Each case runs in
+ * a child, since confinement cannot be undone.
  */
 
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -32,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <seccomp.h>
+
 #include "log.h"
 #include "sandbox.h"
 #include "t.h"
@@ -41,7 +47,8 @@ enum outcome { DONE, REFUSED, FILTERED, OTHER };
 static char			 dir[64];
 static struct sockaddr_in	 tcp_addr;	/* a listener of ours */
 static int			 pending = -1;	/* one with a client queued */
-static struct sockaddr_un	 abstract, dgram;
+static struct sockaddr_un	 abstract, dgram, named;
+static int			 dgram_fd = -1;	/* "syslog" */
 static volatile sig_atomic_t	 got_usr1;
 
 /* what an action's errno says: refused by the sandbox, or something
@@ -59,7 +66,7 @@ run(int (*prep)(void), int (*act)(const void *), const void *arg,
 {
 	const char	*readable[2], *writable[3];
 	char		 root[128], state[128], one[128], file[128];
-	pid_t		 pid;
+	pid_t		 pid, w = -1;
 	ssize_t		 n;
 	int		 st, fd, pfd = -1;
 
@@ -84,7 +91,11 @@ run(int (*prep)(void), int (*act)(const void *), const void *arg,
 		_exit(act(arg));
 	}
 	log[0] = '\0';
-	if (pid == -1 || waitpid(pid, &st, 0) == -1) {
+	/* a signal the child got through to us interrupts the wait */
+	while (pid != -1 && (w = waitpid(pid, &st, 0)) == -1 &&
+	    errno == EINTR)
+		;
+	if (w == -1) {
 		close(fd);
 		return OTHER;
 	}
@@ -173,6 +184,108 @@ act_kill_parent(const void *arg)
 	return kill(getppid(), SIGUSR1) == -1 ? refused() : 0;
 }
 
+/*
+ * Landlock off, as on a kernel without it or without its scoping of
+ * signals (before 6.12: Debian 12's 6.1): its calls fail with ENOSYS,
+ * and what is left of the sandbox is the filter. For what the filter
+ * alone must refuse.
+ */
+static int
+no_landlock(void)
+{
+	static const int	 calls[] = { SYS_landlock_create_ruleset,
+	    SYS_landlock_add_rule, SYS_landlock_restrict_self };
+	scmp_filter_ctx		 ctx;
+	size_t			 i;
+	int			 rc = -1;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    (ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), calls[i], 0)
+		    < 0)
+			goto done;
+	rc = seccomp_load(ctx) < 0 ? -1 : 0;
+done:
+	seccomp_release(ctx);
+	return rc;
+}
+
+/* a connected pair made before the sandbox, as a worker's client
+ * connections are: the other end is the attacker's */
+static int	 pair[2] = { -1, -1 };
+
+static int
+prep_pair_no_landlock(void)
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) == -1)
+		return -1;
+	return no_landlock();
+}
+
+/* the parent told to take SIGIO for the socket, as SIGUSR1 (its
+ * default SIGIO would end it), then its peer written to */
+static int
+act_sigio_parent(const void *arg)
+{
+	int	 flags;
+
+	(void)arg;
+	if (fcntl(pair[0], F_SETOWN, getppid()) == -1 ||
+	    fcntl(pair[0], F_SETSIG, SIGUSR1) == -1 ||
+	    (flags = fcntl(pair[0], F_GETFL)) == -1 ||
+	    fcntl(pair[0], F_SETFL, flags | O_ASYNC) == -1)
+		return refused();
+	return write(pair[1], "x", 1) == 1 ? 0 : 2;
+}
+
+/* O_ASYNC alone: no signal yet, and no need of it */
+static int
+act_async(const void *arg)
+{
+	(void)arg;
+	return fcntl(STDERR_FILENO, F_SETFL, O_ASYNC) == -1 ? refused() : 0;
+}
+
+/* the commands a worker and its libraries give: flags, SQLite's
+ * locks, a Titan body's seals */
+static int
+act_fcntl(const void *arg)
+{
+	struct flock	 fl;
+	char		 file[128];
+	int		 fd, flags, mfd, r = 0;
+
+	(void)arg;
+	snprintf(file, sizeof(file), "%s/state/locked", dir);
+	if ((fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1 ||
+	    (flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_GETFD) != FD_CLOEXEC ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		return refused();
+	if ((r = fcntl(fd, F_DUPFD_CLOEXEC, 10)) == -1 || close(r) == -1 ||
+	    (r = fcntl(fd, F_DUPFD, 10)) == -1 || close(r) == -1)
+		return refused();
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_len = 1;
+	if (fcntl(fd, F_SETLK, &fl) == -1 || fcntl(fd, F_GETLK, &fl) == -1 ||
+	    fcntl(fd, F_SETLKW, &fl) == -1)
+		return refused();
+	fl.l_start = 2;
+	if (fcntl(fd, F_OFD_SETLK, &fl) == -1 ||
+	    fcntl(fd, F_OFD_GETLK, &fl) == -1)
+		return refused();
+	if ((mfd = memfd_create("test", MFD_CLOEXEC | MFD_ALLOW_SEALING)) ==
+	    -1 || fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL) == -1 ||
+	    fcntl(mfd, F_GET_SEALS) != F_SEAL_SEAL)
+		return refused();
+	return 0;
+}
+
 static int
 act_execve(const void *arg)
 {
@@ -203,54 +316,119 @@ act_ptrace(const void *arg)
 }
 #endif
 
-/* a unix socket of the type in arg, connected to addr */
+/* a unix stream socket made before the sandbox */
 static int
-unix_connect(int type, const struct sockaddr_un *addr, socklen_t len)
+prep_unix(void)
+{
+	return made = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
+/* a named unix socket the worker did not have, as Docker's or Redis's
+ * are: with a socket it had, or a new one */
+static int
+act_named_made(const void *arg)
+{
+	(void)arg;
+	return connect(made, (const struct sockaddr *)&named, sizeof(named))
+	    == -1 ? refused() : 0;
+}
+
+static int
+act_named_new(const void *arg)
 {
 	int	 fd;
 
-	if ((fd = socket(AF_UNIX, type, 0)) == -1)
-		return -1;
-	if (connect(fd, (const struct sockaddr *)addr, len) == -1) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	(void)arg;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return refused();
+	return connect(fd, (const struct sockaddr *)&named, sizeof(named))
+	    == -1 ? refused() : 0;
 }
 
 static int
 act_abstract(const void *arg)
 {
 	(void)arg;
-	return unix_connect(SOCK_STREAM, &abstract, offsetof(struct
-	    sockaddr_un, sun_path) + 1 + strlen(abstract.sun_path + 1))
-	    == -1 ? refused() : 0;
+	return connect(made, (const struct sockaddr *)&abstract,
+	    offsetof(struct sockaddr_un, sun_path) + 1 +
+	    strlen(abstract.sun_path + 1)) == -1 ? refused() : 0;
 }
 
-/* the way syslog(3) reaches /dev/log */
+/* syslog as log.c speaks it, set up before the sandbox as bantin
+ * does, the test's datagram socket standing for /dev/log */
 static int
-act_syslog_way(const void *arg)
+prep_syslog(void)
 {
-	int	 fd;
+	char	 err[256];
+
+	log_syslog_at(dgram.sun_path);
+	if (log_open("syslog", NULL, 0, 0, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* the datagram waiting at "syslog" starts with start and has text */
+static int
+syslog_got(const char *start, const char *text)
+{
+	char	 buf[1024];
+	ssize_t	 n;
+
+	if ((n = recv(dgram_fd, buf, sizeof(buf) - 1, MSG_DONTWAIT)) <= 0) {
+		fprintf(stderr, "syslog got nothing\n");
+		return 0;
+	}
+	buf[n] = '\0';
+	if (strncmp(buf, start, strlen(start)) == 0 &&
+	    strstr(buf, text) != NULL)
+		return 1;
+	fprintf(stderr, "syslog got [%s], not [%s...%s]\n", buf, start,
+	    text);
+	return 0;
+}
+
+static int
+act_syslog(const void *arg)
+{
+	char	 want[64];
 
 	(void)arg;
-	if ((fd = unix_connect(SOCK_DGRAM, &dgram, sizeof(dgram))) == -1)
-		return refused();
-	return send(fd, "<30>x", 5, 0) == 5 ? 0 : refused();
+	log_info("in the sandbox");
+	snprintf(want, sizeof(want), " bantin[%d]: in the sandbox",
+	    (int)getpid());
+	return syslog_got("<30>", want) ? 0 : 2;
+}
+
+/* a pair made before the sandbox, as the channels to the master and
+ * the key process are */
+static int
+prep_pair(void)
+{
+	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair);
+}
+
+static int
+act_pair(const void *arg)
+{
+	char	 c = 0;
+
+	(void)arg;
+	if (write(pair[0], "k", 1) != 1 || read(pair[1], &c, 1) != 1 ||
+	    c != 'k')
+		return 2;
+	return 0;
 }
 
 static int
 act_socketpair(const void *arg)
 {
-	char	 c = 0;
 	int	 sv[2];
 
 	(void)arg;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
-		return refused();
-	if (write(sv[0], "k", 1) != 1 || read(sv[1], &c, 1) != 1 || c != 'k')
-		return 2;
-	return 0;
+	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ?
+	    refused() : 0;
 }
 
 static int
@@ -324,7 +502,8 @@ on_usr1(int sig)
 	got_usr1++;
 }
 
-/* our listeners: TCP (one with a client queued), abstract, datagram */
+/* our listeners: TCP (one with a client queued), abstract, named,
+ * datagram (syslog's) */
 static int
 listeners(void)
 {
@@ -355,12 +534,22 @@ listeners(void)
 	    listen(fd, 16) == -1)
 		return -1;
 
+	memset(&named, 0, sizeof(named));
+	named.sun_family = AF_UNIX;
+	snprintf(named.sun_path, sizeof(named.sun_path), "%s/other.sock",
+	    dir);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    bind(fd, (struct sockaddr *)&named, sizeof(named)) == -1 ||
+	    listen(fd, 16) == -1)
+		return -1;
+
 	memset(&dgram, 0, sizeof(dgram));
 	dgram.sun_family = AF_UNIX;
 	snprintf(dgram.sun_path, sizeof(dgram.sun_path), "%s/log", dir);
 	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    bind(fd, (struct sockaddr *)&dgram, sizeof(dgram)) == -1)
 		return -1;
+	dgram_fd = fd;
 	return 0;
 }
 
@@ -405,32 +594,44 @@ actions(int full)
 		    "socket" },
 		{ "UDP socket", NULL, act_udp, NULL, FILTERED, "socket" },
 		{ "TCP connect, socket made before", prep_tcp,
-		    act_connect_made, NULL, REFUSED, NULL },
+		    act_connect_made, NULL, FILTERED, "connect" },
 		/* no worker binds: the filter stops it before Landlock */
 		{ "TCP bind, socket made before", prep_tcp, act_bind_made,
 		    NULL, FILTERED, "bind" },
 		{ "signal the parent", NULL, act_kill_parent, NULL,
 		    FILTERED, "kill" },
+		{ "signal the parent through SIGIO, Landlock off",
+		    prep_pair_no_landlock, act_sigio_parent, NULL, FILTERED,
+		    "fcntl" },
+		{ "O_ASYNC", NULL, act_async, NULL, FILTERED, "fcntl" },
 		{ "execve /bin/true", NULL, act_execve, NULL, FILTERED,
 		    "execve" },
 		{ "fork", NULL, act_fork, NULL, FILTERED, "clone" },
 #ifndef BANTIN_SANITIZE
 		{ "ptrace", NULL, act_ptrace, NULL, FILTERED, "ptrace" },
 #endif
-		{ "abstract socket outside", NULL, act_abstract, NULL,
-		    REFUSED, NULL },
+		{ "abstract socket outside", prep_unix, act_abstract, NULL,
+		    FILTERED, "connect" },
+		{ "named unix socket, socket made before", prep_unix,
+		    act_named_made, NULL, FILTERED, "connect" },
+		{ "named unix socket, new socket", NULL, act_named_new, NULL,
+		    FILTERED, "socket" },
+		{ "socketpair", NULL, act_socketpair, NULL, FILTERED,
+		    "socketpair" },
 		{ "a call not on the list", NULL, act_mkfifo, NULL,
 		    FILTERED, "mknodat" },
 		/* what a worker does */
 		{ "accept on an inherited listener", NULL, act_accept, NULL,
 		    DONE, NULL },
-		{ "unix datagram, as syslog", NULL, act_syslog_way, NULL,
-		    DONE, NULL },
-		{ "socketpair read and write", NULL, act_socketpair, NULL,
-		    DONE, NULL },
+		{ "syslog, its socket made before", prep_syslog, act_syslog,
+		    NULL, DONE, NULL },
+		{ "a pair made before: read and write", prep_pair, act_pair,
+		    NULL, DONE, NULL },
 		{ "signal itself", NULL, act_signal_self, NULL, DONE, NULL },
 		{ "write in the state folder", NULL, act_state_write, NULL,
 		    DONE, NULL },
+		{ "fcntl: flags, locks, seals", NULL, act_fcntl, NULL, DONE,
+		    NULL },
 		{ "memory, clocks, random bytes", NULL,
 		    act_memory_clock_random, NULL, DONE, NULL },
 	};
@@ -453,6 +654,19 @@ actions(int full)
 		if (cases[i].want == FILTERED)
 			check_filter_line(log, cases[i].call, t0);
 	}
+}
+
+/* the filter's line goes to syslog, when it is the log, as the others
+ * do */
+static void
+syslog_filtered(void)
+{
+	char	 log[1024];
+
+	CHECK_INT(run(prep_syslog, act_mkfifo, NULL, log, sizeof(log)),
+	    FILTERED);
+	CHECK(syslog_got("<27>bantin[",
+	    " (mknodat) refused by the filter: stopping"));
 }
 
 static void
@@ -530,8 +744,10 @@ main(void)
 	if ((lacks = sandbox_lacks()) != NULL)
 		fprintf(stderr, "this kernel lacks %s: only what must "
 		    "work is tested\n", lacks);
-	else
+	else {
 		files();
+		syslog_filtered();
+	}
 	actions(lacks == NULL);
 	CHECK(!sandbox_filtered(0));
 	snprintf(path, sizeof(path), "rm -rf %s", dir);
