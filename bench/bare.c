@@ -275,15 +275,20 @@ bare_tick(struct loop *l, void *arg)
  * apart from everything else bantin does.
  */
 static int
-key_process(const char *cert, const char *key, char *err, size_t errlen)
+key_process(const char *key, char *err, size_t errlen)
 {
 	struct tls_key	*k;
-	struct buf	 chain = BUF_INIT;
+	struct buf	 kb = BUF_INIT;
 	int		 reg[2], ch[2];
 
-	if ((k = tls_key_load(cert, key, &chain, err, errlen)) == NULL)
+	if (tls_key_read(key, &kb) == -1) {
+		snprintf(err, errlen, "%s: %s", key, strerror(errno));
 		return -1;
-	buf_free(&chain);
+	}
+	k = tls_key_new(tls_key_decode(&kb), key, err, errlen);
+	tls_key_wipe(&kb);
+	if (k == NULL)
+		return -1;
 	if (msg_pair(reg) == -1 || msg_pair(ch) == -1)
 		return -1;
 	if (fork() == 0) {
@@ -360,7 +365,7 @@ main(int argc, char *argv[])
 	    (bare_tls = tls_ctx_new(chain.data, chain.len, CONFIG_CIPHERS,
 	    err, sizeof(err))) == NULL ||
 	    (!keyproc && tls_ctx_own_key(bare_tls, key, err, sizeof(err)) ==
-	    -1) || (keyproc && key_process(cert, key, err, sizeof(err)) ==
+	    -1) || (keyproc && key_process(key, err, sizeof(err)) ==
 	    -1)))
 		fatalx("%s: %s", cert, err);
 	if (fd != -1)

@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+struct buf;
 struct config;
+typedef struct evp_pkey_st EVP_PKEY;
 
 #define CERTCHECK_DAYS	30	/* warn when a certificate ends sooner */
 
@@ -31,8 +33,24 @@ int	certcheck(const struct config *, certcheck_say *, void *arg);
 /* certcheck's lines to f, warnings as "warning: ..." (-n); the number
  * of errors */
 int	certcheck_print(const struct config *, FILE *f);
-/* certcheck's lines to the log; -1 if there were errors */
-int	certcheck_log(const struct config *);
+/*
+ * The privileged parent, at start and at each reload: certcheck's lines
+ * to the log, but the key's file is only read, its bytes into kb
+ * (tls_key_read; the caller wipes them with tls_key_wipe), for the key
+ * process to check with certcheck_key: the parent never decodes a key.
+ * A key file that cannot be read is said as certcheck says it. Returns
+ * the number of errors; kb is left empty when the certificate cannot
+ * be read.
+ */
+int	certcheck_log(const struct config *, struct buf *kb);
+/*
+ * The key process: the key file's bytes kb checked against the first
+ * certificate of chain's PEM text, as certcheck checks them; the key
+ * (the caller frees it), or NULL with the finding said through fn (as
+ * an error).
+ */
+EVP_PKEY *certcheck_key(const struct config *, const struct buf *chain,
+	    const struct buf *kb, certcheck_say *, void *arg);
 
 /*
  * conf's generated pair, when cert and key are not configured: made

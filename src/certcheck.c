@@ -29,10 +29,12 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "buf.h"
 #include "certcheck.h"
 #include "config.h"
 #include "log.h"
 #include "tls.h"
+#include "tls_key.h"
 
 #define DAY	86400
 
@@ -57,41 +59,21 @@ say(certcheck_say *fn, void *arg, int error, const char *key,
 	fn(arg, error, line);
 }
 
-/* a passphrase is never asked for: -n and start-up do not wait on a
- * terminal */
-static int
-no_passphrase(char *buf, int size, int rw, void *u)
+/* The first PEM certificate of path (the server's own, in a chain);
+ * NULL with why. */
+static X509 *
+read_cert(const char *path, char *why, size_t len)
 {
-	(void)buf;
-	(void)size;
-	(void)rw;
-	(void)u;
-	return 0;
-}
+	struct buf	 b = BUF_INIT;
+	X509		*x = NULL;
 
-/* The first PEM certificate (the server's own, in a chain) or the
- * private key of path; NULL with why. */
-static void *
-read_pem(const char *path, int key, char *why, size_t len)
-{
-	FILE	*f;
-	void	*obj;
-
-	if ((f = fopen(path, "r")) == NULL) {
+	if (tls_key_read(path, &b) == -1)
 		snprintf(why, len, "%s", strerror(errno));
-		return NULL;
-	}
-	if (key)
-		obj = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
-	else
-		obj = PEM_read_X509(f, NULL, no_passphrase, NULL);
-	fclose(f);
+	else if ((x = tls_key_cert(&b)) == NULL)
+		snprintf(why, len, "no PEM certificate in it");
 	ERR_clear_error();
-	if (obj == NULL)
-		snprintf(why, len, "%s", key ? "no PEM private key in it "
-		    "(or one that wants a passphrase)" :
-		    "no PEM certificate in it");
-	return obj;
+	buf_free(&b);
+	return x;
 }
 
 static int
@@ -202,11 +184,50 @@ validity(X509 *x, const char *path, certcheck_say *fn, void *arg)
 		    left < 2 * DAY ? "" : "s", CERTCHECK_DAYS);
 }
 
-int
-certcheck(const struct config *conf, certcheck_say *fn, void *arg)
+/* kb, conf's key file's bytes, against the certificate x: the key, or
+ * NULL with the finding said */
+static EVP_PKEY *
+check_key(const struct config *conf, X509 *x, const struct buf *kb,
+    certcheck_say *fn, void *arg)
+{
+	EVP_PKEY	*k;
+
+	if ((k = tls_key_decode(kb)) == NULL)
+		say(fn, arg, 1, "gemini:key", conf->key, "no PEM private key "
+		    "in it (or one that wants a passphrase)");
+	else if (X509_check_private_key(x, k) != 1) {
+		say(fn, arg, 1, "gemini:key", conf->key, "not the key of the "
+		    "certificate %s", conf->cert);
+		EVP_PKEY_free(k);
+		k = NULL;
+	}
+	ERR_clear_error();
+	return k;
+}
+
+/* conf's key file's bytes into kb (tls_key_read); -1 with the finding
+ * said */
+static int
+read_key(const struct config *conf, struct buf *kb, certcheck_say *fn,
+    void *arg)
+{
+	if (tls_key_read(conf->key, kb) == 0)
+		return 0;
+	say(fn, arg, 1, "gemini:key", conf->key, "%s", strerror(errno));
+	return -1;
+}
+
+/*
+ * certcheck, the key file's bytes read into kb: checked against the
+ * certificate here when check_kb (-n), else left for the key process
+ * to check (the privileged parent's way: it never decodes them).
+ */
+static int
+check(const struct config *conf, struct buf *kb, int check_kb,
+    certcheck_say *fn, void *arg)
 {
 	X509		*x;
-	EVP_PKEY	*k;
+	EVP_PKEY	*k = NULL;
 	char		 why[256], has[512];
 	int		 nerr = 0;
 
@@ -214,7 +235,7 @@ certcheck(const struct config *conf, certcheck_say *fn, void *arg)
 	if (conf->cert_generate && (access(conf->cert, F_OK) == -1 ||
 	    access(conf->key, F_OK) == -1))
 		return 0;
-	if ((x = read_pem(conf->cert, 0, why, sizeof(why))) == NULL) {
+	if ((x = read_cert(conf->cert, why, sizeof(why))) == NULL) {
 		say(fn, arg, 1, "gemini:cert", conf->cert, "%s", why);
 		return 1;
 	}
@@ -232,18 +253,25 @@ certcheck(const struct config *conf, certcheck_say *fn, void *arg)
 		    "server:hostname %s: it is for %s", conf->hostname, has);
 		nerr++;
 	}
-	if ((k = read_pem(conf->key, 1, why, sizeof(why))) == NULL) {
-		say(fn, arg, 1, "gemini:key", conf->key, "%s", why);
+	if (read_key(conf, kb, fn, arg) == -1)
 		nerr++;
-	} else if (X509_check_private_key(x, k) != 1) {
-		say(fn, arg, 1, "gemini:key", conf->key, "not the key of the "
-		    "certificate %s", conf->cert);
+	else if (check_kb && (k = check_key(conf, x, kb, fn, arg)) == NULL)
 		nerr++;
-	}
 	ERR_clear_error();
 	validity(x, conf->cert, fn, arg);
 	EVP_PKEY_free(k);
 	X509_free(x);
+	return nerr;
+}
+
+int
+certcheck(const struct config *conf, certcheck_say *fn, void *arg)
+{
+	struct buf	 kb = BUF_INIT;
+	int		 nerr;
+
+	nerr = check(conf, &kb, 1, fn, arg);
+	tls_key_wipe(&kb);
 	return nerr;
 }
 
@@ -268,9 +296,27 @@ say_log(void *arg, int error, const char *line)
 }
 
 int
-certcheck_log(const struct config *conf)
+certcheck_log(const struct config *conf, struct buf *kb)
 {
-	return certcheck(conf, say_log, NULL) > 0 ? -1 : 0;
+	return check(conf, kb, 0, say_log, NULL);
+}
+
+EVP_PKEY *
+certcheck_key(const struct config *conf, const struct buf *chain,
+    const struct buf *kb, certcheck_say *fn, void *arg)
+{
+	X509		*x;
+	EVP_PKEY	*k;
+
+	if ((x = tls_key_cert(chain)) == NULL) {
+		say(fn, arg, 1, "gemini:cert", conf->cert, "no PEM "
+		    "certificate in it");
+		ERR_clear_error();
+		return NULL;
+	}
+	k = check_key(conf, x, kb, fn, arg);
+	X509_free(x);
+	return k;
 }
 
 /* path moved to path.old; a missing path is not an error */
@@ -301,7 +347,7 @@ certcheck_generate(const struct config *conf, char *err, size_t errlen)
 	if (!conf->cert_generate)
 		return 0;
 	if (access(conf->cert, F_OK) == 0 &&
-	    (x = read_pem(conf->cert, 0, why, sizeof(why))) != NULL) {
+	    (x = read_cert(conf->cert, why, sizeof(why))) != NULL) {
 		if (!covers(x, conf->hostname)) {
 			names(x, has, sizeof(has));
 			/* both go: tls_generate makes a new pair */

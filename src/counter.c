@@ -42,12 +42,15 @@
  *
  * The counter file is plain UTF-8 text, one record a line:
  *
+ *	bantin-counters 2
  *	# bantin counters: site visits, then views per article path
  *	site 31717415
  *	63 /thoi-su/2020-05-21-chi-bo-dai-hoi
  *	flush 4127
  *	end 1
  *
+ * - "bantin-counters 2", the first line: the format, 2 (older bantin
+ *   wrote files without this line: format 1);
  * - blank lines, and lines whose first non-blank character is "#", are
  *   ignored; fields are separated by ASCII spaces or tabs; a CR before
  *   the newline is allowed, for files edited on Windows;
@@ -68,19 +71,28 @@
  * message says how to restore the last good file. A missing file is
  * all zeros (first start), unless the last good file is there.
  *
+ * The format's line says a file without an end line was cut short. A
+ * file without either is refused too, though it may be whole: files
+ * written before the end line existed (by hand, or by an older bantin)
+ * had none, and such a file cut at a line's end cannot be told from a
+ * whole one; taking it would set the counts of the lines it lost to
+ * zero with no one's say. The message gives the end line that makes
+ * it whole, for the operator to add once it is checked. A file without
+ * the format's line but with its end line (format 1) is whole as that
+ * line says; it is written with the format's line from the first
+ * flush on.
+ *
  * The last good file: before each flush replaces the file, the file
  * as bantin read it or last wrote it (same inode, size and mtime) is
- * kept as "<file>.1", a hard link. A file changed since is not.
+ * kept as "<file>.1", a hard link. A file changed since is not. When
+ * there is no "<file>.1" after a flush (a new site's first one), the
+ * file it wrote is copied there, so that a refusal always has a file
+ * to name.
  *
- * Files written before the end line existed are read once: a file with
- * no end line is taken if it parses whole, has its site line and ends
- * with a newline, and no "<file>.1" is beside it. bantin writes the
- * end line from then on, and makes "<file>.1" at its second flush.
- *
- * bantin writes the site line, then the paths in byte order, leaving
- * out zero counts, then the journal's lines, the flush line and the
- * end line; counts of paths that are no longer in the site (a renamed
- * or removed article) are kept.
+ * bantin writes the format's line, a comment, the site line, then the
+ * paths in byte order, leaving out zero counts, then the journal's
+ * lines, the flush line and the end line; counts of paths that are no
+ * longer in the site (a renamed or removed article) are kept.
  *
  * Memory: the path of an article of the site bound last is the site's
  * own string (a million articles would otherwise be kept twice); the
@@ -112,6 +124,8 @@
 #include "utf8.h"
 
 #define COUNTER_TAB_MIN		64	/* initial hash table size */
+#define COUNTER_FORMAT		2	/* "bantin-counters 2", line 1 */
+#define COUNTER_HEAD		"bantin-counters"
 
 _Static_assert(COUNTER_INST_MAX <= CMAP_NAME_MAX, "instance names");
 
@@ -176,6 +190,7 @@ struct parsed {				/* what parse() saw */
 	size_t			 batch_line;	/* its header; 0: none */
 	size_t			 site_uline;	/* "unsent N"; 0: none */
 	size_t			 flush_line;	/* 0: none */
+	size_t			 head_line;	/* "bantin-counters": 1, or 0 */
 	size_t			 end_line;	/* 0: none */
 	unsigned long long	 end_n;		/* its count */
 };
@@ -192,6 +207,8 @@ static size_t	 next_field(const char *, size_t, size_t *, size_t *);
 static int	 keyword_count(const struct counter *, size_t, const char *,
 		    const char *, size_t, unsigned long long *, char *,
 		    size_t);
+static int	 take_head(struct counter *, struct parsed *, size_t,
+		    const char *, size_t, char *, size_t);
 static int	 parse(struct counter *, const char *, size_t,
 		    struct parsed *, char *, size_t);
 static int	 parse_journal(struct counter *, struct parsed *, size_t,
@@ -202,10 +219,12 @@ static int	 render_journal(const struct counter *, struct entry **,
 		    size_t, struct buf *, size_t *);
 static int	 storable(const char *);
 static void	 batch_clear(struct counter_batch *);
-static int	 check_whole(struct counter *, const char *, size_t,
-		    const struct parsed *, int *, char *, size_t);
+static int	 check_whole(struct counter *, const struct parsed *, char *,
+		    size_t);
 static void	 restore_hint(const struct counter *, char *, size_t);
 static void	 keep_prev(struct counter *, const char *);
+static void	 keep_first(struct counter *, const char *,
+		    const struct buf *);
 static void	 perr(char *, size_t, const char *, size_t, const char *,
 		    ...) __attribute__((format(printf, 5, 6)));
 static size_t	 count_lines(const char *, size_t);
@@ -699,6 +718,32 @@ take_flush(struct counter *c, struct parsed *pi, size_t line,
 	return 0;
 }
 
+/* "bantin-counters N", the format's line: the file's first line, and
+ * of the format this bantin writes */
+static int
+take_head(struct counter *c, struct parsed *pi, size_t line, const char *s,
+    size_t len, char *err, size_t errlen)
+{
+	unsigned long long	 n;
+
+	if (line != 1) {
+		perr(err, errlen, c->file, line, "\"%s\" line after the "
+		    "first line: it can only be the first", COUNTER_HEAD);
+		return -1;
+	}
+	if (keyword_count(c, line, COUNTER_HEAD, s, len, &n, err, errlen) ==
+	    -1)
+		return -1;
+	if (n != COUNTER_FORMAT) {
+		perr(err, errlen, c->file, line, "format %llu: this bantin "
+		    "reads format %d (a newer bantin wrote this file?)", n,
+		    COUNTER_FORMAT);
+		return -1;
+	}
+	pi->head_line = line;
+	return 0;
+}
+
 static int
 parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
     char *err, size_t errlen)
@@ -749,9 +794,17 @@ parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
 			    "unexpected text after the %s",
 			    (n1 == 4 && memcmp(l + s1, "site", 4) == 0) ||
 			    (n1 == 5 && memcmp(l + s1, "flush", 5) == 0) ||
-			    (n1 == 3 && memcmp(l + s1, "end", 3) == 0) ?
-			    "count" : "path");
+			    (n1 == 3 && memcmp(l + s1, "end", 3) == 0) ||
+			    (n1 == sizeof(COUNTER_HEAD) - 1 && memcmp(l + s1,
+			    COUNTER_HEAD, n1) == 0) ? "count" : "path");
 			return -1;
+		}
+		if (n1 == sizeof(COUNTER_HEAD) - 1 && memcmp(l + s1,
+		    COUNTER_HEAD, n1) == 0) {
+			if (take_head(c, pi, line, l + s2, n2, err, errlen) ==
+			    -1)
+				return -1;
+			continue;
 		}
 		if (n1 == 3 && memcmp(l + s1, "end", 3) == 0) {
 			if (keyword_count(c, line, "end", l + s2, n2, &n,
@@ -829,16 +882,17 @@ parse(struct counter *c, const char *data, size_t len, struct parsed *pi,
 
 /*
  * The file is whole: it ends with its end line, and that counts the
- * article lines it has. A file with no end line is one written before
- * it existed (*legacy) when it is whole as such a file was (its site
- * line, a newline at the end) and no last good file lies beside it;
- * otherwise it was cut short.
+ * article lines it has. Without one it is refused, with or without
+ * the format's line: a file that has that line was cut short; one
+ * without it was cut short too, or was written before the end line
+ * existed (by hand, or by an older bantin), and the two cannot be told
+ * apart when the cut falls at a line's end, so the operator says which
+ * by adding the end line.
  */
 static int
-check_whole(struct counter *c, const char *data, size_t len,
-    const struct parsed *pi, int *legacy, char *err, size_t errlen)
+check_whole(struct counter *c, const struct parsed *pi, char *err,
+    size_t errlen)
 {
-	*legacy = 0;
 	if (pi->end_line != 0) {
 		if (pi->end_n != pi->arts) {
 			perr(err, errlen, c->file, pi->end_line, "\"end %llu\" "
@@ -849,13 +903,15 @@ check_whole(struct counter *c, const char *data, size_t len,
 		}
 		return 0;
 	}
-	if (pi->site_line != 0 && data[len - 1] == '\n' &&
-	    access(c->prev, F_OK) == -1 && errno == ENOENT) {
-		*legacy = 1;
-		return 0;
-	}
-	perr(err, errlen, c->file, pi->lines + 1, "no \"end\" line: the "
-	    "file was cut short");
+	if (pi->head_line != 0)
+		perr(err, errlen, c->file, pi->lines + 1, "no \"end\" line: "
+		    "the file was cut short");
+	else
+		perr(err, errlen, c->file, pi->lines + 1, "no \"end\" line: "
+		    "the file was cut short, or was written before the end "
+		    "line existed (by hand, or by an older bantin): if it is "
+		    "whole, add the line \"end %zu\" at its end",
+		    pi->arts);
 	return -1;
 }
 
@@ -1121,7 +1177,8 @@ counter_open(const char *file, char *err, size_t errlen)
 	struct buf	 b = BUF_INIT;
 	struct parsed	 pi;
 	const char	*slash, *last;
-	int		 r, legacy;
+	size_t		 blanks;
+	int		 r;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (c->file = strdup(file)) == NULL ||
@@ -1158,12 +1215,14 @@ counter_open(const char *file, char *err, size_t errlen)
 		goto refused;
 	}
 	if (b.data[b.len - 1] != '\n') {
-		/* a last line with no newline is whole only if it ends it */
+		/* a last line with no newline is whole only if it ends it:
+		 * "end", blanks and a count */
 		last = memrchr(b.data, '\n', b.len);
 		last = last != NULL ? last + 1 : b.data;
 		last += strspn(last, " \t");
-		if (strncmp(last, "end", 3) != 0 || (last[3] != ' ' &&
-		    last[3] != '\t')) {
+		if (strncmp(last, "end", 3) != 0 ||
+		    (blanks = strspn(last + 3, " \t")) == 0 ||
+		    !isdigit((unsigned char)last[3 + blanks])) {
 			perr(err, errlen, file, count_lines(b.data, b.len),
 			    "the file ends in the middle of this line: it was "
 			    "cut short");
@@ -1171,13 +1230,13 @@ counter_open(const char *file, char *err, size_t errlen)
 		}
 	}
 	if (parse(c, b.data, b.len, &pi, err, errlen) == -1 ||
-	    check_whole(c, b.data, b.len, &pi, &legacy, err, errlen) == -1)
+	    check_whole(c, &pi, err, errlen) == -1)
 		goto refused;
-	if (legacy)
-		log_info("%s: no \"end\" line: read as a file of an older "
-		    "bantin, whole; written with one from now on", file);
-	else
-		c->have_good = 1;	/* c->good: read_file's fstat */
+	if (pi.head_line == 0)
+		log_info("%s: a file without the \"%s %d\" line: whole (its "
+		    "end line counts its lines), and written with it from "
+		    "now on", file, COUNTER_HEAD, COUNTER_FORMAT);
+	c->have_good = 1;		/* c->good: read_file's fstat */
  done:
 	if (recover(c, err, errlen) == -1)
 		goto fail;
@@ -1601,7 +1660,8 @@ render(struct counter *c, struct buf *b, unsigned long long seq)
 		if (storable(c->ents[i].path))
 			v[n++] = &c->ents[i];
 	qsort(v, n, sizeof(*v), by_path);
-	if (buf_puts(b, "# bantin counters: site visits, then views per "
+	if (buf_printf(b, "%s %d\n", COUNTER_HEAD, COUNTER_FORMAT) == -1 ||
+	    buf_puts(b, "# bantin counters: site visits, then views per "
 	    "article path\n") == -1 ||
 	    buf_printf(b, "site %llu\n", c->site) == -1)
 		goto out;
@@ -1681,6 +1741,38 @@ keep_prev(struct counter *c, const char *tmp)
 	 * the live file, must go before anything is written to tmp */
 	(void)unlink(tmp);
 	c->warned_prev = 0;
+}
+
+/*
+ * No last good file yet (a new site's first flush, or one that could
+ * not be kept): the file just written is copied as file.1, a file of
+ * its own, written and synced as the file is, so that a refusal always
+ * names a file to restore. Not a hard link: it would share the file's
+ * blocks, and an editor that writes a file with two links in place
+ * would change both.
+ */
+static void
+keep_first(struct counter *c, const char *tmp, const struct buf *b)
+{
+	int	 fd, ok;
+
+	if (access(c->prev, F_OK) == 0 || errno != ENOENT)
+		return;
+	(void)unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) == -1)
+		goto fail;
+	ok = write_all(fd, b->data, b->len) == 0 && fsync(fd) == 0;
+	if (close(fd) == -1 || !ok || rename(tmp, c->prev) == -1)
+		goto fail;
+	c->warned_prev = 0;
+	return;
+ fail:
+	if (!c->warned_prev)
+		log_warn("%s: cannot keep the last good file as %s", c->file,
+		    c->prev);
+	c->warned_prev = 1;
+	(void)unlink(tmp);
 }
 
 /* Each generation's columns for counter file number next, written
@@ -1785,7 +1877,8 @@ counter_flush(struct counter *c)
 	c->seq++;
 	c->good = st;
 	c->have_good = 1;
-	/* the rename itself is durable only once the folder is synced */
+	keep_first(c, tmp, &b);
+	/* the renames are durable only once the folder is synced */
 	if ((dfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 	    fsync(dfd) == -1) {
 		what = "fsync folder";

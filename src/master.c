@@ -825,7 +825,7 @@ master_run(int ctl)
 	struct sigaction	 sa;
 	struct buf		 ports = BUF_INIT, b = BUF_INIT;
 	struct config		*conf;
-	char			 err[512];
+	char			 err[1024];
 	int			 i, fds[MSG_FDS], nfds, type;
 
 	memset(&m, 0, sizeof(m));

@@ -15,7 +15,13 @@
  *    (tls_key.c): each worker asks it for the handshake's signature.
  *
  * The master is forked before the key is read, so neither it nor any
- * worker it forks ever has the key in its memory. The session ticket
+ * worker it forks ever has the key in its memory. The parent itself
+ * only reads the key file's bytes and wipes them once the key process
+ * has its copy: it never decodes them, for OpenSSL's decoders leave
+ * the key's numbers in memory they free, and a pair to be generated is
+ * made in a child of its own for the same reason. The key process
+ * decodes the key, checks it against the certificate and answers
+ * whether it took it before anything changes. The session ticket
  * secret's file ([gemini] ticket_secret), read after the key process
  * is forked, goes to the master in the message: the workers encrypt
  * tickets with it. SIGHUP reads the configuration, certificate, key
@@ -295,11 +301,146 @@ leave_parent(struct parent *p, const sigset_t *mask, const char *name)
 }
 
 /*
+ * A generated pair made when it is missing or for another host name
+ * (certcheck_generate), in a child of its own: a key made in this
+ * process would leave its numbers in memory OpenSSL frees. -1 and a
+ * reason in err.
+ */
+static int
+generate(const struct config *conf, char *err, size_t errlen)
+{
+	sigset_t	 mask;
+	pid_t		 pid;
+	ssize_t		 n;
+	int		 fd[2], st, r;
+
+	if (!conf->cert_generate)
+		return 0;
+	if (pipe2(fd, O_CLOEXEC) == -1) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	switch ((pid = fork_child(&mask))) {
+	case -1:
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	case 0:
+		/* every signal stays held: it only makes the pair */
+		close(fd[0]);
+		if ((r = certcheck_generate(conf, err, errlen)) == -1 &&
+		    write(fd[1], err, strlen(err)) == -1)
+			_exit(2);
+		_exit(r == -1);
+	}
+	close(fd[1]);
+	do
+		n = read(fd[0], err, errlen - 1);
+	while (n == -1 && errno == EINTR);
+	close(fd[0]);
+	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (n > 0)
+		err[n] = '\0';
+	else
+		snprintf(err, errlen, "certificate generation: the process "
+		    "that made it ended without a reason");
+	return -1;
+}
+
+enum key_answer {
+	KEY_TAKEN = 1,			/* the key process serves it */
+	KEY_REFUSED,			/* certcheck's lines, to log */
+	KEY_FAILED			/* a reason */
+};
+
+/* certcheck_key's findings, a line each */
+static void
+key_finding(void *arg, int error, const char *line)
+{
+	(void)error;
+	buf_printf(arg, "%s\n", line);
+}
+
+/*
+ * In the key process: the key file's bytes kb decoded and checked
+ * against the certificate, the key made of them, and the parent told
+ * over ch whether it was taken: the key, or NULL.
+ */
+static struct tls_key *
+take_key(const struct config *conf, const struct buf *chain,
+    const struct buf *kb, int ch)
+{
+	struct tls_key	*k = NULL;
+	struct buf	 why = BUF_INIT;
+	EVP_PKEY	*pkey;
+	char		 err[512];
+	int		 type = KEY_TAKEN;
+
+	if ((pkey = certcheck_key(conf, chain, kb, key_finding, &why)) ==
+	    NULL)
+		type = KEY_REFUSED;
+	else if ((k = tls_key_new(pkey, conf->key, err, sizeof(err))) ==
+	    NULL) {
+		type = KEY_FAILED;
+		buf_reset(&why);
+		buf_puts(&why, err);
+	}
+	if (msg_send(ch, type, why.data, why.len, NULL, 0) == -1) {
+		log_warn("to the parent");
+		tls_key_free(k);
+		k = NULL;
+	}
+	buf_free(&why);
+	return k;
+}
+
+/*
+ * The key process's answer on ch: 0 it took the key, -1 and a reason
+ * in err (its findings logged).
+ */
+static int
+key_answer(int ch, const struct config *conf, char *err, size_t errlen)
+{
+	struct buf	 b = BUF_INIT;
+	char		*p, *nl;
+	int		 fds[MSG_FDS], nfds, type, r;
+
+	r = msg_recv(ch, &type, &b, fds, &nfds);
+	while (r == 1 && nfds > 0)
+		close(fds[--nfds]);
+	if (r != 1) {
+		snprintf(err, errlen, "%s: the key process ended before it "
+		    "checked the key", conf->key);
+		r = -1;
+	} else if (type == KEY_TAKEN)
+		r = 0;
+	else if (type == KEY_REFUSED) {
+		for (p = b.data; p != NULL && (nl = strchr(p, '\n')) !=
+		    NULL; p = nl + 1)
+			log_warnx("%.*s", (int)(nl - p), p);
+		snprintf(err, errlen, "certificate refused");
+		r = -1;
+	} else {
+		snprintf(err, errlen, "%s", b.len > 0 ? b.data : "the key "
+		    "process refused the key");
+		r = -1;
+	}
+	buf_free(&b);
+	return r;
+}
+
+/*
  * Read conf's certificate and key (making them first if they are to
  * be generated) and fork a key process on them. Returns the master's
- * end of its channel, or -1 and a reason in err. The key leaves this
- * process's memory before we return, and the running ticket secret
- * leaves the key process's.
+ * end of its channel, or -1 and a reason in err. This process reads
+ * the key file's bytes and never decodes them: the key process does,
+ * checks the key against the certificate and answers whether it took
+ * it before anything changes, and the bytes are wiped here once it
+ * has them. The running ticket secret leaves the key process's memory.
  */
 static int
 start_key(struct parent *p, const struct config *conf, struct buf *chain,
@@ -307,22 +448,33 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 {
 	struct sigaction	 sa;
 	struct tls_key		*key;
+	struct buf		 kb = BUF_INIT;
 	sigset_t		 mask;
 	pid_t			 pid;
-	int			 ch[2];
+	int			 ch[2], nerr;
 
-	if (certcheck_generate(conf, err, errlen) == -1)
+	if (generate(conf, err, errlen) == -1)
 		return -1;
-	if (certcheck_log(conf) == -1) {
-		snprintf(err, errlen, "certificate refused");
+	/* the certificate's findings said, the key's file read: its own
+	 * findings are the key process's to say */
+	nerr = certcheck_log(conf, &kb);
+	if (nerr == 0 && kb.data == NULL && tls_key_read(conf->key, &kb) ==
+	    -1) {
+		/* certcheck found nothing to check: a generated pair
+		 * that went away meanwhile */
+		snprintf(err, errlen, "%s: %s", conf->key, strerror(errno));
 		return -1;
 	}
-	if ((key = tls_key_load(conf->cert, conf->key, chain, err, errlen))
-	    == NULL)
+	if (tls_key_chain(conf->cert, chain, err, errlen) == -1 ||
+	    kb.data == NULL) {
+		if (nerr > 0)
+			snprintf(err, errlen, "certificate refused");
+		tls_key_wipe(&kb);
 		return -1;
+	}
 	if (msg_pair(ch) == -1) {
 		snprintf(err, errlen, "socketpair: %s", strerror(errno));
-		tls_key_free(key);
+		tls_key_wipe(&kb);
 		return -1;
 	}
 	switch ((pid = fork_child(&mask))) {
@@ -330,7 +482,7 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(ch[0]);
 		close(ch[1]);
-		tls_key_free(key);
+		tls_key_wipe(&kb);
 		return -1;
 	case 0:
 		leave_parent(p, &mask, "bantin-key");
@@ -346,6 +498,10 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 		sigaction(SIGHUP, &sa, NULL);
 		sigaction(SIGPIPE, &sa, NULL);
 		drop(conf);
+		key = take_key(conf, chain, &kb, ch[0]);
+		tls_key_wipe(&kb);	/* the key object is all it keeps */
+		if (key == NULL)
+			_exit(1);
 		/* it only signs: the rest of what it inherited goes back */
 		malloc_trim(0);
 		(void)memtrim_code();
@@ -355,8 +511,17 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 		tls_key_free(key);
 		_exit(0);
 	}
-	tls_key_free(key);
+	tls_key_wipe(&kb);
 	close(ch[0]);
+	if (key_answer(ch[1], conf, err, errlen) == -1 || nerr > 0) {
+		if (nerr > 0)
+			snprintf(err, errlen, "certificate refused");
+		/* it ends with its channel */
+		close(ch[1]);
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		return -1;
+	}
 	p->key = pid;
 	return ch[1];
 }

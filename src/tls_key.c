@@ -3,14 +3,19 @@
  *
  * tls_key.c: the TLS private key is held by one small process, the key
  * process, and by nothing that reads from the network. The privileged
- * parent reads it (tls_key_load) and forks the key process, which
- * drops its privileges, confines itself and answers signing requests
- * (tls_key_serve). A worker's SSL_CTX holds the certificate and a key
- * object made from the certificate's public key whose private
- * operations (RSA's private encryption and decryption, ECDSA's sign)
- * are sent to the key process over the worker's own channel, a
- * SOCK_SEQPACKET socketpair, one request and one answer a message
- * (tls_key_proxy). A worker that is taken over can ask for signatures
+ * parent reads the key file's bytes (tls_key_read: read(2) into memory
+ * it wipes, no stdio buffer) and forks the key process; it never
+ * decodes them, for OpenSSL's decoders leave the key's numbers in
+ * memory they free. The key process decodes them (tls_key_decode,
+ * from a BIO over those bytes), has them checked against the
+ * certificate, makes its key (tls_key_new), drops its privileges,
+ * confines itself and answers signing requests (tls_key_serve). A
+ * worker's SSL_CTX holds the certificate and a key object made from
+ * the certificate's public key whose private operations (RSA's
+ * private encryption and decryption, ECDSA's sign) are sent to the
+ * key process over the worker's own channel, a SOCK_SEQPACKET
+ * socketpair, one request and one answer a message (tls_key_proxy). A
+ * worker that is taken over can ask for signatures
  * while it lives, as a relayd or gmid worker can, but cannot take the
  * key away: it is not in its memory, and outlives no key rotation.
  *
@@ -25,9 +30,12 @@
 #define OPENSSL_SUPPRESS_DEPRECATED	/* RSA_METHOD, EC_KEY_METHOD */
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -91,87 +99,183 @@ tls_key_sslerr(char *err, size_t errlen, const char *what)
 	ERR_clear_error();
 }
 
+/* a passphrase is never asked for: start-up does not wait on a
+ * terminal */
+static int
+no_passphrase(char *buf, int size, int rw, void *u)
+{
+	(void)buf;
+	(void)size;
+	(void)rw;
+	(void)u;
+	return 0;
+}
+
 /* --- the parent --- */
 
-/* the whole file into b; what it held is wiped by the caller */
+/* b's memory copied to a bigger block; the old one wiped and freed */
 static int
-slurp(const char *path, struct buf *b)
+grow_wiped(struct buf *b)
 {
-	FILE	*f;
-	int	 r;
+	size_t	 cap = b->cap < 4096 ? 4096 : 2 * b->cap;
+	char	*p;
 
-	if ((f = fopen(path, "re")) == NULL)
+	if ((p = malloc(cap)) == NULL)
 		return -1;
-	setvbuf(f, NULL, _IONBF, 0);	/* no stdio copy of a key */
-	r = buf_read_fd(b, fileno(f), KEY_FILE_MAX, 4096);
-	fclose(f);
-	return r;
+	if (b->data != NULL) {
+		memcpy(p, b->data, b->len + 1);
+		OPENSSL_cleanse(b->data, b->cap);
+		free(b->data);
+	}
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int
+tls_key_read(const char *path, struct buf *b)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	int		 fd, saved;
+
+	tls_key_wipe(b);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (st.st_size > KEY_FILE_MAX) {
+		errno = EFBIG;
+		goto fail;
+	}
+	/* the file's size and one byte more, to see its end in one read:
+	 * no stdio buffer, and a copy only if it grew meanwhile */
+	if ((b->data = malloc((size_t)st.st_size + 2)) == NULL)
+		goto fail;
+	b->cap = (size_t)st.st_size + 2;
+	b->data[0] = '\0';
+	for (;;) {
+		if (b->cap - b->len < 2 && grow_wiped(b) == -1)
+			goto fail;
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		if (n == 0)
+			break;
+		b->len += (size_t)n;
+		b->data[b->len] = '\0';
+		if (b->len > KEY_FILE_MAX) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	tls_key_wipe(b);
+	errno = saved;
+	return -1;
+}
+
+void
+tls_key_wipe(struct buf *b)
+{
+	if (b->data != NULL)
+		OPENSSL_cleanse(b->data, b->cap);
+	buf_free(b);
+}
+
+int
+tls_key_chain(const char *cert, struct buf *chain, char *err,
+    size_t errlen)
+{
+	X509	*x;
+
+	if (tls_key_read(cert, chain) == -1) {
+		snprintf(err, errlen, "%s: %s", cert, strerror(errno));
+		return -1;
+	}
+	if (chain->len == 0) {
+		snprintf(err, errlen, "%s: empty", cert);
+		return -1;
+	}
+	if ((x = tls_key_cert(chain)) == NULL) {
+		tls_key_sslerr(err, errlen, cert);
+		return -1;
+	}
+	X509_free(x);
+	return 0;
+}
+
+X509 *
+tls_key_cert(const struct buf *chain)
+{
+	BIO	*bio;
+	X509	*x = NULL;
+
+	if (chain->len <= INT_MAX && (bio = BIO_new_mem_buf(chain->data,
+	    (int)chain->len)) != NULL) {
+		x = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
+		BIO_free(bio);
+	}
+	return x;
+}
+
+/* --- the key process --- */
+
+EVP_PKEY *
+tls_key_decode(const struct buf *pem)
+{
+	BIO		*bio;
+	EVP_PKEY	*pkey = NULL;
+
+	/* a read-only BIO over the caller's bytes: no copy of them */
+	if (pem->len <= INT_MAX && (bio = BIO_new_mem_buf(pem->data,
+	    (int)pem->len)) != NULL) {
+		pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase,
+		    NULL);
+		BIO_free(bio);
+	}
+	return pkey;
 }
 
 struct tls_key *
-tls_key_load(const char *cert, const char *key, struct buf *chain,
-    char *err, size_t errlen)
+tls_key_new(EVP_PKEY *pkey, const char *path, char *err, size_t errlen)
 {
-	struct tls_key	*k = NULL;
-	struct buf	 kb = BUF_INIT;
-	EVP_PKEY	*pkey = NULL;
-	X509		*x = NULL;
-	BIO		*bio = NULL;
+	struct tls_key	*k;
+	int		 id;
 
-	buf_reset(chain);
-	if (slurp(cert, chain) == -1 || chain->len == 0) {
-		snprintf(err, errlen, "%s: %s", cert, chain->len == 0 &&
-		    errno == 0 ? "empty" : strerror(errno));
-		goto done;
+	if (pkey == NULL) {
+		snprintf(err, errlen, "%s: no key", path);
+		return NULL;
 	}
-	if ((bio = BIO_new_mem_buf(chain->data, (int)chain->len)) == NULL ||
-	    (x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) == NULL) {
-		tls_key_sslerr(err, errlen, cert);
-		goto done;
-	}
-	BIO_free(bio);
-	bio = NULL;
-	if (slurp(key, &kb) == -1) {
-		snprintf(err, errlen, "%s: %s", key, strerror(errno));
-		goto done;
-	}
-	if ((bio = BIO_new_mem_buf(kb.data, (int)kb.len)) == NULL ||
-	    (pkey = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL)) == NULL) {
-		tls_key_sslerr(err, errlen, key);
-		goto done;
-	}
-	if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA &&
-	    EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC) {
+	id = EVP_PKEY_get_base_id(pkey);
+
+	if (id != EVP_PKEY_RSA && id != EVP_PKEY_EC) {
 		snprintf(err, errlen, "%s: a %s key; only RSA and EC keys "
-		    "can be kept out of the workers", key,
-		    OBJ_nid2sn(EVP_PKEY_get_base_id(pkey)));
-		goto done;
-	}
-	if (X509_check_private_key(x, pkey) != 1) {
-		tls_key_sslerr(err, errlen,
-		    "key does not match certificate");
-		goto done;
+		    "can be kept out of the workers", path, OBJ_nid2sn(id));
+		EVP_PKEY_free(pkey);
+		return NULL;
 	}
 	if ((k = calloc(1, sizeof(*k))) == NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));
-		goto done;
+		EVP_PKEY_free(pkey);
+		return NULL;
 	}
-	if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA)
+	if (id == EVP_PKEY_RSA)
 		k->rsa = EVP_PKEY_get1_RSA(pkey);
 	else
 		k->ec = EVP_PKEY_get1_EC_KEY(pkey);
-	if (k->rsa == NULL && k->ec == NULL) {
-		tls_key_sslerr(err, errlen, key);
-		free(k);
-		k = NULL;
-	}
-done:
-	if (kb.data != NULL)
-		OPENSSL_cleanse(kb.data, kb.cap);
-	buf_free(&kb);
-	BIO_free(bio);
-	X509_free(x);
 	EVP_PKEY_free(pkey);
+	if (k->rsa == NULL && k->ec == NULL) {
+		tls_key_sslerr(err, errlen, path);
+		free(k);
+		return NULL;
+	}
 	return k;
 }
 
@@ -184,8 +288,6 @@ tls_key_free(struct tls_key *k)
 	EC_KEY_free(k->ec);
 	free(k);
 }
-
-/* --- the key process --- */
 
 static int
 answer(struct tls_key *k, const struct key_req *q, size_t n,

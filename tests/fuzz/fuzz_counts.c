@@ -15,7 +15,8 @@ static char	 dir[64];
 static char	 file[sizeof(dir) + 16], counts[sizeof(dir) + 32];
 static char	 prev[sizeof(dir) + 16];
 /* the columns of the seeds are tagged 2 and 3 */
-static const char text[] = "site 5\n7 /a\nflush 3\nend 1\n";
+static const char text[] = "bantin-counters 2\nsite 5\n7 /a\nflush 3\n"
+    "end 1\n";
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)

@@ -12,16 +12,52 @@ refused() {
 	fi
 }
 
-# a first start makes the file; each flush keeps the one it replaces
-# as counters.1; an empty or cut file is refused, naming counters.1,
-# and restoring it brings the counts back
+# a first start makes the file, with its format's line first, and its
+# first write keeps counters.1 already (a copy: no hard link to the
+# live file); each flush keeps the one it replaces as counters.1; an
+# empty or cut file is refused wherever the cut falls, naming
+# counters.1, and restoring it brings the counts back
 test_counters_last_good_file() {
-	FLUSH=1 setup; start_server
+	# one write of the file only, at stop
+	FLUSH=3600 setup; start_server
+	for i in 1 2 3; do gem "gemini://localhost$ART"; expect_status 20; done
+	stop_server || fail "stop"
+	c=$TMP/state/counters
+	[ "$(head -n 1 "$c")" = "bantin-counters 2" ] || fail "no format line: $(hard_counters)"
+	grep -q '^flush 1$' "$c" && grep -q '^site 3$' "$c" && grep -q "^3 $ART\$" "$c" &&
+		grep -q '^end 1$' "$c" || fail "not one flush of 3 views: $(hard_counters)"
+	cmp -s "$c" "$c.1" || fail "no counters.1 after the first flush"
+	[ "$(stat -c %i "$c")" != "$(stat -c %i "$c.1")" ] || fail "counters.1 is the live file"
+	# cut at every line's end: refused, however much is left
+	n=$(wc -l <"$c.1")
+	k=1
+	while [ $k -lt "$n" ]; do
+		head -n $k "$c.1" >"$c"
+		refused "a file cut after line $k"
+		grep -q "counters:$((k + 1)): no \"end\" line: the file was cut short; the last good file is $c.1: check it, then cp $c.1 $c\$" "$TMP/refused" ||
+			fail "cut after line $k: $(cat "$TMP/refused")"
+		k=$((k + 1))
+	done
+	# the site line alone (as a cut file of an older bantin would be):
+	# refused too, with the end line that makes it whole if it is
+	printf 'site 3\n' >"$c"
+	refused "the site line alone"
+	grep -q "counters:2: no \"end\" line: the file was cut short, or was written before the end line existed (by hand, or by an older bantin): if it is whole, add the line \"end 0\" at its end; the last good file is $c.1" "$TMP/refused" ||
+		fail "site line alone: $(cat "$TMP/refused")"
+	grep -qx 'site 3' "$c" || fail "the refused file was written"
+	# restored as told: the views go on
+	cp "$c.1" "$c"
+	start_server
+	gem "gemini://localhost$ART"; expect_status 20
+	stop_server || fail "stop"
+	grep -q '^site 4$' "$c" && grep -q "^4 $ART\$" "$c" || fail "counts did not go on: $(hard_counters)"
+
+	# a flush a second from here
+	sed -i 's/^flush_interval = .*/flush_interval = 1/' "$TMP/t.ini"
+	start_server
 	for i in 1 2 3; do gem "gemini://localhost/"; expect_status 20; done
-	wait_for 30 grep -q '^site 3$' "$TMP/state/counters" || fail "not flushed"
-	grep -q '^end 0$' "$TMP/state/counters" || fail "no end line: $(hard_counters)"
-	gem "gemini://localhost/thoi-su/2020-05-21-chi-bo-dai-hoi"; expect_status 20
-	wait_for 30 grep -q '^end 1$' "$TMP/state/counters" || fail "no end 1: $(hard_counters)"
+	wait_for 30 grep -q '^site 7$' "$TMP/state/counters" || fail "not flushed"
+	grep -q '^end 1$' "$TMP/state/counters" || fail "no end line: $(hard_counters)"
 	stop_server || fail "stop"
 	[ -f "$TMP/state/counters.1" ] || fail "no counters.1"
 	good=$(cat "$TMP/state/counters")
@@ -33,15 +69,11 @@ test_counters_last_good_file() {
 		fail "no reason and way back: $(cat "$TMP/refused")"
 	[ ! -s "$TMP/state/counters" ] || fail "the refused file was written"
 
-	# cut short in a line, and at a line's end
-	printf 'site 12\n7 /thoi-' >"$TMP/state/counters"
+	# cut short in a line
+	printf 'bantin-counters 2\nsite 12\n7 /thoi-' >"$TMP/state/counters"
 	refused "a cut file"
-	grep -q "counters:2: the file ends in the middle of this line: it was cut short; the last good file is" "$TMP/refused" ||
+	grep -q "counters:3: the file ends in the middle of this line: it was cut short; the last good file is" "$TMP/refused" ||
 		fail "cut file: $(cat "$TMP/refused")"
-	printf 'site 4\n1 /thoi-su/2020-05-21-chi-bo-dai-hoi\n' >"$TMP/state/counters"
-	refused "a file with no end line"
-	grep -q 'counters:3: no "end" line: the file was cut short' "$TMP/refused" ||
-		fail "no end line: $(cat "$TMP/refused")"
 
 	# removed, while counters.1 is there: not a new site
 	rm "$TMP/state/counters"
@@ -52,7 +84,7 @@ test_counters_last_good_file() {
 	# restored as told: the counts go on
 	cp "$TMP/state/counters.1" "$TMP/state/counters"
 	prev=$(sed -n 's/^site //p' "$TMP/state/counters")
-	[ "$prev" -ge 4 ] || fail "counters.1 holds site $prev (last: $good)"
+	[ "$prev" -ge 7 ] || fail "counters.1 holds site $prev (last: $good)"
 	start_server
 	gem "gemini://localhost/"; expect_status 20
 	stop_server || fail "stop"
@@ -60,15 +92,22 @@ test_counters_last_good_file() {
 	[ "$now" = $((prev + 1)) ] || fail "counts did not go on: $prev then $now"
 }
 
-# a file written before the end line existed is read once, then gets one
+# a file without the format's line: taken if its end line says it is
+# whole (older bantin's), and written with the format's line; one with
+# no end line either is refused until an edit adds it
 test_counters_old_file_upgraded() {
 	FLUSH=1 setup
 	mkdir -p "$TMP/state"
 	printf '# bantin counters: site visits, then views per article path\nsite 41\n5 /thoi-su/2020-05-21-chi-bo-dai-hoi\n' >"$TMP/state/counters"
+	refused "a file with no end line"
+	grep -q 'counters:4: no "end" line: the file was cut short, or was written before the end line existed (by hand, or by an older bantin): if it is whole, add the line "end 1" at its end; there is no' "$TMP/refused" ||
+		fail "no end line: $(cat "$TMP/refused")"
+	echo 'end 1' >>"$TMP/state/counters"
 	start_server
-	expect_log 'no "end" line: read as a file of an older bantin'
+	expect_log 'a file without the "bantin-counters 2" line: whole'
 	gem "gemini://localhost/"; expect_status 20
 	stop_server || fail "stop"
+	[ "$(head -n 1 "$TMP/state/counters")" = "bantin-counters 2" ] || fail "no format line: $(hard_counters)"
 	grep -q '^site 42$' "$TMP/state/counters" || fail "counts: $(hard_counters)"
 	grep -q '^5 /thoi-su/2020-05-21-chi-bo-dai-hoi$' "$TMP/state/counters" || fail "views lost"
 	tail -n 1 "$TMP/state/counters" | grep -qx 'end 1' || fail "no end line: $(hard_counters)"

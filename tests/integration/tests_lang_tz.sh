@@ -14,7 +14,7 @@ lang_articles() {
 	printf 'title: Sai thẻ\nlang: en_US\ndate: 2025-09-07\n\nx\n' \
 	    >"$TMP/capsule/thoi-su/2025-09-07-sai.md"
 	mkdir -p "$TMP/state"
-	printf 'site 1234567\n1500 /thoi-su/2025-09-10-online\n1234 /thoi-su/2020-05-21-chi-bo-dai-hoi\n' \
+	printf 'bantin-counters 2\nsite 1234567\n1500 /thoi-su/2025-09-10-online\n1234 /thoi-su/2020-05-21-chi-bo-dai-hoi\nend 2\n' \
 	    >"$TMP/state/counters"
 }
 

@@ -100,18 +100,60 @@ test_privsep_reload_takes_everything() {
 	[ "$(uid_of "$(master_pid)")" -eq "$(id -u nobody)" ] || fail "master uid"
 }
 
-# no worker and no master holds the private key; the key process does
-# (which shows the search would find it)
+# only the key process holds the private key: no worker, no master,
+# and not the privileged parent that reads the file, neither at start
+# nor after a SIGHUP that loads a new key (the key process does hold
+# it, which shows the search would find it)
 test_key_only_in_key_process() {
 	need_root || return 0
 	privsep_setup; start_server
 	gem "gemini://localhost/"; expect_status 20
-	hex=$(key_scalar "$TMP/key.pem")
-	[ ${#hex} -eq 64 ] || fail "no key scalar: '$hex'"
+	old=$(key_scalar "$TMP/key.pem")
+	[ ${#old} -eq 64 ] || fail "no key scalar: '$old'"
 	k=$(key_pids)
-	holds_bytes "$k" "$hex" || fail "not found in the key process: the search is broken"
-	for p in $(master_pid) $(worker_pids); do
-		! holds_bytes "$p" "$hex" || fail "pid $p ($(cat /proc/$p/comm)) holds the private key"
+	holds_bytes "$k" "$old" || fail "not found in the key process: the search is broken"
+	for p in "$PID" $(master_pid) $(worker_pids); do
+		! holds_bytes "$p" "$old" || fail "pid $p ($(cat /proc/$p/comm)) holds the private key"
+	done
+	# a new pair, readable by root only, read by the parent on SIGHUP
+	gen_cert "$TMP"; chmod 600 "$TMP/key.pem"
+	new=$(key_scalar "$TMP/key.pem")
+	[ ${#new} -eq 64 ] && [ "$new" != "$old" ] || fail "no new key scalar: '$new'"
+	kill -HUP "$PID"
+	wait_for 60 grep -q 'reloaded: generation 2' "$TMP/log" || fail "no reload: $(tail -n 5 "$TMP/log")"
+	gem "gemini://localhost/"; expect_status 20 "with the new key"
+	found=
+	for k in $(key_pids); do
+		holds_bytes "$k" "$new" && found=$k
+	done
+	[ -n "$found" ] || fail "the new key is in no key process: $(key_pids)"
+	for p in "$PID" $(master_pid) $(worker_pids); do
+		for hex in "$old" "$new"; do
+			! holds_bytes "$p" "$hex" || fail "after SIGHUP, pid $p ($(cat /proc/$p/comm)) holds a private key ($hex)"
+		done
+	done
+}
+
+# a generated pair is made in a child of the parent's: the parent
+# never holds the key it made, nor the one a new host name makes again
+test_generated_key_only_in_key_process() {
+	need_root || return 0
+	privsep_setup
+	sed -i 's/^cert = .*/cert =/; s/^key = .*/key =/' "$TMP/t.ini"
+	start_server
+	gem "gemini://localhost/"; expect_status 20
+	first=$(key_scalar "$TMP/state/key.pem")
+	[ ${#first} -eq 64 ] || fail "no key scalar: '$first'"
+	holds_bytes "$(key_pids)" "$first" || fail "not found in the key process: the search is broken"
+	! holds_bytes "$PID" "$first" || fail "the parent holds the key it generated"
+	sed -i 's/^hostname = .*/hostname = tin.example/' "$TMP/t.ini"
+	kill -HUP "$PID"
+	wait_for 60 grep -q 'reloaded: generation 2' "$TMP/log" || fail "no reload: $(tail -n 5 "$TMP/log")"
+	expect_log "made for localhost, not for server:hostname tin.example: making a new one"
+	second=$(key_scalar "$TMP/state/key.pem")
+	[ ${#second} -eq 64 ] && [ "$second" != "$first" ] || fail "not made again: '$second'"
+	for hex in "$first" "$second"; do
+		! holds_bytes "$PID" "$hex" || fail "the parent holds a generated key ($hex)"
 	done
 }
 

@@ -18,9 +18,11 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "buf.h"
 #include "certcheck.h"
 #include "config.h"
 #include "log.h"
+#include "tls_key.h"
 #include "t.h"
 
 #define DAY	86400L
@@ -275,6 +277,78 @@ test_generate(void)
 	CHECK_STR(slurp(cert), old_cert);
 }
 
+/*
+ * Start-up's way: the parent says the certificate's findings and only
+ * reads the key's file (certcheck_log), the key process checks its
+ * bytes (certcheck_key): together they find what certcheck finds.
+ */
+static void
+test_split(void)
+{
+	struct config	 conf;
+	struct heard	 h;
+	struct buf	 chain = BUF_INIT, kb = BUF_INIT;
+	char		 err[512], logf[300];
+	EVP_PKEY	*k;
+	FILE		*f;
+
+	/* the log test_generate opened */
+	snprintf(logf, sizeof(logf), "%s/bantin.log", dir);
+	memset(&conf, 0, sizeof(conf));
+	conf.cert = cert;
+	conf.key = key;
+	conf.hostname = (char *)(uintptr_t)"localhost";
+
+	/* a good pair: read, then taken */
+	make_pair("localhost", NULL, -DAY, 365 * DAY, 0);
+	CHECK_INT(certcheck_log(&conf, &kb), 0);
+	CHECK(kb.data != NULL);
+	CHECK_HAS(kb.data, "PRIVATE KEY-----");
+	CHECK(tls_key_chain(cert, &chain, err, sizeof(err)) == 0);
+	memset(&h, 0, sizeof(h));
+	CHECK((k = certcheck_key(&conf, &chain, &kb, hear, &h)) != NULL);
+	CHECK_STR(h.errs, "");
+	EVP_PKEY_free(k);
+
+	/* another key: the parent cannot tell, the key process can */
+	make_pair("localhost", NULL, -DAY, 365 * DAY, 1);
+	CHECK_INT(certcheck_log(&conf, &kb), 0);
+	CHECK(tls_key_chain(cert, &chain, err, sizeof(err)) == 0);
+	memset(&h, 0, sizeof(h));
+	CHECK(certcheck_key(&conf, &chain, &kb, hear, &h) == NULL);
+	CHECK_HAS(h.errs, "gemini:key: ");
+	CHECK_HAS(h.errs, "/key.pem: not the key of the certificate ");
+
+	/* not a key, or one that wants a passphrase */
+	f = fopen(key, "w");
+	fputs("not a key\n", f);
+	fclose(f);
+	CHECK_INT(certcheck_log(&conf, &kb), 0);
+	memset(&h, 0, sizeof(h));
+	CHECK(certcheck_key(&conf, &chain, &kb, hear, &h) == NULL);
+	CHECK_HAS(h.errs, "/key.pem: no PEM private key in it (or one that "
+	    "wants a passphrase)");
+
+	/* no key file: the parent says so, as certcheck does */
+	unlink(key);
+	CHECK_INT(certcheck_log(&conf, &kb), 1);
+	CHECK(kb.data == NULL);
+	CHECK_HAS(slurp(logf), "gemini:key: ");
+	CHECK_HAS(slurp(logf), "/key.pem: No such file or directory");
+
+	/* a certificate for another host and another key: both said */
+	make_pair("other.example", NULL, -DAY, 365 * DAY, 1);
+	CHECK_INT(certcheck_log(&conf, &kb), 1);
+	CHECK(kb.data != NULL);
+	CHECK_HAS(slurp(logf), "does not cover server:hostname localhost");
+	CHECK(tls_key_chain(cert, &chain, err, sizeof(err)) == 0);
+	memset(&h, 0, sizeof(h));
+	CHECK(certcheck_key(&conf, &chain, &kb, hear, &h) == NULL);
+	CHECK_HAS(h.errs, "not the key of the certificate ");
+	tls_key_wipe(&kb);
+	buf_free(&chain);
+}
+
 int
 main(void)
 {
@@ -287,6 +361,7 @@ main(void)
 	test_cases();
 	test_unreadable();
 	test_generate();
+	test_split();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		return 1;

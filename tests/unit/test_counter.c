@@ -60,6 +60,8 @@ static void	 test_map_memory(void);
 static void	 test_kill9(void);
 static void	 test_format(void);
 static void	 test_last_good(void);
+static void	 test_cut_points(void);
+static void	 test_old_format(void);
 static void	 test_batches(void);
 static void	 test_crash_points(void);
 
@@ -258,9 +260,38 @@ static const struct {
 	{ "site 3\nend 0\n", 0, NULL, 3, "/a", 0 },
 	{ "site 3\n\n# c\n5 /a\n\n4 /b\nend 2\n\n# after\n \n", 0, NULL, 3,
 	    "/b", 4 },
-	/* written before the end line: read if whole (no counters.1) */
-	{ "site 5\n7 /a\n", 0, NULL, 5, "/a", 7 },
-	{ "# old\nsite 3\n", 0, NULL, 3, "/a", 0 },
+	/* the format's line, first */
+	{ "bantin-counters 2\nsite 5\n7 /a\nend 1\n", 0, NULL, 5, "/a", 7 },
+	{ " bantin-counters\t2 \r\n# c\nsite 5\nend 0\n", 0, NULL, 5,
+	    NULL, 0 },
+	{ "bantin-counters 3\nsite 5\nend 0\n", 0, "1: format 3: this "
+	    "bantin reads format 2 (a newer bantin wrote this file?)", 0,
+	    NULL, 0 },
+	{ "bantin-counters 1\nsite 5\nend 0\n", 0, "1: format 1: ", 0,
+	    NULL, 0 },
+	{ "bantin-counters\nsite 5\nend 0\n", 0,
+	    "1: missing count after \"bantin-counters\"", 0, NULL, 0 },
+	{ "bantin-counters 2 x\nsite 5\nend 0\n", 0,
+	    "1: unexpected text after the count", 0, NULL, 0 },
+	{ "# c\nbantin-counters 2\nsite 5\nend 0\n", 0, "2: \"bantin-"
+	    "counters\" line after the first line: it can only be the first",
+	    0, NULL, 0 },
+	{ "bantin-counters 2\nbantin-counters 2\nsite 5\nend 0\n", 0,
+	    "2: \"bantin-counters\" line after the first line", 0, NULL, 0 },
+	{ "bantin-counters 2\nsite 5\n7 /a\n", 0, "4: no \"end\" line: "
+	    "the file was cut short; there is no ", 0, NULL, 0 },
+	{ "bantin-counters 2\n", 0, "2: no \"end\" line: the file was cut "
+	    "short; there is no ", 0, NULL, 0 },
+	/* without it and without the end line: cut short, or written
+	 * before the end line existed; the operator says which */
+	{ "site 5\n7 /a\n", 0, "3: no \"end\" line: the file was cut "
+	    "short, or was written before the end line existed (by hand, or "
+	    "by an older bantin): if it is whole, add the line \"end 1\" at "
+	    "its end; there is no ", 0, NULL, 0 },
+	{ "# old\nsite 3\n", 0, "3: no \"end\" line: the file was cut "
+	    "short, or was written before the end line existed (by hand, or "
+	    "by an older bantin): if it is whole, add the line \"end 0\" at "
+	    "its end", 0, NULL, 0 },
 	/* empty, cut short, lines lost: refused */
 	{ "", 0, "1: empty file: the counts were lost", 0, NULL, 0 },
 	{ "site 12\n7 /thoi-", 0, "2: the file ends in the middle of this "
@@ -270,7 +301,7 @@ static const struct {
 	{ "site 5\n7 /a\nen", 0, "3: the file ends in the middle of this "
 	    "line: it was cut short", 0, NULL, 0 },
 	{ "# only a comment\n\n   \n\t# indented comment\n", 0,
-	    "5: no \"end\" line: the file was cut short", 0, NULL, 0 },
+	    "5: no \"end\" line: the file was cut short, or ", 0, NULL, 0 },
 	{ "site 1\n2 /a\nend 2\n", 0, "3: \"end 2\" but 1 article lines: "
 	    "lines were lost (or, after an edit, correct the count)", 0,
 	    NULL, 0 },
@@ -375,7 +406,7 @@ static void
 test_parse(void)
 {
 	struct counter	*c;
-	char		*d, *file, err[256], want[512];
+	char		*d, *file, err[1024], want[1024];
 	size_t		 i, len;
 
 	d = tmpdir();
@@ -477,6 +508,7 @@ test_round_trip(void)
 	CHECK_INT(count_tmp(d, "counters.tmp."), 0);
 	text = read_text(file);
 	CHECK_STR(text,
+	    "bantin-counters 2\n"
 	    "# bantin counters: site visits, then views per article path\n"
 	    "site 9\n"
 	    "1 /gioi-thieu\n"
@@ -525,7 +557,7 @@ test_no_bind(void)
 	/* a single process that never forks still counts the site */
 	d = tmpdir();
 	file = join(d, "counters");
-	CHECK(write_text(file, "site 41\n", 8) == 0);
+	CHECK(write_text(file, "site 41\nend 0\n", 14) == 0);
 	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
 	if (c != NULL) {
 		counter_hit(c, -1);
@@ -568,7 +600,7 @@ test_fork(void)
 
 	d = tmpdir();
 	file = join(d, "counters");
-	CHECK(write_text(file, "site 1000\n20 /a/hai\n", 20) == 0);
+	CHECK(write_text(file, "site 1000\n20 /a/hai\nend 1\n", 26) == 0);
 	want[1] = 20;
 	fake_init(&f, paths, FORK_ARTS);
 	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
@@ -688,6 +720,7 @@ test_reload(void)
 	CHECK(counter_flush(c) == 0);		/* before retire */
 	text = read_text(file);
 	CHECK_STR(text,
+	    "bantin-counters 2\n"
 	    "# bantin counters: site visits, then views per article path\n"
 	    "site 1801\n1001 /a\n500 /b\n300 /d\nflush 3\nend 3\n");
 	free(text);
@@ -695,6 +728,7 @@ test_reload(void)
 	CHECK(counter_flush(c) == 0);		/* and after: the same */
 	text = read_text(file);
 	CHECK_STR(text,
+	    "bantin-counters 2\n"
 	    "# bantin counters: site visits, then views per article path\n"
 	    "site 1801\n1001 /a\n500 /b\n300 /d\nflush 4\nend 3\n");
 	free(text);
@@ -768,7 +802,7 @@ test_removed_kept(void)
 	struct fake	 f;
 	struct counter	*c;
 	char		*d, *file, *text, err[256];
-	const char	*in = "site 10\n5 /cu/bai-da-xoa\n3 /moi\n";
+	const char	*in = "site 10\n5 /cu/bai-da-xoa\n3 /moi\nend 2\n";
 
 	d = tmpdir();
 	file = join(d, "counters");
@@ -784,6 +818,7 @@ test_removed_kept(void)
 	}
 	text = read_text(file);
 	CHECK_STR(text,
+	    "bantin-counters 2\n"
 	    "# bantin counters: site visits, then views per article path\n"
 	    "site 11\n5 /cu/bai-da-xoa\n4 /moi\nflush 1\nend 2\n");
 	free(text);
@@ -1027,6 +1062,7 @@ test_big(void)
 			exit(1);
 		buf_printf(&b, "%zu %s\n", j + 1, path);
 	}
+	buf_printf(&b, "end %d\n", BIG_N);
 	CHECK(write_text(file, b.data, b.len) == 0);
 	buf_free(&b);
 
@@ -1267,7 +1303,8 @@ test_escaped_paths(void)
 
 	snprintf(file, sizeof(file), "%s/counters", d);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(text, sizeof(text), "site 9\n7 %s\n", cases[i].file);
+		snprintf(text, sizeof(text), "site 9\n7 %s\nend 1\n",
+		    cases[i].file);
 		write_text(file, text, strlen(text));
 		c = counter_open(file, err, sizeof(err));
 		CHECK(c != NULL);
@@ -1286,19 +1323,243 @@ test_escaped_paths(void)
 		counter_free(c);
 		free(got);
 	}
-	write_text(file, "site 1\n2 /a%2\n", 14);
+	write_text(file, "site 1\n2 /a%2\nend 1\n", 20);
 	CHECK(counter_open(file, err, sizeof(err)) == NULL);
 	CHECK_HAS(err, "bad %XX escape");
-	write_text(file, "site 1\n2 /a%00\n", 15);
+	write_text(file, "site 1\n2 /a%00\nend 1\n", 21);
 	CHECK(counter_open(file, err, sizeof(err)) == NULL);
 	CHECK_HAS(err, "NUL in path");
 	rm_rf(d);
 }
 
 /*
- * The last good file: each flush keeps the file it replaces as
- * counters.1; an empty, cut or missing file is refused, naming it, and
- * restoring it brings the counts back. Nothing goes back to zero.
+ * Every cut of a file of this format is refused: wherever a file as
+ * bantin writes it is cut short, the start stops with file:line and
+ * how to restore it, never with fewer counts. Only a cut after the end
+ * line's count (its newline, or its CR and newline) loses nothing, and
+ * is read whole. Each file is cut at every byte: in a line, and at
+ * every line's end.
+ */
+static const char *const cut_cases[] = {
+	NULL,				/* what counter_flush writes */
+	"bantin-counters 2\nsite 0\nend 0\n",
+	"bantin-counters 2\n"
+	    "# bantin counters: site visits, then views per article path\n"
+	    "site 31717415\n63 /thoi-su/2020-05-21-chi-bo-dai-hoi\n"
+	    "4 /a%20b\nredis web2:1965 41\nbatch web2:1965 42 17\n"
+	    "batch 5 /thoi-su/2020-05-21-chi-bo-dai-hoi\nunsent 3\n"
+	    "unsent 2 /a%20b\nflush 9\nend 7\n",
+	"bantin-counters 2\r\nsite 5\r\n7 /a\r\n12 /b\r\nflush 1\r\n"
+	    "end 2\r\n",
+};
+
+static void
+test_cut_points(void)
+{
+	static const char *const p[] = { "/tin/một", "/tin/hai", "/c" };
+	struct fake	 f;
+	struct counter	*c;
+	char		*d, *file, *prev, *whole, *text, err[1024], want[1024];
+	const char	*e;
+	size_t		 i, len, cut, full, lines, k, nrefused = 0;
+	unsigned long long site;
+
+	d = tmpdir();
+	file = join(d, "counters");
+	prev = join(d, "counters.1");
+	fake_init(&f, p, 3);
+	for (i = 0; i < sizeof(cut_cases) / sizeof(cut_cases[0]); i++) {
+		unlink(prev);
+		if (cut_cases[i] == NULL) {
+			/* bantin's own: a first start, hits, a flush */
+			unlink(file);
+			CHECK((c = counter_open(file, err, sizeof(err))) !=
+			    NULL);
+			if (c == NULL)
+				continue;
+			CHECK(counter_bind(c, &f.site) == 0);
+			counter_hit(c, 0);
+			counter_hit(c, 2);
+			counter_hit(c, 2);
+			CHECK(counter_flush(c) == 0);
+			counter_free(c);
+			whole = read_text(file);
+			/* the first flush's copy: removed, so that the
+			 * message says there is none; put back below */
+			CHECK(unlink(prev) == 0);
+		} else
+			whole = strdup(cut_cases[i]);
+		if (whole == NULL)
+			exit(1);
+		len = strlen(whole);
+		CHECK(strncmp(whole, "bantin-counters 2", 17) == 0);
+		/* whole from just after the end line's count on */
+		e = strstr(whole, "\nend ");
+		CHECK(e != NULL);
+		if (e == NULL)
+			continue;
+		full = (size_t)(e - whole) + 5 + strspn(e + 5, "0123456789");
+		CHECK(write_text(file, whole, len) == 0);
+		CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+		site = c != NULL ? counter_site(c) : 0;
+		counter_free(c);
+		for (cut = 0; cut < len; cut++) {
+			CHECK(write_text(file, whole, cut) == 0);
+			err[0] = '\0';
+			c = counter_open(file, err, sizeof(err));
+			if (cut >= full) {
+				if (c == NULL)
+					fprintf(stderr, "case %zu, cut at %zu: "
+					    "%s\n", i, cut, err);
+				CHECK(c != NULL);
+				if (c != NULL)
+					CHECK_INT(counter_site(c), site);
+				counter_free(c);
+				continue;
+			}
+			if (c != NULL)
+				fprintf(stderr, "case %zu, cut at %zu: taken\n",
+				    i, cut);
+			CHECK(c == NULL);
+			counter_free(c);
+			nrefused++;
+			/* file:line: the reason; then there is no last good
+			 * file to restore */
+			CHECK(strncmp(err, file, strlen(file)) == 0 &&
+			    err[strlen(file)] == ':');
+			CHECK_HAS(err, "; there is no ");
+			for (lines = 0, k = 0; k < cut; k++)
+				lines += whole[k] == '\n';
+			if (cut == 0)
+				snprintf(want, sizeof(want), "%s:1: empty file: "
+				    "the counts were lost", file);
+			else if (whole[cut - 1] == '\n')
+				snprintf(want, sizeof(want), "%s:%zu: no \"end\" "
+				    "line: the file was cut short;", file,
+				    lines + 1);
+			else
+				snprintf(want, sizeof(want), "%s:%zu: the file "
+				    "ends in the middle of this line: it was cut "
+				    "short;", file, lines + 1);
+			if (strncmp(err, want, strlen(want)) != 0)
+				fprintf(stderr, "case %zu, cut at %zu: %s\n", i,
+				    cut, err);
+			CHECK(strncmp(err, want, strlen(want)) == 0);
+		}
+		/* with the last good file there, the message names it */
+		CHECK(write_text(prev, whole, len) == 0);
+		CHECK(write_text(file, whole, full - 1) == 0);
+		CHECK(counter_open(file, err, sizeof(err)) == NULL);
+		snprintf(want, sizeof(want), "; the last good file is %s: "
+		    "check it, then cp %s %s", prev, prev, file);
+		CHECK_HAS(err, want);
+		/* and nothing was written over what was refused */
+		text = read_text(file);
+		CHECK(text != NULL && strlen(text) == full - 1);
+		free(text);
+		free(whole);
+	}
+	/* every cut of every case, but the last one or two of each */
+	CHECK(nrefused > 300);
+	fake_free(&f);
+	free(file);
+	free(prev);
+	rm_rf(d);
+}
+
+/*
+ * A file without the format's line, as bantin wrote it before (its
+ * end line, its flush number, a journal): read whole, once, and
+ * written with the format's line from the first flush, the old file
+ * kept as counters.1. One with no end line either (written by hand, or
+ * before the end line existed) is refused with the end line to add;
+ * once added, it is read.
+ */
+static void
+test_old_format(void)
+{
+	static const char *const p[] = { "/thoi-su/a", "/thoi-su/b" };
+	static const char old_text[] =
+	    "# bantin counters: site visits, then views per article path\n"
+	    "site 41\n5 /thoi-su/a\n2 /thoi-su/c\nredis web1 3\n"
+	    "unsent 1\nunsent 1 /thoi-su/a\nflush 7\nend 5\n";
+	struct fake	 f;
+	struct counter	*c;
+	char		*d, *file, *prev, *text, err[1024];
+
+	d = tmpdir();
+	file = join(d, "counters");
+	prev = join(d, "counters.1");
+	fake_init(&f, p, 2);
+	CHECK(write_text(file, old_text, strlen(old_text)) == 0);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL) {
+		fprintf(stderr, "%s\n", err);
+		goto out;
+	}
+	CHECK_INT(counter_site(c), 41);
+	CHECK_INT(counter_path_views(c, "/thoi-su/a"), 5);
+	CHECK_INT(counter_path_views(c, "/thoi-su/c"), 2);
+	CHECK(counter_unsent(c));
+	CHECK(counter_bind(c, &f.site) == 0);
+	counter_hit(c, 1);
+	CHECK(counter_flush(c) == 0);
+	counter_free(c);
+	text = read_text(file);
+	CHECK_STR(text, "bantin-counters 2\n"
+	    "# bantin counters: site visits, then views per article path\n"
+	    "site 42\n5 /thoi-su/a\n1 /thoi-su/b\n2 /thoi-su/c\n"
+	    "redis web1 3\nunsent 1\nunsent 1 /thoi-su/a\nflush 8\n"
+	    "end 6\n");
+	free(text);
+	/* the file it replaced, as it was */
+	text = read_text(prev);
+	CHECK_STR(text, old_text);
+	free(text);
+	/* and it reads back */
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c != NULL) {
+		CHECK_INT(counter_site(c), 42);
+		CHECK_INT(counter_path_views(c, "/thoi-su/b"), 1);
+		counter_free(c);
+	}
+
+	/* no end line either: refused until it has one (in a folder of
+	 * its own: no counts file left by the instance above) */
+	rm_rf(d);
+	free(file);
+	d = tmpdir();
+	file = join(d, "counters");
+	CHECK(write_text(file, "site 41\n5 /thoi-su/a\n", 21) == 0);
+	CHECK(counter_open(file, err, sizeof(err)) == NULL);
+	CHECK_HAS(err, ":3: no \"end\" line: the file was cut short, or was "
+	    "written before the end line existed (by hand, or by an older "
+	    "bantin): if it is whole, add the line \"end 1\" at its end; "
+	    "there is no ");
+	text = read_text(file);
+	CHECK_STR(text, "site 41\n5 /thoi-su/a\n");
+	free(text);
+	CHECK(write_text(file, "site 41\n5 /thoi-su/a\nend 1\n", 27) == 0);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c != NULL) {
+		CHECK_INT(counter_site(c), 41);
+		CHECK_INT(counter_path_views(c, "/thoi-su/a"), 5);
+		CHECK(counter_flush(c) == 0);
+		counter_free(c);
+	}
+	CHECK_INT(count_lines_with(file, "bantin-counters 2\n"), 1);
+ out:
+	fake_free(&f);
+	free(file);
+	free(prev);
+	rm_rf(d);
+}
+
+/*
+ * The last good file: the first flush copies what it wrote as
+ * counters.1, each later one keeps the file it replaces there; an
+ * empty, cut or missing file is refused, naming it, and restoring it
+ * brings the counts back. Nothing goes back to zero.
  */
 static void
 test_last_good(void)
@@ -1308,6 +1569,7 @@ test_last_good(void)
 	struct counter	*c;
 	char		*d, *file, *prev, *log, *text, *text1, err[1024];
 	char		 want[2048];
+	struct stat	 st, st1;
 	int		 old;
 
 	d = tmpdir();
@@ -1316,15 +1578,24 @@ test_last_good(void)
 	log = join(d, "log");
 	fake_init(&f, p, 2);
 
-	/* a first start: no file, and no counters.1 until a flush has a
-	 * file of its own to keep */
+	/* a first start: no file; the first flush leaves counters.1 too,
+	 * a copy of what it wrote (a file of its own, not a link) */
 	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
 	if (c == NULL)
 		goto out;
 	CHECK(counter_bind(c, &f.site) == 0);
 	counter_hit(c, 0);
 	CHECK(counter_flush(c) == 0);
-	CHECK(access(prev, F_OK) == -1);
+	text = read_text(file);
+	text1 = read_text(prev);
+	CHECK(text != NULL && text1 != NULL);
+	if (text != NULL && text1 != NULL)
+		CHECK_STR(text1, text);
+	free(text);
+	free(text1);
+	CHECK(stat(file, &st) == 0 && stat(prev, &st1) == 0 &&
+	    st.st_ino != st1.st_ino && st.st_nlink == 1 && st1.st_nlink == 1);
+	CHECK_INT(count_tmp(d, "counters.tmp."), 0);
 	counter_hit(c, 1);
 	CHECK(counter_flush(c) == 0);
 	CHECK_INT(count_lines_with(prev, "site 1\n1 /thoi-su/a\nflush 1\n"
@@ -1348,12 +1619,16 @@ test_last_good(void)
 	CHECK(counter_open(file, err, sizeof(err)) == NULL);
 	CHECK_HAS(err, ":1: empty file: the counts were lost; the last good "
 	    "file is ");
-	/* what an older bantin wrote is no longer taken once counters.1
-	 * shows this one wrote here */
+	/* cut at a line's end, with the format's line or without it */
+	CHECK(write_text(file, "bantin-counters 2\nsite 3\n", 25) == 0);
+	CHECK(counter_open(file, err, sizeof(err)) == NULL);
+	CHECK_HAS(err, ":3: no \"end\" line: the file was cut short; the "
+	    "last good file is ");
 	CHECK(write_text(file, "site 3\n", 7) == 0);
 	CHECK(counter_open(file, err, sizeof(err)) == NULL);
-	CHECK_HAS(err, ":2: no \"end\" line: the file was cut short; the "
-	    "last good file is ");
+	CHECK_HAS(err, ":2: no \"end\" line: the file was cut short, or ");
+	CHECK_HAS(err, "add the line \"end 0\" at its end; the last good "
+	    "file is ");
 	CHECK(unlink(file) == 0);
 	CHECK(counter_open(file, err, sizeof(err)) == NULL);
 	snprintf(want, sizeof(want), "%s: missing, but %s is there: check it, "
@@ -1894,6 +2169,8 @@ main(void)
 {
 	test_batches();
 	test_last_good();
+	test_cut_points();
+	test_old_format();
 	test_escaped_paths();
 	test_parse();
 	test_open_errors();

@@ -5,8 +5,9 @@
  * and carry descriptors; the key process (tls_key.c) signs for a key
  * object that holds only the public key, in each way TLS asks (ECDSA,
  * RSA PKCS#1 and PSS), and the signatures verify against the
- * certificate; a key that does not match its certificate, or that
- * cannot be kept apart, is refused with a reason.
+ * certificate; a key that cannot be kept apart is refused with a
+ * reason; key files are read whole, as bytes (the key process decodes
+ * them).
  */
 
 #define OPENSSL_SUPPRESS_DEPRECATED
@@ -94,7 +95,7 @@ static const struct kcase {
 	const char	*name;
 	const char	*genkey;	/* openssl req -newkey */
 	int		 pss;		/* RSA: PSS padding */
-	const char	*refused;	/* tls_key_load's reason, or NULL */
+	const char	*refused;	/* tls_key_new's reason, or NULL */
 } kcases[] = {
 	{ "ec-p256", "ec -pkeyopt ec_paramgen_curve:P-256", 0, NULL },
 	{ "ec-p384", "ec -pkeyopt ec_paramgen_curve:P-384", 0, NULL },
@@ -154,7 +155,7 @@ static void
 test_key(const struct kcase *kc)
 {
 	struct tls_key	*k;
-	struct buf	 chain = BUF_INIT, b = BUF_INIT;
+	struct buf	 chain = BUF_INIT, b = BUF_INIT, kb = BUF_INIT;
 	EVP_PKEY	*pk;
 	X509		*x;
 	BIO		*bio;
@@ -165,10 +166,17 @@ test_key(const struct kcase *kc)
 	gen(kc->name, kc->genkey);
 	snprintf(crt, sizeof(crt), "%s/%s.crt", dir, kc->name);
 	snprintf(key, sizeof(key), "%s/%s.key", dir, kc->name);
-	k = tls_key_load(crt, key, &chain, err, sizeof(err));
+	/* as the parent reads them and the key process takes the key */
+	CHECK(tls_key_chain(crt, &chain, err, sizeof(err)) == 0);
+	CHECK(tls_key_read(key, &kb) == 0);
+	CHECK_HAS(kb.data, "PRIVATE KEY-----");
+	k = tls_key_new(tls_key_decode(&kb), key, err, sizeof(err));
+	tls_key_wipe(&kb);
+	CHECK(kb.data == NULL && kb.len == 0 && kb.cap == 0);
 	if (kc->refused != NULL) {
 		CHECK(k == NULL);
 		CHECK_HAS(err, kc->refused);
+		CHECK_HAS(err, key);
 		tls_key_free(k);
 		buf_free(&chain);
 		return;
@@ -218,22 +226,51 @@ test_key(const struct kcase *kc)
 	buf_free(&b);
 }
 
+/* files as the parent reads them: whole, past a first guess of their
+ * size, refused past a megabyte or when missing; bytes that hold no
+ * key, or a certificate, decode to nothing */
 static void
-test_mismatch(void)
+test_read(void)
 {
-	struct buf	 chain = BUF_INIT;
-	char		 crt[256], key[256], err[512];
+	struct buf	 b = BUF_INIT;
+	char		 path[256], err[512];
+	FILE		*f;
+	int		 i;
 
-	/* ec-p256's certificate, ec-p384's key */
-	snprintf(crt, sizeof(crt), "%s/ec-p256.crt", dir);
-	snprintf(key, sizeof(key), "%s/ec-p384.key", dir);
-	CHECK(tls_key_load(crt, key, &chain, err, sizeof(err)) == NULL);
-	CHECK_HAS(err, "key does not match certificate");
-	snprintf(key, sizeof(key), "%s/none.key", dir);
-	snprintf(crt, sizeof(crt), "%s/ec-p256.crt", dir);
-	CHECK(tls_key_load(crt, key, &chain, err, sizeof(err)) == NULL);
+	snprintf(path, sizeof(path), "%s/none.key", dir);
+	errno = 0;
+	CHECK(tls_key_read(path, &b) == -1 && errno == ENOENT);
+	CHECK(b.data == NULL);
+	CHECK(tls_key_chain(path, &b, err, sizeof(err)) == -1);
 	CHECK_HAS(err, "none.key: No such file");
-	buf_free(&chain);
+	snprintf(path, sizeof(path), "%s/big", dir);
+	f = fopen(path, "w");
+	for (i = 0; i < 3000; i++)
+		fputs("0123456789", f);
+	fclose(f);
+	CHECK(tls_key_read(path, &b) == 0);
+	CHECK_INT(b.len, 30000);
+	CHECK(b.data != NULL && b.data[b.len] == '\0' &&
+	    memcmp(b.data + 29990, "0123456789", 10) == 0);
+	CHECK(tls_key_decode(&b) == NULL);
+	CHECK(tls_key_new(NULL, path, err, sizeof(err)) == NULL);
+	CHECK(tls_key_chain(path, &b, err, sizeof(err)) == -1);
+	CHECK_HAS(err, "big: ");
+	CHECK(truncate(path, 1024 * 1024 + 1) == 0);
+	errno = 0;
+	CHECK(tls_key_read(path, &b) == -1 && errno == EFBIG);
+	CHECK(b.data == NULL && b.len == 0);
+	/* empty: read, and no key in it */
+	CHECK(truncate(path, 0) == 0);
+	CHECK(tls_key_read(path, &b) == 0 && b.len == 0);
+	CHECK(tls_key_decode(&b) == NULL);
+	CHECK(tls_key_chain(path, &b, err, sizeof(err)) == -1);
+	CHECK_HAS(err, "big: empty");
+	/* a certificate is no key */
+	snprintf(path, sizeof(path), "%s/ec-p256.crt", dir);
+	CHECK(tls_key_read(path, &b) == 0);
+	CHECK(tls_key_decode(&b) == NULL);
+	tls_key_wipe(&b);
 }
 
 int
@@ -248,7 +285,7 @@ main(void)
 	test_msg();
 	for (i = 0; i < sizeof(kcases) / sizeof(kcases[0]); i++)
 		test_key(&kcases[i]);
-	test_mismatch();
+	test_read();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 1;
