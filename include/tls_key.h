@@ -29,6 +29,7 @@ X509		*tls_key_cert(const struct buf *chain);
 /* The key process: the private key in a key file's bytes (never a
  * passphrase asked for), decoded from a BIO over them; NULL if none. */
 EVP_PKEY	*tls_key_decode(const struct buf *pem);
+int		 tls_key_kind_ok(EVP_PKEY *);
 /* The key the key process serves, made of pkey, which it frees: RSA
  * and EC keys; NULL and a reason in err, path's name in it. */
 struct tls_key	*tls_key_new(EVP_PKEY *pkey, const char *path, char *err,

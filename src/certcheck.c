@@ -200,6 +200,12 @@ check_key(const struct config *conf, X509 *x, const struct buf *kb,
 		    "certificate %s", conf->cert);
 		EVP_PKEY_free(k);
 		k = NULL;
+	} else if (!tls_key_kind_ok(k)) {
+		say(fn, arg, 1, "gemini:key", conf->key, "a key of type %s: "
+		    "only RSA and EC keys can be kept out of the workers",
+		    OBJ_nid2sn(EVP_PKEY_get_base_id(k)));
+		EVP_PKEY_free(k);
+		k = NULL;
 	}
 	ERR_clear_error();
 	return k;

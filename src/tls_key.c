@@ -243,6 +243,15 @@ tls_key_decode(const struct buf *pem)
 	return pkey;
 }
 
+/* a key the key process can sign with: RSA or EC (the methods below) */
+int
+tls_key_kind_ok(EVP_PKEY *pkey)
+{
+	int	 id = EVP_PKEY_get_base_id(pkey);
+
+	return id == EVP_PKEY_RSA || id == EVP_PKEY_EC;
+}
+
 struct tls_key *
 tls_key_new(EVP_PKEY *pkey, const char *path, char *err, size_t errlen)
 {
@@ -255,9 +264,10 @@ tls_key_new(EVP_PKEY *pkey, const char *path, char *err, size_t errlen)
 	}
 	id = EVP_PKEY_get_base_id(pkey);
 
-	if (id != EVP_PKEY_RSA && id != EVP_PKEY_EC) {
-		snprintf(err, errlen, "%s: a %s key; only RSA and EC keys "
-		    "can be kept out of the workers", path, OBJ_nid2sn(id));
+	if (!tls_key_kind_ok(pkey)) {
+		snprintf(err, errlen, "%s: a key of type %s: only RSA and EC "
+		    "keys can be kept out of the workers", path,
+		    OBJ_nid2sn(id));
 		EVP_PKEY_free(pkey);
 		return NULL;
 	}

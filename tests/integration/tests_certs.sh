@@ -1,7 +1,7 @@
 # tests_certs.sh: certificates checked up front, with certificates
 # openssl(1) makes: -n refuses what start-up and a reload would refuse
-# (a key that is not the certificate's, a certificate for another
-# host) and warns of one that ends soon; a generated certificate is
+# (a key that is not the certificate's, a key of a type the key
+# process cannot sign with, a certificate for another host) and warns of one that ends soon; a generated certificate is
 # made again when server:hostname changes, the old pair kept.
 
 # certs_pair NAME SUBJ DAYS [EXTRA...]: $TMP/NAME.cert and $TMP/NAME.key
@@ -23,6 +23,15 @@ test_cert_key_mismatch_refused() {
 	certs_pair b /CN=localhost 365
 	certs_use a b
 	refused "another key" "gemini:key: $TMP/b.key: not the key of the certificate $TMP/a.cert"
+}
+
+# an Ed25519 pair: the key process signs with RSA and EC keys only
+test_cert_ed25519_refused() {
+	setup
+	openssl req -x509 -newkey ed25519 -nodes -days 365 -subj /CN=localhost \
+	    -keyout "$TMP/e.key" -out "$TMP/e.cert" 2>/dev/null || fail "openssl req"
+	certs_use e
+	refused "an Ed25519 key" "gemini:key: $TMP/e.key: a key of type ED25519: only RSA and EC keys can be kept out of the workers"
 }
 
 test_cert_wrong_host_refused() {

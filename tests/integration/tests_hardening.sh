@@ -5,8 +5,9 @@
 
 hard_counters() { cat "$TMP/state/counters" 2>/dev/null; }
 
-# refused SPEC: bantin refuses to start; its log is in $TMP/refused
-refused() {
+# start_refused SPEC: bantin refuses to start; its log is in $TMP/refused
+# (counter files: -n does not read them)
+start_refused() {
 	if timeout 60 "$BANTIN" -d -c "$TMP/t.ini" 2>"$TMP/refused"; then
 		fail "started with $1"
 	fi
@@ -33,7 +34,7 @@ test_counters_last_good_file() {
 	k=1
 	while [ $k -lt "$n" ]; do
 		head -n $k "$c.1" >"$c"
-		refused "a file cut after line $k"
+		start_refused "a file cut after line $k"
 		grep -q "counters:$((k + 1)): no \"end\" line: the file was cut short; the last good file is $c.1: check it, then cp $c.1 $c\$" "$TMP/refused" ||
 			fail "cut after line $k: $(cat "$TMP/refused")"
 		k=$((k + 1))
@@ -41,7 +42,7 @@ test_counters_last_good_file() {
 	# the site line alone (as a cut file of an older bantin would be):
 	# refused too, with the end line that makes it whole if it is
 	printf 'site 3\n' >"$c"
-	refused "the site line alone"
+	start_refused "the site line alone"
 	grep -q "counters:2: no \"end\" line: the file was cut short, or was written before the end line existed (by hand, or by an older bantin): if it is whole, add the line \"end 0\" at its end; the last good file is $c.1" "$TMP/refused" ||
 		fail "site line alone: $(cat "$TMP/refused")"
 	grep -qx 'site 3' "$c" || fail "the refused file was written"
@@ -64,20 +65,20 @@ test_counters_last_good_file() {
 
 	# emptied: refused, with the way back
 	: >"$TMP/state/counters"
-	refused "an empty counter file"
+	start_refused "an empty counter file"
 	grep -q "counters:1: empty file: the counts were lost; the last good file is $TMP/state/counters.1: check it, then cp $TMP/state/counters.1 $TMP/state/counters" "$TMP/refused" ||
 		fail "no reason and way back: $(cat "$TMP/refused")"
 	[ ! -s "$TMP/state/counters" ] || fail "the refused file was written"
 
 	# cut short in a line
 	printf 'bantin-counters 2\nsite 12\n7 /thoi-' >"$TMP/state/counters"
-	refused "a cut file"
+	start_refused "a cut file"
 	grep -q "counters:3: the file ends in the middle of this line: it was cut short; the last good file is" "$TMP/refused" ||
 		fail "cut file: $(cat "$TMP/refused")"
 
 	# removed, while counters.1 is there: not a new site
 	rm "$TMP/state/counters"
-	refused "a removed counter file"
+	start_refused "a removed counter file"
 	grep -q "counters: missing, but $TMP/state/counters.1 is there" "$TMP/refused" ||
 		fail "removed file: $(cat "$TMP/refused")"
 
@@ -99,7 +100,7 @@ test_counters_old_file_upgraded() {
 	FLUSH=1 setup
 	mkdir -p "$TMP/state"
 	printf '# bantin counters: site visits, then views per article path\nsite 41\n5 /thoi-su/2020-05-21-chi-bo-dai-hoi\n' >"$TMP/state/counters"
-	refused "a file with no end line"
+	start_refused "a file with no end line"
 	grep -q 'counters:4: no "end" line: the file was cut short, or was written before the end line existed (by hand, or by an older bantin): if it is whole, add the line "end 1" at its end; there is no' "$TMP/refused" ||
 		fail "no end line: $(cat "$TMP/refused")"
 	echo 'end 1' >>"$TMP/state/counters"

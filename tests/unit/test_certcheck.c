@@ -32,7 +32,7 @@ static char	 cert[256], key[256];
 
 /* cert and key in dir: a certificate for cn (and san, if not NULL),
  * valid from `from` to `to` seconds from now, signed by its own key;
- * with other, key.pem is another key */
+ * with other 1, key.pem is another key; with 2, the pair is Ed25519 */
 static void
 make_pair(const char *cn, const char *san, long from, long to, int other)
 {
@@ -42,7 +42,8 @@ make_pair(const char *cn, const char *san, long from, long to, int other)
 	X509V3_CTX	 v3;
 	FILE		*f;
 
-	k = EVP_EC_gen("P-256");
+	k = other == 2 ? EVP_PKEY_Q_keygen(NULL, NULL, "ED25519") :
+	    EVP_EC_gen("P-256");
 	x = X509_new();
 	X509_set_version(x, 2);
 	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
@@ -59,14 +60,14 @@ make_pair(const char *cn, const char *san, long from, long to, int other)
 		X509_add_ext(x, ext, -1);
 		X509_EXTENSION_free(ext);
 	}
-	X509_sign(x, k, EVP_sha256());
+	X509_sign(x, k, other == 2 ? NULL : EVP_sha256());
 	f = fopen(cert, "w");
 	PEM_write_X509(f, x);
 	fclose(f);
-	if (other)
+	if (other == 1)
 		k2 = EVP_EC_gen("P-256");
 	f = fopen(key, "w");
-	PEM_write_PrivateKey(f, other ? k2 : k, NULL, NULL, 0, NULL, NULL);
+	PEM_write_PrivateKey(f, other == 1 ? k2 : k, NULL, NULL, 0, NULL, NULL);
 	fclose(f);
 	EVP_PKEY_free(k2);
 	EVP_PKEY_free(k);
@@ -93,7 +94,7 @@ static const struct {
 	const char	*cn;
 	const char	*san;		/* NULL: none */
 	long		 from, to;	/* validity, from now */
-	int		 other_key;
+	int		 other_key;	/* make_pair's other */
 	int		 errors;
 	const char	*err;		/* in the errors, NULL: none */
 	const char	*warn;		/* in the warnings, NULL: none */
@@ -125,6 +126,11 @@ static const struct {
 	    "/key.pem: not the key of the certificate ", NULL },
 	{ "tin.example", "localhost", NULL, -DAY, 365 * DAY, 1, 2,
 	    "/key.pem: not the key of the certificate ", NULL },
+	/* a key the key process cannot sign with: start refuses it, so
+	 * -n does */
+	{ "localhost", "localhost", NULL, -DAY, 365 * DAY, 2, 1,
+	    "/key.pem: a key of type ED25519: only RSA and EC keys can be "
+	    "kept out of the workers", NULL },
 	/* dates: warnings only */
 	{ "localhost", "localhost", NULL, -DAY, 10 * DAY + 3600, 0, 0, NULL,
 	    ", in 10 days (less than 30): renew it" },
