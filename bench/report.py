@@ -295,6 +295,12 @@ def targets(res, idle, hold_s, out):
                          "responder" % tls_name(tls),
                          "%.0f vs %.0f µs = %.2f×" % (b, c, b / c),
                          verdict(b <= 1.15 * c)))
+        k, _ = cpu("bare-key", tls=tls)
+        if k and c:
+            rows.append(("(the key process alone: bare-key, bench/bare "
+                         "with its key in a key process, vs bare, TLS %s)"
+                         % tls_name(tls),
+                         "%.0f vs %.0f µs = %.2f×" % (k, c, k / c), "–"))
         if b and m:
             rows.append(("Gemini full handshake, TLS %s: ≤ 0.9× "
                          "molly-brown" % tls_name(tls),
@@ -400,7 +406,9 @@ def cmd_run(a):
                    pkg_version("molly-brown"), pkg_version("gophernicus")))
     out.append("- The ceiling: bench/bare, bantin's own listen.c, loop.c "
                "and tls.c (same `tls_ctx_new` settings) answering a fixed "
-               "4 KB page and nothing else; bare-tcp is its plain-TCP "
+               "4 KB page and nothing else; bare-key is the same with its "
+               "key in a key process (tls_key.c), as bantin's; bare-tcp is "
+               "its plain-TCP "
                "mode.")
     out.append("- Server pinned to core 0, bench/loadgen to core 1 "
                "(taskset); %s s per case; every request a new connection; "

@@ -257,6 +257,15 @@ if want bare; then
 	started $P
 	wait_log "$TMP/bare.log" ready $P || exit 1
 	server bare $P "$PORT" - -
+	# the same with its key in a key process of its own (-K), as
+	# bantin's is: the round trip's cost alone
+	PORT=$(free_port)
+	taskset -c $SERVER_CORE "$BARE" -K -p "$PORT" -c "$TMP/cert.pem" \
+	    -k "$TMP/key.pem" > "$TMP/barek.log" 2>&1 &
+	P=$!
+	started $P
+	wait_log "$TMP/barek.log" ready $P || exit 1
+	server bare-key $P "$PORT" - -
 	PORT=$(free_port)
 	taskset -c $SERVER_CORE "$BARE" -P -p "$PORT" > "$TMP/barep.log" 2>&1 &
 	P=$!
@@ -312,7 +321,9 @@ for tls in $TLSV; do
 		for conc in $CONCS; do
 			r=0
 			while [ $r -lt "$ROUNDS" ]; do
-				for s in bantin bare molly-brown; do
+				for s in bantin bare bare-key molly-brown; do
+					[ $s = bare-key ] && [ $mode != full ] &&
+					    continue
 					gemini $s static "$STATIC_PAGE" $tls \
 					    $mode $conc
 				done
