@@ -294,7 +294,7 @@ key_process(const char *key, char *err, size_t errlen)
 	if (fork() == 0) {
 		close(reg[1]);
 		close(ch[0]);
-		tls_key_serve(k, reg[0]);
+		tls_key_serve(k, reg[0], -1);
 		_exit(0);
 	}
 	tls_key_free(k);

@@ -37,8 +37,9 @@ struct tls_key	*tls_key_new(EVP_PKEY *pkey, const char *path, char *err,
 void		 tls_key_free(struct tls_key *);
 /* The key process: answer signing requests on every channel the
  * master sends over reg (one per worker), until reg and every channel
- * are closed. */
-void		 tls_key_serve(struct tls_key *, int reg);
+ * are closed; take the log files the parent sends over ctl, its own
+ * channel (-1: none), after a rotation. */
+void		 tls_key_serve(struct tls_key *, int reg, int ctl);
 
 /* A worker: the key object for cert's public key whose private
  * operations are asked of the key process, over the channel set with

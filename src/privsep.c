@@ -83,6 +83,7 @@ struct parent {
 	int		 ctl;		/* to the master */
 	pid_t		 master;
 	pid_t		 key;		/* the current key process */
+	int		 keyctl;	/* to it: log files to take */
 	time_t		 key_respawn;	/* not before: one that dies at once
 					   must not spin the parent */
 	int		 master_status;
@@ -289,6 +290,8 @@ leave_parent(struct parent *p, const sigset_t *mask, const char *name)
 	close(sig_pipe[1]);
 	if (p->ctl != -1)
 		close(p->ctl);
+	if (p->keyctl != -1)
+		close(p->keyctl);	/* the running key process's */
 	close_listeners(&p->ls);
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
@@ -444,14 +447,14 @@ key_answer(int ch, const struct config *conf, char *err, size_t errlen)
  */
 static int
 start_key(struct parent *p, const struct config *conf, struct buf *chain,
-    char *err, size_t errlen)
+    int *kctl, char *err, size_t errlen)
 {
 	struct sigaction	 sa;
 	struct tls_key		*key;
 	struct buf		 kb = BUF_INIT;
 	sigset_t		 mask;
 	pid_t			 pid;
-	int			 ch[2], nerr;
+	int			 ch[2], kc[2], nerr;
 
 	if (generate(conf, err, errlen) == -1)
 		return -1;
@@ -477,16 +480,26 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 		tls_key_wipe(&kb);
 		return -1;
 	}
+	if (msg_pair(kc) == -1) {
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		close(ch[0]);
+		close(ch[1]);
+		tls_key_wipe(&kb);
+		return -1;
+	}
 	switch ((pid = fork_child(&mask))) {
 	case -1:
 		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(ch[0]);
 		close(ch[1]);
+		close(kc[0]);
+		close(kc[1]);
 		tls_key_wipe(&kb);
 		return -1;
 	case 0:
 		leave_parent(p, &mask, "bantin-key");
 		close(ch[1]);
+		close(kc[1]);
 		ticket_secret_clear(&p->secret);	/* it only signs */
 		log_setprefix("key process");
 		/* it ends when the master and its workers are done with
@@ -507,22 +520,25 @@ start_key(struct parent *p, const struct config *conf, struct buf *chain,
 		(void)memtrim_code();
 		if (sandbox_enter(NULL, NULL) == -1)
 			log_warn("sandbox");
-		tls_key_serve(key, ch[0]);
+		tls_key_serve(key, ch[0], kc[0]);
 		tls_key_free(key);
 		_exit(0);
 	}
 	tls_key_wipe(&kb);
 	close(ch[0]);
+	close(kc[0]);
 	if (key_answer(ch[1], conf, err, errlen) == -1 || nerr > 0) {
 		if (nerr > 0)
 			snprintf(err, errlen, "certificate refused");
 		/* it ends with its channel */
 		close(ch[1]);
+		close(kc[1]);
 		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 			;
 		return -1;
 	}
 	p->key = pid;
+	*kctl = kc[1];
 	return ch[1];
 }
 
@@ -582,7 +598,7 @@ reload(struct parent *p, int reconf)
 	struct ticket_secret	 secret;
 	char		 err[512];
 	pid_t		 old_key = p->key;
-	int		 reg = -1, r, fds[2], reopened = 0;
+	int		 reg = -1, kctl = -1, r, fds[2], reopened = 0;
 
 	nls.n = -1;
 	if (reconf) {
@@ -606,7 +622,8 @@ reload(struct parent *p, int reconf)
 		}
 		own_state(conf);
 	}
-	if ((reg = start_key(p, conf, &chain, err, sizeof(err))) == -1) {
+	if ((reg = start_key(p, conf, &chain, &kctl, err, sizeof(err))) ==
+	    -1) {
 		log_warnx("reload failed: %s", err);
 		goto fail;
 	}
@@ -615,6 +632,7 @@ reload(struct parent *p, int reconf)
 	    sizeof(err)) == -1) {
 		log_warnx("reload failed: %s", err);
 		close(reg);		/* the new key process ends */
+		close(kctl);
 		p->key = old_key;
 		goto fail;
 	}
@@ -625,12 +643,16 @@ reload(struct parent *p, int reconf)
 	if (r != 1) {
 		/* the new key process ends when the master lets go of its
 		 * channel; the old one still serves */
+		close(kctl);
 		p->key = old_key;
 		if (r == 0)
 			log_warnx("reload failed: the master kept the "
 			    "running configuration");
 		goto fail;
 	}
+	if (p->keyctl != -1)
+		close(p->keyctl);
+	p->keyctl = kctl;
 	if (nls.n >= 0) {
 		close_listeners(&p->ls);
 		p->ls = nls;
@@ -653,6 +675,10 @@ fail:
 	if (reopened && msg_send(p->ctl, MASTER_MSG_LOGS, NULL, 0, fds,
 	    log_files(fds)) == -1)
 		log_warn("to the master");
+	/* the running key process was forked before the files moved */
+	if (reopened && p->keyctl != -1 && msg_send(p->keyctl,
+	    MASTER_MSG_LOGS, NULL, 0, fds, log_files(fds)) == -1)
+		log_warn("to the key process");
 	if (nls.n > 0)
 		close_listeners(&nls);
 	if (conf != p->conf)
@@ -680,6 +706,9 @@ reap(struct parent *p)
 				    WEXITSTATUS(status));
 		} else if (pid == p->key && !p->stopping) {
 			p->key = 0;
+			if (p->keyctl != -1)
+				close(p->keyctl);
+			p->keyctl = -1;
 			log_warnx("the key process (pid %d) ended; starting "
 			    "another", (int)pid);
 			if (time(NULL) < p->key_respawn)
@@ -705,6 +734,7 @@ privsep_run(struct config *conf)
 	memset(&p, 0, sizeof(p));
 	p.conf = conf;
 	p.ctl = -1;
+	p.keyctl = -1;
 	own_state(conf);
 	if (open_listeners(conf, &p.ls, NULL, err, sizeof(err)) == -1)
 		fatalx("listen: %s", err);
@@ -734,7 +764,8 @@ privsep_run(struct config *conf)
 	}
 	close(ctl[1]);
 	p.ctl = ctl[0];
-	if ((reg = start_key(&p, conf, &chain, err, sizeof(err))) == -1 ||
+	if ((reg = start_key(&p, conf, &chain, &p.keyctl, err, sizeof(err)))
+	    == -1 ||
 	    ticket_secret_read(conf->ticket_secret, &p.secret, err,
 	    sizeof(err)) == -1) {
 		kill(p.master, SIGTERM);
@@ -792,6 +823,8 @@ done:
 	buf_free(&chain);
 	close_listeners(&p.ls);
 	close(p.ctl);
+	if (p.keyctl != -1)
+		close(p.keyctl);
 	config_free(p.conf);
 	return p.master_status;
 }

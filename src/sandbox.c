@@ -127,6 +127,7 @@ static const char *const sandbox_calls[] = {
 	/* files and sockets it has */
 	"read", "readv", "pread64", "write", "writev", "pwrite64",
 	"sendfile", "lseek", "close", "fstat", "dup",
+	"dup2", "dup3",		/* log files reopened, in place (log_adopt) */
 	"ftruncate", "fsync", "fdatasync",
 	"memfd_create",		/* a Titan upload for the master */
 	/* files below its folders (Landlock says which) */

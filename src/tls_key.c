@@ -351,28 +351,44 @@ serve_one(struct tls_key *k, int fd)
 	return write(fd, &a, (size_t)n) == n ? 0 : -1;
 }
 
+/*
+ * Serve k: reg brings the workers' channels (from the master), a
+ * request on one is answered; ctl, the parent's channel (-1 for none),
+ * brings log files opened again after a rotation (log_adopt). It
+ * returns when reg and every channel are closed.
+ */
 void
-tls_key_serve(struct tls_key *k, int reg)
+tls_key_serve(struct tls_key *k, int reg, int ctl)
 {
-	struct pollfd	 pfd[1 + KEY_CHANNELS];
+	struct pollfd	 pfd[2 + KEY_CHANNELS];
 	struct buf	 b = BUF_INIT;
-	int		 fds[MSG_FDS], nfds, n = 1, i, j, type, r;
+	int		 fds[MSG_FDS], nfds, n = 2, i, j, type, r;
 
 	pfd[0].fd = reg;
 	pfd[0].events = POLLIN;
-	while (n > 1 || pfd[0].fd != -1) {
+	pfd[1].fd = ctl;		/* poll skips it when -1 */
+	pfd[1].events = POLLIN;
+	while (n > 2 || pfd[0].fd != -1) {
 		if (poll(pfd, n, -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			log_warn("poll");
 			break;
 		}
-		for (i = n - 1; i >= 1; i--)
+		for (i = n - 1; i >= 2; i--)
 			if (pfd[i].revents != 0 &&
 			    serve_one(k, pfd[i].fd) == -1) {
 				close(pfd[i].fd);
 				pfd[i] = pfd[--n];
 			}
+		if (pfd[1].fd != -1 && pfd[1].revents != 0) {
+			if (msg_recv(ctl, &type, &b, fds, &nfds) == 1)
+				(void)log_adopt(fds, nfds);
+			else {
+				close(ctl);
+				pfd[1].fd = -1;	/* the parent let go */
+			}
+		}
 		if (pfd[0].fd == -1 || pfd[0].revents == 0)
 			continue;
 		if ((r = msg_recv(reg, &type, &b, fds, &nfds)) <= 0) {
@@ -383,7 +399,7 @@ tls_key_serve(struct tls_key *k, int reg)
 			continue;
 		}
 		for (j = 0; j < nfds; j++) {
-			if (n == 1 + KEY_CHANNELS) {
+			if (n == 2 + KEY_CHANNELS) {
 				log_warnx("key process: too many channels");
 				close(fds[j]);
 				continue;
@@ -393,6 +409,8 @@ tls_key_serve(struct tls_key *k, int reg)
 			pfd[n++].revents = 0;
 		}
 	}
+	if (pfd[1].fd != -1)
+		close(pfd[1].fd);
 	buf_free(&b);
 }
 

@@ -188,7 +188,7 @@ test_key(const struct kcase *kc)
 	CHECK(msg_pair(reg) == 0);
 	if ((pid = fork()) == 0) {
 		close(reg[1]);
-		tls_key_serve(k, reg[0]);
+		tls_key_serve(k, reg[0], -1);
 		_exit(0);
 	}
 	tls_key_free(k);
