@@ -39,6 +39,9 @@ struct scan {				/* also walks for site_stamp() */
 	const struct site *prev;	/* its unchanged articles are kept */
 	size_t		 nsame;		/* articles of prev found at their
 					   path with their source */
+	uint32_t	*from;		/* with prev: each article's number
+					   in prev + 1, 0 if read anew */
+	size_t		 fromcap;
 	int		 rootfd;
 	const char	*rootreal;
 	size_t		 rootlen;

@@ -109,6 +109,59 @@ finish_cats(struct scan *sc, struct category **cats, size_t n)
 }
 
 /*
+ * The order of a reload: the articles kept from prev come in prev's
+ * order, which is already newest first by the same keys (their dates
+ * and paths are prev's), so only the few read anew are sorted, then
+ * merged in. Instead of n log n comparisons of dates and paths, one
+ * pass. 0, or -1 on ENOMEM.
+ */
+static int
+order_from_prev(struct scan *sc, uint32_t *order)
+{
+	struct site	*s = sc->s;
+	uint32_t	*byprev, *fresh = NULL, *kept;
+	size_t		 i, n = s->narticles, np = sc->prev->narticles;
+	size_t		 nk = 0, nf = 0, k, f;
+
+	if ((byprev = calloc(np ? np : 1, sizeof(*byprev))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		/* one record of prev is kept once; anything else is
+		 * sorted as new */
+		if (sc->from[i] > np || (sc->from[i] != 0 &&
+		    byprev[sc->from[i] - 1] != 0))
+			sc->from[i] = 0;
+		if (sc->from[i] != 0)
+			byprev[sc->from[i] - 1] = (uint32_t)i + 1;
+		else
+			nf++;
+	}
+	if (nf > 0 && (fresh = reallocarray(NULL, nf, sizeof(*fresh))) ==
+	    NULL) {
+		free(byprev);
+		return -1;
+	}
+	for (i = 0, nf = 0; i < n; i++)
+		if (sc->from[i] == 0)
+			fresh[nf++] = (uint32_t)i;
+	/* byprev becomes the kept, in prev's order */
+	kept = byprev;
+	for (i = 0; i < np; i++)
+		if (byprev[i] != 0)
+			kept[nk++] = byprev[i] - 1;
+	if (nf > 1)
+		qsort_r(fresh, nf, sizeof(*fresh), art_cmp, s);
+	for (i = k = f = 0; i < n; i++)
+		if (f == nf || (k < nk && art_cmp(&kept[k], &fresh[f], s) < 0))
+			order[i] = kept[k++];
+		else
+			order[i] = fresh[f++];
+	free(fresh);
+	free(byprev);
+	return 0;
+}
+
+/*
  * The articles newest first: their numbers sorted, the records put in
  * that order, and the index told where each went.
  */
@@ -129,9 +182,18 @@ sort_articles(struct scan *sc)
 		free(to);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		order[i] = (uint32_t)i;
-	qsort_r(order, n, sizeof(*order), art_cmp, s);
+	if (sc->prev != NULL && sc->from != NULL) {
+		if (order_from_prev(sc, order) == -1) {
+			free(tmp);
+			free(to);
+			free(order);
+			return -1;
+		}
+	} else {
+		for (i = 0; i < n; i++)
+			order[i] = (uint32_t)i;
+		qsort_r(order, n, sizeof(*order), art_cmp, s);
+	}
 	for (i = 0; i < n; i++)
 		tmp[i] = s->articles[order[i]];
 	memcpy(s->articles, tmp, n * sizeof(*tmp));
@@ -631,4 +693,7 @@ scan_free(struct scan *sc)
 	buf_free(&sc->body);
 	buf_free(&sc->links);
 	buf_free(&sc->tmp);
+	free(sc->from);
+	sc->from = NULL;
+	sc->fromcap = 0;
 }

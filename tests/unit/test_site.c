@@ -987,6 +987,159 @@ test_reload(void)
 }
 
 /*
+ * A reload puts the articles it kept in the last snapshot's order and
+ * merges in those read anew: the order, the categories' lists, the
+ * days and the tags must be those of a load from nothing, whatever
+ * changed. Ties of date are broken by path.
+ */
+struct ostep {
+	const char	*what;
+	const char	*put, *text;	/* write a file (with mtime) */
+	long long	 mtime;
+	const char	*rm;		/* remove a file */
+	const char	*from, *to;	/* rename a file */
+	const char	*put2, *text2;	/* and another */
+};
+
+static const struct ostep osteps[] = {
+	{ "first load", NULL, NULL, 0, NULL, NULL, NULL,
+	  NULL, NULL },
+	{ "unchanged", NULL, NULL, 0, NULL, NULL, NULL,
+	  NULL, NULL },
+	{ "new, the newest and the oldest", "oroot/c/n1.gmi",
+	  "title: N1\ndate: 2021-01-01\n\nx\n", 1600000000,
+	  NULL, NULL, NULL, "oroot/c/m0.gmi",
+	  "title: M0\ndate: 1998-01-01\n\nx\n" },
+	{ "new, the oldest", "oroot/d/n2.gmi",
+	  "title: N2\ndate: 1999-01-01\n\nx\n", 1600000000,
+	  NULL, NULL, NULL,
+	  NULL, NULL },
+	{ "edited, same date: a tie", "oroot/c/a2.gmi",
+	  "title: A2\ndate: 2020-05-02\ntags: x\n\nx\n", 1600000000,
+	  NULL, NULL, NULL,
+	  NULL, NULL },
+	{ "edited: its date moves it", "oroot/c/a0.gmi",
+	  "title: A0\ndate: 2020-06-30\ntags: y\n\nx\n", 1600000100,
+	  NULL, NULL, NULL,
+	  NULL, NULL },
+	{ "removed", NULL, NULL, 0, "oroot/c/a4.gmi", NULL, NULL,
+	  NULL, NULL },
+	{ "renamed, same date", NULL, NULL, 0, NULL,
+	  "oroot/d/b1.gmi", "oroot/c/zz.gmi",
+	  NULL, NULL },
+	{ "renamed to another category", NULL, NULL, 0, NULL,
+	  "oroot/c/a6.gmi", "oroot/d/a6.gmi",
+	  NULL, NULL },
+};
+
+static void
+same_order(const char *what, const struct site *a, const struct site *b)
+{
+	const struct category	*ca, *cb;
+	size_t			 i, j;
+
+	CHECK(a->narticles == b->narticles);
+	CHECK(a->ndays == b->ndays);
+	CHECK(a->ntags == b->ntags);
+	if (a->narticles != b->narticles || a->ndays != b->ndays ||
+	    a->ntags != b->ntags) {
+		fprintf(stderr, "%s: %zu/%zu articles\n", what,
+		    a->narticles, b->narticles);
+		return;
+	}
+	for (i = 0; i < a->narticles; i++)
+		if (strcmp(site_article_path(a, &a->articles[i]),
+		    site_article_path(b, &b->articles[i])) != 0 ||
+		    a->articles[i].date != b->articles[i].date) {
+			fprintf(stderr, "%s: article %zu: %s, not %s\n", what,
+			    i, site_article_path(a, &a->articles[i]),
+			    site_article_path(b, &b->articles[i]));
+			CHECK(0);
+			return;
+		}
+	for (i = 0; i < a->ndays; i++)
+		CHECK(a->days[i].first == b->days[i].first &&
+		    a->days[i].count == b->days[i].count);
+	for (i = 0; i < a->ncats; i++) {
+		ca = a->cats[i];
+		cb = b->cats[i];
+		CHECK_STR(ca->path, cb->path);
+		CHECK(ca->narticles == cb->narticles);
+		for (j = 0; j < ca->narticles && j < cb->narticles; j++)
+			CHECK(ca->arts[j] == cb->arts[j]);
+	}
+	for (i = 0; i < a->ntags; i++) {
+		CHECK_STR(a->tags[i].slug, b->tags[i].slug);
+		CHECK(a->tags[i].narts == b->tags[i].narts);
+		for (j = 0; j < a->tags[i].narts && j < b->tags[i].narts;
+		    j++)
+			CHECK(a->tags[i].arts[j] == b->tags[i].arts[j]);
+	}
+}
+
+static void
+test_reload_order(void)
+{
+	struct site		*s = NULL, *ns, *fresh;
+	const struct ostep	*st;
+	char			 err[256], r[1024], a[1024], b[1024];
+	char			 text[128], name[64];
+	size_t			 i;
+
+	dir("oroot");
+	dir("oroot/c");
+	dir("oroot/d");
+	/* pairs of articles a day, some with tags */
+	for (i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "oroot/c/a%zu.gmi", i);
+		snprintf(text, sizeof(text), "title: A%zu\ndate: "
+		    "2020-05-%02zu\n%s\nx\n", i, 1 + i / 2,
+		    i % 3 == 0 ? "tags: x, y\n" : "");
+		put(name, text);
+		set_mtime(name, 1600000000);
+		snprintf(name, sizeof(name), "oroot/d/b%zu.gmi", i);
+		snprintf(text, sizeof(text), "title: B%zu\ndate: "
+		    "2020-05-%02zu\n\nx\n", i, 1 + i / 2);
+		put(name, text);
+		set_mtime(name, 1600000000);
+	}
+	snprintf(r, sizeof(r), "%s/oroot", tmpdir);
+	for (i = 0; i < sizeof(osteps) / sizeof(osteps[0]); i++) {
+		st = &osteps[i];
+		if (st->put != NULL) {
+			put(st->put, st->text);
+			set_mtime(st->put, st->mtime);
+		}
+		if (st->put2 != NULL) {
+			put(st->put2, st->text2);
+			set_mtime(st->put2, 1600000000);
+		}
+		if (st->rm != NULL) {
+			snprintf(a, sizeof(a), "%s/%s", tmpdir, st->rm);
+			unlink(a);
+		}
+		if (st->from != NULL) {
+			snprintf(a, sizeof(a), "%s/%s", tmpdir, st->from);
+			snprintf(b, sizeof(b), "%s/%s", tmpdir, st->to);
+			rename(a, b);
+		}
+		ns = site_reload(r, NULL, s, err, sizeof(err));
+		site_free(s);
+		s = ns;
+		fresh = site_load(r, NULL, err, sizeof(err));
+		CHECK(s != NULL && fresh != NULL);
+		if (s == NULL || fresh == NULL) {
+			site_free(fresh);
+			break;
+		}
+		CHECK(i < 2 || s->nkept > 0);
+		same_order(st->what, s, fresh);
+		site_free(fresh);
+	}
+	site_free(s);
+}
+
+/*
  * Dates in the site's zone: a date without an offset is read there, an
  * offset (header or HTML) is kept, an undated article takes its mtime;
  * each is shown as the wall clock in the zone, with its offset. A
@@ -1354,6 +1507,7 @@ main(void)
 	test_catalog();
 	test_broken();
 	test_reload();
+	test_reload_order();
 	test_zones();
 	test_tags_reload();
 	test_stamp();
