@@ -488,8 +488,10 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 		free(path);
 		return 0;
 	}
-	if ((pa = prev_article(sc, path, d, article_fmt(d->name),
-	    &same)) != NULL) {
+	/* unchanged: its folder had no event since prev, or its size
+	 * and mtime are those prev had */
+	if ((pa = d->kept) != NULL || (pa = prev_article(sc, path, d,
+	    article_fmt(d->name), &same)) != NULL) {
 		r = keep_article(sc, c, pa);
 		if (r == 0)
 			sc->nsame++;

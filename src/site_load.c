@@ -45,7 +45,8 @@
 static int	 finish(struct scan *);
 static int	 finish_tags(struct scan *);
 static struct site *build(const char *, struct catalog *,
-		    const struct site *, unsigned long, char *, size_t);
+		    const struct site *, struct site_watch *, unsigned long,
+		    char *, size_t);
 static void	 scan_free(struct scan *);
 
 /* Articles (their numbers) newest first, then by path. */
@@ -576,13 +577,21 @@ struct site *
 site_reload(const char *root, struct catalog *catalog,
     const struct site *prev, char *err, size_t errlen)
 {
-	return build(root, catalog, prev, prev != NULL ? prev->serial + 1 : 1,
-	    err, errlen);
+	return build(root, catalog, prev, NULL,
+	    prev != NULL ? prev->serial + 1 : 1, err, errlen);
+}
+
+struct site *
+site_reload_watched(const char *root, struct catalog *catalog,
+    const struct site *prev, struct site_watch *w, char *err, size_t errlen)
+{
+	return build(root, catalog, prev, w,
+	    prev != NULL ? prev->serial + 1 : 1, err, errlen);
 }
 
 static struct site *
 build(const char *root, struct catalog *catalog, const struct site *prev,
-    unsigned long serial, char *err, size_t errlen)
+    struct site_watch *watch, unsigned long serial, char *err, size_t errlen)
 {
 	struct scan	 sc;
 	struct site	*s;
@@ -646,6 +655,9 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	}
 	sc.catalog = catalog;
 	sc.prev = prev;
+	sc.serial = serial;
+	if ((sc.watch = watch) != NULL)
+		site_watch_begin(watch, st.st_dev, st.st_ino);
 	if (site_walk(&sc) == -1) {
 		snprintf(err, errlen, "%s: %s", root, errno == ENOMEM ?
 		    "out of memory" : strerror(errno));
@@ -663,7 +675,7 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 			/* rebuilt during the scan: fill it again, whole */
 			scan_free(&sc);
 			site_free(s);
-			return build(root, catalog, NULL, serial, err,
+			return build(root, catalog, NULL, watch, serial, err,
 			    errlen);
 		}
 		log_warnx("catalog: cannot finish the scan");
@@ -676,6 +688,8 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	/* every article known: the links that lead nowhere */
 	site_check_links(&sc);
 	site_priv_done(sc.p);
+	if (watch != NULL)
+		site_watch_done(watch, serial);
 	scan_free(&sc);
 	return s;
 fail:

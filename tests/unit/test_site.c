@@ -1140,6 +1140,182 @@ test_reload_order(void)
 }
 
 /*
+ * Reloads with a watch (inotify): a folder no event named is taken as
+ * the last scan saw it, the others are read whole; whatever changed,
+ * the snapshot and its stamp must be those of a load from nothing.
+ * Each step changes the tree by a shell command, asks whether the
+ * watch saw a change, reloads, and counts the folders read.
+ */
+struct wstep {
+	const char	*what;
+	const char	*sh;		/* run in the tree */
+	int		 changed;	/* site_watch_changed before */
+	size_t		 nread;		/* folders read whole */
+	const char	*path, *title;	/* an article, NULL: absent */
+};
+
+static const struct wstep wsteps[] = {
+	{ "first load", NULL, -2, 4, "/c/a1", "A1" },
+	{ "nothing changed", NULL, 0, 0, "/c/a1", "A1" },
+	{ "edited", "printf 'title: A1 sửa\\n\\nx\\n' > c/a1.gmi", 1, 1,
+	  "/c/a1", "A1 sửa" },
+	{ "touched only", "touch -d @1600000500 d/b2.gmi", 1, 1,
+	  "/d/b2", "B2" },
+	{ "added", "printf 'title: Mới\\n\\nx\\n' > d/moi.gmi", 1, 1,
+	  "/d/moi", "Mới" },
+	{ "removed", "rm c/a3.gmi", 1, 1, "/c/a3", NULL },
+	{ "renamed in its folder", "mv c/a4.gmi c/a44.gmi", 1, 1,
+	  "/c/a44", "A4" },
+	{ "renamed to another folder", "mv c/a5.gmi d/a5.gmi", 1, 2,
+	  "/d/a5", "A5" },
+	{ "a hidden file: no change", "touch c/.swp", 0, 0, "/c/a1",
+	  "A1 sửa" },
+	{ "a category's settings", "printf '[category]\\ntitle = Cê\\n' "
+	  "> c/_category.ini", 1, 1, "/c/a1", "A1 sửa" },
+	{ "nested folder edited", "printf 'title: E9\\n\\nx\\n' > "
+	  "d/e/e1.gmi", 1, 1, "/d/e/e1", "E9" },
+	{ "a folder replaced whole", "mkdir .new && printf 'title: N1\\n\\n"
+	  "x\\n' > .new/n1.gmi && mv d/e .old && mv .new d/e && "
+	  "rm -r .old", 1, 2, "/d/e/n1", "N1" },
+	{ "a folder removed", "rm -r d/e", 1, 1, "/d/e/n1", NULL },
+	{ "a folder added", "mkdir f && printf 'title: F1\\n\\nx\\n' > "
+	  "f/f1.gmi", 1, 2, "/f/f1", "F1" },
+	{ "nothing changed again", NULL, 0, 0, "/f/f1", "F1" },
+};
+
+static void
+wtree_run(const char *what, const char *sh)
+{
+	char	 cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s/wroot' && %s", tmpdir, sh);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "%s: %s failed\n", what, sh);
+		CHECK(0);
+	}
+}
+
+static struct site *
+wreload(struct site_watch *w, struct site *s, const char *what,
+    size_t want_read, const char *path, const char *title)
+{
+	struct site		*ns, *fresh;
+	struct site_node	 n;
+	unsigned long long	 stamp;
+	char			 err[256], r[1024];
+	size_t			 clean, nread;
+
+	snprintf(r, sizeof(r), "%s/wroot", tmpdir);
+	ns = site_reload_watched(r, NULL, s, w, err, sizeof(err));
+	site_free(s);
+	CHECK(ns != NULL);
+	if (ns == NULL)
+		return NULL;
+	site_watch_counts(w, &clean, &nread);
+	if (want_read != (size_t)-1 && nread != want_read) {
+		fprintf(stderr, "%s: %zu folders read, not %zu\n", what,
+		    nread, want_read);
+		CHECK(0);
+	}
+	fresh = site_load(r, NULL, err, sizeof(err));
+	CHECK(fresh != NULL);
+	if (fresh != NULL) {
+		same_order(what, ns, fresh);
+		CHECK(ns->ncats == fresh->ncats);
+		CHECK(ns->nfiles == fresh->nfiles);
+		CHECK(ns->stamp == fresh->stamp);
+		site_free(fresh);
+	}
+	CHECK_INT(site_stamp(r, &stamp), 0);
+	CHECK(stamp == ns->stamp);
+	if (title == NULL)
+		CHECK(site_find(ns, path, &n) == SITE_NONE);
+	else {
+		CHECK(site_find(ns, path, &n) == SITE_ARTICLE);
+		if (n.art != NULL)
+			CHECK_STR(site_article_title(ns, n.art), title);
+	}
+	/* what the reload took in is no change any more */
+	CHECK_INT(site_watch_changed(w, ns), 0);
+	return ns;
+}
+
+static void
+test_watch(void)
+{
+	struct site_watch	*w;
+	struct site		*s = NULL;
+	const struct wstep	*st;
+	char			 name[64], text[64], path[1024];
+	struct timespec		 ts[2];
+	FILE			*fp;
+	long			 maxq = 16384;
+	size_t			 i;
+	int			 changed;
+
+	if ((w = site_watch_new()) == NULL) {
+		fprintf(stderr, "test_watch: no inotify, skipped\n");
+		return;
+	}
+	dir("wroot");
+	dir("wroot/c");
+	dir("wroot/d");
+	dir("wroot/d/e");
+	for (i = 1; i <= 6; i++) {
+		snprintf(name, sizeof(name), "wroot/c/a%zu.gmi", i);
+		snprintf(text, sizeof(text), "title: A%zu\n\nx\n", i);
+		put(name, text);
+		snprintf(name, sizeof(name), "wroot/d/b%zu.gmi", i);
+		snprintf(text, sizeof(text), "title: B%zu\n\nx\n", i);
+		put(name, text);
+	}
+	put("wroot/d/e/e1.gmi", "title: E1\n\nx\n");
+	put("wroot/d/pic.txt.bin", "x");
+	for (i = 0; i < sizeof(wsteps) / sizeof(wsteps[0]); i++) {
+		st = &wsteps[i];
+		if (st->sh != NULL)
+			wtree_run(st->what, st->sh);
+		if (s != NULL) {
+			changed = site_watch_changed(w, s);
+			if (changed != st->changed)
+				fprintf(stderr, "%s: changed %d\n", st->what,
+				    changed);
+			CHECK_INT(changed, st->changed);
+		}
+		if ((s = wreload(w, s, st->what, st->nread, st->path,
+		    st->title)) == NULL)
+			break;
+	}
+	/* the queue overflows: every folder is read again */
+	if ((fp = fopen("/proc/sys/fs/inotify/max_queued_events", "r")) !=
+	    NULL) {
+		if (fscanf(fp, "%ld", &maxq) != 1)
+			maxq = 16384;
+		fclose(fp);
+	}
+	if (s != NULL && maxq <= 1000000) {
+		/* two files in turn: the same event twice is one */
+		for (i = 0; i < (size_t)maxq + 2; i++) {
+			snprintf(path, sizeof(path), "%s/wroot/c/a%d.gmi",
+			    tmpdir, i % 2 ? 1 : 2);
+			ts[0].tv_sec = ts[1].tv_sec = 1600000000 +
+			    (time_t)(i / 2);
+			ts[0].tv_nsec = ts[1].tv_nsec = 0;
+			utimensat(AT_FDCWD, path, ts, 0);
+		}
+		/* and a change the events lost */
+		put("wroot/d/b1.gmi", "title: B1 sau tràn\n\nx\n");
+		CHECK_INT(site_watch_changed(w, s), 1);
+		s = wreload(w, s, "overflow", 4, "/d/b1", "B1 sau tràn");
+	}
+	/* a reload with no last snapshot reads every folder */
+	if (s != NULL)
+		s = wreload(w, s, "after overflow", 0, "/d/b1", "B1 sau tràn");
+	site_free(s);
+	site_watch_free(w);
+}
+
+/*
  * Dates in the site's zone: a date without an offset is read there, an
  * offset (header or HTML) is kept, an undated article takes its mtime;
  * each is shown as the wall clock in the zone, with its offset. A
@@ -1508,6 +1684,7 @@ main(void)
 	test_broken();
 	test_reload();
 	test_reload_order();
+	test_watch();
 	test_zones();
 	test_tags_reload();
 	test_stamp();
