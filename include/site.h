@@ -142,6 +142,11 @@ struct site {
 						   snapshot unchanged) */
 	size_t			  nkept;	/* articles taken unchanged
 						   from the last snapshot */
+	uint32_t		 *kept_from;	/* each article's number in
+						   that snapshot + 1, 0 if
+						   read anew; NULL if none
+						   (site_kept_done frees) */
+	unsigned long		  kept_serial;	/* that snapshot's serial */
 	unsigned long long	  stamp;	/* site_stamp() of the tree
 						   as this scan saw it */
 	char			 *zone;		/* the time zone its dates
@@ -170,6 +175,8 @@ struct site	*site_load(const char *root, struct catalog *,
 struct site	*site_reload(const char *root, struct catalog *,
 		    const struct site *prev, char *err, size_t errlen);
 void		 site_free(struct site *);
+/* kept_from is no longer needed (the counter is bound) */
+void		 site_kept_done(struct site *);
 
 /*
  * What changed in the tree between two scans, told by inotify: a

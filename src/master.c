@@ -506,6 +506,7 @@ reload(struct master *m, struct reconf *rc)
 	flush(m);
 	if (m->counter != NULL)
 		counter_bind(m->counter, site);
+	site_kept_done(site);
 	if (rc != NULL) {
 		old_conf = m->conf;
 		m->conf = rc->conf;

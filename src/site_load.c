@@ -199,9 +199,18 @@ sort_articles(struct scan *sc)
 		tmp[i] = s->articles[order[i]];
 	memcpy(s->articles, tmp, n * sizeof(*tmp));
 	site_index_moved(sc->p, order, to, n);
+	/* where each came from, in the new order: the counter binds
+	 * them by it (kept_from) */
+	if (sc->from != NULL)
+		for (i = 0; i < n; i++)
+			to[i] = sc->from[order[i]];
 	free(tmp);
-	free(to);
 	free(order);
+	if (sc->from != NULL) {
+		free(sc->from);
+		sc->from = to;
+	} else
+		free(to);
 	return 0;
 }
 
@@ -218,6 +227,12 @@ finish(struct scan *sc)
 
 	if (sort_articles(sc) == -1)
 		return -1;
+	if (sc->prev != NULL && sc->from != NULL) {
+		s->kept_from = sc->from;
+		s->kept_serial = sc->prev->serial;
+		sc->from = NULL;
+		sc->fromcap = 0;
+	}
 	for (i = 0; i < s->narticles; i++)
 		site_article_cat(s, &s->articles[i])->narticles++;
 	if (finish_cats(sc, s->cats, s->ncats) == -1)
