@@ -66,9 +66,11 @@ struct scan {				/* also walks for site_stamp() */
 #define SITE_HASH_SEED	2166136261u	/* FNV-1a */
 
 /* site_walk.c: the watch's events so far taken in; a root that is
- * not the watch's makes it start again; the folders no scan of the
- * snapshot serial saw go */
-void		 site_watch_begin(struct site_watch *, dev_t, ino_t);
+ * not the watch's makes it start again; -1 if the root's file system
+ * sends no events for changes made elsewhere (NFS, FUSE): walk it
+ * all. done: the folders no scan of the snapshot serial saw go */
+int		 site_watch_begin(struct site_watch *, int rootfd, dev_t,
+		    ino_t);
 void		 site_watch_done(struct site_watch *, unsigned long serial);
 
 /* site.c; freed by site_free() */

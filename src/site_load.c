@@ -671,8 +671,10 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	sc.catalog = catalog;
 	sc.prev = prev;
 	sc.serial = serial;
-	if ((sc.watch = watch) != NULL)
-		site_watch_begin(watch, st.st_dev, st.st_ino);
+	if (watch != NULL && site_watch_begin(watch, s->rootfd, st.st_dev,
+	    st.st_ino) == -1)
+		watch = NULL;
+	sc.watch = watch;
 	if (site_walk(&sc) == -1) {
 		snprintf(err, errlen, "%s: %s", root, errno == ENOMEM ?
 		    "out of memory" : strerror(errno));

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -78,6 +79,9 @@ struct site_watch {
 	ino_t		 rino;
 	int		 over;		/* the queue overflowed */
 	int		 blind;		/* a folder read is not watched */
+	int		 remote;	/* the root's file system is one
+					   another host may change: no
+					   events come for that */
 	struct wfolder	*f;
 	size_t		 n, cap;
 	size_t		 nclean, nread;	/* by the last scan */
@@ -231,7 +235,7 @@ site_watch_changed(struct site_watch *w, const struct site *s)
 	size_t	 i;
 
 	watch_drain(w);
-	if (w->blind || w->n == 0)
+	if (w->remote || w->blind || w->n == 0)
 		return -1;
 	if (w->over)
 		return 1;
@@ -243,18 +247,47 @@ site_watch_changed(struct site_watch *w, const struct site *s)
 	return 0;
 }
 
-void
-site_watch_begin(struct site_watch *w, dev_t dev, ino_t ino)
+/* Network and FUSE file systems: a change made on another host, or
+ * by the server behind FUSE, sends no event here. */
+static int
+remote_fs(int fd)
+{
+	static const unsigned long	 magic[] = {
+		0x6969,		/* NFS */
+		0x517b,		/* SMB */
+		0xff534d42,	/* CIFS */
+		0xfe534d42,	/* SMB2 */
+		0x65735546,	/* FUSE */
+		0x00c36400,	/* Ceph */
+		0x5346414f,	/* AFS */
+		0x01021997,	/* 9P */
+		0x6a656a63,	/* virtiofs */
+	};
+	struct statfs			 sf;
+	size_t				 i;
+
+	if (fstatfs(fd, &sf) == -1)
+		return 1;
+	for (i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if ((unsigned long)sf.f_type == magic[i])
+			return 1;
+	return 0;
+}
+
+int
+site_watch_begin(struct site_watch *w, int rootfd, dev_t dev, ino_t ino)
 {
 	if (w->rdev != dev || w->rino != ino) {
 		watch_clear(w);
 		w->rdev = dev;
 		w->rino = ino;
+		w->remote = remote_fs(rootfd);
 	}
 	watch_drain(w);
 	w->over = 0;
 	w->blind = 0;
 	w->nclean = w->nread = 0;
+	return w->remote ? -1 : 0;
 }
 
 /* After a scan that made snapshot serial: a folder it did not see
