@@ -142,6 +142,11 @@ struct site {
 						   snapshot unchanged) */
 	size_t			  nkept;	/* articles taken unchanged
 						   from the last snapshot */
+	uint32_t		 *kept_from;	/* each article's number in
+						   that snapshot + 1, 0 if
+						   read anew; NULL if none
+						   (site_kept_done frees) */
+	unsigned long		  kept_serial;	/* that snapshot's serial */
 	unsigned long long	  stamp;	/* site_stamp() of the tree
 						   as this scan saw it */
 	char			 *zone;		/* the time zone its dates
@@ -170,6 +175,35 @@ struct site	*site_load(const char *root, struct catalog *,
 struct site	*site_reload(const char *root, struct catalog *,
 		    const struct site *prev, char *err, size_t errlen);
 void		 site_free(struct site *);
+/* kept_from is no longer needed (the counter is bound) */
+void		 site_kept_done(struct site *);
+
+/*
+ * What changed in the tree between two scans, told by inotify: a
+ * watch on each folder a scan read (site_walk.c). A reload with one
+ * takes a folder that no event has named since the scan of prev as it
+ * was: its articles without a stat of each, its share of the stamp
+ * from last time; any other folder is read and stat'ed whole, as
+ * always. An overflowed queue makes every folder read again; a folder
+ * that cannot be watched (the watch limit), or that holds a symbolic
+ * link (its target may change elsewhere), is always read. new: NULL
+ * if inotify is not to be had (then scans walk the whole tree).
+ */
+struct site_watch *site_watch_new(void);
+void		 site_watch_free(struct site_watch *);
+/* its descriptor, or -1: for a child to close */
+int		 site_watch_fd(const struct site_watch *);
+/* since the scan of site: 1 if something may have changed, 0 if
+ * nothing did, -1 if it cannot tell (a folder not watched): walk
+ * with site_stamp() then */
+int		 site_watch_changed(struct site_watch *, const struct site *);
+/* folders the last scan took as they were, and read whole */
+void		 site_watch_counts(const struct site_watch *, size_t *clean,
+		    size_t *read);
+/* site_reload, with w (may be NULL) */
+struct site	*site_reload_watched(const char *root, struct catalog *,
+		    const struct site *prev, struct site_watch *w,
+		    char *err, size_t errlen);
 
 /* Look up a normalised path ("/thoi-su/", "/thoi-su/x"). A folder
  * path without its trailing slash finds the node too: the caller

@@ -134,6 +134,7 @@ struct gen {				/* one generation of workers */
 	struct cshm		*shm;		/* map's slots, inherited */
 	size_t			 nslots;	/* articles */
 	uint32_t		*ent;		/* slot -> entry index */
+	unsigned long		 serial;	/* of the site bound */
 	unsigned long long	 site_seen;	/* site delta at last fold */
 	unsigned long long	*seen;		/* slot deltas at last fold */
 	unsigned		 id;		/* 1, 2, ... */
@@ -1383,7 +1384,8 @@ counter_bind(struct counter *c, struct site *site)
 {
 	struct gen	*g = NULL;
 	const char	*path;
-	size_t		 i, n = site->narticles, e, bad = 0;
+	const uint32_t	*from = NULL;
+	size_t		 i, n = site->narticles, e, len, bad = 0;
 
 	/* the site's strings from now on; before the last site's are
 	 * freed, the paths only they held are copied (on every way out:
@@ -1398,12 +1400,22 @@ counter_bind(struct counter *c, struct site *site)
 	    NULL || (g->seen = calloc(n ? n : 1, sizeof(*g->seen))) == NULL)
 		goto nomem;
 	g->nslots = n;
+	g->serial = site->serial;
+	/* an article kept from the site bound last has the entry it had
+	 * there: no look-up by its path */
+	if (c->cur != NULL && c->cur->serial == site->kept_serial)
+		from = site->kept_from;
 	for (i = 0; i < n; i++) {
 		path = site_article_path(site, &site->articles[i]);
-		if (path[0] != '/' || !utf8_valid(path, strlen(path)))
+		len = strlen(path);
+		if (path[0] != '/' || !utf8_valid(path, len))
 			bad++;
-		if ((e = lookup(c, path, strlen(path))) == (size_t)-1 &&
-		    (e = insert(c, path, strlen(path), 1)) == (size_t)-1)
+		e = (size_t)-1;
+		if (from != NULL && from[i] != 0 && from[i] <= c->cur->nslots &&
+		    strcmp(c->ents[c->cur->ent[from[i] - 1]].path, path) == 0)
+			e = c->cur->ent[from[i] - 1];
+		if (e == (size_t)-1 && (e = lookup(c, path, len)) ==
+		    (size_t)-1 && (e = insert(c, path, len, 1)) == (size_t)-1)
 			goto nomem;
 		/* the same string, the site's */
 		if (c->ents[e].bind == 0)

@@ -82,6 +82,7 @@ struct master {
 	time_t			 last_scan;
 	time_t			 scan_backoff;	/* seconds added: big trees */
 	unsigned long long	 stamp;
+	struct site_watch	*watch;		/* inotify, or NULL */
 	time_t			 respawn_after;
 	int			 tidy_steps;	/* since the index was compact */
 	long long		 tidy_us;
@@ -129,6 +130,7 @@ load_site(struct master *m, const struct config *conf)
 {
 	struct site	*site;
 	char		 err[512];
+	size_t		 clean, nread;
 
 	/* the scan reads dates in the configured zone (the workers
 	 * inherit it); a failed load goes back to the running one's */
@@ -136,9 +138,10 @@ load_site(struct master *m, const struct config *conf)
 		log_warn("site:timezone %s", conf->time_zone);
 		goto fail;
 	}
-	/* unchanged articles are taken from the running snapshot */
-	if ((site = site_reload(conf->root, m->catalog, m->site, err,
-	    sizeof(err))) == NULL) {
+	/* unchanged articles are taken from the running snapshot, and
+	 * folders with no event since its scan are not stat'ed again */
+	if ((site = site_reload_watched(conf->root, m->catalog, m->site,
+	    m->watch, err, sizeof(err))) == NULL) {
 		log_warnx("%s: %s", conf->root, err);
 		goto fail;
 	}
@@ -146,10 +149,12 @@ load_site(struct master *m, const struct config *conf)
 	/* the scan's garbage (parsers, converters) goes back to the
 	 * system before workers are forked and inherit it */
 	malloc_trim(0);
+	site_watch_counts(m->watch, &clean, &nread);
 	log_info("site %s: %zu articles, %zu categories, %zu files, "
 	    "%zu warnings; %zu sources read, %zu articles kept, the rest "
-	    "from the catalog", conf->root, site->narticles, site->ncats,
-	    site->nfiles, site->nwarnings, site->nread, site->nkept);
+	    "from the catalog; %zu folders read, %zu unchanged",
+	    conf->root, site->narticles, site->ncats, site->nfiles,
+	    site->nwarnings, site->nread, site->nkept, nread, clean);
 	return site;
 fail:
 	if (m->conf != NULL && m->conf != conf)
@@ -190,6 +195,8 @@ spawn(struct master *m, int slot, int id)
 	case 0:
 		close(sig_pipe[0]);
 		close(sig_pipe[1]);
+		if (m->watch != NULL)
+			close(site_watch_fd(m->watch));
 		close(m->ctl);
 		close(m->reg);
 		publish_child(m->pub);
@@ -499,6 +506,7 @@ reload(struct master *m, struct reconf *rc)
 	flush(m);
 	if (m->counter != NULL)
 		counter_bind(m->counter, site);
+	site_kept_done(site);
 	if (rc != NULL) {
 		old_conf = m->conf;
 		m->conf = rc->conf;
@@ -750,16 +758,24 @@ tick_cb(struct loop *l, void *arg)
 	if (m->conf->rescan_interval > 0 &&
 	    now - m->last_scan >= m->conf->rescan_interval + m->scan_backoff) {
 		m->last_scan = now;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		changed = site_stamp(m->conf->root, &stamp) == 0 &&
-		    stamp != m->stamp;
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		/* the walk is one stat per file: on a big archive and a
-		 * small board it must not become the master's whole job.
-		 * Wait so long that it stays under 1/MASTER_SCAN_SHARE
-		 * of a core (a 0.25 s walk of 100,000 files: every 12 s) */
-		walk_ms = us_between(&t0, &t1) / 1000;
-		m->scan_backoff = (time_t)(walk_ms * MASTER_SCAN_SHARE / 1000);
+		/* the watch's events say it without a walk, unless a
+		 * folder is not watched */
+		if (m->watch == NULL ||
+		    (changed = site_watch_changed(m->watch, m->site)) == -1) {
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			changed = site_stamp(m->conf->root, &stamp) == 0 &&
+			    stamp != m->stamp;
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			/* the walk is one stat per file: on a big archive
+			 * and a small board it must not become the
+			 * master's whole job. Wait so long that it stays
+			 * under 1/MASTER_SCAN_SHARE of a core (a 0.25 s
+			 * walk of 100,000 files: every 12 s) */
+			walk_ms = us_between(&t0, &t1) / 1000;
+			m->scan_backoff = (time_t)(walk_ms *
+			    MASTER_SCAN_SHARE / 1000);
+		} else
+			m->scan_backoff = 0;
 		if (changed) {
 			log_info("content changed: reloading");
 			reload(m, NULL);
@@ -877,6 +893,8 @@ master_run(int ctl)
 	if ((m.srv.per_ip = iplimit_new(iplimit_size(conf->max_connections)))
 	    == NULL)
 		log_warn("no shared memory: no limits per address");
+	if ((m.watch = site_watch_new()) == NULL)
+		log_warn("inotify: every reload walks the whole tree");
 	if ((m.site = load_site(&m, conf)) == NULL)
 		fatalx("cannot load the site");
 	m.stamp = m.site->stamp;
@@ -930,6 +948,7 @@ master_run(int ctl)
 	counter_free(m.counter);
 	catalog_close(m.catalog);
 	site_free(m.site);
+	site_watch_free(m.watch);
 	close_listeners(&m.srv);
 	if (m.reg != -1)
 		close(m.reg);

@@ -823,6 +823,14 @@ site_free(struct site *s)
 	free(s->files);
 	free(s->pages);
 	free(s->days);
+	free(s->kept_from);
 	buf_free(&s->warnings);
 	free(s);
+}
+
+void
+site_kept_done(struct site *s)
+{
+	free(s->kept_from);
+	s->kept_from = NULL;
 }

@@ -360,13 +360,23 @@ prev_article(struct scan *sc, const char *path, const struct dent *d,
  */
 static struct article *
 new_article(struct scan *sc, struct category *c, const char *path,
-    const char *src, int fmt, const char *title, const char *tags)
+    const char *src, int fmt, const char *title, const char *tags,
+    uint32_t from)
 {
 	struct article	*a;
 	const char	*ext = site_fmt_ext(fmt);
+	uint32_t	*v;
 	size_t		 plen = strlen(path), slen = strlen(src);
 	int		 own;
 
+	/* where each came from in prev, for the sort (site_load.c) */
+	if (sc->prev != NULL) {
+		if ((v = site_grow(sc->from, sc->s->narticles, &sc->fromcap,
+		    sizeof(*v))) == NULL)
+			return NULL;
+		sc->from = v;
+		sc->from[sc->s->narticles] = from;
+	}
 	if ((a = site_article_new(sc->p)) == NULL)
 		return NULL;
 	/* the source is the path's, unless a link or an .htm says not */
@@ -408,7 +418,8 @@ keep_article(struct scan *sc, struct category *c, const struct article *pa)
 		title = site_article_title(prev, pa);
 	if ((a = new_article(sc, c, site_article_path(prev, pa),
 	    site_article_src(prev, pa, &sc->tmp), pa->fmt, title,
-	    pa->tags != 0 ? prev->pool + pa->tags : NULL)) == NULL)
+	    pa->tags != 0 ? prev->pool + pa->tags : NULL,
+	    (uint32_t)(pa - prev->articles) + 1)) == NULL)
 		return -1;
 	a->zone = pa->zone;
 	a->date = pa->date;
@@ -428,7 +439,7 @@ add_read(struct scan *sc, struct category *c, const char *path,
 	int		 fmt = article_fmt(d->name);
 
 	if ((a = new_article(sc, c, path, d->src, fmt, m->title,
-	    m->tags)) == NULL)
+	    m->tags, 0)) == NULL)
 		return -1;
 	/* the date in the site's zone (the mtime's when it has none) */
 	article_localize(m, mts->tv_sec);
@@ -477,8 +488,10 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 		free(path);
 		return 0;
 	}
-	if ((pa = prev_article(sc, path, d, article_fmt(d->name),
-	    &same)) != NULL) {
+	/* unchanged: its folder had no event since prev, or its size
+	 * and mtime are those prev had */
+	if ((pa = d->kept) != NULL || (pa = prev_article(sc, path, d,
+	    article_fmt(d->name), &same)) != NULL) {
 		r = keep_article(sc, c, pa);
 		if (r == 0)
 			sc->nsame++;

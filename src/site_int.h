@@ -29,6 +29,8 @@ struct dent {				/* one directory entry while scanning */
 	struct timespec	 mtime;
 	dev_t		 dev;
 	ino_t		 ino;
+	const struct article *kept;	/* in prev, unchanged: its folder
+					   had no event (no stat made) */
 };
 
 struct scan {				/* also walks for site_stamp() */
@@ -39,6 +41,11 @@ struct scan {				/* also walks for site_stamp() */
 	const struct site *prev;	/* its unchanged articles are kept */
 	size_t		 nsame;		/* articles of prev found at their
 					   path with their source */
+	struct site_watch *watch;	/* or NULL: every folder is read */
+	unsigned long	 serial;	/* of the snapshot being made */
+	uint32_t	*from;		/* with prev: each article's number
+					   in prev + 1, 0 if read anew */
+	size_t		 fromcap;
 	int		 rootfd;
 	const char	*rootreal;
 	size_t		 rootlen;
@@ -57,6 +64,14 @@ struct scan {				/* also walks for site_stamp() */
 };
 
 #define SITE_HASH_SEED	2166136261u	/* FNV-1a */
+
+/* site_walk.c: the watch's events so far taken in; a root that is
+ * not the watch's makes it start again; -1 if the root's file system
+ * sends no events for changes made elsewhere (NFS, FUSE): walk it
+ * all. done: the folders no scan of the snapshot serial saw go */
+int		 site_watch_begin(struct site_watch *, int rootfd, dev_t,
+		    ino_t);
+void		 site_watch_done(struct site_watch *, unsigned long serial);
 
 /* site.c; freed by site_free() */
 struct site_priv	*site_priv_new(struct site *);

@@ -45,7 +45,8 @@
 static int	 finish(struct scan *);
 static int	 finish_tags(struct scan *);
 static struct site *build(const char *, struct catalog *,
-		    const struct site *, unsigned long, char *, size_t);
+		    const struct site *, struct site_watch *, unsigned long,
+		    char *, size_t);
 static void	 scan_free(struct scan *);
 
 /* Articles (their numbers) newest first, then by path. */
@@ -109,6 +110,59 @@ finish_cats(struct scan *sc, struct category **cats, size_t n)
 }
 
 /*
+ * The order of a reload: the articles kept from prev come in prev's
+ * order, which is already newest first by the same keys (their dates
+ * and paths are prev's), so only the few read anew are sorted, then
+ * merged in. Instead of n log n comparisons of dates and paths, one
+ * pass. 0, or -1 on ENOMEM.
+ */
+static int
+order_from_prev(struct scan *sc, uint32_t *order)
+{
+	struct site	*s = sc->s;
+	uint32_t	*byprev, *fresh = NULL, *kept;
+	size_t		 i, n = s->narticles, np = sc->prev->narticles;
+	size_t		 nk = 0, nf = 0, k, f;
+
+	if ((byprev = calloc(np ? np : 1, sizeof(*byprev))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		/* one record of prev is kept once; anything else is
+		 * sorted as new */
+		if (sc->from[i] > np || (sc->from[i] != 0 &&
+		    byprev[sc->from[i] - 1] != 0))
+			sc->from[i] = 0;
+		if (sc->from[i] != 0)
+			byprev[sc->from[i] - 1] = (uint32_t)i + 1;
+		else
+			nf++;
+	}
+	if (nf > 0 && (fresh = reallocarray(NULL, nf, sizeof(*fresh))) ==
+	    NULL) {
+		free(byprev);
+		return -1;
+	}
+	for (i = 0, nf = 0; i < n; i++)
+		if (sc->from[i] == 0)
+			fresh[nf++] = (uint32_t)i;
+	/* byprev becomes the kept, in prev's order */
+	kept = byprev;
+	for (i = 0; i < np; i++)
+		if (byprev[i] != 0)
+			kept[nk++] = byprev[i] - 1;
+	if (nf > 1)
+		qsort_r(fresh, nf, sizeof(*fresh), art_cmp, s);
+	for (i = k = f = 0; i < n; i++)
+		if (f == nf || (k < nk && art_cmp(&kept[k], &fresh[f], s) < 0))
+			order[i] = kept[k++];
+		else
+			order[i] = fresh[f++];
+	free(fresh);
+	free(byprev);
+	return 0;
+}
+
+/*
  * The articles newest first: their numbers sorted, the records put in
  * that order, and the index told where each went.
  */
@@ -129,16 +183,34 @@ sort_articles(struct scan *sc)
 		free(to);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		order[i] = (uint32_t)i;
-	qsort_r(order, n, sizeof(*order), art_cmp, s);
+	if (sc->prev != NULL && sc->from != NULL) {
+		if (order_from_prev(sc, order) == -1) {
+			free(tmp);
+			free(to);
+			free(order);
+			return -1;
+		}
+	} else {
+		for (i = 0; i < n; i++)
+			order[i] = (uint32_t)i;
+		qsort_r(order, n, sizeof(*order), art_cmp, s);
+	}
 	for (i = 0; i < n; i++)
 		tmp[i] = s->articles[order[i]];
 	memcpy(s->articles, tmp, n * sizeof(*tmp));
 	site_index_moved(sc->p, order, to, n);
+	/* where each came from, in the new order: the counter binds
+	 * them by it (kept_from) */
+	if (sc->from != NULL)
+		for (i = 0; i < n; i++)
+			to[i] = sc->from[order[i]];
 	free(tmp);
-	free(to);
 	free(order);
+	if (sc->from != NULL) {
+		free(sc->from);
+		sc->from = to;
+	} else
+		free(to);
 	return 0;
 }
 
@@ -155,6 +227,12 @@ finish(struct scan *sc)
 
 	if (sort_articles(sc) == -1)
 		return -1;
+	if (sc->prev != NULL && sc->from != NULL) {
+		s->kept_from = sc->from;
+		s->kept_serial = sc->prev->serial;
+		sc->from = NULL;
+		sc->fromcap = 0;
+	}
 	for (i = 0; i < s->narticles; i++)
 		site_article_cat(s, &s->articles[i])->narticles++;
 	if (finish_cats(sc, s->cats, s->ncats) == -1)
@@ -514,13 +592,21 @@ struct site *
 site_reload(const char *root, struct catalog *catalog,
     const struct site *prev, char *err, size_t errlen)
 {
-	return build(root, catalog, prev, prev != NULL ? prev->serial + 1 : 1,
-	    err, errlen);
+	return build(root, catalog, prev, NULL,
+	    prev != NULL ? prev->serial + 1 : 1, err, errlen);
+}
+
+struct site *
+site_reload_watched(const char *root, struct catalog *catalog,
+    const struct site *prev, struct site_watch *w, char *err, size_t errlen)
+{
+	return build(root, catalog, prev, w,
+	    prev != NULL ? prev->serial + 1 : 1, err, errlen);
 }
 
 static struct site *
 build(const char *root, struct catalog *catalog, const struct site *prev,
-    unsigned long serial, char *err, size_t errlen)
+    struct site_watch *watch, unsigned long serial, char *err, size_t errlen)
 {
 	struct scan	 sc;
 	struct site	*s;
@@ -584,6 +670,11 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	}
 	sc.catalog = catalog;
 	sc.prev = prev;
+	sc.serial = serial;
+	if (watch != NULL && site_watch_begin(watch, s->rootfd, st.st_dev,
+	    st.st_ino) == -1)
+		watch = NULL;
+	sc.watch = watch;
 	if (site_walk(&sc) == -1) {
 		snprintf(err, errlen, "%s: %s", root, errno == ENOMEM ?
 		    "out of memory" : strerror(errno));
@@ -601,7 +692,7 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 			/* rebuilt during the scan: fill it again, whole */
 			scan_free(&sc);
 			site_free(s);
-			return build(root, catalog, NULL, serial, err,
+			return build(root, catalog, NULL, watch, serial, err,
 			    errlen);
 		}
 		log_warnx("catalog: cannot finish the scan");
@@ -614,6 +705,8 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	/* every article known: the links that lead nowhere */
 	site_check_links(&sc);
 	site_priv_done(sc.p);
+	if (watch != NULL)
+		site_watch_done(watch, serial);
 	scan_free(&sc);
 	return s;
 fail:
@@ -631,4 +724,7 @@ scan_free(struct scan *sc)
 	buf_free(&sc->body);
 	buf_free(&sc->links);
 	buf_free(&sc->tmp);
+	free(sc->from);
+	sc->from = NULL;
+	sc->fromcap = 0;
 }

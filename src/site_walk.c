@@ -13,7 +13,9 @@
  */
 
 #include <sys/types.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -50,18 +52,51 @@ struct dir {
 	size_t		 n;
 	struct dent	 ini;		/* _category.ini if ini.src != NULL */
 	struct pblock	*pool;
+	int		 links;		/* holds a symbolic link */
+	int		 clean;		/* no event since prev's scan */
+	size_t		 wf;		/* 1 + its folder in the watch */
+};
+
+/* The events that change what a scan sees in a folder. */
+#define WATCH_MASK	(IN_ATTRIB | IN_CLOSE_WRITE | IN_CREATE | \
+			    IN_DELETE | IN_DELETE_SELF | IN_MODIFY | \
+			    IN_MOVE_SELF | IN_MOVED_FROM | IN_MOVED_TO | \
+			    IN_ONLYDIR | IN_DONT_FOLLOW)
+
+struct wfolder {			/* a folder a scan read */
+	char		*src;		/* below the root; "" is the root */
+	int		 wd;		/* -1: not watched */
+	int		 dirty;		/* an event named it */
+	dev_t		 dev;
+	ino_t		 ino;
+	unsigned long	 serial;	/* the snapshot it was seen for */
+	unsigned long long stamp;	/* its entries' share of the stamp */
+};
+
+struct site_watch {
+	int		 fd;		/* inotify, non-blocking */
+	dev_t		 rdev;		/* the root it watches */
+	ino_t		 rino;
+	int		 over;		/* the queue overflowed */
+	int		 blind;		/* a folder read is not watched */
+	int		 remote;	/* the root's file system is one
+					   another host may change: no
+					   events come for that */
+	struct wfolder	*f;
+	size_t		 n, cap;
+	size_t		 nclean, nread;	/* by the last scan */
 };
 
 static int	 resolve(struct scan *, struct dir *, const char *,
 		    const char *, int, struct dent *);
 static int	 read_dir(struct scan *, const char *, const char *,
-		    struct dir *);
+		    struct dir *, dev_t, ino_t);
 static void	 dir_free(struct dir *);
 static int	 descend(struct scan *, const char *, const struct dent *,
 		    int);
 static int	 scan_dir(struct scan *, const char *, const char *, int,
 		    struct category **);
-static void	 stamp_add(struct scan *, const char *, const struct dent *);
+static uint64_t	 stamp_of(const char *, const struct dent *);
 static int	 stamp_dir(struct scan *, const char *, const char *, int);
 static int	 stamp_skipped(struct scan *, const char *,
 		    const struct dent *, int);
@@ -103,6 +138,275 @@ hidden(const char *name)
 	return name[0] == '.' || name[0] == '_';
 }
 
+struct site_watch *
+site_watch_new(void)
+{
+	struct site_watch	*w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	if ((w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static void
+watch_clear(struct site_watch *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->n; i++) {
+		if (w->f[i].wd != -1)
+			(void)inotify_rm_watch(w->fd, w->f[i].wd);
+		free(w->f[i].src);
+	}
+	w->n = 0;
+}
+
+void
+site_watch_free(struct site_watch *w)
+{
+	if (w == NULL)
+		return;
+	watch_clear(w);
+	free(w->f);
+	close(w->fd);
+	free(w);
+}
+
+int
+site_watch_fd(const struct site_watch *w)
+{
+	return w != NULL ? w->fd : -1;
+}
+
+void
+site_watch_counts(const struct site_watch *w, size_t *clean, size_t *nread)
+{
+	*clean = w != NULL ? w->nclean : 0;
+	*nread = w != NULL ? w->nread : 0;
+}
+
+/* Take in the events queued: each marks the folder it names. */
+static void
+watch_drain(struct site_watch *w)
+{
+	union {
+		struct inotify_event	 ev;
+		char			 b[16384];
+	}			 u;
+	const struct inotify_event *ev;
+	ssize_t			 n, off;
+	size_t			 i, last = 0;
+
+	while ((n = read(w->fd, u.b, sizeof(u.b))) > 0) {
+		for (off = 0; off < n; off += (ssize_t)sizeof(*ev) +
+		    ev->len) {
+			ev = (const struct inotify_event *)(void *)(u.b + off);
+			if (ev->mask & IN_Q_OVERFLOW) {
+				w->over = 1;
+				continue;
+			}
+			/* a hidden name is not seen by a scan */
+			if (ev->len > 0 && hidden(ev->name) &&
+			    strcmp(ev->name, "_category.ini") != 0)
+				continue;
+			if (last >= w->n || w->f[last].wd != ev->wd)
+				for (last = 0; last < w->n &&
+				    w->f[last].wd != ev->wd; last++)
+					;
+			if (last == w->n)
+				continue;
+			w->f[last].dirty = 1;
+			if (ev->mask & IN_IGNORED)
+				w->f[last].wd = -1;	/* gone */
+		}
+	}
+	if (w->over)
+		for (i = 0; i < w->n; i++)
+			w->f[i].dirty = 1;
+}
+
+int
+site_watch_changed(struct site_watch *w, const struct site *s)
+{
+	size_t	 i;
+
+	watch_drain(w);
+	if (w->remote || w->blind || w->n == 0)
+		return -1;
+	if (w->over)
+		return 1;
+	/* an event, or a scan that failed since s */
+	for (i = 0; i < w->n; i++)
+		if (w->f[i].dirty || w->f[i].wd == -1 ||
+		    w->f[i].serial != s->serial)
+			return 1;
+	return 0;
+}
+
+/* Network and FUSE file systems: a change made on another host, or
+ * by the server behind FUSE, sends no event here. */
+static int
+remote_fs(int fd)
+{
+	static const unsigned long	 magic[] = {
+		0x6969,		/* NFS */
+		0x517b,		/* SMB */
+		0xff534d42,	/* CIFS */
+		0xfe534d42,	/* SMB2 */
+		0x65735546,	/* FUSE */
+		0x00c36400,	/* Ceph */
+		0x5346414f,	/* AFS */
+		0x01021997,	/* 9P */
+		0x6a656a63,	/* virtiofs */
+	};
+	struct statfs			 sf;
+	size_t				 i;
+
+	if (fstatfs(fd, &sf) == -1)
+		return 1;
+	for (i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if ((unsigned long)sf.f_type == magic[i])
+			return 1;
+	return 0;
+}
+
+int
+site_watch_begin(struct site_watch *w, int rootfd, dev_t dev, ino_t ino)
+{
+	if (w->rdev != dev || w->rino != ino) {
+		watch_clear(w);
+		w->rdev = dev;
+		w->rino = ino;
+		w->remote = remote_fs(rootfd);
+	}
+	watch_drain(w);
+	w->over = 0;
+	w->blind = 0;
+	w->nclean = w->nread = 0;
+	return w->remote ? -1 : 0;
+}
+
+/* After a scan that made snapshot serial: a folder it did not see
+ * is no longer in the tree (or no longer read). */
+void
+site_watch_done(struct site_watch *w, unsigned long serial)
+{
+	size_t	 i, j;
+
+	for (i = j = 0; i < w->n; i++) {
+		if (w->f[i].serial == serial) {
+			w->f[j++] = w->f[i];
+			continue;
+		}
+		if (w->f[i].wd != -1)
+			(void)inotify_rm_watch(w->fd, w->f[i].wd);
+		free(w->f[i].src);
+	}
+	w->n = j;
+}
+
+/*
+ * The watch's folder for srcdir (dev, ino), 1 + its number, 0 on
+ * ENOMEM; *clean if it may be taken as prev's scan saw it. Otherwise
+ * it is watched now, before it is read, so that no change made while
+ * it is read goes unseen.
+ */
+static size_t
+watch_folder(struct scan *sc, const char *srcdir, dev_t dev, ino_t ino,
+    int *clean)
+{
+	struct site_watch	*w = sc->watch;
+	struct wfolder		*f;
+	char			*path;
+	size_t			 i, j;
+	int			 wd;
+
+	*clean = 0;
+	for (i = 0; i < w->n && strcmp(w->f[i].src, srcdir) != 0; i++)
+		;
+	if (i == w->n) {
+		if ((f = site_grow(w->f, w->n, &w->cap, sizeof(*f))) == NULL)
+			return 0;
+		w->f = f;
+		f = &w->f[w->n];
+		memset(f, 0, sizeof(*f));
+		if ((f->src = strdup(srcdir)) == NULL)
+			return 0;
+		f->wd = -1;
+		f->dirty = 1;
+		w->n++;
+	}
+	f = &w->f[i];
+	/* another folder by that name (replaced whole): a new watch */
+	if (f->dev != dev || f->ino != ino) {
+		if (f->wd != -1)
+			(void)inotify_rm_watch(w->fd, f->wd);
+		f->wd = -1;
+		f->dirty = 1;
+		f->dev = dev;
+		f->ino = ino;
+	}
+	if (sc->prev != NULL && !f->dirty && f->wd != -1 &&
+	    f->serial == sc->prev->serial) {
+		*clean = 1;
+		w->nclean++;
+		return i + 1;
+	}
+	w->nread++;
+	f->dirty = 0;
+	if (f->wd == -1) {
+		if (asprintf(&path, "%s/%s", sc->rootreal, srcdir) == -1)
+			return 0;
+		wd = inotify_add_watch(w->fd, path, WATCH_MASK);
+		free(path);
+		/* the same watch as another folder's (a bind mount)
+		 * would mark only one of them */
+		for (j = 0; wd != -1 && j < w->n; j++)
+			if (w->f[j].wd == wd) {
+				(void)inotify_rm_watch(w->fd, wd);
+				wd = -1;
+			}
+		f->wd = wd;
+	}
+	if (f->wd == -1)
+		w->blind = 1;
+	return i + 1;
+}
+
+/*
+ * In a folder with no event since prev's scan: the article of prev
+ * that a regular file of that name was, at its path and from this
+ * source; NULL if none (the file is stat'ed).
+ */
+static const struct article *
+clean_article(struct scan *sc, const char *srcdir, const char *url,
+    const char *name)
+{
+	struct site_node	 n;
+	const char		*dot = strrchr(name, '.'), *src;
+	char			 path[1024];
+	size_t			 slen = strlen(srcdir);
+	int			 len;
+
+	if (dot == NULL || article_fmt(name) == -1 ||
+	    strcmp(name, "index.gmi") == 0)
+		return NULL;
+	len = snprintf(path, sizeof(path), "%s%.*s", url,
+	    (int)(dot - name), name);
+	if (len < 0 || (size_t)len >= sizeof(path) ||
+	    site_find(sc->prev, path, &n) != SITE_ARTICLE)
+		return NULL;
+	src = site_article_src(sc->prev, n.art, &sc->tmp);
+	if (strncmp(src, srcdir, slen) != 0 ||
+	    (slen > 0 && src[slen++] != '/') || strcmp(src + slen, name) != 0)
+		return NULL;
+	return n.art;
+}
+
 /*
  * Stat one entry of srcdir into d. A symbolic link is followed only if
  * its target stays inside the root; d->src is then the target's path,
@@ -125,6 +429,7 @@ resolve(struct scan *sc, struct dir *dir, const char *srcdir,
 			return -1;
 		goto done;
 	}
+	dir->links = 1;
 	if (asprintf(&full, "%s/%s%s%s", sc->rootreal, srcdir,
 	    *srcdir == '\0' ? "" : "/", d->name) == -1)
 		return -1;
@@ -171,10 +476,14 @@ dent_cmp(const void *a, const void *b)
 	    ((const struct dent *)b)->name);
 }
 
-/* List srcdir, sorted by name so that scans are reproducible. */
+/*
+ * List srcdir (the folder dev, ino), sorted by name so that scans are
+ * reproducible. With a watch, a folder no event named since prev's
+ * scan is listed without a stat of the articles prev had from it.
+ */
 static int
 read_dir(struct scan *sc, const char *srcdir, const char *url,
-    struct dir *dir)
+    struct dir *dir, dev_t dev, ino_t ino)
 {
 	DIR		*dp;
 	struct dirent	*de;
@@ -183,11 +492,18 @@ read_dir(struct scan *sc, const char *srcdir, const char *url,
 	int		 dfd, r;
 
 	memset(dir, 0, sizeof(*dir));
+	/* stamp walks (no site) keep to the tree as it is */
+	if (sc->watch != NULL && sc->s != NULL &&
+	    (dir->wf = watch_folder(sc, srcdir, dev, ino, &dir->clean)) == 0)
+		return -1;
 	dfd = openat(sc->rootfd, *srcdir == '\0' ? "." : srcdir,
 	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd == -1 || (dp = fdopendir(dfd)) == NULL) {
 		if (dfd != -1)
 			close(dfd);
+		if (dir->wf != 0)
+			sc->watch->f[dir->wf - 1].dirty = 1;
+		dir->wf = 0;
 		return 1;
 	}
 	r = 0;
@@ -200,7 +516,14 @@ read_dir(struct scan *sc, const char *srcdir, const char *url,
 			r = -1;
 			break;
 		}
-		if ((r = resolve(sc, dir, srcdir, url, dfd, &d)) != 0) {
+		if (dir->clean && de->d_type == DT_REG &&
+		    (d.kept = clean_article(sc, srcdir, url, d.name)) != NULL) {
+			if ((d.src = pool_path(dir, srcdir, d.name)) == NULL) {
+				r = -1;
+				break;
+			}
+			d.mode = S_IFREG;
+		} else if ((r = resolve(sc, dir, srcdir, url, dfd, &d)) != 0) {
 			if (r == -1)
 				break;
 			r = 0;
@@ -232,6 +555,14 @@ read_dir(struct scan *sc, const char *srcdir, const char *url,
 	}
 	if (dir->n > 0)
 		qsort(dir->ents, dir->n, sizeof(*dir->ents), dent_cmp);
+	if (dir->wf != 0) {
+		/* a link's target may change with no event here */
+		if (dir->links) {
+			sc->watch->f[dir->wf - 1].dirty = 1;
+			sc->watch->blind = 1;
+		}
+		sc->watch->f[dir->wf - 1].serial = sc->serial;
+	}
 	return 0;
 }
 
@@ -303,11 +634,13 @@ scan_dir(struct scan *sc, const char *srcdir, const char *url, int depth,
 	const char		*why;
 	char			*curl = NULL;
 	void			*v;
+	uint64_t		 own = 0;
 	size_t			 i, nkids = 0, kcap = 0;
 	int			 r, iscat, fmt;
 
 	*out = NULL;
-	if ((r = read_dir(sc, srcdir, url, &dir)) != 0) {
+	if ((r = read_dir(sc, srcdir, url, &dir, sc->devs[depth],
+	    sc->inos[depth])) != 0) {
 		if (r == 1 && depth > 0) {
 			site_warn(sc, url, "", 0, "%s", strerror(errno));
 			return 0;
@@ -316,12 +649,21 @@ scan_dir(struct scan *sc, const char *srcdir, const char *url, int depth,
 	}
 	iscat = depth > 0 && dir.ini.src != NULL;
 	/* the stamp of what this scan saw, as site_stamp() would make it:
-	 * a reload needs no walk of its own to take one */
-	if (dir.ini.src != NULL)
-		stamp_add(sc, url, &dir.ini);
+	 * a reload needs no walk of its own to take one. A folder with
+	 * no event since the last scan adds what it added then. */
+	if (dir.clean)
+		sc->stamp += sc->watch->f[dir.wf - 1].stamp;
+	else {
+		for (i = 0; i < dir.n; i++)
+			own += stamp_of(url, &dir.ents[i]);
+		if (dir.ini.src != NULL)
+			own += stamp_of(url, &dir.ini);
+		sc->stamp += own;
+		if (dir.wf != 0)
+			sc->watch->f[dir.wf - 1].stamp = own;
+	}
 	for (i = 0; i < dir.n; i++) {
 		d = &dir.ents[i];
-		stamp_add(sc, url, d);
 		if (S_ISREG(d->mode) && depth > 0 &&
 		    article_fmt(d->name) != -1 &&
 		    strcmp(d->name, "index.gmi") != 0)
@@ -475,8 +817,8 @@ mix64(uint64_t x)
 
 /* Entries are summed, so that the order of the walk does not matter
  * and a removed file takes back exactly what it added. */
-static void
-stamp_add(struct scan *sc, const char *url, const struct dent *d)
+static uint64_t
+stamp_of(const char *url, const struct dent *d)
 {
 	uint64_t	 h = 14695981039346656037ULL;
 	const char	*p;
@@ -491,7 +833,7 @@ stamp_add(struct scan *sc, const char *url, const struct dent *d)
 		h = mix64(h + (uint64_t)d->mtime.tv_sec * 1000000000ULL +
 		    (uint64_t)d->mtime.tv_nsec);
 	}
-	sc->stamp += h;
+	return h;
 }
 
 static int
@@ -503,13 +845,14 @@ stamp_dir(struct scan *sc, const char *srcdir, const char *url, int depth)
 	size_t		 i;
 	int		 r;
 
-	if ((r = read_dir(sc, srcdir, url, &dir)) != 0)
+	if ((r = read_dir(sc, srcdir, url, &dir, sc->devs[depth],
+	    sc->inos[depth])) != 0)
 		return depth > 0 && r == 1 ? 0 : -1;
 	if (dir.ini.src != NULL)
-		stamp_add(sc, url, &dir.ini);
+		sc->stamp += stamp_of(url, &dir.ini);
 	for (i = 0; i < dir.n; i++) {
 		d = &dir.ents[i];
-		stamp_add(sc, url, d);
+		sc->stamp += stamp_of(url, d);
 		if (!S_ISDIR(d->mode) || !descend(sc, url, d, depth))
 			continue;
 		if (asprintf(&curl, "%s%s/", url, d->name) == -1)

@@ -368,3 +368,91 @@ PY
 	wait "$PID"; rc=$?; PID=
 	[ $rc -eq 0 ] || fail "exit status $rc"
 }
+
+# Reloads re-examine the folders inotify named (site_walk.c): with no
+# symbolic link in the tree every folder is watched, and each change is
+# served after a SIGHUP with the folders that had no event taken as
+# they were: an article edited (and its new text searchable), added,
+# removed, renamed, and a folder replaced whole.
+test_inotify_reload() {
+	RESCAN=0 setup
+	rm "$TMP/capsule/thoi-su/leak.txt" "$TMP/capsule/thoi-su/leakdir"
+	start_server
+	c=$TMP/capsule
+	printf 'title: Chi bộ sửa bài\ndate: 2020-05-21 11:15\n\nTừ khinhkhicau mới.\n' >"$c/thoi-su/2020-05-21-chi-bo-dai-hoi.md"
+	kill -HUP "$PID"
+	wait_for 30 body_has "Chi bộ sửa bài" "gemini://localhost$ART" ||
+		fail "edited article not served"
+	gem "gemini://localhost/search?khinhkhicau"
+	expect_body "Chi bộ sửa bài"
+	printf 'title: Bài thêm\ndate: 2023-03-03\n\nThêm.\n' >"$c/the-thao/2023-03-03-them.gmi"
+	kill -HUP "$PID"
+	wait_for 30 status_is 20 "gemini://localhost/the-thao/2023-03-03-them" ||
+		fail "added article not served"
+	rm "$c/the-thao/2023-03-03-them.gmi"
+	kill -HUP "$PID"
+	wait_for 30 status_is 51 "gemini://localhost/the-thao/2023-03-03-them" ||
+		fail "removed article still served"
+	mv "$c/thoi-su/2021-03-04-giao-thong.gmi" "$c/thoi-su/2021-03-04-phan-luong.gmi"
+	kill -HUP "$PID"
+	wait_for 30 status_is 20 "gemini://localhost/thoi-su/2021-03-04-phan-luong" ||
+		fail "renamed article not served"
+	gem "gemini://localhost/thoi-su/2021-03-04-giao-thong"
+	expect_status 51 "old name of a renamed article"
+	mkdir "$c/.moi"
+	printf '[category]\ntitle = Bóng đá mới\n' >"$c/.moi/_category.ini"
+	printf 'title: Giải mới\ndate: 2022-08-01\n\nMới.\n' >"$c/.moi/2022-08-01-giai-moi.gmi"
+	mv "$c/the-thao/bong-da" "$c/.cu"
+	mv "$c/.moi" "$c/the-thao/bong-da"
+	kill -HUP "$PID"
+	wait_for 30 status_is 20 "gemini://localhost/the-thao/bong-da/2022-08-01-giai-moi" ||
+		fail "article of a replaced folder not served"
+	gem "gemini://localhost/the-thao/bong-da/2022-07-01-giai-phuong"
+	expect_status 51 "article of the folder replaced"
+	gem "gemini://localhost/the-thao/bong-da/"
+	expect_body "Bóng đá mới"
+	grep -q 'folders read, [1-9][0-9]* unchanged' "$TMP/log" ||
+		fail "no reload took a folder as it was"
+	alive
+	stop_server || fail "exit status after reloads"
+}
+
+# The periodic rescan asks the watch, not a walk.
+test_inotify_rescan() {
+	RESCAN=1 setup
+	rm "$TMP/capsule/thoi-su/leak.txt" "$TMP/capsule/thoi-su/leakdir"
+	start_server
+	printf 'title: Tự thấy\ndate: 2023-04-04\n\nKhông cần SIGHUP.\n' >"$TMP/capsule/thoi-su/2023-04-04-tu-thay.gmi"
+	wait_for 30 status_is 20 "gemini://localhost/thoi-su/2023-04-04-tu-thay" ||
+		fail "new article not found by the rescan"
+	grep -q 'folders read, [1-9][0-9]* unchanged' "$TMP/log" ||
+		fail "the rescan's reload read every folder"
+	alive
+	stop_server || fail "exit status"
+}
+
+# A queue that overflowed makes the next reload read every folder.
+test_inotify_overflow() {
+	RESCAN=0 setup
+	rm "$TMP/capsule/thoi-su/leak.txt" "$TMP/capsule/thoi-su/leakdir"
+	start_server
+	c=$TMP/capsule
+	# more events than the queue holds, two files in turn (the same
+	# event twice in a row is one)
+	$PYTHON - "$c/thoi-su/2020-05-21-chi-bo-dai-hoi.md" "$c/thoi-su/2021-03-04-giao-thong.gmi" <<'PY' || fail "utime"
+import os, sys
+n = int(open("/proc/sys/fs/inotify/max_queued_events").read()) + 2
+t = 1700000000
+for i in range(n):
+    os.utime(sys.argv[1 + i % 2], (t + i, t + i))
+PY
+	printf 'title: Sau tràn\ndate: 2023-04-05\n\nSau tràn.\n' >"$c/the-thao/2023-04-05-sau-tran.gmi"
+	kill -HUP "$PID"
+	wait_for 30 status_is 20 "gemini://localhost/the-thao/2023-04-05-sau-tran" ||
+		fail "article after an overflow not served"
+	# the start's scan and the reload's
+	[ "$(grep -c 'folders read, 0 unchanged' "$TMP/log")" -ge 2 ] ||
+		fail "an overflow did not read every folder"
+	alive
+	stop_server || fail "exit status"
+}

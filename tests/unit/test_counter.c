@@ -52,6 +52,7 @@ static void	 test_round_trip(void);
 static void	 test_no_bind(void);
 static void	 test_fork(void);
 static void	 test_reload(void);
+static void	 test_kept_from(void);
 static void	 test_overlapping_reloads(void);
 static void	 test_removed_kept(void);
 static void	 test_flush_failure(void);
@@ -640,6 +641,77 @@ test_fork(void)
 	fake_free(&f);
 	free(file);
 	rm_rf(d);
+}
+
+/*
+ * A reload's site tells which article of the last one each was
+ * (kept_from): the counter takes that article's entry without a
+ * look-up, but only when its path is the same; a wrong or missing
+ * hint, or one for another site than the one bound, falls back to
+ * the path. Every count must follow its path.
+ */
+static void
+test_kept_from(void)
+{
+	static const char *const p1[] = { "/a", "/b", "/c", "/e" };
+	static const char *const p2[] = { "/c", "/a", "/d", "/e", "/b" };
+	static const unsigned long long v1[] = { 5, 7, 9, 11 };
+	static const struct {
+		const char	*what;
+		unsigned long	 kept_serial;
+		uint32_t	 from[5];
+	} cases[] = {
+		{ "right hints", 1, { 3, 1, 0, 4, 2 } },
+		{ "wrong hints", 1, { 2, 4, 1, 3, 9 } },
+		{ "hints of another site", 7, { 3, 1, 0, 4, 2 } },
+	};
+	static const unsigned long long want[] = { 9, 5, 0, 11, 7 };
+	struct fake	 f1, f2;
+	struct counter	*c;
+	char		*d, *file, err[256];
+	size_t		 i, k;
+	unsigned long long n;
+
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		d = tmpdir();
+		file = join(d, "counters");
+		fake_init(&f1, p1, 4);
+		fake_init(&f2, p2, 5);
+		f1.site.serial = 1;
+		f2.site.serial = 2;
+		f2.site.kept_serial = cases[k].kept_serial;
+		f2.site.kept_from = calloc(5, sizeof(uint32_t));
+		if (f2.site.kept_from == NULL)
+			exit(1);
+		memcpy(f2.site.kept_from, cases[k].from,
+		    sizeof(cases[k].from));
+		CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+		if (c != NULL) {
+			CHECK(counter_bind(c, &f1.site) == 0);
+			for (i = 0; i < 4; i++)
+				for (n = 0; n < v1[i]; n++)
+					counter_hit(c, f1.arts[i].counter_slot);
+			CHECK(counter_bind(c, &f2.site) == 0);
+			for (i = 0; i < 5; i++)
+				if (counter_views(c, f2.arts[i].counter_slot) !=
+				    want[i]) {
+					fprintf(stderr, "%s: %s: %llu\n",
+					    cases[k].what, p2[i],
+					    counter_views(c,
+					    f2.arts[i].counter_slot));
+					CHECK(0);
+				}
+			counter_unbind(c);
+			CHECK(counter_flush(c) == 0);
+			counter_free(c);
+		}
+		free(f2.site.kept_from);
+		f2.site.kept_from = NULL;
+		fake_free(&f1);
+		fake_free(&f2);
+		free(file);
+		rm_rf(d);
+	}
 }
 
 /* A child of the current generation: waits for a byte on fd, hits. */
@@ -2178,6 +2250,7 @@ main(void)
 	test_no_bind();
 	test_fork();
 	test_reload();
+	test_kept_from();
 	test_overlapping_reloads();
 	test_removed_kept();
 	test_flush_failure();

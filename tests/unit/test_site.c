@@ -987,6 +987,335 @@ test_reload(void)
 }
 
 /*
+ * A reload puts the articles it kept in the last snapshot's order and
+ * merges in those read anew: the order, the categories' lists, the
+ * days and the tags must be those of a load from nothing, whatever
+ * changed. Ties of date are broken by path.
+ */
+struct ostep {
+	const char	*what;
+	const char	*put, *text;	/* write a file (with mtime) */
+	long long	 mtime;
+	const char	*rm;		/* remove a file */
+	const char	*from, *to;	/* rename a file */
+	const char	*put2, *text2;	/* and another */
+};
+
+static const struct ostep osteps[] = {
+	{ "first load", NULL, NULL, 0, NULL, NULL, NULL,
+	  NULL, NULL },
+	{ "unchanged", NULL, NULL, 0, NULL, NULL, NULL,
+	  NULL, NULL },
+	{ "new, the newest and the oldest", "oroot/c/n1.gmi",
+	  "title: N1\ndate: 2021-01-01\n\nx\n", 1600000000,
+	  NULL, NULL, NULL, "oroot/c/m0.gmi",
+	  "title: M0\ndate: 1998-01-01\n\nx\n" },
+	{ "new, the oldest", "oroot/d/n2.gmi",
+	  "title: N2\ndate: 1999-01-01\n\nx\n", 1600000000,
+	  NULL, NULL, NULL,
+	  NULL, NULL },
+	{ "edited, same date: a tie", "oroot/c/a2.gmi",
+	  "title: A2\ndate: 2020-05-02\ntags: x\n\nx\n", 1600000000,
+	  NULL, NULL, NULL,
+	  NULL, NULL },
+	{ "edited: its date moves it", "oroot/c/a0.gmi",
+	  "title: A0\ndate: 2020-06-30\ntags: y\n\nx\n", 1600000100,
+	  NULL, NULL, NULL,
+	  NULL, NULL },
+	{ "removed", NULL, NULL, 0, "oroot/c/a4.gmi", NULL, NULL,
+	  NULL, NULL },
+	{ "renamed, same date", NULL, NULL, 0, NULL,
+	  "oroot/d/b1.gmi", "oroot/c/zz.gmi",
+	  NULL, NULL },
+	{ "renamed to another category", NULL, NULL, 0, NULL,
+	  "oroot/c/a6.gmi", "oroot/d/a6.gmi",
+	  NULL, NULL },
+};
+
+static void
+same_order(const char *what, const struct site *a, const struct site *b)
+{
+	const struct category	*ca, *cb;
+	size_t			 i, j;
+
+	CHECK(a->narticles == b->narticles);
+	CHECK(a->ndays == b->ndays);
+	CHECK(a->ntags == b->ntags);
+	if (a->narticles != b->narticles || a->ndays != b->ndays ||
+	    a->ntags != b->ntags) {
+		fprintf(stderr, "%s: %zu/%zu articles\n", what,
+		    a->narticles, b->narticles);
+		return;
+	}
+	for (i = 0; i < a->narticles; i++)
+		if (strcmp(site_article_path(a, &a->articles[i]),
+		    site_article_path(b, &b->articles[i])) != 0 ||
+		    a->articles[i].date != b->articles[i].date) {
+			fprintf(stderr, "%s: article %zu: %s, not %s\n", what,
+			    i, site_article_path(a, &a->articles[i]),
+			    site_article_path(b, &b->articles[i]));
+			CHECK(0);
+			return;
+		}
+	for (i = 0; i < a->ndays; i++)
+		CHECK(a->days[i].first == b->days[i].first &&
+		    a->days[i].count == b->days[i].count);
+	for (i = 0; i < a->ncats; i++) {
+		ca = a->cats[i];
+		cb = b->cats[i];
+		CHECK_STR(ca->path, cb->path);
+		CHECK(ca->narticles == cb->narticles);
+		for (j = 0; j < ca->narticles && j < cb->narticles; j++)
+			CHECK(ca->arts[j] == cb->arts[j]);
+	}
+	for (i = 0; i < a->ntags; i++) {
+		CHECK_STR(a->tags[i].slug, b->tags[i].slug);
+		CHECK(a->tags[i].narts == b->tags[i].narts);
+		for (j = 0; j < a->tags[i].narts && j < b->tags[i].narts;
+		    j++)
+			CHECK(a->tags[i].arts[j] == b->tags[i].arts[j]);
+	}
+}
+
+static void
+test_reload_order(void)
+{
+	struct site		*s = NULL, *ns, *fresh;
+	const struct ostep	*st;
+	char			 err[256], r[1024], a[1024], b[1024];
+	char			 text[128], name[64];
+	size_t			 i;
+
+	dir("oroot");
+	dir("oroot/c");
+	dir("oroot/d");
+	/* pairs of articles a day, some with tags */
+	for (i = 0; i < 12; i++) {
+		snprintf(name, sizeof(name), "oroot/c/a%zu.gmi", i);
+		snprintf(text, sizeof(text), "title: A%zu\ndate: "
+		    "2020-05-%02zu\n%s\nx\n", i, 1 + i / 2,
+		    i % 3 == 0 ? "tags: x, y\n" : "");
+		put(name, text);
+		set_mtime(name, 1600000000);
+		snprintf(name, sizeof(name), "oroot/d/b%zu.gmi", i);
+		snprintf(text, sizeof(text), "title: B%zu\ndate: "
+		    "2020-05-%02zu\n\nx\n", i, 1 + i / 2);
+		put(name, text);
+		set_mtime(name, 1600000000);
+	}
+	snprintf(r, sizeof(r), "%s/oroot", tmpdir);
+	for (i = 0; i < sizeof(osteps) / sizeof(osteps[0]); i++) {
+		st = &osteps[i];
+		if (st->put != NULL) {
+			put(st->put, st->text);
+			set_mtime(st->put, st->mtime);
+		}
+		if (st->put2 != NULL) {
+			put(st->put2, st->text2);
+			set_mtime(st->put2, 1600000000);
+		}
+		if (st->rm != NULL) {
+			snprintf(a, sizeof(a), "%s/%s", tmpdir, st->rm);
+			unlink(a);
+		}
+		if (st->from != NULL) {
+			snprintf(a, sizeof(a), "%s/%s", tmpdir, st->from);
+			snprintf(b, sizeof(b), "%s/%s", tmpdir, st->to);
+			rename(a, b);
+		}
+		ns = site_reload(r, NULL, s, err, sizeof(err));
+		site_free(s);
+		s = ns;
+		fresh = site_load(r, NULL, err, sizeof(err));
+		CHECK(s != NULL && fresh != NULL);
+		if (s == NULL || fresh == NULL) {
+			site_free(fresh);
+			break;
+		}
+		CHECK(i < 2 || s->nkept > 0);
+		same_order(st->what, s, fresh);
+		site_free(fresh);
+	}
+	site_free(s);
+}
+
+/*
+ * Reloads with a watch (inotify): a folder no event named is taken as
+ * the last scan saw it, the others are read whole; whatever changed,
+ * the snapshot and its stamp must be those of a load from nothing.
+ * Each step changes the tree by a shell command, asks whether the
+ * watch saw a change, reloads, and counts the folders read.
+ */
+struct wstep {
+	const char	*what;
+	const char	*sh;		/* run in the tree */
+	int		 changed;	/* site_watch_changed before */
+	size_t		 nread;		/* folders read whole */
+	const char	*path, *title;	/* an article, NULL: absent */
+};
+
+static const struct wstep wsteps[] = {
+	{ "first load", NULL, -2, 4, "/c/a1", "A1" },
+	{ "nothing changed", NULL, 0, 0, "/c/a1", "A1" },
+	{ "edited", "printf 'title: A1 sửa\\n\\nx\\n' > c/a1.gmi", 1, 1,
+	  "/c/a1", "A1 sửa" },
+	{ "touched only", "touch -d @1600000500 d/b2.gmi", 1, 1,
+	  "/d/b2", "B2" },
+	{ "added", "printf 'title: Mới\\n\\nx\\n' > d/moi.gmi", 1, 1,
+	  "/d/moi", "Mới" },
+	{ "removed", "rm c/a3.gmi", 1, 1, "/c/a3", NULL },
+	{ "renamed in its folder", "mv c/a4.gmi c/a44.gmi", 1, 1,
+	  "/c/a44", "A4" },
+	{ "renamed to another folder", "mv c/a5.gmi d/a5.gmi", 1, 2,
+	  "/d/a5", "A5" },
+	{ "a hidden file: no change", "touch c/.swp", 0, 0, "/c/a1",
+	  "A1 sửa" },
+	{ "a category's settings", "printf '[category]\\ntitle = Cê\\n' "
+	  "> c/_category.ini", 1, 1, "/c/a1", "A1 sửa" },
+	{ "nested folder edited", "printf 'title: E9\\n\\nx\\n' > "
+	  "d/e/e1.gmi", 1, 1, "/d/e/e1", "E9" },
+	{ "a folder replaced whole", "mkdir .new && printf 'title: N1\\n\\n"
+	  "x\\n' > .new/n1.gmi && mv d/e .old && mv .new d/e && "
+	  "rm -r .old", 1, 2, "/d/e/n1", "N1" },
+	{ "a folder removed", "rm -r d/e", 1, 1, "/d/e/n1", NULL },
+	{ "a folder added", "mkdir f && printf 'title: F1\\n\\nx\\n' > "
+	  "f/f1.gmi", 1, 2, "/f/f1", "F1" },
+	{ "nothing changed again", NULL, 0, 0, "/f/f1", "F1" },
+};
+
+static void
+wtree_run(const char *what, const char *sh)
+{
+	char	 cmd[2048];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s/wroot' && %s", tmpdir, sh);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "%s: %s failed\n", what, sh);
+		CHECK(0);
+	}
+}
+
+static struct site *
+wreload(struct site_watch *w, struct site *s, const char *what,
+    size_t want_read, const char *path, const char *title)
+{
+	struct site		*ns, *fresh;
+	struct site_node	 n;
+	unsigned long long	 stamp;
+	char			 err[256], r[1024];
+	size_t			 clean, nread;
+
+	snprintf(r, sizeof(r), "%s/wroot", tmpdir);
+	ns = site_reload_watched(r, NULL, s, w, err, sizeof(err));
+	site_free(s);
+	CHECK(ns != NULL);
+	if (ns == NULL)
+		return NULL;
+	site_watch_counts(w, &clean, &nread);
+	if (want_read != (size_t)-1 && nread != want_read) {
+		fprintf(stderr, "%s: %zu folders read, not %zu\n", what,
+		    nread, want_read);
+		CHECK(0);
+	}
+	fresh = site_load(r, NULL, err, sizeof(err));
+	CHECK(fresh != NULL);
+	if (fresh != NULL) {
+		same_order(what, ns, fresh);
+		CHECK(ns->ncats == fresh->ncats);
+		CHECK(ns->nfiles == fresh->nfiles);
+		CHECK(ns->stamp == fresh->stamp);
+		site_free(fresh);
+	}
+	CHECK_INT(site_stamp(r, &stamp), 0);
+	CHECK(stamp == ns->stamp);
+	if (title == NULL)
+		CHECK(site_find(ns, path, &n) == SITE_NONE);
+	else {
+		CHECK(site_find(ns, path, &n) == SITE_ARTICLE);
+		if (n.art != NULL)
+			CHECK_STR(site_article_title(ns, n.art), title);
+	}
+	/* what the reload took in is no change any more */
+	CHECK_INT(site_watch_changed(w, ns), 0);
+	return ns;
+}
+
+static void
+test_watch(void)
+{
+	struct site_watch	*w;
+	struct site		*s = NULL;
+	const struct wstep	*st;
+	char			 name[64], text[64], path[1024];
+	struct timespec		 ts[2];
+	FILE			*fp;
+	long			 maxq = 16384;
+	size_t			 i;
+	int			 changed;
+
+	if ((w = site_watch_new()) == NULL) {
+		fprintf(stderr, "test_watch: no inotify, skipped\n");
+		return;
+	}
+	dir("wroot");
+	dir("wroot/c");
+	dir("wroot/d");
+	dir("wroot/d/e");
+	for (i = 1; i <= 6; i++) {
+		snprintf(name, sizeof(name), "wroot/c/a%zu.gmi", i);
+		snprintf(text, sizeof(text), "title: A%zu\n\nx\n", i);
+		put(name, text);
+		snprintf(name, sizeof(name), "wroot/d/b%zu.gmi", i);
+		snprintf(text, sizeof(text), "title: B%zu\n\nx\n", i);
+		put(name, text);
+	}
+	put("wroot/d/e/e1.gmi", "title: E1\n\nx\n");
+	put("wroot/d/pic.txt.bin", "x");
+	for (i = 0; i < sizeof(wsteps) / sizeof(wsteps[0]); i++) {
+		st = &wsteps[i];
+		if (st->sh != NULL)
+			wtree_run(st->what, st->sh);
+		if (s != NULL) {
+			changed = site_watch_changed(w, s);
+			if (changed != st->changed)
+				fprintf(stderr, "%s: changed %d\n", st->what,
+				    changed);
+			CHECK_INT(changed, st->changed);
+		}
+		if ((s = wreload(w, s, st->what, st->nread, st->path,
+		    st->title)) == NULL)
+			break;
+	}
+	/* the queue overflows: every folder is read again */
+	if ((fp = fopen("/proc/sys/fs/inotify/max_queued_events", "r")) !=
+	    NULL) {
+		if (fscanf(fp, "%ld", &maxq) != 1)
+			maxq = 16384;
+		fclose(fp);
+	}
+	if (s != NULL && maxq <= 1000000) {
+		/* two files in turn: the same event twice is one */
+		for (i = 0; i < (size_t)maxq + 2; i++) {
+			snprintf(path, sizeof(path), "%s/wroot/c/a%d.gmi",
+			    tmpdir, i % 2 ? 1 : 2);
+			ts[0].tv_sec = ts[1].tv_sec = 1600000000 +
+			    (time_t)(i / 2);
+			ts[0].tv_nsec = ts[1].tv_nsec = 0;
+			utimensat(AT_FDCWD, path, ts, 0);
+		}
+		/* and a change the events lost */
+		put("wroot/d/b1.gmi", "title: B1 sau tràn\n\nx\n");
+		CHECK_INT(site_watch_changed(w, s), 1);
+		s = wreload(w, s, "overflow", 4, "/d/b1", "B1 sau tràn");
+	}
+	/* a reload with no last snapshot reads every folder */
+	if (s != NULL)
+		s = wreload(w, s, "after overflow", 0, "/d/b1", "B1 sau tràn");
+	site_free(s);
+	site_watch_free(w);
+}
+
+/*
  * Dates in the site's zone: a date without an offset is read there, an
  * offset (header or HTML) is kept, an undated article takes its mtime;
  * each is shown as the wall clock in the zone, with its offset. A
@@ -1354,6 +1683,8 @@ main(void)
 	test_catalog();
 	test_broken();
 	test_reload();
+	test_reload_order();
+	test_watch();
 	test_zones();
 	test_tags_reload();
 	test_stamp();
