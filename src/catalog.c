@@ -1327,8 +1327,19 @@ int
 catalog_text_make(struct catalog *cat, const struct article_meta *meta,
     const char *text, size_t textlen, struct buf *plain, int *packed)
 {
-	size_t	 skip;
 	int	 rc;
+
+	if ((rc = catalog_text_plain(meta, text, textlen, plain)) !=
+	    SQLITE_DONE)
+		return rc;
+	return catalog_text_pack(cat, plain, packed);
+}
+
+int
+catalog_text_plain(const struct article_meta *meta, const char *text,
+    size_t textlen, struct buf *plain)
+{
+	size_t	 skip;
 
 	/* the title is its own column: the body starts after it */
 	skip = text != NULL && meta->title != NULL ?
@@ -1336,6 +1347,14 @@ catalog_text_make(struct catalog *cat, const struct article_meta *meta,
 	if (catalog_plain(plain, text != NULL ? text + skip : NULL,
 	    textlen - skip) == -1)
 		return SQLITE_NOMEM;
+	return SQLITE_DONE;
+}
+
+int
+catalog_text_pack(struct catalog *cat, const struct buf *plain, int *packed)
+{
+	int	 rc;
+
 	if ((rc = catalog_pack(cat, plain)) != SQLITE_DONE)
 		return rc;
 	*packed = cat->z.len < plain->len;

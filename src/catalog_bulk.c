@@ -199,12 +199,16 @@ put_bytes(struct buf *b, const struct buf *v)
 	    buf_append(b, v->data != NULL ? v->data : "", v->len);
 }
 
-/* The scan's side of a put: its record. The text is made and packed
- * here: the build is the busier of the two. */
+/*
+ * The scan's side of a put: its record. The plain text is made here,
+ * and packed by the build: while the scan runs, the scan (reading and
+ * converting the sources) is the busier of the two, and the plain text
+ * alone crosses the pipe.
+ */
 int
 catalog_bulk_feed(struct catalog *cat, const char *src, const char *urlpath,
     long long size, long long mtime, const struct article_meta *m,
-    const struct buf *plain, const struct buf *stored, int packed)
+    const struct buf *plain)
 {
 	struct bulk	*bk = &cat->bk;
 	struct buf	*b = &bk->out;
@@ -221,8 +225,7 @@ catalog_bulk_feed(struct catalog *cat, const char *src, const char *urlpath,
 	    put_str(b, m->title) == -1 || put_str(b, m->tags) == -1 ||
 	    put_i64(b, m->date) == -1 || put_i64(b, m->zone) == -1 ||
 	    put_u32(b, (size_t)(m->has_date | m->has_time << 1 |
-	    m->has_zone << 2 | packed << 3)) == -1 ||
-	    put_bytes(b, plain) == -1 || put_bytes(b, stored) == -1) {
+	    m->has_zone << 2)) == -1 || put_bytes(b, plain) == -1) {
 		b->len = mark;
 		log_warnx("catalog: out of memory");
 		return -1;
@@ -553,7 +556,8 @@ bulk_put(struct catalog *cat, const char *data, size_t len)
 	struct article_meta	 m;
 	struct put_key		 pk;
 	struct rd		 r = { data, len, 0 };
-	struct buf		 plain, stored;
+	struct buf		 plain;
+	const struct buf	*stored;
 	char			*src, *urlpath;
 	long long		 size, mtime;
 	size_t			 flags;
@@ -570,21 +574,21 @@ bulk_put(struct catalog *cat, const char *data, size_t len)
 	m.zone = (long)get_i64(&r);
 	flags = get_u32(&r);
 	get_buf(&r, &plain);
-	get_buf(&r, &stored);
-	if (r.bad || src == NULL || plain.data == NULL ||
-	    stored.data == NULL) {
+	if (r.bad || src == NULL || plain.data == NULL) {
 		log_warnx("catalog: first build: a bad record");
 		return -1;
 	}
 	m.has_date = flags & 1;
 	m.has_time = (flags >> 1) & 1;
 	m.has_zone = (flags >> 2) & 1;
-	packed = (flags >> 3) & 1;
-	rc = catalog_put1(cat, src, urlpath, size, mtime, &m, &plain, &stored,
-	    packed, &pk);
+	if ((rc = catalog_text_pack(cat, &plain, &packed)) == SQLITE_DONE) {
+		stored = packed ? &cat->z : &plain;
+		rc = catalog_put1(cat, src, urlpath, size, mtime, &m, &plain,
+		    stored, packed, &pk);
+	}
 	if (rc == SQLITE_DONE)
 		rc = bulk_text(cat, pk.key, pk.has_old, pk.old, &m, &plain,
-		    &stored, packed);
+		    stored, packed);
 	if (rc != SQLITE_DONE) {
 		catalog_fail(cat, "first build", rc);
 		return -1;
