@@ -6,18 +6,19 @@
  * new file, path.new, with neither journal nor sync, in a process of
  * its own ("bantin-index", forked by catalog_bulk_begin): the scan
  * parses and converts, and sends each article down a pipe; the build
- * stores it and indexes it, on the other core. The index is fed in key
- * (date) order as far as it can be: the build holds back up to
- * BULK_PENDING bytes of text and hands FTS5 the oldest it holds that
- * is not older than the last it handed (replacement selection), so
- * FTS5 writes long runs in order instead of a segment each time a key
- * goes back (the scan meets articles folder by folder). The texts wait
- * in a stage file until the end, and the table text is written from it
- * in key order, into full pages. At the scan's end the build merges
- * the index, syncs the file and exits; the scan's process renames it
- * over the catalog. A crash before that leaves path.new, which the next
- * first build overwrites, and the empty catalog, which makes the next
- * start build again; the build dies with the scan's process.
+ * stores it and indexes it, on the other core. The index is fed in FTS
+ * rowid order (newest first) as far as it can be: the build holds back
+ * up to BULK_PENDING bytes of text and hands FTS5 the newest it holds
+ * that is not newer than the last it handed (replacement selection),
+ * so FTS5 writes long runs in order instead of a segment each time a
+ * rowid goes back (the scan meets articles folder by folder). The
+ * texts wait in a stage file until the end, and the table text is
+ * written from it in key order, into full pages. At the scan's end the
+ * build merges the index, syncs the file and exits; the scan's process
+ * renames it over the catalog. A crash before that leaves path.new,
+ * which the next first build overwrites, and the empty catalog, which
+ * makes the next start build again; the build dies with the scan's
+ * process.
  *
  *   catalog_scan.c -> catalog_bulk.c -> catalog.c
  */
@@ -687,10 +688,11 @@ fts_put(struct catalog *cat, int del, long long key, const char *title,
 }
 
 /*
- * The texts held back: a heap by run, then key. A text not older than
- * the last one indexed joins its run; an older one waits for the next.
- * Each run goes to FTS5 in key order, and is on average twice as long
- * as what is held (BULK_PENDING).
+ * The texts held back: a heap by run, then FTS rowid (the key negated:
+ * newest first, catalog.h). A text not newer than the last one indexed
+ * joins its run; a newer one waits for the next. Each run goes to FTS5
+ * in rowid order, and is on average twice as long as what is held
+ * (BULK_PENDING).
  */
 
 static int
@@ -698,7 +700,7 @@ pend_less(const struct pend *a, const struct pend *b)
 {
 	if (a->run != b->run)
 		return a->run < b->run;
-	return a->key < b->key;
+	return a->key > b->key;
 }
 
 static int
@@ -716,7 +718,7 @@ pend_push(struct catalog *cat, long long key, const struct article_meta *m,
 	pd->h = h;
 	if ((e = malloc(sizeof(*e) + tl + gl + plain->len)) == NULL)
 		return SQLITE_NOMEM;
-	e->run = pd->started && key < pd->last ? pd->run + 1 : pd->run;
+	e->run = pd->started && key > pd->last ? pd->run + 1 : pd->run;
 	e->dead = 0;
 	e->key = key;
 	e->titlelen = tl;
