@@ -72,9 +72,9 @@
  * article: one row per source, clustered by its path: a restart looks
  * up each source once, one b-tree descent, in about the order of the
  * rows, and a first build writes them in that order, into full pages.
- * Its key, negated, is the FTS rowid (catalog.h); urlpath is NULL when it is the
- * source's path without its extension, as it is unless a symbolic
- * link made the article.
+ * Its key, negated, is the FTS rowid (catalog.h); urlpath is NULL
+ * when it is the source's path without its extension, as it is unless
+ * a symbolic link made the article.
  * text: by key, the plain text search sees (catalog_plain), packed:
  * the excerpts of search.c, and the old values FTS5's 'delete' needs.
  * (In article's rows it would spill into an overflow page apiece.)
