@@ -18,12 +18,16 @@
 struct catalog;
 
 /*
- * The FTS5 rowid of an article is article.fkey, a key in date order:
- * the minute of its date times CATALOG_KEY_SLOTS, plus a slot unique
- * within that minute. FTS5 walks a match in rowid order, so "ORDER BY
- * rowid DESC LIMIT n" gives the newest n matches without reading the
- * others. (Minutes and slots, not seconds and ids: doclists store the
- * gaps between rowids, and small gaps keep the index small.)
+ * An article's key (article.fkey) is in date order: the minute of its
+ * date times CATALOG_KEY_SLOTS, plus a slot unique within that minute.
+ * Its FTS5 rowid is the key negated, newest first: FTS5 walks a match
+ * in rowid order, so "ORDER BY rowid LIMIT n" gives the newest n
+ * matches without reading the others. (FTS5 walks a doclist backwards
+ * too, but an AND of several words, each advanced to the next rowid of
+ * the others, is 5 to 30 times slower that way: 30 against 6 ms for
+ * 1,001 hits of nine common words at 100,000 articles. Minutes and
+ * slots, not seconds and ids: doclists store the gaps between rowids,
+ * and small gaps keep the index small.)
  */
 #define CATALOG_KEY_SLOTS	4096
 

@@ -47,7 +47,7 @@
  * conversion of articles (their metadata and text are cached here)
  * changes: an old catalog is then rebuilt instead of misread.
  * 3: mtime in nanoseconds; plain-text titles and sub-headings.
- * 4: the FTS rowid is article.fkey, in date order.
+ * 4: the FTS rowid is article.fkey, in date order (13: negated).
  * 5: the body is indexed without its leading "# title" line.
  * 6: an HTML page's header and footer <div>s are left out.
  * 7: sources an author did not mean to publish are refused (an empty
@@ -60,8 +60,10 @@
  *    text is kept compressed (zstd) in the table text, by key.
  * 11: no author, summary or lang: a snapshot keeps none of them (an
  *    article's page reads them again from its source).
- * 12: the titles have an index of their own (titles). */
-#define CATALOG_VERSION		12
+ * 12: the titles have an index of their own (titles).
+ * 13: the FTS rowid is the key negated: newest first is FTS5's
+ *    ascending order (catalog.h). */
+#define CATALOG_VERSION		13
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */
 #define KEY_MINUTE_MAX		(1LL << 50)	/* 2^50 * 4096 < 2^63 */
@@ -70,9 +72,9 @@
  * article: one row per source, clustered by its path: a restart looks
  * up each source once, one b-tree descent, in about the order of the
  * rows, and a first build writes them in that order, into full pages.
- * Its key is the FTS rowid (catalog.h); urlpath is NULL when it is the
- * source's path without its extension, as it is unless a symbolic
- * link made the article.
+ * Its key, negated, is the FTS rowid (catalog.h); urlpath is NULL
+ * when it is the source's path without its extension, as it is unless
+ * a symbolic link made the article.
  * text: by key, the plain text search sees (catalog_plain), packed:
  * the excerpts of search.c, and the old values FTS5's 'delete' needs.
  * (In article's rows it would spill into an overflow page apiece.)
@@ -145,15 +147,15 @@ static struct {
 	    "SELECT max(key) FROM article WHERE key BETWEEN ?1 AND ?2" },
 	{ offsetof(struct catalog, st_fts_ins),
 	    "INSERT INTO fts (rowid, title, body, tags)"
-	    " VALUES (?1, ?2, ?3, ?4)" },
+	    " VALUES (-?1, ?2, ?3, ?4)" },
 	{ offsetof(struct catalog, st_fts_del),
 	    "INSERT INTO fts (fts, rowid, title, body, tags)"
-	    " VALUES ('delete', ?1, ?2, ?3, ?4)" },
+	    " VALUES ('delete', -?1, ?2, ?3, ?4)" },
 	{ offsetof(struct catalog, st_title_ins),
-	    "INSERT INTO titles (rowid, title) VALUES (?1, ?2)" },
+	    "INSERT INTO titles (rowid, title) VALUES (-?1, ?2)" },
 	{ offsetof(struct catalog, st_title_del),
 	    "INSERT INTO titles (titles, rowid, title)"
-	    " VALUES ('delete', ?1, ?2)" },
+	    " VALUES ('delete', -?1, ?2)" },
 	{ offsetof(struct catalog, st_count),
 	    "SELECT count(*) FROM article" },
 	{ offsetof(struct catalog, st_keys),
@@ -1327,8 +1329,19 @@ int
 catalog_text_make(struct catalog *cat, const struct article_meta *meta,
     const char *text, size_t textlen, struct buf *plain, int *packed)
 {
-	size_t	 skip;
 	int	 rc;
+
+	if ((rc = catalog_text_plain(meta, text, textlen, plain)) !=
+	    SQLITE_DONE)
+		return rc;
+	return catalog_text_pack(cat, plain, packed);
+}
+
+int
+catalog_text_plain(const struct article_meta *meta, const char *text,
+    size_t textlen, struct buf *plain)
+{
+	size_t	 skip;
 
 	/* the title is its own column: the body starts after it */
 	skip = text != NULL && meta->title != NULL ?
@@ -1336,6 +1349,14 @@ catalog_text_make(struct catalog *cat, const struct article_meta *meta,
 	if (catalog_plain(plain, text != NULL ? text + skip : NULL,
 	    textlen - skip) == -1)
 		return SQLITE_NOMEM;
+	return SQLITE_DONE;
+}
+
+int
+catalog_text_pack(struct catalog *cat, const struct buf *plain, int *packed)
+{
+	int	 rc;
+
 	if ((rc = catalog_pack(cat, plain)) != SQLITE_DONE)
 		return rc;
 	*packed = cat->z.len < plain->len;

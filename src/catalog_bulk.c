@@ -6,18 +6,19 @@
  * new file, path.new, with neither journal nor sync, in a process of
  * its own ("bantin-index", forked by catalog_bulk_begin): the scan
  * parses and converts, and sends each article down a pipe; the build
- * stores it and indexes it, on the other core. The index is fed in key
- * (date) order as far as it can be: the build holds back up to
- * BULK_PENDING bytes of text and hands FTS5 the oldest it holds that
- * is not older than the last it handed (replacement selection), so
- * FTS5 writes long runs in order instead of a segment each time a key
- * goes back (the scan meets articles folder by folder). The texts wait
- * in a stage file until the end, and the table text is written from it
- * in key order, into full pages. At the scan's end the build merges
- * the index, syncs the file and exits; the scan's process renames it
- * over the catalog. A crash before that leaves path.new, which the next
- * first build overwrites, and the empty catalog, which makes the next
- * start build again; the build dies with the scan's process.
+ * stores it and indexes it, on the other core. The index is fed in FTS
+ * rowid order (newest first) as far as it can be: the build holds back
+ * up to BULK_PENDING bytes of text and hands FTS5 the newest it holds
+ * that is not newer than the last it handed (replacement selection),
+ * so FTS5 writes long runs in order instead of a segment each time a
+ * rowid goes back (the scan meets articles folder by folder). The
+ * texts wait in a stage file until the end, and the table text is
+ * written from it in key order, into full pages. At the scan's end the
+ * build merges the index, syncs the file and exits; the scan's process
+ * renames it over the catalog. A crash before that leaves path.new,
+ * which the next first build overwrites, and the empty catalog, which
+ * makes the next start build again; the build dies with the scan's
+ * process.
  *
  *   catalog_scan.c -> catalog_bulk.c -> catalog.c
  */
@@ -199,12 +200,16 @@ put_bytes(struct buf *b, const struct buf *v)
 	    buf_append(b, v->data != NULL ? v->data : "", v->len);
 }
 
-/* The scan's side of a put: its record. The text is made and packed
- * here: the build is the busier of the two. */
+/*
+ * The scan's side of a put: its record. The plain text is made here,
+ * and packed by the build: while the scan runs, the scan (reading and
+ * converting the sources) is the busier of the two, and the plain text
+ * alone crosses the pipe.
+ */
 int
 catalog_bulk_feed(struct catalog *cat, const char *src, const char *urlpath,
     long long size, long long mtime, const struct article_meta *m,
-    const struct buf *plain, const struct buf *stored, int packed)
+    const struct buf *plain)
 {
 	struct bulk	*bk = &cat->bk;
 	struct buf	*b = &bk->out;
@@ -221,8 +226,7 @@ catalog_bulk_feed(struct catalog *cat, const char *src, const char *urlpath,
 	    put_str(b, m->title) == -1 || put_str(b, m->tags) == -1 ||
 	    put_i64(b, m->date) == -1 || put_i64(b, m->zone) == -1 ||
 	    put_u32(b, (size_t)(m->has_date | m->has_time << 1 |
-	    m->has_zone << 2 | packed << 3)) == -1 ||
-	    put_bytes(b, plain) == -1 || put_bytes(b, stored) == -1) {
+	    m->has_zone << 2)) == -1 || put_bytes(b, plain) == -1) {
 		b->len = mark;
 		log_warnx("catalog: out of memory");
 		return -1;
@@ -553,7 +557,8 @@ bulk_put(struct catalog *cat, const char *data, size_t len)
 	struct article_meta	 m;
 	struct put_key		 pk;
 	struct rd		 r = { data, len, 0 };
-	struct buf		 plain, stored;
+	struct buf		 plain;
+	const struct buf	*stored;
 	char			*src, *urlpath;
 	long long		 size, mtime;
 	size_t			 flags;
@@ -570,21 +575,21 @@ bulk_put(struct catalog *cat, const char *data, size_t len)
 	m.zone = (long)get_i64(&r);
 	flags = get_u32(&r);
 	get_buf(&r, &plain);
-	get_buf(&r, &stored);
-	if (r.bad || src == NULL || plain.data == NULL ||
-	    stored.data == NULL) {
+	if (r.bad || src == NULL || plain.data == NULL) {
 		log_warnx("catalog: first build: a bad record");
 		return -1;
 	}
 	m.has_date = flags & 1;
 	m.has_time = (flags >> 1) & 1;
 	m.has_zone = (flags >> 2) & 1;
-	packed = (flags >> 3) & 1;
-	rc = catalog_put1(cat, src, urlpath, size, mtime, &m, &plain, &stored,
-	    packed, &pk);
+	if ((rc = catalog_text_pack(cat, &plain, &packed)) == SQLITE_DONE) {
+		stored = packed ? &cat->z : &plain;
+		rc = catalog_put1(cat, src, urlpath, size, mtime, &m, &plain,
+		    stored, packed, &pk);
+	}
 	if (rc == SQLITE_DONE)
 		rc = bulk_text(cat, pk.key, pk.has_old, pk.old, &m, &plain,
-		    &stored, packed);
+		    stored, packed);
 	if (rc != SQLITE_DONE) {
 		catalog_fail(cat, "first build", rc);
 		return -1;
@@ -683,10 +688,11 @@ fts_put(struct catalog *cat, int del, long long key, const char *title,
 }
 
 /*
- * The texts held back: a heap by run, then key. A text not older than
- * the last one indexed joins its run; an older one waits for the next.
- * Each run goes to FTS5 in key order, and is on average twice as long
- * as what is held (BULK_PENDING).
+ * The texts held back: a heap by run, then FTS rowid (the key negated:
+ * newest first, catalog.h). A text not newer than the last one indexed
+ * joins its run; a newer one waits for the next. Each run goes to FTS5
+ * in rowid order, and is on average twice as long as what is held
+ * (BULK_PENDING).
  */
 
 static int
@@ -694,7 +700,7 @@ pend_less(const struct pend *a, const struct pend *b)
 {
 	if (a->run != b->run)
 		return a->run < b->run;
-	return a->key < b->key;
+	return a->key > b->key;
 }
 
 static int
@@ -712,7 +718,7 @@ pend_push(struct catalog *cat, long long key, const struct article_meta *m,
 	pd->h = h;
 	if ((e = malloc(sizeof(*e) + tl + gl + plain->len)) == NULL)
 		return SQLITE_NOMEM;
-	e->run = pd->started && key < pd->last ? pd->run + 1 : pd->run;
+	e->run = pd->started && key > pd->last ? pd->run + 1 : pd->run;
 	e->dead = 0;
 	e->key = key;
 	e->titlelen = tl;

@@ -161,6 +161,11 @@ int	 catalog_put1(struct catalog *, const char *src, const char *urlpath,
  * that is smaller (*packed): an SQLite code */
 int	 catalog_text_make(struct catalog *, const struct article_meta *,
 	    const char *text, size_t textlen, struct buf *plain, int *packed);
+/* the same in two steps: the plain text, then packed into z */
+int	 catalog_text_plain(const struct article_meta *, const char *text,
+	    size_t textlen, struct buf *plain);
+int	 catalog_text_pack(struct catalog *, const struct buf *plain,
+	    int *packed);
 /* the values FTS5 indexed for an entry, for its 'delete': a row of
  * title, tags, text at col */
 int	 catalog_text_bind(struct catalog *, sqlite3_stmt *st, int col,

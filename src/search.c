@@ -39,13 +39,13 @@ struct search {
 	sqlite3_stmt	*st_art;	/* the article of a hit */
 	sqlite3_stmt	*st_snip;	/* the excerpt of one hit */
 	sqlite3_stmt	*st_count;	/* how many in a tier, up to a bound */
-	sqlite3_stmt	*st_tpage;	/* the same two on the titles */
-	sqlite3_stmt	*st_tcount;
+	sqlite3_stmt	*st_tall;	/* the titles that match */
 	sqlite3_stmt	*st_tany;	/* does any title match */
 	sqlite3_stmt	*st_begin;	/* one read transaction a query */
 	sqlite3_stmt	*st_end;
 	struct search_row *rows;	/* SEARCH_TOTAL_MAX + 1 of them, for
 					   search_all; kept between queries */
+	sqlite3_int64	*trows;		/* the same, for titles_all */
 	struct catalog_text *text;	/* to unpack the bodies */
 	struct buf	 body;		/* a hit's body */
 	struct buf	 urlpath;	/* a hit's path */
@@ -58,43 +58,43 @@ struct search {
  * title, then those with some of them there, then the rest; newest
  * first within each tier (this is a news site, and the reader who
  * wants older news adds a word). Each tier is its own MATCH, and the
- * FTS rowid is a key in date order (catalog.h), so FTS5 walks each
- * doclist newest first and stops when the page is full: a common word
- * at 100,000 articles costs a millisecond. (A tier with fewer rows
- * than the page still walks the query's doclists to their end, as a
- * count would.) Ranking every match by bm25() instead cost a tenth of
- * a second.
+ * FTS rowid is a key in date order, negated (catalog.h), so FTS5 walks
+ * each doclist newest first and stops when the page is full: a common
+ * word at 100,000 articles costs a millisecond. (A tier with fewer
+ * rows than the page still walks the query's doclists to their end, as
+ * a count would.) Ranking every match by bm25() instead cost a tenth
+ * of a second.
  */
 static const char search_page_sql[] =
-	"SELECT r, a.urlpath, a.src, t FROM (SELECT rowid AS r,"
+	"SELECT -r, a.urlpath, a.src, t FROM (SELECT rowid AS r,"
 	" bantin_tier(fts) AS t FROM fts"
-	" WHERE fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3)"
-	" JOIN article AS a ON a.key = r ORDER BY r DESC";
+	" WHERE fts MATCH ?1 ORDER BY rowid LIMIT ?2 OFFSET ?3)"
+	" JOIN article AS a ON a.key = -r ORDER BY r";
 /*
- * The first walk over the hits, up to SEARCH_TOTAL_MAX + 1 of them:
- * their keys and tiers (bantin_tier(), search_tier). That many are
- * sorted in a moment, so a query with fewer hits is ranked from this
- * walk alone and never opens another FTS5 cursor (those are most of a
- * search over a small site); a query with more is ranked tier by tier
- * with search_page_sql, and its total is "more than".
+ * The first walk over the hits, the newest SEARCH_TOTAL_MAX + 1 of
+ * them: their keys and tiers (bantin_tier(), search_tier). That many
+ * are sorted in a moment, so a query with fewer hits is ranked from
+ * this walk alone and never opens another FTS5 cursor (those are most
+ * of a search over a small site); a query with more has its total
+ * "more than", and its page is made of these rows as far as they hold
+ * it (tiers_page), else asked tier by tier with search_page_sql.
  */
 static const char search_all_sql[] =
-	"SELECT rowid, bantin_tier(fts) FROM fts WHERE fts MATCH ?1 LIMIT ?2";
+	"SELECT -rowid, bantin_tier(fts) FROM fts WHERE fts MATCH ?1"
+	" ORDER BY rowid LIMIT ?2";
 /*
  * The first tier (every word in the title) from the titles' index
- * (catalog.c). The same on fts, a column filter, reads the positions
- * of every article that matches to find the few whose title does
- * (15 ms for a common query at 100,000 articles, 0.1 ms here). This
- * index knows nothing of the body: where the first match there is,
- * the excerpt finds (phrase_at).
+ * (catalog.c), read once, newest first, up to SEARCH_TOTAL_MAX + 1
+ * rows, from the key ?3 down (older than the hits of the first walk,
+ * which said the tier of each). The same on fts, a column filter,
+ * reads the positions of every article that matches to find the few
+ * whose title does (15 ms for a common query at 100,000 articles, 0.1
+ * ms here). This index knows nothing of the body: where the first
+ * match there is, the excerpt finds (phrase_at).
  */
-static const char search_tpage_sql[] =
-	"SELECT r, a.urlpath, a.src, 0 FROM (SELECT rowid AS r FROM titles"
-	" WHERE titles MATCH ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3)"
-	" JOIN article AS a ON a.key = r ORDER BY r DESC";
-static const char search_tcount_sql[] =
-	"SELECT count(*) FROM (SELECT 1 FROM titles WHERE titles MATCH ?1"
-	" LIMIT ?2)";
+static const char search_tall_sql[] =
+	"SELECT -rowid FROM titles WHERE titles MATCH ?1 AND rowid > -?3"
+	" ORDER BY rowid LIMIT ?2";
 /*
  * The second tier (some words in the title) holds only articles with
  * a title that matches some word and not all: when none does, the
@@ -135,8 +135,7 @@ static const struct {
 	{ offsetof(struct search, st_art), search_art_sql },
 	{ offsetof(struct search, st_snip), search_snip_sql },
 	{ offsetof(struct search, st_count), search_count_sql },
-	{ offsetof(struct search, st_tpage), search_tpage_sql },
-	{ offsetof(struct search, st_tcount), search_tcount_sql },
+	{ offsetof(struct search, st_tall), search_tall_sql },
 	{ offsetof(struct search, st_tany), search_tany_sql },
 	{ offsetof(struct search, st_begin), "BEGIN" },
 	{ offsetof(struct search, st_end), "COMMIT" },
@@ -157,11 +156,10 @@ struct search_row {
 };
 #define AT_FIND		-2
 
-/* A tier of the ranking: its FTS5 expression, and where it is asked. */
+/* A tier of the ranking: its FTS5 expression (the first one's is
+ * asked of the titles' index, the others' of fts). */
 struct tier {
 	const char	*e;
-	sqlite3_stmt	*page;		/* st_page or st_tpage */
-	sqlite3_stmt	*count;		/* st_count or st_tcount */
 	const char	*unless;	/* empty unless a title matches this */
 };
 #define TIERS_MAX	3
@@ -174,6 +172,7 @@ struct phrases {
 		size_t	 off;		/* the first token in toks */
 		size_t	 ntok;
 		int	 prefix;	/* the last one is a prefix */
+		size_t	 eoff, elen;	/* the term in the expression */
 	}		 p[SEARCH_WORDS_MAX];
 	size_t		 n;
 };
@@ -206,8 +205,16 @@ static int	 expr_term(struct expr *, const char *, size_t, int);
 static void	 expr_undo(struct expr *, size_t);
 static int	 expr_build(struct buf *, const char *, const char *,
 		    size_t *, struct phrases *, const char **);
-static int	 tiers_make(struct search *, struct buf *, const char *,
-		    const char *, size_t, struct tier *, size_t *);
+static int	 tiers_make(struct buf *, const char *, const char *,
+		    size_t, struct tier *, size_t *);
+static int	 tiers_page(struct search *, search_resolve_fn *, void *,
+		    const struct tier *, size_t, const char *,
+		    const struct search_row *, size_t, size_t, size_t,
+		    struct search_hit *, struct search_row *, size_t *);
+static int	 pairs_make(struct buf *, const char *,
+		    const struct phrases *);
+static int	 titles_all(struct search *, const char *, sqlite3_int64,
+		    sqlite3_int64 *, size_t *);
 static int	 search_all(struct search *, const char *, size_t,
 		    struct search_row *, size_t *);
 static int	 row_cmp(const void *, const void *);
@@ -224,7 +231,8 @@ static const struct article *row_resolve(struct search *,
 static void	 search_tier(const Fts5ExtensionApi *, Fts5Context *,
 		    sqlite3_context *, int, sqlite3_value **);
 static void	 search_end(struct search *);
-static int	 tier_count(const struct tier *, size_t, size_t *);
+static int	 tier_count(struct search *, const struct tier *, size_t,
+		    size_t *);
 static int	 phrase_at(const char *, const struct phrases *);
 static int	 phrase_token(void *, const char *, size_t, size_t, size_t);
 static char	*excerpt_clean(const char *);
@@ -281,7 +289,8 @@ search_connect(struct search *s, char *err, size_t errlen)
 	catalog_library();
 	if ((s->text = catalog_text_new()) == NULL ||
 	    (s->rows = malloc((SEARCH_TOTAL_MAX + 1) * sizeof(*s->rows))) ==
-	    NULL) {
+	    NULL || (s->trows = malloc((SEARCH_TOTAL_MAX + 1) *
+	    sizeof(*s->trows))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -336,6 +345,8 @@ search_disconnect(struct search *s)
 	s->db = NULL;
 	free(s->rows);
 	s->rows = NULL;
+	free(s->trows);
+	s->trows = NULL;
 	catalog_text_free(s->text);
 	s->text = NULL;
 	buf_free(&s->body);
@@ -496,6 +507,8 @@ expr_term(struct expr *x, const char *seg, size_t len, int star_after)
 	x->terms[x->nterms].len = x->out->len - start;
 	if (x->ph != NULL) {
 		x->ph->p[x->nterms].prefix = prefix;
+		x->ph->p[x->nterms].eoff = start;
+		x->ph->p[x->nterms].elen = x->out->len - start;
 		x->ph->n = x->nterms + 1;
 	}
 	x->nterms++;
@@ -621,13 +634,14 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
     size_t *total, const char **errstr)
 {
 	struct buf		 expr = BUF_INIT, any = BUF_INIT, tiers = BUF_INIT;
+	struct buf		 pairs = BUF_INIT;
 	struct phrases		 ph;
 	struct tier		 tier[TIERS_MAX];
 	struct search_hit	*h = NULL;
 	struct search_row	*all = NULL, rows_out[SEARCH_PER_PAGE];
 	const char		*snip;
 	const void		*blob;
-	size_t			 skip, rows, size, count = 0, n = 0, i;
+	size_t			 skip, count = 0, n = 0, i;
 	size_t			 nterms, ntiers, served, want, gone = 0;
 	int			 rc, at;
 
@@ -663,7 +677,7 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	all = s->rows;		/* search_connect made them */
 	if ((h = calloc(SEARCH_PER_PAGE, sizeof(*h))) == NULL ||
 	    expr_build(&any, query, " OR ", &nterms, NULL, errstr) == -1 ||
-	    tiers_make(s, &tiers, expr.data, any.data, nterms, tier,
+	    tiers_make(&tiers, expr.data, any.data, nterms, tier,
 	    &ntiers) == -1) {
 		*errstr = "out of memory";
 		goto fail;
@@ -700,30 +714,14 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 		    &n) == -1)
 			goto dberr;
 		gone = want;
-		want = 0;
-	}
-	/*
-	 * Too many: the page's rows tier after tier. It starts skip rows
-	 * into the first tier that holds more than that, and goes on
-	 * into the next ones until it is full.
-	 */
-	for (i = 0; i < ntiers && gone < want; i++) {
-		if ((rc = tier_none(s, &tier[i])) == -1)
-			goto dberr;
-		if (rc == 1)
-			continue;
-		if (tier_page(s, resolve, arg, &tier[i], want - gone, skip, h,
-		    rows_out, &n, &rows) == -1)
-			goto dberr;
-		gone += rows;
-		if (rows > 0)
-			skip = 0;
-		else if (skip > 0) {
-			/* the page is past this tier: how far past? */
-			if (tier_count(&tier[i], skip, &size) == -1)
-				goto dberr;
-			skip -= size;
+	} else if (want > 0) {
+		if (pairs_make(&pairs, expr.data, &ph) == -1) {
+			*errstr = "out of memory";
+			goto fail;
 		}
+		if (tiers_page(s, resolve, arg, tier, ntiers, pairs.data, all,
+		    count, skip, want, h, rows_out, &n) == -1)
+			goto dberr;
 	}
 	/* rows in the catalog, not (or no longer) in the site */
 	if (count <= SEARCH_TOTAL_MAX)
@@ -755,6 +753,7 @@ search_query_with(struct search *s, search_resolve_fn *resolve, void *arg,
 	buf_free(&expr);
 	buf_free(&any);
 	buf_free(&tiers);
+	buf_free(&pairs);
 	buf_free(&ph.toks);
 	if (n == 0) {
 		free(h);
@@ -780,6 +779,7 @@ fail:
 	buf_free(&expr);
 	buf_free(&any);
 	buf_free(&tiers);
+	buf_free(&pairs);
 	buf_free(&ph.toks);
 	return -1;
 }
@@ -850,8 +850,8 @@ search_end(struct search *s)
  * all); none there. all is the query's terms AND-ed, any OR-ed.
  */
 static int
-tiers_make(struct search *s, struct buf *t, const char *all,
-    const char *any, size_t nterms, struct tier *tier, size_t *ntiers)
+tiers_make(struct buf *t, const char *all, const char *any, size_t nterms,
+    struct tier *tier, size_t *ntiers)
 {
 	size_t	 off[TIERS_MAX + 1], i, n = 0;
 
@@ -876,13 +876,37 @@ tiers_make(struct search *s, struct buf *t, const char *all,
 		return -1;
 	for (i = 0; i < n; i++) {
 		tier[i].e = t->data + off[i];
-		tier[i].page = i == 0 ? s->st_tpage : s->st_page;
-		tier[i].count = i == 0 ? s->st_tcount : s->st_count;
 		tier[i].unless = i == 1 && n == 3 ? t->data + off[TIERS_MAX] :
 		    NULL;
 	}
 	*ntiers = n;
 	return 0;
+}
+
+/*
+ * For a query of three terms or more, the pairs of its terms furthest
+ * apart (the first and the last, the second and the last but one),
+ * NUL-ended one after the other in p, the last followed by an empty
+ * one, as FTS5 expressions. "Every word in the title" of a long query
+ * is rare, and an AND of many words costs FTS5 each word's advance at
+ * each candidate: a pair of them that no title holds together says
+ * there is none for a fraction of it (a query of twelve words at
+ * 1,000,000 articles: 27 ms for the twelve, 3 ms for a pair). Words
+ * far apart in a query are the least likely to come together.
+ */
+static int
+pairs_make(struct buf *p, const char *e, const struct phrases *ph)
+{
+	size_t	 i, j;
+
+	buf_reset(p);
+	for (i = 0, j = ph->n; ph->n >= 3 && i < 2 && i + 1 < j - 1; i++, j--)
+		if (buf_append(p, e + ph->p[i].eoff, ph->p[i].elen) == -1 ||
+		    buf_puts(p, " AND ") == -1 || buf_append(p,
+		    e + ph->p[j - 1].eoff, ph->p[j - 1].elen) == -1 ||
+		    buf_putc(p, '\0') == -1)
+			return -1;
+	return buf_putc(p, '\0');
 }
 
 /* 1 if the tier is empty as its titles say, 0 if it may not be, -1 on a
@@ -992,12 +1016,123 @@ rows_page(struct search *s, search_resolve_fn *resolve, void *arg,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* How many articles are in tier t, up to max; 0 or -1 (a database
- * error). */
+/*
+ * A page of a query with more than SEARCH_TOTAL_MAX hits, skip rows
+ * into the ranking: want rows, tier after tier. The first tier is read
+ * whole from the titles' index (titles_all; past SEARCH_TOTAL_MAX rows
+ * no page is served). all holds the newest count hits with their
+ * tiers: a tier's rows among them are its newest, so when they hold
+ * the page's rows of a tier, the page takes them; else that tier and
+ * the next are asked of the index (tier_page), and their sizes
+ * (tier_count) where the page is past them. Before, each tier was
+ * asked of the index in turn: the titles were walked up to three
+ * times (the page, its size, whether the second tier could have any),
+ * and each tier's MATCH again. 0, or -1 on a database error.
+ */
 static int
-tier_count(const struct tier *t, size_t max, size_t *count)
+tiers_page(struct search *s, search_resolve_fn *resolve, void *arg,
+    const struct tier *tier, size_t ntiers, const char *pairs,
+    const struct search_row *all, size_t count, size_t skip, size_t want,
+    struct search_hit *h, struct search_row *out, size_t *n)
 {
-	sqlite3_stmt	*st = t->count;
+	struct search_row	 pg[SEARCH_PER_PAGE];
+	size_t			 got = 0, before, nt, i, j, k, rows, size;
+	int			 rc, t, seen = 0, none = 0;
+
+	if (want > SEARCH_PER_PAGE)
+		want = SEARCH_PER_PAGE;
+	/* the first tier: its rows among the newest hits, then the older
+	 * ones, unless a pair of words says there are none */
+	for (j = nt = 0; j < count; j++)
+		if (all[j].tier == 0)
+			s->trows[nt++] = all[j].key;
+	for (; pairs != NULL && *pairs != '\0' && !none;
+	    pairs += strlen(pairs) + 1) {
+		j = 0;
+		if (titles_all(s, pairs, all[count - 1].key, NULL, &j) == -1)
+			return -1;
+		none = j == 0;
+	}
+	if (!none && titles_all(s, tier[0].e, all[count - 1].key, s->trows,
+	    &nt) == -1)
+		return -1;
+	for (j = skip; j < nt && got < want; j++) {
+		pg[got].key = s->trows[j];
+		pg[got].tier = 0;
+		pg[got].at = AT_FIND;
+		got++;
+	}
+	skip = skip > nt ? skip - nt : 0;
+	for (i = 1; i < ntiers && got < want; i++) {
+		/* the tiers after the first: 1 and 2, or 2 alone */
+		t = ntiers == 3 ? (int)i : 2;
+		before = got;
+		for (j = k = 0; j < count && got < want; j++)
+			if (all[j].tier == t && k++ >= skip)
+				pg[got++] = all[j];
+		if (got == want)
+			break;
+		/* not in the newest hits: from the index, from here on */
+		got = before;
+		seen = k > 0;
+		break;
+	}
+	if (rows_page(s, resolve, arg, pg, got, h, out, n) == -1)
+		return -1;
+	for (; i < ntiers && got < want; i++, seen = 0) {
+		if (!seen && (rc = tier_none(s, &tier[i])) == -1)
+			return -1;
+		if (!seen && rc == 1)
+			continue;
+		if (tier_page(s, resolve, arg, &tier[i], want - got, skip, h,
+		    out, n, &rows) == -1)
+			return -1;
+		got += rows;
+		if (rows > 0)
+			skip = 0;
+		else if (skip > 0) {
+			/* the page is past this tier: how far past? */
+			if (tier_count(s, &tier[i], skip, &size) == -1)
+				return -1;
+			skip -= size;
+		}
+	}
+	return 0;
+}
+
+/* The keys of the titles that match e and are older than key, newest
+ * first, after the *count in keys, up to SEARCH_TOTAL_MAX + 1 in all;
+ * *count is the new number. With keys NULL: whether there is one
+ * (*count 0 or 1). 0, or -1 on a database error. */
+static int
+titles_all(struct search *s, const char *e, sqlite3_int64 key,
+    sqlite3_int64 *keys, size_t *count)
+{
+	sqlite3_stmt	*st = s->st_tall;
+	int		 rc;
+
+	sqlite3_bind_text(st, 1, e, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, keys == NULL ? 1 :
+	    SEARCH_TOTAL_MAX + 1 - (sqlite3_int64)*count);
+	sqlite3_bind_int64(st, 3, key);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    *count <= SEARCH_TOTAL_MAX) {
+		if (keys != NULL)
+			keys[*count] = sqlite3_column_int64(st, 0);
+		(*count)++;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* How many articles are in tier t (not the first), up to max; 0 or -1
+ * (a database error). */
+static int
+tier_count(struct search *s, const struct tier *t, size_t max,
+    size_t *count)
+{
+	sqlite3_stmt	*st = s->st_count;
 	int		 rc;
 
 	*count = 0;
@@ -1020,7 +1155,7 @@ tier_page(struct search *s, search_resolve_fn *resolve, void *arg,
     const struct tier *t, size_t limit, size_t offset,
     struct search_hit *h, struct search_row *out, size_t *n, size_t *rows)
 {
-	sqlite3_stmt		*st = t->page;
+	sqlite3_stmt		*st = s->st_page;
 	const struct article	*art;
 	int			 rc;
 
@@ -1035,8 +1170,7 @@ tier_page(struct search *s, search_resolve_fn *resolve, void *arg,
 		if (*n < SEARCH_PER_PAGE) {
 			h[*n].art = art;
 			out[*n].key = sqlite3_column_int64(st, 0);
-			out[*n].at = st == s->st_tpage ? AT_FIND :
-			    AT_OF(sqlite3_column_int64(st, 3));
+			out[*n].at = AT_OF(sqlite3_column_int64(st, 3));
 			(*n)++;
 		}
 	}

@@ -962,12 +962,13 @@ test_tidy(const char *dir)
 		int		 more;		/* segments before, at least */
 		int		 after;		/* and after, at most */
 	} cases[] = {
-		/* newest first: every put starts a segment */
-		{ "descending", 40, -1, 10, 2 },
+		/* newest first, the FTS rowids' order (catalog.h): one
+		 * segment, merged with the first's */
+		{ "descending", 40, -1, 2, 1 },
 		/* categories one after the other */
 		{ "interleaved", 60, 7, 6, 2 },
-		/* in date order: one segment, merged with the first's */
-		{ "ascending", 40, 1, 2, 1 },
+		/* in date order: every put starts a segment */
+		{ "ascending", 40, 1, 10, 2 },
 	};
 	static const char *const queries[] = {
 		"bài", "nội dung", "số 7", "thứ*", "không có từ này",
