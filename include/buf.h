@@ -29,6 +29,8 @@ char	*buf_steal(struct buf *, size_t *);	/* caller frees; buf emptied */
 /* Append everything fd reads until EOF (hint: the expected size).
  * -1 with errno, EFBIG past max bytes. */
 int	 buf_read_fd(struct buf *, int fd, size_t max, size_t hint);
+/* The same for a secret: no block it outgrows is freed unwiped. */
+int	 buf_read_secret(struct buf *, int fd, size_t max, size_t hint);
 
 /* one byte: inline, since renderers write text a character at a time */
 static inline int

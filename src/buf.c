@@ -22,8 +22,11 @@ buf_init(struct buf *b)
 	b->len = b->cap = 0;
 }
 
-int
-buf_reserve(struct buf *b, size_t extra)
+/* room for extra bytes and a NUL; with wipe, an outgrown block is
+ * copied and wiped before it is freed, where realloc would leave its
+ * bytes in the heap */
+static int
+reserve(struct buf *b, size_t extra, int wipe)
 {
 	size_t	 need, ncap;
 	char	*p;
@@ -36,11 +39,24 @@ buf_reserve(struct buf *b, size_t extra)
 	ncap = b->cap ? b->cap : 256;
 	while (ncap < need)
 		ncap *= 2;
-	if ((p = realloc(b->data, ncap)) == NULL)
+	if (!wipe || b->data == NULL)
+		p = realloc(b->data, ncap);
+	else if ((p = malloc(ncap)) != NULL) {
+		memcpy(p, b->data, b->len + 1);
+		explicit_bzero(b->data, b->cap);
+		free(b->data);
+	}
+	if (p == NULL)
 		return -1;
 	b->data = p;
 	b->cap = ncap;
 	return 0;
+}
+
+int
+buf_reserve(struct buf *b, size_t extra)
+{
+	return reserve(b, extra, 0);
 }
 
 int
@@ -140,15 +156,16 @@ buf_steal(struct buf *b, size_t *lenp)
 	return p;
 }
 
-int
-buf_read_fd(struct buf *b, int fd, size_t max, size_t hint)
+static int
+read_fd(struct buf *b, int fd, size_t max, size_t hint, int wipe)
 {
 	ssize_t	 n;
 
-	if (buf_reserve(b, hint) == -1)
+	if (reserve(b, hint, wipe) == -1)
 		return -1;
+	b->data[b->len] = '\0';	/* an empty file too */
 	for (;;) {
-		if (b->cap - b->len < 2 && buf_reserve(b, 4096) == -1)
+		if (b->cap - b->len < 2 && reserve(b, 4096, wipe) == -1)
 			return -1;
 		n = read(fd, b->data + b->len, b->cap - b->len - 1);
 		if (n == -1 && errno == EINTR)
@@ -165,4 +182,16 @@ buf_read_fd(struct buf *b, int fd, size_t max, size_t hint)
 		}
 	}
 	return 0;
+}
+
+int
+buf_read_fd(struct buf *b, int fd, size_t max, size_t hint)
+{
+	return read_fd(b, fd, max, hint, 0);
+}
+
+int
+buf_read_secret(struct buf *b, int fd, size_t max, size_t hint)
+{
+	return read_fd(b, fd, max, hint, 1);
 }

@@ -113,30 +113,10 @@ no_passphrase(char *buf, int size, int rw, void *u)
 
 /* --- the parent --- */
 
-/* b's memory copied to a bigger block; the old one wiped and freed */
-static int
-grow_wiped(struct buf *b)
-{
-	size_t	 cap = b->cap < 4096 ? 4096 : 2 * b->cap;
-	char	*p;
-
-	if ((p = malloc(cap)) == NULL)
-		return -1;
-	if (b->data != NULL) {
-		memcpy(p, b->data, b->len + 1);
-		OPENSSL_cleanse(b->data, b->cap);
-		free(b->data);
-	}
-	b->data = p;
-	b->cap = cap;
-	return 0;
-}
-
 int
 tls_key_read(const char *path, struct buf *b)
 {
 	struct stat	 st;
-	ssize_t		 n;
 	int		 fd, saved;
 
 	tls_key_wipe(b);
@@ -148,29 +128,11 @@ tls_key_read(const char *path, struct buf *b)
 		errno = EFBIG;
 		goto fail;
 	}
-	/* the file's size and one byte more, to see its end in one read:
-	 * no stdio buffer, and a copy only if it grew meanwhile */
-	if ((b->data = malloc((size_t)st.st_size + 2)) == NULL)
+	/* room for the file and one byte more, to see its end in one
+	 * read: no stdio buffer, and a wiped copy only if it grew */
+	if (buf_read_secret(b, fd, KEY_FILE_MAX, (size_t)st.st_size + 1) ==
+	    -1)
 		goto fail;
-	b->cap = (size_t)st.st_size + 2;
-	b->data[0] = '\0';
-	for (;;) {
-		if (b->cap - b->len < 2 && grow_wiped(b) == -1)
-			goto fail;
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-		b->data[b->len] = '\0';
-		if (b->len > KEY_FILE_MAX) {
-			errno = EFBIG;
-			goto fail;
-		}
-	}
 	close(fd);
 	return 0;
 fail:
@@ -211,14 +173,21 @@ tls_key_chain(const char *cert, struct buf *chain, char *err,
 	return 0;
 }
 
+/* a read-only BIO over b's bytes: no copy of them; NULL if none */
+static BIO *
+bio_over(const struct buf *b)
+{
+	return b->len <= INT_MAX ? BIO_new_mem_buf(b->data, (int)b->len) :
+	    NULL;
+}
+
 X509 *
 tls_key_cert(const struct buf *chain)
 {
 	BIO	*bio;
 	X509	*x = NULL;
 
-	if (chain->len <= INT_MAX && (bio = BIO_new_mem_buf(chain->data,
-	    (int)chain->len)) != NULL) {
+	if ((bio = bio_over(chain)) != NULL) {
 		x = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
 		BIO_free(bio);
 	}
@@ -233,9 +202,7 @@ tls_key_decode(const struct buf *pem)
 	BIO		*bio;
 	EVP_PKEY	*pkey = NULL;
 
-	/* a read-only BIO over the caller's bytes: no copy of them */
-	if (pem->len <= INT_MAX && (bio = BIO_new_mem_buf(pem->data,
-	    (int)pem->len)) != NULL) {
+	if ((bio = bio_over(pem)) != NULL) {
 		pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase,
 		    NULL);
 		BIO_free(bio);
