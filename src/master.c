@@ -739,6 +739,7 @@ tick_cb(struct loop *l, void *arg)
 	struct timespec		 t0, t1;
 	unsigned long long	 stamp;
 	long long		 walk_ms;
+	time_t			 rest;	/* after a reload, s */
 	time_t			 now = time(NULL);
 	int			 changed;
 
@@ -789,11 +790,10 @@ tick_cb(struct loop *l, void *arg)
 			 * 1/MASTER_RELOAD_SHARE of a core (0.5 s at
 			 * 100,000 articles: 5 s more); a change after a
 			 * quiet look is found at once */
-			walk_ms = us_between(&t0, &t1) / 1000;
-			if ((time_t)(walk_ms * MASTER_RELOAD_SHARE / 1000) >
-			    m->scan_backoff)
-				m->scan_backoff = (time_t)(walk_ms *
-				    MASTER_RELOAD_SHARE / 1000);
+			rest = (time_t)(us_between(&t0, &t1) / 1000 *
+			    MASTER_RELOAD_SHARE / 1000);
+			if (rest > m->scan_backoff)
+				m->scan_backoff = rest;
 		}
 	}
 	tidy(m);
