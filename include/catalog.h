@@ -36,6 +36,13 @@ struct catalog;
 struct catalog	*catalog_open(const char *dbpath, char *err, size_t errlen);
 /* SQLite set up for a process without threads; catalog_open and
  * search.c call it before their first use of SQLite. */
+/* The same without its check (quick_check), for a start that serves
+ * before it reads the catalog; catalog_check_now() makes it: 0 if it
+ * passes or was made, 1 if the catalog was damaged and is rebuilt (a
+ * full scan is due), -1 on an error. */
+struct catalog	*catalog_open_unchecked(const char *dbpath, char *err,
+		    size_t errlen);
+int		 catalog_check_now(struct catalog *);
 void		 catalog_library(void);
 void		 catalog_close(struct catalog *);
 
@@ -55,6 +62,8 @@ void	catalog_abort(struct catalog *);
  * may find the scan begun) or end returns 1 (make another, full). */
 int	catalog_begin_partial(struct catalog *);
 int	catalog_forget(struct catalog *, const char *src);
+/* 1 if a partial scan would be made now, else 0 */
+int	catalog_partial_ok(struct catalog *);
 /* Between scans: merge up to `pages` pages of the search index's
  * segments. 1 while there is more to merge, 0 when there is none (after
  * a scan there is again), -1 on error. */

@@ -102,6 +102,8 @@ struct config {
 	char	*titan_token;			/* "" = none asked for */
 	/* derived */
 	char	*catalog;			/* state_dir/catalog.db */
+	char	*image;				/* state_dir/site.image: the
+						   snapshot for a restart */
 };
 
 /* Parse and check. Every problem is appended to errs as one line,

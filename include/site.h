@@ -205,6 +205,29 @@ struct site	*site_reload_watched(const char *root, struct catalog *,
 		    const struct site *prev, struct site_watch *w,
 		    char *err, size_t errlen);
 
+/*
+ * The snapshot kept on disk between runs (site_image.c), with each
+ * folder's share of the stamp as the watch w has it. tag names what it
+ * goes with (the catalog file it was built beside): an image with
+ * another is not used. Written whole (a new file, synced, renamed).
+ */
+int		 site_image_write(const struct site *,
+		    const struct site_watch *w, unsigned long long tag,
+		    const char *path, char *err, size_t errlen);
+/*
+ * A first load that starts from the image at path if there is a good
+ * one: a stat walk of the tree (and a watch on every folder) finds
+ * the folders that changed since it was saved. If none did, the image
+ * is the snapshot, and nothing is read or made again (*whole is set);
+ * otherwise those folders are read and the rest taken from the image,
+ * as a reload does. Without an image, inotify or a usable catalog it
+ * is site_reload_watched(root, catalog, NULL, w, ...).
+ */
+struct site	*site_load_image(const char *root, struct catalog *,
+		    const char *path, unsigned long long tag,
+		    struct site_watch *w, int *whole, char *err,
+		    size_t errlen);
+
 /* Look up a normalised path ("/thoi-su/", "/thoi-su/x"). A folder
  * path without its trailing slash finds the node too: the caller
  * redirects. "/" is SITE_NONE (the home page is the caller's), and so

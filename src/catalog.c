@@ -169,6 +169,7 @@ static struct {
 
 static int	 catalog_create(struct catalog *);
 static int	 catalog_check(struct catalog *, char *, size_t);
+static int	 catalog_later_check;	/* catalog_open_unchecked */
 static int	 catalog_setup(struct catalog *, char *, size_t);
 static int	 catalog_move_aside(const char *, char *, size_t);
 static int	 catalog_rebuild(struct catalog *, const char *);
@@ -450,6 +451,7 @@ catalog_open(const char *dbpath, char *err, size_t errlen)
 	}
 	cat->bk.fd = -1;
 	cat->bk.stage.fd = -1;
+	cat->later_check = catalog_later_check;
 	for (attempt = 0; attempt < 2; attempt++) {
 		damaged = 0;
 		if (catalog_try_open(cat, dbpath, err, errlen, &damaged) == 0)
@@ -467,6 +469,40 @@ catalog_open(const char *dbpath, char *err, size_t errlen)
 	free(cat->path);
 	free(cat);
 	return NULL;
+}
+
+/* The same, with the check left for catalog_check_now(): a start that
+ * does not read the catalog (site_load_image) serves before it. */
+struct catalog *
+catalog_open_unchecked(const char *dbpath, char *err, size_t errlen)
+{
+	struct catalog	*cat;
+
+	catalog_later_check = 1;
+	cat = catalog_open(dbpath, err, errlen);
+	catalog_later_check = 0;
+	if (cat != NULL)
+		cat->later_check = 0;	/* a file made again is checked */
+	return cat;
+}
+
+int
+catalog_check_now(struct catalog *cat)
+{
+	char	 err[512];
+	int	 rc;
+
+	if (cat == NULL || cat->db == NULL || !cat->unchecked)
+		return 0;
+	cat->unchecked = 0;
+	if ((rc = catalog_check(cat, err, sizeof(err))) == 0)
+		return 0;
+	if (rc == -1) {
+		log_warnx("catalog %s: quick_check: %s", cat->path,
+		    sqlite3_errmsg(cat->db));
+		return -1;
+	}
+	return catalog_rebuild(cat, err) == -1 ? -1 : 1;
 }
 
 /*
@@ -522,7 +558,9 @@ catalog_try_open(struct catalog *cat, const char *file, char *err,
 		if (sqlite3_exec(cat->db, "PRAGMA journal_mode = WAL",
 		    NULL, NULL, NULL) != SQLITE_OK)
 			goto sqlerr;
-		if ((rc = catalog_check(cat, err, errlen)) != 0) {
+		if (cat->later_check)
+			cat->unchecked = 1;
+		else if ((rc = catalog_check(cat, err, errlen)) != 0) {
 			if (rc == -1)
 				goto sqlerr;
 			return -1;
@@ -1040,6 +1078,15 @@ catalog_begin_partial(struct catalog *cat)
 		return 1;
 	}
 	return 0;
+}
+
+/* Would a partial scan be made now (catalog_begin_partial)? A
+ * snapshot kept from an earlier run is of use only then. */
+int
+catalog_partial_ok(struct catalog *cat)
+{
+	return cat != NULL && !cat->lost && cat->db != NULL &&
+	    catalog_empty(cat) == 0;
 }
 
 int

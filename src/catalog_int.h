@@ -89,6 +89,8 @@ struct catalog {
 	int		 rebuilding;	/* no recursion from catalog_fail */
 	int		 partial;	/* this scan keeps what it does
 					   not see (catalog_begin_partial) */
+	int		 later_check;	/* catalog_open_unchecked() */
+	int		 unchecked;	/* its check is still to make */
 	int		 lost;		/* rebuilt since the last full
 					   scan began: entries are missing */
 	int		 untidy;	/* the indexes may have segments

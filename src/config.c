@@ -685,7 +685,8 @@ config_load(const char *file, struct buf *errs)
 	if (get_titan(d, c, cwd, &ck) == -1)
 		goto nomem;
 
-	if ((c->catalog = join(c->state_dir, "catalog.db")) == NULL)
+	if ((c->catalog = join(c->state_dir, "catalog.db")) == NULL ||
+	    (c->image = join(c->state_dir, "site.image")) == NULL)
 		goto nomem;
 
 	/* state_dir must not be inside the capsule: it holds the key */
@@ -743,7 +744,7 @@ static const struct field {
 	F_INT(handshake_timeout),
 	F_INT(titan_enabled), F_STR(titan_authors), F_INT(titan_max_size),
 	F_INT(titan_max_file_size), F_STR(titan_token),
-	F_STR(catalog),
+	F_STR(catalog), F_STR(image),
 };
 
 #define FIELD_STR(c, fl, i)	(((char **)(void *)((char *)(c) + \

@@ -1401,6 +1401,20 @@ counter_bind(struct counter *c, struct site *site)
 		goto nomem;
 	g->nslots = n;
 	g->serial = site->serial;
+	/* room for every article at once: no table grown and hashed
+	 * again on the way */
+	while ((c->nents + n + 1) * 2 > c->tabcap)
+		if (grow_tab(c) == -1)
+			goto nomem;
+	if (c->nents + n > c->entcap) {
+		struct entry *ne;
+
+		if ((ne = reallocarray(c->ents, c->nents + n,
+		    sizeof(*ne))) == NULL)
+			goto nomem;
+		c->ents = ne;
+		c->entcap = c->nents + n;
+	}
 	/* an article kept from the site bound last has the entry it had
 	 * there: no look-up by its path */
 	if (c->cur != NULL && c->cur->serial == site->kept_serial)

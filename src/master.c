@@ -84,6 +84,10 @@ struct master {
 	time_t			 scan_backoff;	/* seconds added: big trees */
 	unsigned long long	 stamp;
 	struct site_watch	*watch;		/* inotify, or NULL */
+	unsigned long		 image_serial;	/* the snapshot the image on
+						   disk holds; 0: none */
+	unsigned long long	 image_tag;	/* the catalog file the last
+						   scan used (image_tag()) */
 	time_t			 respawn_after;
 	int			 tidy_steps;	/* since the index was compact */
 	long long		 tidy_us;
@@ -126,12 +130,45 @@ log_warnings(const struct site *site)
 	}
 }
 
+/* What the image goes with: the catalog file it was built beside (a
+ * catalog built again, restored or moved aside is another file). */
+static unsigned long long
+image_tag(const struct config *conf)
+{
+	struct stat	 st;
+
+	if (stat(conf->catalog, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_ino * 0x9e3779b97f4a7c15ULL ^
+	    (unsigned long long)st.st_dev;
+}
+
+/* The running snapshot into the image, for the next start; a failure
+ * costs that start time, nothing else. */
+static void
+save_image(struct master *m)
+{
+	char	 err[512];
+
+	if (m->site == NULL || m->watch == NULL || m->catalog == NULL ||
+	    m->image_serial == m->site->serial)
+		return;
+	if (site_image_write(m->site, m->watch, m->image_tag,
+	    m->conf->image, err, sizeof(err)) == -1) {
+		log_warnx("site image: %s", err);
+		(void)unlink(m->conf->image);
+		return;
+	}
+	m->image_serial = m->site->serial;
+}
+
 static struct site *
 load_site(struct master *m, const struct config *conf)
 {
 	struct site	*site;
 	char		 err[512];
 	size_t		 clean, nread;
+	int		 whole = 0;
 
 	/* the scan reads dates in the configured zone (the workers
 	 * inherit it); a failed load goes back to the running one's */
@@ -140,22 +177,39 @@ load_site(struct master *m, const struct config *conf)
 		goto fail;
 	}
 	/* unchanged articles are taken from the running snapshot, and
-	 * folders with no event since its scan are not stat'ed again */
-	if ((site = site_reload_watched(conf->root, m->catalog, m->site,
-	    m->watch, err, sizeof(err))) == NULL) {
+	 * folders with no event since its scan are not stat'ed again; a
+	 * first load starts from the image the last run left, if the
+	 * tree is as it was then */
+	if (m->site == NULL)
+		site = site_load_image(conf->root, m->catalog, conf->image,
+		    image_tag(conf), m->watch, &whole, err, sizeof(err));
+	else
+		site = site_reload_watched(conf->root, m->catalog, m->site,
+		    m->watch, err, sizeof(err));
+	if (site == NULL) {
 		log_warnx("%s: %s", conf->root, err);
 		goto fail;
 	}
+	if (whole)
+		m->image_serial = site->serial;
+	/* the file the scan used: a first build puts a new one in place */
+	m->image_tag = image_tag(conf);
 	log_warnings(site);
 	/* the scan's garbage (parsers, converters) goes back to the
 	 * system before workers are forked and inherit it */
 	malloc_trim(0);
 	site_watch_counts(m->watch, &clean, &nread);
-	log_info("site %s: %zu articles, %zu categories, %zu files, "
-	    "%zu warnings; %zu sources read, %zu articles kept, the rest "
-	    "from the catalog; %zu folders read, %zu unchanged",
-	    conf->root, site->narticles, site->ncats, site->nfiles,
-	    site->nwarnings, site->nread, site->nkept, nread, clean);
+	if (whole)
+		log_info("site %s: %zu articles, %zu categories, %zu files, "
+		    "%zu warnings; the tree is as the last run left it: "
+		    "the snapshot from %s", conf->root, site->narticles,
+		    site->ncats, site->nfiles, site->nwarnings, conf->image);
+	else
+		log_info("site %s: %zu articles, %zu categories, %zu files, "
+		    "%zu warnings; %zu sources read, %zu articles kept, the "
+		    "rest from the catalog; %zu folders read, %zu unchanged",
+		    conf->root, site->narticles, site->ncats, site->nfiles,
+		    site->nwarnings, site->nread, site->nkept, nread, clean);
 	return site;
 fail:
 	if (m->conf != NULL && m->conf != conf)
@@ -898,8 +952,12 @@ master_run(int ctl)
 	if ((m.counter = counter_open(conf->counter_file, err, sizeof(err)))
 	    == NULL)
 		fatalx("%s", err);
-	if ((m.catalog = catalog_open(conf->catalog, err, sizeof(err)))
-	    == NULL)
+	/* with an image to start from, the catalog may not be read
+	 * before the workers serve: its check comes after (site_load_image
+	 * makes it first if it does read it) */
+	if ((m.catalog = access(conf->image, F_OK) == 0 ?
+	    catalog_open_unchecked(conf->catalog, err, sizeof(err)) :
+	    catalog_open(conf->catalog, err, sizeof(err))) == NULL)
 		log_warnx("catalog unavailable, reading every article: %s",
 		    err);
 	raise_nofile(conf);
@@ -943,6 +1001,12 @@ master_run(int ctl)
 	log_info("ready: %d workers;%s", conf->workers,
 	    ports.data ? ports.data : "");
 	buf_free(&ports);
+	/* serving: the catalog's check if the start did not make it (a
+	 * damaged catalog is made again by a full scan), and the
+	 * snapshot for the next start, unless it came from the image */
+	if (catalog_check_now(m.catalog) == 1)
+		(void)reload(&m, NULL);
+	save_image(&m);
 
 	if ((m.loop = loop_new()) == NULL)
 		fatal("epoll");
@@ -958,6 +1022,7 @@ master_run(int ctl)
 		counter_unbind(m.counter);
 	flush(&m);
 	counter_redis_free(m.redis);
+	save_image(&m);
 	log_info("stopped");
 	config_free(m.conf);		/* ours: reloads replace it */
 	counter_free(m.counter);

@@ -556,6 +556,115 @@ site_index_moved(struct site_priv *p, const uint32_t *old, uint32_t *to,
 			    1)) | to[REF_NUM(p->tab[i].ref)];
 }
 
+/*
+ * For the image kept on disk (site_image.c): the pool, the articles
+ * and the path index given whole, and the plain folders' nodes one by
+ * one; and read back. The index keeps numbers, not pointers, so it is
+ * saved as it is.
+ */
+/* A mapping of maplen bytes (a private one of the image file) becomes
+ * the pool, of which len bytes are used; site_free unmaps it. */
+void
+site_priv_adopt_pool(struct site_priv *p, char *base, size_t len,
+    size_t maplen)
+{
+	region_free(&p->pool);
+	p->pool.base = base;
+	p->pool.len = len;
+	p->pool.cap = maplen;
+	p->s->pool = base;
+}
+
+void
+site_priv_adopt_articles(struct site_priv *p, struct article *a, size_t n,
+    size_t maplen)
+{
+	region_free(&p->arts);
+	p->arts.base = (char *)a;
+	p->arts.len = n * sizeof(*a);
+	p->arts.cap = maplen;
+	p->s->articles = a;
+	p->s->narticles = n;
+}
+
+/* the same for the path index: cap slots (a power of two, at least
+ * INDEX_MIN, at most 4/5 full), n of them used; -1 if that is not so
+ * (the caller unmaps then) */
+int
+site_priv_adopt_index(struct site_priv *p, uint32_t *refs, size_t cap,
+    size_t n)
+{
+	if (cap < INDEX_MIN || (cap & (cap - 1)) != 0 || n * 5 > cap * 4)
+		return -1;
+	if (p->tab != NULL)
+		munmap(p->tab, p->cap * sizeof(*p->tab));
+	p->tab = (struct slot *)(void *)refs;
+	p->cap = cap;
+	p->n = n;
+	return 0;
+}
+
+void
+site_priv_index(const struct site_priv *p, const uint32_t **refs,
+    size_t *cap, size_t *n)
+{
+	*refs = p->tab != NULL ? &p->tab->ref : NULL;
+	*cap = p->cap;
+	*n = p->n;
+}
+
+/* is ref a node the snapshot has? (an index read from disk) */
+int
+site_priv_ref_ok(const struct site_priv *p, uint32_t ref)
+{
+	const struct site	*s = p->s;
+
+	switch (REF_TYPE(ref)) {
+	case SITE_NONE:
+		return ref == 0;
+	case SITE_CATEGORY:
+		return REF_NUM(ref) < s->nallcats;
+	case SITE_ARTICLE:
+		return REF_NUM(ref) < s->narticles;
+	case SITE_FILE:
+		return REF_NUM(ref) < s->nfiles;
+	case SITE_DIR:
+		return REF_NUM(ref) < p->ndirs;
+	default:
+		return 0;
+	}
+}
+
+size_t
+site_priv_ndirs(const struct site_priv *p)
+{
+	return p->ndirs;
+}
+
+void
+site_priv_dir(const struct site_priv *p, size_t i, const char **key,
+    const struct site_file **index)
+{
+	*key = p->dirs[i].key;
+	*index = p->dirs[i].index;
+}
+
+/* a plain folder whose slot the index has already */
+int
+site_priv_add_dir(struct site_priv *p, const char *key,
+    struct site_file *index)
+{
+	struct dirnode	*dn;
+
+	if ((dn = site_grow(p->dirs, p->ndirs, &p->dircap,
+	    sizeof(*dn))) == NULL)
+		return -1;
+	p->dirs = dn;
+	p->dirs[p->ndirs].key = key;
+	p->dirs[p->ndirs++].index = index;
+	return 0;
+}
+
 /* What holds key, for a warning: the source of an article or a file,
  * "a folder", or NULL if the key is free. Valid until the next call. */
 const char *

@@ -42,6 +42,8 @@ struct scan {				/* also walks for site_stamp() */
 	size_t		 nsame;		/* articles of prev found at their
 					   path with their source */
 	struct site_watch *watch;	/* or NULL: every folder is read */
+	int		 prime;		/* site_watch_prime: watch what is
+					   walked, though no site is made */
 	unsigned long	 serial;	/* of the snapshot being made */
 	uint32_t	*from;		/* with prev: each article's number
 					   in prev + 1, 0 if read anew */
@@ -73,6 +75,39 @@ int		 site_watch_begin(struct site_watch *, int rootfd, dev_t,
 		    ino_t);
 void		 site_watch_done(struct site_watch *, unsigned long serial);
 
+/* site_walk.c: the watch's folders, for the image: 1 with folder i's
+ * path below the root and its share of the stamp if snapshot serial's
+ * scan saw it, else 0 */
+size_t	 site_watch_nfolders(const struct site_watch *);
+int	 site_watch_folder(const struct site_watch *, size_t i,
+	    unsigned long serial, const char **src, unsigned long long *stamp);
+
+/* site_image.c: the folders an image was saved with, each with its
+ * share of the stamp (sorted by src; the strings are the image's) */
+struct site_image_folder {
+	char		*src;
+	unsigned long long stamp;
+};
+struct site_image_folders {
+	struct site_image_folder *f;
+	size_t		 n;
+};
+/* The image at path if it is whole and was saved for tag: a snapshot
+ * without its rootfd; NULL with err set (empty if there is none). */
+struct site	*site_image_read(const char *path, unsigned long long tag,
+		    struct site_image_folders *, char *err, size_t errlen);
+int		 site_image_share(const struct site_image_folders *,
+		    const char *src, unsigned long long *stamp);
+void		 site_image_folders_free(struct site_image_folders *);
+
+/* site_walk.c: a stat walk of the whole tree that watches every
+ * folder a scan would read and compares its share of the stamp with
+ * the image's: a folder that has it is taken as the scan of snapshot
+ * img_serial saw it. *same: every folder has it, and no other is
+ * there. 0, or -1 (the root cannot be read, ENOMEM). */
+int	 site_watch_prime(struct scan *, const struct site_image_folders *,
+	    unsigned long img_serial, int *same);
+
 /* site.c; freed by site_free() */
 struct site_priv	*site_priv_new(struct site *);
 /* the snapshot is built: the build's tables go (site.c) */
@@ -81,6 +116,24 @@ void		 site_priv_done(struct site_priv *);
 size_t		 site_index_count(const struct site_priv *);
 /* FNV-1a of s[0..len), from h (SITE_HASH_SEED to start) */
 uint32_t	 site_hash(uint32_t h, const char *s, size_t len);
+
+/* site.c, for site_image.c: mappings (of the image file) adopted as
+ * the pool, the articles and the path index, unmapped by site_free;
+ * and the index and plain folders read back */
+void	 site_priv_adopt_pool(struct site_priv *, char *, size_t len,
+	    size_t maplen);
+void	 site_priv_adopt_articles(struct site_priv *, struct article *,
+	    size_t n, size_t maplen);
+int	 site_priv_adopt_index(struct site_priv *, uint32_t *refs,
+	    size_t cap, size_t n);
+void	 site_priv_index(const struct site_priv *, const uint32_t **refs,
+	    size_t *cap, size_t *n);
+int	 site_priv_ref_ok(const struct site_priv *, uint32_t ref);
+size_t	 site_priv_ndirs(const struct site_priv *);
+void	 site_priv_dir(const struct site_priv *, size_t, const char **key,
+	    const struct site_file **index);
+int	 site_priv_add_dir(struct site_priv *, const char *key,
+	    struct site_file *index);
 
 /* the arena, freed by site_free() */
 void	*site_arena_alloc(struct site_priv *, size_t);

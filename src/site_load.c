@@ -604,6 +604,75 @@ site_reload_watched(const char *root, struct catalog *catalog,
 	    prev != NULL ? prev->serial + 1 : 1, err, errlen);
 }
 
+/*
+ * A first load from the image: see site.h. The image's root must be
+ * this root (the same folder) and its dates in this zone.
+ */
+struct site *
+site_load_image(const char *root, struct catalog *catalog, const char *path,
+    unsigned long long tag, struct site_watch *w, int *whole, char *err,
+    size_t errlen)
+{
+	struct site_image_folders fo;
+	struct site	*img, *s;
+	struct scan	 sc;
+	struct stat	 st;
+	char		*real = NULL;
+	int		 same;
+
+	*whole = 0;
+	*err = '\0';
+	if (w == NULL || catalog == NULL || !catalog_partial_ok(catalog) ||
+	    (img = site_image_read(path, tag, &fo, err, errlen)) == NULL) {
+		if (*err != '\0')
+			log_warnx("site image: %s", err);
+		goto load;
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.rootfd = -1;
+	if ((real = realpath(root, NULL)) == NULL ||
+	    strcmp(real, img->root) != 0 ||
+	    strcmp(img->zone, zone_current()) != 0 ||
+	    (img->rootfd = open(real, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || fstat(img->rootfd, &st) == -1 ||
+	    site_watch_begin(w, img->rootfd, st.st_dev, st.st_ino) == -1)
+		goto whole_load;
+	sc.watch = w;
+	sc.rootfd = img->rootfd;
+	sc.rootreal = real;
+	sc.rootlen = strcmp(real, "/") == 0 ? 0 : strlen(real);
+	sc.devs[0] = st.st_dev;
+	sc.inos[0] = st.st_ino;
+	if (site_watch_prime(&sc, &fo, img->serial, &same) == -1)
+		goto whole_load;
+	scan_free(&sc);
+	free(real);
+	site_image_folders_free(&fo);
+	if (same && sc.stamp == img->stamp) {
+		site_watch_done(w, img->serial);
+		img->nkept = img->narticles;
+		*whole = 1;
+		return img;
+	}
+	/* the folders that changed read, the rest from the image; the
+	 * catalog is read now, so it is checked first */
+	if (catalog_check_now(catalog) == 1) {
+		site_free(img);
+		img = NULL;
+	}
+	s = site_reload_watched(root, catalog, img, w, err, errlen);
+	site_free(img);
+	return s;
+whole_load:
+	scan_free(&sc);
+	free(real);
+	site_image_folders_free(&fo);
+	site_free(img);
+load:
+	(void)catalog_check_now(catalog);
+	return site_reload_watched(root, catalog, NULL, w, err, errlen);
+}
+
 static struct site *
 build(const char *root, struct catalog *catalog, const struct site *prev,
     struct site_watch *watch, unsigned long serial, char *err, size_t errlen)

@@ -493,7 +493,7 @@ read_dir(struct scan *sc, const char *srcdir, const char *url,
 
 	memset(dir, 0, sizeof(*dir));
 	/* stamp walks (no site) keep to the tree as it is */
-	if (sc->watch != NULL && sc->s != NULL &&
+	if (sc->watch != NULL && (sc->s != NULL || sc->prime) &&
 	    (dir->wf = watch_folder(sc, srcdir, dev, ino, &dir->clean)) == 0)
 		return -1;
 	dfd = openat(sc->rootfd, *srcdir == '\0' ? "." : srcdir,
@@ -553,7 +553,8 @@ read_dir(struct scan *sc, const char *srcdir, const char *url,
 		dir_free(dir);
 		return -1;
 	}
-	if (dir->n > 0)
+	/* a prime walk only sums: any order will do */
+	if (dir->n > 0 && !sc->prime)
 		qsort(dir->ents, dir->n, sizeof(*dir->ents), dent_cmp);
 	if (dir->wf != 0) {
 		/* a link's target may change with no event here */
@@ -877,9 +878,10 @@ stamp_skipped(struct scan *sc, const char *url, const struct dent *d,
 {
 	struct site	*s = sc->s;
 	char		*curl;
-	int		 r = 0;
+	int		 r = 0, prime = sc->prime;
 
 	sc->s = NULL;
+	sc->prime = 0;
 	if (descend(sc, url, d, depth)) {
 		if (asprintf(&curl, "%s%s/", url, d->name) == -1)
 			r = -1;
@@ -889,7 +891,155 @@ stamp_skipped(struct scan *sc, const char *url, const struct dent *d,
 		}
 	}
 	sc->s = s;
+	sc->prime = prime;
 	return r;
+}
+
+/* site_watch_prime: the scan's walk, with stat only, and watches */
+
+/*
+ * A folder as read_dir() and resolve() would list it, for its share of
+ * the stamp only: no names kept, nothing sorted; the subfolders are
+ * walked after. A symbolic link makes the folder one to read again
+ * (the walk does not follow it); so does a folder that cannot be read.
+ */
+static int
+prime_dir(struct scan *sc, const struct site_image_folders *fo,
+    unsigned long img, const char *srcdir, const char *url, int depth,
+    size_t *nsame)
+{
+	struct dir		 dir;	/* for its subfolders only */
+	struct dirent		*de;
+	struct dent		 d, *nd;
+	struct stat		 st;
+	struct wfolder		*f;
+	DIR			*dp;
+	char			*curl;
+	unsigned long long	 share;
+	uint64_t		 own = 0;
+	size_t			 i, cap = 0;
+	int			 dfd, clean, ini = 0, r = -1;
+
+	memset(&dir, 0, sizeof(dir));
+	if ((dir.wf = watch_folder(sc, srcdir, sc->devs[depth],
+	    sc->inos[depth], &clean)) == 0)
+		return -1;
+	f = &sc->watch->f[dir.wf - 1];
+	f->serial = 0;
+	dfd = openat(sc->rootfd, *srcdir == '\0' ? "." : srcdir,
+	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd == -1 || (dp = fdopendir(dfd)) == NULL) {
+		if (dfd != -1)
+			close(dfd);
+		f->dirty = 1;
+		return depth > 0 ? 0 : -1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (hidden(de->d_name) &&
+		    strcmp(de->d_name, "_category.ini") != 0)
+			continue;
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			dir.links = 1;
+			continue;
+		}
+		memset(&d, 0, sizeof(d));
+		d.name = de->d_name;
+		d.mode = st.st_mode;
+		d.size = st.st_size;
+		d.mtime = st.st_mtim;
+		if (strcmp(d.name, "_category.ini") == 0 &&
+		    (!S_ISREG(d.mode) || ini++ > 0))
+			continue;
+		if (!S_ISREG(d.mode) && !S_ISDIR(d.mode))
+			continue;
+		own += stamp_of(url, &d);
+		if (!S_ISDIR(d.mode))
+			continue;
+		d.dev = st.st_dev;
+		d.ino = st.st_ino;
+		if ((nd = site_grow(dir.ents, dir.n, &cap,
+		    sizeof(*nd))) == NULL ||
+		    (d.name = pool_path(&dir, de->d_name, "")) == NULL ||
+		    (d.src = pool_path(&dir, srcdir, de->d_name)) == NULL) {
+			if (nd != NULL)
+				dir.ents = nd;
+			closedir(dp);
+			goto done;
+		}
+		dir.ents = nd;
+		dir.ents[dir.n++] = d;
+	}
+	closedir(dp);
+	sc->stamp += own;
+	f->stamp = own;
+	/* as the image's scan saw it, or to be read again */
+	if (!dir.links && f->wd != -1 &&
+	    site_image_share(fo, srcdir, &share) == 0 && share == own) {
+		f->serial = img;
+		(*nsame)++;
+	} else
+		f->dirty = 1;
+	/* the folders scan_dir enters: the others count in the stamp */
+	for (i = 0; i < dir.n; i++) {
+		nd = &dir.ents[i];
+		if (bad_folder_name(nd->name) != NULL ||
+		    scheme_reserved(nd->name, depth)) {
+			if (stamp_skipped(sc, url, nd, depth) == -1)
+				goto done;
+			continue;
+		}
+		if (!descend(sc, url, nd, depth))
+			continue;
+		if (asprintf(&curl, "%s%s/", url, nd->name) == -1)
+			goto done;
+		r = prime_dir(sc, fo, img, nd->src, curl, depth + 1, nsame);
+		free(curl);
+		if (r == -1)
+			goto done;
+	}
+	r = 0;
+done:
+	dir_free(&dir);
+	return r;
+}
+
+int
+site_watch_prime(struct scan *sc, const struct site_image_folders *fo,
+    unsigned long img_serial, int *same)
+{
+	size_t	 nsame = 0;
+	int	 r;
+
+	*same = 0;
+	sc->prime = 1;
+	sc->prev = NULL;
+	sc->serial = 0;
+	r = prime_dir(sc, fo, img_serial, "", "/", 0, &nsame);
+	sc->prime = 0;
+	if (r == -1)
+		return -1;
+	*same = nsame == fo->n && sc->watch->n == fo->n &&
+	    !sc->watch->blind && !sc->watch->over;
+	return 0;
+}
+
+size_t
+site_watch_nfolders(const struct site_watch *w)
+{
+	return w != NULL ? w->n : 0;
+}
+
+int
+site_watch_folder(const struct site_watch *w, size_t i,
+    unsigned long serial, const char **src, unsigned long long *stamp)
+{
+	if (w == NULL || i >= w->n || w->f[i].serial != serial)
+		return 0;
+	*src = w->f[i].src;
+	*stamp = w->f[i].stamp;
+	return 1;
 }
 
 int

@@ -61,7 +61,79 @@ test_first_build_killed() {
 	expect_status 20
 	expect_body "$((N / 10)) bài"
 	stop_server || fail "stop"
-	# a restart finds the catalog whole, and reads no file again
+	# a restart finds the catalog whole, and reads no file again: the
+	# stop left the snapshot, which the start takes as it is
+	start_server
+	grep -q "as the last run left it" "$TMP/start.log" ||
+		fail "the image not taken"
+	stop_server || fail "stop"
+	# without the image, the catalog has every file
+	rm "$TMP/state/site.image"
 	start_server
 	grep -q "0 sources read" "$TMP/start.log" || fail "files read again"
+}
+
+# A restart starts from the snapshot the last stop left (site.image)
+# when the tree is as it was, and reads the folders that changed while
+# the server was down; a cut image, or one beside another catalog, is
+# not used.
+test_image_restart() {
+	RESCAN=0 setup
+	rm "$TMP/capsule/thoi-su/leak.txt" "$TMP/capsule/thoi-su/leakdir"
+	c=$TMP/capsule
+	start_server
+	stop_server || fail "stop"
+	[ -s "$TMP/state/site.image" ] || fail "no image left by the stop"
+	start_server
+	grep -q "as the last run left it" "$TMP/start.log" ||
+		fail "the image not taken"
+	gem "gemini://localhost$ART"
+	expect_status 20
+	gem "gemini://localhost/search?chi%20bo"
+	expect_body "=> $ART"
+	stop_server || fail "stop"
+	# changed while down: edited in place, added, removed
+	printf 'title: Sửa khi nghỉ
+date: 2020-05-21 11:15
+
+Từ khinhkhicau mới.
+' >"$c/thoi-su/2020-05-21-chi-bo-dai-hoi.md"
+	printf 'title: Bài thêm
+date: 2023-03-03
+
+Thêm.
+' >"$c/the-thao/2023-03-03-them.gmi"
+	rm "$c/thoi-su/2021-03-04-giao-thong.gmi"
+	start_server
+	! grep -q "as the last run left it" "$TMP/start.log" ||
+		fail "the image taken whole after changes"
+	grep -q "folders read, [1-9][0-9]* unchanged" "$TMP/start.log" ||
+		fail "unchanged folders not taken from the image"
+	gem "gemini://localhost$ART"
+	expect_body "Sửa khi nghỉ"
+	gem "gemini://localhost/search?khinhkhicau"
+	expect_body "Sửa khi nghỉ"
+	gem "gemini://localhost/the-thao/2023-03-03-them"
+	expect_status 20 "added while down"
+	gem "gemini://localhost/thoi-su/2021-03-04-giao-thong"
+	expect_status 51 "removed while down"
+	stop_server || fail "stop"
+	# a cut image: a warning, and the site loaded whole
+	head -c 3000 "$TMP/state/site.image" >"$TMP/x"
+	mv "$TMP/x" "$TMP/state/site.image"
+	start_server
+	grep -q "site image: .*cut, damaged or old" "$TMP/start.log" ||
+		fail "no warning for a cut image"
+	gem "gemini://localhost$ART"
+	expect_body "Sửa khi nghỉ"
+	stop_server || fail "stop"
+	# another catalog (this one removed): not the image's
+	rm -f "$TMP/state/catalog.db"*
+	start_server
+	! grep -q "as the last run left it" "$TMP/start.log" ||
+		fail "the image taken beside a new catalog"
+	gem "gemini://localhost/search?khinhkhicau"
+	expect_body "Sửa khi nghỉ"
+	alive
+	stop_server || fail "stop"
 }

@@ -1659,6 +1659,205 @@ test_big_folder(void)
 	site_free(s);
 }
 
+/*
+ * The image a restart starts from (site_image.c): the snapshot comes
+ * back as it was built, and a change made while the server was down
+ * makes the folder it is in read again. Each step changes the tree
+ * (or the image), loads from the image as a start does, and compares
+ * with a load from nothing; then saves the image again, as a stop does.
+ */
+struct istep {
+	const char	*what;
+	const char	*sh;		/* in the tree; NULL: nothing */
+	const char	*img;		/* to the image, in its folder */
+	unsigned long long tag;		/* the image is read with */
+	int		 whole;		/* taken whole */
+};
+
+#define ITAG	0x1234abcdULL
+
+static const struct istep isteps[] = {
+	{ "nothing changed", NULL, NULL, ITAG, 1 },
+	{ "again", NULL, NULL, ITAG, 1 },
+	{ "edited in place, same size", "printf 'title: Hop bao 2\\n\\nx\\n' "
+	  "> thoi-su/2020-05-20-hop-bao.gmi", NULL, ITAG, 0 },
+	{ "after it", NULL, NULL, ITAG, 1 },
+	{ "touched only", "touch -d @1600000500 van-hoa/2020-05-21-le-hoi.gmi",
+	  NULL, ITAG, 0 },
+	{ "added", "printf 'title: Moi\\ntags: a, b\\n\\nx\\n' > "
+	  "giao-duc/2021-01-01-moi.gmi", NULL, ITAG, 0 },
+	{ "removed", "rm van-hoa/2019-12-31-tat-nien.md", NULL, ITAG, 0 },
+	{ "a category's settings", "printf '[category]\\ntitle = Giáo dục "
+	  "mới\\norder = 1\\n' > giao-duc/_category.ini", NULL, ITAG, 0 },
+	{ "a nested folder added", "mkdir -p van-hoa/le/hoi && printf "
+	  "'title: Le\\n\\nx\\n' > van-hoa/le/hoi/2021-02-02-le.gmi", NULL,
+	  ITAG, 0 },
+	{ "an attachment changed", "printf 'pdf2' > tai-lieu/bao-cao.pdf",
+	  NULL, ITAG, 0 },
+	{ "a skipped folder changed", "printf 'title: Y\\n\\nx\\n' > "
+	  "'bad name/y.gmi'", NULL, ITAG, 0 },
+	{ "settled", NULL, NULL, ITAG, 1 },
+	{ "another catalog's image", NULL, NULL, ITAG + 1, 0 },
+	{ "cut short", NULL, "head -c 5000 site.image > x && mv x site.image",
+	  ITAG, 0 },
+	{ "rewritten", NULL, NULL, ITAG, 1 },
+	{ "cut by a byte", NULL, "head -c -1 site.image > x && mv x "
+	  "site.image", ITAG, 0 },
+	{ "garbage", NULL, "printf 'bantin site image\\n' > site.image",
+	  ITAG, 0 },
+	{ "none", NULL, "rm site.image", ITAG, 0 },
+	{ "back", NULL, NULL, ITAG, 1 },
+};
+
+static void
+same_site(const char *what, const struct site *a, const struct site *b)
+{
+	const struct article	*x, *y;
+	const struct category	*ca, *cb;
+	struct site_node	 na, nb;
+	size_t			 i, j;
+
+	same_order(what, a, b);
+	CHECK(a->stamp == b->stamp);
+	CHECK_INT(a->nallcats, b->nallcats);
+	CHECK_INT(a->nfiles, b->nfiles);
+	CHECK_INT(a->npages, b->npages);
+	CHECK_INT(a->nwarnings, b->nwarnings);
+	CHECK_STR(a->warnings.data ? a->warnings.data : "",
+	    b->warnings.data ? b->warnings.data : "");
+	if (a->narticles != b->narticles || a->nallcats != b->nallcats ||
+	    a->nfiles != b->nfiles || a->npages != b->npages ||
+	    a->ntags != b->ntags)
+		return;
+	for (i = 0; i < a->narticles; i++) {
+		x = &a->articles[i];
+		y = &b->articles[i];
+		CHECK_STR(site_article_title(a, x), site_article_title(b, y));
+		CHECK_STR(a->pool + x->tags, b->pool + y->tags);
+		CHECK(x->stat == y->stat && x->zone == y->zone &&
+		    x->fmt == y->fmt && x->flags == y->flags &&
+		    x->cat == y->cat);
+		CHECK(site_find(a, site_article_path(a, x), &na) ==
+		    SITE_ARTICLE && na.art == x);
+	}
+	for (i = 0; i < a->nallcats; i++) {
+		ca = a->allcats[i];
+		cb = b->allcats[i];
+		CHECK_STR(ca->path, cb->path);
+		CHECK_STR(ca->title, cb->title);
+		CHECK_STR(ca->description ? ca->description : "-",
+		    cb->description ? cb->description : "-");
+		CHECK(ca->order == cb->order && ca->total == cb->total &&
+		    ca->narticles == cb->narticles &&
+		    ca->nchildren == cb->nchildren &&
+		    (ca->parent == NULL) == (cb->parent == NULL));
+		if (ca->parent != NULL && cb->parent != NULL)
+			CHECK_STR(ca->parent->path, cb->parent->path);
+		for (j = 0; j < ca->narticles && j < cb->narticles; j++)
+			CHECK(ca->arts[j] == cb->arts[j]);
+		CHECK(site_find(a, ca->path, &na) == SITE_CATEGORY &&
+		    na.cat == ca);
+	}
+	for (i = 0; i < a->nfiles; i++) {
+		CHECK_STR(a->files[i]->path, b->files[i]->path);
+		CHECK_STR(a->files[i]->src, b->files[i]->src);
+		CHECK_STR(a->files[i]->title ? a->files[i]->title : "-",
+		    b->files[i]->title ? b->files[i]->title : "-");
+		CHECK(a->files[i]->size == b->files[i]->size);
+		CHECK(site_find(a, a->files[i]->path, &na) ==
+		    site_find(b, b->files[i]->path, &nb));
+	}
+	for (i = 0; i < a->npages; i++)
+		CHECK_STR(a->pages[i]->path, b->pages[i]->path);
+	for (i = 0; i < a->ntags; i++) {
+		CHECK_STR(a->tags[i].slug, b->tags[i].slug);
+		CHECK_STR(a->tags[i].name, b->tags[i].name);
+		CHECK(a->tags[i].narts == b->tags[i].narts);
+		for (j = 0; j < a->tags[i].narts && j < b->tags[i].narts; j++)
+			CHECK(a->tags[i].arts[j] == b->tags[i].arts[j]);
+	}
+	/* plain folders, with and without an index.gmi */
+	CHECK(site_find(a, "/thoi-su/anh/", &na) == site_find(b,
+	    "/thoi-su/anh/", &nb));
+	CHECK((na.file == NULL) == (nb.file == NULL));
+	CHECK(site_find(a, "/tai-lieu/", &na) == site_find(b, "/tai-lieu/",
+	    &nb));
+}
+
+static void
+test_image(void)
+{
+	struct site_watch	*w;
+	struct catalog		*cat;
+	struct site		*s, *fresh;
+	const struct istep	*st;
+	char			 root[1024], db[1100], img[1100], err[512];
+	char			 cmd[3000];
+	size_t			 i;
+	int			 whole;
+
+	if ((w = site_watch_new()) == NULL) {
+		fprintf(stderr, "test_image: no inotify, skipped\n");
+		return;
+	}
+	site_watch_free(w);
+	snprintf(root, sizeof(root), "%s/iroot", tmpdir);
+	snprintf(db, sizeof(db), "%s/icatalog.db", tmpdir);
+	snprintf(img, sizeof(img), "%s/site.image", tmpdir);
+	snprintf(cmd, sizeof(cmd), "cp -R '%s' '%s'", FIXTURE, root);
+	CHECK_INT(system(cmd), 0);
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "catalog_open: %s\n", err);
+		CHECK(0);
+		return;
+	}
+	/* a first start, and its stop */
+	w = site_watch_new();
+	s = site_load_image(root, cat, img, ITAG, w, &whole, err, sizeof(err));
+	CHECK(s != NULL && !whole);
+	if (s == NULL)
+		return;
+	CHECK_INT(site_image_write(s, w, ITAG, img, err, sizeof(err)), 0);
+	site_free(s);
+	site_watch_free(w);
+	for (i = 0; i < sizeof(isteps) / sizeof(isteps[0]); i++) {
+		st = &isteps[i];
+		if (st->sh != NULL || st->img != NULL) {
+			snprintf(cmd, sizeof(cmd), "cd '%s' && %s",
+			    st->sh != NULL ? root : tmpdir,
+			    st->sh != NULL ? st->sh : st->img);
+			if (system(cmd) != 0) {
+				fprintf(stderr, "%s: failed\n", st->what);
+				CHECK(0);
+			}
+		}
+		w = site_watch_new();
+		s = site_load_image(root, cat, img, st->tag, w, &whole, err,
+		    sizeof(err));
+		CHECK(s != NULL);
+		if (s == NULL) {
+			fprintf(stderr, "%s: %s\n", st->what, err);
+			site_watch_free(w);
+			continue;
+		}
+		if (whole != st->whole)
+			fprintf(stderr, "%s: whole %d\n", st->what, whole);
+		CHECK_INT(whole, st->whole);
+		fresh = site_load(root, NULL, err, sizeof(err));
+		CHECK(fresh != NULL);
+		if (fresh != NULL)
+			same_site(st->what, s, fresh);
+		site_free(fresh);
+		/* the watch knows every folder: nothing changed since */
+		CHECK_INT(site_watch_changed(w, s), 0);
+		CHECK_INT(site_image_write(s, w, ITAG, img, err, sizeof(err)),
+		    0);
+		site_free(s);
+		site_watch_free(w);
+	}
+	catalog_close(cat);
+}
+
 int
 main(void)
 {
@@ -1685,6 +1884,7 @@ main(void)
 	test_reload();
 	test_reload_order();
 	test_watch();
+	test_image();
 	test_zones();
 	test_tags_reload();
 	test_stamp();

@@ -1,0 +1,773 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * site_image.c: the snapshot kept on disk between runs, so that a
+ * restart of an unchanged tree makes nothing again: no catalog row is
+ * read, no article record, string or index slot made, nothing sorted.
+ * The image holds the snapshot as it was built (the pool of strings,
+ * the 40-byte records and the path index are numbers and offsets, and
+ * go as they are; categories, files, days and tags are written as
+ * numbers instead of pointers) with each folder's share of the stamp
+ * as its scan saw it. site_load.c compares those shares with a stat
+ * walk of the tree and takes the image whole, or the folders that did
+ * not change from it (site_load_image). Everything read is checked:
+ * an image that is cut, damaged, from another build or another
+ * machine's byte order is refused (a warning, and a full load).
+ *
+ *   site_load.c -> site_image.c -> site.c
+ */
+
+#include <sys/types.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "site.h"
+#include "site_int.h"
+
+#define IMAGE_MAGIC	"bantin site image\n"
+#define IMAGE_VERSION	1
+#define IMAGE_ORDER	0x01020304u	/* as this machine writes it */
+#define IMAGE_ALIGN	65536		/* of the mapped parts: a page
+					   of any size Linux runs with */
+
+/* ---- writing ---------------------------------------------------- */
+
+static int
+put_u64(struct buf *b, uint64_t v)
+{
+	return buf_append(b, &v, sizeof(v));
+}
+
+static int
+put_u32(struct buf *b, uint32_t v)
+{
+	return buf_append(b, &v, sizeof(v));
+}
+
+/* a string, or NULL (length UINT32_MAX) */
+static int
+put_str(struct buf *b, const char *s)
+{
+	size_t	 len = s != NULL ? strlen(s) : 0;
+
+	if (s == NULL)
+		return put_u32(b, UINT32_MAX);
+	if (len >= UINT32_MAX)
+		return -1;
+	return put_u32(b, (uint32_t)len) == -1 ? -1 : buf_append(b, s, len);
+}
+
+static int
+put_nums(struct buf *b, const uint32_t *v, size_t n)
+{
+	if (put_u64(b, n) == -1)
+		return -1;
+	return n == 0 ? 0 : buf_append(b, v, n * sizeof(*v));
+}
+
+/* the number of file f in s->files, by a search of a sorted copy of
+ * the pointers: -1 if none */
+struct fref {
+	const struct site_file	*f;
+	uint32_t		 i;
+};
+
+static int
+fref_cmp(const void *a, const void *b)
+{
+	const struct fref	*x = a, *y = b;
+
+	return x->f < y->f ? -1 : x->f > y->f;
+}
+
+static int64_t
+file_num(const struct fref *refs, size_t n, const struct site_file *f)
+{
+	struct fref	 key, *r;
+
+	if (f == NULL)
+		return -1;
+	key.f = f;
+	r = bsearch(&key, refs, n, sizeof(*refs), fref_cmp);
+	return r != NULL ? (int64_t)r->i : -1;
+}
+
+/* where the mapped parts are, at the end of the file */
+struct trailer {
+	uint64_t	 pool_off, pool_len;
+	uint64_t	 arts_off, narts;
+	uint64_t	 tab_off, tabcap, tabn;
+	uint64_t	 len;		/* of the file */
+};
+
+/* zeros up to the next multiple of IMAGE_ALIGN: that offset, 0 on
+ * ENOMEM */
+static uint64_t
+align(struct buf *b)
+{
+	static const char	 zero[256];
+	size_t			 n;
+
+	while (b->len % IMAGE_ALIGN != 0) {
+		n = IMAGE_ALIGN - b->len % IMAGE_ALIGN;
+		if (buf_append(b, zero, n < sizeof(zero) ? n :
+		    sizeof(zero)) == -1)
+			return 0;
+	}
+	return b->len;
+}
+
+static int
+put_image(struct buf *b, const struct site *s, const struct site_watch *w,
+    unsigned long long tag)
+{
+	struct trailer		 tr;
+	const struct site_priv	*p = s->index;
+	const struct category	*c;
+	const struct site_file	*f;
+	const struct site_tag	*t;
+	const uint32_t		*refs;
+	struct fref		*fr = NULL;
+	const char		*src, *key;
+	unsigned long long	 share;
+	size_t			 i, j, cap, n, pool;
+	int			 r = -1;
+
+	if (s->nfiles > 0 && (fr = reallocarray(NULL, s->nfiles,
+	    sizeof(*fr))) == NULL)
+		return -1;
+	for (i = 0; i < s->nfiles; i++) {
+		fr[i].f = s->files[i];
+		fr[i].i = (uint32_t)i;
+	}
+	if (s->nfiles > 1)
+		qsort(fr, s->nfiles, sizeof(*fr), fref_cmp);
+	/* the pool's length: up to the end of its last string */
+	for (pool = 1, i = 0; i < s->narticles; i++) {
+		const struct article *a = &s->articles[i];
+		size_t e = a->path + strlen(s->pool + a->path) + 1;
+
+		if (a->flags & ART_OWN_SRC)
+			e += strlen(s->pool + e) + 1;
+		if (e > pool)
+			pool = e;
+		if (a->title >= pool)
+			pool = a->title + strlen(s->pool + a->title) + 1;
+		if (a->tags >= pool)
+			pool = a->tags + strlen(s->pool + a->tags) + 1;
+	}
+	if (buf_append(b, IMAGE_MAGIC, sizeof(IMAGE_MAGIC)) == -1 ||
+	    put_u32(b, IMAGE_VERSION) == -1 || put_u32(b, IMAGE_ORDER) == -1 ||
+	    put_u32(b, (uint32_t)sizeof(void *)) == -1 ||
+	    put_u32(b, (uint32_t)sizeof(struct article)) == -1 ||
+	    put_u64(b, tag) == -1 || put_u64(b, s->serial) == -1 ||
+	    put_u64(b, s->stamp) == -1 || put_str(b, s->root) == -1 ||
+	    put_str(b, s->zone) == -1)
+		goto done;
+	/* the folders, with their shares of the stamp */
+	n = site_watch_nfolders(w);
+	for (i = j = 0; i < n; i++)
+		if (site_watch_folder(w, i, s->serial, &src, &share))
+			j++;
+	if (put_u64(b, j) == -1)
+		goto done;
+	for (i = 0; i < n; i++)
+		if (site_watch_folder(w, i, s->serial, &src, &share) &&
+		    (put_str(b, src) == -1 || put_u64(b, share) == -1))
+			goto done;
+	if (put_u64(b, s->nallcats) == -1)
+		goto done;
+	for (i = 0; i < s->nallcats; i++) {
+		c = s->allcats[i];
+		if (put_str(b, c->path) == -1 || put_str(b, c->name) == -1 ||
+		    put_str(b, c->title) == -1 ||
+		    put_str(b, c->description) == -1 ||
+		    put_u64(b, (uint64_t)(int64_t)c->order) == -1 ||
+		    put_u64(b, c->parent != NULL ? c->parent->num :
+		    UINT64_MAX) == -1 || put_u64(b, c->nchildren) == -1)
+			goto done;
+		for (j = 0; j < c->nchildren; j++)
+			if (put_u32(b, c->children[j]->num) == -1)
+				goto done;
+		if (put_nums(b, c->arts, c->narticles) == -1 ||
+		    put_u64(b, c->total) == -1)
+			goto done;
+	}
+	if (put_u64(b, s->ncats) == -1)
+		goto done;
+	for (i = 0; i < s->ncats; i++)
+		if (put_u32(b, s->cats[i]->num) == -1)
+			goto done;
+	if (put_u64(b, s->nfiles) == -1)
+		goto done;
+	for (i = 0; i < s->nfiles; i++) {
+		f = s->files[i];
+		if (put_str(b, f->path) == -1 || put_str(b, f->src) == -1 ||
+		    put_str(b, f->title) == -1 ||
+		    put_u64(b, (uint64_t)f->size) == -1)
+			goto done;
+	}
+	if (put_u64(b, s->npages) == -1)
+		goto done;
+	for (i = 0; i < s->npages; i++)
+		if (put_u64(b, (uint64_t)file_num(fr, s->nfiles,
+		    s->pages[i])) == -1)
+			goto done;
+	if (put_u64(b, s->ndays) == -1)
+		goto done;
+	for (i = 0; i < s->ndays; i++)
+		if (put_u32(b, (uint32_t)s->days[i].year) == -1 ||
+		    put_u32(b, (uint32_t)s->days[i].month) == -1 ||
+		    put_u32(b, (uint32_t)s->days[i].day) == -1 ||
+		    put_u64(b, s->days[i].first) == -1 ||
+		    put_u64(b, s->days[i].count) == -1)
+			goto done;
+	if (put_u64(b, s->ntags) == -1)
+		goto done;
+	for (i = 0; i < s->ntags; i++) {
+		t = &s->tags[i];
+		if (put_str(b, t->slug) == -1 || put_str(b, t->name) == -1 ||
+		    put_nums(b, t->arts, t->narts) == -1)
+			goto done;
+	}
+	n = site_priv_ndirs(p);
+	if (put_u64(b, n) == -1)
+		goto done;
+	for (i = 0; i < n; i++) {
+		site_priv_dir(p, i, &key, &f);
+		if (put_str(b, key) == -1 ||
+		    put_u64(b, (uint64_t)file_num(fr, s->nfiles, f)) == -1)
+			goto done;
+	}
+	if (put_u64(b, s->nwarnings) == -1 ||
+	    put_str(b, s->warnings.data != NULL ? s->warnings.data : "") == -1)
+		goto done;
+	/* the pool, the records and the index as they are, each at a
+	 * multiple of IMAGE_ALIGN: a start maps them */
+	site_priv_index(p, &refs, &cap, &n);
+	tr.pool_off = align(b);
+	tr.pool_len = pool;
+	if (tr.pool_off == 0 || buf_append(b, s->pool, pool) == -1)
+		goto done;
+	tr.arts_off = align(b);
+	tr.narts = s->narticles;
+	if (tr.arts_off == 0 || buf_reserve(b, s->narticles *
+	    sizeof(struct article)) == -1)
+		goto done;
+	for (i = 0; i < s->narticles; i++) {
+		struct article a = s->articles[i];
+
+		a.counter_slot = -1;	/* the counter binds it anew */
+		(void)buf_append(b, &a, sizeof(a));
+	}
+	tr.tab_off = align(b);
+	tr.tabcap = cap;
+	tr.tabn = n;
+	if (tr.tab_off == 0 || (cap > 0 && buf_append(b, refs,
+	    cap * sizeof(*refs)) == -1))
+		goto done;
+	/* the trailer, last, with the length of it all: a file cut short
+	 * is refused */
+	tr.len = b->len + sizeof(tr);
+	r = buf_append(b, &tr, sizeof(tr));
+done:
+	free(fr);
+	return r;
+}
+
+int
+site_image_write(const struct site *s, const struct site_watch *w,
+    unsigned long long tag, const char *path, char *err, size_t errlen)
+{
+	struct buf	 b = BUF_INIT, tmp = BUF_INIT;
+	size_t		 off;
+	ssize_t		 n;
+	int		 fd = -1, r = -1;
+
+	if (buf_printf(&tmp, "%s.new", path) == -1 ||
+	    put_image(&b, s, w, tag) == -1) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	if ((fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp.data, strerror(errno));
+		goto done;
+	}
+	for (off = 0; off < b.len; off += (size_t)n)
+		if ((n = write(fd, b.data + off, b.len - off)) <= 0) {
+			snprintf(err, errlen, "%s: %s", tmp.data,
+			    n == 0 ? "short write" : strerror(errno));
+			goto done;
+		}
+	/* whole on disk before it is the image: a power loss leaves the
+	 * old one or this one, never half of it */
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		fd = -1;
+		snprintf(err, errlen, "%s: %s", tmp.data, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp.data, path) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	r = 0;
+done:
+	if (fd != -1)
+		close(fd);
+	if (r == -1 && tmp.data != NULL)
+		(void)unlink(tmp.data);
+	buf_free(&b);
+	buf_free(&tmp);
+	return r;
+}
+
+/* ---- reading ------------------------------------------------------ */
+
+struct rd {
+	const char	*p, *end;
+	int		 bad;
+};
+
+static const void *
+get_bytes(struct rd *r, size_t n)
+{
+	const char	*v = r->p;
+
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = 1;
+		return NULL;
+	}
+	r->p += n;
+	return v;
+}
+
+static uint64_t
+get_u64(struct rd *r)
+{
+	const void	*v = get_bytes(r, sizeof(uint64_t));
+	uint64_t	 x = 0;
+
+	if (v != NULL)
+		memcpy(&x, v, sizeof(x));
+	return x;
+}
+
+static uint32_t
+get_u32(struct rd *r)
+{
+	const void	*v = get_bytes(r, sizeof(uint32_t));
+	uint32_t	 x = 0;
+
+	if (v != NULL)
+		memcpy(&x, v, sizeof(x));
+	return x;
+}
+
+/* a count of things of at least size bytes each, that the rest of the
+ * image can hold */
+static size_t
+get_count(struct rd *r, size_t size)
+{
+	uint64_t	 n = get_u64(r);
+
+	if (r->bad || n > (uint64_t)(r->end - r->p) / (size ? size : 1)) {
+		r->bad = 1;
+		return 0;
+	}
+	return (size_t)n;
+}
+
+/* a string into the arena; NULL for NULL, or with r->bad set */
+static char *
+get_str(struct rd *r, struct site_priv *p, int *null)
+{
+	uint32_t	 len = get_u32(r);
+	const char	*v;
+	char		*s;
+
+	*null = 0;
+	if (len == UINT32_MAX && !r->bad) {
+		*null = 1;
+		return NULL;
+	}
+	if ((v = get_bytes(r, len)) == NULL)
+		return NULL;
+	if (memchr(v, '\0', len) != NULL ||
+	    (s = site_arena_cat(p, "", v, len)) == NULL) {
+		r->bad = 1;
+		return NULL;
+	}
+	return s;
+}
+
+static char *
+need_str(struct rd *r, struct site_priv *p)
+{
+	char	*s;
+	int	 null;
+
+	if ((s = get_str(r, p, &null)) == NULL)
+		r->bad = 1;
+	return s;
+}
+
+static char *
+may_str(struct rd *r, struct site_priv *p)
+{
+	int	 null;
+
+	return get_str(r, p, &null);
+}
+
+/* n numbers, each below lim, into the arena */
+static uint32_t *
+get_nums(struct rd *r, struct site_priv *p, size_t *n, size_t lim)
+{
+	const uint32_t	*v;
+	uint32_t	*a;
+	size_t		 i;
+
+	*n = get_count(r, sizeof(uint32_t));
+	if (r->bad || *n == 0)
+		return NULL;
+	v = get_bytes(r, *n * sizeof(*v));
+	if (v == NULL || (a = site_arena_alloc(p, *n * sizeof(*a))) == NULL) {
+		r->bad = 1;
+		return NULL;
+	}
+	memcpy(a, v, *n * sizeof(*a));
+	for (i = 0; i < *n; i++)
+		if (a[i] >= lim) {
+			r->bad = 1;
+			return NULL;
+		}
+	return a;
+}
+
+static int
+folder_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct site_image_folder *)a)->src,
+	    ((const struct site_image_folder *)b)->src);
+}
+
+static int
+read_image(struct rd *r, struct site *s, unsigned long long tag,
+    struct site_image_folders *fo)
+{
+	struct site_priv	*p = s->index;
+	struct category		*c;
+	struct site_file	*f;
+	struct site_tag		*t;
+	const char		*v;
+	uint64_t		 u;
+	size_t			 i, j, n;
+
+	v = get_bytes(r, sizeof(IMAGE_MAGIC));
+	if (v == NULL || memcmp(v, IMAGE_MAGIC, sizeof(IMAGE_MAGIC)) != 0 ||
+	    get_u32(r) != IMAGE_VERSION || get_u32(r) != IMAGE_ORDER ||
+	    get_u32(r) != sizeof(void *) ||
+	    get_u32(r) != sizeof(struct article) || get_u64(r) != tag)
+		return -1;
+	s->serial = get_u64(r);
+	s->stamp = get_u64(r);
+	s->root = need_str(r, p);
+	s->zone = need_str(r, p);
+	if (r->bad || (s->root = strdup(s->root)) == NULL)
+		return -1;
+	fo->n = get_count(r, 12);
+	if (fo->n > 0 && (fo->f = calloc(fo->n, sizeof(*fo->f))) == NULL)
+		return -1;
+	for (i = 0; i < fo->n && !r->bad; i++) {
+		fo->f[i].src = need_str(r, p);
+		fo->f[i].stamp = get_u64(r);
+	}
+	if (r->bad)
+		return -1;
+	if (fo->n > 1)
+		qsort(fo->f, fo->n, sizeof(*fo->f), folder_cmp);
+	/* categories: a parent is numbered after its children */
+	n = get_count(r, 40);
+	for (i = 0; i < n && !r->bad; i++) {
+		if ((c = site_arena_alloc(p, sizeof(*c))) == NULL)
+			return -1;
+		c->path = need_str(r, p);
+		c->name = need_str(r, p);
+		c->title = need_str(r, p);
+		c->description = may_str(r, p);
+		c->order = (int)(int64_t)get_u64(r);
+		u = get_u64(r);
+		if (u != UINT64_MAX && (u <= i || u >= n))
+			r->bad = 1;
+		c->parent = (void *)(uintptr_t)(u + 1);	/* for below */
+		c->nchildren = get_count(r, sizeof(uint32_t));
+		if (r->bad || (c->nchildren > 0 && (c->children =
+		    site_arena_alloc(p, c->nchildren *
+		    sizeof(*c->children))) == NULL))
+			return -1;
+		for (j = 0; j < c->nchildren; j++) {
+			u = get_u32(r);
+			if (u >= i) {
+				r->bad = 1;
+				break;
+			}
+			c->children[j] = s->allcats[u];
+		}
+		c->arts = get_nums(r, p, &c->narticles, s->narticles);
+		c->total = get_u64(r);
+		if (r->bad || site_cat_add(p, c) == -1)
+			return -1;
+	}
+	for (i = 0; i < s->nallcats; i++) {
+		c = s->allcats[i];
+		u = (uint64_t)(uintptr_t)c->parent;
+		c->parent = u == 0 ? NULL : s->allcats[u - 1];
+	}
+	s->ncats = get_count(r, sizeof(uint32_t));
+	if (s->ncats > 0 && (s->cats = site_arena_alloc(p, s->ncats *
+	    sizeof(*s->cats))) == NULL)
+		return -1;
+	for (i = 0; i < s->ncats && !r->bad; i++)
+		if ((u = get_u32(r)) >= s->nallcats)
+			r->bad = 1;
+		else
+			s->cats[i] = s->allcats[u];
+	s->nfiles = get_count(r, 20);
+	if (r->bad || (s->nfiles > 0 && (s->files = calloc(s->nfiles,
+	    sizeof(*s->files))) == NULL))
+		return -1;
+	for (i = 0; i < s->nfiles && !r->bad; i++) {
+		if ((f = site_arena_alloc(p, sizeof(*f))) == NULL)
+			return -1;
+		f->path = need_str(r, p);
+		f->src = need_str(r, p);
+		f->title = may_str(r, p);
+		f->size = (off_t)get_u64(r);
+		s->files[i] = f;
+	}
+	s->npages = get_count(r, sizeof(uint64_t));
+	if (r->bad || (s->npages > 0 && (s->pages = calloc(s->npages,
+	    sizeof(*s->pages))) == NULL))
+		return -1;
+	for (i = 0; i < s->npages && !r->bad; i++)
+		if ((u = get_u64(r)) >= s->nfiles)
+			r->bad = 1;
+		else
+			s->pages[i] = s->files[u];
+	s->ndays = get_count(r, 28);
+	if (r->bad || (s->ndays > 0 && (s->days = calloc(s->ndays,
+	    sizeof(*s->days))) == NULL))
+		return -1;
+	for (i = 0; i < s->ndays && !r->bad; i++) {
+		s->days[i].year = (int)get_u32(r);
+		s->days[i].month = (int)get_u32(r);
+		s->days[i].day = (int)get_u32(r);
+		s->days[i].first = get_u64(r);
+		s->days[i].count = get_u64(r);
+		if (s->days[i].first > s->narticles ||
+		    s->days[i].count > s->narticles - s->days[i].first)
+			r->bad = 1;
+	}
+	s->ntags = get_count(r, 16);
+	if (r->bad || (s->ntags > 0 && (s->tags = site_arena_alloc(p,
+	    s->ntags * sizeof(*s->tags))) == NULL))
+		return -1;
+	for (i = 0; i < s->ntags && !r->bad; i++) {
+		t = &s->tags[i];
+		t->slug = need_str(r, p);
+		t->name = need_str(r, p);
+		t->arts = get_nums(r, p, &t->narts, s->narticles);
+	}
+	n = get_count(r, 12);
+	for (i = 0; i < n && !r->bad; i++) {
+		const char *key = need_str(r, p);
+
+		u = get_u64(r);
+		if (r->bad || (u != UINT64_MAX && u >= s->nfiles) ||
+		    site_priv_add_dir(p, key, u == UINT64_MAX ? NULL :
+		    s->files[u]) == -1)
+			return -1;
+	}
+	s->nwarnings = (size_t)get_u64(r);
+	if ((v = need_str(r, p)) == NULL || buf_puts(&s->warnings, v) == -1)
+		return -1;
+	return r->bad ? -1 : 0;
+}
+
+/* part [off, off + len) of the file, mapped private and writable (the
+ * counter writes the records' slots): NULL on failure */
+static void *
+map_part(int fd, uint64_t off, uint64_t len, size_t *maplen)
+{
+	void	*v;
+
+	*maplen = (size_t)len > 0 ? (size_t)len : 1;
+	v = mmap(NULL, *maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+	    (off_t)off);
+	return v == MAP_FAILED ? NULL : v;
+}
+
+/* the parts the trailer names: where they are, in order, and fit */
+static int
+trailer_ok(const struct trailer *tr, uint64_t size)
+{
+	return tr->len == size && tr->pool_len > 0 &&
+	    tr->pool_len < UINT32_MAX && tr->pool_off % IMAGE_ALIGN == 0 &&
+	    tr->arts_off % IMAGE_ALIGN == 0 && tr->tab_off % IMAGE_ALIGN == 0 &&
+	    tr->pool_off > 0 && tr->pool_len <= tr->arts_off - tr->pool_off &&
+	    tr->arts_off <= tr->tab_off && tr->narts <= (tr->tab_off -
+	    tr->arts_off) / sizeof(struct article) && tr->tab_off <= size &&
+	    tr->tabcap <= (size - tr->tab_off) / sizeof(uint32_t);
+}
+
+/* the articles' strings are in the pool, and their categories exist;
+ * the path index names only nodes the snapshot has */
+static int
+parts_ok(struct site *s, size_t pool, size_t tabn)
+{
+	const struct article	*a;
+	const uint32_t		*refs;
+	size_t			 i, e, cap, n, used = 0;
+
+	if (s->pool[pool - 1] != '\0')
+		return 0;
+	for (i = 0; i < s->narticles; i++) {
+		a = &s->articles[i];
+		if (a->path >= pool || a->title >= pool || a->tags >= pool ||
+		    a->cat >= s->nallcats || a->counter_slot != -1)
+			return 0;
+		if (a->flags & ART_OWN_SRC) {
+			e = a->path + strlen(s->pool + a->path) + 1;
+			if (e >= pool)
+				return 0;
+		}
+	}
+	site_priv_index(s->index, &refs, &cap, &n);
+	for (i = 0; i < cap; i++) {
+		if (!site_priv_ref_ok(s->index, refs[i]))
+			return 0;
+		used += refs[i] != 0;
+	}
+	return used == tabn;
+}
+
+struct site *
+site_image_read(const char *path, unsigned long long tag,
+    struct site_image_folders *fo, char *err, size_t errlen)
+{
+	struct site	*s = NULL;
+	struct trailer	 tr;
+	struct stat	 st;
+	struct rd	 r;
+	char		*map = MAP_FAILED;
+	void		*part;
+	size_t		 maplen = 0, plen;
+	long		 pg = sysconf(_SC_PAGESIZE);
+	int		 fd;
+
+	memset(fo, 0, sizeof(*fo));
+	*err = '\0';
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if (errno != ENOENT)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (pg <= 0 || IMAGE_ALIGN % pg != 0 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size < sizeof(tr) + sizeof(IMAGE_MAGIC) ||
+	    pread(fd, &tr, sizeof(tr), st.st_size - (off_t)sizeof(tr)) !=
+	    (ssize_t)sizeof(tr) || !trailer_ok(&tr, (uint64_t)st.st_size))
+		goto bad;
+	maplen = (size_t)tr.pool_off;
+	if ((map = mmap(NULL, maplen, PROT_READ, MAP_PRIVATE, fd, 0)) ==
+	    MAP_FAILED)
+		goto bad;
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->index = site_priv_new(s)) == NULL) {
+		free(s);
+		s = NULL;
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	s->rootfd = -1;
+	buf_init(&s->warnings);
+	/* the parts mapped, and taken by the snapshot before anything can
+	 * point into them */
+	if ((part = map_part(fd, tr.pool_off, tr.pool_len, &plen)) == NULL)
+		goto bad;
+	site_priv_adopt_pool(s->index, part, (size_t)tr.pool_len, plen);
+	if ((part = map_part(fd, tr.arts_off, tr.narts *
+	    sizeof(struct article), &plen)) == NULL)
+		goto bad;
+	site_priv_adopt_articles(s->index, part, (size_t)tr.narts, plen);
+	if (tr.tabcap > 0) {
+		if ((part = map_part(fd, tr.tab_off, tr.tabcap *
+		    sizeof(uint32_t), &plen)) == NULL)
+			goto bad;
+		if (site_priv_adopt_index(s->index, part, (size_t)tr.tabcap,
+		    (size_t)tr.tabn) == -1) {
+			munmap(part, plen);
+			goto bad;
+		}
+	}
+	r.p = map;
+	r.end = map + maplen;
+	r.bad = 0;
+	if (read_image(&r, s, tag, fo) == -1 ||
+	    !parts_ok(s, (size_t)tr.pool_len, (size_t)tr.tabn))
+		goto bad;
+	site_priv_done(s->index);
+	munmap(map, maplen);
+	close(fd);
+	return s;
+bad:
+	snprintf(err, errlen, "%s: not an image this bantin wrote for "
+	    "this catalog (cut, damaged or old): the site is loaded whole",
+	    path);
+fail:
+	if (map != MAP_FAILED)
+		munmap(map, maplen);
+	close(fd);
+	site_image_folders_free(fo);
+	site_free(s);
+	return NULL;
+}
+
+/* the share of folder src in the image, or -1 if it has none */
+int
+site_image_share(const struct site_image_folders *fo, const char *src,
+    unsigned long long *stamp)
+{
+	struct site_image_folder	 key, *f;
+
+	if (fo->n == 0)
+		return -1;
+	key.src = (char *)(uintptr_t)src;
+	if ((f = bsearch(&key, fo->f, fo->n, sizeof(*fo->f),
+	    folder_cmp)) == NULL)
+		return -1;
+	*stamp = f->stamp;
+	return 0;
+}
+
+void
+site_image_folders_free(struct site_image_folders *fo)
+{
+	free(fo->f);
+	memset(fo, 0, sizeof(*fo));
+}
