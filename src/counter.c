@@ -324,6 +324,36 @@ insert(struct counter *c, const char *path, size_t len, int bind)
 	return c->nents - 1;
 }
 
+/* The entry of path, a new one (as insert) if it has none: one hash,
+ * one probe. Its index, or -1 on ENOMEM. */
+static size_t
+lookup_or_add(struct counter *c, const char *path, size_t len, int bind)
+{
+	size_t		 i, e;
+	uint64_t	 h;
+
+	if ((c->nents + 1) * 2 > c->tabcap || c->nents == c->entcap) {
+		/* a table to grow first: insert does */
+		e = lookup(c, path, len);
+		return e != (size_t)-1 ? e : insert(c, path, len, bind);
+	}
+	h = hash(path, len);
+	for (i = (size_t)h & (c->tabcap - 1); (e = c->tab[i]) != 0;
+	    i = (i + 1) & (c->tabcap - 1)) {
+		e--;
+		if (strncmp(c->ents[e].path, path, len) == 0 &&
+		    c->ents[e].path[len] == '\0')
+			return e;
+	}
+	if (!bind && (path = strndup(path, len)) == NULL)
+		return (size_t)-1;
+	memset(&c->ents[c->nents], 0, sizeof(c->ents[c->nents]));
+	c->ents[c->nents].path = path;
+	c->ents[c->nents].bind = bind ? c->nbind : 0;
+	c->tab[i] = (uint32_t)++c->nents;
+	return c->nents - 1;
+}
+
 /*
  * A path as written in the file: the parser checks it with this, and
  * the writer encodes every path (put_path) so that it passes: a space,
@@ -1428,8 +1458,8 @@ counter_bind(struct counter *c, struct site *site)
 		if (from != NULL && from[i] != 0 && from[i] <= c->cur->nslots &&
 		    strcmp(c->ents[c->cur->ent[from[i] - 1]].path, path) == 0)
 			e = c->cur->ent[from[i] - 1];
-		if (e == (size_t)-1 && (e = lookup(c, path, len)) ==
-		    (size_t)-1 && (e = insert(c, path, len, 1)) == (size_t)-1)
+		if (e == (size_t)-1 && (e = lookup_or_add(c, path, len,
+		    1)) == (size_t)-1)
 			goto nomem;
 		/* the same string, the site's */
 		if (c->ents[e].bind == 0)
@@ -1459,7 +1489,10 @@ counter_bind(struct counter *c, struct site *site)
 		 * has read is never written, nor mapped in */
 		if (c->ents[g->ent[i]].total != 0)
 			g->shm->art[i].base = c->ents[g->ent[i]].total;
-		site->articles[i].counter_slot = (int)i;
+		/* a snapshot from the image has it already: its page
+		 * stays the file's */
+		if (site->articles[i].counter_slot != (int)i)
+			site->articles[i].counter_slot = (int)i;
 	}
 	g->id = ++c->ngen;
 	c->cur = g;

@@ -10,7 +10,7 @@
  * the site module, which site_load.c fills by way of site_walk.c and
  * site_entry.c; it calls none of them.
  *
- *   site_load.c -> site_walk.c -> site_entry.c -> site.c
+ *   site_load.c -> site_image.c -> site_walk.c -> site_entry.c -> site.c
  */
 
 #include <sys/types.h>

@@ -14,7 +14,7 @@
  * an image that is cut, damaged, from another build or another
  * machine's byte order is refused (a warning, and a full load).
  *
- *   site_load.c -> site_image.c -> site.c
+ *   site_load.c -> site_image.c -> site_walk.c -> site_entry.c -> site.c
  */
 
 #include <sys/types.h>
@@ -266,7 +266,9 @@ put_image(struct buf *b, const struct site *s, const struct site_watch *w,
 	for (i = 0; i < s->narticles; i++) {
 		struct article a = s->articles[i];
 
-		a.counter_slot = -1;	/* the counter binds it anew */
+		/* what counter_bind gives it: a start that takes the image
+		 * writes no page of records again */
+		a.counter_slot = (int32_t)i;
 		(void)buf_append(b, &a, sizeof(a));
 	}
 	tr.tab_off = align(b);
@@ -645,7 +647,7 @@ parts_ok(struct site *s, size_t pool, size_t tabn)
 	for (i = 0; i < s->narticles; i++) {
 		a = &s->articles[i];
 		if (a->path >= pool || a->title >= pool || a->tags >= pool ||
-		    a->cat >= s->nallcats || a->counter_slot != -1)
+		    a->cat >= s->nallcats || a->counter_slot != (int32_t)i)
 			return 0;
 		if (a->flags & ART_OWN_SRC) {
 			e = a->path + strlen(s->pool + a->path) + 1;
@@ -746,23 +748,6 @@ fail:
 	site_image_folders_free(fo);
 	site_free(s);
 	return NULL;
-}
-
-/* the share of folder src in the image, or -1 if it has none */
-int
-site_image_share(const struct site_image_folders *fo, const char *src,
-    unsigned long long *stamp)
-{
-	struct site_image_folder	 key, *f;
-
-	if (fo->n == 0)
-		return -1;
-	key.src = (char *)(uintptr_t)src;
-	if ((f = bsearch(&key, fo->f, fo->n, sizeof(*fo->f),
-	    folder_cmp)) == NULL)
-		return -1;
-	*stamp = f->stamp;
-	return 0;
 }
 
 void

@@ -1,6 +1,6 @@
 /*
  * site_int.h: what the parts of the site module share, private to
- * site_load.c, site_walk.c, site_entry.c and site.c.
+ * site_load.c, site_image.c, site_walk.c, site_entry.c and site.c.
  *
  * site_load() (site_load.c) fills a struct scan and has site_walk.c walk the
  * tree with it; the walk hands each file it keeps to site_entry.c. The
@@ -83,7 +83,8 @@ int	 site_watch_folder(const struct site_watch *, size_t i,
 	    unsigned long serial, const char **src, unsigned long long *stamp);
 
 /* site_image.c: the folders an image was saved with, each with its
- * share of the stamp (sorted by src; the strings are the image's) */
+ * share of the stamp (sorted by src, as strcmp sorts; the strings are
+ * the image's) */
 struct site_image_folder {
 	char		*src;
 	unsigned long long stamp;
@@ -96,8 +97,6 @@ struct site_image_folders {
  * without its rootfd; NULL with err set (empty if there is none). */
 struct site	*site_image_read(const char *path, unsigned long long tag,
 		    struct site_image_folders *, char *err, size_t errlen);
-int		 site_image_share(const struct site_image_folders *,
-		    const char *src, unsigned long long *stamp);
 void		 site_image_folders_free(struct site_image_folders *);
 
 /* site_walk.c: a stat walk of the whole tree that watches every

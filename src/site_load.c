@@ -14,7 +14,7 @@
  * problems the scan met are kept as warnings. Nothing here lists a
  * folder, and nothing knows about requests or protocols.
  *
- *   site_load.c -> site_walk.c -> site_entry.c -> site.c
+ *   site_load.c -> site_image.c -> site_walk.c -> site_entry.c -> site.c
  */
 
 #include <sys/types.h>

@@ -20,6 +20,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -898,26 +900,185 @@ stamp_skipped(struct scan *sc, const char *url, const struct dent *d,
 /* site_watch_prime: the scan's walk, with stat only, and watches */
 
 /*
- * A folder as read_dir() and resolve() would list it, for its share of
- * the stamp only: no names kept, nothing sorted; the subfolders are
- * walked after. A symbolic link makes the folder one to read again
- * (the walk does not follow it); so does a folder that cannot be read.
+ * The prime walk stats a big folder's entries on every core the process
+ * may run on: at a restart nothing else is running yet, and a stat is
+ * the walk's whole cost (some 3 us each: 0.3 s for 100,000 files). A
+ * folder is listed and stat'ed in batches, in one buffer the whole walk
+ * reuses: nothing grows, nothing is kept.
+ */
+#define PRIME_MAX_THREADS	4
+#define PRIME_PER_THREAD	1024	/* entries: fewer are not worth it */
+#define PRIME_BATCH		8192	/* entries */
+#define PRIME_NAMES		(PRIME_BATCH * 64)	/* bytes */
+
+struct pent {				/* an entry, and what its stat says */
+	uint32_t	 name;		/* in names */
+	int		 ok;
+	mode_t		 mode;
+	off_t		 size;
+	struct timespec	 mtime;
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
+struct pbatch {
+	struct pent	 e[PRIME_BATCH];
+	size_t		 n;
+	char		 names[PRIME_NAMES + NAME_MAX + 1];
+	size_t		 used;
+	int		 dfd;
+	size_t		 nthreads;	/* the cores it may use */
+};
+
+struct pjob {
+	struct pbatch	*b;
+	size_t		 from, to;
+};
+
+static void *
+prime_stat(void *arg)
+{
+	struct pjob	*j = arg;
+	struct pent	*e;
+	struct stat	 st;
+	size_t		 i;
+
+	for (i = j->from; i < j->to; i++) {
+		e = &j->b->e[i];
+		if ((e->ok = fstatat(j->b->dfd, j->b->names + e->name, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0)) {
+			e->mode = st.st_mode;
+			e->size = st.st_size;
+			e->mtime = st.st_mtim;
+			e->dev = st.st_dev;
+			e->ino = st.st_ino;
+		}
+	}
+	return NULL;
+}
+
+/* the batch's entries stat'ed, on its threads (this one too) */
+static void
+prime_stat_all(struct pbatch *b)
+{
+	struct pjob	 job[PRIME_MAX_THREADS];
+	pthread_t	 tid[PRIME_MAX_THREADS];
+	int		 started[PRIME_MAX_THREADS];
+	size_t		 i, nt = b->nthreads, per;
+
+	if (nt > b->n / PRIME_PER_THREAD)
+		nt = b->n / PRIME_PER_THREAD;
+	if (nt == 0)
+		nt = 1;
+	per = b->n / nt;
+	for (i = 0; i < nt; i++) {
+		job[i].b = b;
+		job[i].from = i * per;
+		job[i].to = i + 1 < nt ? (i + 1) * per : b->n;
+		started[i] = i > 0 &&
+		    pthread_create(&tid[i], NULL, prime_stat, &job[i]) == 0;
+	}
+	prime_stat(&job[0]);
+	for (i = 1; i < nt; i++)
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		else
+			prime_stat(&job[i]);
+}
+
+/* the share of folder src in the image (fo is sorted): 0, or -1 if the
+ * image has no such folder */
+static int
+image_share(const struct site_image_folders *fo, const char *src,
+    unsigned long long *stamp)
+{
+	size_t	 lo = 0, hi = fo->n, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(src, fo->f[mid].src)) == 0) {
+			*stamp = fo->f[mid].stamp;
+			return 0;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/*
+ * The batch b of srcdir's entries into its share of the stamp (own),
+ * its subfolders into dir; *ini once a _category.ini was counted. 0,
+ * or -1 on ENOMEM.
  */
 static int
-prime_dir(struct scan *sc, const struct site_image_folders *fo,
-    unsigned long img, const char *srcdir, const char *url, int depth,
-    size_t *nsame)
+prime_batch(struct pbatch *b, struct dir *dir, const char *srcdir,
+    const char *url, uint64_t *own, int *ini, size_t *cap)
 {
-	struct dir		 dir;	/* for its subfolders only */
+	struct pent	*e;
+	struct dent	 d, *nd;
+	size_t		 i;
+
+	prime_stat_all(b);
+	for (i = 0; i < b->n; i++) {
+		e = &b->e[i];
+		if (!e->ok)
+			continue;
+		if (S_ISLNK(e->mode)) {
+			dir->links = 1;
+			continue;
+		}
+		memset(&d, 0, sizeof(d));
+		d.name = b->names + e->name;
+		d.mode = e->mode;
+		d.size = e->size;
+		d.mtime = e->mtime;
+		if (strcmp(d.name, "_category.ini") == 0 &&
+		    (!S_ISREG(d.mode) || (*ini)++ > 0))
+			continue;
+		if (!S_ISREG(d.mode) && !S_ISDIR(d.mode))
+			continue;
+		*own += stamp_of(url, &d);
+		if (!S_ISDIR(d.mode))
+			continue;
+		d.dev = e->dev;
+		d.ino = e->ino;
+		if ((nd = site_grow(dir->ents, dir->n, cap,
+		    sizeof(*nd))) == NULL)
+			return -1;
+		dir->ents = nd;
+		if ((d.name = pool_path(dir, d.name, "")) == NULL ||
+		    (d.src = pool_path(dir, srcdir, d.name)) == NULL)
+			return -1;
+		dir->ents[dir->n++] = d;
+	}
+	b->n = b->used = 0;
+	return 0;
+}
+
+/*
+ * A folder as read_dir() and resolve() would list it, for its share of
+ * the stamp only: nothing sorted; the subfolders are walked after. A
+ * symbolic link makes the folder one to read again (the walk does not
+ * follow it); so does a folder that cannot be read.
+ */
+static int
+prime_dir(struct scan *sc, struct pbatch *b,
+    const struct site_image_folders *fo, unsigned long img,
+    const char *srcdir, const char *url, int depth, size_t *nsame)
+{
+	struct dir		 dir;	/* its subfolders */
 	struct dirent		*de;
-	struct dent		 d, *nd;
-	struct stat		 st;
+	struct dent		*nd;
 	struct wfolder		*f;
 	DIR			*dp;
 	char			*curl;
 	unsigned long long	 share;
 	uint64_t		 own = 0;
-	size_t			 i, cap = 0;
+	size_t			 i, len, cap = 0;
 	int			 dfd, clean, ini = 0, r = -1;
 
 	memset(&dir, 0, sizeof(dir));
@@ -934,49 +1095,33 @@ prime_dir(struct scan *sc, const struct site_image_folders *fo,
 		f->dirty = 1;
 		return depth > 0 ? 0 : -1;
 	}
+	b->dfd = dfd;
+	b->n = b->used = 0;
 	while ((de = readdir(dp)) != NULL) {
 		if (hidden(de->d_name) &&
 		    strcmp(de->d_name, "_category.ini") != 0)
 			continue;
-		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
-			continue;
-		if (S_ISLNK(st.st_mode)) {
-			dir.links = 1;
-			continue;
-		}
-		memset(&d, 0, sizeof(d));
-		d.name = de->d_name;
-		d.mode = st.st_mode;
-		d.size = st.st_size;
-		d.mtime = st.st_mtim;
-		if (strcmp(d.name, "_category.ini") == 0 &&
-		    (!S_ISREG(d.mode) || ini++ > 0))
-			continue;
-		if (!S_ISREG(d.mode) && !S_ISDIR(d.mode))
-			continue;
-		own += stamp_of(url, &d);
-		if (!S_ISDIR(d.mode))
-			continue;
-		d.dev = st.st_dev;
-		d.ino = st.st_ino;
-		if ((nd = site_grow(dir.ents, dir.n, &cap,
-		    sizeof(*nd))) == NULL ||
-		    (d.name = pool_path(&dir, de->d_name, "")) == NULL ||
-		    (d.src = pool_path(&dir, srcdir, de->d_name)) == NULL) {
-			if (nd != NULL)
-				dir.ents = nd;
+		len = strlen(de->d_name);
+		b->e[b->n].name = (uint32_t)b->used;
+		memcpy(b->names + b->used, de->d_name, len + 1);
+		b->used += len + 1;
+		if ((++b->n == PRIME_BATCH || b->used >= PRIME_NAMES) &&
+		    prime_batch(b, &dir, srcdir, url, &own, &ini,
+		    &cap) == -1) {
 			closedir(dp);
 			goto done;
 		}
-		dir.ents = nd;
-		dir.ents[dir.n++] = d;
+	}
+	if (prime_batch(b, &dir, srcdir, url, &own, &ini, &cap) == -1) {
+		closedir(dp);
+		goto done;
 	}
 	closedir(dp);
 	sc->stamp += own;
 	f->stamp = own;
 	/* as the image's scan saw it, or to be read again */
 	if (!dir.links && f->wd != -1 &&
-	    site_image_share(fo, srcdir, &share) == 0 && share == own) {
+	    image_share(fo, srcdir, &share) == 0 && share == own) {
 		f->serial = img;
 		(*nsame)++;
 	} else
@@ -994,7 +1139,8 @@ prime_dir(struct scan *sc, const struct site_image_folders *fo,
 			continue;
 		if (asprintf(&curl, "%s%s/", url, nd->name) == -1)
 			goto done;
-		r = prime_dir(sc, fo, img, nd->src, curl, depth + 1, nsame);
+		r = prime_dir(sc, b, fo, img, nd->src, curl, depth + 1,
+		    nsame);
 		free(curl);
 		if (r == -1)
 			goto done;
@@ -1009,15 +1155,27 @@ int
 site_watch_prime(struct scan *sc, const struct site_image_folders *fo,
     unsigned long img_serial, int *same)
 {
-	size_t	 nsame = 0;
-	int	 r;
+	struct pbatch	*b;
+	cpu_set_t	 set;
+	size_t		 nsame = 0;
+	int		 r;
 
 	*same = 0;
+	if ((b = malloc(sizeof(*b))) == NULL)
+		return -1;
+	b->nthreads = 1;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		b->nthreads = (size_t)CPU_COUNT(&set);
+	if (b->nthreads > PRIME_MAX_THREADS)
+		b->nthreads = PRIME_MAX_THREADS;
+	if (b->nthreads == 0)
+		b->nthreads = 1;
 	sc->prime = 1;
 	sc->prev = NULL;
 	sc->serial = 0;
-	r = prime_dir(sc, fo, img_serial, "", "/", 0, &nsame);
+	r = prime_dir(sc, b, fo, img_serial, "", "/", 0, &nsame);
 	sc->prime = 0;
+	free(b);
 	if (r == -1)
 		return -1;
 	*same = nsame == fo->n && sc->watch->n == fo->n &&

@@ -18,7 +18,8 @@ LAYERS = [
              "convert_html_meta convert_html_pick convert_html_page "
              "convert_txt article article_news catalog catalog_bulk "
              "catalog_scan site "
-             "site_entry site_walk site_load search counter counter_map "
+             "site_entry site_walk site_image site_load search counter "
+             "counter_map "
              "counter_redis pagecache "
              "render route"),
     ("serve", "serve"),

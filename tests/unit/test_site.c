@@ -1696,7 +1696,13 @@ static const struct istep isteps[] = {
 	  NULL, ITAG, 0 },
 	{ "a skipped folder changed", "printf 'title: Y\\n\\nx\\n' > "
 	  "'bad name/y.gmi'", NULL, ITAG, 0 },
+	{ "a big folder added (stat'ed on several threads)", "mkdir kho && "
+	  "i=0; while [ $i -lt 5000 ]; do printf 'title: K%d\n\nx\n' $i "
+	  "> kho/k$i.gmi; i=$((i + 1)); done", NULL, ITAG, 0 },
 	{ "settled", NULL, NULL, ITAG, 1 },
+	{ "one of the big folder's edited", "printf 'title: K sửa\n\nx\n' "
+	  "> kho/k4321.gmi", NULL, ITAG, 0 },
+	{ "and settled", NULL, NULL, ITAG, 1 },
 	{ "another catalog's image", NULL, NULL, ITAG + 1, 0 },
 	{ "cut short", NULL, "head -c 5000 site.image > x && mv x site.image",
 	  ITAG, 0 },
