@@ -1415,7 +1415,7 @@ counter_bind(struct counter *c, struct site *site)
 	struct gen	*g = NULL;
 	const char	*path;
 	const uint32_t	*from = NULL;
-	size_t		 i, n = site->narticles, e, len, bad = 0;
+	size_t		 i, n = site->narticles, e, len, bad = 0, want;
 
 	/* the site's strings from now on; before the last site's are
 	 * freed, the paths only they held are copied (on every way out:
@@ -1431,19 +1431,20 @@ counter_bind(struct counter *c, struct site *site)
 		goto nomem;
 	g->nslots = n;
 	g->serial = site->serial;
-	/* room for every article at once: no table grown and hashed
-	 * again on the way */
-	while ((c->nents + n + 1) * 2 > c->tabcap)
+	/* room for as many entries as articles at once (most have one
+	 * already at a reload, or from the file): no table grown and
+	 * hashed again on the way; any more grow it as usual */
+	want = n > c->nents ? n : c->nents;
+	while ((want + 1) * 2 > c->tabcap)
 		if (grow_tab(c) == -1)
 			goto nomem;
-	if (c->nents + n > c->entcap) {
+	if (want > c->entcap) {
 		struct entry *ne;
 
-		if ((ne = reallocarray(c->ents, c->nents + n,
-		    sizeof(*ne))) == NULL)
+		if ((ne = reallocarray(c->ents, want, sizeof(*ne))) == NULL)
 			goto nomem;
 		c->ents = ne;
-		c->entcap = c->nents + n;
+		c->entcap = want;
 	}
 	/* an article kept from the site bound last has the entry it had
 	 * there: no look-up by its path */
