@@ -472,7 +472,7 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 	struct category		*c;
 	struct site_file	*f;
 	struct site_tag		*t;
-	const char		*v;
+	const char		*v, *root;
 	uint64_t		 u;
 	size_t			 i, j, n;
 
@@ -484,9 +484,10 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 		return -1;
 	s->serial = get_u64(r);
 	s->stamp = get_u64(r);
-	s->root = need_str(r, p);
+	root = need_str(r, p);
 	s->zone = need_str(r, p);
-	if (r->bad || (s->root = strdup(s->root)) == NULL)
+	/* the root is the snapshot's own (site_free frees it) */
+	if (r->bad || (s->root = strdup(root)) == NULL)
 		return -1;
 	fo->n = get_count(r, 12);
 	if (fo->n > 0 && (fo->f = calloc(fo->n, sizeof(*fo->f))) == NULL)
