@@ -311,8 +311,10 @@ lg_p50_p99()
 		echo "bench: $1: $LG_err errors: $2" >&2
 		echo "$1: $LG_err of $REQS" >> "$TMP/errors"
 	fi
+	# to the microsecond: a Gopher page takes some 80 us, and at two
+	# decimals a ratio of two such would move by 12% a step
 	awk -v a="$LG_p50_us" -v b="$LG_p99_us" \
-	    'BEGIN { printf "%.2f %.2f", a / 1000, b / 1000 }'
+	    'BEGIN { printf "%.3f %.3f", a / 1000, b / 1000 }'
 }
 
 # p50 and p99 ("p50 p99", ms) of REQS sequential requests (c=1), after

@@ -269,7 +269,12 @@ RELOADS=$(grep -c 'reloaded' "$LOG")
 TROUBLE=$(grep -Ei 'killed by signal|exited with|fatal|sanitizer' "$LOG" |
     head -5)
 stop $BPID
-CATALOG_KB=$(du -sk "$TMP/state-big" | awk '{ print $1 }')
+# the catalog and its index; the snapshot a restart starts from
+# (site.image) is reported beside them
+CATALOG_KB=$(du -sk --exclude=site.image "$TMP/state-big" |
+    awk '{ print $1 }')
+IMAGE_KB=$(du -sk "$TMP/state-big/site.image" 2>/dev/null |
+    awk '{ print $1 }')
 TREE_KB=$(du -sk "$TREES/big" | awk '{ print $1 }')
 T1=$(date +%s)
 
@@ -302,8 +307,8 @@ loads()		# the load averages of the runs
 	    "$((T1 - T0)) s, on" \
 	    "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')," \
 	    "$(nproc) cores, shared with other work: the load average at" \
-	    "the start of each run is given. First starts run on every" \
-	    "core; the rest with the server on core $SERVER_CORE."
+	    "the start of each run is given. First starts and restarts run" \
+	    "on every core; the rest with the server on core $SERVER_CORE."
 	echo "The tree: tests/gen_scale.py, $N articles (seed 1) in 8" \
 	    "category folders (2 of them subcategories), Markdown, gemtext," \
 	    "plain text and HTML, Vietnamese and English; $(mb "$TREE_KB")" \
@@ -327,7 +332,11 @@ loads()		# the load averages of the runs
 	echo "| one changed article: SIGHUP to new text served ($RUNS" \
 	    "runs; load $(loads $HUP_LOAD)) | $(timed "$HUP" $T_HUP)"
 	echo "| catalog + index on disk: $(mb "$CATALOG_KB") for a" \
-	    "$(mb "$TREE_KB") tree | ${DISK}× the tree | ≤ ${T_DISK}× |" \
+	    "$(mb "$TREE_KB") tree (and beside them the snapshot a restart" \
+	    "starts from, site.image: $(mb "${IMAGE_KB:-0}"), $(awk \
+	    -v c="${IMAGE_KB:-0}" -v t="$TREE_KB" \
+	    'BEGIN { printf "%.2f", (t > 0 ? c / t : 0) }')× the tree) |" \
+	    "${DISK}× the tree | ≤ ${T_DISK}× |" \
 	    "$(verdict "$DISK <= $T_DISK" | sed 's/not met/missed/') |"
 	echo "| PSS, all processes: after start / after the latency runs /" \
 	    "1 s after the last reload ($RELOAD_N processes) / once settled" \
