@@ -322,7 +322,8 @@ int		 site_open(const struct site *, const char *src);
 
 /*
  * A cheap signature of the tree under root: a hash of every path the
- * site would look at with its size and mtime, from a stat walk that
+ * site would look at with its size, mtime and ctime (a chmod or chown
+ * changes what the site can read), from a stat walk that
  * reads no file. A change means a reload is due. Returns 0, or -1 if
  * root cannot be read.
  */

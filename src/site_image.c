@@ -21,8 +21,10 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +36,71 @@
 #include "site_int.h"
 
 #define IMAGE_MAGIC	"bantin site image\n"
-#define IMAGE_VERSION	1
+#define IMAGE_VERSION	2		/* 2: ctime in the stamp */
 #define IMAGE_ORDER	0x01020304u	/* as this machine writes it */
 #define IMAGE_ALIGN	65536		/* of the mapped parts: a page
 					   of any size Linux runs with */
+
+/*
+ * The build that writes an image is the only one that reads it: another
+ * may scan, sort or store differently with records of the same size.
+ * Its identity is the program's GNU build-id note (the linker's hash
+ * of the binary); without one, only the version numbers above count.
+ */
+struct build {
+	unsigned char	 id[64];
+	size_t		 len;
+};
+
+static int
+build_note(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct build		*b = arg;
+	const ElfW(Phdr)	*ph;
+	const ElfW(Nhdr)	*n;
+	const char		*p, *end, *name, *desc;
+	size_t			 al;
+	int			 i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_NOTE)
+			continue;
+		al = ph->p_align == 8 ? 8 : 4;
+		p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+		end = p + ph->p_memsz;
+		while ((size_t)(end - p) >= sizeof(*n)) {
+			n = (const void *)p;
+			name = p + sizeof(*n);
+			desc = name + ((n->n_namesz + al - 1) & ~(al - 1));
+			if (desc > end || n->n_descsz > (size_t)(end - desc))
+				break;
+			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+			    memcmp(name, "GNU", 4) == 0 &&
+			    n->n_descsz <= sizeof(b->id)) {
+				memcpy(b->id, desc, n->n_descsz);
+				b->len = n->n_descsz;
+				return 1;
+			}
+			p = desc + ((n->n_descsz + al - 1) & ~(al - 1));
+		}
+	}
+	return 1;	/* the first object is the program: no further */
+}
+
+static const struct build *
+this_build(void)
+{
+	static struct build	 b;
+	static int		 done;
+
+	if (!done) {
+		(void)dl_iterate_phdr(build_note, &b);
+		done = 1;
+	}
+	return &b;
+}
 
 /* ---- writing ---------------------------------------------------- */
 
@@ -169,6 +232,8 @@ put_image(struct buf *b, const struct site *s, const struct site_watch *w,
 	    put_u32(b, IMAGE_VERSION) == -1 || put_u32(b, IMAGE_ORDER) == -1 ||
 	    put_u32(b, (uint32_t)sizeof(void *)) == -1 ||
 	    put_u32(b, (uint32_t)sizeof(struct article)) == -1 ||
+	    put_u32(b, (uint32_t)this_build()->len) == -1 ||
+	    buf_append(b, this_build()->id, this_build()->len) == -1 ||
 	    put_u64(b, tag) == -1 || put_u64(b, s->serial) == -1 ||
 	    put_u64(b, s->stamp) == -1 || put_str(b, s->root) == -1 ||
 	    put_str(b, s->zone) == -1)
@@ -480,7 +545,11 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 	if (v == NULL || memcmp(v, IMAGE_MAGIC, sizeof(IMAGE_MAGIC)) != 0 ||
 	    get_u32(r) != IMAGE_VERSION || get_u32(r) != IMAGE_ORDER ||
 	    get_u32(r) != sizeof(void *) ||
-	    get_u32(r) != sizeof(struct article) || get_u64(r) != tag)
+	    get_u32(r) != sizeof(struct article) ||
+	    get_u32(r) != this_build()->len ||
+	    (v = get_bytes(r, this_build()->len)) == NULL ||
+	    memcmp(v, this_build()->id, this_build()->len) != 0 ||
+	    get_u64(r) != tag)
 		return -1;
 	s->serial = get_u64(r);
 	s->stamp = get_u64(r);
@@ -625,12 +694,16 @@ map_part(int fd, uint64_t off, uint64_t len, size_t *maplen)
 static int
 trailer_ok(const struct trailer *tr, uint64_t size)
 {
+	/* 0 < pool_off <= arts_off <= tab_off <= size, each part within
+	 * the next's start (no subtraction below can wrap) */
 	return tr->len == size && tr->pool_len > 0 &&
 	    tr->pool_len < UINT32_MAX && tr->pool_off % IMAGE_ALIGN == 0 &&
 	    tr->arts_off % IMAGE_ALIGN == 0 && tr->tab_off % IMAGE_ALIGN == 0 &&
-	    tr->pool_off > 0 && tr->pool_len <= tr->arts_off - tr->pool_off &&
-	    tr->arts_off <= tr->tab_off && tr->narts <= (tr->tab_off -
-	    tr->arts_off) / sizeof(struct article) && tr->tab_off <= size &&
+	    tr->pool_off > 0 && tr->pool_off <= tr->arts_off &&
+	    tr->arts_off <= tr->tab_off && tr->tab_off <= size &&
+	    tr->pool_len <= tr->arts_off - tr->pool_off &&
+	    tr->narts <= (tr->tab_off - tr->arts_off) /
+	    sizeof(struct article) &&
 	    tr->tabcap <= (size - tr->tab_off) / sizeof(uint32_t);
 }
 

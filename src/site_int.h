@@ -27,6 +27,7 @@ struct dent {				/* one directory entry while scanning */
 	mode_t		 mode;		/* of the link target for links */
 	off_t		 size;
 	struct timespec	 mtime;
+	struct timespec	 ctime;		/* a chmod or chown changes it */
 	dev_t		 dev;
 	ino_t		 ino;
 	const struct article *kept;	/* in prev, unchanged: its folder

@@ -466,6 +466,7 @@ done:
 	d->mode = st.st_mode;
 	d->size = st.st_size;
 	d->mtime = st.st_mtim;
+	d->ctime = st.st_ctim;
 	d->dev = st.st_dev;
 	d->ino = st.st_ino;
 	return 0;
@@ -835,6 +836,10 @@ stamp_of(const char *url, const struct dent *d)
 		h = mix64(h + (uint64_t)d->size);
 		h = mix64(h + (uint64_t)d->mtime.tv_sec * 1000000000ULL +
 		    (uint64_t)d->mtime.tv_nsec);
+		/* a file made readable (or not) while the server was
+		 * down changes no size or mtime, but its ctime */
+		h = mix64(h + (uint64_t)d->ctime.tv_sec * 1000000000ULL +
+		    (uint64_t)d->ctime.tv_nsec);
 	}
 	return h;
 }
@@ -916,7 +921,7 @@ struct pent {				/* an entry, and what its stat says */
 	int		 ok;
 	mode_t		 mode;
 	off_t		 size;
-	struct timespec	 mtime;
+	struct timespec	 mtime, ctime;
 	dev_t		 dev;
 	ino_t		 ino;
 };
@@ -950,6 +955,7 @@ prime_stat(void *arg)
 			e->mode = st.st_mode;
 			e->size = st.st_size;
 			e->mtime = st.st_mtim;
+			e->ctime = st.st_ctim;
 			e->dev = st.st_dev;
 			e->ino = st.st_ino;
 		}
@@ -1036,6 +1042,7 @@ prime_batch(struct pbatch *b, struct dir *dir, const char *srcdir,
 		d.mode = e->mode;
 		d.size = e->size;
 		d.mtime = e->mtime;
+		d.ctime = e->ctime;
 		if (strcmp(d.name, "_category.ini") == 0 &&
 		    (!S_ISREG(d.mode) || (*ini)++ > 0))
 			continue;
@@ -1129,6 +1136,7 @@ prime_dir(struct scan *sc, struct pbatch *b,
 	/* the folders scan_dir enters: the others count in the stamp */
 	for (i = 0; i < dir.n; i++) {
 		nd = &dir.ents[i];
+		r = -1;
 		if (bad_folder_name(nd->name) != NULL ||
 		    scheme_reserved(nd->name, depth)) {
 			if (stamp_skipped(sc, url, nd, depth) == -1)

@@ -1700,6 +1700,10 @@ static const struct istep isteps[] = {
 	  "i=0; while [ $i -lt 2500 ]; do printf 'title: K%d\n\nx\n' $i "
 	  "> kho/k$i.gmi; i=$((i + 1)); done", NULL, ITAG, 0 },
 	{ "settled", NULL, NULL, ITAG, 1 },
+	{ "made unreadable (the scan warns, and skips it)", "chmod 000 "
+	  "giao-duc/2019-09-05-khai-giang.gmi", NULL, ITAG, 0 },
+	{ "readable again: its mode, not its size or mtime", "chmod 644 "
+	  "giao-duc/2019-09-05-khai-giang.gmi", NULL, ITAG, 0 },
 	{ "one of the big folder's edited", "printf 'title: K sửa\n\nx\n' "
 	  "> kho/k2121.gmi", NULL, ITAG, 0 },
 	{ "and settled", NULL, NULL, ITAG, 1 },
@@ -1856,8 +1860,13 @@ image_flips(const char *root, struct catalog *cat, const char *img)
 	for (off = 0; off < good.len; off += step) {
 		/* the numbers and strings come first, in some 2 KB here:
 		 * every byte of them; then the padding and the mapped
-		 * parts, here and there */
+		 * parts, here and there; the trailer's 64 bytes, each */
 		step = off < 3072 ? 1 : off < 65536 ? 97 : 509;
+		if (good.len > 64 && off + step > good.len - 64 &&
+		    off < good.len - 64)
+			step = good.len - 64 - off;
+		else if (good.len > 64 && off >= good.len - 64)
+			step = 1;
 		good.data[off] ^= 0x5a;
 		if ((fd = open(img, O_WRONLY | O_TRUNC)) == -1 ||
 		    write(fd, good.data, good.len) != (ssize_t)good.len)
@@ -1879,6 +1888,23 @@ image_flips(const char *root, struct catalog *cat, const char *img)
 	}
 	/* some were taken (a byte of padding, of a title), most not */
 	CHECK(nload > 3000 && nwhole > 0 && nwhole < nload);
+	/* another build's image (its build-id changed): not taken */
+	if (good.len > 40 && good.data[35] != 0) {
+		good.data[39] ^= 1;
+		if ((fd = open(img, O_WRONLY | O_TRUNC)) == -1 ||
+		    write(fd, good.data, good.len) != (ssize_t)good.len)
+			CHECK(0);
+		if (fd != -1)
+			close(fd);
+		good.data[39] ^= 1;
+		w = site_watch_new();
+		s = site_load_image(root, cat, img, ITAG, w, &whole, err,
+		    sizeof(err));
+		CHECK(s != NULL && !whole);
+		site_free(s);
+		site_watch_free(w);
+	} else
+		fprintf(stderr, "test_image: no build-id: not tested\n");
 	/* the image back as it was */
 	if ((fd = open(img, O_WRONLY | O_TRUNC)) == -1 ||
 	    write(fd, good.data, good.len) != (ssize_t)good.len)
