@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
 	char	*data;		/* NUL-terminated once anything was appended */
@@ -31,6 +32,26 @@ char	*buf_steal(struct buf *, size_t *);	/* caller frees; buf emptied */
 int	 buf_read_fd(struct buf *, int fd, size_t max, size_t hint);
 /* The same for a secret: no block it outgrows is freed unwiped. */
 int	 buf_read_secret(struct buf *, int fd, size_t max, size_t hint);
+/* Write all of b to fd (again after EINTR or a short write): 0, or -1
+ * with errno. */
+int	 buf_write_fd(const struct buf *, int fd);
+
+/*
+ * Records: fixed-width numbers in this machine's byte order (both ends
+ * are the same program, as for a pipe to a child or a file it reads
+ * back), read with a cursor that checks every length: a read past the
+ * end sets bad and gives NULL or 0, and once bad nothing more is read.
+ */
+int	 buf_put_u32(struct buf *, uint32_t);
+int	 buf_put_u64(struct buf *, uint64_t);
+struct buf_rd {
+	const char	*p;
+	size_t		 left;
+	int		 bad;
+};
+const void	*buf_rd_bytes(struct buf_rd *, size_t);
+uint32_t	 buf_rd_u32(struct buf_rd *);
+uint64_t	 buf_rd_u64(struct buf_rd *);
 
 /* one byte: inline, since renderers write text a character at a time */
 static inline int

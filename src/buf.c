@@ -185,6 +185,73 @@ read_fd(struct buf *b, int fd, size_t max, size_t hint, int wipe)
 }
 
 int
+buf_write_fd(const struct buf *b, int fd)
+{
+	const char	*p = b->data;
+	size_t		 len = b->len;
+	ssize_t		 w;
+
+	while (len > 0) {
+		if ((w = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+buf_put_u32(struct buf *b, uint32_t v)
+{
+	return buf_append(b, &v, sizeof(v));
+}
+
+int
+buf_put_u64(struct buf *b, uint64_t v)
+{
+	return buf_append(b, &v, sizeof(v));
+}
+
+const void *
+buf_rd_bytes(struct buf_rd *r, size_t n)
+{
+	const void	*v = r->p;
+
+	if (r->bad || n > r->left) {
+		r->bad = 1;
+		return NULL;
+	}
+	r->p += n;
+	r->left -= n;
+	return v;
+}
+
+uint32_t
+buf_rd_u32(struct buf_rd *r)
+{
+	const void	*v = buf_rd_bytes(r, sizeof(uint32_t));
+	uint32_t	 u = 0;
+
+	if (v != NULL)
+		memcpy(&u, v, sizeof(u));
+	return u;
+}
+
+uint64_t
+buf_rd_u64(struct buf_rd *r)
+{
+	const void	*v = buf_rd_bytes(r, sizeof(uint64_t));
+	uint64_t	 u = 0;
+
+	if (v != NULL)
+		memcpy(&u, v, sizeof(u));
+	return u;
+}
+
+int
 buf_read_fd(struct buf *b, int fd, size_t max, size_t hint)
 {
 	return read_fd(b, fd, max, hint, 0);

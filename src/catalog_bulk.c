@@ -168,35 +168,21 @@ catalog_bulk_begin(struct catalog *cat)
 	return 0;
 }
 
-static int
-put_u32(struct buf *b, size_t v)
-{
-	uint32_t	 u = (uint32_t)v;
-
-	return buf_append(b, &u, sizeof(u));
-}
-
-static int
-put_i64(struct buf *b, long long v)
-{
-	return buf_append(b, &v, sizeof(v));
-}
-
 /* a string, or NULL: its length + 1 (0 for NULL), then its bytes and
  * its NUL, so that the build reads it in place */
 static int
 put_str(struct buf *b, const char *s)
 {
 	if (s == NULL)
-		return put_u32(b, 0);
-	return put_u32(b, strlen(s) + 1) == -1 ? -1 :
+		return buf_put_u32(b, 0);
+	return buf_put_u32(b, (uint32_t)strlen(s) + 1) == -1 ? -1 :
 	    buf_append(b, s, strlen(s) + 1);
 }
 
 static int
 put_bytes(struct buf *b, const struct buf *v)
 {
-	return put_u32(b, v->len) == -1 ? -1 :
+	return buf_put_u32(b, (uint32_t)v->len) == -1 ? -1 :
 	    buf_append(b, v->data != NULL ? v->data : "", v->len);
 }
 
@@ -220,12 +206,14 @@ catalog_bulk_feed(struct catalog *cat, const char *src, const char *urlpath,
 	 * the catalog is not made; the scan goes on */
 	if (bk->failed)
 		return 0;
-	if (put_u32(b, 0) == -1 || buf_putc(b, REC_PUT) == -1 ||
+	if (buf_put_u32(b, 0) == -1 || buf_putc(b, REC_PUT) == -1 ||
 	    put_str(b, src) == -1 || put_str(b, urlpath) == -1 ||
-	    put_i64(b, size) == -1 || put_i64(b, mtime) == -1 ||
+	    buf_put_u64(b, (uint64_t)size) == -1 ||
+	    buf_put_u64(b, (uint64_t)mtime) == -1 ||
 	    put_str(b, m->title) == -1 || put_str(b, m->tags) == -1 ||
-	    put_i64(b, m->date) == -1 || put_i64(b, m->zone) == -1 ||
-	    put_u32(b, (size_t)(m->has_date | m->has_time << 1 |
+	    buf_put_u64(b, (uint64_t)m->date) == -1 ||
+	    buf_put_u64(b, (uint64_t)m->zone) == -1 ||
+	    buf_put_u32(b, (uint32_t)(m->has_date | m->has_time << 1 |
 	    m->has_zone << 2)) == -1 || put_bytes(b, plain) == -1) {
 		b->len = mark;
 		log_warnx("catalog: out of memory");
@@ -271,7 +259,7 @@ catalog_bulk_end(struct catalog *cat)
 	int		 ok;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!bk->failed && (put_u32(&bk->out, 1) == -1 ||
+	if (!bk->failed && (buf_put_u32(&bk->out, 1) == -1 ||
 	    buf_putc(&bk->out, REC_END) == -1))
 		bk->failed = 1;
 	ok = !bk->failed && bulk_write(bk) == 0;
@@ -482,57 +470,14 @@ bulk_read(int fd, struct buf *rec, size_t *len, int *type)
 	return 0;
 }
 
-/* a cursor over a record */
-struct rd {
-	const char	*p;
-	size_t		 left;
-	int		 bad;
-};
-
-static const void *
-get_bytes(struct rd *r, size_t n)
-{
-	const void	*v = r->p;
-
-	if (r->bad || n > r->left) {
-		r->bad = 1;
-		return NULL;
-	}
-	r->p += n;
-	r->left -= n;
-	return v;
-}
-
-static size_t
-get_u32(struct rd *r)
-{
-	const void	*v = get_bytes(r, sizeof(uint32_t));
-	uint32_t	 u = 0;
-
-	if (v != NULL)
-		memcpy(&u, v, sizeof(u));
-	return u;
-}
-
-static long long
-get_i64(struct rd *r)
-{
-	const void	*v = get_bytes(r, sizeof(long long));
-	long long	 i = 0;
-
-	if (v != NULL)
-		memcpy(&i, v, sizeof(i));
-	return i;
-}
-
 /* put_str's string, in the record, or NULL */
 static char *
-get_str(struct rd *r)
+get_str(struct buf_rd *r)
 {
-	size_t		 n = get_u32(r);
+	size_t		 n = (size_t)buf_rd_u32(r);
 	const char	*s;
 
-	if (n == 0 || (s = get_bytes(r, n)) == NULL)
+	if (n == 0 || (s = buf_rd_bytes(r, n)) == NULL)
 		return NULL;
 	if (memchr(s, '\0', n) != s + n - 1) {
 		r->bad = 1;
@@ -543,10 +488,10 @@ get_str(struct rd *r)
 
 /* a put_bytes into a buf that only points at the record */
 static void
-get_buf(struct rd *r, struct buf *b)
+get_buf(struct buf_rd *r, struct buf *b)
 {
-	b->len = get_u32(r);
-	b->data = (char *)(uintptr_t)get_bytes(r, b->len);
+	b->len = (size_t)buf_rd_u32(r);
+	b->data = (char *)(uintptr_t)buf_rd_bytes(r, b->len);
 	b->cap = 0;
 }
 
@@ -556,7 +501,7 @@ bulk_put(struct catalog *cat, const char *data, size_t len)
 {
 	struct article_meta	 m;
 	struct put_key		 pk;
-	struct rd		 r = { data, len, 0 };
+	struct buf_rd		 r = { data, len, 0 };
 	struct buf		 plain;
 	const struct buf	*stored;
 	char			*src, *urlpath;
@@ -567,13 +512,13 @@ bulk_put(struct catalog *cat, const char *data, size_t len)
 	memset(&m, 0, sizeof(m));
 	src = get_str(&r);
 	urlpath = get_str(&r);
-	size = get_i64(&r);
-	mtime = get_i64(&r);
+	size = (int64_t)buf_rd_u64(&r);
+	mtime = (int64_t)buf_rd_u64(&r);
 	m.title = get_str(&r);
 	m.tags = get_str(&r);
-	m.date = (time_t)get_i64(&r);
-	m.zone = (long)get_i64(&r);
-	flags = get_u32(&r);
+	m.date = (time_t)(int64_t)buf_rd_u64(&r);
+	m.zone = (long)(int64_t)buf_rd_u64(&r);
+	flags = (size_t)buf_rd_u32(&r);
 	get_buf(&r, &plain);
 	if (r.bad || src == NULL || plain.data == NULL) {
 		log_warnx("catalog: first build: a bad record");
@@ -923,9 +868,9 @@ stage_put(struct stage *sg, long long key, const struct article_meta *meta,
 	e->key = key;
 	e->off = sg->size + (off_t)sg->out.len;
 	e->len = STAGE_HEAD + strlen(title) + strlen(tags) + text->len;
-	if (put_u32(&sg->out, strlen(title)) == -1 ||
-	    put_u32(&sg->out, strlen(tags)) == -1 ||
-	    put_u32(&sg->out, text->len) == -1 ||
+	if (buf_put_u32(&sg->out, (uint32_t)strlen(title)) == -1 ||
+	    buf_put_u32(&sg->out, (uint32_t)strlen(tags)) == -1 ||
+	    buf_put_u32(&sg->out, (uint32_t)text->len) == -1 ||
 	    buf_append(&sg->out, &d, 1) == -1 ||
 	    buf_puts(&sg->out, title) == -1 || buf_puts(&sg->out, tags) == -1 ||
 	    buf_append(&sg->out, text->data, text->len) == -1)

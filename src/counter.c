@@ -234,7 +234,6 @@ static void	 fold(struct counter *, struct gen *);
 static void	 gen_free(struct gen *);
 static int	 by_path(const void *, const void *);
 static int	 render(struct counter *, struct buf *, unsigned long long);
-static int	 write_all(int, const char *, size_t);
 
 /* FNV-1a: short keys, no need for anything stronger here. */
 static uint64_t
@@ -1746,23 +1745,6 @@ render(struct counter *c, struct buf *b, unsigned long long seq)
 	return rc;
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t		 w;
-
-	while (len > 0) {
-		if ((w = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Keep the file as it stands, if it is the one bantin read whole or
  * last wrote, as file.1: a hard link made under the temporary name
@@ -1822,7 +1804,7 @@ keep_first(struct counter *c, const char *tmp, const struct buf *b)
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0644)) == -1)
 		goto fail;
-	ok = write_all(fd, b->data, b->len) == 0 && fsync(fd) == 0;
+	ok = buf_write_fd(b, fd) == 0 && fsync(fd) == 0;
 	if (close(fd) == -1 || !ok || rename(tmp, c->prev) == -1)
 		goto fail;
 	c->warned_prev = 0;
@@ -1910,7 +1892,7 @@ counter_flush(struct counter *c)
 		goto fail;
 	}
 	made = 1;
-	if (write_all(fd, b.data, b.len) == -1) {
+	if (buf_write_fd(&b, fd) == -1) {
 		what = "write";
 		goto fail;
 	}

@@ -636,6 +636,12 @@ site_priv_ref_ok(const struct site_priv *p, uint32_t ref)
 }
 
 size_t
+site_priv_pool_len(const struct site_priv *p)
+{
+	return p->pool.len;
+}
+
+size_t
 site_priv_ndirs(const struct site_priv *p)
 {
 	return p->ndirs;

@@ -104,18 +104,6 @@ this_build(void)
 
 /* ---- writing ---------------------------------------------------- */
 
-static int
-put_u64(struct buf *b, uint64_t v)
-{
-	return buf_append(b, &v, sizeof(v));
-}
-
-static int
-put_u32(struct buf *b, uint32_t v)
-{
-	return buf_append(b, &v, sizeof(v));
-}
-
 /* a string, or NULL (length UINT32_MAX) */
 static int
 put_str(struct buf *b, const char *s)
@@ -123,16 +111,16 @@ put_str(struct buf *b, const char *s)
 	size_t	 len = s != NULL ? strlen(s) : 0;
 
 	if (s == NULL)
-		return put_u32(b, UINT32_MAX);
+		return buf_put_u32(b, UINT32_MAX);
 	if (len >= UINT32_MAX)
 		return -1;
-	return put_u32(b, (uint32_t)len) == -1 ? -1 : buf_append(b, s, len);
+	return buf_put_u32(b, (uint32_t)len) == -1 ? -1 : buf_append(b, s, len);
 }
 
 static int
 put_nums(struct buf *b, const uint32_t *v, size_t n)
 {
-	if (put_u64(b, n) == -1)
+	if (buf_put_u64(b, n) == -1)
 		return -1;
 	return n == 0 ? 0 : buf_append(b, v, n * sizeof(*v));
 }
@@ -214,28 +202,15 @@ put_image(struct buf *b, const struct site *s, const struct site_watch *w,
 	}
 	if (s->nfiles > 1)
 		qsort(fr, s->nfiles, sizeof(*fr), fref_cmp);
-	/* the pool's length: up to the end of its last string */
-	for (pool = 1, i = 0; i < s->narticles; i++) {
-		const struct article *a = &s->articles[i];
-		size_t e = a->path + strlen(s->pool + a->path) + 1;
-
-		if (a->flags & ART_OWN_SRC)
-			e += strlen(s->pool + e) + 1;
-		if (e > pool)
-			pool = e;
-		if (a->title >= pool)
-			pool = a->title + strlen(s->pool + a->title) + 1;
-		if (a->tags >= pool)
-			pool = a->tags + strlen(s->pool + a->tags) + 1;
-	}
+	pool = site_priv_pool_len(p);
 	if (buf_append(b, IMAGE_MAGIC, sizeof(IMAGE_MAGIC)) == -1 ||
-	    put_u32(b, IMAGE_VERSION) == -1 || put_u32(b, IMAGE_ORDER) == -1 ||
-	    put_u32(b, (uint32_t)sizeof(void *)) == -1 ||
-	    put_u32(b, (uint32_t)sizeof(struct article)) == -1 ||
-	    put_u32(b, (uint32_t)this_build()->len) == -1 ||
+	    buf_put_u32(b, IMAGE_VERSION) == -1 || buf_put_u32(b, IMAGE_ORDER) == -1 ||
+	    buf_put_u32(b, (uint32_t)sizeof(void *)) == -1 ||
+	    buf_put_u32(b, (uint32_t)sizeof(struct article)) == -1 ||
+	    buf_put_u32(b, (uint32_t)this_build()->len) == -1 ||
 	    buf_append(b, this_build()->id, this_build()->len) == -1 ||
-	    put_u64(b, tag) == -1 || put_u64(b, s->serial) == -1 ||
-	    put_u64(b, s->stamp) == -1 || put_str(b, s->root) == -1 ||
+	    buf_put_u64(b, tag) == -1 || buf_put_u64(b, s->serial) == -1 ||
+	    buf_put_u64(b, s->stamp) == -1 || put_str(b, s->root) == -1 ||
 	    put_str(b, s->zone) == -1)
 		goto done;
 	/* the folders, with their shares of the stamp */
@@ -243,60 +218,60 @@ put_image(struct buf *b, const struct site *s, const struct site_watch *w,
 	for (i = j = 0; i < n; i++)
 		if (site_watch_folder(w, i, s->serial, &src, &share))
 			j++;
-	if (put_u64(b, j) == -1)
+	if (buf_put_u64(b, j) == -1)
 		goto done;
 	for (i = 0; i < n; i++)
 		if (site_watch_folder(w, i, s->serial, &src, &share) &&
-		    (put_str(b, src) == -1 || put_u64(b, share) == -1))
+		    (put_str(b, src) == -1 || buf_put_u64(b, share) == -1))
 			goto done;
-	if (put_u64(b, s->nallcats) == -1)
+	if (buf_put_u64(b, s->nallcats) == -1)
 		goto done;
 	for (i = 0; i < s->nallcats; i++) {
 		c = s->allcats[i];
 		if (put_str(b, c->path) == -1 || put_str(b, c->name) == -1 ||
 		    put_str(b, c->title) == -1 ||
 		    put_str(b, c->description) == -1 ||
-		    put_u64(b, (uint64_t)(int64_t)c->order) == -1 ||
-		    put_u64(b, c->parent != NULL ? c->parent->num :
-		    UINT64_MAX) == -1 || put_u64(b, c->nchildren) == -1)
+		    buf_put_u64(b, (uint64_t)(int64_t)c->order) == -1 ||
+		    buf_put_u64(b, c->parent != NULL ? c->parent->num :
+		    UINT64_MAX) == -1 || buf_put_u64(b, c->nchildren) == -1)
 			goto done;
 		for (j = 0; j < c->nchildren; j++)
-			if (put_u32(b, c->children[j]->num) == -1)
+			if (buf_put_u32(b, c->children[j]->num) == -1)
 				goto done;
 		if (put_nums(b, c->arts, c->narticles) == -1 ||
-		    put_u64(b, c->total) == -1)
+		    buf_put_u64(b, c->total) == -1)
 			goto done;
 	}
-	if (put_u64(b, s->ncats) == -1)
+	if (buf_put_u64(b, s->ncats) == -1)
 		goto done;
 	for (i = 0; i < s->ncats; i++)
-		if (put_u32(b, s->cats[i]->num) == -1)
+		if (buf_put_u32(b, s->cats[i]->num) == -1)
 			goto done;
-	if (put_u64(b, s->nfiles) == -1)
+	if (buf_put_u64(b, s->nfiles) == -1)
 		goto done;
 	for (i = 0; i < s->nfiles; i++) {
 		f = s->files[i];
 		if (put_str(b, f->path) == -1 || put_str(b, f->src) == -1 ||
 		    put_str(b, f->title) == -1 ||
-		    put_u64(b, (uint64_t)f->size) == -1)
+		    buf_put_u64(b, (uint64_t)f->size) == -1)
 			goto done;
 	}
-	if (put_u64(b, s->npages) == -1)
+	if (buf_put_u64(b, s->npages) == -1)
 		goto done;
 	for (i = 0; i < s->npages; i++)
-		if (put_u64(b, (uint64_t)file_num(fr, s->nfiles,
+		if (buf_put_u64(b, (uint64_t)file_num(fr, s->nfiles,
 		    s->pages[i])) == -1)
 			goto done;
-	if (put_u64(b, s->ndays) == -1)
+	if (buf_put_u64(b, s->ndays) == -1)
 		goto done;
 	for (i = 0; i < s->ndays; i++)
-		if (put_u32(b, (uint32_t)s->days[i].year) == -1 ||
-		    put_u32(b, (uint32_t)s->days[i].month) == -1 ||
-		    put_u32(b, (uint32_t)s->days[i].day) == -1 ||
-		    put_u64(b, s->days[i].first) == -1 ||
-		    put_u64(b, s->days[i].count) == -1)
+		if (buf_put_u32(b, (uint32_t)s->days[i].year) == -1 ||
+		    buf_put_u32(b, (uint32_t)s->days[i].month) == -1 ||
+		    buf_put_u32(b, (uint32_t)s->days[i].day) == -1 ||
+		    buf_put_u64(b, s->days[i].first) == -1 ||
+		    buf_put_u64(b, s->days[i].count) == -1)
 			goto done;
-	if (put_u64(b, s->ntags) == -1)
+	if (buf_put_u64(b, s->ntags) == -1)
 		goto done;
 	for (i = 0; i < s->ntags; i++) {
 		t = &s->tags[i];
@@ -305,15 +280,15 @@ put_image(struct buf *b, const struct site *s, const struct site_watch *w,
 			goto done;
 	}
 	n = site_priv_ndirs(p);
-	if (put_u64(b, n) == -1)
+	if (buf_put_u64(b, n) == -1)
 		goto done;
 	for (i = 0; i < n; i++) {
 		site_priv_dir(p, i, &key, &f);
 		if (put_str(b, key) == -1 ||
-		    put_u64(b, (uint64_t)file_num(fr, s->nfiles, f)) == -1)
+		    buf_put_u64(b, (uint64_t)file_num(fr, s->nfiles, f)) == -1)
 			goto done;
 	}
-	if (put_u64(b, s->nwarnings) == -1 ||
+	if (buf_put_u64(b, s->nwarnings) == -1 ||
 	    put_str(b, s->warnings.data != NULL ? s->warnings.data : "") == -1)
 		goto done;
 	/* the pool, the records and the index as they are, each at a
@@ -356,8 +331,6 @@ site_image_write(const struct site *s, const struct site_watch *w,
     unsigned long long tag, const char *path, char *err, size_t errlen)
 {
 	struct buf	 b = BUF_INIT, tmp = BUF_INIT;
-	size_t		 off;
-	ssize_t		 n;
 	int		 fd = -1, r = -1;
 
 	if (buf_printf(&tmp, "%s.new", path) == -1 ||
@@ -370,12 +343,10 @@ site_image_write(const struct site *s, const struct site_watch *w,
 		snprintf(err, errlen, "%s: %s", tmp.data, strerror(errno));
 		goto done;
 	}
-	for (off = 0; off < b.len; off += (size_t)n)
-		if ((n = write(fd, b.data + off, b.len - off)) <= 0) {
-			snprintf(err, errlen, "%s: %s", tmp.data,
-			    n == 0 ? "short write" : strerror(errno));
-			goto done;
-		}
+	if (buf_write_fd(&b, fd) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp.data, strerror(errno));
+		goto done;
+	}
 	/* whole on disk before it is the image: a power loss leaves the
 	 * old one or this one, never half of it */
 	if (fsync(fd) == -1 || close(fd) == -1) {
@@ -401,54 +372,14 @@ done:
 
 /* ---- reading ------------------------------------------------------ */
 
-struct rd {
-	const char	*p, *end;
-	int		 bad;
-};
-
-static const void *
-get_bytes(struct rd *r, size_t n)
-{
-	const char	*v = r->p;
-
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return NULL;
-	}
-	r->p += n;
-	return v;
-}
-
-static uint64_t
-get_u64(struct rd *r)
-{
-	const void	*v = get_bytes(r, sizeof(uint64_t));
-	uint64_t	 x = 0;
-
-	if (v != NULL)
-		memcpy(&x, v, sizeof(x));
-	return x;
-}
-
-static uint32_t
-get_u32(struct rd *r)
-{
-	const void	*v = get_bytes(r, sizeof(uint32_t));
-	uint32_t	 x = 0;
-
-	if (v != NULL)
-		memcpy(&x, v, sizeof(x));
-	return x;
-}
-
 /* a count of things of at least size bytes each, that the rest of the
  * image can hold */
 static size_t
-get_count(struct rd *r, size_t size)
+get_count(struct buf_rd *r, size_t size)
 {
-	uint64_t	 n = get_u64(r);
+	uint64_t	 n = buf_rd_u64(r);
 
-	if (r->bad || n > (uint64_t)(r->end - r->p) / (size ? size : 1)) {
+	if (r->bad || n > r->left / (size ? size : 1)) {
 		r->bad = 1;
 		return 0;
 	}
@@ -457,18 +388,13 @@ get_count(struct rd *r, size_t size)
 
 /* a string into the arena; NULL for NULL, or with r->bad set */
 static char *
-get_str(struct rd *r, struct site_priv *p, int *null)
+may_str(struct buf_rd *r, struct site_priv *p)
 {
-	uint32_t	 len = get_u32(r);
+	uint32_t	 len = buf_rd_u32(r);
 	const char	*v;
 	char		*s;
 
-	*null = 0;
-	if (len == UINT32_MAX && !r->bad) {
-		*null = 1;
-		return NULL;
-	}
-	if ((v = get_bytes(r, len)) == NULL)
+	if (len == UINT32_MAX || (v = buf_rd_bytes(r, len)) == NULL)
 		return NULL;
 	if (memchr(v, '\0', len) != NULL ||
 	    (s = site_arena_cat(p, "", v, len)) == NULL) {
@@ -478,28 +404,20 @@ get_str(struct rd *r, struct site_priv *p, int *null)
 	return s;
 }
 
+/* the same for a string that must be there */
 static char *
-need_str(struct rd *r, struct site_priv *p)
+need_str(struct buf_rd *r, struct site_priv *p)
 {
 	char	*s;
-	int	 null;
 
-	if ((s = get_str(r, p, &null)) == NULL)
+	if ((s = may_str(r, p)) == NULL)
 		r->bad = 1;
 	return s;
 }
 
-static char *
-may_str(struct rd *r, struct site_priv *p)
-{
-	int	 null;
-
-	return get_str(r, p, &null);
-}
-
 /* n numbers, each below lim, into the arena */
 static uint32_t *
-get_nums(struct rd *r, struct site_priv *p, size_t *n, size_t lim)
+get_nums(struct buf_rd *r, struct site_priv *p, size_t *n, size_t lim)
 {
 	const uint32_t	*v;
 	uint32_t	*a;
@@ -508,7 +426,7 @@ get_nums(struct rd *r, struct site_priv *p, size_t *n, size_t lim)
 	*n = get_count(r, sizeof(uint32_t));
 	if (r->bad || *n == 0)
 		return NULL;
-	v = get_bytes(r, *n * sizeof(*v));
+	v = buf_rd_bytes(r, *n * sizeof(*v));
 	if (v == NULL || (a = site_arena_alloc(p, *n * sizeof(*a))) == NULL) {
 		r->bad = 1;
 		return NULL;
@@ -530,7 +448,7 @@ folder_cmp(const void *a, const void *b)
 }
 
 static int
-read_image(struct rd *r, struct site *s, unsigned long long tag,
+read_image(struct buf_rd *r, struct site *s, unsigned long long tag,
     struct site_image_folders *fo)
 {
 	struct site_priv	*p = s->index;
@@ -541,18 +459,18 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 	uint64_t		 u;
 	size_t			 i, j, n;
 
-	v = get_bytes(r, sizeof(IMAGE_MAGIC));
+	v = buf_rd_bytes(r, sizeof(IMAGE_MAGIC));
 	if (v == NULL || memcmp(v, IMAGE_MAGIC, sizeof(IMAGE_MAGIC)) != 0 ||
-	    get_u32(r) != IMAGE_VERSION || get_u32(r) != IMAGE_ORDER ||
-	    get_u32(r) != sizeof(void *) ||
-	    get_u32(r) != sizeof(struct article) ||
-	    get_u32(r) != this_build()->len ||
-	    (v = get_bytes(r, this_build()->len)) == NULL ||
+	    buf_rd_u32(r) != IMAGE_VERSION || buf_rd_u32(r) != IMAGE_ORDER ||
+	    buf_rd_u32(r) != sizeof(void *) ||
+	    buf_rd_u32(r) != sizeof(struct article) ||
+	    buf_rd_u32(r) != this_build()->len ||
+	    (v = buf_rd_bytes(r, this_build()->len)) == NULL ||
 	    memcmp(v, this_build()->id, this_build()->len) != 0 ||
-	    get_u64(r) != tag)
+	    buf_rd_u64(r) != tag)
 		return -1;
-	s->serial = get_u64(r);
-	s->stamp = get_u64(r);
+	s->serial = buf_rd_u64(r);
+	s->stamp = buf_rd_u64(r);
 	root = need_str(r, p);
 	s->zone = need_str(r, p);
 	/* the root is the snapshot's own (site_free frees it) */
@@ -563,7 +481,7 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 		return -1;
 	for (i = 0; i < fo->n && !r->bad; i++) {
 		fo->f[i].src = need_str(r, p);
-		fo->f[i].stamp = get_u64(r);
+		fo->f[i].stamp = buf_rd_u64(r);
 	}
 	if (r->bad)
 		return -1;
@@ -578,8 +496,8 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 		c->name = need_str(r, p);
 		c->title = need_str(r, p);
 		c->description = may_str(r, p);
-		c->order = (int)(int64_t)get_u64(r);
-		u = get_u64(r);
+		c->order = (int)(int64_t)buf_rd_u64(r);
+		u = buf_rd_u64(r);
 		if (u != UINT64_MAX && (u <= i || u >= n))
 			r->bad = 1;
 		c->parent = (void *)(uintptr_t)(u + 1);	/* for below */
@@ -589,7 +507,7 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 		    sizeof(*c->children))) == NULL))
 			return -1;
 		for (j = 0; j < c->nchildren; j++) {
-			u = get_u32(r);
+			u = buf_rd_u32(r);
 			if (u >= i) {
 				r->bad = 1;
 				break;
@@ -597,7 +515,7 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 			c->children[j] = s->allcats[u];
 		}
 		c->arts = get_nums(r, p, &c->narticles, s->narticles);
-		c->total = get_u64(r);
+		c->total = buf_rd_u64(r);
 		if (r->bad || site_cat_add(p, c) == -1)
 			return -1;
 	}
@@ -611,7 +529,7 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 	    sizeof(*s->cats))) == NULL)
 		return -1;
 	for (i = 0; i < s->ncats && !r->bad; i++)
-		if ((u = get_u32(r)) >= s->nallcats)
+		if ((u = buf_rd_u32(r)) >= s->nallcats)
 			r->bad = 1;
 		else
 			s->cats[i] = s->allcats[u];
@@ -625,7 +543,7 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 		f->path = need_str(r, p);
 		f->src = need_str(r, p);
 		f->title = may_str(r, p);
-		f->size = (off_t)get_u64(r);
+		f->size = (off_t)buf_rd_u64(r);
 		s->files[i] = f;
 	}
 	s->npages = get_count(r, sizeof(uint64_t));
@@ -633,7 +551,7 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 	    sizeof(*s->pages))) == NULL))
 		return -1;
 	for (i = 0; i < s->npages && !r->bad; i++)
-		if ((u = get_u64(r)) >= s->nfiles)
+		if ((u = buf_rd_u64(r)) >= s->nfiles)
 			r->bad = 1;
 		else
 			s->pages[i] = s->files[u];
@@ -642,11 +560,11 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 	    sizeof(*s->days))) == NULL))
 		return -1;
 	for (i = 0; i < s->ndays && !r->bad; i++) {
-		s->days[i].year = (int)get_u32(r);
-		s->days[i].month = (int)get_u32(r);
-		s->days[i].day = (int)get_u32(r);
-		s->days[i].first = get_u64(r);
-		s->days[i].count = get_u64(r);
+		s->days[i].year = (int)buf_rd_u32(r);
+		s->days[i].month = (int)buf_rd_u32(r);
+		s->days[i].day = (int)buf_rd_u32(r);
+		s->days[i].first = buf_rd_u64(r);
+		s->days[i].count = buf_rd_u64(r);
 		if (s->days[i].first > s->narticles ||
 		    s->days[i].count > s->narticles - s->days[i].first)
 			r->bad = 1;
@@ -665,13 +583,13 @@ read_image(struct rd *r, struct site *s, unsigned long long tag,
 	for (i = 0; i < n && !r->bad; i++) {
 		const char *key = need_str(r, p);
 
-		u = get_u64(r);
+		u = buf_rd_u64(r);
 		if (r->bad || (u != UINT64_MAX && u >= s->nfiles) ||
 		    site_priv_add_dir(p, key, u == UINT64_MAX ? NULL :
 		    s->files[u]) == -1)
 			return -1;
 	}
-	s->nwarnings = (size_t)get_u64(r);
+	s->nwarnings = (size_t)buf_rd_u64(r);
 	if ((v = need_str(r, p)) == NULL || buf_puts(&s->warnings, v) == -1)
 		return -1;
 	return r->bad ? -1 : 0;
@@ -745,7 +663,7 @@ site_image_read(const char *path, unsigned long long tag,
 	struct site	*s = NULL;
 	struct trailer	 tr;
 	struct stat	 st;
-	struct rd	 r;
+	struct buf_rd	 r;
 	char		*map = MAP_FAILED;
 	void		*part;
 	size_t		 maplen = 0, plen;
@@ -802,7 +720,7 @@ site_image_read(const char *path, unsigned long long tag,
 		}
 	}
 	r.p = map;
-	r.end = map + maplen;
+	r.left = maplen;
 	r.bad = 0;
 	if (read_image(&r, s, tag, fo) == -1 ||
 	    !parts_ok(s, (size_t)tr.pool_len, (size_t)tr.tabn))

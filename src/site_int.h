@@ -129,6 +129,7 @@ int	 site_priv_adopt_index(struct site_priv *, uint32_t *refs,
 void	 site_priv_index(const struct site_priv *, const uint32_t **refs,
 	    size_t *cap, size_t *n);
 int	 site_priv_ref_ok(const struct site_priv *, uint32_t ref);
+size_t	 site_priv_pool_len(const struct site_priv *);
 size_t	 site_priv_ndirs(const struct site_priv *);
 void	 site_priv_dir(const struct site_priv *, size_t, const char **key,
 	    const struct site_file **index);

@@ -409,6 +409,18 @@ clean_article(struct scan *sc, const char *srcdir, const char *url,
 	return n.art;
 }
 
+/* what a stat says of an entry, into d */
+static void
+dent_stat(struct dent *d, const struct stat *st)
+{
+	d->mode = st->st_mode;
+	d->size = st->st_size;
+	d->mtime = st->st_mtim;
+	d->ctime = st->st_ctim;
+	d->dev = st->st_dev;
+	d->ino = st->st_ino;
+}
+
 /*
  * Stat one entry of srcdir into d. A symbolic link is followed only if
  * its target stays inside the root; d->src is then the target's path,
@@ -463,12 +475,7 @@ resolve(struct scan *sc, struct dir *dir, const char *srcdir,
 	if (d->src == NULL)
 		return -1;
 done:
-	d->mode = st.st_mode;
-	d->size = st.st_size;
-	d->mtime = st.st_mtim;
-	d->ctime = st.st_ctim;
-	d->dev = st.st_dev;
-	d->ino = st.st_ino;
+	dent_stat(d, &st);
 	return 0;
 }
 
@@ -919,11 +926,7 @@ stamp_skipped(struct scan *sc, const char *url, const struct dent *d,
 struct pent {				/* an entry, and what its stat says */
 	uint32_t	 name;		/* in names */
 	int		 ok;
-	mode_t		 mode;
-	off_t		 size;
-	struct timespec	 mtime, ctime;
-	dev_t		 dev;
-	ino_t		 ino;
+	struct dent	 d;
 };
 
 struct pbatch {
@@ -950,15 +953,10 @@ prime_stat(void *arg)
 
 	for (i = j->from; i < j->to; i++) {
 		e = &j->b->e[i];
+		memset(&e->d, 0, sizeof(e->d));
 		if ((e->ok = fstatat(j->b->dfd, j->b->names + e->name, &st,
-		    AT_SYMLINK_NOFOLLOW) == 0)) {
-			e->mode = st.st_mode;
-			e->size = st.st_size;
-			e->mtime = st.st_mtim;
-			e->ctime = st.st_ctim;
-			e->dev = st.st_dev;
-			e->ino = st.st_ino;
-		}
+		    AT_SYMLINK_NOFOLLOW) == 0))
+			dent_stat(&e->d, &st);
 	}
 	return NULL;
 }
@@ -1033,16 +1031,12 @@ prime_batch(struct pbatch *b, struct dir *dir, const char *srcdir,
 		e = &b->e[i];
 		if (!e->ok)
 			continue;
-		if (S_ISLNK(e->mode)) {
+		if (S_ISLNK(e->d.mode)) {
 			dir->links = 1;
 			continue;
 		}
-		memset(&d, 0, sizeof(d));
+		d = e->d;
 		d.name = b->names + e->name;
-		d.mode = e->mode;
-		d.size = e->size;
-		d.mtime = e->mtime;
-		d.ctime = e->ctime;
 		if (strcmp(d.name, "_category.ini") == 0 &&
 		    (!S_ISREG(d.mode) || (*ini)++ > 0))
 			continue;
@@ -1051,8 +1045,6 @@ prime_batch(struct pbatch *b, struct dir *dir, const char *srcdir,
 		*own += stamp_of(url, &d);
 		if (!S_ISDIR(d.mode))
 			continue;
-		d.dev = e->dev;
-		d.ino = e->ino;
 		if ((nd = site_grow(dir->ents, dir->n, cap,
 		    sizeof(*nd))) == NULL)
 			return -1;

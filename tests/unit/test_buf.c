@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -68,6 +69,84 @@ test_read(void)
 		}
 }
 
+/* a buffer written whole to a file and read back: empty, small, past a
+ * pipe's 64 KB; a closed descriptor is an error with errno */
+static void
+test_write(void)
+{
+	static const size_t	 sizes[] = { 0, 1, 300, 70000, 300000 };
+	struct buf		 b, back;
+	char			 path[32];
+	size_t			 i, k;
+	int			 fd;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		buf_init(&b);
+		buf_init(&back);
+		for (k = 0; k < sizes[i]; k++)
+			buf_putc(&b, 'a' + (int)(k % 26));
+		snprintf(path, sizeof(path), "/tmp/bantin-buf-XXXXXX");
+		if ((fd = mkstemp(path)) == -1) {
+			CHECK(0);
+			return;
+		}
+		CHECK_INT(buf_write_fd(&b, fd), 0);
+		close(fd);
+		fd = open(path, O_RDONLY);
+		CHECK_INT(buf_read_fd(&back, fd, 1 << 20, 0), 0);
+		close(fd);
+		unlink(path);
+		CHECK_INT(back.len, sizes[i]);
+		CHECK(sizes[i] == 0 || memcmp(back.data, b.data, b.len) == 0);
+		buf_free(&b);
+		buf_free(&back);
+	}
+	buf_init(&b);
+	CHECK_INT(buf_puts(&b, "x"), 0);
+	errno = 0;
+	CHECK_INT(buf_write_fd(&b, -1), -1);
+	CHECK_INT(errno, EBADF);
+	buf_free(&b);
+}
+
+/* a record written and read back; every read past its end, at every
+ * length it could be cut to, sets bad and reads nothing more */
+static void
+test_record(void)
+{
+	struct buf	 b = BUF_INIT;
+	struct buf_rd	 r;
+	const char	*v;
+	size_t		 cut, whole;
+
+	CHECK_INT(buf_put_u32(&b, 7), 0);
+	CHECK_INT(buf_put_u64(&b, (uint64_t)-3600), 0);
+	CHECK_INT(buf_append(&b, "xin", 3), 0);
+	CHECK_INT(buf_put_u32(&b, 0xfffffffeu), 0);
+	whole = b.len;
+	CHECK_INT(whole, 4 + 8 + 3 + 4);
+	for (cut = 0; cut <= whole; cut++) {
+		r.p = b.data;
+		r.left = cut;
+		r.bad = 0;
+		CHECK(buf_rd_u32(&r) == (cut >= 4 ? 7u : 0u));
+		CHECK((int64_t)buf_rd_u64(&r) == (cut >= 12 ? -3600 : 0));
+		v = buf_rd_bytes(&r, 3);
+		CHECK(cut >= 15 ? v != NULL && memcmp(v, "xin", 3) == 0 :
+		    v == NULL);
+		CHECK(buf_rd_u32(&r) == (cut == whole ? 0xfffffffeu : 0u));
+		CHECK_INT(r.bad, cut < whole);
+		CHECK(r.bad || r.left == 0);
+	}
+	/* once bad, the rest is not read, however much is left */
+	r.p = b.data;
+	r.left = whole;
+	r.bad = 0;
+	CHECK(buf_rd_bytes(&r, whole + 1) == NULL && r.bad);
+	CHECK(buf_rd_u32(&r) == 0 && r.left == whole);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -109,5 +188,7 @@ main(void)
 	CHECK_STR(b.data, "");
 	buf_free(&b);
 	test_read();
+	test_write();
+	test_record();
 	return t_done("test_buf");
 }
