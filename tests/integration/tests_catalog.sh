@@ -73,6 +73,15 @@ test_first_build_killed() {
 	grep -q "0 sources read" "$TMP/start.log" || fail "files read again"
 }
 
+# kill_master: kill -9 the master; the parent goes with it
+kill_master() {
+	M=$(master_pid) || fail "no master"
+	kill -KILL "$M"
+	wait_for 30 gone "$PID" || fail "the parent outlived the master"
+	wait "$PID" 2>/dev/null || true
+	PID=
+}
+
 # A restart starts from the snapshot the last stop left (site.image)
 # when the tree is as it was, and reads the folders that changed while
 # the server was down; a cut image, or one beside another catalog, is
@@ -81,9 +90,12 @@ test_image_restart() {
 	RESCAN=0 setup
 	rm "$TMP/capsule/thoi-su/leak.txt" "$TMP/capsule/thoi-su/leakdir"
 	c=$TMP/capsule
+	# a start that did not take an image writes one once it serves: a
+	# kill -9 then still leaves the next start one to take
 	start_server
-	stop_server || fail "stop"
-	[ -s "$TMP/state/site.image" ] || fail "no image left by the stop"
+	wait_for 30 test -s "$TMP/state/site.image" ||
+		fail "no image written after the first start"
+	kill_master
 	start_server
 	grep -q "as the last run left it" "$TMP/start.log" ||
 		fail "the image not taken"
@@ -131,11 +143,7 @@ Bài.
 	kill -HUP "$PID"
 	wait_for 30 body_has "Sửa trước khi chết" "gemini://localhost$ART" ||
 		fail "edited article not served"
-	M=$(master_pid) || fail "no master"
-	kill -KILL "$M"
-	wait_for 30 gone "$PID" || fail "the parent outlived the master"
-	wait "$PID" 2>/dev/null || true
-	PID=
+	kill_master
 	start_server
 	! grep -q "as the last run left it" "$TMP/start.log" ||
 		fail "a stale image taken whole"
@@ -158,6 +166,35 @@ Bài.
 		fail "the image taken beside a new catalog"
 	gem "gemini://localhost/search?truoc%20khi%20chet"
 	expect_body "Sửa trước khi chết"
+	alive
+	stop_server || fail "stop"
+}
+
+# A start that takes the image whole reads nothing from the catalog
+# before it serves: the catalog's check comes after, and a damaged one
+# is rebuilt by a full scan, search and all.
+test_image_damaged_catalog() {
+	RESCAN=0 setup
+	rm "$TMP/capsule/thoi-su/leak.txt" "$TMP/capsule/thoi-su/leakdir"
+	start_server
+	stop_server || fail "stop"
+	[ -s "$TMP/state/site.image" ] || fail "no image"
+	# its header whole, the pages after it not
+	$PYTHON - "$TMP/state/catalog.db" <<'PY' || fail "damage"
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(4096)
+    f.write(b"\xa5" * 8192)
+PY
+	: >"$TMP/log"
+	start_server
+	grep -q "as the last run left it" "$TMP/start.log" ||
+		fail "the image not taken"
+	wait_for 30 grep -q "damaged.*rebuilding" "$TMP/log" ||
+		fail "the damage not found after ready"
+	wait_for 30 grep -q "reloaded" "$TMP/log" || fail "no full scan"
+	gem "gemini://localhost/search?chi%20bo"
+	expect_body "=> $ART"
 	alive
 	stop_server || fail "stop"
 }
