@@ -39,7 +39,7 @@ CORE =		buf.c log.c utf8.c gemtext.c label.c zone.c proto.c path.c \
 		convert.c convert_md.c convert_html.c convert_html_tree.c \
 		convert_html_meta.c convert_html_pick.c convert_html_page.c \
 		convert_txt.c \
-		article.c article_news.c site_load.c site_image.c site_walk.c \
+		article.c article_news.c site_load.c site_patch.c site_image.c site_walk.c \
 		site_entry.c site.c catalog.c catalog_bulk.c catalog_scan.c \
 		search.c counter.c counter_map.c counter_redis.c render.c \
 		scheme.c route.c mime.c memo.c pagecache.c serve.c authors.c

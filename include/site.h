@@ -140,6 +140,12 @@ struct site {
 						   (the rest came from the
 						   catalog or the last
 						   snapshot unchanged) */
+	int			  patched;	/* made from the last one
+						   by site_patch.c, only
+						   the files named read */
+	size_t			  pool_dead;	/* bytes of the pool no
+						   record uses (a patch's
+						   dropped ones), at most */
 	size_t			  nkept;	/* articles taken unchanged
 						   from the last snapshot */
 	uint32_t		 *kept_from;	/* each article's number in
@@ -153,6 +159,11 @@ struct site {
 						   are in: zone_current() */
 	struct buf		  warnings;	/* one line per problem */
 	size_t			  nwarnings;
+	size_t			  walk_warn_len;	/* the first bytes
+						   and lines of warnings,
+						   the walk's (the rest are
+						   the tags' and links') */
+	size_t			  walk_nwarnings;
 	void			 *index;	/* path -> node hash, private */
 };
 
@@ -200,6 +211,18 @@ int		 site_watch_changed(struct site_watch *, const struct site *);
 /* folders the last scan took as they were, and read whole */
 void		 site_watch_counts(const struct site_watch *, size_t *clean,
 		    size_t *read);
+/*
+ * A reload that only files changed in category folders (those the
+ * events named, and no folder added or gone) patches the running
+ * snapshot: its strings, records and path index are copied, and only
+ * the files named are looked at. The folders it changed have their
+ * share of the stamp made again by site_watch_settle, which the caller
+ * runs once the new snapshot serves (a stat of those folders); it
+ * corrects *stamp (the site's): 1 if it did, 0 if nothing was due, -1
+ * if it could not (those folders are read whole by the next reload).
+ */
+int		 site_watch_settle(struct site_watch *, int rootfd,
+		    unsigned long long *stamp);
 /* site_reload, with w (may be NULL) */
 struct site	*site_reload_watched(const char *root, struct catalog *,
 		    const struct site *prev, struct site_watch *w,

@@ -162,6 +162,10 @@ struct counter {
 	uint32_t		*tab;		/* entry index + 1, or 0 */
 	size_t			 tabcap;	/* a power of two */
 	uint32_t		 nbind;		/* counter_bind calls */
+	const char		*pool;		/* the pool of the site bound
+						   last: a patched site's
+						   kept strings are at the
+						   same offsets in its own */
 	struct gen		*cur;		/* the one being served */
 	struct gen		*old;		/* draining, newest first */
 	struct gen		*done;		/* retired or left by a kill:
@@ -1414,6 +1418,7 @@ counter_bind(struct counter *c, struct site *site)
 	struct gen	*g = NULL;
 	const char	*path;
 	const uint32_t	*from = NULL;
+	uint32_t	 off;
 	size_t		 i, n = site->narticles, e, len, bad = 0, want;
 
 	/* the site's strings from now on; before the last site's are
@@ -1450,17 +1455,25 @@ counter_bind(struct counter *c, struct site *site)
 	if (c->cur != NULL && c->cur->serial == site->kept_serial)
 		from = site->kept_from;
 	for (i = 0; i < n; i++) {
-		path = site_article_path(site, &site->articles[i]);
-		len = strlen(path);
-		if (path[0] != '/' || !utf8_valid(path, len))
-			bad++;
+		off = site->articles[i].path;
+		path = site->pool + off;
 		e = (size_t)-1;
-		if (from != NULL && from[i] != 0 && from[i] <= c->cur->nslots &&
-		    strcmp(c->ents[c->cur->ent[from[i] - 1]].path, path) == 0)
+		if (from != NULL && from[i] != 0 && from[i] <= c->cur->nslots) {
 			e = c->cur->ent[from[i] - 1];
-		if (e == (size_t)-1 && (e = lookup_or_add(c, path, len,
-		    1)) == (size_t)-1)
-			goto nomem;
+			/* its string, or the one at its offset in the pool
+			 * a patched site copied */
+			if (!(site->patched && c->ents[e].path == c->pool +
+			    off) && strcmp(c->ents[e].path, path) != 0)
+				e = (size_t)-1;
+		}
+		if (e == (size_t)-1) {
+			len = strlen(path);
+			if (path[0] != '/' || !utf8_valid(path, len))
+				bad++;
+			if ((e = lookup_or_add(c, path, len, 1)) ==
+			    (size_t)-1)
+				goto nomem;
+		}
 		/* the same string, the site's */
 		if (c->ents[e].bind == 0)
 			free((char *)(uintptr_t)c->ents[e].path);
@@ -1496,6 +1509,7 @@ counter_bind(struct counter *c, struct site *site)
 	}
 	g->id = ++c->ngen;
 	c->cur = g;
+	c->pool = site->pool;
 	return 0;
  nomem:
 	log_warnx("counter: out of memory");

@@ -204,6 +204,12 @@ load_site(struct master *m, const struct config *conf)
 		    "%zu warnings; the tree is as the last run left it: "
 		    "the snapshot from %s", conf->root, site->narticles,
 		    site->ncats, site->nfiles, site->nwarnings, conf->image);
+	else if (site->patched)
+		log_info("site %s: %zu articles, %zu categories, %zu files, "
+		    "%zu warnings; the last snapshot patched: %zu sources "
+		    "read, %zu articles kept; %zu folders changed, %zu not",
+		    conf->root, site->narticles, site->ncats, site->nfiles,
+		    site->nwarnings, site->nread, site->nkept, nread, clean);
 	else
 		log_info("site %s: %zu articles, %zu categories, %zu files, "
 		    "%zu warnings; %zu sources read, %zu articles kept, the "
@@ -592,6 +598,11 @@ reload(struct master *m, struct reconf *rc)
 	malloc_trim(0);
 	trim_code();
 	start_generation(m);
+	/* a patched snapshot's folders that changed: their shares of
+	 * the stamp, now that the new generation serves */
+	if (site_watch_settle(m->watch, site->rootfd, &site->stamp) == -1)
+		log_warnx("site: out of memory for the changed folders' "
+		    "stamp: the next reload reads them whole");
 	/* the stamp of what the scan saw: a change made during it is
 	 * seen by the next check */
 	m->stamp = site->stamp;

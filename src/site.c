@@ -671,6 +671,170 @@ site_priv_add_dir(struct site_priv *p, const char *key,
 	return 0;
 }
 
+/*
+ * The number of a file of s->files from its pointer (a category's or a
+ * plain folder's index.gmi, a page), by a search of a sorted copy of
+ * the pointers: for the image, and for a patch's copy.
+ */
+struct site_fnums {
+	const struct site_file	*f;
+	uint32_t		 i;
+};
+
+static int
+fnum_cmp(const void *a, const void *b)
+{
+	const struct site_fnums	*x = a, *y = b;
+
+	return x->f < y->f ? -1 : x->f > y->f;
+}
+
+struct site_fnums *
+site_fnums_new(const struct site *s)
+{
+	struct site_fnums	*fn;
+	size_t			 i;
+
+	if ((fn = reallocarray(NULL, s->nfiles ? s->nfiles : 1,
+	    sizeof(*fn))) == NULL)
+		return NULL;
+	for (i = 0; i < s->nfiles; i++) {
+		fn[i].f = s->files[i];
+		fn[i].i = (uint32_t)i;
+	}
+	if (s->nfiles > 1)
+		qsort(fn, s->nfiles, sizeof(*fn), fnum_cmp);
+	return fn;
+}
+
+int64_t
+site_fnum(const struct site_fnums *fn, const struct site *s,
+    const struct site_file *f)
+{
+	struct site_fnums	 key, *r;
+
+	if (f == NULL || s->nfiles == 0)
+		return -1;
+	key.f = f;
+	r = bsearch(&key, fn, s->nfiles, sizeof(*fn), fnum_cmp);
+	return r != NULL ? (int64_t)r->i : -1;
+}
+
+/*
+ * A patched snapshot (site_patch.c) starts as a copy of prev's pool,
+ * records and path index: offsets and numbers, copied as they are.
+ */
+/* prev's pool, whole: its offsets are this one's; -1 on ENOMEM */
+int
+site_priv_copy_pool(struct site_priv *p, const struct site *prev)
+{
+	size_t	 len = ((const struct site_priv *)prev->index)->pool.len;
+
+	p->pool.len = 0;
+	if (region_grow(&p->pool, len + len / 64 + 4096) == -1)
+		return -1;
+	memcpy(p->pool.base, prev->pool, len);
+	p->pool.len = len;
+	p->s->pool = p->pool.base;
+	return 0;
+}
+
+/* prev's records but those drop marks, in prev's order; to[j] is
+ * where prev's j went (UINT32_MAX: dropped), from[i] is 1 + where i
+ * was (room for prev->narticles). -1 on ENOMEM. */
+int
+site_priv_copy_articles(struct site_priv *p, const struct site *prev,
+    const uint8_t *drop, uint32_t *to, uint32_t *from)
+{
+	struct site	*s = p->s;
+	size_t		 j, n = 0;
+
+	if (region_grow(&p->arts, prev->narticles * sizeof(struct article) +
+	    64 * sizeof(struct article)) == -1)
+		return -1;
+	s->articles = (struct article *)(void *)p->arts.base;
+	for (j = 0; j < prev->narticles; j++) {
+		if (drop[j]) {
+			to[j] = UINT32_MAX;
+			continue;
+		}
+		s->articles[n] = prev->articles[j];
+		to[j] = (uint32_t)n;
+		from[n++] = (uint32_t)j + 1;
+	}
+	s->narticles = n;
+	p->arts.len = n * sizeof(struct article);
+	return 0;
+}
+
+/* a slot for ref, from its key's home on */
+static void
+index_place(struct site_priv *p, uint32_t ref)
+{
+	const char	*k = slot_key(p, ref);
+	size_t		 i;
+
+	for (i = site_hash(SITE_HASH_SEED, k, strlen(k)) & (p->cap - 1);
+	    p->tab[i].ref != 0; i = (i + 1) & (p->cap - 1))
+		;
+	p->tab[i].ref = ref;
+}
+
+/*
+ * prev's index, its articles renumbered by to (site_priv_copy_articles)
+ * and the dropped ones' keys gone. The categories, files and plain
+ * folders must be this snapshot's already, with prev's numbers. -1 on
+ * ENOMEM.
+ */
+int
+site_priv_copy_index(struct site_priv *p, const struct site *prev,
+    const uint32_t *to)
+{
+	const struct site_priv	*pp = prev->index;
+	uint32_t		 ref, *holes = NULL;
+	size_t			 i, k, nholes = 0, hcap = 0;
+	void			*v;
+
+	if (p->tab != NULL)
+		munmap(p->tab, p->cap * sizeof(*p->tab));
+	p->tab = NULL;
+	p->cap = p->n = 0;
+	if ((p->tab = map_zero(pp->cap * sizeof(*p->tab))) == NULL)
+		return -1;
+	p->cap = pp->cap;
+	p->n = pp->n;
+	for (i = 0; i < pp->cap; i++) {
+		ref = pp->tab[i].ref;
+		if (REF_TYPE(ref) == SITE_ARTICLE) {
+			if (to[REF_NUM(ref)] == UINT32_MAX) {
+				if ((v = site_grow(holes, nholes, &hcap,
+				    sizeof(*holes))) == NULL) {
+					free(holes);
+					return -1;
+				}
+				holes = v;
+				holes[nholes++] = (uint32_t)i;
+				p->n--;
+				continue;
+			}
+			ref = (ref & ~((1u << REF_NUMS) - 1)) |
+			    to[REF_NUM(ref)];
+		}
+		p->tab[i].ref = ref;
+	}
+	/* what follows a hole in its run of slots is placed again: a
+	 * probe must not stop at the hole before it */
+	for (k = 0; k < nholes; k++)
+		for (i = (holes[k] + 1) & (p->cap - 1); p->tab[i].ref != 0;
+		    i = (i + 1) & (p->cap - 1)) {
+			ref = p->tab[i].ref;
+			p->tab[i].ref = 0;
+			index_place(p, ref);
+		}
+	free(holes);
+	return 0;
+}
+
 /* What holds key, for a warning: the source of an article or a file,
  * "a folder", or NULL if the key is free. Valid until the next call. */
 const char *

@@ -458,7 +458,8 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 	const struct article	*pa;
 	struct scan_links	 sl = { NULL, BUF_INIT, 0 };
 	const struct convert_links lk = { scan_link, &sl };
-	const char		*why, *reason, *owner;
+	const char		*why, *reason, *owner, *base;
+	struct catalog		*cat;
 	char			 err[256], *end;
 	char			*path = NULL;
 	size_t			 slen;
@@ -498,8 +499,14 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 		free(path);
 		return r;
 	}
-	if (sc->catalog != NULL)
-		got = catalog_get(sc->catalog, d->src, (long long)size,
+	/* the catalog keeps a source under its own name: a link by
+	 * another name (its date may come from that name) is read, and
+	 * not stored over its target's row */
+	base = strrchr(d->src, '/') != NULL ? strrchr(d->src, '/') + 1 :
+	    d->src;
+	cat = strcmp(base, d->name) == 0 ? sc->catalog : NULL;
+	if (cat != NULL)
+		got = catalog_get(cat, d->src, (long long)size,
 		    mtime_ns(&mts), &m) == 1;
 	if (!got) {
 		article_meta_free(&m);
@@ -515,7 +522,7 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 		buf_reset(&sc->body);
 		sl.sc = sc;
 		if (article_parse_site(d->name, c->path, &lk, sc->src.data,
-		    sc->src.len, &m, sc->catalog != NULL ? &sc->body : NULL,
+		    sc->src.len, &m, cat != NULL ? &sc->body : NULL,
 		    err, sizeof(err)) == -1) {
 			/* "line N: reason" -> "path:N: reason" */
 			line = 0;
@@ -546,7 +553,7 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 			site_warn(sc, c->path, d->name, 0, "lang '%.32s' is "
 			    "not a language tag (such as vi or en-US): "
 			    "ignored", m.lang);
-		if (sc->catalog != NULL && catalog_put(sc->catalog, d->src,
+		if (cat != NULL && catalog_put(cat, d->src,
 		    path, (long long)size, mtime_ns(&mts), &m,
 		    sc->body.data != NULL ? sc->body.data : "",
 		    sc->body.len) == -1) {
@@ -554,7 +561,7 @@ site_add_article(struct scan *sc, struct category *c, struct dent *d)
 			/* no stale text found by search: a full scan
 			 * would drop it as not seen */
 			if (sc->partial)
-				catalog_forget(sc->catalog, d->src);
+				catalog_forget(cat, d->src);
 		}
 	}
 	if (add_read(sc, c, path, d, &m, size, &mts) == -1)

@@ -36,7 +36,8 @@
 #include "site_int.h"
 
 #define IMAGE_MAGIC	"bantin site image\n"
-#define IMAGE_VERSION	2		/* 2: ctime in the stamp */
+#define IMAGE_VERSION	3		/* 2: ctime in the stamp; 3: the
+					   walk's share of the warnings */
 #define IMAGE_ORDER	0x01020304u	/* as this machine writes it */
 #define IMAGE_ALIGN	65536		/* of the mapped parts: a page
 					   of any size Linux runs with */
@@ -125,33 +126,6 @@ put_nums(struct buf *b, const uint32_t *v, size_t n)
 	return n == 0 ? 0 : buf_append(b, v, n * sizeof(*v));
 }
 
-/* the number of file f in s->files, by a search of a sorted copy of
- * the pointers: -1 if none */
-struct fref {
-	const struct site_file	*f;
-	uint32_t		 i;
-};
-
-static int
-fref_cmp(const void *a, const void *b)
-{
-	const struct fref	*x = a, *y = b;
-
-	return x->f < y->f ? -1 : x->f > y->f;
-}
-
-static int64_t
-file_num(const struct fref *refs, size_t n, const struct site_file *f)
-{
-	struct fref	 key, *r;
-
-	if (f == NULL)
-		return -1;
-	key.f = f;
-	r = bsearch(&key, refs, n, sizeof(*refs), fref_cmp);
-	return r != NULL ? (int64_t)r->i : -1;
-}
-
 /* where the mapped parts are, at the end of the file */
 struct trailer {
 	uint64_t	 pool_off, pool_len;
@@ -187,21 +161,14 @@ put_image(struct buf *b, const struct site *s, const struct site_watch *w,
 	const struct site_file	*f;
 	const struct site_tag	*t;
 	const uint32_t		*refs;
-	struct fref		*fr = NULL;
+	struct site_fnums	*fr = NULL;
 	const char		*src, *key;
 	unsigned long long	 share;
 	size_t			 i, j, cap, n, pool;
 	int			 r = -1;
 
-	if (s->nfiles > 0 && (fr = reallocarray(NULL, s->nfiles,
-	    sizeof(*fr))) == NULL)
+	if ((fr = site_fnums_new(s)) == NULL)
 		return -1;
-	for (i = 0; i < s->nfiles; i++) {
-		fr[i].f = s->files[i];
-		fr[i].i = (uint32_t)i;
-	}
-	if (s->nfiles > 1)
-		qsort(fr, s->nfiles, sizeof(*fr), fref_cmp);
 	pool = site_priv_pool_len(p);
 	if (buf_append(b, IMAGE_MAGIC, sizeof(IMAGE_MAGIC)) == -1 ||
 	    buf_put_u32(b, IMAGE_VERSION) == -1 || buf_put_u32(b, IMAGE_ORDER) == -1 ||
@@ -259,7 +226,7 @@ put_image(struct buf *b, const struct site *s, const struct site_watch *w,
 	if (buf_put_u64(b, s->npages) == -1)
 		goto done;
 	for (i = 0; i < s->npages; i++)
-		if (buf_put_u64(b, (uint64_t)file_num(fr, s->nfiles,
+		if (buf_put_u64(b, (uint64_t)site_fnum(fr, s,
 		    s->pages[i])) == -1)
 			goto done;
 	if (buf_put_u64(b, s->ndays) == -1)
@@ -285,10 +252,12 @@ put_image(struct buf *b, const struct site *s, const struct site_watch *w,
 	for (i = 0; i < n; i++) {
 		site_priv_dir(p, i, &key, &f);
 		if (put_str(b, key) == -1 ||
-		    buf_put_u64(b, (uint64_t)file_num(fr, s->nfiles, f)) == -1)
+		    buf_put_u64(b, (uint64_t)site_fnum(fr, s, f)) == -1)
 			goto done;
 	}
 	if (buf_put_u64(b, s->nwarnings) == -1 ||
+	    buf_put_u64(b, s->walk_nwarnings) == -1 ||
+	    buf_put_u64(b, s->walk_warn_len) == -1 ||
 	    put_str(b, s->warnings.data != NULL ? s->warnings.data : "") == -1)
 		goto done;
 	/* the pool, the records and the index as they are, each at a
@@ -590,7 +559,14 @@ read_image(struct buf_rd *r, struct site *s, unsigned long long tag,
 			return -1;
 	}
 	s->nwarnings = (size_t)buf_rd_u64(r);
+	s->walk_nwarnings = (size_t)buf_rd_u64(r);
+	s->walk_warn_len = (size_t)buf_rd_u64(r);
 	if ((v = need_str(r, p)) == NULL || buf_puts(&s->warnings, v) == -1)
+		return -1;
+	/* the walk's come first, whole lines */
+	if (s->walk_nwarnings > s->nwarnings ||
+	    s->walk_warn_len > s->warnings.len || (s->walk_warn_len > 0 &&
+	    s->warnings.data[s->walk_warn_len - 1] != '\n'))
 		return -1;
 	return r->bad ? -1 : 0;
 }

@@ -83,6 +83,20 @@ size_t	 site_watch_nfolders(const struct site_watch *);
 int	 site_watch_folder(const struct site_watch *, size_t i,
 	    unsigned long serial, const char **src, unsigned long long *stamp);
 
+/* site_walk.c, for a patch (site_load.c): the folders changed since
+ * the scan of snapshot serial, each with the files events named in it
+ * (the watch's strings, until the next call); 1 if a patch can be made
+ * from them, 0 if not (a folder to read whole), -1 on ENOMEM. patched:
+ * the patch of snapshot serial is made (site_watch_settle is due). */
+struct site_watch_change {
+	const char	*src;		/* the folder below the root */
+	char *const	*names;
+	size_t		 nnames;
+};
+int	 site_watch_changes(struct site_watch *, unsigned long serial,
+	    struct site_watch_change **, size_t *);
+void	 site_watch_patched(struct site_watch *, unsigned long serial);
+
 /* site_image.c: the folders an image was saved with, each with its
  * share of the stamp (sorted by src, as strcmp sorts; the strings are
  * the image's) */
@@ -135,6 +149,21 @@ void	 site_priv_dir(const struct site_priv *, size_t, const char **key,
 	    const struct site_file **index);
 int	 site_priv_add_dir(struct site_priv *, const char *key,
 	    struct site_file *index);
+
+/* site.c: the numbers of s's files by their pointers (freed with
+ * free); a file's, or -1 (f is NULL or not s's) */
+struct site_fnums;
+struct site_fnums *site_fnums_new(const struct site *s);
+int64_t	 site_fnum(const struct site_fnums *, const struct site *s,
+	    const struct site_file *f);
+
+/* site.c, for a patch (site_patch.c): prev's pool, records (but
+ * those drop marks) and index, copied; see site.c */
+int	 site_priv_copy_pool(struct site_priv *, const struct site *prev);
+int	 site_priv_copy_articles(struct site_priv *, const struct site *prev,
+	    const uint8_t *drop, uint32_t *to, uint32_t *from);
+int	 site_priv_copy_index(struct site_priv *, const struct site *prev,
+	    const uint32_t *to);
 
 /* the arena, freed by site_free() */
 void	*site_arena_alloc(struct site_priv *, size_t);

@@ -14,7 +14,8 @@
  * problems the scan met are kept as warnings. Nothing here lists a
  * folder, and nothing knows about requests or protocols.
  *
- *   site_load.c -> site_image.c -> site_walk.c -> site_entry.c -> site.c
+ *   site_load.c -> site_patch.c -> site_image.c -> site_walk.c ->
+ *   site_entry.c -> site.c
  */
 
 #include <sys/types.h>
@@ -38,6 +39,7 @@
 #include "site.h"
 #include "site_entry.h"
 #include "site_int.h"
+#include "site_patch.h"
 #include "site_walk.h"
 #include "utf8.h"
 #include "zone.h"
@@ -661,6 +663,12 @@ site_load_image(const char *root, struct catalog *catalog, const char *path,
 		img = NULL;
 	}
 	s = site_reload_watched(root, catalog, img, w, err, errlen);
+	/* every folder as the image has it, but the stamp is not: a
+	 * folder the site skips changed (no share of the stamp is its);
+	 * the image patched with nothing keeps its stamp, so the walk's
+	 * is the one */
+	if (s != NULL && s->patched)
+		s->stamp = sc.stamp;
 	site_free(img);
 	return s;
 whole_load:
@@ -673,6 +681,22 @@ load:
 	return site_reload_watched(root, catalog, NULL, w, err, errlen);
 }
 
+/* A patch of sc->prev, if the watch's changes allow one: 1 made, 0
+ * not (nothing made), -1 on ENOMEM. */
+static int
+patch(struct scan *sc)
+{
+	struct site_watch_change	*ch;
+	size_t				 nch;
+	int				 r;
+
+	if ((r = site_watch_changes(sc->watch, sc->prev->serial, &ch,
+	    &nch)) == 1)
+		r = site_patch(sc, ch, nch);
+	free(ch);
+	return r;
+}
+
 static struct site *
 build(const char *root, struct catalog *catalog, const struct site *prev,
     struct site_watch *watch, unsigned long serial, char *err, size_t errlen)
@@ -681,7 +705,7 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	struct site	*s;
 	struct stat	 st, pst;
 	char		*real = NULL;
-	int		 r;
+	int		 r, patched = 0;
 
 	memset(&sc, 0, sizeof(sc));
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
@@ -744,14 +768,26 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	    st.st_ino) == -1)
 		watch = NULL;
 	sc.watch = watch;
-	if (site_walk(&sc) == -1) {
+	/* only files the events named changed: the running snapshot,
+	 * patched (site_patch.c); else the walk */
+	if (watch != NULL && prev != NULL && (catalog == NULL || sc.partial) &&
+	    (patched = patch(&sc)) == -1) {
+		snprintf(err, errlen, "out of memory");
+		if (catalog != NULL)
+			catalog_abort(catalog);
+		goto fail;
+	}
+	if (!patched && site_walk(&sc) == -1) {
 		snprintf(err, errlen, "%s: %s", root, errno == ENOMEM ?
 		    "out of memory" : strerror(errno));
 		if (catalog != NULL)
 			catalog_abort(catalog);
 		goto fail;
 	}
-	if (sc.partial && forget_gone(&sc) == -1) {
+	s->patched = patched;
+	s->walk_warn_len = s->warnings.len;
+	s->walk_nwarnings = s->nwarnings;
+	if (!patched && sc.partial && forget_gone(&sc) == -1) {
 		snprintf(err, errlen, "out of memory");
 		catalog_abort(catalog);
 		goto fail;
@@ -774,6 +810,8 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 	/* every article known: the links that lead nowhere */
 	site_check_links(&sc);
 	site_priv_done(sc.p);
+	if (patched)
+		site_watch_patched(watch, serial);
 	if (watch != NULL)
 		site_watch_done(watch, serial);
 	scan_free(&sc);

@@ -65,10 +65,22 @@ struct dir {
 			    IN_MOVE_SELF | IN_MOVED_FROM | IN_MOVED_TO | \
 			    IN_ONLYDIR | IN_DONT_FOLLOW)
 
+/* The files events name in a folder, kept so that a reload may look
+ * at those alone; past this many, the folder is read whole. */
+#define WATCH_NAMES	64
+
 struct wfolder {			/* a folder a scan read */
 	char		*src;		/* below the root; "" is the root */
 	int		 wd;		/* -1: not watched */
-	int		 dirty;		/* an event named it */
+	int		 dirty;		/* to be read whole: an event named
+					   the folder, a subfolder, its
+					   _category.ini, or too many files */
+	int		 unknown;	/* its share of the stamp is not
+					   known (a patch changed it) */
+	char		*names[WATCH_NAMES];	/* else the files events
+					   named, which a patch may look
+					   at alone */
+	size_t		 nnames;
 	dev_t		 dev;
 	ino_t		 ino;
 	unsigned long	 serial;	/* the snapshot it was seen for */
@@ -140,6 +152,44 @@ hidden(const char *name)
 	return name[0] == '.' || name[0] == '_';
 }
 
+/* the files named since the last read go: none, or read whole */
+static void
+names_clear(struct wfolder *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nnames; i++)
+		free(f->names[i]);
+	f->nnames = 0;
+}
+
+/* f is to be read whole */
+static void
+mark_dirty(struct wfolder *f)
+{
+	f->dirty = 1;
+	names_clear(f);
+}
+
+/* An event named file name in f: kept, unless f is read whole. */
+static void
+mark_name(struct wfolder *f, const char *name)
+{
+	size_t	 i;
+
+	if (f->dirty)
+		return;
+	for (i = 0; i < f->nnames; i++)
+		if (strcmp(f->names[i], name) == 0)
+			return;
+	if (f->nnames == WATCH_NAMES ||
+	    (f->names[f->nnames] = strdup(name)) == NULL) {
+		mark_dirty(f);
+		return;
+	}
+	f->nnames++;
+}
+
 struct site_watch *
 site_watch_new(void)
 {
@@ -162,6 +212,7 @@ watch_clear(struct site_watch *w)
 	for (i = 0; i < w->n; i++) {
 		if (w->f[i].wd != -1)
 			(void)inotify_rm_watch(w->fd, w->f[i].wd);
+		names_clear(&w->f[i]);
 		free(w->f[i].src);
 	}
 	w->n = 0;
@@ -221,14 +272,20 @@ watch_drain(struct site_watch *w)
 					;
 			if (last == w->n)
 				continue;
-			w->f[last].dirty = 1;
+			/* a file of the folder, or more */
+			if (ev->len > 0 && !(ev->mask & (IN_ISDIR |
+			    IN_IGNORED | IN_Q_OVERFLOW)) &&
+			    strcmp(ev->name, "_category.ini") != 0)
+				mark_name(&w->f[last], ev->name);
+			else
+				mark_dirty(&w->f[last]);
 			if (ev->mask & IN_IGNORED)
 				w->f[last].wd = -1;	/* gone */
 		}
 	}
 	if (w->over)
 		for (i = 0; i < w->n; i++)
-			w->f[i].dirty = 1;
+			mark_dirty(&w->f[i]);
 }
 
 int
@@ -243,7 +300,7 @@ site_watch_changed(struct site_watch *w, const struct site *s)
 		return 1;
 	/* an event, or a scan that failed since s */
 	for (i = 0; i < w->n; i++)
-		if (w->f[i].dirty || w->f[i].wd == -1 ||
+		if (w->f[i].dirty || w->f[i].nnames > 0 || w->f[i].wd == -1 ||
 		    w->f[i].serial != s->serial)
 			return 1;
 	return 0;
@@ -306,6 +363,7 @@ site_watch_done(struct site_watch *w, unsigned long serial)
 		}
 		if (w->f[i].wd != -1)
 			(void)inotify_rm_watch(w->fd, w->f[i].wd);
+		names_clear(&w->f[i]);
 		free(w->f[i].src);
 	}
 	w->n = j;
@@ -340,6 +398,7 @@ watch_folder(struct scan *sc, const char *srcdir, dev_t dev, ino_t ino,
 			return 0;
 		f->wd = -1;
 		f->dirty = 1;
+		f->nnames = 0;
 		w->n++;
 	}
 	f = &w->f[i];
@@ -348,18 +407,20 @@ watch_folder(struct scan *sc, const char *srcdir, dev_t dev, ino_t ino,
 		if (f->wd != -1)
 			(void)inotify_rm_watch(w->fd, f->wd);
 		f->wd = -1;
-		f->dirty = 1;
+		mark_dirty(f);
 		f->dev = dev;
 		f->ino = ino;
 	}
-	if (sc->prev != NULL && !f->dirty && f->wd != -1 &&
-	    f->serial == sc->prev->serial) {
+	if (sc->prev != NULL && !f->dirty && f->nnames == 0 && !f->unknown &&
+	    f->wd != -1 && f->serial == sc->prev->serial) {
 		*clean = 1;
 		w->nclean++;
 		return i + 1;
 	}
 	w->nread++;
 	f->dirty = 0;
+	f->unknown = 0;		/* the read sets it */
+	names_clear(f);
 	if (f->wd == -1) {
 		if (asprintf(&path, "%s/%s", sc->rootreal, srcdir) == -1)
 			return 0;
@@ -512,7 +573,7 @@ read_dir(struct scan *sc, const char *srcdir, const char *url,
 		if (dfd != -1)
 			close(dfd);
 		if (dir->wf != 0)
-			sc->watch->f[dir->wf - 1].dirty = 1;
+			mark_dirty(&sc->watch->f[dir->wf - 1]);
 		dir->wf = 0;
 		return 1;
 	}
@@ -569,7 +630,7 @@ read_dir(struct scan *sc, const char *srcdir, const char *url,
 	if (dir->wf != 0) {
 		/* a link's target may change with no event here */
 		if (dir->links) {
-			sc->watch->f[dir->wf - 1].dirty = 1;
+			mark_dirty(&sc->watch->f[dir->wf - 1]);
 			sc->watch->blind = 1;
 		}
 		sc->watch->f[dir->wf - 1].serial = sc->serial;
@@ -1064,35 +1125,29 @@ prime_batch(struct pbatch *b, struct dir *dir, const char *srcdir,
  * symbolic link makes the folder one to read again (the walk does not
  * follow it); so does a folder that cannot be read.
  */
+/*
+ * Folder srcdir's share of the stamp (its entries as read_dir() and
+ * resolve() would list them) into *own, and its subfolders into dir:
+ * 1; 0 if it cannot be read, or holds a symbolic link (the walk does
+ * not follow it, and a scan reads such a folder whole); -1 on ENOMEM.
+ */
 static int
-prime_dir(struct scan *sc, struct pbatch *b,
-    const struct site_image_folders *fo, unsigned long img,
-    const char *srcdir, const char *url, int depth, size_t *nsame)
+prime_list(struct scan *sc, struct pbatch *b, const char *srcdir,
+    const char *url, struct dir *dir, uint64_t *own)
 {
-	struct dir		 dir;	/* its subfolders */
-	struct dirent		*de;
-	struct dent		*nd;
-	struct wfolder		*f;
-	DIR			*dp;
-	char			*curl;
-	unsigned long long	 share;
-	uint64_t		 own = 0;
-	size_t			 i, len, cap = 0;
-	int			 dfd, clean, ini = 0, r = -1;
+	struct dirent	*de;
+	DIR		*dp;
+	size_t		 len, cap = 0;
+	int		 dfd, ini = 0;
 
-	memset(&dir, 0, sizeof(dir));
-	if ((dir.wf = watch_folder(sc, srcdir, sc->devs[depth],
-	    sc->inos[depth], &clean)) == 0)
-		return -1;
-	f = &sc->watch->f[dir.wf - 1];
-	f->serial = 0;
+	memset(dir, 0, sizeof(*dir));
+	*own = 0;
 	dfd = openat(sc->rootfd, *srcdir == '\0' ? "." : srcdir,
 	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd == -1 || (dp = fdopendir(dfd)) == NULL) {
 		if (dfd != -1)
 			close(dfd);
-		f->dirty = 1;
-		return depth > 0 ? 0 : -1;
+		return 0;
 	}
 	b->dfd = dfd;
 	b->n = b->used = 0;
@@ -1105,17 +1160,86 @@ prime_dir(struct scan *sc, struct pbatch *b,
 		memcpy(b->names + b->used, de->d_name, len + 1);
 		b->used += len + 1;
 		if ((++b->n == PRIME_BATCH || b->used >= PRIME_NAMES) &&
-		    prime_batch(b, &dir, srcdir, url, &own, &ini,
+		    prime_batch(b, dir, srcdir, url, own, &ini,
 		    &cap) == -1) {
 			closedir(dp);
-			goto done;
+			dir_free(dir);
+			return -1;
 		}
 	}
-	if (prime_batch(b, &dir, srcdir, url, &own, &ini, &cap) == -1) {
+	if (prime_batch(b, dir, srcdir, url, own, &ini, &cap) == -1) {
 		closedir(dp);
-		goto done;
+		dir_free(dir);
+		return -1;
 	}
 	closedir(dp);
+	return dir->links ? 0 : 1;
+}
+
+/* one folder's share alone (site_watch_settle): as prime_list */
+static int
+prime_share(struct scan *sc, struct pbatch *b, const char *srcdir,
+    const char *url, uint64_t *own)
+{
+	struct dir	 dir;
+	int		 r;
+
+	r = prime_list(sc, b, srcdir, url, &dir, own);
+	dir_free(&dir);
+	return r;
+}
+
+/* the batch, for as many threads as the process may run on */
+static struct pbatch *
+pbatch_new(void)
+{
+	struct pbatch	*b;
+	cpu_set_t	 set;
+
+	if ((b = malloc(sizeof(*b))) == NULL)
+		return NULL;
+	b->nthreads = 1;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		b->nthreads = (size_t)CPU_COUNT(&set);
+	if (b->nthreads > PRIME_MAX_THREADS)
+		b->nthreads = PRIME_MAX_THREADS;
+	if (b->nthreads == 0)
+		b->nthreads = 1;
+	return b;
+}
+
+/*
+ * A folder as read_dir() and resolve() would list it, for its share of
+ * the stamp only: nothing sorted; the subfolders are walked after. A
+ * symbolic link makes the folder one to read again (the walk does not
+ * follow it); so does a folder that cannot be read.
+ */
+static int
+prime_dir(struct scan *sc, struct pbatch *b,
+    const struct site_image_folders *fo, unsigned long img,
+    const char *srcdir, const char *url, int depth, size_t *nsame)
+{
+	struct dir		 dir;	/* its subfolders */
+	struct dent		*nd;
+	struct wfolder		*f;
+	char			*curl;
+	unsigned long long	 share;
+	uint64_t		 own = 0;
+	size_t			 i;
+	int			 clean, r = -1, got;
+
+	memset(&dir, 0, sizeof(dir));
+	if ((dir.wf = watch_folder(sc, srcdir, sc->devs[depth],
+	    sc->inos[depth], &clean)) == 0)
+		return -1;
+	f = &sc->watch->f[dir.wf - 1];
+	f->serial = 0;
+	if ((got = prime_list(sc, b, srcdir, url, &dir, &own)) == -1)
+		return -1;
+	if (got == 0 && !dir.links) {
+		mark_dirty(f);
+		return depth > 0 ? 0 : -1;
+	}
 	sc->stamp += own;
 	f->stamp = own;
 	/* as the image's scan saw it, or to be read again */
@@ -1124,7 +1248,7 @@ prime_dir(struct scan *sc, struct pbatch *b,
 		f->serial = img;
 		(*nsame)++;
 	} else
-		f->dirty = 1;
+		mark_dirty(f);
 	/* the folders scan_dir enters: the others count in the stamp */
 	for (i = 0; i < dir.n; i++) {
 		nd = &dir.ents[i];
@@ -1156,20 +1280,12 @@ site_watch_prime(struct scan *sc, const struct site_image_folders *fo,
     unsigned long img_serial, int *same)
 {
 	struct pbatch	*b;
-	cpu_set_t	 set;
 	size_t		 nsame = 0;
 	int		 r;
 
 	*same = 0;
-	if ((b = malloc(sizeof(*b))) == NULL)
+	if ((b = pbatch_new()) == NULL)
 		return -1;
-	b->nthreads = 1;
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		b->nthreads = (size_t)CPU_COUNT(&set);
-	if (b->nthreads > PRIME_MAX_THREADS)
-		b->nthreads = PRIME_MAX_THREADS;
-	if (b->nthreads == 0)
-		b->nthreads = 1;
 	sc->prime = 1;
 	sc->prev = NULL;
 	sc->serial = 0;
@@ -1193,11 +1309,130 @@ int
 site_watch_folder(const struct site_watch *w, size_t i,
     unsigned long serial, const char **src, unsigned long long *stamp)
 {
-	if (w == NULL || i >= w->n || w->f[i].serial != serial)
+	if (w == NULL || i >= w->n || w->f[i].serial != serial ||
+	    w->f[i].unknown)
 		return 0;
 	*src = w->f[i].src;
 	*stamp = w->f[i].stamp;
 	return 1;
+}
+
+/*
+ * What a patch needs (site_load.c): the folders that changed since the
+ * scan of snapshot serial, and in each the files events named. 1 if a
+ * patch can be made: every folder that scan saw is watched and was seen
+ * by it, none is to be read whole, and the queue did not overflow. 0
+ * otherwise (the reload reads what changed as usual), -1 on ENOMEM.
+ */
+int
+site_watch_changes(struct site_watch *w, unsigned long serial,
+    struct site_watch_change **out, size_t *nout)
+{
+	struct site_watch_change	*c = NULL;
+	const struct wfolder		*f;
+	size_t				 i, n = 0, cap = 0;
+	void				*v;
+
+	*out = NULL;
+	*nout = 0;
+	if (w->remote || w->over || w->n == 0)
+		return 0;
+	for (i = 0; i < w->n; i++) {
+		f = &w->f[i];
+		if (f->dirty || f->wd == -1 || f->serial != serial) {
+			free(c);
+			return 0;
+		}
+		if (f->nnames == 0)
+			continue;
+		if ((v = site_grow(c, n, &cap, sizeof(*c))) == NULL) {
+			free(c);
+			return -1;
+		}
+		c = v;
+		c[n].src = f->src;
+		c[n].names = f->names;
+		c[n].nnames = f->nnames;
+		n++;
+	}
+	*out = c;
+	*nout = n;
+	return 1;
+}
+
+/* The patch of snapshot serial is made: every folder is as its scan
+ * saw it; the changed ones' names are taken in, and their shares of
+ * the stamp unknown until site_watch_settle. */
+void
+site_watch_patched(struct site_watch *w, unsigned long serial)
+{
+	size_t	 i;
+
+	w->nclean = w->nread = 0;
+	for (i = 0; i < w->n; i++) {
+		w->f[i].serial = serial;
+		if (w->f[i].nnames == 0) {
+			w->nclean++;
+			continue;
+		}
+		names_clear(&w->f[i]);
+		w->f[i].unknown = 1;
+		w->nread++;
+	}
+}
+
+/*
+ * The shares a patch left unknown, from a stat of each such folder (as
+ * the prime walk makes it: a big one on every core), and *stamp, the
+ * site's, made what a scan would have summed. 1 if there were any, 0
+ * if none, -1 if one cannot be had (ENOMEM; a folder that cannot be
+ * read, or holds a link now, is left to be read whole).
+ */
+int
+site_watch_settle(struct site_watch *w, int rootfd,
+    unsigned long long *stamp)
+{
+	struct scan	 sc;
+	struct pbatch	*b = NULL;
+	struct wfolder	*f;
+	char		*url;
+	uint64_t	 own;
+	size_t		 i;
+	int		 r = 0, got;
+
+	if (w == NULL)
+		return 0;
+	for (i = 0; i < w->n; i++) {
+		f = &w->f[i];
+		if (!f->unknown)
+			continue;
+		if (b == NULL && (b = pbatch_new()) == NULL)
+			return -1;
+		memset(&sc, 0, sizeof(sc));
+		sc.rootfd = rootfd;
+		url = NULL;
+		if (asprintf(&url, "/%s%s", f->src, *f->src != '\0' ? "/" :
+		    "") == -1) {
+			r = -1;
+			break;
+		}
+		got = prime_share(&sc, b, f->src, url, &own);
+		free(url);
+		if (got == -1) {
+			r = -1;
+			break;
+		}
+		if (got == 0) {
+			mark_dirty(f);
+			continue;
+		}
+		*stamp += own - f->stamp;
+		f->stamp = own;
+		f->unknown = 0;
+		r = r == 0 ? 1 : r;
+	}
+	free(b);
+	return r;
 }
 
 int

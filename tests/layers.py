@@ -18,7 +18,7 @@ LAYERS = [
              "convert_html_meta convert_html_pick convert_html_page "
              "convert_txt article article_news catalog catalog_bulk "
              "catalog_scan site "
-             "site_entry site_walk site_image site_load search counter "
+             "site_entry site_walk site_image site_patch site_load search counter "
              "counter_map "
              "counter_redis pagecache "
              "render route"),
@@ -28,7 +28,8 @@ LAYERS = [
 ]
 PRIVATE = {"convert_int": "convert", "convert_html_int": "convert_html",
            "site_int": "site", "site_walk": "site_walk",
-           "site_entry": "site_entry", "catalog_int": "catalog",
+           "site_entry": "site_entry", "site_patch": "site_patch",
+           "catalog_int": "catalog",
            "catalog_bulk": "catalog_bulk"}
 
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sqlite3.h>
 
 #include "buf.h"
 #include "catalog.h"
@@ -1051,9 +1052,12 @@ same_order(const char *what, const struct site *a, const struct site *b)
 		if (strcmp(site_article_path(a, &a->articles[i]),
 		    site_article_path(b, &b->articles[i])) != 0 ||
 		    a->articles[i].date != b->articles[i].date) {
-			fprintf(stderr, "%s: article %zu: %s, not %s\n", what,
+			fprintf(stderr, "%s: article %zu: %s, not %s "
+			    "(dates %lld, %lld)\n", what,
 			    i, site_article_path(a, &a->articles[i]),
-			    site_article_path(b, &b->articles[i]));
+			    site_article_path(b, &b->articles[i]),
+			    (long long)a->articles[i].date,
+			    (long long)b->articles[i].date);
 			CHECK(0);
 			return;
 		}
@@ -1211,6 +1215,8 @@ wreload(struct site_watch *w, struct site *s, const char *what,
 	CHECK(ns != NULL);
 	if (ns == NULL)
 		return NULL;
+	/* as the master does: a patch's folders stat'ed */
+	CHECK(site_watch_settle(w, ns->rootfd, &ns->stamp) >= 0);
 	site_watch_counts(w, &clean, &nread);
 	if (want_read != (size_t)-1 && nread != want_read) {
 		fprintf(stderr, "%s: %zu folders read, not %zu\n", what,
@@ -1312,6 +1318,271 @@ test_watch(void)
 	if (s != NULL)
 		s = wreload(w, s, "after overflow", 0, "/d/b1", "B1 sau tràn");
 	site_free(s);
+	site_watch_free(w);
+}
+
+/*
+ * Reloads that patch the running snapshot (site_patch.c): when only
+ * files the events named changed, in category folders, the snapshot is
+ * copied and those files alone looked at. Whatever the change, the
+ * result must be a load from nothing's (its warnings in another order:
+ * the patch's come last), its stamp once settled too; and a change a
+ * patch cannot make must be made by the walk. Each step changes the
+ * tree, reloads as the master does (with the catalog, then the stamp
+ * settled) and compares.
+ */
+static void	 same_site(const char *, const struct site *,
+		    const struct site *);
+
+struct pstep {
+	const char	*what;
+	const char	*sh;		/* in the tree; NULL: nothing */
+	int		 patched;	/* the reload was a patch */
+	const char	*path, *title;	/* an article, NULL: absent, "*":
+					   any title */
+};
+
+static const struct pstep psteps[] = {
+	{ "nothing changed (a SIGHUP)", NULL, 1, "/thoi-su/2020-05-20-hop-bao",
+	  "Họp báo quý II" },
+	{ "edited in place", "printf 'title: Họp báo mới\\n\\nx\\n' > "
+	  "thoi-su/2020-05-20-hop-bao.gmi", 1, "/thoi-su/2020-05-20-hop-bao",
+	  "Họp báo mới" },
+	{ "touched only", "touch -d @1600000500 van-hoa/2020-05-21-le-hoi.gmi",
+	  1, "/van-hoa/2020-05-21-le-hoi", "*" },
+	{ "added, with tags", "printf 'title: Mới\\ntags: Đại hội, mới\\n\\n"
+	  "x\\n' > giao-duc/2021-01-01-moi.gmi", 1, "/giao-duc/2021-01-01-moi",
+	  "Mới" },
+	{ "removed", "rm van-hoa/2019-12-31-tat-nien.md", 1,
+	  "/van-hoa/2019-12-31-tat-nien", NULL },
+	{ "renamed in its folder", "mv the-thao/2020-05-01-bong-da.gmi "
+	  "the-thao/2020-05-02-bong-da.gmi", 1, "/the-thao/2020-05-01-bong-da",
+	  NULL },
+	{ "moved to another category", "mv giao-duc/2021-01-01-moi.gmi "
+	  "van-hoa/2021-01-01-moi.gmi", 1, "/van-hoa/2021-01-01-moi", "Mới" },
+	{ "a bad article added", "printf 'title: Hỏng\\ndate: 2020-13-45\\n\\n"
+	  "x\\n' > van-hoa/hong.md", 1, "/van-hoa/hong", NULL },
+	{ "the bad one mended", "printf 'title: Lành\\n\\nx\\n' > "
+	  "van-hoa/hong.md", 1, "/van-hoa/hong", "Lành" },
+	{ "a nested category's HTML article", "touch -d @1600000600 "
+	  "thoi-su/dia-phuong/2020-04-30-le-ky-niem.html", 1,
+	  "/thoi-su/dia-phuong/2020-04-30-le-ky-niem", "*" },
+	{ "the date changes the order", "printf 'title: Lễ hội\\ndate: "
+	  "2023-01-01\\n\\nx\\n' > van-hoa/2020-05-21-le-hoi.gmi", 1,
+	  "/van-hoa/2020-05-21-le-hoi", "Lễ hội" },
+	{ "a tool's temporary file, renamed over an article", "printf "
+	  "'title: Qua tệp tạm\\n\\nx\\n' > van-hoa/hong.md.tmp && mv "
+	  "van-hoa/hong.md.tmp van-hoa/hong.md", 1, "/van-hoa/hong",
+	  "Qua tệp tạm" },
+	{ "too big", "head -c 9000000 /dev/zero | tr '\\\\0' x > "
+	  "giao-duc/2021-02-02-to.md", 1, "/giao-duc/2021-02-02-to", NULL },
+	{ "too big, removed", "rm giao-duc/2021-02-02-to.md", 1,
+	  "/giao-duc/2021-02-02-to", NULL },
+	{ "the slug's winner removed (the walk says who is served)",
+	  "rm thoi-su/trung.gmi", 0, "/thoi-su/trung", "*" },
+	{ "a second file for a slug", "printf 'title: Hà Nội 2\\n\\nx\\n' > "
+	  "thoi-su/2020-05-18-ha-noi.md", 0, "/thoi-su/2020-05-18-ha-noi",
+	  "*" },
+	{ "and gone again", "rm thoi-su/2020-05-18-ha-noi.md", 0,
+	  "/thoi-su/2020-05-18-ha-noi", "*" },
+	{ "after it", "printf 'title: Hà Nội 3\\n\\nx\\n' > "
+	  "thoi-su/2020-05-18-ha-noi.gmi", 1, "/thoi-su/2020-05-18-ha-noi",
+	  "Hà Nội 3" },
+	{ "an attachment added", "printf x > thoi-su/anh-2.jpg", 0, NULL,
+	  NULL },
+	{ "a category's settings", "printf '[category]\\ntitle = Văn hoá "
+	  "mới\\n' > van-hoa/_category.ini", 0, NULL, NULL },
+	{ "a category's last article gone (no settings: no category)",
+	  "rm the-thao/*.gmi", 0, "/the-thao/2020-05-02-bong-da", NULL },
+	{ "an article into that plain folder", "printf 'title: TT\\n\\nx\\n' "
+	  "> the-thao/2021-03-03-tt.gmi", 0, "/the-thao/2021-03-03-tt", "TT" },
+	{ "a category's only article replaced", "rm giao-duc/*.gmi && "
+	  "printf 'title: GD\\n\\nx\\n' > giao-duc/2021-04-04-gd.gmi", 1,
+	  "/giao-duc/2021-04-04-gd", "GD" },
+	{ "a symbolic link", "ln -s 2020-05-20-hop-bao.gmi "
+	  "thoi-su/lien-ket.gmi", 0, "/thoi-su/lien-ket", "Họp báo mới" },
+	{ "the link removed", "rm thoi-su/lien-ket.gmi", 0,
+	  "/thoi-su/lien-ket", NULL },
+	{ "then an edit there", "printf 'title: Họp báo 3\\n\\nx\\n' > "
+	  "thoi-su/2020-05-20-hop-bao.gmi", 1, "/thoi-su/2020-05-20-hop-bao",
+	  "Họp báo 3" },
+	{ "a page at the root", "printf '# Giới thiệu mới\\n' > "
+	  "gioi-thieu.gmi", 0, NULL, NULL },
+	{ "a folder added", "mkdir van-hoa/moi && printf 'title: M\\n\\nx\\n' "
+	  "> van-hoa/moi/2021-05-05-m.gmi", 0, "/van-hoa/moi/2021-05-05-m",
+	  "M" },
+	{ "more files than the watch names", "i=0; while [ $i -lt 70 ]; do "
+	  "printf 'title: N%d\\n\\nx\\n' $i > van-hoa/moi/n$i.gmi; "
+	  "i=$((i + 1)); done", 0, "/van-hoa/moi/n69", "N69" },
+	{ "two categories at once", "printf 'title: Hai\\n\\nx\\n' > "
+	  "van-hoa/moi/n1.gmi && rm thoi-su/2020-05-18-ha-noi.gmi", 1,
+	  "/van-hoa/moi/n1", "Hai" },
+	{ "nothing changed again", NULL, 1, "/van-hoa/moi/n1", "Hai" },
+};
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* the articles the catalog at db holds */
+static long
+catalog_rows(const char *db)
+{
+	sqlite3		*h;
+	sqlite3_stmt	*q;
+	long		 n = -1;
+
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM article", -1, &q,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			n = (long)sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+	}
+	sqlite3_close(h);
+	return n;
+}
+
+/* the lines of s's warnings, sorted (a patch's come in another order),
+ * in place of them; the old ones in *old */
+static void
+sort_warnings(struct site *s, struct buf *old)
+{
+	char	**l = NULL, *p, *nl;
+	size_t	 n = 0, i;
+	struct buf b = BUF_INIT;
+
+	*old = s->warnings;
+	if (s->warnings.data == NULL)
+		return;
+	for (p = s->warnings.data; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		l = realloc(l, (n + 1) * sizeof(*l));
+		l[n++] = strndup(p, (size_t)(nl - p + 1));
+	}
+	qsort(l, n, sizeof(*l), str_cmp);
+	for (i = 0; i < n; i++) {
+		buf_puts(&b, l[i]);
+		free(l[i]);
+	}
+	free(l);
+	s->warnings = b;
+}
+
+static void
+test_patch(void)
+{
+	struct site_watch	*w;
+	struct catalog		*cat;
+	struct site		*s, *ns, *fresh;
+	struct site_node	 n;
+	const struct pstep	*st;
+	struct buf		 ws, wf;
+	unsigned long long	 stamp;
+	char			 root[1024], db[1100], err[512], cmd[3000];
+	size_t			 i, k, walks;
+
+	if ((w = site_watch_new()) == NULL) {
+		fprintf(stderr, "test_patch: no inotify, skipped\n");
+		return;
+	}
+	snprintf(root, sizeof(root), "%s/proot", tmpdir);
+	snprintf(db, sizeof(db), "%s/pcatalog.db", tmpdir);
+	snprintf(cmd, sizeof(cmd), "cp -R '%s' '%s'", FIXTURE, root);
+	CHECK_INT(system(cmd), 0);
+	if ((cat = catalog_open(db, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "catalog_open: %s\n", err);
+		CHECK(0);
+		site_watch_free(w);
+		return;
+	}
+	s = site_reload_watched(root, cat, NULL, w, err, sizeof(err));
+	CHECK(s != NULL);
+	for (i = 0; s != NULL && i < sizeof(psteps) / sizeof(psteps[0]);
+	    i++) {
+		st = &psteps[i];
+		if (st->sh != NULL) {
+			snprintf(cmd, sizeof(cmd), "cd '%s' && %s", root,
+			    st->sh);
+			if (system(cmd) != 0) {
+				fprintf(stderr, "%s: failed\n", st->what);
+				CHECK(0);
+			}
+		}
+		ns = site_reload_watched(root, cat, s, w, err, sizeof(err));
+		CHECK(ns != NULL);
+		if (ns == NULL) {
+			fprintf(stderr, "%s: %s\n", st->what, err);
+			break;
+		}
+		site_free(s);
+		s = ns;
+		if (s->patched != st->patched)
+			fprintf(stderr, "%s: patched %d\n", st->what,
+			    s->patched);
+		CHECK_INT(s->patched, st->patched);
+		CHECK(site_watch_settle(w, s->rootfd, &s->stamp) >= 0);
+		/* a second settle has nothing to do */
+		CHECK_INT(site_watch_settle(w, s->rootfd, &s->stamp), 0);
+		fresh = site_load(root, NULL, err, sizeof(err));
+		CHECK(fresh != NULL);
+		if (fresh != NULL) {
+			sort_warnings(s, &ws);
+			sort_warnings(fresh, &wf);
+			same_site(st->what, s, fresh);
+			buf_free(&s->warnings);
+			buf_free(&fresh->warnings);
+			s->warnings = ws;
+			fresh->warnings = wf;
+		}
+		site_free(fresh);
+		CHECK_INT(site_stamp(root, &stamp), 0);
+		CHECK(stamp == s->stamp);
+		if (st->path != NULL && st->title == NULL)
+			CHECK_INT(site_find(s, st->path, &n), SITE_NONE);
+		else if (st->path != NULL) {
+			CHECK_INT(site_find(s, st->path, &n), SITE_ARTICLE);
+			if (n.art != NULL && strcmp(st->title, "*") != 0)
+				CHECK_STR(site_article_title(s, n.art),
+				    st->title);
+		}
+		/* the catalog has what the snapshot has (but for a link:
+		 * its source's row is its target's) */
+		CHECK_INT(catalog_rows(db), (long)s->narticles -
+		    (site_find(s, "/thoi-su/lien-ket", NULL) == SITE_ARTICLE));
+		/* a link makes the watch ask for a walk (-1) */
+		CHECK(site_watch_changed(w, s) != 1);
+	}
+	/* edits leave their old strings in the copied pool: past a
+	 * quarter of it, a walk builds the snapshot anew */
+	for (i = 0, k = 0, walks = 0; s != NULL && i < 40; i++) {
+		snprintf(cmd, sizeof(cmd), "cd '%s' && printf 'title: Sửa "
+		    "%zu %01000d\n\nx\n' 0 > van-hoa/hong.md", root, i, 0);
+		CHECK_INT(system(cmd), 0);
+		if ((ns = site_reload_watched(root, cat, s, w, err,
+		    sizeof(err))) == NULL)
+			break;
+		site_free(s);
+		s = ns;
+		CHECK(site_watch_settle(w, s->rootfd, &s->stamp) >= 0);
+		walks += !s->patched;
+		k += s->patched;
+		CHECK(s->pool_dead <= s->narticles * 1024);
+	}
+	CHECK(walks > 0 && k > walks);
+	if (s != NULL) {
+		fresh = site_load(root, NULL, err, sizeof(err));
+		CHECK(fresh != NULL);
+		if (fresh != NULL)
+			same_order("after the edits", s, fresh);
+		site_free(fresh);
+	}
+	site_free(s);
+	catalog_close(cat);
 	site_watch_free(w);
 }
 
@@ -2016,6 +2287,7 @@ main(void)
 	test_reload();
 	test_reload_order();
 	test_watch();
+	test_patch();
 	test_image();
 	test_zones();
 	test_tags_reload();

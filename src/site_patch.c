@@ -1,0 +1,455 @@
+/*
+ * Copyright (c) 2026 the bantin authors. ISC licence, see LICENSE.
+ *
+ * site_patch.c: a reload made by patching the running snapshot. When
+ * every change since its scan is to files the watch's events named in
+ * category folders (an article edited, added or removed; no folder
+ * added or gone, no _category.ini touched), the new snapshot starts
+ * as a copy of the running one: its pool of strings, its records and
+ * its path index are copied as they are (offsets and numbers, no
+ * pointers), its categories, files and plain folders made again with
+ * the same numbers, and its warnings carried but those about the
+ * files named. Only those files are stat'ed and, if changed, read:
+ * a reload costs a copy of the snapshot, not a walk of the tree, a
+ * record, string and index slot made for every article, and a sort.
+ * Anything else (a folder to read whole, a name that is not an
+ * article's, a slug two files claim) is left to the usual reload.
+ *
+ *   site_load.c -> site_patch.c -> site_image.c -> site_walk.c ->
+ *   site_entry.c -> site.c
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "buf.h"
+#include "catalog.h"
+#include "scheme.h"
+#include "site.h"
+#include "site_entry.h"
+#include "site_int.h"
+#include "site_patch.h"
+#include "utf8.h"
+
+/* dropped strings a pool may hold before a walk makes it anew: a
+ * quarter of it, and never less than this */
+#define POOL_DEAD_MIN	16384
+
+/* one file the events named, and what the patch does with it */
+struct op {
+	const struct category	*cat;	/* prev's */
+	const char		*name;	/* the watch's */
+	char			*src;	/* below the root */
+	size_t			 drop;	/* 1 + prev's article it was */
+	int			 add;	/* there now, changed: read it */
+	struct stat		 st;
+};
+
+/* what a's strings take in the pool, at most (a title or tags line
+ * may be another's too) */
+static size_t
+pool_bytes(const struct site *s, const struct article *a)
+{
+	size_t	 n, plen;
+
+	plen = strlen(s->pool + a->path) + 1;
+	n = plen;
+	if (a->flags & ART_OWN_SRC)
+		n += strlen(s->pool + a->path + plen) + 1;
+	if (a->title < a->path || a->title >= a->path + plen)
+		n += strlen(s->pool + a->title) + 1;
+	if (a->tags != 0)
+		n += strlen(s->pool + a->tags) + 1;
+	return n;
+}
+
+/*
+ * Is a line of prev's warnings (the walk's) about a file in folder url
+ * whose slug is slug, other than name? Then that file lost its slug to
+ * another or was skipped: which one is served is for a walk to say.
+ */
+static int
+sibling_warned(const struct site *prev, const char *url, const char *slug,
+    const char *name)
+{
+	const char	*p = prev->warnings.data, *end, *nl;
+	size_t		 ulen = strlen(url + 1), slen = strlen(slug);
+	size_t		 nlen = strlen(name);
+
+	if (p == NULL)
+		return 0;
+	for (end = p + prev->walk_warn_len; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if ((size_t)(nl - p) > ulen + slen &&
+		    memcmp(p, url + 1, ulen) == 0 &&
+		    memcmp(p + ulen, slug, slen) == 0 &&
+		    p[ulen + slen] == '.' &&
+		    !((size_t)(nl - p) > ulen + nlen &&
+		    memcmp(p + ulen, name, nlen) == 0 &&
+		    p[ulen + nlen] == ':'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * What the patch does with file name of folder src: into op, or 0 if
+ * a patch cannot say (the usual reload must), -1 on ENOMEM.
+ */
+static int
+plan(struct scan *sc, const char *src, const char *name, struct op *op)
+{
+	const struct site	*prev = sc->prev;
+	struct site_node	 n;
+	const char		*dot, *p;
+	char			 url[1024], path[1024];
+	int			 depth = 1, fmt, len;
+
+	memset(op, 0, sizeof(*op));
+	op->name = name;
+	/* the root's files are static pages; names a warning line
+	 * could not hold as they are */
+	if (*src == '\0' || strchr(name, '/') != NULL ||
+	    !utf8_valid(name, strlen(name)))
+		return 0;
+	for (p = name; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == ':')
+			return 0;
+	for (p = src; *p != '\0'; p++)
+		depth += *p == '/';
+	len = snprintf(url, sizeof(url), "/%s/", src);
+	if (len < 0 || (size_t)len >= sizeof(url) ||
+	    site_find(prev, url, &n) != SITE_CATEGORY ||
+	    strcmp(n.cat->path, url) != 0)
+		return 0;
+	op->cat = n.cat;
+	/* an article's name: attachments and pages are left to a walk,
+	 * but for a file that came and went (a tool's temporary one) */
+	if ((fmt = article_fmt(name)) == -1 || strcmp(name, "index.gmi") == 0 ||
+	    scheme_reserved(name, depth) || (dot = strrchr(name, '.')) == NULL) {
+		len = snprintf(path, sizeof(path), "%s%s", url, name);
+		return len > 0 && (size_t)len < sizeof(path) &&
+		    site_find(prev, path, NULL) == SITE_NONE &&
+		    fstatat(sc->rootfd, path + 1, &op->st,
+		    AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT;
+	}
+	len = snprintf(path, sizeof(path), "%s%.*s", url, (int)(dot - name),
+	    name);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return 0;
+	if (asprintf(&op->src, "%s/%s", src, name) == -1) {
+		op->src = NULL;
+		return -1;
+	}
+	switch (site_find(prev, path, &n)) {
+	case SITE_NONE:
+		break;
+	case SITE_ARTICLE:
+		/* another file has the slug */
+		if (strcmp(site_article_src(prev, n.art, &sc->tmp),
+		    op->src) != 0)
+			return 0;
+		op->drop = site_article_idx(prev, n.art) + 1;
+		break;
+	default:
+		return 0;
+	}
+	if (sibling_warned(prev, url, path + strlen(url), name))
+		return 0;
+	if (fstatat(sc->rootfd, op->src, &op->st, AT_SYMLINK_NOFOLLOW) == -1) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			return 0;
+		memset(&op->st, 0, sizeof(op->st));
+	} else if (S_ISDIR(op->st.st_mode) || S_ISLNK(op->st.st_mode))
+		return 0;
+	/* fifos, sockets, devices: nothing to serve, as gone */
+	op->add = S_ISREG(op->st.st_mode);
+	/* the same source as before (an event that changed nothing a
+	 * scan looks at) */
+	if (op->drop != 0 && op->add &&
+	    prev->articles[op->drop - 1].stat == site_stat_key(
+	    (long long)op->st.st_size, (long long)op->st.st_mtim.tv_sec *
+	    1000000000LL + op->st.st_mtim.tv_nsec) &&
+	    prev->articles[op->drop - 1].fmt == fmt)
+		op->drop = op->add = 0;
+	return 1;
+}
+
+/* prev's categories, with their numbers, and their tree */
+static int
+copy_cats(struct scan *sc)
+{
+	const struct site	*prev = sc->prev;
+	struct site		*s = sc->s;
+	const struct category	*o;
+	struct category		*c;
+	size_t			 i, k;
+
+	for (i = 0; i < prev->nallcats; i++) {
+		o = prev->allcats[i];
+		if ((c = site_arena_alloc(sc->p, sizeof(*c))) == NULL ||
+		    (c->path = site_arena_strdup(sc->p, o->path)) == NULL ||
+		    (c->name = site_arena_strdup(sc->p, o->name)) == NULL)
+			return -1;
+		c->title = c->name;
+		if (o->title != o->name && (c->title = site_arena_strdup(sc->p,
+		    o->title)) == NULL)
+			return -1;
+		if (o->description != NULL && (c->description =
+		    site_arena_strdup(sc->p, o->description)) == NULL)
+			return -1;
+		c->order = o->order;
+		if (site_cat_add(sc->p, c) == -1)
+			return -1;
+	}
+	for (i = 0; i < prev->nallcats; i++) {
+		o = prev->allcats[i];
+		c = s->allcats[i];
+		if (o->parent != NULL)
+			c->parent = s->allcats[o->parent->num];
+		if (o->nchildren > 0 && (c->children = site_arena_alloc(sc->p,
+		    o->nchildren * sizeof(*c->children))) == NULL)
+			return -1;
+		for (k = 0; k < o->nchildren; k++)
+			c->children[k] = s->allcats[o->children[k]->num];
+		c->nchildren = o->nchildren;
+	}
+	if (prev->ncats > 0 && (s->cats = site_arena_alloc(sc->p,
+	    prev->ncats * sizeof(*s->cats))) == NULL)
+		return -1;
+	for (i = 0; i < prev->ncats; i++)
+		s->cats[i] = s->allcats[prev->cats[i]->num];
+	s->ncats = prev->ncats;
+	return 0;
+}
+
+/* prev's files (same numbers), pages and plain folders */
+static int
+copy_files(struct scan *sc)
+{
+	const struct site	*prev = sc->prev;
+	struct site		*s = sc->s;
+	const struct site_file	*o, *idx;
+	struct site_file	*f;
+	struct site_fnums	*fr = NULL;
+	const char		*key;
+	char			*k;
+	size_t			 i, nd;
+	int64_t			 j;
+	int			 r = -1;
+
+	if ((fr = site_fnums_new(prev)) == NULL || (prev->nfiles > 0 &&
+	    (s->files = reallocarray(NULL, prev->nfiles,
+	    sizeof(*s->files))) == NULL))
+		goto done;
+	sc->filecap = prev->nfiles;
+	for (i = 0; i < prev->nfiles; i++) {
+		o = prev->files[i];
+		if ((f = site_arena_alloc(sc->p, sizeof(*f))) == NULL ||
+		    (f->path = site_arena_strdup(sc->p, o->path)) == NULL ||
+		    (f->src = site_arena_strdup(sc->p, o->src)) == NULL ||
+		    (o->title != NULL && (f->title = site_arena_strdup(sc->p,
+		    o->title)) == NULL))
+			goto done;
+		f->size = o->size;
+		s->files[i] = f;
+	}
+	s->nfiles = prev->nfiles;
+	if (prev->npages > 0 && (s->pages = reallocarray(NULL, prev->npages,
+	    sizeof(*s->pages))) == NULL)
+		goto done;
+	sc->pagecap = prev->npages;
+	for (i = 0; i < prev->npages; i++) {
+		if ((j = site_fnum(fr, prev, prev->pages[i])) == -1)
+			goto done;
+		s->pages[s->npages++] = s->files[j];
+	}
+	nd = site_priv_ndirs(prev->index);
+	for (i = 0; i < nd; i++) {
+		site_priv_dir(prev->index, i, &key, &idx);
+		j = site_fnum(fr, prev, idx);
+		if ((k = site_arena_strdup(sc->p, key)) == NULL ||
+		    (idx != NULL && j == -1) || site_priv_add_dir(sc->p, k,
+		    j == -1 ? NULL : s->files[j]) == -1)
+			goto done;
+	}
+	r = 0;
+done:
+	free(fr);
+	return r;
+}
+
+/* Is a line of the walk's warnings about one of the files named? */
+static int
+about_op(const char *line, size_t len, const struct op *ops, size_t nops)
+{
+	size_t	 i, ulen, nlen;
+
+	for (i = 0; i < nops; i++) {
+		ulen = strlen(ops[i].cat->path + 1);
+		nlen = strlen(ops[i].name);
+		if (len > ulen + nlen && memcmp(line, ops[i].cat->path + 1,
+		    ulen) == 0 && memcmp(line + ulen, ops[i].name, nlen) == 0 &&
+		    line[ulen + nlen] == ':')
+			return 1;
+	}
+	return 0;
+}
+
+/* prev's warnings from its walk, but those about the files named */
+static int
+copy_warnings(struct scan *sc, const struct op *ops, size_t nops)
+{
+	const struct site	*prev = sc->prev;
+	struct site		*s = sc->s;
+	const char		*p = prev->warnings.data, *end, *nl;
+
+	if (p == NULL)
+		return 0;
+	for (end = p + prev->walk_warn_len; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (about_op(p, (size_t)(nl - p), ops, nops))
+			continue;
+		if (buf_append(&s->warnings, p, (size_t)(nl - p + 1)) == -1)
+			return -1;
+		s->nwarnings++;
+	}
+	return 0;
+}
+
+int
+site_patch(struct scan *sc, const struct site_watch_change *ch, size_t nch)
+{
+	const struct site	*prev = sc->prev;
+	struct site		*s = sc->s;
+	struct op		*ops = NULL, *op;
+	struct dent		 d;
+	uint8_t			*drop = NULL;
+	uint32_t		*to = NULL, *left = NULL;
+	struct stat		 st;
+	char			*ini;
+	size_t			 i, k, nops = 0, cap = 0, before;
+	void			*v;
+	int			 r = -1;
+
+	/* what each file named is now, decided before anything is made */
+	for (i = 0; i < nch; i++)
+		for (k = 0; k < ch[i].nnames; k++) {
+			if ((v = site_grow(ops, nops, &cap,
+			    sizeof(*ops))) == NULL)
+				goto done;
+			ops = v;
+			op = &ops[nops];
+			if ((r = plan(sc, ch[i].src, ch[i].names[k], op)) != 1) {
+				free(op->src);
+				goto done;
+			}
+			nops++;
+		}
+	r = -1;
+	if ((drop = calloc(prev->narticles ? prev->narticles : 1, 1)) ==
+	    NULL || (left = calloc(prev->nallcats ? prev->nallcats : 1,
+	    sizeof(*left))) == NULL)
+		goto done;
+	for (i = 0; i < prev->nallcats; i++)
+		left[i] = (uint32_t)prev->allcats[i]->narticles;
+	for (i = 0; i < nops; i++)
+		if (ops[i].drop != 0 && !drop[ops[i].drop - 1]) {
+			drop[ops[i].drop - 1] = 1;
+			left[ops[i].cat->num]--;
+		}
+	/* an article's file makes its folder a category, read or not */
+	for (i = 0; i < nops; i++)
+		if (ops[i].add)
+			left[ops[i].cat->num] = UINT32_MAX;
+	/* a folder left with no article, no subcategory and no
+	 * _category.ini is no category: for a walk to say */
+	for (i = 0; i < nops; i++) {
+		if (left[ops[i].cat->num] != 0 || ops[i].cat->nchildren > 0)
+			continue;
+		if (asprintf(&ini, "%s_category.ini", ops[i].cat->path + 1) ==
+		    -1)
+			goto done;
+		k = fstatat(sc->rootfd, ini, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode);
+		free(ini);
+		if (!k) {
+			r = 0;
+			goto done;
+		}
+		left[ops[i].cat->num] = UINT32_MAX;
+	}
+
+	/* the dropped records' strings stay in the copied pool: past a
+	 * quarter of it, a walk makes the snapshot anew */
+	s->pool_dead = prev->pool_dead;
+	for (i = 0; i < prev->narticles; i++)
+		if (drop[i])
+			s->pool_dead += pool_bytes(prev, &prev->articles[i]);
+	if (s->pool_dead > POOL_DEAD_MIN &&
+	    s->pool_dead > site_priv_pool_len(prev->index) / 4) {
+		s->pool_dead = 0;
+		r = 0;
+		goto done;
+	}
+
+	/* the copy */
+	if ((to = reallocarray(NULL, prev->narticles ? prev->narticles : 1,
+	    sizeof(*to))) == NULL)
+		goto done;
+	sc->fromcap = prev->narticles + 64;
+	if ((sc->from = reallocarray(NULL, sc->fromcap,
+	    sizeof(*sc->from))) == NULL ||
+	    site_priv_copy_pool(sc->p, prev) == -1 ||
+	    copy_cats(sc) == -1 || copy_files(sc) == -1 ||
+	    site_priv_copy_articles(sc->p, prev, drop, to, sc->from) == -1 ||
+	    site_priv_copy_index(sc->p, prev, to) == -1 ||
+	    copy_warnings(sc, ops, nops) == -1)
+		goto done;
+	s->nkept = s->narticles;
+	sc->stamp = prev->stamp;
+
+	/* the files named, read as a walk reads them */
+	for (i = 0; i < nops; i++) {
+		op = &ops[i];
+		before = s->narticles;
+		if (op->add) {
+			memset(&d, 0, sizeof(d));
+			d.name = (char *)(uintptr_t)op->name;
+			d.src = op->src;
+			d.mode = op->st.st_mode;
+			d.size = op->st.st_size;
+			d.mtime = op->st.st_mtim;
+			d.ctime = op->st.st_ctim;
+			d.dev = op->st.st_dev;
+			d.ino = op->st.st_ino;
+			if (site_add_article(sc, s->allcats[op->cat->num],
+			    &d) == -1)
+				goto done;
+		}
+		/* gone, or no longer an article: the catalog forgets it */
+		if (op->drop != 0 && s->narticles == before &&
+		    sc->catalog != NULL)
+			catalog_forget(sc->catalog, op->src);
+	}
+	r = 1;
+done:
+	for (i = 0; i < nops; i++)
+		free(ops[i].src);
+	free(ops);
+	free(drop);
+	free(left);
+	free(to);
+	return r;
+}

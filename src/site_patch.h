@@ -1,0 +1,21 @@
+/*
+ * site_patch.h: a reload made by patching the running snapshot, for
+ * site_load.c only.
+ */
+#ifndef SITE_PATCH_H
+#define SITE_PATCH_H
+
+#include <stddef.h>
+
+struct scan;
+struct site_watch_change;
+
+/*
+ * Into sc->s (new, empty, its root open): sc->prev patched with the
+ * changes the watch saw (site_watch_changes). 1 if it is made; 0 if a
+ * patch cannot be made (sc->s must be thrown away: a walk is due);
+ * -1 on ENOMEM.
+ */
+int	 site_patch(struct scan *, const struct site_watch_change *, size_t);
+
+#endif
