@@ -142,14 +142,22 @@ struct gen {				/* one generation of workers */
 };
 
 struct entry {				/* the master's total for a path */
-	const char		*path;		/* owned, or the bound site's */
+	union {
+		const char	*own;		/* bind == 0: owned */
+		uint32_t	 off;		/* else: in the pool of the
+						   site bound (epath) */
+	}			 s;
 	unsigned long long	 total;		/* shown: all that is known */
 	unsigned long long	 unsent;	/* journal: in no batch yet */
 	uint32_t		 line;		/* in the file; 0: not */
 	uint32_t		 uline;		/* its unsent line; 0: not */
 	uint32_t		 bline;		/* its batch line; 0: not */
 	uint32_t		 bind;		/* path is the site's of that
-						   counter_bind; 0: owned */
+						   counter_bind, or of one
+						   before whose strings the
+						   site bound now has at the
+						   same offsets (a patched
+						   one); 0: owned */
 };
 
 struct counter {
@@ -166,6 +174,9 @@ struct counter {
 						   last: a patched site's
 						   kept strings are at the
 						   same offsets in its own */
+	const char		*pool_new;	/* during a bind, the pool of
+						   the site being bound: that
+						   bind's entries' (epath) */
 	struct gen		*cur;		/* the one being served */
 	struct gen		*old;		/* draining, newest first */
 	struct gen		*done;		/* retired or left by a kill:
@@ -236,7 +247,7 @@ static size_t	 count_lines(const char *, size_t);
 static int	 read_file(struct counter *, struct buf *);
 static void	 fold(struct counter *, struct gen *);
 static void	 gen_free(struct gen *);
-static int	 by_path(const void *, const void *);
+static int	 by_path(const void *, const void *, void *);
 static int	 render(struct counter *, struct buf *, unsigned long long);
 
 /* FNV-1a: short keys, no need for anything stronger here. */
@@ -253,10 +264,33 @@ hash(const char *s, size_t len)
 	return h;
 }
 
+/* An entry's path: its own, or in the pool of the site bound. Entries
+ * store offsets, so that a patched site, whose pool is a copy of the
+ * last one's, is bound without a write to the entries of its kept
+ * articles (pages the workers share: each written one is copied). */
+static inline const char *
+epath(const struct counter *c, const struct entry *e)
+{
+	if (e->bind == 0)
+		return e->s.own;
+	return (e->bind == c->nbind ? c->pool_new : c->pool) + e->s.off;
+}
+
+/* e's path becomes the site's being bound, at offset off */
+static void
+ent_bind(struct counter *c, struct entry *e, uint32_t off)
+{
+	if (e->bind == 0)
+		free((char *)(uintptr_t)e->s.own);
+	e->s.off = off;
+	e->bind = c->nbind;
+}
+
 /* The entry index of path, or (size_t)-1. */
 static size_t
 lookup(const struct counter *c, const char *path, size_t len)
 {
+	const char	*k;
 	size_t		 i, e;
 
 	if (c->tabcap == 0)
@@ -264,8 +298,8 @@ lookup(const struct counter *c, const char *path, size_t len)
 	i = (size_t)hash(path, len) & (c->tabcap - 1);
 	while ((e = c->tab[i]) != 0) {
 		e--;
-		if (strncmp(c->ents[e].path, path, len) == 0 &&
-		    c->ents[e].path[len] == '\0')
+		k = epath(c, &c->ents[e]);
+		if (strncmp(k, path, len) == 0 && k[len] == '\0')
 			return e;
 		i = (i + 1) & (c->tabcap - 1);
 	}
@@ -275,6 +309,7 @@ lookup(const struct counter *c, const char *path, size_t len)
 static int
 grow_tab(struct counter *c)
 {
+	const char	*k;
 	size_t		 ncap, i, j;
 	uint32_t	*ntab;
 
@@ -283,8 +318,8 @@ grow_tab(struct counter *c)
 	    sizeof(*ntab))) == NULL)
 		return -1;
 	for (i = 0; i < c->nents; i++) {
-		j = (size_t)hash(c->ents[i].path, strlen(c->ents[i].path)) &
-		    (ncap - 1);
+		k = epath(c, &c->ents[i]);
+		j = (size_t)hash(k, strlen(k)) & (ncap - 1);
 		while (ntab[j] != 0)
 			j = (j + 1) & (ncap - 1);
 		ntab[j] = (uint32_t)i + 1;
@@ -318,8 +353,11 @@ insert(struct counter *c, const char *path, size_t len, int bind)
 	if (!bind && (p = strndup(path, len)) == NULL)
 		return (size_t)-1;
 	memset(&c->ents[c->nents], 0, sizeof(c->ents[c->nents]));
-	c->ents[c->nents].path = p;
-	c->ents[c->nents].bind = bind ? c->nbind : 0;
+	if (bind) {
+		c->ents[c->nents].s.off = (uint32_t)(path - c->pool_new);
+		c->ents[c->nents].bind = c->nbind;
+	} else
+		c->ents[c->nents].s.own = p;
 	i = (size_t)hash(path, len) & (c->tabcap - 1);
 	while (c->tab[i] != 0)
 		i = (i + 1) & (c->tabcap - 1);
@@ -332,6 +370,7 @@ insert(struct counter *c, const char *path, size_t len, int bind)
 static size_t
 lookup_or_add(struct counter *c, const char *path, size_t len, int bind)
 {
+	const char	*k;
 	size_t		 i, e;
 	uint64_t	 h;
 
@@ -344,15 +383,16 @@ lookup_or_add(struct counter *c, const char *path, size_t len, int bind)
 	for (i = (size_t)h & (c->tabcap - 1); (e = c->tab[i]) != 0;
 	    i = (i + 1) & (c->tabcap - 1)) {
 		e--;
-		if (strncmp(c->ents[e].path, path, len) == 0 &&
-		    c->ents[e].path[len] == '\0')
+		k = epath(c, &c->ents[e]);
+		if (strncmp(k, path, len) == 0 && k[len] == '\0')
 			return e;
 	}
-	if (!bind && (path = strndup(path, len)) == NULL)
-		return (size_t)-1;
 	memset(&c->ents[c->nents], 0, sizeof(c->ents[c->nents]));
-	c->ents[c->nents].path = path;
-	c->ents[c->nents].bind = bind ? c->nbind : 0;
+	if (bind) {
+		c->ents[c->nents].s.off = (uint32_t)(path - c->pool_new);
+		c->ents[c->nents].bind = c->nbind;
+	} else if ((c->ents[c->nents].s.own = strndup(path, len)) == NULL)
+		return (size_t)-1;
 	c->tab[i] = (uint32_t)++c->nents;
 	return c->nents - 1;
 }
@@ -1318,7 +1358,7 @@ counter_free(struct counter *c)
 	}
 	for (i = 0; i < c->nents; i++)
 		if (c->ents[i].bind == 0)
-			free((char *)(uintptr_t)c->ents[i].path);
+			free((char *)(uintptr_t)c->ents[i].s.own);
 	free(c->ents);
 	free(c->tab);
 	free(c->inst);
@@ -1418,6 +1458,8 @@ counter_bind(struct counter *c, struct site *site)
 	struct gen	*g = NULL;
 	const char	*path;
 	const uint32_t	*from = NULL;
+	struct entry	*ent;
+	int		 same_pool;
 	uint32_t	 off;
 	size_t		 i, n = site->narticles, e, len, bad = 0, want;
 
@@ -1425,6 +1467,7 @@ counter_bind(struct counter *c, struct site *site)
 	 * freed, the paths only they held are copied (on every way out:
 	 * the caller frees the last site even when this fails) */
 	c->nbind++;
+	c->pool_new = site->pool;
 	if (n > INT_MAX) {
 		log_warnx("counter: %zu articles: too many", n);
 		goto fail;
@@ -1454,16 +1497,24 @@ counter_bind(struct counter *c, struct site *site)
 	 * there: no look-up by its path */
 	if (c->cur != NULL && c->cur->serial == site->kept_serial)
 		from = site->kept_from;
+	/* a patch of the site bound last: its pool is a copy of that
+	 * one's, every string where it was */
+	same_pool = from != NULL && site->patched;
 	for (i = 0; i < n; i++) {
 		off = site->articles[i].path;
 		path = site->pool + off;
 		e = (size_t)-1;
 		if (from != NULL && from[i] != 0 && from[i] <= c->cur->nslots) {
 			e = c->cur->ent[from[i] - 1];
-			/* its string, or the one at its offset in the pool
-			 * a patched site copied */
-			if (!(site->patched && c->ents[e].path == c->pool +
-			    off) && strcmp(c->ents[e].path, path) != 0)
+			ent = &c->ents[e];
+			/* a patched site's kept string is where it was, in
+			 * a copy of the pool: nothing to write */
+			if (same_pool && ent->bind != 0 &&
+			    ent->s.off == off) {
+				g->ent[i] = (uint32_t)e;
+				continue;
+			}
+			if (strcmp(epath(c, ent), path) != 0)
 				e = (size_t)-1;
 		}
 		if (e == (size_t)-1) {
@@ -1475,13 +1526,12 @@ counter_bind(struct counter *c, struct site *site)
 				goto nomem;
 		}
 		/* the same string, the site's */
-		if (c->ents[e].bind == 0)
-			free((char *)(uintptr_t)c->ents[e].path);
-		c->ents[e].path = path;
-		c->ents[e].bind = c->nbind;
+		ent_bind(c, &c->ents[e], off);
 		g->ent[i] = (uint32_t)e;
 	}
-	if (own_paths(c) == -1)
+	/* a patched site has every string the last one had (its pool
+	 * is a copy): no entry loses its path */
+	if (!same_pool && own_paths(c) == -1)
 		goto fail;
 	if (make_map(c, g, site) == -1)
 		goto fail;
@@ -1516,6 +1566,7 @@ counter_bind(struct counter *c, struct site *site)
  fail:
 	/* no path may stay the last site's, which goes now */
 	(void)own_paths(c);
+	c->pool = site->pool;
 	/* hits on this site count the visit only, never a wrong slot */
 	for (i = 0; i < n; i++)
 		site->articles[i].counter_slot = -1;
@@ -1540,14 +1591,14 @@ own_paths(struct counter *c)
 		e = &c->ents[i];
 		if (e->bind == 0 || e->bind == c->nbind)
 			continue;
-		if ((p = strdup(e->path)) == NULL) {
-			e->path = "";
+		if ((p = strdup(epath(c, e))) == NULL) {
+			e->s.off = 0;		/* the pool's "" */
 			e->total = 0;
 			e->bind = c->nbind;
 			lost++;
 			continue;
 		}
-		e->path = p;
+		e->s.own = p;
 		e->bind = 0;
 	}
 	if (lost > 0) {
@@ -1660,11 +1711,12 @@ counter_path_views(const struct counter *c, const char *path)
 }
 
 static int
-by_path(const void *a, const void *b)
+by_path(const void *a, const void *b, void *arg)
 {
 	const struct entry *const	*ea = a, *const *eb = b;
+	const struct counter		*c = arg;
 
-	return strcmp((*ea)->path, (*eb)->path);
+	return strcmp(epath(c, *ea), epath(c, *eb));
 }
 
 /* A path the file can hold (and Redis is sent): others are counted
@@ -1696,7 +1748,8 @@ render_journal(const struct counter *c, struct entry **v, size_t n,
 		(*lines)++;
 		for (i = 0; i < bt->nitems; i++, (*lines)++)
 			if (buf_printf(b, "batch %llu ", bt->items[i].n) ==
-			    -1 || put_path(b, c->ents[bt->items[i].ent].path) ==
+			    -1 || put_path(b, epath(c,
+			    &c->ents[bt->items[i].ent])) ==
 			    -1 || buf_putc(b, '\n') == -1)
 				return -1;
 	}
@@ -1709,7 +1762,7 @@ render_journal(const struct counter *c, struct entry **v, size_t n,
 		if (v[i]->unsent == 0)
 			continue;
 		if (buf_printf(b, "unsent %llu ", v[i]->unsent) == -1 ||
-		    put_path(b, v[i]->path) == -1 || buf_putc(b, '\n') == -1)
+		    put_path(b, epath(c, v[i])) == -1 || buf_putc(b, '\n') == -1)
 			return -1;
 		(*lines)++;
 	}
@@ -1729,10 +1782,14 @@ render(struct counter *c, struct buf *b, unsigned long long seq)
 	if ((v = reallocarray(NULL, c->nents ? c->nents : 1,
 	    sizeof(*v))) == NULL)
 		return -1;
+	/* only what has a count to write: an archive's articles are
+	 * mostly unread, and sorting every path made a flush of a
+	 * million take a fifth of a second */
 	for (i = 0; i < c->nents; i++)
-		if (storable(c->ents[i].path))
+		if ((c->ents[i].total != 0 || c->ents[i].unsent != 0) &&
+		    storable(epath(c, &c->ents[i])))
 			v[n++] = &c->ents[i];
-	qsort(v, n, sizeof(*v), by_path);
+	qsort_r(v, n, sizeof(*v), by_path, c);
 	if (buf_printf(b, "%s %d\n", COUNTER_HEAD, COUNTER_FORMAT) == -1 ||
 	    buf_puts(b, "# bantin counters: site visits, then views per "
 	    "article path\n") == -1 ||
@@ -1744,7 +1801,7 @@ render(struct counter *c, struct buf *b, unsigned long long seq)
 			continue;
 		}
 		if (buf_printf(b, "%llu ", v[i]->total) == -1 ||
-		    put_path(b, v[i]->path) == -1 || buf_putc(b, '\n') == -1)
+		    put_path(b, epath(c, v[i])) == -1 || buf_putc(b, '\n') == -1)
 			goto out;
 	}
 	if (render_journal(c, v, n, b, &lines) == -1 ||
@@ -2050,7 +2107,7 @@ counter_unsent(const struct counter *c)
 	if (c->site_unsent != 0)
 		return 1;
 	for (i = 0; i < c->nents; i++)
-		if (c->ents[i].unsent != 0 && storable(c->ents[i].path))
+		if (c->ents[i].unsent != 0 && storable(epath(c, &c->ents[i])))
 			return 1;
 	return 0;
 }
@@ -2079,7 +2136,7 @@ counter_form(struct counter *c, size_t max)
 	for (e = 0; e < c->nents && b->nitems < max; e++) {
 		if (c->ents[e].unsent == 0)
 			continue;
-		if (!storable(c->ents[e].path)) {
+		if (!storable(epath(c, &c->ents[e]))) {
 			c->ents[e].unsent = 0;	/* never kept (bind) */
 			continue;
 		}
@@ -2182,9 +2239,9 @@ counter_npaths(const struct counter *c)
 const char *
 counter_path(const struct counter *c, size_t ent)
 {
-	if (ent >= c->nents || !storable(c->ents[ent].path))
+	if (ent >= c->nents || !storable(epath(c, &c->ents[ent])))
 		return NULL;
-	return c->ents[ent].path;
+	return epath(c, &c->ents[ent]);
 }
 
 unsigned long long

@@ -153,6 +153,15 @@ map_zero(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* the system's page size */
+static size_t
+page_size(void)
+{
+	long	 pg = sysconf(_SC_PAGESIZE);
+
+	return pg > 0 ? (size_t)pg : 4096;
+}
+
 /* Arena: everything in the snapshot, freed in one go. */
 
 void *
@@ -229,15 +238,12 @@ site_arena_cat(struct site_priv *p, const char *a, const char *b,
 static int
 region_grow(struct region *r, size_t n)
 {
-	long	 pg = sysconf(_SC_PAGESIZE);
 	size_t	 cap;
 	void	*v;
 
 	if (r->cap - r->len >= n)
 		return 0;
-	if (pg <= 0)
-		pg = 4096;
-	for (cap = r->cap ? r->cap : (size_t)pg * 16; cap - r->len < n;
+	for (cap = r->cap ? r->cap : page_size() * 16; cap - r->len < n;
 	    cap *= 2)
 		if (cap > SIZE_MAX / 4)
 			return -1;
@@ -255,12 +261,9 @@ region_grow(struct region *r, size_t n)
 static void
 region_fit(struct region *r)
 {
-	long	 pg = sysconf(_SC_PAGESIZE);
-	size_t	 cap;
+	size_t	 pg = page_size(), cap;
 
-	if (pg <= 0)
-		pg = 4096;
-	cap = (r->len + (size_t)pg - 1) & ~((size_t)pg - 1);
+	cap = (r->len + pg - 1) & ~(pg - 1);
 	if (r->base == NULL || cap == 0 || cap >= r->cap)
 		return;
 	/* munmap() of the tail, not a shrinking mremap(): the same to the
@@ -724,14 +727,49 @@ site_fnum(const struct site_fnums *fn, const struct site *s,
  * A patched snapshot (site_patch.c) starts as a copy of prev's pool,
  * records and path index: offsets and numbers, copied as they are.
  */
+/* r made anew, room for n bytes, its pages in place, huge ones where
+ * the kernel has them: a copy of tens of megabytes into pages faulted
+ * in one at a time took ten times as long (0.15 s for 110 MB in a VM,
+ * against 13 ms into huge pages) */
+static void *
+map_copy_dest(size_t len)
+{
+	void	*v;
+
+	if ((v = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(v, len, MADV_HUGEPAGE);
+#endif
+#ifdef MADV_POPULATE_WRITE
+	(void)madvise(v, len, MADV_POPULATE_WRITE);
+#endif
+	return v;
+}
+
+static int
+region_populated(struct region *r, size_t n)
+{
+	size_t	 pg = page_size(), cap;
+	void	*v;
+
+	cap = (n + pg - 1) & ~(pg - 1);
+	if ((v = map_copy_dest(cap)) == NULL)
+		return -1;
+	region_free(r);
+	r->base = v;
+	r->cap = cap;
+	return 0;
+}
+
 /* prev's pool, whole: its offsets are this one's; -1 on ENOMEM */
 int
 site_priv_copy_pool(struct site_priv *p, const struct site *prev)
 {
 	size_t	 len = ((const struct site_priv *)prev->index)->pool.len;
 
-	p->pool.len = 0;
-	if (region_grow(&p->pool, len + len / 64 + 4096) == -1)
+	if (region_populated(&p->pool, len + len / 64 + 4096) == -1)
 		return -1;
 	memcpy(p->pool.base, prev->pool, len);
 	p->pool.len = len;
@@ -747,20 +785,25 @@ site_priv_copy_articles(struct site_priv *p, const struct site *prev,
     const uint8_t *drop, uint32_t *to, uint32_t *from)
 {
 	struct site	*s = p->s;
-	size_t		 j, n = 0;
+	size_t		 j, n = 0, run;
 
-	if (region_grow(&p->arts, prev->narticles * sizeof(struct article) +
-	    64 * sizeof(struct article)) == -1)
+	if (region_populated(&p->arts, prev->narticles *
+	    sizeof(struct article) + 64 * sizeof(struct article)) == -1)
 		return -1;
 	s->articles = (struct article *)(void *)p->arts.base;
-	for (j = 0; j < prev->narticles; j++) {
+	for (j = 0; j < prev->narticles; ) {
 		if (drop[j]) {
-			to[j] = UINT32_MAX;
+			to[j++] = UINT32_MAX;
 			continue;
 		}
-		s->articles[n] = prev->articles[j];
-		to[j] = (uint32_t)n;
-		from[n++] = (uint32_t)j + 1;
+		/* a run of kept ones, copied at once */
+		for (run = j; j < prev->narticles && !drop[j]; j++) {
+			to[j] = (uint32_t)(n + j - run);
+			from[n + j - run] = (uint32_t)j + 1;
+		}
+		memcpy(&s->articles[n], &prev->articles[run],
+		    (j - run) * sizeof(struct article));
+		n += j - run;
 	}
 	s->narticles = n;
 	p->arts.len = n * sizeof(struct article);
@@ -799,7 +842,7 @@ site_priv_copy_index(struct site_priv *p, const struct site *prev,
 		munmap(p->tab, p->cap * sizeof(*p->tab));
 	p->tab = NULL;
 	p->cap = p->n = 0;
-	if ((p->tab = map_zero(pp->cap * sizeof(*p->tab))) == NULL)
+	if ((p->tab = map_copy_dest(pp->cap * sizeof(*p->tab))) == NULL)
 		return -1;
 	p->cap = pp->cap;
 	p->n = pp->n;

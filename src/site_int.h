@@ -48,6 +48,10 @@ struct scan {				/* also walks for site_stamp() */
 	unsigned long	 serial;	/* of the snapshot being made */
 	uint32_t	*from;		/* with prev: each article's number
 					   in prev + 1, 0 if read anew */
+	int		 patch;		/* site_patch.c made it: the first
+					   nkept_first records are prev's,
+					   in its order */
+	size_t		 nkept_first;
 	size_t		 fromcap;
 	int		 rootfd;
 	const char	*rootreal;

@@ -51,17 +51,24 @@ static struct site *build(const char *, struct catalog *,
 		    char *, size_t);
 static void	 scan_free(struct scan *);
 
-/* Articles (their numbers) newest first, then by path. */
+/* Articles newest first, then by path. */
+static int
+rec_cmp(const struct site *s, const struct article *a,
+    const struct article *b)
+{
+	if (a->date != b->date)
+		return a->date > b->date ? -1 : 1;
+	return strcmp(site_article_path(s, a), site_article_path(s, b));
+}
+
+/* the same, for their numbers */
 static int
 art_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct site	*s = arg;
-	const struct article	*a = &s->articles[*(const uint32_t *)pa];
-	const struct article	*b = &s->articles[*(const uint32_t *)pb];
 
-	if (a->date != b->date)
-		return a->date > b->date ? -1 : 1;
-	return strcmp(site_article_path(s, a), site_article_path(s, b));
+	return rec_cmp(s, &s->articles[*(const uint32_t *)pa],
+	    &s->articles[*(const uint32_t *)pb]);
 }
 
 /* Categories by order, then title as a reader would sort it: folded,
@@ -165,6 +172,51 @@ order_from_prev(struct scan *sc, uint32_t *order)
 }
 
 /*
+ * The order of a patch (site_patch.c): the records kept are first, in
+ * prev's order, and the few read anew after them. Those are sorted and
+ * merged in from the end, in place: the records after the newest of
+ * them move up, the rest stay, and no copy of them all is made. order
+ * as sort_articles's. 0, or -1 on ENOMEM.
+ */
+static int
+merge_patched(struct scan *sc, uint32_t *order)
+{
+	struct site	*s = sc->s;
+	struct article	*fr = NULL;
+	uint32_t	*fresh = NULL;
+	size_t		 n = s->narticles, nk = sc->nkept_first, nf = n - nk;
+	size_t		 i, j, w;
+
+	if (nf > 0 && ((fresh = reallocarray(NULL, nf,
+	    sizeof(*fresh))) == NULL || (fr = reallocarray(NULL, nf,
+	    sizeof(*fr))) == NULL)) {
+		free(fresh);
+		return -1;
+	}
+	for (j = 0; j < nf; j++)
+		fresh[j] = (uint32_t)(nk + j);
+	if (nf > 1)
+		qsort_r(fresh, nf, sizeof(*fresh), art_cmp, s);
+	for (j = 0; j < nf; j++)
+		fr[j] = s->articles[fresh[j]];
+	for (w = n, i = nk, j = nf; j > 0; ) {
+		w--;
+		if (i > 0 && rec_cmp(s, &s->articles[i - 1], &fr[j - 1]) > 0) {
+			s->articles[w] = s->articles[i - 1];
+			order[w] = (uint32_t)--i;
+		} else {
+			s->articles[w] = fr[j - 1];
+			order[w] = fresh[--j];
+		}
+	}
+	for (i = 0; i < w; i++)
+		order[i] = (uint32_t)i;
+	free(fr);
+	free(fresh);
+	return 0;
+}
+
+/*
  * The articles newest first: their numbers sorted, the records put in
  * that order, and the index told where each went.
  */
@@ -180,12 +232,20 @@ sort_articles(struct scan *sc)
 		return 0;
 	if ((order = reallocarray(NULL, n, sizeof(*order))) == NULL ||
 	    (to = reallocarray(NULL, n, sizeof(*to))) == NULL ||
-	    (tmp = reallocarray(NULL, n, sizeof(*tmp))) == NULL) {
+	    (!sc->patch && (tmp = reallocarray(NULL, n,
+	    sizeof(*tmp))) == NULL)) {
 		free(order);
 		free(to);
 		return -1;
 	}
-	if (sc->prev != NULL && sc->from != NULL) {
+	if (sc->patch) {
+		/* the records are in place already */
+		if (merge_patched(sc, order) == -1) {
+			free(to);
+			free(order);
+			return -1;
+		}
+	} else if (sc->prev != NULL && sc->from != NULL) {
 		if (order_from_prev(sc, order) == -1) {
 			free(tmp);
 			free(to);
@@ -197,9 +257,11 @@ sort_articles(struct scan *sc)
 			order[i] = (uint32_t)i;
 		qsort_r(order, n, sizeof(*order), art_cmp, s);
 	}
-	for (i = 0; i < n; i++)
-		tmp[i] = s->articles[order[i]];
-	memcpy(s->articles, tmp, n * sizeof(*tmp));
+	if (!sc->patch) {
+		for (i = 0; i < n; i++)
+			tmp[i] = s->articles[order[i]];
+		memcpy(s->articles, tmp, n * sizeof(*tmp));
+	}
 	site_index_moved(sc->p, order, to, n);
 	/* where each came from, in the new order: the counter binds
 	 * them by it (kept_from) */
@@ -225,6 +287,7 @@ finish(struct scan *sc)
 	struct site_day	*dd;
 	struct tm	 tm;
 	time_t		 t;
+	int64_t		 day, lastday = 0;
 	size_t		 i, cap = 0;
 
 	if (sort_articles(sc) == -1)
@@ -243,6 +306,15 @@ finish(struct scan *sc)
 		a = &s->articles[i];
 		c = site_article_cat(s, a);
 		c->arts[c->narticles++] = (uint32_t)i;
+		/* the dates are wall clocks as UTC: a day is 86,400 s of
+		 * them, and only a new one needs its date worked out */
+		day = a->date >= 0 ? a->date / 86400 :
+		    -((-a->date + 86399) / 86400);
+		if (s->ndays > 0 && day == lastday) {
+			s->days[s->ndays - 1].count++;
+			continue;
+		}
+		lastday = day;
 		t = (time_t)a->date;
 		if (gmtime_r(&t, &tm) == NULL)
 			memset(&tm, 0, sizeof(tm));

@@ -418,6 +418,8 @@ site_patch(struct scan *sc, const struct site_watch_change *ch, size_t nch)
 	    copy_warnings(sc, ops, nops) == -1)
 		goto done;
 	s->nkept = s->narticles;
+	sc->patch = 1;
+	sc->nkept_first = s->narticles;
 	sc->stamp = prev->stamp;
 
 	/* the files named, read as a walk reads them */

@@ -53,6 +53,7 @@ static void	 test_no_bind(void);
 static void	 test_fork(void);
 static void	 test_reload(void);
 static void	 test_kept_from(void);
+static void	 test_patched_bind(void);
 static void	 test_overlapping_reloads(void);
 static void	 test_removed_kept(void);
 static void	 test_flush_failure(void);
@@ -712,6 +713,106 @@ test_kept_from(void)
 		free(file);
 		rm_rf(d);
 	}
+}
+
+/*
+ * A patched site (site_patch.c) has a copy of the last one's pool, its
+ * kept articles' strings at the same offsets: the counter binds them
+ * without a write to their entries, and an article the patch dropped
+ * keeps its count by a string the copy still has. Once the old sites
+ * are freed (their pools scribbled over first), every count must still
+ * follow its path, through a walked site after, and into the file.
+ */
+static void
+test_patched_bind(void)
+{
+	static const char *const p1[] = { "/a", "/b", "/c", "/e" };
+	static const unsigned long long v1[] = { 5, 7, 9, 11 };
+	struct fake	 f1, f2, f3;
+	struct counter	*c;
+	char		*d, *file, err[256];
+	size_t		 i, len;
+	uint32_t	 from[4] = { 0, 1, 2, 4 };	/* /d /a /b /e */
+
+	d = tmpdir();
+	file = join(d, "counters");
+	fake_init(&f1, p1, 4);
+	f1.site.serial = 1;
+	/* the patch: f1's pool and "/d" after it; /c dropped */
+	memset(&f2, 0, sizeof(f2));
+	len = 1;
+	for (i = 0; i < 4; i++)
+		len += strlen(p1[i]) + 1;
+	if ((f2.pool = malloc(len + 3)) == NULL ||
+	    (f2.arts = calloc(4, sizeof(*f2.arts))) == NULL)
+		exit(1);
+	memcpy(f2.pool, f1.pool, len);
+	memcpy(f2.pool + len, "/d", 3);
+	f2.arts[0].path = (uint32_t)len;
+	f2.arts[1] = f1.arts[0];
+	f2.arts[2] = f1.arts[1];
+	f2.arts[3] = f1.arts[3];
+	f2.site.articles = f2.arts;
+	f2.site.narticles = 4;
+	f2.site.pool = f2.pool;
+	f2.site.rootfd = -1;
+	f2.site.serial = 2;
+	f2.site.patched = 1;
+	f2.site.kept_serial = 1;
+	f2.site.kept_from = from;
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c == NULL)
+		goto out;
+	CHECK(counter_bind(c, &f1.site) == 0);
+	for (i = 0; i < 4; i++)
+		while (counter_views(c, f1.arts[i].counter_slot) < v1[i])
+			counter_hit(c, f1.arts[i].counter_slot);
+	CHECK(counter_bind(c, &f2.site) == 0);
+	f2.site.kept_from = NULL;
+	memset(f1.pool, 'X', len);
+	fake_free(&f1);
+	CHECK_INT(counter_views(c, f2.arts[0].counter_slot), 0);
+	CHECK_INT(counter_views(c, f2.arts[1].counter_slot), 5);
+	CHECK_INT(counter_views(c, f2.arts[2].counter_slot), 7);
+	CHECK_INT(counter_views(c, f2.arts[3].counter_slot), 11);
+	CHECK_INT(counter_path_views(c, "/c"), 9);
+	counter_hit(c, f2.arts[0].counter_slot);
+	counter_hit(c, f2.arts[3].counter_slot);
+	CHECK(counter_flush(c) == 0);
+	CHECK_INT(count_lines_with(file, "9 /c\n"), 1);
+	CHECK_INT(count_lines_with(file, "1 /d\n"), 1);
+	/* a walked site after it: /a and /e; the others' paths become
+	 * the counter's own */
+	fake_init(&f3, (const char *const[]){ "/e", "/a" }, 2);
+	f3.site.serial = 3;
+	CHECK(counter_bind(c, &f3.site) == 0);
+	memset(f2.pool, 'X', len + 3);
+	fake_free(&f2);
+	CHECK_INT(counter_views(c, f3.arts[0].counter_slot), 12);
+	CHECK_INT(counter_views(c, f3.arts[1].counter_slot), 5);
+	CHECK_INT(counter_path_views(c, "/b"), 7);
+	CHECK_INT(counter_path_views(c, "/c"), 9);
+	CHECK_INT(counter_path_views(c, "/d"), 1);
+	counter_unbind(c);
+	CHECK(counter_flush(c) == 0);
+	counter_free(c);
+	fake_free(&f3);
+	CHECK((c = counter_open(file, err, sizeof(err))) != NULL);
+	if (c != NULL) {
+		CHECK_INT(counter_path_views(c, "/a"), 5);
+		CHECK_INT(counter_path_views(c, "/b"), 7);
+		CHECK_INT(counter_path_views(c, "/c"), 9);
+		CHECK_INT(counter_path_views(c, "/d"), 1);
+		CHECK_INT(counter_path_views(c, "/e"), 12);
+		counter_free(c);
+	}
+	goto done;
+ out:
+	fake_free(&f1);
+	fake_free(&f2);
+ done:
+	free(file);
+	rm_rf(d);
 }
 
 /* A child of the current generation: waits for a byte on fd, hits. */
@@ -2251,6 +2352,7 @@ main(void)
 	test_fork();
 	test_reload();
 	test_kept_from();
+	test_patched_bind();
 	test_overlapping_reloads();
 	test_removed_kept();
 	test_flush_failure();
