@@ -15,8 +15,10 @@
 
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -72,10 +74,15 @@ struct dirnode {			/* a plain folder in the index */
 };
 
 /* A mapped region that grows (mremap), so that what is in it is found
- * by offset: the pool of strings, the array of articles. */
+ * by offset: the pool of strings, the array of articles. The pool is a
+ * memfd's, mapped shared: a patched snapshot maps the same file and
+ * adds its strings after the last one's (which never reads past its
+ * own length), so that a reload copies none of it. */
 struct region {
 	char		*base;
 	size_t		 len, cap;
+	int		 shared;	/* to be, or is, a memfd's */
+	int		 fd;		/* the memfd, if base and shared */
 };
 
 struct site_priv {			/* behind site->index */
@@ -107,6 +114,7 @@ site_priv_new(struct site *s)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->s = s;
+	p->pool.shared = 1;
 	/* offset 0 is "" (no string) */
 	if (site_pool_add(p, "", 0) != 0) {
 		free(p);
@@ -234,6 +242,28 @@ site_arena_cat(struct site_priv *p, const char *a, const char *b,
 	return r;
 }
 
+/* r's memfd mapped whole again, cap bytes, the file made that long if
+ * it is shorter (another snapshot may map more of it: never shorter);
+ * no mremap of a shared mapping, which qemu-user may not do */
+static int
+region_map_file(struct region *r, size_t cap, int populate)
+{
+	struct stat	 st;
+	void		*v;
+
+	if (fstat(r->fd, &st) == -1 || ((st.st_size < 0 ||
+	    (size_t)st.st_size < cap) && ftruncate(r->fd, (off_t)cap) == -1))
+		return -1;
+	if ((v = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED |
+	    (populate ? MAP_POPULATE : 0), r->fd, 0)) == MAP_FAILED)
+		return -1;
+	if (r->base != NULL)
+		munmap(r->base, r->cap);
+	r->base = v;
+	r->cap = cap;
+	return 0;
+}
+
 /* Room for n more bytes in r; -1 on ENOMEM. */
 static int
 region_grow(struct region *r, size_t n)
@@ -247,6 +277,18 @@ region_grow(struct region *r, size_t n)
 	    cap *= 2)
 		if (cap > SIZE_MAX / 4)
 			return -1;
+	/* a shared region's file, made with its first bytes; without
+	 * memfds (an old kernel, an emulator), an anonymous one */
+	if (r->base == NULL && r->shared &&
+	    (r->fd = memfd_create("bantin-pool", MFD_CLOEXEC)) == -1)
+		r->shared = 0;
+	if (r->shared) {
+		if (region_map_file(r, cap, 0) == 0)
+			return 0;
+		if (r->base == NULL)
+			close(r->fd);
+		return -1;
+	}
 	v = r->base == NULL ? mmap(NULL, cap, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) :
 	    mremap(r->base, r->cap, cap, MREMAP_MAYMOVE);
@@ -264,7 +306,8 @@ region_fit(struct region *r)
 	size_t	 pg = page_size(), cap;
 
 	cap = (r->len + pg - 1) & ~(pg - 1);
-	if (r->base == NULL || cap == 0 || cap >= r->cap)
+	/* a shared one's pages past its end are not made until written */
+	if (r->base == NULL || r->shared || cap == 0 || cap >= r->cap)
 		return;
 	/* munmap() of the tail, not a shrinking mremap(): the same to the
 	 * kernel, and qemu-user 7.2 (Debian 12's), running a 32-bit program
@@ -279,6 +322,8 @@ region_free(struct region *r)
 {
 	if (r->base != NULL)
 		munmap(r->base, r->cap);
+	if (r->base != NULL && r->shared)
+		close(r->fd);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -763,15 +808,36 @@ region_populated(struct region *r, size_t n)
 	return 0;
 }
 
-/* prev's pool, whole: its offsets are this one's; -1 on ENOMEM */
+/* prev's pool, whole: its offsets are this one's. The same file, if
+ * it is a memfd's (nothing copied: the strings this one adds go after
+ * prev's); else a copy in a new one. -1 on ENOMEM. */
 int
 site_priv_copy_pool(struct site_priv *p, const struct site *prev)
 {
-	size_t	 len = ((const struct site_priv *)prev->index)->pool.len;
+	const struct region	*pr = &((const struct site_priv *)
+				    prev->index)->pool;
+	size_t			 len = pr->len, pg = page_size(), cap;
+	int			 fd;
 
-	if (region_populated(&p->pool, len + len / 64 + 4096) == -1)
-		return -1;
-	memcpy(p->pool.base, prev->pool, len);
+	cap = (len + len / 64 + 4096 + pg - 1) & ~(pg - 1);
+	if (pr->shared && pr->base != NULL) {
+		if ((fd = fcntl(pr->fd, F_DUPFD_CLOEXEC, 0)) == -1)
+			return -1;
+		region_free(&p->pool);
+		p->pool.shared = 1;
+		p->pool.fd = fd;
+		if (region_map_file(&p->pool, cap, 1) == -1) {
+			close(fd);
+			memset(&p->pool, 0, sizeof(p->pool));
+			return -1;
+		}
+	} else {
+		region_free(&p->pool);
+		p->pool.shared = 1;
+		if (region_grow(&p->pool, cap) == -1)
+			return -1;
+		memcpy(p->pool.base, prev->pool, len);
+	}
 	p->pool.len = len;
 	p->s->pool = p->pool.base;
 	return 0;
