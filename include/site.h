@@ -164,6 +164,8 @@ struct site {
 						   the walk's (the rest are
 						   the tags' and links') */
 	size_t			  walk_nwarnings;
+	size_t			  tag_warn_len;	/* and through the tags' */
+	size_t			  tag_nwarnings;
 	void			 *index;	/* path -> node hash, private */
 };
 

@@ -1184,6 +1184,27 @@ site_warn(struct scan *sc, const char *dirurl, const char *name, int line,
 	sc->s->nwarnings++;
 }
 
+/* A warning about article a's tags (a scan's, site_load.c's or a
+ * patch's): name[0..len) cannot be a tag, or (name NULL) it has more
+ * than SITE_TAGS_MAX. */
+void
+site_tag_warn(struct scan *sc, const struct site *s, const struct article *a,
+    const char *name, size_t len)
+{
+	size_t	 show;
+
+	if (name == NULL) {
+		site_warn(sc, "/", site_article_src(s, a, &sc->tmp), 0,
+		    "more than %d tags: the rest are ignored", SITE_TAGS_MAX);
+		return;
+	}
+	show = utf8_prefix_cols(name, len, 40);
+	site_warn(sc, "/", site_article_src(s, a, &sc->tmp), 0,
+	    "tag '%.*s%s' ignored: %s", (int)show, name, show < len ? "..." :
+	    "", len > SITE_TAG_NAME_MAX ? "too long" :
+	    "no letter or digit for its URL");
+}
+
 /* Room for element n of arr: returns arr, moved, or NULL (ENOMEM). */
 void *
 site_grow(void *arr, size_t n, size_t *cap, size_t size)

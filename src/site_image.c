@@ -258,6 +258,8 @@ put_image(struct buf *b, const struct site *s, const struct site_watch *w,
 	if (buf_put_u64(b, s->nwarnings) == -1 ||
 	    buf_put_u64(b, s->walk_nwarnings) == -1 ||
 	    buf_put_u64(b, s->walk_warn_len) == -1 ||
+	    buf_put_u64(b, s->tag_nwarnings) == -1 ||
+	    buf_put_u64(b, s->tag_warn_len) == -1 ||
 	    put_str(b, s->warnings.data != NULL ? s->warnings.data : "") == -1)
 		goto done;
 	/* the pool, the records and the index as they are, each at a
@@ -561,12 +563,19 @@ read_image(struct buf_rd *r, struct site *s, unsigned long long tag,
 	s->nwarnings = (size_t)buf_rd_u64(r);
 	s->walk_nwarnings = (size_t)buf_rd_u64(r);
 	s->walk_warn_len = (size_t)buf_rd_u64(r);
+	s->tag_nwarnings = (size_t)buf_rd_u64(r);
+	s->tag_warn_len = (size_t)buf_rd_u64(r);
 	if ((v = need_str(r, p)) == NULL || buf_puts(&s->warnings, v) == -1)
 		return -1;
-	/* the walk's come first, whole lines */
-	if (s->walk_nwarnings > s->nwarnings ||
-	    s->walk_warn_len > s->warnings.len || (s->walk_warn_len > 0 &&
-	    s->warnings.data[s->walk_warn_len - 1] != '\n'))
+	/* the walk's come first, then the tags', whole lines */
+	if (s->walk_nwarnings > s->tag_nwarnings ||
+	    s->tag_nwarnings > s->nwarnings ||
+	    s->walk_warn_len > s->tag_warn_len ||
+	    s->tag_warn_len > s->warnings.len ||
+	    (s->walk_warn_len > 0 &&
+	    s->warnings.data[s->walk_warn_len - 1] != '\n') ||
+	    (s->tag_warn_len > 0 &&
+	    s->warnings.data[s->tag_warn_len - 1] != '\n'))
 		return -1;
 	return r->bad ? -1 : 0;
 }

@@ -210,6 +210,10 @@ void	 site_warn(struct scan *, const char *dirurl, const char *name,
  * -1 on ENOMEM. */
 int	 site_tag_next(const char **p, const char **name, size_t *namelen,
 	    struct buf *slug);
+/* a warning about article a's tags: name[0..len) cannot be one, or
+ * (name NULL) there are more than SITE_TAGS_MAX */
+void	 site_tag_warn(struct scan *, const struct site *,
+	    const struct article *, const char *name, size_t len);
 /* an article format's extension: ".gmi", ".md", ".txt", ".html" */
 const char *site_fmt_ext(int fmt);
 /* room for element n of arr: arr, moved, or NULL (ENOMEM) */

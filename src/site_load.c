@@ -341,7 +341,8 @@ finish(struct scan *sc)
 		dd->first = i;
 		dd->count = 1;
 	}
-	return finish_tags(sc);
+	/* a patch's from the last snapshot's */
+	return sc->patch ? site_patch_tags(sc) : finish_tags(sc);
 }
 
 /*
@@ -480,17 +481,12 @@ tags_of(struct scan *sc, struct tag_build *tb, size_t i)
 	const struct article	*a = &s->articles[i];
 	struct tag_seen		*t;
 	const char		*p = s->pool + a->tags, *name;
-	size_t			 len, id, n = 0, show;
+	size_t			 len, id, n = 0;
 	int			 r, got;
 
 	while ((r = site_tag_next(&p, &name, &len, &tb->slug)) == 1) {
 		if (tb->slug.len == 0) {
-			show = utf8_prefix_cols(name, len, 40);
-			site_warn(sc, "/", site_article_src(s, a, &sc->tmp), 0,
-			    "tag '%.*s%s' ignored: "
-			    "%s", (int)show, name, show < len ? "..." : "",
-			    len > SITE_TAG_NAME_MAX ? "too long" :
-			    "no letter or digit for its URL");
+			site_tag_warn(sc, s, a, name, len);
 			continue;
 		}
 		if ((got = tag_get(sc, tb, &tb->slug, n < SITE_TAGS_MAX,
@@ -500,9 +496,7 @@ tags_of(struct scan *sc, struct tag_build *tb, size_t i)
 		if (got == 0 && tb->tags[id].last == i + 1)
 			continue;
 		if (n == SITE_TAGS_MAX) {
-			site_warn(sc, "/", site_article_src(s, a, &sc->tmp), 0,
-			    "more than %d tags: the rest are ignored",
-			    SITE_TAGS_MAX);
+			site_tag_warn(sc, s, a, NULL, 0);
 			break;
 		}
 		t = &tb->tags[id];
@@ -879,6 +873,8 @@ build(const char *root, struct catalog *catalog, const struct site *prev,
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
+	s->tag_warn_len = s->warnings.len;
+	s->tag_nwarnings = s->nwarnings;
 	/* every article known: the links that lead nowhere */
 	site_check_links(&sc);
 	site_priv_done(sc.p);

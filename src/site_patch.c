@@ -54,6 +54,14 @@ struct op {
 	struct stat		 st;
 };
 
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* what a's strings take in the pool, at most (a title or tags line
  * may be another's too) */
 static size_t
@@ -453,5 +461,366 @@ done:
 	free(drop);
 	free(left);
 	free(to);
+	return r;
+}
+
+/*
+ * The tag index of a patched snapshot (finish, site_load.c), from the
+ * last one's: a tag no changed article had or has keeps its name and
+ * its articles, renumbered; one that a dropped or a new article names
+ * has its articles merged again and its name counted again (the most
+ * written spelling, the newest's on a tie, as a scan decides it); a
+ * new slug is a new tag, one left with no article goes. The tags'
+ * warnings are carried but the dropped articles', and the new ones'
+ * made. Only the new articles' tags lines are read whole.
+ */
+
+/* an article's tags as a scan counts them: the first SITE_TAGS_MAX
+ * usable ones, each once, with its slug and spelling */
+struct atags {
+	size_t		 n;
+	size_t		 slug[SITE_TAGS_MAX];	/* offsets in slugs */
+	const char	*name[SITE_TAGS_MAX];
+	size_t		 len[SITE_TAGS_MAX];
+	struct buf	 slugs;
+	struct buf	 one;
+};
+
+/* a's tags into at; warned of (sc) if warn. 0, or -1 on ENOMEM */
+static int
+atags_read(struct scan *sc, const struct site *s, const struct article *a,
+    struct atags *at, int warn)
+{
+	const char	*p = s->pool + a->tags, *name;
+	size_t		 len, k;
+	int		 r;
+
+	at->n = 0;
+	buf_reset(&at->slugs);
+	if (a->tags == 0)
+		return 0;
+	while ((r = site_tag_next(&p, &name, &len, &at->one)) == 1) {
+		if (at->one.len == 0) {
+			if (warn)
+				site_tag_warn(sc, s, a, name, len);
+			continue;
+		}
+		for (k = 0; k < at->n && strcmp(at->slugs.data + at->slug[k],
+		    at->one.data) != 0; k++)
+			;
+		if (k < at->n)
+			continue;		/* twice: once */
+		if (at->n == SITE_TAGS_MAX) {
+			if (warn)
+				site_tag_warn(sc, s, a, NULL, 0);
+			break;
+		}
+		at->slug[at->n] = at->slugs.len;
+		if (buf_append(&at->slugs, at->one.data, at->one.len + 1) ==
+		    -1)
+			return -1;
+		at->name[at->n] = name;
+		at->len[at->n++] = len;
+	}
+	return r == -1 ? -1 : 0;
+}
+
+struct spell {				/* a spelling and its articles */
+	const char	*name;
+	size_t		 len, n;
+};
+
+/* tags lines read for one tag's name: a line's offset in the pool, and
+ * the spelling it gives the tag (NULL: none) */
+struct lmemo {
+	uint32_t	 off;		/* 0: empty */
+	const char	*name;
+	size_t		 len;
+};
+
+/* the spelling of tag slug that the articles arts[0..n) of s use most,
+ * the first seen (the newest's) of a tie; NULL on ENOMEM. A tags line
+ * many articles share (the pool keeps it once) is read once. */
+static char *
+tag_name_of(struct scan *sc, const struct site *s, const uint32_t *arts,
+    size_t n, const char *slug, struct atags *at)
+{
+	struct spell	*sp = NULL, *best = NULL;
+	struct lmemo	*lm = NULL, *e, *nm;
+	uint32_t	 off;
+	const char	*name;
+	size_t		 i, k, h, nsp = 0, cap = 0, len, lcap = 0, ln = 0;
+	char		*r = NULL;
+	void		*v;
+
+	for (i = 0; i < n; i++) {
+		off = s->articles[arts[i]].tags;
+		if ((ln + 1) * 2 > lcap) {
+			k = lcap ? lcap * 2 : 256;
+			if ((nm = calloc(k, sizeof(*nm))) == NULL)
+				goto done;
+			for (h = 0; h < lcap; h++) {
+				if (lm[h].off == 0)
+					continue;
+				e = &nm[(lm[h].off * 2654435761u) & (k - 1)];
+				while (e->off != 0)
+					e = e + 1 < nm + k ? e + 1 : nm;
+				*e = lm[h];
+			}
+			free(lm);
+			lm = nm;
+			lcap = k;
+		}
+		for (e = &lm[(off * 2654435761u) & (lcap - 1)];
+		    e->off != 0 && e->off != off;
+		    e = e + 1 < lm + lcap ? e + 1 : lm)
+			;
+		if (e->off == 0) {
+			if (atags_read(sc, s, &s->articles[arts[i]], at, 0) ==
+			    -1)
+				goto done;
+			e->off = off;
+			e->name = NULL;
+			for (k = 0; k < at->n; k++)
+				if (strcmp(at->slugs.data + at->slug[k],
+				    slug) == 0) {
+					e->name = at->name[k];
+					e->len = at->len[k];
+					break;
+				}
+			ln++;
+		}
+		if ((name = e->name) == NULL)
+			continue;
+		len = e->len;
+		for (k = 0; k < nsp && !(sp[k].len == len &&
+		    memcmp(sp[k].name, name, len) == 0); k++)
+			;
+		if (k == nsp) {
+			if ((v = site_grow(sp, nsp, &cap, sizeof(*sp))) ==
+			    NULL)
+				goto done;
+			sp = v;
+			sp[nsp].name = name;
+			sp[nsp].len = len;
+			sp[nsp++].n = 0;
+		}
+		sp[k].n++;
+	}
+	for (k = 0; k < nsp; k++)
+		if (best == NULL || sp[k].n > best->n)
+			best = &sp[k];
+	r = best != NULL ? site_arena_cat(sc->p, "", best->name, best->len) :
+	    site_arena_strdup(sc->p, slug);
+done:
+	free(sp);
+	free(lm);
+	return r;
+}
+
+struct fresh {				/* a new article's tags */
+	uint32_t	 i;
+	size_t		 n;
+	char		*slug[SITE_TAGS_MAX];
+};
+
+struct newtag {				/* a slug the last snapshot had not */
+	char		*slug;
+};
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* tags' warnings of prev but those of its dropped articles */
+static int
+copy_tag_warnings(struct scan *sc, const uint32_t *fin)
+{
+	const struct site	*prev = sc->prev;
+	const char		*p, *end, *nl;
+	struct buf		*src = &sc->tmp, b = BUF_INIT;
+	size_t			 j, k, nd = 0;
+	char			**dsrc = NULL;
+	int			 r = -1, skip;
+
+	if (prev->tag_warn_len <= prev->walk_warn_len)
+		return 0;
+	for (j = 0; j < prev->narticles; j++) {
+		if (fin[j] != UINT32_MAX || prev->articles[j].tags == 0)
+			continue;
+		if ((dsrc = reallocarray(dsrc, nd + 1, sizeof(*dsrc))) ==
+		    NULL || (dsrc[nd] = strdup(site_article_src(prev,
+		    &prev->articles[j], src))) == NULL)
+			goto done;
+		nd++;
+	}
+	p = prev->warnings.data + prev->walk_warn_len;
+	end = prev->warnings.data + prev->tag_warn_len;
+	for (; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		for (k = 0, skip = 0; k < nd && !skip; k++)
+			skip = strncmp(p, dsrc[k], strlen(dsrc[k])) == 0 &&
+			    p[strlen(dsrc[k])] == ':';
+		if (skip)
+			continue;
+		if (buf_append(&sc->s->warnings, p, (size_t)(nl - p + 1)) == -1)
+			goto done;
+		sc->s->nwarnings++;
+	}
+	r = 0;
+done:
+	for (k = 0; k < nd; k++)
+		free(dsrc[k]);
+	free(dsrc);
+	buf_free(&b);
+	return r;
+}
+
+int
+site_patch_tags(struct scan *sc)
+{
+	const struct site	*prev = sc->prev;
+	struct site		*s = sc->s;
+	const struct site_tag	*out[SITE_TAGS_MAX], *pt;
+	struct site_tag		*st;
+	struct atags		 at;
+	struct fresh		*fr = NULL;
+	char			**nslug = NULL;
+	uint32_t		*fin = NULL, *arts = NULL;
+	uint8_t			*aff = NULL;
+	size_t			 i, j, k, m, nf = 0, nn = 0, ncap = 0, fcap = 0;
+	size_t			 np = prev->narticles, nt, na, acap = 0, pi, ni;
+	int			 r = -1, c;
+	void			*v;
+
+	memset(&at, 0, sizeof(at));
+	/* where each of prev's articles is now (UINT32_MAX: dropped) */
+	if ((fin = reallocarray(NULL, np ? np : 1, sizeof(*fin))) == NULL ||
+	    (aff = calloc(prev->ntags ? prev->ntags : 1, 1)) == NULL)
+		goto done;
+	memset(fin, 0xff, np * sizeof(*fin));
+	for (i = 0; i < s->narticles; i++)
+		if (s->kept_from[i] != 0)
+			fin[s->kept_from[i] - 1] = (uint32_t)i;
+	/* the tags the dropped articles had */
+	for (j = 0; j < np; j++) {
+		if (fin[j] != UINT32_MAX || prev->articles[j].tags == 0)
+			continue;
+		m = site_article_tags(prev, &prev->articles[j], out,
+		    SITE_TAGS_MAX);
+		for (k = 0; k < m; k++)
+			aff[out[k] - prev->tags] = 1;
+	}
+	if (copy_tag_warnings(sc, fin) == -1)
+		goto done;
+	/* the new ones', read and warned of as a scan does */
+	for (i = 0; i < s->narticles; i++) {
+		if (s->kept_from[i] != 0 || s->articles[i].tags == 0)
+			continue;
+		if (atags_read(sc, s, &s->articles[i], &at, 1) == -1 ||
+		    (v = site_grow(fr, nf, &fcap, sizeof(*fr))) == NULL)
+			goto done;
+		fr = v;
+		fr[nf].i = (uint32_t)i;
+		fr[nf].n = 0;
+		for (k = 0; k < at.n; k++) {
+			if ((fr[nf].slug[k] = site_arena_strdup(sc->p,
+			    at.slugs.data + at.slug[k])) == NULL)
+				goto done;
+			fr[nf].n++;
+			if ((pt = site_tag_find(prev, fr[nf].slug[k])) != NULL) {
+				aff[pt - prev->tags] = 1;
+				continue;
+			}
+			for (m = 0; m < nn && strcmp(nslug[m],
+			    fr[nf].slug[k]) != 0; m++)
+				;
+			if (m < nn)
+				continue;
+			if ((v = site_grow(nslug, nn, &ncap,
+			    sizeof(*nslug))) == NULL)
+				goto done;
+			nslug = v;
+			nslug[nn++] = fr[nf].slug[k];
+		}
+		nf++;
+	}
+	if (nn > 1)
+		qsort(nslug, nn, sizeof(*nslug), str_cmp);
+	if ((nt = prev->ntags + nn) > 0 && (s->tags = site_arena_alloc(sc->p,
+	    nt * sizeof(*s->tags))) == NULL)
+		goto done;
+	/* prev's tags and the new slugs, merged in slug order */
+	for (pi = ni = 0; pi < prev->ntags || ni < nn; ) {
+		c = pi == prev->ntags ? 1 : ni == nn ? -1 :
+		    strcmp(prev->tags[pi].slug, nslug[ni]);
+		pt = c < 0 ? &prev->tags[pi++] : NULL;
+		st = &s->tags[s->ntags];
+		memset(st, 0, sizeof(*st));
+		if (pt != NULL && !aff[pt - prev->tags]) {
+			/* as it was, renumbered */
+			if ((st->slug = site_arena_strdup(sc->p,
+			    pt->slug)) == NULL || (st->name =
+			    site_arena_strdup(sc->p, pt->name)) == NULL ||
+			    (st->arts = site_arena_alloc(sc->p, pt->narts *
+			    sizeof(*st->arts))) == NULL)
+				goto done;
+			for (k = 0; k < pt->narts; k++)
+				st->arts[k] = fin[pt->arts[k]];
+			st->narts = pt->narts;
+			s->ntags++;
+			continue;
+		}
+		st->slug = pt != NULL ? pt->slug : nslug[ni++];
+		/* its kept articles, and the new ones that name it, in
+		 * order (numbers ascending: newest first) */
+		na = 0;
+		for (k = 0; pt != NULL && k < pt->narts; k++) {
+			if (fin[pt->arts[k]] == UINT32_MAX)
+				continue;
+			if ((v = site_grow(arts, na, &acap,
+			    sizeof(*arts))) == NULL)
+				goto done;
+			arts = v;
+			arts[na++] = fin[pt->arts[k]];
+		}
+		m = na;
+		for (i = 0; i < nf; i++)
+			for (k = 0; k < fr[i].n; k++) {
+				if (strcmp(fr[i].slug[k], st->slug) != 0)
+					continue;
+				if ((v = site_grow(arts, na, &acap,
+				    sizeof(*arts))) == NULL)
+					goto done;
+				arts = v;
+				arts[na++] = fr[i].i;
+			}
+		if (na == 0)
+			continue;		/* no article names it now */
+		if (na > m)
+			qsort(arts, na, sizeof(*arts), u32_cmp);
+		if ((st->slug = site_arena_strdup(sc->p, st->slug)) == NULL ||
+		    (st->arts = site_arena_alloc(sc->p, na *
+		    sizeof(*st->arts))) == NULL)
+			goto done;
+		memcpy(st->arts, arts, na * sizeof(*arts));
+		st->narts = na;
+		if ((st->name = tag_name_of(sc, s, st->arts, na, st->slug,
+		    &at)) == NULL)
+			goto done;
+		s->ntags++;
+	}
+	r = 0;
+done:
+	buf_free(&at.slugs);
+	buf_free(&at.one);
+	free(fr);
+	free(nslug);
+	free(fin);
+	free(aff);
+	free(arts);
 	return r;
 }

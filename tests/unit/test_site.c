@@ -1378,6 +1378,14 @@ static const struct pstep psteps[] = {
 	  "giao-duc/2021-02-02-to.md", 1, "/giao-duc/2021-02-02-to", NULL },
 	{ "too big, removed", "rm giao-duc/2021-02-02-to.md", 1,
 	  "/giao-duc/2021-02-02-to", NULL },
+	{ "a bad tag, and more tags than are kept", "printf 'title: Thẻ\\ntags: "
+	  "---, Đại Hội, '\"$(seq -s ', t' 0 40)\"'\\n\\nx\\n' > "
+	  "van-hoa/2021-06-06-the.gmi", 1, "/van-hoa/2021-06-06-the", "Thẻ" },
+	{ "its spelling now the most written", "printf 'title: Thẻ 2\\ntags: "
+	  "Đại Hội\\n\\nx\\n' > van-hoa/2021-06-07-the.gmi", 1,
+	  "/van-hoa/2021-06-07-the", "Thẻ 2" },
+	{ "and both gone, their warnings too", "rm van-hoa/2021-06-0[67]-the.gmi",
+	  1, "/van-hoa/2021-06-06-the", NULL },
 	{ "the slug's winner removed (the walk says who is served)",
 	  "rm thoi-su/trung.gmi", 0, "/thoi-su/trung", "*" },
 	{ "a second file for a slug", "printf 'title: Hà Nội 2\\n\\nx\\n' > "
