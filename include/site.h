@@ -218,10 +218,10 @@ void		 site_watch_counts(const struct site_watch *, size_t *clean,
  * events named, and no folder added or gone) patches the running
  * snapshot: its strings, records and path index are copied, and only
  * the files named are looked at. The folders it changed have their
- * share of the stamp made again by site_watch_settle, which the caller
- * runs once the new snapshot serves (a stat of those folders); it
- * corrects *stamp (the site's): 1 if it did, 0 if nothing was due, -1
- * if it could not (those folders are read whole by the next reload).
+ * share of the stamp made again by site_watch_settle (a stat of those
+ * folders), which the image needs (until then they are left out of
+ * it, and a walk reads them whole); it corrects *stamp (the site's):
+ * 1 if it did, 0 if nothing was due, -1 on ENOMEM.
  */
 int		 site_watch_settle(struct site_watch *, int rootfd,
 		    unsigned long long *stamp);

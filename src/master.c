@@ -153,6 +153,14 @@ save_image(struct master *m)
 	if (m->site == NULL || m->watch == NULL || m->catalog == NULL ||
 	    m->image_serial == m->site->serial)
 		return;
+	/* the folders patched reloads changed: their shares of the
+	 * stamp, or the image leaves them out (the next start reads
+	 * them) */
+	if (site_watch_settle(m->watch, m->site->rootfd,
+	    &m->site->stamp) == -1)
+		log_warnx("site image: out of memory for the changed "
+		    "folders' stamp");
+	m->stamp = m->site->stamp;
 	if (site_image_write(m->site, m->watch, m->image_tag,
 	    m->conf->image, err, sizeof(err)) == -1) {
 		log_warnx("site image: %s", err);
@@ -598,13 +606,11 @@ reload(struct master *m, struct reconf *rc)
 	malloc_trim(0);
 	trim_code();
 	start_generation(m);
-	/* a patched snapshot's folders that changed: their shares of
-	 * the stamp, now that the new generation serves */
-	if (site_watch_settle(m->watch, site->rootfd, &site->stamp) == -1)
-		log_warnx("site: out of memory for the changed folders' "
-		    "stamp: the next reload reads them whole");
 	/* the stamp of what the scan saw: a change made during it is
-	 * seen by the next check */
+	 * seen by the next check. A patched snapshot's is the last one's
+	 * until the folders it changed are stat'ed again, which only the
+	 * image needs (save_image): the watch, not the stamp, tells of
+	 * changes wherever a patch can be made */
 	m->stamp = site->stamp;
 	log_info("reloaded: generation %d", m->gen);
 	return 0;
