@@ -62,6 +62,16 @@ u32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* do file names a and b (an article's each) give the same slug? */
+static int
+same_slug(const char *a, const char *b)
+{
+	size_t	 la = (size_t)(strrchr(a, '.') - a);
+	size_t	 lb = (size_t)(strrchr(b, '.') - b);
+
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
 /* what a's strings take in the pool, at most (a title or tags line
  * may be another's too) */
 static size_t
@@ -365,6 +375,15 @@ site_patch(struct scan *sc, const struct site_watch_change *ch, size_t nch)
 			}
 			nops++;
 		}
+	/* two new files for one slug (x.gmi and x.md): the sorted
+	 * listing says which is served, a walk */
+	for (i = 0; i < nops; i++)
+		for (k = i + 1; ops[i].add && k < nops; k++)
+			if (ops[k].add && ops[k].cat == ops[i].cat &&
+			    same_slug(ops[i].name, ops[k].name)) {
+				r = 0;
+				goto done;
+			}
 	r = -1;
 	if ((drop = calloc(prev->narticles ? prev->narticles : 1, 1)) ==
 	    NULL || (left = calloc(prev->nallcats ? prev->nallcats : 1,

@@ -1386,6 +1386,12 @@ static const struct pstep psteps[] = {
 	  "/van-hoa/2021-06-07-the", "Thẻ 2" },
 	{ "and both gone, their warnings too", "rm van-hoa/2021-06-0[67]-the.gmi",
 	  1, "/van-hoa/2021-06-06-the", NULL },
+	{ "two new files for one slug at once (the walk says which)",
+	  "printf 'title: MD\\n\\nx\\n' > giao-duc/2021-07-07-kep.md && "
+	  "printf 'title: GMI\\n\\nx\\n' > giao-duc/2021-07-07-kep.gmi", 0,
+	  "/giao-duc/2021-07-07-kep", "GMI" },
+	{ "and both gone", "rm giao-duc/2021-07-07-kep.*", 0,
+	  "/giao-duc/2021-07-07-kep", NULL },
 	{ "the slug's winner removed (the walk says who is served)",
 	  "rm thoi-su/trung.gmi", 0, "/thoi-su/trung", "*" },
 	{ "a second file for a slug", "printf 'title: Hà Nội 2\\n\\nx\\n' > "
@@ -2007,6 +2013,7 @@ same_site(const char *what, const struct site *a, const struct site *b)
 	size_t			 i, j;
 
 	same_order(what, a, b);
+	CHECK_INT(a->ntags, b->ntags);
 	CHECK(a->stamp == b->stamp);
 	CHECK_INT(a->nallcats, b->nallcats);
 	CHECK_INT(a->nfiles, b->nfiles);
