@@ -5,13 +5,15 @@
  * every change since its scan is to files the watch's events named in
  * category folders (an article edited, added or removed; no folder
  * added or gone, no _category.ini touched), the new snapshot starts
- * as a copy of the running one: its pool of strings, its records and
- * its path index are copied as they are (offsets and numbers, no
+ * as a copy of the running one: its pool of strings is the same file
+ * (site.c: the new strings go after the last one's), its records and
+ * path index are copied as they are (offsets and numbers, no
  * pointers), its categories, files and plain folders made again with
  * the same numbers, and its warnings carried but those about the
- * files named. Only those files are stat'ed and, if changed, read:
- * a reload costs a copy of the snapshot, not a walk of the tree, a
- * record, string and index slot made for every article, and a sort.
+ * files named; its tag index is the last one's, patched
+ * (site_patch_tags). Only those files are stat'ed and, if changed,
+ * read: a reload costs a copy of the snapshot, not a walk of the tree,
+ * a record, string and index slot made for every article, and a sort.
  * Anything else (a folder to read whole, a name that is not an
  * article's, a slug two files claim) is left to the usual reload.
  *
