@@ -417,6 +417,45 @@ test_inotify_reload() {
 	stop_server || fail "exit status after reloads"
 }
 
+# A reload that patches the running snapshot (only articles changed)
+# keeps every count, through workers of three generations: the views of
+# an article it kept, of one it added, and of one it removed, into the
+# file; and the added one's tag page and the removed one's absence.
+test_patched_reload_counts() {
+	RESCAN=0 WORKERS=2 FLUSH=1 setup
+	rm "$TMP/capsule/thoi-su/leak.txt" "$TMP/capsule/thoi-su/leakdir"
+	start_server
+	c=$TMP/capsule
+	new=/the-thao/2023-06-06-bai-va
+	n=0; while [ $n -lt 5 ]; do gem "gemini://localhost$ART"; n=$((n + 1)); done
+	printf 'title: Bài vá\ndate: 2023-06-06\ntags: vá lỗi\n\nMột bài thêm.\n' >"$c$new.gmi"
+	kill -HUP "$PID"
+	# the poll that finds it is its first view
+	wait_for 30 status_is 20 "gemini://localhost$new" ||
+		fail "added article not served"
+	expect_log "the last snapshot patched: 1 sources read"
+	n=0; while [ $n -lt 3 ]; do gem "gemini://localhost$new"; n=$((n + 1)); done
+	n=0; while [ $n -lt 4 ]; do gem "gemini://localhost$ART"; n=$((n + 1)); done
+	gem "gemini://localhost/tags/va-loi/"
+	expect_body "Bài vá"
+	rm "$c$new.gmi"
+	kill -HUP "$PID"
+	wait_for 30 status_is 51 "gemini://localhost$new" ||
+		fail "removed article still served"
+	gem "gemini://localhost$ART"
+	expect_status 20 "a kept article after two patches"
+	gem "gemini://localhost/tags/va-loi/"
+	expect_status 51 "the removed article's tag"
+	[ "$(grep -c 'the last snapshot patched' "$TMP/log")" -ge 2 ] ||
+		fail "the reloads were not patches"
+	alive
+	stop_server || fail "exit status"
+	[ "$(article_views $ART)" = 10 ] ||
+		fail "kept article: $(article_views $ART) views, want 10"
+	[ "$(article_views $new)" = 4 ] ||
+		fail "removed article: $(article_views $new) views, want 4"
+}
+
 # The periodic rescan asks the watch, not a walk.
 test_inotify_rescan() {
 	RESCAN=1 setup
