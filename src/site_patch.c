@@ -645,10 +645,6 @@ struct fresh {				/* a new article's tags */
 	char		*slug[SITE_TAGS_MAX];
 };
 
-struct newtag {				/* a slug the last snapshot had not */
-	char		*slug;
-};
-
 static int
 str_cmp(const void *a, const void *b)
 {
@@ -661,9 +657,9 @@ copy_tag_warnings(struct scan *sc, const uint32_t *fin)
 {
 	const struct site	*prev = sc->prev;
 	const char		*p, *end, *nl;
-	struct buf		*src = &sc->tmp, b = BUF_INIT;
-	size_t			 j, k, nd = 0;
+	size_t			 j, k, nd = 0, dcap = 0;
 	char			**dsrc = NULL;
+	void			*v;
 	int			 r = -1, skip;
 
 	if (prev->tag_warn_len <= prev->walk_warn_len)
@@ -671,9 +667,11 @@ copy_tag_warnings(struct scan *sc, const uint32_t *fin)
 	for (j = 0; j < prev->narticles; j++) {
 		if (fin[j] != UINT32_MAX || prev->articles[j].tags == 0)
 			continue;
-		if ((dsrc = reallocarray(dsrc, nd + 1, sizeof(*dsrc))) ==
-		    NULL || (dsrc[nd] = strdup(site_article_src(prev,
-		    &prev->articles[j], src))) == NULL)
+		if ((v = site_grow(dsrc, nd, &dcap, sizeof(*dsrc))) == NULL)
+			goto done;
+		dsrc = v;
+		if ((dsrc[nd] = strdup(site_article_src(prev,
+		    &prev->articles[j], &sc->tmp))) == NULL)
 			goto done;
 		nd++;
 	}
@@ -696,7 +694,6 @@ done:
 	for (k = 0; k < nd; k++)
 		free(dsrc[k]);
 	free(dsrc);
-	buf_free(&b);
 	return r;
 }
 
