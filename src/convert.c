@@ -117,29 +117,45 @@ convert_put_cp(struct buf *b, int cp)
 static int
 collapse(struct buf *b, int *space, const char *s, size_t len)
 {
-	size_t	 i, n;
-	int	 cp;
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i, n, run = 0;
+	int			 cp;
 
+	/* the bytes kept as they are go in by runs, [run, i), not one
+	 * character at a time: this is most of a conversion's output */
 	for (i = 0; i < len; i += n) {
-		n = utf8_decode(s + i, len - i, &cp);
+		if (u[i] > 0x20 && u[i] < 0x7f) {
+			n = 1;
+			cp = u[i];
+		} else
+			n = utf8_decode(s + i, len - i, &cp);
+		if (cp >= 0 && !convert_is_ws(cp) && cp != 0x200b &&
+		    cp != 0xfeff) {
+			if (*space) {
+				if (buf_putc(b, ' ') == -1)
+					return -1;
+				*space = 0;
+			}
+			continue;
+		}
+		if (i > run && buf_append(b, s + run, i - run) == -1)
+			return -1;
+		run = i + n;
 		if (convert_is_ws(cp)) {
 			if (b->len > 0)
 				*space = 1;
-			continue;
-		}
-		if (cp == 0x200b || cp == 0xfeff)
-			continue;
-		if (*space) {
-			if (buf_putc(b, ' ') == -1)
-				return -1;
-			*space = 0;
-		}
-		if (cp < 0) {
+		} else if (cp < 0) {
+			if (*space) {
+				if (buf_putc(b, ' ') == -1)
+					return -1;
+				*space = 0;
+			}
 			if (convert_put_cp(b, 0xfffd) == -1)
 				return -1;
-		} else if (buf_append(b, s + i, n) == -1)
-			return -1;
+		}
 	}
+	if (i > run && buf_append(b, s + run, i - run) == -1)
+		return -1;
 	return 0;
 }
 
