@@ -489,7 +489,9 @@ expr_term(struct expr *x, const char *seg, size_t len, int star_after)
 	}
 	/*
 	 * A prefix of one letter matches a good part of the dictionary
-	 * and is slow to merge; the index keeps prefixes of 2 and 3.
+	 * and is slow to merge: it is the letter alone. Longer ones are
+	 * merged from the dictionary's words (catalog.c keeps no prefix
+	 * index in fts).
 	 */
 	prefix = (star_after || (x->last_end < len &&
 	    seg[x->last_end] == '*')) && x->last_chars >= 2 && rc == 0;
