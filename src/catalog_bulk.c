@@ -63,6 +63,7 @@
 #define BULK_WRITE		(256 << 10)	/* records sent at once */
 #define BULK_RECORD_MAX		(64 << 20)	/* a record, at most */
 #define BULK_AHEAD		(32 << 20)	/* read ahead of the build */
+#define BULK_WRITEBACK_MS	200
 
 enum { REC_PUT = 'P', REC_END = 'E' };
 
@@ -93,6 +94,21 @@ struct ahead {
 	int		 fd;
 };
 
+/*
+ * The end of a build (the held-back texts, the texts, the merge of the
+ * index: 3.5 s at 100,000 articles, more than 30 at a million) leaves
+ * the scan's core idle: a thread there starts the file's pages on their
+ * way to the disk every BULK_WRITEBACK_MS, so that the sync at the end
+ * waits for the last few only (it took 0.3 s alone at 100,000).
+ */
+struct writeback {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	pthread_t	 t;
+	int		 fd;		/* path.new; -1: no thread */
+	int		 stop;
+};
+
 /* A staged record read back. */
 struct stage_rec {
 	const char	*title, *tags, *text;
@@ -105,6 +121,9 @@ static int	 bulk_read(struct ahead *, struct buf *, size_t *, int *);
 static int	 ahead_start(struct ahead *, int);
 static void	*ahead_fill(void *);
 static int	 ahead_take(struct ahead *, char *, size_t);
+static void	 writeback_start(struct writeback *, const char *);
+static void	*writeback_run(void *);
+static void	 writeback_stop(struct writeback *);
 static int	 bulk_put(struct catalog *, const char *, size_t);
 static int	 bulk_text(struct catalog *, long long, int, long long,
 		    const struct article_meta *, const struct buf *,
@@ -659,9 +678,13 @@ bulk_put(struct catalog *cat, const char *data, size_t len)
 static int
 bulk_finish(struct catalog *cat)
 {
-	char	 file[4096];
-	int	 rc = SQLITE_DONE, fd;
+	struct writeback	 wb;
+	char			 file[4096];
+	int			 rc = SQLITE_DONE, fd;
 
+	if (catalog_path_with(file, sizeof(file), cat->path, ".new") == -1)
+		return 1;
+	writeback_start(&wb, file);
 	while (cat->bk.pend.n > 0 && rc == SQLITE_DONE)
 		rc = pend_pop(cat);
 	pend_free(&cat->bk.pend);
@@ -677,18 +700,93 @@ bulk_finish(struct catalog *cat)
 	    " WHERE k IN ('automerge', 'crisismerge'); COMMIT;"
 	    " PRAGMA incremental_vacuum; PRAGMA journal_mode = WAL", NULL,
 	    NULL, NULL)) != SQLITE_OK) {
+		writeback_stop(&wb);
 		catalog_fail(cat, "first build", rc);
 		return 1;
 	}
+	writeback_stop(&wb);
 	catalog_shut(cat);
 	stage_close(&cat->bk.stage);
 	/* on disk before it takes the catalog's name */
-	if (catalog_path_with(file, sizeof(file), cat->path, ".new") == -1 ||
-	    (fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		return 1;
 	rc = fsync(fd);
 	close(fd);
 	return rc == 0 ? 0 : 1;
+}
+
+/* The thread, if it can be made: without it the sync does it all. */
+static void
+writeback_start(struct writeback *wb, const char *file)
+{
+	sigset_t	 all, old;
+	int		 e;
+
+	memset(wb, 0, sizeof(*wb));
+	if ((wb->fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	if (pthread_mutex_init(&wb->mu, NULL) != 0) {
+		close(wb->fd);
+		wb->fd = -1;
+		return;
+	}
+	if (pthread_cond_init(&wb->cv, NULL) != 0) {
+		pthread_mutex_destroy(&wb->mu);
+		close(wb->fd);
+		wb->fd = -1;
+		return;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	e = pthread_create(&wb->t, NULL, writeback_run, wb);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0) {
+		pthread_cond_destroy(&wb->cv);
+		pthread_mutex_destroy(&wb->mu);
+		close(wb->fd);
+		wb->fd = -1;
+	}
+}
+
+static void *
+writeback_run(void *arg)
+{
+	struct writeback	*wb = arg;
+	struct timespec		 at;
+
+	pthread_mutex_lock(&wb->mu);
+	while (!wb->stop) {
+		pthread_mutex_unlock(&wb->mu);
+		/* an error here is the sync's to report */
+		(void)sync_file_range(wb->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		clock_gettime(CLOCK_REALTIME, &at);
+		at.tv_nsec += BULK_WRITEBACK_MS * 1000000L;
+		if (at.tv_nsec >= 1000000000L) {
+			at.tv_sec++;
+			at.tv_nsec -= 1000000000L;
+		}
+		pthread_mutex_lock(&wb->mu);
+		if (!wb->stop)
+			(void)pthread_cond_timedwait(&wb->cv, &wb->mu, &at);
+	}
+	pthread_mutex_unlock(&wb->mu);
+	return NULL;
+}
+
+static void
+writeback_stop(struct writeback *wb)
+{
+	if (wb->fd == -1)
+		return;
+	pthread_mutex_lock(&wb->mu);
+	wb->stop = 1;
+	pthread_cond_signal(&wb->cv);
+	pthread_mutex_unlock(&wb->mu);
+	pthread_join(wb->t, NULL);
+	pthread_cond_destroy(&wb->cv);
+	pthread_mutex_destroy(&wb->mu);
+	close(wb->fd);
+	wb->fd = -1;
 }
 
 /*
