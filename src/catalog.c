@@ -63,7 +63,7 @@
  * 12: the titles have an index of their own (titles).
  * 13: the FTS rowid is the key negated: newest first is FTS5's
  *    ascending order (catalog.h).
- * 14: fts keeps no prefix index (titles does). */
+ * 14: no prefix index. */
 #define CATALOG_VERSION		14
 #define CATALOG_APPID		0x62746e63	/* "btnc" */
 #define CATALOG_CHECK_ALL	(64LL << 20)	/* bytes; see catalog_try_open */
@@ -80,8 +80,8 @@
  * the excerpts of search.c, and the old values FTS5's 'delete' needs.
  * (In article's rows it would spill into an overflow page apiece.)
  * fts: contentless, so the text is stored once. It keeps no prefix
- * index: a prefix query walks the dictionary's words that start so and
- * merges their lists, whatever its length. An index of 3-character
+ * index (nor does titles): a prefix query walks the dictionary's words
+ * that start so and merges their lists, whatever its length. An index of 3-character
  * prefixes served "vac*" in 3 ms instead of 7-37 ms at 100,000
  * articles, and no other length; it was a third of fts, a quarter of
  * the first build's CPU and 2 s of its 11 (docs/design.md).
@@ -111,7 +111,7 @@ static const char *catalog_schema =
 	"CREATE VIRTUAL TABLE fts USING fts5(title, body, tags,"
 	" content = '', columnsize = 0, tokenize = 'bantin');"
 	"CREATE VIRTUAL TABLE titles USING fts5(title,"
-	" content = '', columnsize = 0, tokenize = 'bantin', prefix = '3');"
+	" content = '', columnsize = 0, tokenize = 'bantin');"
 	/* catalog_tidy merges a level once it holds two segments (FTS5
 	 * waits for four); the setting is kept in the file */
 	"INSERT INTO fts (fts, rank) VALUES ('usermerge', 2);"
