@@ -222,22 +222,22 @@ put_str(struct buf *b, const char *s)
 }
 
 static int
-put_bytes(struct buf *b, const struct buf *v)
+put_bytes(struct buf *b, const char *v, size_t len)
 {
-	return buf_put_u32(b, (uint32_t)v->len) == -1 ? -1 :
-	    buf_append(b, v->data != NULL ? v->data : "", v->len);
+	return buf_put_u32(b, (uint32_t)len) == -1 ? -1 :
+	    buf_append(b, v != NULL ? v : "", len);
 }
 
 /*
- * The scan's side of a put: its record. The plain text is made here,
- * and packed by the build: while the scan runs, the scan (reading and
- * converting the sources) is the busier of the two, and the plain text
- * alone crosses the pipe.
+ * The scan's side of a put: its record. The build makes the plain text
+ * and packs it: while the scan runs, the scan (reading and converting
+ * the sources) is the busier of the two, and the converted text alone
+ * crosses the pipe.
  */
 int
 catalog_bulk_feed(struct catalog *cat, const char *src, const char *urlpath,
     long long size, long long mtime, const struct article_meta *m,
-    const struct buf *plain)
+    const char *text, size_t textlen)
 {
 	struct bulk	*bk = &cat->bk;
 	struct buf	*b = &bk->out;
@@ -256,7 +256,7 @@ catalog_bulk_feed(struct catalog *cat, const char *src, const char *urlpath,
 	    buf_put_u64(b, (uint64_t)m->date) == -1 ||
 	    buf_put_u64(b, (uint64_t)m->zone) == -1 ||
 	    buf_put_u32(b, (uint32_t)(m->has_date | m->has_time << 1 |
-	    m->has_zone << 2)) == -1 || put_bytes(b, plain) == -1) {
+	    m->has_zone << 2)) == -1 || put_bytes(b, text, textlen) == -1) {
 		b->len = mark;
 		log_warnx("catalog: out of memory");
 		return -1;
@@ -481,6 +481,7 @@ bulk_child(struct catalog *cat, int fd, pid_t parent)
 			break;
 	}
 	buf_free(&rec);
+	buf_free(&cat->bk.plain);
 	return r;
 }
 
@@ -632,7 +633,7 @@ bulk_put(struct catalog *cat, const char *data, size_t len)
 	struct article_meta	 m;
 	struct put_key		 pk;
 	struct buf_rd		 r = { data, len, 0 };
-	struct buf		 plain;
+	struct buf		 text, *plain = &cat->bk.plain;
 	const struct buf	*stored;
 	char			*src, *urlpath;
 	long long		 size, mtime;
@@ -649,21 +650,25 @@ bulk_put(struct catalog *cat, const char *data, size_t len)
 	m.date = (time_t)(int64_t)buf_rd_u64(&r);
 	m.zone = (long)(int64_t)buf_rd_u64(&r);
 	flags = (size_t)buf_rd_u32(&r);
-	get_buf(&r, &plain);
-	if (r.bad || src == NULL || plain.data == NULL) {
+	get_buf(&r, &text);
+	if (r.bad || src == NULL || text.data == NULL) {
 		log_warnx("catalog: first build: a bad record");
 		return -1;
 	}
 	m.has_date = flags & 1;
 	m.has_time = (flags >> 1) & 1;
 	m.has_zone = (flags >> 2) & 1;
-	if ((rc = catalog_text_pack(cat, &plain, &packed)) == SQLITE_DONE) {
-		stored = packed ? &cat->z : &plain;
-		rc = catalog_put1(cat, src, urlpath, size, mtime, &m, &plain,
+	buf_reset(plain);
+	if ((rc = catalog_text_plain(&m, text.data, text.len, plain)) ==
+	    SQLITE_DONE)
+		rc = catalog_text_pack(cat, plain, &packed);
+	if (rc == SQLITE_DONE) {
+		stored = packed ? &cat->z : plain;
+		rc = catalog_put1(cat, src, urlpath, size, mtime, &m, plain,
 		    stored, packed, &pk);
 	}
 	if (rc == SQLITE_DONE)
-		rc = bulk_text(cat, pk.key, pk.has_old, pk.old, &m, &plain,
+		rc = bulk_text(cat, pk.key, pk.has_old, pk.old, &m, plain,
 		    stored, packed);
 	if (rc != SQLITE_DONE) {
 		catalog_fail(cat, "first build", rc);

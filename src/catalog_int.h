@@ -80,6 +80,7 @@ struct bulk {
 	struct buf	 out;		/* FEED: records not yet written */
 	struct stage	 stage;		/* BUILD */
 	struct pending	 pend;		/* BUILD */
+	struct buf	 plain;		/* BUILD: a put's plain text */
 };
 
 struct catalog {

@@ -76,19 +76,10 @@ catalog_put(struct catalog *cat, const char *src, const char *urlpath,
 
 	if (cat->db == NULL && cat->bulk != BULK_FEED)
 		return -1;
-	/* a first build: the process that makes it packs and stores it */
-	if (cat->bulk == BULK_FEED) {
-		if (catalog_text_plain(meta, text, textlen, &plain) !=
-		    SQLITE_DONE) {
-			log_warnx("catalog: out of memory");
-			buf_free(&plain);
-			return -1;
-		}
-		rc = catalog_bulk_feed(cat, src, urlpath, size, mtime, meta,
-		    &plain);
-		buf_free(&plain);
-		return rc;
-	}
+	/* a first build: the process that makes it stores it */
+	if (cat->bulk == BULK_FEED)
+		return catalog_bulk_feed(cat, src, urlpath, size, mtime, meta,
+		    text, textlen);
 	if (catalog_text_make(cat, meta, text, textlen, &plain, &packed) !=
 	    SQLITE_DONE) {
 		log_warnx("catalog: out of memory");
