@@ -24,6 +24,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -147,6 +148,8 @@ static int	 stage_flush(struct stage *);
 static int	 stage_put(struct stage *, long long,
 		    const struct article_meta *, const struct buf *, int);
 static int	 stage_get(struct stage *, const struct stage_ent *,
+		    struct stage_rec *);
+static int	 stage_parse(const char *, const struct stage_ent *,
 		    struct stage_rec *);
 
 /* Room for element n of arr: arr, moved, or NULL (ENOMEM). */
@@ -980,19 +983,37 @@ bulk_texts(struct catalog *cat)
 	struct stage		*sg = &cat->bk.stage;
 	struct stage_rec	 r;
 	sqlite3_stmt		*st = cat->st_text_put;
+	char			*map = MAP_FAILED;
 	size_t			 i;
-	int			 rc;
+	int			 rc = SQLITE_DONE;
 
 	if (stage_flush(sg) == -1)
 		return SQLITE_IOERR;
 	if (sg->n > 1)
 		qsort(sg->ent, sg->n, sizeof(*sg->ent), stage_cmp);
-	for (i = 0; i < sg->n; i++) {
+	/*
+	 * Read in key order, the stage is read at random: mapped, a
+	 * record is a look in memory, not a pread (a million records
+	 * took 5.8 s with one each). Where the address space is short
+	 * (32 bits, a big stage), pread.
+	 */
+	if (sg->size > 0 && (unsigned long long)sg->size <= SIZE_MAX / 2)
+		map = mmap(NULL, (size_t)sg->size, PROT_READ,
+		    MAP_PRIVATE | MAP_POPULATE, sg->fd, 0);
+	for (i = 0; i < sg->n && rc == SQLITE_DONE; i++) {
 		if ((i + 1 < sg->n && sg->ent[i + 1].key == sg->ent[i].key) ||
 		    catalog_keyset_has(&sg->dead, sg->ent[i].key))
 			continue;
-		if (stage_get(sg, &sg->ent[i], &r) == -1)
-			return SQLITE_IOERR;
+		if (map != MAP_FAILED && (sg->ent[i].off > sg->size ||
+		    sg->ent[i].len > (size_t)(sg->size - sg->ent[i].off))) {
+			rc = SQLITE_IOERR;
+			break;
+		}
+		if ((map != MAP_FAILED ? stage_parse(map + sg->ent[i].off,
+		    &sg->ent[i], &r) : stage_get(sg, &sg->ent[i], &r)) == -1) {
+			rc = SQLITE_IOERR;
+			break;
+		}
 		sqlite3_bind_int64(st, 1, sg->ent[i].key);
 		if (r.packed)
 			sqlite3_bind_blob(st, 2, r.text, (int)r.textlen,
@@ -1000,10 +1021,11 @@ bulk_texts(struct catalog *cat)
 		else
 			sqlite3_bind_text(st, 2, r.text, (int)r.textlen,
 			    SQLITE_STATIC);
-		if ((rc = catalog_stmt_run(st)) != SQLITE_DONE)
-			return rc;
+		rc = catalog_stmt_run(st);
 	}
-	return SQLITE_DONE;
+	if (map != MAP_FAILED)
+		munmap(map, (size_t)sg->size);
+	return rc;
 }
 
 /*
@@ -1098,17 +1120,24 @@ stage_put(struct stage *sg, long long key, const struct article_meta *meta,
 static int
 stage_get(struct stage *sg, const struct stage_ent *e, struct stage_rec *r)
 {
-	uint32_t	 len[3];
-
 	buf_reset(&sg->in);
 	if (buf_reserve(&sg->in, e->len) == -1 ||
 	    pread(sg->fd, sg->in.data, e->len, e->off) != (ssize_t)e->len)
 		return -1;
-	memcpy(len, sg->in.data, sizeof(len));
+	return stage_parse(sg->in.data, e, r);
+}
+
+/* The record of e at p, its e->len bytes, pointed at by r. */
+static int
+stage_parse(const char *p, const struct stage_ent *e, struct stage_rec *r)
+{
+	uint32_t	 len[3];
+
+	memcpy(len, p, sizeof(len));
 	if ((size_t)len[0] + len[1] + len[2] + STAGE_HEAD != e->len)
 		return -1;
-	r->packed = sg->in.data[12];
-	r->title = sg->in.data + STAGE_HEAD;
+	r->packed = p[12];
+	r->title = p + STAGE_HEAD;
 	r->titlelen = len[0];
 	r->tags = r->title + len[0];
 	r->tagslen = len[1];
