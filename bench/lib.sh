@@ -343,10 +343,11 @@ lat()
 # $TMP/queries, every one different: a page cache in front of search
 # would answer a repeated query without searching. The first 10 lines
 # warm up (other queries), the next REQS are measured.
-lat_search()	# [round]: round 1, 2, ... takes the next REQS queries
+lat_search()	# [round [file]]: round 1, 2, ... takes the next REQS queries
 {
-	head -n 10 "$TMP/queries" > "$TMP/q.warm"
-	tail -n +$((11 + (${1:-1} - 1) * REQS)) "$TMP/queries" |
+	q_file=${2:-$TMP/queries}
+	head -n 10 "$q_file" > "$TMP/q.warm"
+	tail -n +$((11 + (${1:-1} - 1) * REQS)) "$q_file" |
 	    head -n "$REQS" > "$TMP/q.run"
 	taskset -c $CLIENT_CORE "$LOADGEN" -m -3 -R -p "$GEM" -f -n 10 \
 	    "$TMP/q.warm" >/dev/null

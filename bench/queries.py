@@ -10,7 +10,11 @@
 # English, a few that match nothing, mostly page 1 and some later
 # pages. The same arguments give the same lines in the same order.
 #
-#   queries.py N [--seed 1] [--host localhost]
+#   queries.py N [--seed 1] [--host localhost] [--prefixes]
+#
+# --prefixes: prefix queries only ("ngư*", "thanh*"), the first 3 to 6
+# letters of the words above, with and without diacritics, on page 1
+# to 3, so that a prefix's cost is seen apart from the mix.
 
 import argparse
 import random
@@ -57,8 +61,11 @@ def main():
     ap.add_argument("n", type=int)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--host", default="localhost")
+    ap.add_argument("--prefixes", action="store_true")
     a = ap.parse_args()
     rng = random.Random(a.seed)
+    if a.prefixes:
+        return prefixes(a, rng)
 
     base = []
     for q in VI:
@@ -88,13 +95,35 @@ def main():
         if url not in seen:
             seen.add(url)
             out.append(url)
-    rng.shuffle(out)
-    if len(out) < a.n:
-        print("queries.py: only %d different queries" % len(out),
+    return emit(a, rng, out, "queries")
+
+
+def emit(a, rng, urls, what):
+    """The first a.n of urls, shuffled, one a line; 1 if too few."""
+    rng.shuffle(urls)
+    if len(urls) < a.n:
+        print("queries.py: only %d different %s" % (len(urls), what),
               file=sys.stderr)
         return 1
-    sys.stdout.write("\n".join(out[:a.n]) + "\n")
+    sys.stdout.write("\n".join(urls[:a.n]) + "\n")
     return 0
+
+
+def prefixes(a, rng):
+    words = sorted({w for q in VI + EN for w in q.split()
+                    if len(plain(w)) >= 3})
+    out = []
+    for n in (3, 4, 5, 6):
+        for w in words:
+            for v in (w, plain(w)):
+                if len(v) >= n:
+                    out.append(v[:n] + "*")
+    out = sorted(set(out))
+    urls = ["gemini://%s/search?%s%s" % (a.host,
+            urllib.parse.quote(q, safe=""),
+            "" if page == 1 else "&page=%d" % page)
+            for q in out for page in (1, 2, 3)]
+    return emit(a, rng, urls, "prefix queries")
 
 
 if __name__ == "__main__":

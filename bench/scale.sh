@@ -116,6 +116,8 @@ path_of()	# tree page
 }
 python3 "$ROOT/bench/queries.py" $((RUNS * REQS + 10)) > "$TMP/queries" ||
     exit 1
+python3 "$ROOT/bench/queries.py" --prefixes $((REQS + 10)) \
+    > "$TMP/pqueries" || exit 1
 
 # ---- 1,000 articles, started and left running --------------------------
 start_bantin small "$TREES/small"
@@ -226,6 +228,11 @@ while [ $r -le "$RUNS" ]; do
 	r=$((r + 1))
 done
 B_qp50=$(med $Q50) B_qp99=$(med $Q99)
+# prefix queries alone ("ngư*", "thanh*"), each new: one round
+l=$(loadavg)
+set -- $(lat_search 1 "$TMP/pqueries")
+P50=$1 P99=$2 P_LOAD=$l
+echo "bench-scale: prefix search p50 $P50 ms, p99 $P99 ms (load $l)"
 LOAD_PSS=$(pss_kb $BPID)
 NPROC=$(nprocs $BPID)
 
@@ -349,6 +356,9 @@ loads()		# the load averages of the runs
 	    "$(spread $Q50), p99 $(spread $Q99) | ≤ $T_Q50 / $T_Q99 |" \
 	    "$(verdict "$B_qp50 <= $T_Q50 && $B_qp99 <= $T_Q99" |
 	    sed 's/not met/missed/') |"
+	echo "| search, $REQS prefix queries never asked (bench/queries.py" \
+	    "--prefixes: 3 to 6 letters and a star), p50 / p99, ms (load" \
+	    "$P_LOAD) | p50 $P50, p99 $P99 | – | |"
 	echo "| article and category pages: worst ratio of p50 at $N to" \
 	    "p50 at $SMALL (load $PAGE_LOAD) | ${WORST}× | ≤ ${T_PAGE}× |" \
 	    "$(verdict "$WORST <= $T_PAGE" | sed 's/not met/missed/') |"
