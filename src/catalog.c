@@ -420,9 +420,11 @@ catalog_tokenizer_register(struct sqlite3 *db)
  */
 
 /*
- * bantin's processes run no threads, so SQLite's mutexes are off, and
- * so is its count of memory in use (a mutex on every allocation): a
- * new search costs 7 % less (26 against 28 us a query on the capsule).
+ * One thread of a process uses SQLite (the stat walk's threads and a
+ * first build's reader and writeback threads never call it), so its
+ * mutexes are off, and so is its count of memory in use (a mutex on
+ * every allocation): a new search costs 7 % less (26 against 28 us a
+ * query on the capsule).
  * Only before SQLite's first use in the process, which is the master's
  * catalog_open: workers inherit it.
  */
