@@ -269,6 +269,22 @@ done:
 	return r;
 }
 
+/* The ASCII letters and digits of s: a key of s is at least as long
+ * (title_key keeps each, folded to one byte). */
+static size_t
+ascii_alnum(const char *s, size_t len)
+{
+	size_t	 i, n = 0;
+	char	 c;
+
+	for (i = 0; i < len; i++) {
+		c = s[i];
+		n += (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9');
+	}
+	return n;
+}
+
 int
 gemtext_same_title(const char *h, size_t hlen, const char *title)
 {
@@ -280,8 +296,15 @@ gemtext_same_title(const char *h, size_t hlen, const char *title)
 	size_t		 i, tlen = strlen(title);
 	int		 r = 0;
 
-	if (title_key(&hk, h, hlen) == -1 || hk.len == 0 ||
-	    title_key(&tk, title, tlen) == -1)
+	/*
+	 * A line longer than the title's key (every part of the title
+	 * has a shorter one) is not it: most first lines are paragraphs,
+	 * and folding them was most of the cost of making an article's
+	 * plain text.
+	 */
+	if (title_key(&tk, title, tlen) == -1 ||
+	    ascii_alnum(h, hlen) > tk.len ||
+	    title_key(&hk, h, hlen) == -1 || hk.len == 0)
 		goto done;
 	if (strcmp(hk.data, tk.data) == 0) {
 		r = 1;

@@ -58,6 +58,15 @@ static const struct {
 	{ "# Hội\nx\n", "Hội chợ", 0 },
 	{ "# \nx\n", "", 0 },
 	{ "=> /a.jpg Hội chợ\n# Hội chợ\n", "Hội chợ", 0 },
+	/* a line with more ASCII letters than the title's key is not it,
+	 * whatever its punctuation or marks; one as long may be */
+	{ "# HOI CHO\nx\n", "Hội chợ", 10 },
+	{ "# Hội -- chợ!!!\nx\n", "Hội chợ", 20 },
+	{ "# Ho\xcc\xa3\xcc\x82i cho\xcc\x9b\xcc\xa3\nx\n", "Hội chợ", 18 },
+	{ "# Hoi chow\nx\n", "Hội chợ", 0 },
+	{ "Hội chợ hàng Việt năm nay có 150 gian hàng.\nx\n",
+	    "Hội chợ hàng Việt", 0 },
+	{ "Hội chợ hàng Việt\nx\n", "Hội chợ hàng Việt", 25 },
 };
 
 int
