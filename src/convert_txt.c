@@ -174,11 +174,14 @@ autolinks(struct cw *w, const char *s, size_t n)
 	size_t		 i, k, e, m = 0;
 
 	for (i = 0; i < n; i++) {
+		/* where a URL may start, at a glance: each scheme starts
+		 * with 'h' or 'g' (most bytes of a text are not there) */
+		if ((s[i] != 'h' && s[i] != 'g') || (i > 0 && s[i - 1] != ' ' &&
+		    s[i - 1] != '(' && s[i - 1] != '<' && s[i - 1] != '"'))
+			continue;
 		for (k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++) {
 			m = strlen(schemes[k]);
-			if (n - i > m && memcmp(s + i, schemes[k], m) == 0 &&
-			    (i == 0 || s[i - 1] == ' ' || s[i - 1] == '(' ||
-			    s[i - 1] == '<' || s[i - 1] == '"'))
+			if (n - i > m && memcmp(s + i, schemes[k], m) == 0)
 				break;
 		}
 		if (k == sizeof(schemes) / sizeof(schemes[0]))
