@@ -440,8 +440,18 @@ test_patched_reload_counts() {
 	expect_body "Bài vá"
 	rm "$c$new.gmi"
 	kill -HUP "$PID"
-	wait_for 30 status_is 51 "gemini://localhost$new" ||
-		fail "removed article still served"
+	# until the new generation serves, the old one answers the polls,
+	# and each of those is a view like any other (more of them on a
+	# busy or sanitized run)
+	seen=0 end=$(( $(date +%s) + 30 ))
+	while gem "gemini://localhost$new"; [ "$STATUS" != 51 ]; do
+		[ "$STATUS" = 20 ] && seen=$((seen + 1))
+		if [ "$(date +%s)" -ge $end ]; then
+			fail "removed article still served"
+			break
+		fi
+		sleep 0.1
+	done
 	gem "gemini://localhost$ART"
 	expect_status 20 "a kept article after two patches"
 	gem "gemini://localhost/tags/va-loi/"
@@ -452,8 +462,8 @@ test_patched_reload_counts() {
 	stop_server || fail "exit status"
 	[ "$(article_views $ART)" = 10 ] ||
 		fail "kept article: $(article_views $ART) views, want 10"
-	[ "$(article_views $new)" = 4 ] ||
-		fail "removed article: $(article_views $new) views, want 4"
+	[ "$(article_views $new)" = $((4 + seen)) ] ||
+		fail "removed article: $(article_views $new) views, want $((4 + seen))"
 }
 
 # The periodic rescan asks the watch, not a walk.
