@@ -125,6 +125,7 @@ static int	 ahead_take(struct ahead *, char *, size_t);
 static void	 writeback_start(struct writeback *, const char *);
 static void	*writeback_run(void *);
 static void	 writeback_stop(struct writeback *);
+static int	 thread_start(pthread_t *, void *(*)(void *), void *);
 static int	 bulk_put(struct catalog *, const char *, size_t);
 static int	 bulk_text(struct catalog *, long long, int, long long,
 		    const struct article_meta *, const struct buf *,
@@ -520,7 +521,6 @@ static int
 ahead_start(struct ahead *ah, int fd)
 {
 	pthread_t	 t;
-	sigset_t	 all, old;
 	int		 e;
 
 	memset(ah, 0, sizeof(*ah));
@@ -532,12 +532,8 @@ ahead_start(struct ahead *ah, int fd)
 		errno = e;
 		return -1;
 	}
-	/* signals are the main thread's */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	e = pthread_create(&t, NULL, ahead_fill, ah);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (e != 0 || (e = pthread_detach(t)) != 0) {
+	if ((e = thread_start(&t, ahead_fill, ah)) != 0 ||
+	    (e = pthread_detach(t)) != 0) {
 		errno = e;
 		return -1;
 	}
@@ -732,9 +728,6 @@ bulk_finish(struct catalog *cat)
 static void
 writeback_start(struct writeback *wb, const char *file)
 {
-	sigset_t	 all, old;
-	int		 e;
-
 	memset(wb, 0, sizeof(*wb));
 	if ((wb->fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		return;
@@ -749,16 +742,27 @@ writeback_start(struct writeback *wb, const char *file)
 		wb->fd = -1;
 		return;
 	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	e = pthread_create(&wb->t, NULL, writeback_run, wb);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (e != 0) {
+	if (thread_start(&wb->t, writeback_run, wb) != 0) {
 		pthread_cond_destroy(&wb->cv);
 		pthread_mutex_destroy(&wb->mu);
 		close(wb->fd);
 		wb->fd = -1;
 	}
+}
+
+/* A thread of the build's that takes no signal (they are the main
+ * thread's): 0, or pthread_create's error. */
+static int
+thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t	 all, old;
+	int		 e;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	e = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return e;
 }
 
 static void *
