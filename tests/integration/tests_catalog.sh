@@ -179,12 +179,15 @@ test_image_damaged_catalog() {
 	start_server
 	stop_server || fail "stop"
 	[ -s "$TMP/state/site.image" ] || fail "no image"
-	# its header whole, the pages after it not
+	# its first page whole (the header, the schema), the two after it
+	# not; the page size is the file's (header offset 16)
 	$PYTHON - "$TMP/state/catalog.db" <<'PY' || fail "damage"
 import sys
 with open(sys.argv[1], "r+b") as f:
-    f.seek(4096)
-    f.write(b"\xa5" * 8192)
+    size = int.from_bytes(f.read(18)[16:18], "big")
+    size = 65536 if size == 1 else size
+    f.seek(size)
+    f.write(b"\xa5" * 2 * size)
 PY
 	: >"$TMP/log"
 	start_server
