@@ -30,6 +30,10 @@ char	*buf_steal(struct buf *, size_t *);	/* caller frees; buf emptied */
 /* Append everything fd reads until EOF (hint: the expected size).
  * -1 with errno, EFBIG past max bytes. */
 int	 buf_read_fd(struct buf *, int fd, size_t max, size_t hint);
+/* The same for a regular file fstat said is size bytes: a read that
+ * stops short there is its end, with no read of nothing to say so (a
+ * system call a file; one that grew goes on to its end). */
+int	 buf_read_file(struct buf *, int fd, size_t max, size_t size);
 /* The same for a secret: no block it outgrows is freed unwiped. */
 int	 buf_read_secret(struct buf *, int fd, size_t max, size_t hint);
 /* Write all of b to fd (again after EINTR or a short write): 0, or -1

@@ -156,9 +156,13 @@ buf_steal(struct buf *b, size_t *lenp)
 	return p;
 }
 
+/* Append what fd reads, to its end; a short read that leaves size
+ * bytes read (SIZE_MAX: none expected) is taken as the end. */
 static int
-read_fd(struct buf *b, int fd, size_t max, size_t hint, int wipe)
+read_fd(struct buf *b, int fd, size_t max, size_t hint, size_t size,
+    int wipe)
 {
+	size_t	 want, from = b->len;
 	ssize_t	 n;
 
 	if (reserve(b, hint, wipe) == -1)
@@ -167,7 +171,8 @@ read_fd(struct buf *b, int fd, size_t max, size_t hint, int wipe)
 	for (;;) {
 		if (b->cap - b->len < 2 && reserve(b, 4096, wipe) == -1)
 			return -1;
-		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		want = b->cap - b->len - 1;
+		n = read(fd, b->data + b->len, want);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
@@ -180,6 +185,8 @@ read_fd(struct buf *b, int fd, size_t max, size_t hint, int wipe)
 			errno = EFBIG;
 			return -1;
 		}
+		if ((size_t)n < want && b->len - from == size)
+			break;
 	}
 	return 0;
 }
@@ -254,11 +261,17 @@ buf_rd_u64(struct buf_rd *r)
 int
 buf_read_fd(struct buf *b, int fd, size_t max, size_t hint)
 {
-	return read_fd(b, fd, max, hint, 0);
+	return read_fd(b, fd, max, hint, SIZE_MAX, 0);
+}
+
+int
+buf_read_file(struct buf *b, int fd, size_t max, size_t size)
+{
+	return read_fd(b, fd, max, size + 1, size, 0);
 }
 
 int
 buf_read_secret(struct buf *b, int fd, size_t max, size_t hint)
 {
-	return read_fd(b, fd, max, hint, 1);
+	return read_fd(b, fd, max, hint, SIZE_MAX, 1);
 }

@@ -312,7 +312,7 @@ site_read_source(int rootfd, const char *src, struct buf *b, off_t *size,
 		errno = EFBIG;
 		goto fail;
 	}
-	if (buf_read_fd(b, fd, SITE_SOURCE_MAX, (size_t)st.st_size + 1) == -1)
+	if (buf_read_file(b, fd, SITE_SOURCE_MAX, (size_t)st.st_size) == -1)
 		goto fail;
 	b->data[b->len] = '\0';
 	close(fd);

@@ -71,6 +71,67 @@ test_read(void)
 
 /* a buffer written whole to a file and read back: empty, small, past a
  * pipe's 64 KB; a closed descriptor is an error with errno */
+/*
+ * A file of known size, from a pipe whose writer stays open and whose
+ * reader does not wait: a read after the last byte fails (EAGAIN), so
+ * the rows that must stop short at the size say that no further read
+ * was made. The size said may be the file's, or less (it grew since:
+ * read to its end), or more (it shrank: read to its end).
+ */
+static const struct {
+	size_t	 size, said, max;
+	int	 ends;		/* the writer closes before the read */
+	int	 ok;
+	size_t	 len;
+} file_reads[] = {
+	{ 0, 0, 100, 1, 1, 0 },		/* empty: its end */
+	{ 1, 1, 100, 0, 1, 1 },
+	{ 300, 300, 1000, 0, 1, 300 },
+	{ 5000, 5000, 10000, 0, 1, 5000 },
+	{ 300, 200, 1000, 1, 1, 300 },		/* grew */
+	{ 300, 200, 1000, 0, 0, 0 },		/* grew, still open: waits */
+	{ 300, 400, 1000, 1, 1, 300 },		/* shrank */
+	{ 5000, 5000, 4999, 0, 0, 0 },		/* past max */
+};
+
+static void
+test_read_file(void)
+{
+	char	 bytes[10000];
+	size_t	 i, k;
+	int	 p[2], r;
+
+	for (k = 0; k < sizeof(bytes); k++)
+		bytes[k] = (char)('a' + (int)(k % 26));
+	for (i = 0; i < sizeof(file_reads) / sizeof(file_reads[0]); i++) {
+		struct buf	 b = BUF_INIT;
+
+		if (pipe(p) == -1 ||
+		    write(p[1], bytes, file_reads[i].size) !=
+		    (ssize_t)file_reads[i].size) {
+			CHECK(0);
+			return;
+		}
+		if (file_reads[i].ends) {
+			close(p[1]);
+			p[1] = -1;
+		}
+		fcntl(p[0], F_SETFL, O_NONBLOCK);
+		r = buf_read_file(&b, p[0], file_reads[i].max,
+		    file_reads[i].said);
+		close(p[0]);
+		if (p[1] != -1)
+			close(p[1]);
+		CHECK_INT(r, file_reads[i].ok ? 0 : -1);
+		if (r == 0) {
+			CHECK_INT(b.len, file_reads[i].len);
+			CHECK(b.data[b.len] == '\0');
+			CHECK(memcmp(b.data, bytes, b.len) == 0);
+		}
+		buf_free(&b);
+	}
+}
+
 static void
 test_write(void)
 {
@@ -188,6 +249,7 @@ main(void)
 	CHECK_STR(b.data, "");
 	buf_free(&b);
 	test_read();
+	test_read_file();
 	test_write();
 	test_record();
 	return t_done("test_buf");
