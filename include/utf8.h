@@ -52,9 +52,60 @@ size_t	utf8_width(const char *, size_t);
  * display columns, never splitting a character. */
 size_t	utf8_prefix_cols(const char *, size_t, size_t);
 
-/* Decode one code point at s; returns bytes used (>= 1) and stores the
- * code point, or -1 in *cp for an invalid sequence (1 byte consumed). */
-size_t	utf8_decode(const char *, size_t, int *);
+/*
+ * Decode one code point at s; returns bytes used (>= 1) and stores the
+ * code point, or -1 in *cp for an invalid sequence (1 byte consumed).
+ * By hand (RFC 3629), and inline: this runs for every character of
+ * every page and search, several times over each article a scan reads
+ * (a call per character was a tenth of a first scan's process).
+ * Overlong forms, surrogates and code points above U+10FFFF are
+ * invalid.
+ */
+static inline size_t
+utf8_decode(const char *str, size_t len, int *cp)
+{
+	const unsigned char	*s = (const unsigned char *)str;
+	int			 c;
+
+	if (len == 0) {
+		*cp = -1;
+		return 1;
+	}
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		if (len < 2 || (s[1] & 0xc0) != 0x80 || s[0] < 0xc2)
+			goto bad;
+		*cp = ((s[0] & 0x1f) << 6) | (s[1] & 0x3f);
+		return 2;
+	}
+	if ((s[0] & 0xf0) == 0xe0) {
+		if (len < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			goto bad;
+		c = ((s[0] & 0x0f) << 12) | ((s[1] & 0x3f) << 6) |
+		    (s[2] & 0x3f);
+		if (c < 0x800 || (c >= 0xd800 && c < 0xe000))
+			goto bad;
+		*cp = c;
+		return 3;
+	}
+	if ((s[0] & 0xf8) == 0xf0) {
+		if (len < 4 || (s[1] & 0xc0) != 0x80 ||
+		    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			goto bad;
+		c = ((s[0] & 0x07) << 18) | ((s[1] & 0x3f) << 12) |
+		    ((s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+		if (c < 0x10000 || c > 0x10ffff)
+			goto bad;
+		*cp = c;
+		return 4;
+	}
+bad:
+	*cp = -1;
+	return 1;
+}
 
 /* Append s[0..len) with every control character (C0, DEL, C1, and TAB,
  * CR, LF) replaced by a space: safe to echo on one line. */

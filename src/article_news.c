@@ -208,10 +208,15 @@ sep_len(const char *s, size_t n, size_t i)
 		"\xc2\xb7", "\xe2\x80\xa2", "\xe2\x80\x93", "\xe2\x80\x94",
 		"\xe2\x80\xa6"			/* · • – — … */
 	};
-	size_t	 k, sl;
+	size_t		 k, sl;
+	unsigned char	 c = (unsigned char)s[i];
 
-	if (strchr(" \t\r\n,;|()[]", s[i]) != NULL && s[i] != '\0')
-		return 1;
+	/* this looks at every byte of a first line: ASCII is decided by
+	 * one look, and the other separators start 0xc2 or 0xe2 */
+	if (c < 0x80)
+		return c != '\0' && strchr(" \t\r\n,;|()[]", c) != NULL;
+	if (c != 0xc2 && c != 0xe2)
+		return 0;
 	for (k = 0; k < sizeof(seps) / sizeof(seps[0]); k++) {
 		sl = strlen(seps[k]);
 		if (n - i >= sl && memcmp(s + i, seps[k], sl) == 0)

@@ -108,6 +108,18 @@ convert_put_cp(struct buf *b, int cp)
 	return buf_append(b, u, n);
 }
 
+/* Does the character at s stay as it is in collapse()? */
+static int
+kept_cp(const char *s, size_t len)
+{
+	int	 cp;
+
+	if ((unsigned char)*s > 0x20 && (unsigned char)*s < 0x7f)
+		return 1;
+	(void)utf8_decode(s, len, &cp);
+	return cp >= 0 && !convert_is_ws(cp) && cp != 0x200b && cp != 0xfeff;
+}
+
 /*
  * Append s to b with whitespace runs collapsed to one space. *space
  * carries a pending space between calls; none is kept at the start of
@@ -122,12 +134,17 @@ collapse(struct buf *b, int *space, const char *s, size_t len)
 	int			 cp;
 
 	/* the bytes kept as they are go in by runs, [run, i), not one
-	 * character at a time: this is most of a conversion's output */
+	 * character at a time: this is most of a conversion's output. A
+	 * space alone between two kept characters stays in its run (it
+	 * would be written there anyway): a run is a line, not a word */
 	for (i = 0; i < len; i += n) {
-		if (u[i] > 0x20 && u[i] < 0x7f) {
-			n = 1;
+		n = 1;
+		if (u[i] > 0x20 && u[i] < 0x7f)
 			cp = u[i];
-		} else
+		else if (u[i] == ' ' && i > run && i + 1 < len &&
+		    kept_cp(s + i + 1, len - i - 1))
+			continue;
+		else
 			n = utf8_decode(s + i, len - i, &cp);
 		if (cp >= 0 && !convert_is_ws(cp) && cp != 0x200b &&
 		    cp != 0xfeff) {

@@ -14,58 +14,6 @@
 #include "buf.h"
 #include "utf8.h"
 
-/*
- * Decode by hand (RFC 3629): this runs for every character of every
- * page and search, and a call into utf8proc per character showed in
- * the profile. Overlong forms, surrogates and code points above
- * U+10FFFF are invalid.
- */
-size_t
-utf8_decode(const char *str, size_t len, int *cp)
-{
-	const unsigned char	*s = (const unsigned char *)str;
-	int			 c;
-
-	if (len == 0) {
-		*cp = -1;
-		return 1;
-	}
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		if (len < 2 || (s[1] & 0xc0) != 0x80 || s[0] < 0xc2)
-			goto bad;
-		*cp = ((s[0] & 0x1f) << 6) | (s[1] & 0x3f);
-		return 2;
-	}
-	if ((s[0] & 0xf0) == 0xe0) {
-		if (len < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			goto bad;
-		c = ((s[0] & 0x0f) << 12) | ((s[1] & 0x3f) << 6) |
-		    (s[2] & 0x3f);
-		if (c < 0x800 || (c >= 0xd800 && c < 0xe000))
-			goto bad;
-		*cp = c;
-		return 3;
-	}
-	if ((s[0] & 0xf8) == 0xf0) {
-		if (len < 4 || (s[1] & 0xc0) != 0x80 ||
-		    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-			goto bad;
-		c = ((s[0] & 0x07) << 18) | ((s[1] & 0x3f) << 12) |
-		    ((s[2] & 0x3f) << 6) | (s[3] & 0x3f);
-		if (c < 0x10000 || c > 0x10ffff)
-			goto bad;
-		*cp = c;
-		return 4;
-	}
-bad:
-	*cp = -1;
-	return 1;
-}
-
 int
 utf8_valid(const char *s, size_t len)
 {
