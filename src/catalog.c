@@ -216,6 +216,14 @@ static int	 word_cp_slow(int);
 
 #define WORD_TABLE	0x2000		/* code points with a cached answer */
 
+/* catalog_word_cp for ASCII, inline: the tokenizer asks at every byte */
+static inline int
+word_ascii(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
 int
 catalog_word_cp(int cp)
 {
@@ -226,8 +234,7 @@ catalog_word_cp(int cp)
 	if (cp < 0)
 		return 0;
 	if (cp < 0x80)
-		return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
-		    (cp >= 'A' && cp <= 'Z');
+		return word_ascii(cp);
 	if (cp >= WORD_TABLE)
 		return word_cp_slow(cp);
 	/* the tokenizer asks for every character: answer from a bitmap */
@@ -285,7 +292,7 @@ catalog_tokenize(const char *s, size_t len, catalog_token_cb *cb, void *arg)
 
 	while (i < len) {
 		c = (unsigned char)s[i];
-		if (c < 0x80 ? !catalog_word_cp(c) : !catalog_word_cp((n =
+		if (c < 0x80 ? !word_ascii(c) : !catalog_word_cp((n =
 		    utf8_decode(s + i, len - i, &cp), cp))) {
 			i += c < 0x80 ? 1 : n;
 			continue;
@@ -296,7 +303,7 @@ catalog_tokenize(const char *s, size_t len, catalog_token_cb *cb, void *arg)
 		while (i < len) {
 			c = (unsigned char)s[i];
 			if (c < 0x80) {
-				if (!catalog_word_cp(c))
+				if (!word_ascii(c))
 					break;
 				if (tn < TOKEN_FAST)
 					tok[tn++] = (char)(c >= 'A' && c <= 'Z' ?
