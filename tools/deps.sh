@@ -45,5 +45,17 @@ if [ "$1" = cross ]; then
 			$SUDO dpkg --add-architecture "$a" || exit 1
 	done
 fi
-$SUDO apt-get update -qq || exit 1
+# a mirror in the middle of a sync fails an update now and then ("File
+# has unexpected size"): try again, then go on with the lists fetched
+# (the install says whether what it needs is there)
+tries=0
+until $SUDO apt-get update -qq; do
+	tries=$((tries + 1))
+	if [ $tries -ge 3 ]; then
+		echo "bantin: apt-get update failed; installing from the" \
+		    "package lists as they are" >&2
+		break
+	fi
+	sleep 10
+done
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null || exit 1
