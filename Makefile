@@ -334,7 +334,7 @@ TRIPLET_arm64 =	aarch64-linux-gnu
 TRIPLET_armhf =	arm-linux-gnueabihf
 
 deps-cross:
-	@sh tools/deps.sh cross
+	@sh tools/deps.sh cross $(CROSS_ARCHS)
 
 $(CROSS_ARCHS:%=cross-%): cross-%: deps-cross
 	@mkdir -p build-$*

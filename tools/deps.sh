@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the Debian/Ubuntu packages bantin needs to build and test,
 # only those missing; through sudo when not root. Elsewhere, print them.
-# Usage: tools/deps.sh [bench|fuzz|package|cross]
+# Usage: tools/deps.sh [bench|fuzz|package|cross [ARCH...]]
 PKGS="gcc make pkg-config libssl-dev libmagic-dev libiniparser-dev
 liblowdown-dev libxml2-dev libutf8proc-dev libsqlite3-dev libseccomp-dev
 libhiredis-dev libzstd-dev openssl python3 curl lynx procps tzdata mandoc
@@ -13,15 +13,33 @@ haproxy redis-server"
 # systemd-analyze for the unit, ip for the namespace dpkg -i is tried in
 [ "$1" = package ] && PKGS="$PKGS dpkg-dev lintian systemd iproute2"
 # the ARM cross compilers, the emulator, and every library's development
-# package above for arm64 and armhf (Debian multiarch)
+# package above for arm64 and armhf (Debian multiarch), one architecture
+# at a time: one whose packages cannot be had (a mirror whose lists for
+# it are half synced) is taken out again, and does not stop the other
 CROSS_ARCHS="arm64 armhf"
 if [ "$1" = cross ]; then
+	shift
+	if [ $# -ne 1 ]; then
+		rc=0
+		for a in ${*:-$CROSS_ARCHS}; do
+			sh "$0" cross "$a" || rc=1
+		done
+		exit $rc
+	fi
+	CROSS_ARCHS=$1
+	case $1 in
+	arm64)	cc=gcc-aarch64-linux-gnu ;;
+	armhf)	cc=gcc-arm-linux-gnueabihf ;;
+	*)	echo "bantin: no cross compiler known for $1" >&2; exit 1 ;;
+	esac
+	libs=
 	for p in $PKGS; do
 		case $p in
-		lib*-dev) for a in $CROSS_ARCHS; do PKGS="$PKGS $p:$a"; done ;;
+		lib*-dev) libs="$libs $p:$1" ;;
 		esac
 	done
-	PKGS="$PKGS gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf qemu-user-static"
+	PKGS="$libs $cc qemu-user-static"
+	set -- cross
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
@@ -39,11 +57,11 @@ echo "bantin: installing:$missing"
 SUDO=
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-if [ "$1" = cross ]; then
-	for a in $CROSS_ARCHS; do
-		dpkg --print-foreign-architectures | grep -qx "$a" ||
-			$SUDO dpkg --add-architecture "$a" || exit 1
-	done
+added=
+if [ "$1" = cross ] && ! dpkg --print-foreign-architectures |
+    grep -qx "$CROSS_ARCHS"; then
+	$SUDO dpkg --add-architecture "$CROSS_ARCHS" || exit 1
+	added=$CROSS_ARCHS
 fi
 # a mirror in the middle of a sync fails an update now and then ("File
 # has unexpected size"): try again, then go on with the lists fetched
@@ -58,4 +76,13 @@ until $SUDO apt-get update -qq; do
 	fi
 	sleep 10
 done
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null || exit 1
+if ! $SUDO apt-get install -y -qq --no-install-recommends $missing \
+    >/dev/null; then
+	if [ -n "$added" ]; then
+		echo "bantin: the $added packages cannot be installed here" \
+		    "(above, apt says why); $added is taken out again" >&2
+		$SUDO dpkg --remove-architecture "$added" &&
+			$SUDO apt-get update -qq >/dev/null 2>&1
+	fi
+	exit 1
+fi
