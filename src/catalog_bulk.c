@@ -731,23 +731,18 @@ writeback_start(struct writeback *wb, const char *file)
 	memset(wb, 0, sizeof(*wb));
 	if ((wb->fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
 		return;
-	if (pthread_mutex_init(&wb->mu, NULL) != 0) {
-		close(wb->fd);
-		wb->fd = -1;
+	if (pthread_mutex_init(&wb->mu, NULL) != 0)
+		goto nofd;
+	if (pthread_cond_init(&wb->cv, NULL) != 0)
+		goto nomu;
+	if (thread_start(&wb->t, writeback_run, wb) == 0)
 		return;
-	}
-	if (pthread_cond_init(&wb->cv, NULL) != 0) {
-		pthread_mutex_destroy(&wb->mu);
-		close(wb->fd);
-		wb->fd = -1;
-		return;
-	}
-	if (thread_start(&wb->t, writeback_run, wb) != 0) {
-		pthread_cond_destroy(&wb->cv);
-		pthread_mutex_destroy(&wb->mu);
-		close(wb->fd);
-		wb->fd = -1;
-	}
+	pthread_cond_destroy(&wb->cv);
+nomu:
+	pthread_mutex_destroy(&wb->mu);
+nofd:
+	close(wb->fd);
+	wb->fd = -1;
 }
 
 /* A thread of the build's that takes no signal (they are the main
