@@ -108,16 +108,24 @@ convert_put_cp(struct buf *b, int cp)
 	return buf_append(b, u, n);
 }
 
-/* Does the character at s stay as it is in collapse()? */
+/* Does collapse() keep cp as it is? (Not a space, an invalid byte, a
+ * zero-width space or a BOM.) */
 static int
-kept_cp(const char *s, size_t len)
+kept(int cp)
+{
+	return cp >= 0 && !convert_is_ws(cp) && cp != 0x200b && cp != 0xfeff;
+}
+
+/* The same for the character at s. */
+static int
+kept_at(const char *s, size_t len)
 {
 	int	 cp;
 
 	if ((unsigned char)*s > 0x20 && (unsigned char)*s < 0x7f)
 		return 1;
 	(void)utf8_decode(s, len, &cp);
-	return cp >= 0 && !convert_is_ws(cp) && cp != 0x200b && cp != 0xfeff;
+	return kept(cp);
 }
 
 /*
@@ -142,12 +150,11 @@ collapse(struct buf *b, int *space, const char *s, size_t len)
 		if (u[i] > 0x20 && u[i] < 0x7f)
 			cp = u[i];
 		else if (u[i] == ' ' && i > run && i + 1 < len &&
-		    kept_cp(s + i + 1, len - i - 1))
+		    kept_at(s + i + 1, len - i - 1))
 			continue;
 		else
 			n = utf8_decode(s + i, len - i, &cp);
-		if (cp >= 0 && !convert_is_ws(cp) && cp != 0x200b &&
-		    cp != 0xfeff) {
+		if (kept(cp)) {
 			if (*space) {
 				if (buf_putc(b, ' ') == -1)
 					return -1;
