@@ -251,8 +251,7 @@ static int
 word_cp_slow(int cp)
 {
 	if (cp < 0x80)
-		return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
-		    (cp >= 'A' && cp <= 'Z');
+		return word_ascii(cp);
 	switch (utf8proc_category(cp)) {
 	case UTF8PROC_CATEGORY_LU:
 	case UTF8PROC_CATEGORY_LL:
