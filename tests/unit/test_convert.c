@@ -498,6 +498,13 @@ test_cases(void)
 		{ ".html", "<p>&nbsp;&nbsp;a&nbsp;&nbsp; b </p><p>&nbsp;</p>"
 		    "<p>\n c\t</p>", "a b\n\nc\n" },
 		{ ".html", "<p>a<br><br>b</p>", "a\n\nb\n" },
+		/* a space alone between two kept characters, and beside
+		 * what is not kept: a zero-width space, a BOM, NBSP, the
+		 * Ogham space, a letter of two or three bytes */
+		{ ".html", "<p>a b đ ấ c</p>", "a b đ ấ c\n" },
+		{ ".html", "<p>a &#8203; b &#xfeff;c</p>", "a b c\n" },
+		{ ".html", "<p>a &nbsp;b \xe1\x9a\x80 c</p>", "a b c\n" },
+		{ ".html", "<p>z \xe2\x80\x8b</p><p>x y</p>", "z\n\nx y\n" },
 		{ ".html", "<p>x &amp; &copy; &#7845; &#x1EA5; &quot;</p>",
 		    "x & © ấ ấ \"\n" },
 		{ ".html", "<p>a<script>var x=1;</script><style>p{}</style>"
