@@ -26,16 +26,16 @@ if [ "$1" = cross ]; then
 		done
 		exit $rc
 	fi
-	CROSS_ARCHS=$1
-	case $1 in
+	arch=$1
+	case $arch in
 	arm64)	cc=gcc-aarch64-linux-gnu ;;
 	armhf)	cc=gcc-arm-linux-gnueabihf ;;
-	*)	echo "bantin: no cross compiler known for $1" >&2; exit 1 ;;
+	*)	echo "bantin: no cross compiler known for $arch" >&2; exit 1 ;;
 	esac
 	libs=
 	for p in $PKGS; do
 		case $p in
-		lib*-dev) libs="$libs $p:$1" ;;
+		lib*-dev) libs="$libs $p:$arch" ;;
 		esac
 	done
 	PKGS="$libs $cc qemu-user-static"
@@ -59,9 +59,9 @@ SUDO=
 export DEBIAN_FRONTEND=noninteractive
 added=
 if [ "$1" = cross ] && ! dpkg --print-foreign-architectures |
-    grep -qx "$CROSS_ARCHS"; then
-	$SUDO dpkg --add-architecture "$CROSS_ARCHS" || exit 1
-	added=$CROSS_ARCHS
+    grep -qx "$arch"; then
+	$SUDO dpkg --add-architecture "$arch" || exit 1
+	added=$arch
 fi
 # a mirror in the middle of a sync fails an update now and then ("File
 # has unexpected size"): try again, then go on with the lists fetched
